@@ -1,0 +1,1 @@
+# IKEv2 message codec (payloads, message rules, names): sources and tests.

@@ -1,0 +1,47 @@
+/* The command interpreter: what main.c, the line editor, the script runner
+ * and the console sockets drive. Everything about the Yamaha grammar (the
+ * one command table, matching, `?`, TAB, error text, the config store and
+ * `show config`) sits behind this interface, so it can be tested without a
+ * tty. */
+#ifndef RTX_CLI_H
+#define RTX_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct router;
+struct cli;           /* one per router: grammar state, running config */
+struct cli_session;   /* one per console: mode, selected tunnel, output */
+
+struct cli *cli_new(struct router *r);
+void cli_free(struct cli *c);
+struct router *cli_router(struct cli *c);
+
+/* admin: start in administrator mode (script mode, startup config). */
+struct cli_session *cli_session_new(struct cli *c, FILE *out, bool admin);
+void cli_session_free(struct cli_session *s);
+void cli_session_set_out(struct cli_session *s, FILE *out);
+
+/* Runs one input line (comments and blank lines are accepted and ignored).
+ * Output and error messages go to the session's stream; lineno > 0 makes
+ * error messages carry the line number (script mode, startup config).
+ * Returns 0 when the line was accepted, a negative rtx_err otherwise. */
+int cli_exec(struct cli_session *s, const char *line, unsigned lineno);
+
+/* The prompt to show now: "> ", "# ", "tunnel1# ", or a pending question
+ * such as "Save new configuration ? (Y/N)". */
+const char *cli_prompt(const struct cli_session *s);
+
+/* `?` typed after prefix: the possible next words with one-line help. */
+void cli_help(struct cli_session *s, const char *prefix, FILE *out);
+
+/* TAB on prefix: completions of the word being typed (the text after the
+ * last space). Returns how many; *out is a malloc'd array of malloc'd
+ * strings, each a full replacement for that word. */
+size_t cli_complete(struct cli_session *s, const char *prefix, char ***out);
+
+/* True once the session asked to end (`exit`/`quit` from normal mode). */
+bool cli_session_closed(const struct cli_session *s);
+
+#endif

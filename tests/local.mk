@@ -1,0 +1,26 @@
+# Tests that span modules: logger, model table, transcripts.
+check_PROGRAMS += tests/unit/test_log
+tests_unit_test_log_SOURCES = tests/unit/test_log.c
+tests_unit_test_log_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_log_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_log
+
+# libFuzzer targets (--enable-fuzzing with CC=clang). `make fuzz` builds them
+# and runs each for a short while over its seed corpus.
+FUZZ_TARGETS =
+FUZZ_SECONDS = 30
+if ENABLE_FUZZING
+FUZZER_CFLAGS = $(AM_CFLAGS)
+FUZZER_LINK = -fsanitize=fuzzer
+endif
+fuzz: $(FUZZ_TARGETS)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		name=$$(basename $$t); corpus=$(top_srcdir)/testdata/fuzz/$$name; \
+		mkdir -p fuzz-work/$$name; \
+		echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
+		./$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1 \
+			fuzz-work/$$name $$( [ -d $$corpus ] && echo $$corpus ) 2>fuzz-work/$$name.log \
+			|| { tail -n 50 fuzz-work/$$name.log; exit 1; }; \
+		grep -E 'stat::number_of_executed_units' fuzz-work/$$name.log || true; \
+	done
+.PHONY: fuzz
