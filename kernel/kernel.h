@@ -1,7 +1,18 @@
-/* The kernel layer: which backend installs SAs and policies. The
- * kernel_ops interface itself arrives with the IKEv2 exchanges. */
+/* The kernel layer: the one interface through which the engine installs
+ * SAs, policies, tunnel interfaces and routes, and hears back about
+ * acquires and expiries. Two backends: sim (in-memory SAD/SPD, the default
+ * and the test double) and netlink (Linux XFRM through libnl).
+ *
+ * Id structs stay apart from data structs (as in strongSwan's
+ * kernel_ipsec), so lookups and deletes need only the id. Algorithms are
+ * IANA IKEv2 transform ids; each backend maps them to its own names. */
 #ifndef RTX_KERNEL_H
 #define RTX_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 enum kernel_backend {
 	KERNEL_SIM,       /* in-memory SAD/SPD: the default, needs no privileges */
@@ -11,5 +22,140 @@ enum kernel_backend {
 /* "sim" or "netlink"; returns 0 or -RTX_EINVAL. */
 int kernel_backend_parse(const char *name, enum kernel_backend *out);
 const char *kernel_backend_name(enum kernel_backend b);
+
+struct kernel_addr {
+	uint8_t family;           /* AF_INET or AF_INET6 */
+	uint8_t bytes[16];        /* network order; IPv4 uses the first 4 */
+};
+
+#define KERNEL_PROTO_ESP 50
+#define KERNEL_KEY_MAX 64         /* bytes: AES-256 + 4-byte salt, SHA-512 */
+
+struct kernel_sa_id {
+	struct kernel_addr src, dst;
+	uint32_t spi;             /* host order */
+	uint8_t proto;            /* KERNEL_PROTO_ESP */
+};
+
+struct kernel_lifetime {
+	uint64_t soft_secs, hard_secs;     /* 0: unlimited */
+	uint64_t soft_bytes, hard_bytes;   /* 0: unlimited */
+};
+
+struct kernel_sa {
+	struct kernel_sa_id id;
+	uint32_t reqid;
+	uint32_t if_id;                    /* xfrm interface id of the tunnel */
+	bool inbound;
+	uint16_t encr;                     /* IKEv2 ENCR transform id */
+	uint16_t integ;                    /* IKEv2 INTEG transform id, 0 for AEAD */
+	uint16_t encr_key_len, integ_key_len;   /* bytes; AEAD keys include the salt */
+	uint8_t encr_key[KERNEL_KEY_MAX], integ_key[KERNEL_KEY_MAX];
+	uint32_t replay_window;            /* packets; 0 disables the check */
+	bool esn;
+	bool encap;                        /* UDP encapsulation (RFC 3948) */
+	uint16_t encap_sport, encap_dport; /* host order */
+	struct kernel_lifetime life;
+};
+
+struct kernel_sa_stats {
+	uint64_t bytes, packets;
+	uint64_t add_time;                 /* wall-clock seconds when installed */
+};
+
+enum kernel_dir { KERNEL_DIR_IN, KERNEL_DIR_OUT, KERNEL_DIR_FWD };
+
+struct kernel_policy_id {
+	struct kernel_addr src_net, dst_net;   /* selectors */
+	uint8_t src_len, dst_len;              /* prefix lengths */
+	enum kernel_dir dir;
+	uint32_t if_id;
+};
+
+struct kernel_policy {
+	struct kernel_policy_id id;
+	struct kernel_addr tun_src, tun_dst;   /* tunnel-mode template endpoints */
+	uint32_t reqid;
+	uint32_t priority;
+};
+
+struct kernel_route {
+	struct kernel_addr dst;
+	uint8_t dst_len;
+	unsigned tunnel;                       /* Yamaha tunnel number: via its interface */
+};
+
+enum kernel_event_type {
+	KERNEL_EV_ACQUIRE,       /* traffic hit a policy without an SA */
+	KERNEL_EV_EXPIRE_SOFT,   /* time to rekey */
+	KERNEL_EV_EXPIRE_HARD,   /* the SA is gone */
+};
+
+struct kernel_event {
+	enum kernel_event_type type;
+	struct kernel_sa_id sa;      /* expire events */
+	uint32_t reqid;              /* acquire: the policy's reqid */
+	uint32_t if_id;              /* acquire: the tunnel's interface id */
+};
+
+struct kernel;
+typedef void (*kernel_event_fn)(void *arg, const struct kernel_event *ev);
+
+/* Every call returns 0 or a negative rtx_err. */
+struct kernel_ops {
+	const char *name;
+	int (*get_spi)(struct kernel *k, const struct kernel_addr *src,
+		       const struct kernel_addr *dst, uint32_t reqid, uint32_t *spi);
+	int (*add_sa)(struct kernel *k, const struct kernel_sa *sa);
+	int (*update_sa)(struct kernel *k, const struct kernel_sa *sa);
+	int (*del_sa)(struct kernel *k, const struct kernel_sa_id *id);
+	int (*query_sa)(struct kernel *k, const struct kernel_sa_id *id,
+			struct kernel_sa_stats *out);
+	int (*add_policy)(struct kernel *k, const struct kernel_policy *p);
+	int (*del_policy)(struct kernel *k, const struct kernel_policy_id *id);
+	int (*add_if)(struct kernel *k, unsigned tunnel, uint32_t if_id);
+	int (*del_if)(struct kernel *k, unsigned tunnel);
+	int (*set_if_up)(struct kernel *k, unsigned tunnel, bool up);
+	int (*add_route)(struct kernel *k, const struct kernel_route *r);
+	int (*del_route)(struct kernel *k, const struct kernel_route *r);
+	/* Remove everything this router installed. */
+	int (*flush)(struct kernel *k);
+	void (*destroy)(struct kernel *k);
+};
+
+struct kernel {
+	const struct kernel_ops *ops;
+	kernel_event_fn event;
+	void *event_arg;
+};
+
+void kernel_set_event_handler(struct kernel *k, kernel_event_fn fn, void *arg);
+void kernel_free(struct kernel *k);
+
+/* The if_id a Yamaha tunnel number maps to (a fixed offset keeps ours
+ * recognisable among other users of XFRM interfaces). */
+uint32_t kernel_tunnel_if_id(unsigned tunnel);
+
+/* Parse "192.0.2.1" or "2001:db8::1"; 0 or -RTX_EINVAL. */
+int kernel_addr_parse(const char *text, struct kernel_addr *out);
+/* Into buf (at least 46 bytes); returns buf. */
+const char *kernel_addr_str(const struct kernel_addr *a, char *buf, size_t len);
+bool kernel_addr_equal(const struct kernel_addr *a, const struct kernel_addr *b);
+
+/* The sim backend. */
+struct kernel *kernel_sim_new(void);
+/* Test and demo hooks: pretend traffic used an SA (counters, byte
+ * lifetimes), time passed (time lifetimes), or traffic hit a policy. */
+int kernel_sim_account(struct kernel *k, const struct kernel_sa_id *id,
+		       uint64_t bytes, uint64_t packets);
+void kernel_sim_tick(struct kernel *k, uint64_t now_secs);
+int kernel_sim_acquire(struct kernel *k, uint32_t if_id);
+size_t kernel_sim_sa_count(const struct kernel *k);
+size_t kernel_sim_policy_count(const struct kernel *k);
+size_t kernel_sim_route_count(const struct kernel *k);
+const struct kernel_sa *kernel_sim_sa_find(const struct kernel *k,
+					   const struct kernel_sa_id *id);
+/* A stable text dump of the SAD, SPD, interfaces and routes. */
+void kernel_sim_dump(const struct kernel *k, FILE *out);
 
 #endif

@@ -1,0 +1,435 @@
+/* The sim backend: an in-memory SAD, SPD, interface and route table that
+ * behaves like the kernel where the engine can tell (duplicates refused,
+ * unknown ids reported, lifetimes expiring soft then hard, routes dying with
+ * their interface). It is the default without privileges and the test
+ * double for every engine test. */
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <string.h>
+
+#include "engine/err.h"
+#include "kernel/kernel.h"
+
+struct sim_sa {
+	struct kernel_sa sa;
+	struct kernel_sa_stats stats;
+	bool soft_fired;
+};
+
+struct sim_if {
+	unsigned tunnel;
+	uint32_t if_id;
+	bool up;
+};
+
+struct kernel_sim {
+	struct kernel base;
+	struct sim_sa *sas;
+	size_t n_sas, cap_sas;
+	struct kernel_policy *pols;
+	size_t n_pols, cap_pols;
+	struct sim_if *ifs;
+	size_t n_ifs, cap_ifs;
+	struct kernel_route *routes;
+	size_t n_routes, cap_routes;
+	uint32_t spi_next;
+	uint64_t now;
+};
+
+static struct kernel_sim *sim(struct kernel *k) { return (struct kernel_sim *)k; }
+static const struct kernel_sim *csim(const struct kernel *k)
+{
+	return (const struct kernel_sim *)k;
+}
+
+/* Grows *arr to hold one more element; 0 or -RTX_ENOMEM. */
+static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+	if (n < *cap)
+		return 0;
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *p = realloc(*arr, ncap * elem);
+	if (!p)
+		return -RTX_ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+static bool sa_id_equal(const struct kernel_sa_id *a, const struct kernel_sa_id *b)
+{
+	return a->spi == b->spi && a->proto == b->proto &&
+	       kernel_addr_equal(&a->dst, &b->dst);
+}
+
+static struct sim_sa *sa_lookup(const struct kernel_sim *s, const struct kernel_sa_id *id)
+{
+	for (size_t i = 0; i < s->n_sas; i++)
+		if (sa_id_equal(&s->sas[i].sa.id, id))
+			return &s->sas[i];
+	return NULL;
+}
+
+static void sa_remove(struct kernel_sim *s, struct sim_sa *e)
+{
+	explicit_bzero(&e->sa, sizeof(e->sa));   /* keys */
+	*e = s->sas[--s->n_sas];
+}
+
+static int sim_get_spi(struct kernel *k, const struct kernel_addr *src,
+		       const struct kernel_addr *dst, uint32_t reqid, uint32_t *spi)
+{
+	(void)src;
+	(void)reqid;
+	struct kernel_sim *s = sim(k);
+	struct kernel_sa_id id = { .dst = *dst, .proto = KERNEL_PROTO_ESP };
+	/* Deterministic, so test transcripts are stable; SPIs below 256 are
+	 * reserved by RFC 4303. */
+	do {
+		s->spi_next = s->spi_next * 1103515245u + 12345u;
+		id.spi = s->spi_next | 0x100u;
+	} while (sa_lookup(s, &id));
+	*spi = id.spi;
+	return 0;
+}
+
+static int sa_check(const struct kernel_sa *sa)
+{
+	if (sa->id.proto != KERNEL_PROTO_ESP || sa->id.spi < 256)
+		return -RTX_EINVAL;
+	if (sa->id.src.family != sa->id.dst.family)
+		return -RTX_EINVAL;
+	if (!sa->encr || !sa->encr_key_len || sa->encr_key_len > KERNEL_KEY_MAX ||
+	    sa->integ_key_len > KERNEL_KEY_MAX || (sa->integ && !sa->integ_key_len))
+		return -RTX_EINVAL;
+	return 0;
+}
+
+static int sim_add_sa(struct kernel *k, const struct kernel_sa *sa)
+{
+	struct kernel_sim *s = sim(k);
+	int err = sa_check(sa);
+	if (err)
+		return err;
+	if (sa_lookup(s, &sa->id))
+		return -RTX_EEXIST;
+	if ((err = grow((void **)&s->sas, &s->cap_sas, s->n_sas, sizeof(*s->sas))))
+		return err;
+	s->sas[s->n_sas++] = (struct sim_sa){ .sa = *sa, .stats.add_time = s->now };
+	return 0;
+}
+
+static int sim_update_sa(struct kernel *k, const struct kernel_sa *sa)
+{
+	struct sim_sa *e = sa_lookup(sim(k), &sa->id);
+	int err = sa_check(sa);
+	if (err)
+		return err;
+	if (!e)
+		return -RTX_ENOENT;
+	e->sa = *sa;
+	return 0;
+}
+
+static int sim_del_sa(struct kernel *k, const struct kernel_sa_id *id)
+{
+	struct sim_sa *e = sa_lookup(sim(k), id);
+	if (!e)
+		return -RTX_ENOENT;
+	sa_remove(sim(k), e);
+	return 0;
+}
+
+static int sim_query_sa(struct kernel *k, const struct kernel_sa_id *id,
+			struct kernel_sa_stats *out)
+{
+	struct sim_sa *e = sa_lookup(sim(k), id);
+	if (!e)
+		return -RTX_ENOENT;
+	*out = e->stats;
+	return 0;
+}
+
+static bool pol_id_equal(const struct kernel_policy_id *a, const struct kernel_policy_id *b)
+{
+	return a->dir == b->dir && a->if_id == b->if_id && a->src_len == b->src_len &&
+	       a->dst_len == b->dst_len && kernel_addr_equal(&a->src_net, &b->src_net) &&
+	       kernel_addr_equal(&a->dst_net, &b->dst_net);
+}
+
+static struct kernel_policy *pol_lookup(const struct kernel_sim *s,
+					const struct kernel_policy_id *id)
+{
+	for (size_t i = 0; i < s->n_pols; i++)
+		if (pol_id_equal(&s->pols[i].id, id))
+			return &s->pols[i];
+	return NULL;
+}
+
+static int sim_add_policy(struct kernel *k, const struct kernel_policy *p)
+{
+	struct kernel_sim *s = sim(k);
+	unsigned max = p->id.src_net.family == AF_INET6 ? 128 : 32;
+	if (p->id.src_len > max || p->id.dst_len > max ||
+	    p->id.src_net.family != p->id.dst_net.family)
+		return -RTX_EINVAL;
+	if (pol_lookup(s, &p->id))
+		return -RTX_EEXIST;
+	int err = grow((void **)&s->pols, &s->cap_pols, s->n_pols, sizeof(*s->pols));
+	if (err)
+		return err;
+	s->pols[s->n_pols++] = *p;
+	return 0;
+}
+
+static int sim_del_policy(struct kernel *k, const struct kernel_policy_id *id)
+{
+	struct kernel_sim *s = sim(k);
+	struct kernel_policy *p = pol_lookup(s, id);
+	if (!p)
+		return -RTX_ENOENT;
+	*p = s->pols[--s->n_pols];
+	return 0;
+}
+
+static struct sim_if *if_lookup(const struct kernel_sim *s, unsigned tunnel)
+{
+	for (size_t i = 0; i < s->n_ifs; i++)
+		if (s->ifs[i].tunnel == tunnel)
+			return &s->ifs[i];
+	return NULL;
+}
+
+static int sim_add_if(struct kernel *k, unsigned tunnel, uint32_t if_id)
+{
+	struct kernel_sim *s = sim(k);
+	if (if_lookup(s, tunnel))
+		return -RTX_EEXIST;
+	int err = grow((void **)&s->ifs, &s->cap_ifs, s->n_ifs, sizeof(*s->ifs));
+	if (err)
+		return err;
+	s->ifs[s->n_ifs++] = (struct sim_if){ tunnel, if_id, false };
+	return 0;
+}
+
+static int sim_del_if(struct kernel *k, unsigned tunnel)
+{
+	struct kernel_sim *s = sim(k);
+	struct sim_if *i = if_lookup(s, tunnel);
+	if (!i)
+		return -RTX_ENOENT;
+	*i = s->ifs[--s->n_ifs];
+	/* As in Linux, routes through a deleted interface go with it. */
+	for (size_t r = 0; r < s->n_routes;)
+		if (s->routes[r].tunnel == tunnel)
+			s->routes[r] = s->routes[--s->n_routes];
+		else
+			r++;
+	return 0;
+}
+
+static int sim_set_if_up(struct kernel *k, unsigned tunnel, bool up)
+{
+	struct sim_if *i = if_lookup(sim(k), tunnel);
+	if (!i)
+		return -RTX_ENOENT;
+	i->up = up;
+	return 0;
+}
+
+static struct kernel_route *route_lookup(const struct kernel_sim *s,
+					 const struct kernel_route *r)
+{
+	for (size_t i = 0; i < s->n_routes; i++)
+		if (s->routes[i].dst_len == r->dst_len &&
+		    kernel_addr_equal(&s->routes[i].dst, &r->dst))
+			return &s->routes[i];
+	return NULL;
+}
+
+static int sim_add_route(struct kernel *k, const struct kernel_route *r)
+{
+	struct kernel_sim *s = sim(k);
+	if (!if_lookup(s, r->tunnel))
+		return -RTX_ENOENT;
+	if (route_lookup(s, r))
+		return -RTX_EEXIST;
+	int err = grow((void **)&s->routes, &s->cap_routes, s->n_routes, sizeof(*s->routes));
+	if (err)
+		return err;
+	s->routes[s->n_routes++] = *r;
+	return 0;
+}
+
+static int sim_del_route(struct kernel *k, const struct kernel_route *r)
+{
+	struct kernel_sim *s = sim(k);
+	struct kernel_route *e = route_lookup(s, r);
+	if (!e || e->tunnel != r->tunnel)
+		return -RTX_ENOENT;
+	*e = s->routes[--s->n_routes];
+	return 0;
+}
+
+static int sim_flush(struct kernel *k)
+{
+	struct kernel_sim *s = sim(k);
+	while (s->n_sas)
+		sa_remove(s, &s->sas[0]);
+	s->n_pols = s->n_ifs = s->n_routes = 0;
+	return 0;
+}
+
+static void sim_destroy(struct kernel *k)
+{
+	struct kernel_sim *s = sim(k);
+	sim_flush(k);
+	free(s->sas);
+	free(s->pols);
+	free(s->ifs);
+	free(s->routes);
+	free(s);
+}
+
+static const struct kernel_ops sim_ops = {
+	.name = "sim",
+	.get_spi = sim_get_spi,
+	.add_sa = sim_add_sa,
+	.update_sa = sim_update_sa,
+	.del_sa = sim_del_sa,
+	.query_sa = sim_query_sa,
+	.add_policy = sim_add_policy,
+	.del_policy = sim_del_policy,
+	.add_if = sim_add_if,
+	.del_if = sim_del_if,
+	.set_if_up = sim_set_if_up,
+	.add_route = sim_add_route,
+	.del_route = sim_del_route,
+	.flush = sim_flush,
+	.destroy = sim_destroy,
+};
+
+struct kernel *kernel_sim_new(void)
+{
+	struct kernel_sim *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->base.ops = &sim_ops;
+	s->spi_next = 0xc0ffee;
+	return &s->base;
+}
+
+static void emit(struct kernel_sim *s, const struct kernel_event *ev)
+{
+	if (s->base.event)
+		s->base.event(s->base.event_arg, ev);
+}
+
+/* Fires soft then hard expiry for entry i; returns true if it was removed. */
+static bool sa_check_expiry(struct kernel_sim *s, size_t i)
+{
+	struct sim_sa *e = &s->sas[i];
+	const struct kernel_lifetime *l = &e->sa.life;
+	uint64_t age = s->now - e->stats.add_time;
+	struct kernel_event ev = { .sa = e->sa.id, .reqid = e->sa.reqid, .if_id = e->sa.if_id };
+	if ((l->hard_secs && age >= l->hard_secs) ||
+	    (l->hard_bytes && e->stats.bytes >= l->hard_bytes)) {
+		sa_remove(s, e);
+		ev.type = KERNEL_EV_EXPIRE_HARD;
+		emit(s, &ev);
+		return true;
+	}
+	if (!e->soft_fired && ((l->soft_secs && age >= l->soft_secs) ||
+			       (l->soft_bytes && e->stats.bytes >= l->soft_bytes))) {
+		e->soft_fired = true;
+		ev.type = KERNEL_EV_EXPIRE_SOFT;
+		emit(s, &ev);
+	}
+	return false;
+}
+
+int kernel_sim_account(struct kernel *k, const struct kernel_sa_id *id,
+		       uint64_t bytes, uint64_t packets)
+{
+	struct kernel_sim *s = sim(k);
+	struct sim_sa *e = sa_lookup(s, id);
+	if (!e)
+		return -RTX_ENOENT;
+	e->stats.bytes += bytes;
+	e->stats.packets += packets;
+	sa_check_expiry(s, (size_t)(e - s->sas));
+	return 0;
+}
+
+void kernel_sim_tick(struct kernel *k, uint64_t now_secs)
+{
+	struct kernel_sim *s = sim(k);
+	s->now = now_secs;
+	for (size_t i = 0; i < s->n_sas;)
+		if (!sa_check_expiry(s, i))
+			i++;
+}
+
+int kernel_sim_acquire(struct kernel *k, uint32_t if_id)
+{
+	struct kernel_sim *s = sim(k);
+	for (size_t i = 0; i < s->n_pols; i++) {
+		if (s->pols[i].id.if_id != if_id || s->pols[i].id.dir != KERNEL_DIR_OUT)
+			continue;
+		struct kernel_event ev = { .type = KERNEL_EV_ACQUIRE,
+					   .reqid = s->pols[i].reqid, .if_id = if_id };
+		emit(s, &ev);
+		return 0;
+	}
+	return -RTX_ENOENT;
+}
+
+size_t kernel_sim_sa_count(const struct kernel *k) { return csim(k)->n_sas; }
+size_t kernel_sim_policy_count(const struct kernel *k) { return csim(k)->n_pols; }
+size_t kernel_sim_route_count(const struct kernel *k) { return csim(k)->n_routes; }
+
+const struct kernel_sa *kernel_sim_sa_find(const struct kernel *k,
+					   const struct kernel_sa_id *id)
+{
+	struct sim_sa *e = sa_lookup(csim(k), id);
+	return e ? &e->sa : NULL;
+}
+
+static const char *dir_name(enum kernel_dir d)
+{
+	return d == KERNEL_DIR_IN ? "in" : d == KERNEL_DIR_OUT ? "out" : "fwd";
+}
+
+void kernel_sim_dump(const struct kernel *k, FILE *out)
+{
+	const struct kernel_sim *s = csim(k);
+	char a[64], b[64];
+	for (size_t i = 0; i < s->n_sas; i++) {
+		const struct sim_sa *e = &s->sas[i];
+		fprintf(out, "sa %s -> %s spi 0x%08x reqid %u if_id 0x%x %s encr %u/%u integ %u/%u%s bytes %llu packets %llu\n",
+			kernel_addr_str(&e->sa.id.src, a, sizeof(a)),
+			kernel_addr_str(&e->sa.id.dst, b, sizeof(b)), e->sa.id.spi,
+			e->sa.reqid, e->sa.if_id, e->sa.inbound ? "in" : "out",
+			e->sa.encr, e->sa.encr_key_len * 8u, e->sa.integ,
+			e->sa.integ_key_len * 8u, e->sa.encap ? " encap" : "",
+			(unsigned long long)e->stats.bytes,
+			(unsigned long long)e->stats.packets);
+	}
+	for (size_t i = 0; i < s->n_pols; i++) {
+		const struct kernel_policy *p = &s->pols[i];
+		char c[64], d[64];
+		fprintf(out, "policy %s/%u -> %s/%u dir %s if_id 0x%x tmpl %s -> %s reqid %u\n",
+			kernel_addr_str(&p->id.src_net, a, sizeof(a)), p->id.src_len,
+			kernel_addr_str(&p->id.dst_net, b, sizeof(b)), p->id.dst_len,
+			dir_name(p->id.dir), p->id.if_id,
+			kernel_addr_str(&p->tun_src, c, sizeof(c)),
+			kernel_addr_str(&p->tun_dst, d, sizeof(d)), p->reqid);
+	}
+	for (size_t i = 0; i < s->n_ifs; i++)
+		fprintf(out, "interface tunnel%u if_id 0x%x %s\n", s->ifs[i].tunnel,
+			s->ifs[i].if_id, s->ifs[i].up ? "up" : "down");
+	for (size_t i = 0; i < s->n_routes; i++)
+		fprintf(out, "route %s/%u dev tunnel%u\n",
+			kernel_addr_str(&s->routes[i].dst, a, sizeof(a)), s->routes[i].dst_len,
+			s->routes[i].tunnel);
+}
