@@ -1,0 +1,106 @@
+/* IKEv2 key derivation (RFC 7296 2.13-2.18, 2.15): SKEYSEED and the seven
+ * SK_* keys, the rekeyed SKEYSEED, CHILD SA KEYMAT, and the octets the AUTH
+ * payload signs or MACs (PSK and EAP MSK). Key material lives in fixed
+ * arrays inside the structs so keys_*_wipe() can clear it all. */
+#ifndef RTX_KEYS_H
+#define RTX_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/alg.h"
+
+struct crypto_lib;
+
+#define KEYS_SPI_LEN 8
+
+/* The keys of one IKE SA. Lengths follow the negotiated transforms:
+ * d/pi/pr = PRF key length, ai/ar = integrity key length (0 with AEAD),
+ * ei/er = cipher key length including the AEAD salt. */
+struct ike_keys {
+	const struct alg *prf, *encr, *integ;   /* integ NULL for AEAD */
+	uint8_t skeyseed[ALG_MAX_PRF_LEN];
+	uint8_t sk_d[ALG_MAX_KEY_LEN], sk_pi[ALG_MAX_KEY_LEN], sk_pr[ALG_MAX_KEY_LEN];
+	uint8_t sk_ai[ALG_MAX_KEY_LEN], sk_ar[ALG_MAX_KEY_LEN];
+	uint8_t sk_ei[ALG_MAX_KEY_LEN], sk_er[ALG_MAX_KEY_LEN];
+	size_t skeyseed_len, d_len, p_len, a_len, e_len;
+};
+
+/* Keys of one CHILD SA (ESP), both directions: i = initiator to responder. */
+struct child_keys {
+	const struct alg *encr, *integ;        /* integ NULL for AEAD */
+	uint8_t ei[ALG_MAX_KEY_LEN], ai[ALG_MAX_KEY_LEN];
+	uint8_t er[ALG_MAX_KEY_LEN], ar[ALG_MAX_KEY_LEN];
+	size_t e_len, a_len;
+};
+
+/* SKEYSEED = prf(Ni | Nr, g^ir), then {SK_d, SK_ai, SK_ar, SK_ei, SK_er,
+ * SK_pi, SK_pr} = prf+(SKEYSEED, Ni | Nr | SPIi | SPIr). integ must be
+ * NULL when encr is AEAD, and non-NULL otherwise (-RTX_EINVAL). */
+int keys_ike_sa_init(struct crypto_lib *lib, const struct alg *prf,
+		     const struct alg *encr, const struct alg *integ,
+		     const uint8_t *ni, size_t ni_len,
+		     const uint8_t *nr, size_t nr_len,
+		     const uint8_t *gir, size_t gir_len,
+		     const uint8_t spi_i[KEYS_SPI_LEN],
+		     const uint8_t spi_r[KEYS_SPI_LEN], struct ike_keys *out);
+
+/* IKE SA rekey (RFC 7296 2.18): SKEYSEED = prf_old(SK_d(old), g^ir(new) |
+ * Ni | Nr) with the OLD SA's PRF, then SK_* with the NEW SA's transforms
+ * and the new SPIs. old may not alias out. */
+int keys_ike_sa_rekey(struct crypto_lib *lib, const struct ike_keys *old,
+		      const struct alg *prf, const struct alg *encr,
+		      const struct alg *integ,
+		      const uint8_t *ni, size_t ni_len,
+		      const uint8_t *nr, size_t nr_len,
+		      const uint8_t *gir, size_t gir_len,
+		      const uint8_t spi_i[KEYS_SPI_LEN],
+		      const uint8_t spi_r[KEYS_SPI_LEN], struct ike_keys *out);
+
+/* The SK_* split alone from a given SKEYSEED (both of the above end here). */
+int keys_ike_derive(struct crypto_lib *lib, const struct alg *prf,
+		    const struct alg *encr, const struct alg *integ,
+		    const uint8_t *skeyseed,
+		    const uint8_t *ni, size_t ni_len,
+		    const uint8_t *nr, size_t nr_len,
+		    const uint8_t spi_i[KEYS_SPI_LEN],
+		    const uint8_t spi_r[KEYS_SPI_LEN], struct ike_keys *out);
+
+/* CHILD SA KEYMAT = prf+(SK_d, [g^ir(new) |] Ni | Nr) (RFC 7296 2.17),
+ * split in RFC order: encryption then integrity key of the
+ * initiator-to-responder SA, then the same for responder-to-initiator.
+ * gir NULL/0 when no PFS. */
+int keys_child(struct crypto_lib *lib, const struct ike_keys *ike,
+	       const struct alg *encr, const struct alg *integ,
+	       const uint8_t *gir, size_t gir_len,
+	       const uint8_t *ni, size_t ni_len,
+	       const uint8_t *nr, size_t nr_len, struct child_keys *out);
+
+/* The octets AUTH covers (RFC 7296 2.15): message | nonce | prf(SK_px,
+ * IDx') where IDx' is the ID payload body (type, reserved, data). Allocates
+ * *out (prf->out_len + msg_len + nonce_len bytes); free with free(). */
+int keys_signed_octets(struct crypto_lib *lib, const struct alg *prf,
+		       const uint8_t *sk_p, size_t sk_p_len,
+		       const uint8_t *msg, size_t msg_len,
+		       const uint8_t *nonce, size_t nonce_len,
+		       const uint8_t *id_body, size_t id_len,
+		       uint8_t **out, size_t *out_len);
+
+/* Shared-key AUTH = prf(prf(secret, "Key Pad for IKEv2"), octets): secret
+ * is the PSK or the EAP MSK. Writes prf->out_len bytes. */
+int keys_psk_auth(struct crypto_lib *lib, const struct alg *prf,
+		  const uint8_t *secret, size_t secret_len,
+		  const uint8_t *octets, size_t octets_len, uint8_t *auth);
+
+/* The same without the intermediate buffer: builds the octets as chunks. */
+int keys_psk_auth_parts(struct crypto_lib *lib, const struct alg *prf,
+			const uint8_t *secret, size_t secret_len,
+			const uint8_t *sk_p, size_t sk_p_len,
+			const uint8_t *msg, size_t msg_len,
+			const uint8_t *nonce, size_t nonce_len,
+			const uint8_t *id_body, size_t id_len, uint8_t *auth);
+
+void keys_ike_wipe(struct ike_keys *k);
+void keys_child_wipe(struct child_keys *k);
+
+#endif
