@@ -11,12 +11,14 @@
 
 struct clock;
 struct log;
+struct loop;
 struct rtx_model;
 
 struct router {
 	const struct rtx_model *model;
 	struct clock *clock;
 	struct log *log;
+	struct loop *loop;        /* the one event loop, on clock */
 	enum kernel_backend kernel;
 	char *config_path;        /* -c FILE: where `save` writes; may be NULL */
 	bool shutdown;            /* set by `shutdown` or a signal: leave the loop */

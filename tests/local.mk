@@ -24,3 +24,4 @@ fuzz: $(FUZZ_TARGETS)
 		grep -E 'stat::number_of_executed_units' fuzz-work/$$name.log || true; \
 	done
 .PHONY: fuzz
+include tests/session.mk

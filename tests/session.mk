@@ -1,0 +1,12 @@
+# The program around the grammar: the event loop, the console (script mode,
+# libedit, sockets) and the shell-script tests of the rtxsh binary.
+
+# The loop belongs to the engine (the IKE sockets and timers will use it);
+# it is listed here because this fragment is where its owner adds files.
+libengine_a_SOURCES += engine/loop.h engine/loop.c
+
+check_PROGRAMS += tests/unit/test_loop
+tests_unit_test_loop_SOURCES = tests/unit/test_loop.c
+tests_unit_test_loop_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_loop_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_loop
