@@ -1,0 +1,167 @@
+/* The typed IPsec configuration the engine reads: gateways, SA policies,
+ * tunnels and routes, with the Yamaha defaults. The shell parses command
+ * lines and fills it; the engine never sees command text. Everything the
+ * reference gives a default for starts at that default here, so a gateway
+ * created by any one command behaves as the router would. */
+#ifndef RTX_CONFIG_H
+#define RTX_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/kernel.h"
+
+enum id_type {               /* ipsec ike local/remote name TYPE */
+	ID_TYPE_NONE = 0,        /* not given */
+	ID_TYPE_IPV4_ADDR,
+	ID_TYPE_FQDN,
+	ID_TYPE_USER_FQDN,       /* also rfc822-addr */
+	ID_TYPE_IPV6_ADDR,
+	ID_TYPE_KEY_ID,
+	ID_TYPE_TEL,
+	ID_TYPE_TEL_KEY,
+};
+
+enum auth_method {           /* ipsec ike auth method */
+	AUTH_METHOD_AUTO = 0,
+	AUTH_METHOD_PSK,
+	AUTH_METHOD_CERTIFICATE,
+	AUTH_METHOD_EAP_MD5,
+};
+
+enum keepalive_kind {        /* ipsec ike keepalive use ... */
+	KEEPALIVE_RFC4306 = 0,   /* IKEv2: heartbeat and dpd fall back to this */
+	KEEPALIVE_HEARTBEAT,
+	KEEPALIVE_DPD,
+	KEEPALIVE_ICMP_ECHO,
+};
+
+enum tristate { TRI_OFF = 0, TRI_ON, TRI_AUTO };
+
+struct sa_duration {
+	uint32_t seconds;        /* 300..691200, default 28800 */
+	uint32_t kbytes;         /* ipsec-sa only; 0: off */
+	uint8_t rekey_pct;       /* 70..90, default 75; 0: off (isakmp-sa only) */
+	uint32_t forced_reduction;  /* seconds; 0: not set */
+};
+
+struct gateway_config {
+	unsigned id;
+	uint8_t version;                 /* 1 (default) or 2 */
+	uint8_t psk[128];                /* pre-shared key bytes */
+	size_t psk_len;                  /* 0: not set */
+	char *remote_name;
+	enum id_type remote_name_type;
+	char *remote_address;            /* IP, host name or "any"; NULL: unset */
+	char *local_name;
+	enum id_type local_name_type;
+	char *local_address;
+	bool auto_refresh;               /* per-gateway form, default on */
+	bool always_on;
+	bool negotiate_strictly;
+	bool proposal_limitation;
+	bool message_id_control;
+	uint8_t child_exchange_type;     /* 1 (default) or 2 */
+	bool pfs;
+	bool negotiation_receive;        /* default on */
+	uint16_t encryption;             /* IKEV2_ENCR_* (+ key bits below) */
+	uint16_t encryption_bits;
+	uint16_t hash;                   /* IKEV2_PRF_* as configured by `hash` */
+	uint16_t group[2];               /* IKEV2_DH_*; group[1] 0 when single */
+	struct {
+		enum tristate sw;            /* default auto */
+		enum keepalive_kind kind;
+		unsigned interval, count, upwait;   /* 10, 6, 0 */
+		char *icmp_target;
+		unsigned icmp_length;        /* 64 */
+		bool log;                    /* ipsec ike keepalive log, default on */
+	} keepalive;
+	struct {
+		bool on;
+		unsigned keepalive;          /* seconds, 0: off; default 300 */
+		bool force;
+		uint8_t type;                /* 1 (default) or 2 */
+	} natt;
+	struct sa_duration ike_life, child_life;
+	enum auth_method auth_method;
+	unsigned pki_cert, pki_crl;      /* 1..8, 0: unset */
+	char *eap_name, *eap_password;   /* ipsec ike eap myname */
+	bool eap_request;
+	unsigned eap_request_group;
+	bool eap_send_certreq;
+	unsigned log_types;              /* LOGTYPE_* bits of `ipsec ike log N` */
+};
+
+enum { LOGTYPE_MESSAGE = 1, LOGTYPE_PAYLOAD = 2, LOGTYPE_KEY = 4 };
+
+struct policy_config {
+	uint32_t id;                     /* 1..2147483647 */
+	unsigned gateway;
+	bool esp;                        /* false: AH */
+	uint16_t encr, encr_bits;        /* IKEV2_ENCR_*; ESP default aes-cbc */
+	uint16_t integ;                  /* IKEV2_AUTH_*, 0: none given */
+	bool anti_replay;
+};
+
+struct tunnel_config {
+	unsigned num;
+	uint32_t policy;                 /* ipsec tunnel P; 0: none */
+	bool enabled;
+	char *description;
+};
+
+struct route_config {
+	struct kernel_addr net;
+	uint8_t len;
+	unsigned tunnel;                 /* 0: not a tunnel route */
+};
+
+struct ipsec_config {
+	const struct rtx_model *model;   /* per-model ranges and defaults */
+	bool ipsec_use;                  /* default on */
+	bool auto_refresh;               /* global form, default off */
+	unsigned retry_count, retry_interval, retry_max_session;  /* 10, 5, 3 */
+	unsigned queue_length;           /* model default */
+	bool log_illegal_spi;
+	unsigned log_types;              /* `ipsec ike log TYPES` without gateway */
+	struct gateway_config **gateways;     /* sorted by id */
+	size_t n_gateways;
+	struct policy_config **policies;      /* sorted by id */
+	size_t n_policies;
+	struct tunnel_config **tunnels;       /* sorted by num */
+	size_t n_tunnels;
+	struct route_config *routes;
+	size_t n_routes;
+};
+
+struct rtx_model;
+
+/* A config with every global default for the model. */
+struct ipsec_config *config_new(const struct rtx_model *model);
+void config_free(struct ipsec_config *c);
+
+/* Lookups; the _get variants create the object with its defaults. NULL
+ * on allocation failure (get) or absence (find). */
+struct gateway_config *config_gateway_find(const struct ipsec_config *c, unsigned id);
+struct gateway_config *config_gateway_get(struct ipsec_config *c, unsigned id);
+void config_gateway_del(struct ipsec_config *c, unsigned id);
+struct policy_config *config_policy_find(const struct ipsec_config *c, uint32_t id);
+struct policy_config *config_policy_get(struct ipsec_config *c, uint32_t id);
+void config_policy_del(struct ipsec_config *c, uint32_t id);
+struct tunnel_config *config_tunnel_find(const struct ipsec_config *c, unsigned num);
+struct tunnel_config *config_tunnel_get(struct ipsec_config *c, unsigned num);
+void config_tunnel_del(struct ipsec_config *c, unsigned num);
+int config_route_add(struct ipsec_config *c, const struct route_config *r);
+void config_route_del(struct ipsec_config *c, const struct kernel_addr *net, uint8_t len);
+
+/* The gateway a tunnel's traffic is protected by, through its policy. */
+struct gateway_config *config_tunnel_gateway(const struct ipsec_config *c,
+					     const struct tunnel_config *t);
+/* The first tunnel whose policy uses gateway gw (0 if none). */
+unsigned config_gateway_tunnel(const struct ipsec_config *c, unsigned gw);
+
+/* Gateway defaults alone, for resetting one setting with a `no` form. */
+void config_gateway_defaults(struct gateway_config *g, unsigned id);
+
+#endif

@@ -1,0 +1,111 @@
+/* The typed IPsec config: Yamaha defaults, sorted lookups, relations. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "engine/alg.h"
+#include "engine/config.h"
+#include "engine/model.h"
+
+static void test_defaults(void **state)
+{
+	(void)state;
+	struct ipsec_config *c = config_new(model_find("RTX830"));
+	assert_true(c->ipsec_use);
+	assert_false(c->auto_refresh);
+	assert_int_equal(c->retry_count, 10);
+	assert_int_equal(c->retry_interval, 5);
+	assert_int_equal(c->queue_length, 200);
+
+	struct gateway_config *g = config_gateway_get(c, 3);
+	assert_int_equal(g->version, 1);
+	assert_int_equal(g->encryption, IKEV2_ENCR_3DES);
+	assert_int_equal(g->hash, IKEV2_PRF_HMAC_SHA1);
+	assert_int_equal(g->group[0], IKEV2_DH_MODP_1024);
+	assert_int_equal(g->keepalive.sw, TRI_AUTO);
+	assert_int_equal(g->keepalive.interval, 10);
+	assert_int_equal(g->keepalive.count, 6);
+	assert_int_equal(g->natt.keepalive, 300);
+	assert_int_equal(g->ike_life.seconds, 28800);
+	assert_int_equal(g->child_life.kbytes, 2000000);
+	assert_int_equal(g->child_life.rekey_pct, 75);
+	assert_true(g->auto_refresh);
+	assert_true(g->negotiation_receive);
+	assert_int_equal(g->child_exchange_type, 1);
+
+	struct policy_config *p = config_policy_get(c, 101);
+	assert_true(p->esp);
+	assert_int_equal(p->encr, IKEV2_ENCR_AES_CBC);
+	assert_true(p->anti_replay);       /* on for the RTX830 */
+	config_free(c);
+
+	c = config_new(model_find("RTX1300"));
+	assert_false(config_policy_get(c, 1)->anti_replay);
+	assert_int_equal(c->queue_length, 2200);
+	config_free(c);
+}
+
+static void test_sorted_lookup_many(void **state)
+{
+	(void)state;
+	struct ipsec_config *c = config_new(model_find("vRX"));
+	/* Insert in a scrambled order, then check order and lookups. */
+	for (unsigned i = 0; i < 6000; i++) {
+		unsigned id = (i * 2399u) % 6000u + 1u;
+		assert_non_null(config_gateway_get(c, id));
+		assert_non_null(config_tunnel_get(c, id));
+	}
+	assert_int_equal(c->n_gateways, 6000);
+	for (size_t i = 0; i < c->n_gateways; i++)
+		assert_int_equal(c->gateways[i]->id, i + 1);
+	assert_ptr_equal(config_gateway_get(c, 42), config_gateway_find(c, 42));
+	config_gateway_del(c, 42);
+	assert_null(config_gateway_find(c, 42));
+	assert_int_equal(c->n_gateways, 5999);
+	config_gateway_del(c, 42);            /* absent: nothing happens */
+	config_tunnel_del(c, 6000);
+	assert_null(config_tunnel_find(c, 6000));
+	assert_non_null(config_tunnel_find(c, 5999));
+	config_free(c);
+}
+
+static void test_relations_and_routes(void **state)
+{
+	(void)state;
+	struct ipsec_config *c = config_new(NULL);
+	struct tunnel_config *t = config_tunnel_get(c, 1);
+	assert_null(config_tunnel_gateway(c, t));
+	t->policy = 201;
+	config_policy_get(c, 201)->gateway = 1;
+	assert_null(config_tunnel_gateway(c, t));     /* gateway 1 not configured */
+	struct gateway_config *g = config_gateway_get(c, 1);
+	assert_ptr_equal(config_tunnel_gateway(c, t), g);
+	assert_int_equal(config_gateway_tunnel(c, 1), 1);
+	assert_int_equal(config_gateway_tunnel(c, 2), 0);
+
+	struct route_config r = { .len = 24, .tunnel = 1 };
+	kernel_addr_parse("10.0.2.0", &r.net);
+	assert_int_equal(config_route_add(c, &r), 0);
+	r.tunnel = 2;
+	assert_int_equal(config_route_add(c, &r), 0);  /* replaces */
+	assert_int_equal(c->n_routes, 1);
+	assert_int_equal(c->routes[0].tunnel, 2);
+	config_route_del(c, &r.net, 16);               /* other prefix: kept */
+	assert_int_equal(c->n_routes, 1);
+	config_route_del(c, &r.net, 24);
+	assert_int_equal(c->n_routes, 0);
+	config_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_sorted_lookup_many),
+		cmocka_unit_test(test_relations_and_routes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
