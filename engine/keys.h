@@ -57,10 +57,11 @@ int keys_ike_sa_rekey(struct crypto_lib *lib, const struct ike_keys *old,
 		      const uint8_t spi_i[KEYS_SPI_LEN],
 		      const uint8_t spi_r[KEYS_SPI_LEN], struct ike_keys *out);
 
-/* The SK_* split alone from a given SKEYSEED (both of the above end here). */
+/* The SK_* split alone from a given SKEYSEED (both of the above end here).
+ * Fills everything in out but skeyseed/skeyseed_len. */
 int keys_ike_derive(struct crypto_lib *lib, const struct alg *prf,
 		    const struct alg *encr, const struct alg *integ,
-		    const uint8_t *skeyseed,
+		    const uint8_t *skeyseed, size_t skeyseed_len,
 		    const uint8_t *ni, size_t ni_len,
 		    const uint8_t *nr, size_t nr_len,
 		    const uint8_t spi_i[KEYS_SPI_LEN],
