@@ -1,1 +1,28 @@
 # IKEv2 message codec (payloads, message rules, names): sources and tests.
+libengine_a_SOURCES += \
+	engine/payload.h engine/payload.c \
+	engine/payload_sa.c engine/payload_ke.c engine/payload_id.c \
+	engine/payload_cert.c engine/payload_auth.c engine/payload_nonce.c \
+	engine/payload_notify.c engine/payload_delete.c engine/payload_vendor.c \
+	engine/payload_ts.c engine/payload_cp.c engine/payload_eap.c \
+	engine/payload_sk.c engine/payload_dump.c \
+	engine/msg.h engine/msg.c engine/msg_rules.c \
+	engine/names.h engine/names.c
+
+CODEC_TESTS = tests/unit/test_payload
+check_PROGRAMS += $(CODEC_TESTS)
+TESTS += $(CODEC_TESTS)
+tests_unit_test_payload_SOURCES = tests/unit/test_payload.c tests/unit/codec_util.h
+tests_unit_test_payload_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_payload_LDADD = $(TEST_LDADD)
+
+# FUZZ_TARGETS is first set in tests/local.mk, which is included after this
+# fragment, and automake refuses `+=` before `=`: until it is set earlier
+# (Makefile.am), run this target by hand (see tests/fuzz/fuzz_msg.c).
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_msg
+tests_fuzz_fuzz_msg_SOURCES = tests/fuzz/fuzz_msg.c
+tests_fuzz_fuzz_msg_CFLAGS = $(FUZZER_CFLAGS)
+tests_fuzz_fuzz_msg_LDFLAGS = $(FUZZER_LINK)
+tests_fuzz_fuzz_msg_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
+endif
