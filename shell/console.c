@@ -438,7 +438,7 @@ static int listen_on(const char *path, const char **err)
 		return -1;
 	}
 	/* Owner only from the first moment: a console is administrator. */
-	mode_t old = umask(077);
+	mode_t old = umask(0177);
 	int rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
 	if (rc < 0 || listen(fd, CONSOLE_BACKLOG) < 0) {

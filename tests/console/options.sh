@@ -1,0 +1,53 @@
+#!/bin/sh
+# Options: --help (and its agreement with the man page), --version,
+# unknown options, the netlink refusal, unknown models, --log-file.
+. "$(dirname "$0")/lib.sh"
+man="$(dirname "$0")/../../doc/rtxsh.1"
+
+expect_status 0 "$RTXSH" --help >"$T/help" 2>&1
+contains "$T/help" "Usage: rtxsh [options]"
+expect_status 0 "$RTXSH" -h >"$T/help2" 2>&1
+cmp -s "$T/help" "$T/help2" || fail "-h and --help differ"
+
+# --help and the man page list the same options.
+grep -o -- '--[a-z-]*' "$T/help" | sort -u >"$T/help.opts"
+sed -n '/^\.SH OPTIONS/,/^\.SH [^O]/p' "$man" | grep -oE -- '(\\-){2}([a-z]|\\-)+' |
+	sed 's/\\//g' | sort -u >"$T/man.opts"
+[ -s "$T/man.opts" ] || fail "no options found in $man"
+diff "$T/help.opts" "$T/man.opts" || fail "--help and the man page disagree"
+
+expect_status 0 "$RTXSH" --version >"$T/version" 2>&1
+grep -qE '^rtxsh [0-9]+\.[0-9]+\.[0-9]+$' "$T/version" || { cat "$T/version"; fail "bad --version"; }
+expect_status 0 "$RTXSH" -V >"$T/version2" 2>&1
+cmp -s "$T/version" "$T/version2" || fail "-V and --version differ"
+
+expect_status 2 "$RTXSH" --no-such-option </dev/null >"$T/out" 2>"$T/err"
+contains "$T/err" "unknown option '--no-such-option'"
+contains "$T/err" "rtxsh --help"
+[ ! -s "$T/out" ] || fail "stdout not empty on a usage error"
+expect_status 2 "$RTXSH" -c </dev/null >/dev/null 2>"$T/err"
+contains "$T/err" "needs an argument"
+expect_status 2 "$RTXSH" stray </dev/null >/dev/null 2>"$T/err"
+contains "$T/err" "unexpected argument 'stray'"
+expect_status 2 "$RTXSH" --connect "$T/s" --model RTX830 </dev/null >/dev/null 2>"$T/err"
+
+expect_status 2 "$RTXSH" -k netlink </dev/null >/dev/null 2>"$T/err"
+contains "$T/err" "rtxsh: the netlink kernel backend is not available yet; use -k sim"
+expect_status 2 "$RTXSH" --kernel bogus </dev/null >/dev/null 2>"$T/err"
+contains "$T/err" "unknown kernel backend 'bogus'"
+expect_status 0 "$RTXSH" -k sim </dev/null >/dev/null 2>&1
+
+expect_status 2 "$RTXSH" --model RTX9999 </dev/null >/dev/null 2>"$T/err"
+contains "$T/err" "unknown model 'RTX9999'"
+contains "$T/err" "RTX1300"
+contains "$T/err" "RTX830"
+expect_status 0 "$RTXSH" --model rtx830 </dev/null >/dev/null 2>&1
+
+# --log-file: a file that cannot be opened is an error; one that can is
+# created (the log mirror itself is the logger's own test).
+expect_status 3 "$RTXSH" --log-file "$T/no/such/dir/log" </dev/null >/dev/null 2>"$T/err"
+contains "$T/err" "cannot open log file"
+expect_status 0 "$RTXSH" --log-file "$T/log" </dev/null >/dev/null 2>&1
+[ -e "$T/log" ] || fail "--log-file did not create the file"
+expect_status 0 "$RTXSH" --log-file - </dev/null >/dev/null 2>&1
+exit 0
