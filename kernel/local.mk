@@ -8,3 +8,4 @@ tests_unit_test_kernel_sim_SOURCES = tests/unit/test_kernel_sim.c
 tests_unit_test_kernel_sim_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_kernel_sim_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_kernel_sim
+include kernel/netlink.mk

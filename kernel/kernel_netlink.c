@@ -1,0 +1,816 @@
+/* The netlink kernel backend: XFRM SAs and policies over NETLINK_XFRM,
+ * xfrm interfaces and routes over NETLINK_ROUTE, acquire and expire
+ * events on a separate non-blocking socket the router's loop polls.
+ *
+ * Every object this instance installs is remembered, so flush() removes
+ * exactly those and nothing another user of XFRM installed. Each call
+ * installs at most one kernel object, so a failed call leaves nothing
+ * behind; rolling back an SA/policy pair is the engine's business. */
+#include "kernel/kernel_netlink.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/rtnetlink.h>
+#include <linux/xfrm.h>
+#include <netlink/netlink.h>
+#include <netlink/msg.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/xfrmi.h>
+#include <netlink/route/route.h>
+
+#include "engine/err.h"
+#include "engine/log.h"
+#include "kernel/kernel_nl.h"
+
+struct tracked_sa {
+	struct kernel_sa_id id;
+	bool larval;          /* reserved by ALLOCSPI, not yet filled in */
+};
+
+struct vec {
+	void *items;
+	size_t n, cap, size;
+};
+
+struct kernel_nl {
+	struct kernel base;
+	struct log *log;
+	struct nl_sock *xfrm, *route, *events;
+	int if_link;
+	int last_errno;       /* errno of the last NLMSG_ERROR on xfrm/route */
+	struct vec sas;       /* struct tracked_sa */
+	struct vec policies;  /* struct kernel_policy_id */
+	struct vec ifs;       /* unsigned tunnel */
+	struct vec routes;    /* struct kernel_route */
+};
+
+/* Operator-visible kernel failures; log may be NULL (the probe). */
+#define NOTE(k, ...)                                                  \
+	do {                                                          \
+		if ((k)->log)                                         \
+			log_text((k)->log, LOG_NOTICE, __VA_ARGS__);  \
+	} while (0)
+
+static struct kernel_nl *knl(struct kernel *k)
+{
+	return (struct kernel_nl *)k;
+}
+
+bool kernel_netlink_is_ours(uint32_t v)
+{
+	uint32_t base = kernel_tunnel_if_id(0);
+	return v >= base && v - base <= 0xffffu;
+}
+
+/* ---- tracking --------------------------------------------------------- */
+
+static void *vec_at(const struct vec *v, size_t i)
+{
+	return (char *)v->items + i * v->size;
+}
+
+static int vec_push(struct vec *v, const void *item)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 16;
+		void *p = realloc(v->items, cap * v->size);
+		if (!p)
+			return -RTX_ENOMEM;
+		v->items = p;
+		v->cap = cap;
+	}
+	memcpy(vec_at(v, v->n++), item, v->size);
+	return 0;
+}
+
+/* Order does not matter: the last item fills the hole. */
+static void vec_remove(struct vec *v, size_t i)
+{
+	if (i != --v->n)
+		memcpy(vec_at(v, i), vec_at(v, v->n), v->size);
+}
+
+static bool sa_id_eq(const struct kernel_sa_id *a, const struct kernel_sa_id *b)
+{
+	return a->spi == b->spi && a->proto == b->proto &&
+	       kernel_addr_equal(&a->src, &b->src) && kernel_addr_equal(&a->dst, &b->dst);
+}
+
+static bool policy_id_eq(const struct kernel_policy_id *a, const struct kernel_policy_id *b)
+{
+	return a->dir == b->dir && a->if_id == b->if_id && a->src_len == b->src_len &&
+	       a->dst_len == b->dst_len && kernel_addr_equal(&a->src_net, &b->src_net) &&
+	       kernel_addr_equal(&a->dst_net, &b->dst_net);
+}
+
+static bool route_eq(const struct kernel_route *a, const struct kernel_route *b)
+{
+	return a->tunnel == b->tunnel && a->dst_len == b->dst_len &&
+	       kernel_addr_equal(&a->dst, &b->dst);
+}
+
+static ssize_t find_sa(const struct kernel_nl *k, const struct kernel_sa_id *id)
+{
+	for (size_t i = 0; i < k->sas.n; i++)
+		if (sa_id_eq(&((struct tracked_sa *)vec_at(&k->sas, i))->id, id))
+			return (ssize_t)i;
+	return -1;
+}
+
+static ssize_t find_policy(const struct kernel_nl *k, const struct kernel_policy_id *id)
+{
+	for (size_t i = 0; i < k->policies.n; i++)
+		if (policy_id_eq(vec_at(&k->policies, i), id))
+			return (ssize_t)i;
+	return -1;
+}
+
+static ssize_t find_if(const struct kernel_nl *k, unsigned tunnel)
+{
+	for (size_t i = 0; i < k->ifs.n; i++)
+		if (*(unsigned *)vec_at(&k->ifs, i) == tunnel)
+			return (ssize_t)i;
+	return -1;
+}
+
+static ssize_t find_route(const struct kernel_nl *k, const struct kernel_route *r)
+{
+	for (size_t i = 0; i < k->routes.n; i++)
+		if (route_eq(vec_at(&k->routes, i), r))
+			return (ssize_t)i;
+	return -1;
+}
+
+static void track_sa(struct kernel_nl *k, const struct kernel_sa_id *id, bool larval)
+{
+	ssize_t i = find_sa(k, id);
+	struct tracked_sa t = { .id = *id, .larval = larval };
+	if (i >= 0)
+		((struct tracked_sa *)vec_at(&k->sas, (size_t)i))->larval = larval;
+	else if (vec_push(&k->sas, &t))
+		NOTE(k, "[KERNEL] out of memory tracking SA SPI 0x%08x",
+			 id->spi);
+}
+
+size_t kernel_netlink_tracked(const struct kernel *k)
+{
+	const struct kernel_nl *n = (const struct kernel_nl *)k;
+	return n->sas.n + n->policies.n + n->ifs.n + n->routes.n;
+}
+
+/* ---- requests --------------------------------------------------------- */
+
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	(void)who;
+	((struct kernel_nl *)arg)->last_errno = -e->error;
+	return NL_STOP;   /* libnl still returns the translated error */
+}
+
+int kernel_netlink_last_errno(const struct kernel *k)
+{
+	return ((const struct kernel_nl *)k)->last_errno;
+}
+
+static int fail(struct kernel_nl *k, int nlerr, const char *what)
+{
+	const char *name = k->last_errno ? strerrorname_np(k->last_errno) : NULL;
+	if (k->log)
+		NOTE(k, "[KERNEL] %s failed: %s (%s)", what,
+			 nl_geterror(nlerr), name ? name : "no errno");
+	return -RTX_EKERNEL;
+}
+
+/* Sends msg (always freed) on the XFRM socket. With reply, each data
+ * message goes to it; a one-shot request then still owes its ACK, a dump
+ * ends with NLMSG_DONE instead. */
+static int xfrm_request(struct kernel_nl *k, struct nl_msg *msg, const char *what,
+			nl_recvmsg_msg_cb_t reply, void *arg)
+{
+	bool dump = nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP;
+	k->last_errno = 0;
+	int err = nl_send_auto(k->xfrm, msg);
+	nlmsg_free(msg);
+	if (err >= 0 && reply) {
+		struct nl_cb *cb = nl_cb_clone(nl_socket_get_cb(k->xfrm));
+		if (!cb)
+			return fail(k, -NLE_NOMEM, what);
+		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, reply, arg);
+		err = nl_recvmsgs(k->xfrm, cb);
+		nl_cb_put(cb);
+		if (err >= 0 && !dump)
+			err = nl_wait_for_ack(k->xfrm);
+	} else if (err >= 0) {
+		err = nl_wait_for_ack(k->xfrm);
+	}
+	return err < 0 ? fail(k, err, what) : 0;
+}
+
+static const char *sa_desc(const char *op, const struct kernel_sa_id *id, char *buf,
+			   size_t len)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	snprintf(buf, len, "%s SA %s->%s SPI 0x%08x", op, kernel_addr_str(&id->src, s, sizeof(s)),
+		 kernel_addr_str(&id->dst, d, sizeof(d)), id->spi);
+	return buf;
+}
+
+static const char *policy_desc(const char *op, const struct kernel_policy_id *id,
+			       char *buf, size_t len)
+{
+	static const char *const dirs[] = { "in", "out", "fwd" };
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	snprintf(buf, len, "%s policy %s/%u->%s/%u dir %s if_id 0x%08x", op,
+		 kernel_addr_str(&id->src_net, s, sizeof(s)), id->src_len,
+		 kernel_addr_str(&id->dst_net, d, sizeof(d)), id->dst_len,
+		 (unsigned)id->dir <= KERNEL_DIR_FWD ? dirs[id->dir] : "?", id->if_id);
+	return buf;
+}
+
+/* A request that could not even be built is the caller's mistake, not
+ * the kernel's: report it as such, but log it all the same. */
+static int build_failed(struct kernel_nl *k, int err, const char *what)
+{
+	if (k->log)
+		NOTE(k, "[KERNEL] %s: cannot build request: %s", what,
+			 rtx_strerror(err));
+	return err;
+}
+
+/* ---- SAs -------------------------------------------------------------- */
+
+struct sa_reply {
+	struct kernel_nl_sa_info info;
+	bool got;
+};
+
+static int on_sa_reply(struct nl_msg *msg, void *arg)
+{
+	struct sa_reply *r = arg;
+	r->got = kernel_nl_parse_sa(nlmsg_hdr(msg), &r->info) == 0;
+	return NL_STOP;
+}
+
+static int nl_get_spi(struct kernel *k, const struct kernel_addr *src,
+		      const struct kernel_addr *dst, uint32_t reqid, uint32_t *spi)
+{
+	struct kernel_nl *n = knl(k);
+	struct sa_reply r = { .got = false };
+	struct kernel_sa_id id = { .src = *src, .dst = *dst, .proto = KERNEL_PROTO_ESP };
+	struct nl_msg *msg;
+	char what[160];
+	sa_desc("allocate SPI for", &id, what, sizeof(what));
+	int err = kernel_nl_build_allocspi(src, dst, reqid, 0, &msg);
+	if (err)
+		return build_failed(n, err, what);
+	err = xfrm_request(n, msg, what, on_sa_reply, &r);
+	if (err)
+		return err;
+	if (!r.got || r.info.id.spi < KERNEL_NL_SPI_MIN) {
+		NOTE(n, "[KERNEL] %s: no SPI in the reply", what);
+		return -RTX_EKERNEL;
+	}
+	id.spi = r.info.id.spi;
+	track_sa(n, &id, true);
+	*spi = id.spi;
+	return 0;
+}
+
+/* After ALLOCSPI the kernel holds a larval state with that SPI: filling
+ * it in is an update, a new state would collide with it. */
+static int install_sa(struct kernel *k, const struct kernel_sa *sa, bool update)
+{
+	struct kernel_nl *n = knl(k);
+	ssize_t i = find_sa(n, &sa->id);
+	if (i >= 0 && ((struct tracked_sa *)vec_at(&n->sas, (size_t)i))->larval)
+		update = true;
+	struct nl_msg *msg;
+	char what[160];
+	sa_desc(update ? "update" : "add", &sa->id, what, sizeof(what));
+	int err = kernel_nl_build_sa(sa, update, &msg);
+	if (err)
+		return build_failed(n, err, what);
+	err = xfrm_request(n, msg, what, NULL, NULL);
+	if (!err)
+		track_sa(n, &sa->id, false);
+	return err;
+}
+
+static int nl_add_sa(struct kernel *k, const struct kernel_sa *sa)
+{
+	return install_sa(k, sa, false);
+}
+
+static int nl_update_sa(struct kernel *k, const struct kernel_sa *sa)
+{
+	return install_sa(k, sa, true);
+}
+
+static int nl_del_sa(struct kernel *k, const struct kernel_sa_id *id)
+{
+	struct kernel_nl *n = knl(k);
+	struct nl_msg *msg;
+	char what[160];
+	sa_desc("delete", id, what, sizeof(what));
+	int err = kernel_nl_build_del_sa(id, &msg);
+	if (err)
+		return build_failed(n, err, what);
+	err = xfrm_request(n, msg, what, NULL, NULL);
+	ssize_t i = find_sa(n, id);
+	/* Gone either way when the kernel no longer knows it (hard expiry). */
+	if (i >= 0 && (!err || n->last_errno == ESRCH))
+		vec_remove(&n->sas, (size_t)i);
+	return err;
+}
+
+static int nl_query_sa(struct kernel *k, const struct kernel_sa_id *id,
+		       struct kernel_sa_stats *out)
+{
+	struct kernel_nl *n = knl(k);
+	struct sa_reply r = { .got = false };
+	struct nl_msg *msg;
+	char what[160];
+	sa_desc("query", id, what, sizeof(what));
+	int err = kernel_nl_build_get_sa(id, &msg);
+	if (err)
+		return build_failed(n, err, what);
+	err = xfrm_request(n, msg, what, on_sa_reply, &r);
+	if (!err && !r.got) {
+		NOTE(n, "[KERNEL] %s: unreadable reply", what);
+		err = -RTX_EKERNEL;
+	}
+	if (!err)
+		*out = r.info.stats;
+	return err;
+}
+
+/* ---- policies --------------------------------------------------------- */
+
+static int nl_add_policy(struct kernel *k, const struct kernel_policy *p)
+{
+	struct kernel_nl *n = knl(k);
+	struct nl_msg *msg;
+	char what[200];
+	policy_desc("add", &p->id, what, sizeof(what));
+	int err = kernel_nl_build_policy(p, &msg);
+	if (err)
+		return build_failed(n, err, what);
+	err = xfrm_request(n, msg, what, NULL, NULL);
+	if (!err && find_policy(n, &p->id) < 0 && vec_push(&n->policies, &p->id))
+		NOTE(n, "[KERNEL] out of memory tracking %s", what);
+	return err;
+}
+
+static int nl_del_policy(struct kernel *k, const struct kernel_policy_id *id)
+{
+	struct kernel_nl *n = knl(k);
+	struct nl_msg *msg;
+	char what[200];
+	policy_desc("delete", id, what, sizeof(what));
+	int err = kernel_nl_build_del_policy(id, &msg);
+	if (err)
+		return build_failed(n, err, what);
+	err = xfrm_request(n, msg, what, NULL, NULL);
+	ssize_t i = find_policy(n, id);
+	if (i >= 0 && (!err || n->last_errno == ENOENT))
+		vec_remove(&n->policies, (size_t)i);
+	return err;
+}
+
+/* ---- interfaces and routes -------------------------------------------- */
+
+static void if_name(unsigned tunnel, char *buf, size_t len)
+{
+	snprintf(buf, len, KERNEL_NL_IFNAME_FMT, tunnel);
+}
+
+static int route_result(struct kernel_nl *k, int err, const char *what)
+{
+	return err < 0 ? fail(k, err, what) : 0;
+}
+
+static int nl_add_if(struct kernel *k, unsigned tunnel, uint32_t if_id)
+{
+	struct kernel_nl *n = knl(k);
+	char name[IFNAMSIZ], what[96];
+	if_name(tunnel, name, sizeof(name));
+	snprintf(what, sizeof(what), "add xfrm interface %s if_id 0x%08x", name, if_id);
+	struct rtnl_link *link = rtnl_link_xfrmi_alloc();
+	if (!link)
+		return build_failed(n, -RTX_ENOMEM, what);
+	rtnl_link_set_name(link, name);
+	rtnl_link_xfrmi_set_if_id(link, if_id);
+	if (n->if_link)
+		rtnl_link_xfrmi_set_link(link, (uint32_t)n->if_link);
+	n->last_errno = 0;
+	int err = route_result(n, rtnl_link_add(n->route, link, NLM_F_CREATE | NLM_F_EXCL), what);
+	rtnl_link_put(link);
+	if (!err && find_if(n, tunnel) < 0 && vec_push(&n->ifs, &tunnel))
+		NOTE(n, "[KERNEL] out of memory tracking %s", name);
+	return err;
+}
+
+static void untrack_routes_via(struct kernel_nl *k, unsigned tunnel)
+{
+	for (size_t i = k->routes.n; i-- > 0;)
+		if (((struct kernel_route *)vec_at(&k->routes, i))->tunnel == tunnel)
+			vec_remove(&k->routes, i);
+}
+
+static int del_link_named(struct kernel_nl *n, const char *name, const char *what)
+{
+	struct rtnl_link *link = rtnl_link_alloc();
+	if (!link)
+		return build_failed(n, -RTX_ENOMEM, what);
+	rtnl_link_set_name(link, name);
+	n->last_errno = 0;
+	int err = route_result(n, rtnl_link_delete(n->route, link), what);
+	rtnl_link_put(link);
+	return err;
+}
+
+static int nl_del_if(struct kernel *k, unsigned tunnel)
+{
+	struct kernel_nl *n = knl(k);
+	char name[IFNAMSIZ], what[64];
+	if_name(tunnel, name, sizeof(name));
+	snprintf(what, sizeof(what), "delete interface %s", name);
+	int err = del_link_named(n, name, what);
+	ssize_t i = find_if(n, tunnel);
+	if (i >= 0 && (!err || n->last_errno == ENODEV)) {
+		vec_remove(&n->ifs, (size_t)i);
+		untrack_routes_via(n, tunnel);   /* the kernel dropped them */
+	}
+	return err;
+}
+
+/* The link as this namespace's kernel sees it (not if_nametoindex, which
+ * asks the namespace of the calling thread). */
+static int get_link(struct kernel_nl *n, unsigned tunnel, struct rtnl_link **out,
+		    const char *what)
+{
+	char name[IFNAMSIZ];
+	if_name(tunnel, name, sizeof(name));
+	n->last_errno = 0;
+	return route_result(n, rtnl_link_get_kernel(n->route, 0, name, out), what);
+}
+
+static int nl_set_if_up(struct kernel *k, unsigned tunnel, bool up)
+{
+	struct kernel_nl *n = knl(k);
+	struct rtnl_link *orig = NULL, *change = NULL;
+	char what[64];
+	snprintf(what, sizeof(what), "set tunnel %u %s", tunnel, up ? "up" : "down");
+	int err = get_link(n, tunnel, &orig, what);
+	if (err)
+		return err;
+	change = rtnl_link_alloc();
+	if (!change) {
+		err = build_failed(n, -RTX_ENOMEM, what);
+		goto out;
+	}
+	if (up)
+		rtnl_link_set_flags(change, IFF_UP);
+	else
+		rtnl_link_unset_flags(change, IFF_UP);
+	n->last_errno = 0;
+	err = route_result(n, rtnl_link_change(n->route, orig, change, 0), what);
+out:
+	if (change)
+		rtnl_link_put(change);
+	rtnl_link_put(orig);
+	return err;
+}
+
+static struct rtnl_route *route_build(const struct kernel_route *r, int ifindex)
+{
+	size_t alen = r->dst.family == AF_INET6 ? 16 : 4;
+	struct rtnl_route *rt = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct nl_addr *dst = nl_addr_build(r->dst.family, r->dst.bytes, alen);
+	if (!rt || !nh || !dst) {
+		if (nh)
+			rtnl_route_nh_free(nh);
+		if (rt)
+			rtnl_route_put(rt);
+		rt = NULL;
+		goto out;
+	}
+	nl_addr_set_prefixlen(dst, r->dst_len);
+	rtnl_route_set_family(rt, r->dst.family);
+	rtnl_route_set_dst(rt, dst);
+	rtnl_route_set_table(rt, RT_TABLE_MAIN);
+	rtnl_route_set_protocol(rt, RTPROT_STATIC);
+	rtnl_route_set_scope(rt, RT_SCOPE_LINK);
+	rtnl_route_nh_set_ifindex(nh, ifindex);
+	rtnl_route_add_nexthop(rt, nh);   /* the route owns it now */
+out:
+	if (dst)
+		nl_addr_put(dst);
+	return rt;
+}
+
+static int route_op(struct kernel *k, const struct kernel_route *r, bool add)
+{
+	struct kernel_nl *n = knl(k);
+	struct rtnl_link *link = NULL;
+	char what[128], d[INET6_ADDRSTRLEN];
+	snprintf(what, sizeof(what), "%s route %s/%u via tunnel %u", add ? "add" : "delete",
+		 kernel_addr_str(&r->dst, d, sizeof(d)), r->dst_len, r->tunnel);
+	if (r->dst.family != AF_INET && r->dst.family != AF_INET6)
+		return build_failed(n, -RTX_EINVAL, what);
+	int err = get_link(n, r->tunnel, &link, what);
+	if (err)
+		return err;
+	struct rtnl_route *rt = route_build(r, rtnl_link_get_ifindex(link));
+	rtnl_link_put(link);
+	if (!rt)
+		return build_failed(n, -RTX_ENOMEM, what);
+	n->last_errno = 0;
+	err = add ? rtnl_route_add(n->route, rt, NLM_F_CREATE | NLM_F_EXCL)
+		  : rtnl_route_delete(n->route, rt, 0);
+	rtnl_route_put(rt);
+	err = route_result(n, err, what);
+	ssize_t i = find_route(n, r);
+	if (add && !err && i < 0 && vec_push(&n->routes, r))
+		NOTE(n, "[KERNEL] out of memory tracking %s", what);
+	if (!add && i >= 0 && (!err || n->last_errno == ESRCH))
+		vec_remove(&n->routes, (size_t)i);
+	return err;
+}
+
+static int nl_add_route(struct kernel *k, const struct kernel_route *r)
+{
+	return route_op(k, r, true);
+}
+
+static int nl_del_route(struct kernel *k, const struct kernel_route *r)
+{
+	return route_op(k, r, false);
+}
+
+/* ---- flush, events, life cycle ---------------------------------------- */
+
+/* Routes first (they hang on interfaces), then policies so no traffic
+ * triggers acquires for SAs about to go, then SAs, then interfaces. */
+static int nl_flush(struct kernel *k)
+{
+	struct kernel_nl *n = knl(k);
+	int first = 0, err;
+	while (n->routes.n) {
+		struct kernel_route r = *(struct kernel_route *)vec_at(&n->routes, n->routes.n - 1);
+		if ((err = nl_del_route(k, &r)) && find_route(n, &r) >= 0)
+			vec_remove(&n->routes, n->routes.n - 1);
+		first = first ? first : err;
+	}
+	while (n->policies.n) {
+		struct kernel_policy_id id =
+			*(struct kernel_policy_id *)vec_at(&n->policies, n->policies.n - 1);
+		if ((err = nl_del_policy(k, &id)) && find_policy(n, &id) >= 0)
+			vec_remove(&n->policies, n->policies.n - 1);
+		first = first ? first : err;
+	}
+	while (n->sas.n) {
+		struct tracked_sa t = *(struct tracked_sa *)vec_at(&n->sas, n->sas.n - 1);
+		if ((err = nl_del_sa(k, &t.id)) && find_sa(n, &t.id) >= 0)
+			vec_remove(&n->sas, n->sas.n - 1);
+		first = first ? first : err;
+	}
+	while (n->ifs.n) {
+		unsigned t = *(unsigned *)vec_at(&n->ifs, n->ifs.n - 1);
+		if ((err = nl_del_if(k, t)) && find_if(n, t) >= 0)
+			vec_remove(&n->ifs, n->ifs.n - 1);
+		first = first ? first : err;
+	}
+	return first;
+}
+
+struct event_count {
+	struct kernel_nl *k;
+	int delivered;
+};
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct event_count *c = arg;
+	struct kernel_event ev;
+	if (kernel_nl_parse_event(nlmsg_hdr(msg), &ev) != 0)
+		return NL_OK;   /* other multicast traffic or garbage: skip it */
+	c->delivered++;
+	if (c->k->base.event)
+		c->k->base.event(c->k->base.event_arg, &ev);
+	return NL_OK;
+}
+
+int kernel_netlink_event_fd(struct kernel *k)
+{
+	return nl_socket_get_fd(knl(k)->events);
+}
+
+/* Bounded, so a flood of acquires cannot starve the rest of the loop; the
+ * fd stays readable and the loop comes back. */
+int kernel_netlink_process_events(struct kernel *k)
+{
+	struct kernel_nl *n = knl(k);
+	struct event_count c = { .k = n };
+	struct nl_cb *cb = nl_cb_clone(nl_socket_get_cb(n->events));
+	if (!cb)
+		return -RTX_ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_event, &c);
+	int err = 0;
+	for (int round = 0; round < 64; round++) {
+		err = nl_recvmsgs(n->events, cb);
+		if (err < 0)
+			break;
+	}
+	nl_cb_put(cb);
+	if (err < 0 && err != -NLE_AGAIN) {
+		/* ENOBUFS: events were lost; the engine's timers still expire
+		 * SAs, so say so and carry on. */
+		NOTE(n, "[KERNEL] reading XFRM events: %s", nl_geterror(err));
+		if (err != -NLE_NOMEM)
+			return -RTX_EKERNEL;
+	}
+	return c.delivered;
+}
+
+void kernel_netlink_set_if_link(struct kernel *k, int ifindex)
+{
+	knl(k)->if_link = ifindex;
+}
+
+static void nl_destroy(struct kernel *k)
+{
+	struct kernel_nl *n = knl(k);
+	nl_socket_free(n->xfrm);
+	nl_socket_free(n->route);
+	nl_socket_free(n->events);
+	free(n->sas.items);
+	free(n->policies.items);
+	free(n->ifs.items);
+	free(n->routes.items);
+	free(n);
+}
+
+static const struct kernel_ops netlink_ops = {
+	.name = "netlink",
+	.get_spi = nl_get_spi,
+	.add_sa = nl_add_sa,
+	.update_sa = nl_update_sa,
+	.del_sa = nl_del_sa,
+	.query_sa = nl_query_sa,
+	.add_policy = nl_add_policy,
+	.del_policy = nl_del_policy,
+	.add_if = nl_add_if,
+	.del_if = nl_del_if,
+	.set_if_up = nl_set_if_up,
+	.add_route = nl_add_route,
+	.del_route = nl_del_route,
+	.flush = nl_flush,
+	.destroy = nl_destroy,
+};
+
+static int open_sockets(struct kernel_nl *n)
+{
+	n->xfrm = nl_socket_alloc();
+	n->route = nl_socket_alloc();
+	n->events = nl_socket_alloc();
+	if (!n->xfrm || !n->route || !n->events)
+		return -NLE_NOMEM;
+	nl_socket_modify_err_cb(n->xfrm, NL_CB_CUSTOM, on_error, n);
+	nl_socket_modify_err_cb(n->route, NL_CB_CUSTOM, on_error, n);
+	int err = nl_connect(n->xfrm, NETLINK_XFRM);
+	if (!err)
+		err = nl_connect(n->route, NETLINK_ROUTE);
+	if (!err)
+		err = nl_connect(n->events, NETLINK_XFRM);
+	if (err)
+		return err;
+	/* Multicast messages carry no sequence number of ours. */
+	nl_socket_disable_seq_check(n->events);
+	err = nl_socket_add_memberships(n->events, XFRMNLGRP_ACQUIRE, XFRMNLGRP_EXPIRE, 0);
+	if (!err)
+		err = nl_socket_set_nonblocking(n->events);
+	return err;
+}
+
+struct kernel *kernel_netlink_new(struct log *log, int *err)
+{
+	struct kernel_nl *n = calloc(1, sizeof(*n));
+	if (!n) {
+		*err = -RTX_ENOMEM;
+		return NULL;
+	}
+	n->base.ops = &netlink_ops;
+	n->log = log;
+	n->sas.size = sizeof(struct tracked_sa);
+	n->policies.size = sizeof(struct kernel_policy_id);
+	n->ifs.size = sizeof(unsigned);
+	n->routes.size = sizeof(struct kernel_route);
+	int nlerr = open_sockets(n);
+	if (nlerr) {
+		NOTE(n, "[KERNEL] cannot open netlink sockets: %s", nl_geterror(nlerr));
+		nl_destroy(&n->base);
+		*err = nlerr == -NLE_NOMEM ? -RTX_ENOMEM : -RTX_EKERNEL;
+		return NULL;
+	}
+	*err = 0;
+	return &n->base;
+}
+
+/* ---- leftovers of a crashed rtxsh ------------------------------------- */
+
+struct stale {
+	struct vec sas;        /* struct kernel_sa_id */
+	struct vec policies;   /* struct kernel_policy_id */
+	bool short_of_memory;
+};
+
+static int on_stale_sa(struct nl_msg *msg, void *arg)
+{
+	struct stale *s = arg;
+	struct kernel_nl_sa_info info;
+	if (kernel_nl_parse_sa(nlmsg_hdr(msg), &info) == 0 &&
+	    (kernel_netlink_is_ours(info.if_id) ||
+	     (info.if_id == 0 && kernel_netlink_is_ours(info.reqid))) &&
+	    vec_push(&s->sas, &info.id))
+		s->short_of_memory = true;
+	return NL_OK;
+}
+
+static int on_stale_policy(struct nl_msg *msg, void *arg)
+{
+	struct stale *s = arg;
+	struct kernel_nl_policy_info info;
+	if (kernel_nl_parse_policy(nlmsg_hdr(msg), &info) == 0 &&
+	    kernel_netlink_is_ours(info.id.if_id) && vec_push(&s->policies, &info.id))
+		s->short_of_memory = true;
+	return NL_OK;
+}
+
+static int dump(struct kernel_nl *n, int type, nl_recvmsg_msg_cb_t fn, void *arg,
+		const char *what)
+{
+	struct nl_msg *msg;
+	int err = kernel_nl_build_dump(type, &msg);
+	if (err)
+		return build_failed(n, err, what);
+	return xfrm_request(n, msg, what, fn, arg);
+}
+
+/* An interface is ours when both its name and its if_id say so. */
+static bool stale_link(struct rtnl_link *l, unsigned *tunnel)
+{
+	const char *name = rtnl_link_get_name(l), *type = rtnl_link_get_type(l);
+	uint32_t if_id;
+	char extra;
+	return name && type && strcmp(type, "xfrm") == 0 &&
+	       sscanf(name, KERNEL_NL_IFNAME_FMT "%c", tunnel, &extra) == 1 &&
+	       rtnl_link_xfrmi_get_if_id(l, &if_id) == 0 && kernel_netlink_is_ours(if_id);
+}
+
+static int remove_stale_links(struct kernel_nl *n, int *removed)
+{
+	struct nl_cache *cache = NULL;
+	n->last_errno = 0;
+	int err = rtnl_link_alloc_cache(n->route, AF_UNSPEC, &cache);
+	if (err < 0)
+		return fail(n, err, "list interfaces");
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		unsigned tunnel;
+		if (stale_link((struct rtnl_link *)o, &tunnel) && nl_del_if(&n->base, tunnel) == 0)
+			(*removed)++;
+	}
+	nl_cache_free(cache);
+	return 0;
+}
+
+int kernel_netlink_cleanup_stale(struct kernel *k)
+{
+	struct kernel_nl *n = knl(k);
+	struct stale s = { .sas.size = sizeof(struct kernel_sa_id),
+			   .policies.size = sizeof(struct kernel_policy_id) };
+	int removed = 0;
+	int err = dump(n, XFRM_MSG_GETPOLICY, on_stale_policy, &s, "list XFRM policies");
+	if (!err)
+		err = dump(n, XFRM_MSG_GETSA, on_stale_sa, &s, "list XFRM SAs");
+	if (s.short_of_memory) {
+		NOTE(n, "[KERNEL] out of memory listing stale XFRM state");
+		err = err ? err : -RTX_ENOMEM;
+	}
+	/* Policies before SAs, as in flush(). */
+	for (size_t i = 0; i < s.policies.n; i++)
+		if (nl_del_policy(k, vec_at(&s.policies, i)) == 0)
+			removed++;
+	for (size_t i = 0; i < s.sas.n; i++)
+		if (nl_del_sa(k, vec_at(&s.sas, i)) == 0)
+			removed++;
+	if (!err)
+		err = remove_stale_links(n, &removed);
+	free(s.sas.items);
+	free(s.policies.items);
+	return err ? err : removed;
+}
