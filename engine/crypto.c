@@ -162,12 +162,13 @@ int crypto_cbc(struct crypto_lib *lib, const struct alg *encr, bool encrypt,
 	       const uint8_t *key, const uint8_t *iv,
 	       const uint8_t *in, size_t len, uint8_t *out)
 {
-	EVP_CIPHER *owned, *c = get_cipher(lib, encr, &owned);
+	EVP_CIPHER *owned, *c;
 	EVP_CIPHER_CTX *ctx = NULL;
 	int n1 = 0, n2 = 0, rc;
 
 	if (!encr || encr->aead || encr->type != ALG_ENCR)
 		return -RTX_EINVAL;
+	c = get_cipher(lib, encr, &owned);
 	if (!c)
 		return -RTX_EUNSUPP;
 	rc = -RTX_EINVAL;
@@ -226,12 +227,13 @@ static int aead_run(struct crypto_lib *lib, const struct alg *encr,
 		    const struct crypto_chunk *aad, size_t naad,
 		    const uint8_t *in, size_t len, uint8_t *out, uint8_t *tag)
 {
-	EVP_CIPHER *owned, *c = get_cipher(lib, encr, &owned);
+	EVP_CIPHER *owned, *c;
 	EVP_CIPHER_CTX *ctx = NULL;
 	int n1 = 0, n2 = 0, rc;
 
-	if (!encr || !encr->aead)
+	if (!encr || encr->type != ALG_ENCR || !encr->aead)
 		return -RTX_EINVAL;
+	c = get_cipher(lib, encr, &owned);
 	if (!c)
 		return -RTX_EUNSUPP;
 	rc = -RTX_ENOMEM;

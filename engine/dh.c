@@ -182,29 +182,6 @@ out:
 	return rc;
 }
 
-static int modp_generate_weak(struct dh *dh);
-
-static int modp_generate(struct dh *dh)
-{
-	EVP_PKEY *params = NULL;
-	EVP_PKEY_CTX *ctx = NULL;
-	int rc;
-
-	if (modp_find(dh->alg->id)->priv_bits == 0)
-		return modp_generate_weak(dh);
-	rc = modp_pkey(dh->lib, dh->alg, NULL, NULL, &params);
-	if (rc)
-		return rc;
-	rc = -RTX_ECRYPTO;
-	ctx = EVP_PKEY_CTX_new_from_pkey(crypto_lib_ctx(dh->lib), params, NULL);
-	if (ctx && EVP_PKEY_keygen_init(ctx) > 0 &&
-	    EVP_PKEY_generate(ctx, &dh->key) > 0)
-		rc = 0;
-	EVP_PKEY_CTX_free(ctx);
-	EVP_PKEY_free(params);
-	return rc;
-}
-
 /* y = g^x mod p computed here, then imported as a keypair: the test path
  * for injected keys, and keygen for the groups OpenSSL refuses. */
 static int modp_import_bn(struct dh *dh, BIGNUM *x)
@@ -270,6 +247,27 @@ static int modp_generate_weak(struct dh *dh)
 	}
 	BN_clear_free(x);
 	BN_CTX_free(bctx);
+	return rc;
+}
+
+static int modp_generate(struct dh *dh)
+{
+	EVP_PKEY *params = NULL;
+	EVP_PKEY_CTX *ctx = NULL;
+	int rc;
+
+	if (modp_find(dh->alg->id)->priv_bits == 0)
+		return modp_generate_weak(dh);
+	rc = modp_pkey(dh->lib, dh->alg, NULL, NULL, &params);
+	if (rc)
+		return rc;
+	rc = -RTX_ECRYPTO;
+	ctx = EVP_PKEY_CTX_new_from_pkey(crypto_lib_ctx(dh->lib), params, NULL);
+	if (ctx && EVP_PKEY_keygen_init(ctx) > 0 &&
+	    EVP_PKEY_generate(ctx, &dh->key) > 0)
+		rc = 0;
+	EVP_PKEY_CTX_free(ctx);
+	EVP_PKEY_free(params);
 	return rc;
 }
 

@@ -42,6 +42,8 @@ int keys_ike_derive(struct crypto_lib *lib, const struct alg *prf_alg,
 
 	if (rc)
 		return rc;
+	if (!skeyseed || !spi_i || !spi_r || (!ni && ni_len) || (!nr && nr_len))
+		return -RTX_EINVAL;
 	out->prf = prf_alg;
 	out->encr = encr;
 	out->integ = integ;
@@ -76,7 +78,8 @@ static int finish(struct crypto_lib *lib, const struct alg *prf_alg,
 		  const uint8_t spi_r[KEYS_SPI_LEN], struct ike_keys *out)
 {
 	int rc = keys_ike_derive(lib, prf_alg, encr, integ, out->skeyseed,
-				 out->skeyseed_len, ni, ni_len, nr, nr_len, spi_i, spi_r, out);
+				 out->skeyseed_len, ni, ni_len, nr, nr_len,
+				 spi_i, spi_r, out);
 
 	if (rc)
 		keys_ike_wipe(out);
@@ -97,7 +100,7 @@ int keys_ike_sa_init(struct crypto_lib *lib, const struct alg *prf_alg,
 
 	memset(out, 0, sizeof(*out));
 	/* RFC 7296 3.9: nonces are 16..256 octets. */
-	if (rc || ni_len + nr_len > sizeof(key) || !gir)
+	if (rc || !ni || !nr || !gir || ni_len + nr_len > sizeof(key))
 		return rc ? rc : -RTX_EINVAL;
 	/* HMAC PRFs take the whole Ni | Nr as key (RFC 7296 2.14). */
 	memcpy(key, ni, ni_len);
@@ -125,7 +128,7 @@ int keys_ike_sa_rekey(struct crypto_lib *lib, const struct ike_keys *old,
 	};
 	int rc = check_suite(prf_alg, encr, integ);
 
-	if (!old || old == out || !old->prf || !gir)
+	if (!old || old == out || !old->prf || !gir || !ni || !nr)
 		return -RTX_EINVAL;
 	memset(out, 0, sizeof(*out));
 	if (rc)
@@ -153,7 +156,7 @@ int keys_child(struct crypto_lib *lib, const struct ike_keys *ike,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (!ike || !ike->prf || !encr || encr->type != ALG_ENCR ||
+	if (!ike || !ike->prf || !encr || encr->type != ALG_ENCR || !ni || !nr ||
 	    (encr->aead ? integ != NULL : (!integ || integ->type != ALG_INTEG)))
 		return -RTX_EINVAL;
 	if (gir && gir_len)

@@ -430,6 +430,12 @@ static void test_null_lib(void **state)
 	assert_int_equal(crypto_hmac(*state, sha, key, 32, in, 1, m2), 0);
 	assert_memory_equal(m1, m2, 32);
 	assert_true(crypto_lib_supports(NULL, aes));
+	/* Argument errors must not leak the cipher fetched for a NULL lib. */
+	assert_int_equal(crypto_cbc(NULL, alg_find(ALG_ENCR,
+			IKEV2_ENCR_AES_GCM_16, 128), true, key, iv, buf, 16, buf),
+			 -RTX_EINVAL);
+	assert_int_equal(crypto_aead_seal(NULL, aes, key, iv, NULL, 0, buf, 16,
+					  buf, m1), -RTX_EINVAL);
 }
 
 static void test_bad_args(void **state)
