@@ -44,4 +44,12 @@ size_t cli_complete(struct cli_session *s, const char *prefix, char ***out);
 /* True once the session asked to end (`exit`/`quit` from normal mode). */
 bool cli_session_closed(const struct cli_session *s);
 
+/* After loading the startup config: nothing unsaved, so `exit` from
+ * administrator mode does not ask to save. */
+void cli_mark_saved(struct cli *c);
+bool cli_dirty(const struct cli *c);
+
+/* The running config as `show config` prints it. */
+void cli_show_config(struct cli *c, FILE *out);
+
 #endif

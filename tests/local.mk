@@ -25,3 +25,4 @@ fuzz: $(FUZZ_TARGETS)
 	done
 .PHONY: fuzz
 include tests/session.mk
+include tests/grammar.mk

@@ -1,0 +1,212 @@
+/* The config line store: a chained hash for lookups (configs of thousands
+ * of tunnels load in linear time) plus a list in input order. */
+#include "shell/cfgstore.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/err.h"
+#include "shell/grammar.h"
+
+struct cfgstore {
+	struct cfg_entry **bucket;
+	size_t nbucket;
+	size_t count;
+	unsigned long seq;
+	struct cfg_entry *head, *tail;
+};
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static size_t slot_of(const struct cfgstore *st, const char *setting,
+		      unsigned ctx, const char *key)
+{
+	uint64_t h = 14695981039346656037ull;
+	h = hash_str(h, setting);
+	h = (h ^ ctx) * 1099511628211ull;
+	h = hash_str(h, key);
+	return (size_t)(h % st->nbucket);
+}
+
+struct cfgstore *cfgstore_new(void)
+{
+	struct cfgstore *st = calloc(1, sizeof(*st));
+	if (!st)
+		return NULL;
+	st->nbucket = 256;
+	st->bucket = calloc(st->nbucket, sizeof(*st->bucket));
+	if (!st->bucket) {
+		free(st);
+		return NULL;
+	}
+	return st;
+}
+
+static void entry_free(struct cfg_entry *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->w[i]);
+	free(e->w);
+	free(e->key);
+	free(e->line);
+	free(e);
+}
+
+void cfgstore_free(struct cfgstore *st)
+{
+	if (!st)
+		return;
+	for (struct cfg_entry *e = st->head, *next; e; e = next) {
+		next = e->next;
+		entry_free(e);
+	}
+	free(st->bucket);
+	free(st);
+}
+
+static bool entry_is(const struct cfg_entry *e, const char *setting,
+		     unsigned ctx, const char *key)
+{
+	return e->ctx == ctx && strcmp(e->row->setting, setting) == 0 &&
+	       strcmp(e->key, key) == 0;
+}
+
+const struct cfg_entry *cfgstore_find(const struct cfgstore *st,
+				      const char *setting, unsigned ctx,
+				      const char *key)
+{
+	for (struct cfg_entry *e = st->bucket[slot_of(st, setting, ctx, key)]; e;
+	     e = e->hnext)
+		if (entry_is(e, setting, ctx, key))
+			return e;
+	return NULL;
+}
+
+static void grow(struct cfgstore *st)
+{
+	size_t n = st->nbucket * 4;
+	struct cfg_entry **b = calloc(n, sizeof(*b));
+	if (!b)
+		return;   /* keep the smaller table: slower, still correct */
+	free(st->bucket);
+	st->bucket = b;
+	st->nbucket = n;
+	for (struct cfg_entry *e = st->head; e; e = e->next) {
+		size_t i = slot_of(st, e->row->setting, e->ctx, e->key);
+		e->hnext = b[i];
+		b[i] = e;
+	}
+}
+
+static void unlink_entry(struct cfgstore *st, struct cfg_entry *e)
+{
+	struct cfg_entry **pp = &st->bucket[slot_of(st, e->row->setting, e->ctx, e->key)];
+	while (*pp && *pp != e)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = e->hnext;
+	if (e->prev)
+		e->prev->next = e->next;
+	else
+		st->head = e->next;
+	if (e->next)
+		e->next->prev = e->prev;
+	else
+		st->tail = e->prev;
+	st->count--;
+	entry_free(e);
+}
+
+static struct cfg_entry *entry_new(const struct cmd_row *row, unsigned ctx,
+				   const char *key, char *const *w, size_t n)
+{
+	struct cfg_entry *e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->row = row;
+	e->ctx = ctx;
+	e->key = strdup(key);
+	e->line = words_join(w, n);
+	e->w = calloc(n + 1, sizeof(*e->w));
+	bool ok = e->key && e->line && e->w;
+	for (size_t i = 0; ok && i < n; i++, e->n++)
+		ok = (e->w[i] = strdup(w[i])) != NULL;
+	if (!ok) {
+		entry_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+int cfgstore_set(struct cfgstore *st, const struct cmd_row *row, unsigned ctx,
+		 const char *key, char *const *w, size_t n)
+{
+	struct cfg_entry *e = entry_new(row, ctx, key, w, n);
+	if (!e)
+		return -RTX_ENOMEM;
+	const struct cfg_entry *old = cfgstore_find(st, row->setting, ctx, key);
+	if (old) {
+		/* Keep the old position so re-typed lines do not move. */
+		e->seq = old->seq;
+		unlink_entry(st, (struct cfg_entry *)old);
+	} else {
+		e->seq = ++st->seq;
+	}
+	if (st->count >= st->nbucket * 2)
+		grow(st);
+	size_t i = slot_of(st, row->setting, ctx, key);
+	e->hnext = st->bucket[i];
+	st->bucket[i] = e;
+	e->prev = st->tail;
+	if (st->tail)
+		st->tail->next = e;
+	else
+		st->head = e;
+	st->tail = e;
+	st->count++;
+	return 0;
+}
+
+static bool key_has_prefix(const char *key, const char *prefix)
+{
+	size_t len = strlen(prefix);
+	return strncmp(key, prefix, len) == 0 && (key[len] == '\0' || key[len] == ' ');
+}
+
+size_t cfgstore_del(struct cfgstore *st, const char *setting, unsigned ctx,
+		    const char *key, bool prefix)
+{
+	if (!prefix) {
+		const struct cfg_entry *e = cfgstore_find(st, setting, ctx, key);
+		if (!e)
+			return 0;
+		unlink_entry(st, (struct cfg_entry *)e);
+		return 1;
+	}
+	size_t n = 0;
+	for (struct cfg_entry *e = st->head, *next; e; e = next) {
+		next = e->next;
+		if (e->ctx == ctx && strcmp(e->row->setting, setting) == 0 &&
+		    key_has_prefix(e->key, key)) {
+			unlink_entry(st, e);
+			n++;
+		}
+	}
+	return n;
+}
+
+const struct cfg_entry *cfgstore_first(const struct cfgstore *st)
+{
+	return st->head;
+}
+
+size_t cfgstore_count(const struct cfgstore *st)
+{
+	return st->count;
+}

@@ -1,0 +1,202 @@
+/* The interpreter behind shell/cli.h: sessions, modes, the prompt, and
+ * cli_exec(), which splits and matches a line, checks mode and scope, and
+ * runs the row's handler (or stores the line). */
+#include "shell/cli.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine/err.h"
+#include "engine/router.h"
+#include "shell/cfgprint.h"
+#include "shell/cfgstore.h"
+#include "shell/cmd.h"
+#include "shell/grammar.h"
+
+struct cli *cli_new(struct router *r)
+{
+	struct cli *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->r = r;
+	c->cfg = cfgstore_new();
+	if (!c->cfg) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void cli_free(struct cli *c)
+{
+	if (!c)
+		return;
+	cfgstore_free(c->cfg);
+	free(c);
+}
+
+struct router *cli_router(struct cli *c)
+{
+	return c->r;
+}
+
+void cli_mark_saved(struct cli *c)
+{
+	c->dirty = false;
+}
+
+bool cli_dirty(const struct cli *c)
+{
+	return c->dirty;
+}
+
+void cli_show_config(struct cli *c, FILE *out)
+{
+	cfgprint(c->cfg, out, 0);
+}
+
+struct cli_session *cli_session_new(struct cli *c, FILE *out, bool admin)
+{
+	struct cli_session *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->c = c;
+	s->out = out;
+	s->admin = admin;
+	return s;
+}
+
+void cli_session_free(struct cli_session *s)
+{
+	free(s);
+}
+
+void cli_session_set_out(struct cli_session *s, FILE *out)
+{
+	s->out = out;
+}
+
+bool cli_session_closed(const struct cli_session *s)
+{
+	return s->closed;
+}
+
+const char *cli_prompt(const struct cli_session *s)
+{
+	struct cli_session *m = (struct cli_session *)s;
+	if (s->ask_save)
+		return "Save new configuration ? (Y/N)";
+	if (!s->admin)
+		return "> ";
+	if (s->tunnel)
+		snprintf(m->prompt, sizeof(m->prompt), "tunnel%u# ", s->tunnel);
+	else if (s->pp == 0xffffffffu)
+		snprintf(m->prompt, sizeof(m->prompt), "anonymous# ");
+	else if (s->pp)
+		snprintf(m->prompt, sizeof(m->prompt), "pp%u# ", s->pp);
+	else
+		return "# ";
+	return m->prompt;
+}
+
+static int to_rtx_err(enum gerr e)
+{
+	switch (e) {
+	case GE_OK: return 0;
+	case GE_RANGE: return -RTX_ERANGE;
+	case GE_NOMEM: return -RTX_ENOMEM;
+	case GE_SAVE: return -RTX_EIO;
+	case GE_PERM: return -RTX_EINVAL;
+	default: return -RTX_EPARSE;
+	}
+}
+
+static int report(struct cli_session *s, enum gerr e, const char *word)
+{
+	grammar_error(s->out, s->lineno, e, s->c->ja, word);
+	return to_rtx_err(e);
+}
+
+/* The line after "Save new configuration ? (Y/N)". */
+static int answer_save(struct cli_session *s, const char *line)
+{
+	while (isspace((unsigned char)*line))
+		line++;
+	char a = (char)toupper((unsigned char)*line);
+	if (a != 'Y' && a != 'N')
+		return 0;   /* ask again */
+	s->ask_save = false;
+	if (a == 'Y') {
+		enum gerr e = s->c->r->config_path ? cmd_save_to(s->c, s->c->r->config_path)
+						   : GE_NO_PATH;
+		if (e)
+			return report(s, e, NULL);
+	}
+	s->admin = false;
+	s->tunnel = s->pp = 0;
+	return 0;
+}
+
+static enum gerr check_scope(const struct cli_session *s, const struct cmd_row *r)
+{
+	if ((r->flags & R_ADMIN) && !s->admin)
+		return GE_PERM;
+	if ((r->flags & R_TUNNEL) && !s->tunnel)
+		return GE_NO_TUNNEL;
+	if ((r->flags & R_PP) && !s->pp)
+		return GE_NO_PP;
+	return GE_OK;
+}
+
+/* Shows where an unterminated quote starts. */
+static int report_split(struct cli_session *s, enum gerr e, const char *line,
+			size_t bad)
+{
+	char word[24];
+	if (e != GE_QUOTE)
+		return report(s, e, NULL);
+	snprintf(word, sizeof(word), "%s", line + bad);
+	return report(s, e, word);
+}
+
+int cli_exec(struct cli_session *s, const char *line, unsigned lineno)
+{
+	struct words ws;
+	struct cmd_args a;
+	size_t bad = 0;
+	s->lineno = lineno;
+	if (s->ask_save)
+		return answer_save(s, line);
+	const char *p = line;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!*p || *p == '#')
+		return 0;
+	enum gerr e = words_split(p, &ws, &bad);
+	if (e)
+		return report_split(s, e, p, bad);
+	e = grammar_match(s->c->r->model, ws.w, ws.n, &a, &bad);
+	if (e) {
+		int rc = report(s, e, e != GE_TOO_FEW && bad < ws.n ? ws.w[bad] : NULL);
+		words_free(&ws);
+		return rc;
+	}
+	words_free(&ws);
+	e = check_scope(s, a.row);
+	if (e == GE_OK)
+		e = (a.row->run ? a.row->run : cmd_store)(s, &a);
+	cmd_args_free(&a);
+	return e ? report(s, e, NULL) : 0;
+}
+
+void cli_help(struct cli_session *s, const char *prefix, FILE *out)
+{
+	grammar_help(s->c->r->model, prefix, out);
+}
+
+size_t cli_complete(struct cli_session *s, const char *prefix, char ***out)
+{
+	return grammar_complete(s->c->r->model, prefix, out);
+}

@@ -1,0 +1,56 @@
+/* Command handlers named by the table, and the session/router state they
+ * share with cli.c. Internal to shell/. */
+#ifndef RTX_SHELL_CMD_H
+#define RTX_SHELL_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "shell/cli.h"
+#include "shell/grammar.h"
+
+struct cfgstore;
+
+struct cli {
+	struct router *r;
+	struct cfgstore *cfg;
+	bool ja;                  /* console character ja.*: Japanese errors */
+	bool dirty;               /* changed since the last save or mark */
+};
+
+struct cli_session {
+	struct cli *c;
+	FILE *out;
+	bool admin;
+	bool closed;
+	bool ask_save;            /* the next line answers "Save ... (Y/N)" */
+	unsigned tunnel;          /* tunnel select N (0: none) */
+	unsigned pp;              /* pp select N (0: none) */
+	unsigned lineno;          /* of the line being run, for messages */
+	char prompt[32];
+};
+
+/* Stores a config line or, for a `no` form, deletes it. */
+enum gerr cmd_store(struct cli_session *s, const struct cmd_args *a);
+
+enum gerr cmd_show_config(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_show_ipsec_sa(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_show_log(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_clear_log(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_save(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_administrator(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_exit(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_shutdown(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_sa_delete(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_refresh_sa(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_tunnel_select(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_pp_select(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_tunnel_enable(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_tunnel_disable(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_syslog_debug(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_console_character(struct cli_session *s, const struct cmd_args *a);
+
+/* Writes the running config to path atomically (mode 0600). */
+enum gerr cmd_save_to(struct cli *c, const char *path);
+
+#endif

@@ -1,0 +1,337 @@
+/* Command handlers: storing config lines, modes, show commands, save. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/log.h"
+#include "engine/model.h"
+#include "engine/router.h"
+#include "shell/cfgprint.h"
+#include "shell/cfgstore.h"
+#include "shell/cmd.h"
+
+#define PP_ANONYMOUS 0xffffffffu
+
+/* ---- the store -------------------------------------------------------- */
+
+/* A tail equal to the setting's default is not stored: `show config`
+ * prints only what differs from the factory state. */
+static bool is_default(const struct cli *c, const struct cmd_row *r,
+		       const char *tail)
+{
+	char buf[32];
+	const char *d = r->dflt;
+	if (!d)
+		return false;
+	if (strcmp(d, "@queue") == 0) {
+		snprintf(buf, sizeof(buf), "%u", c->r->model->queue_default);
+		d = buf;
+	}
+	size_t len = strlen(tail);
+	while (*d) {
+		size_t alt = strcspn(d, "|");
+		if (alt == len && strncmp(d, tail, len) == 0)
+			return true;
+		d += alt + (d[alt] == '|');
+	}
+	return false;
+}
+
+static unsigned row_ctx(const struct cli_session *s, const struct cmd_row *r)
+{
+	if (r->flags & R_TUNNEL)
+		return s->tunnel;
+	if (r->flags & R_PP)
+		return s->pp;
+	return 0;
+}
+
+static enum gerr store_delete(struct cli_session *s, const struct cmd_args *a,
+			      unsigned ctx)
+{
+	const struct cmd_row *r = a->row;
+	bool seq = r->flags & R_SEQ;
+	char *key = words_join(a->w, seq ? a->n : a->nkeyw);
+	if (!key)
+		return GE_NOMEM;
+	if (cfgstore_del(s->c->cfg, r->setting, ctx, key, seq || a->nkeyw < r->nkey))
+		s->c->dirty = true;
+	free(key);
+	return GE_OK;
+}
+
+static enum gerr store_at(struct cli_session *s, const struct cmd_args *a,
+			  unsigned ctx)
+{
+	const struct cmd_row *r = a->row;
+	if (a->no)
+		return store_delete(s, a, ctx);
+	bool seq = r->flags & R_SEQ;
+	char *key = words_join(a->w, seq ? a->n : a->nkeyw);
+	char *tail = words_join(a->w + a->nkeyw, a->n - a->nkeyw);
+	enum gerr e = GE_NOMEM;
+	if (key && tail) {
+		e = GE_OK;
+		if (is_default(s->c, r, tail))
+			cfgstore_del(s->c->cfg, r->setting, ctx, key, false);
+		else if (cfgstore_set(s->c->cfg, r, ctx, key, a->w, a->n) < 0)
+			e = GE_NOMEM;
+		s->c->dirty = true;
+	}
+	free(key);
+	free(tail);
+	return e;
+}
+
+enum gerr cmd_store(struct cli_session *s, const struct cmd_args *a)
+{
+	return store_at(s, a, row_ctx(s, a->row));
+}
+
+/* ---- modes ------------------------------------------------------------ */
+
+enum gerr cmd_administrator(struct cli_session *s, const struct cmd_args *a)
+{
+	(void)a;
+	s->admin = true;
+	return GE_OK;
+}
+
+enum gerr cmd_exit(struct cli_session *s, const struct cmd_args *a)
+{
+	(void)a;
+	if (!s->admin) {
+		s->closed = true;
+		return GE_OK;
+	}
+	if (s->c->dirty) {
+		s->ask_save = true;
+		return GE_OK;
+	}
+	s->admin = false;
+	s->tunnel = s->pp = 0;
+	return GE_OK;
+}
+
+enum gerr cmd_shutdown(struct cli_session *s, const struct cmd_args *a)
+{
+	(void)a;
+	s->c->r->shutdown = true;
+	return GE_OK;
+}
+
+enum gerr cmd_tunnel_select(struct cli_session *s, const struct cmd_args *a)
+{
+	const char *v = a->w[a->n - 1];
+	s->tunnel = strcmp(v, "none") == 0 ? 0 : (unsigned)strtoul(v, NULL, 10);
+	s->pp = 0;
+	return GE_OK;
+}
+
+enum gerr cmd_pp_select(struct cli_session *s, const struct cmd_args *a)
+{
+	const char *v = a->w[a->n - 1];
+	if (strcmp(v, "none") == 0)
+		s->pp = 0;
+	else if (strcmp(v, "anonymous") == 0)
+		s->pp = PP_ANONYMOUS;
+	else
+		s->pp = (unsigned)strtoul(v, NULL, 10);
+	s->tunnel = 0;
+	return GE_OK;
+}
+
+/* ---- settings with side effects --------------------------------------- */
+
+enum gerr cmd_syslog_debug(struct cli_session *s, const struct cmd_args *a)
+{
+	enum gerr e = cmd_store(s, a);
+	if (e == GE_OK)
+		log_set_debug(s->c->r->log, !a->no && strcmp(a->w[a->n - 1], "on") == 0);
+	return e;
+}
+
+enum gerr cmd_console_character(struct cli_session *s, const struct cmd_args *a)
+{
+	enum gerr e = cmd_store(s, a);
+	if (e == GE_OK)
+		s->c->ja = !a->no && strncmp(a->w[a->n - 1], "ja.", 3) == 0;
+	return e;
+}
+
+/* Tunnels that have a block in the config. */
+static size_t known_tunnels(const struct cli *c, unsigned **out)
+{
+	size_t n = 0;
+	unsigned *t = calloc(cfgstore_count(c->cfg) + 1, sizeof(*t));
+	*out = t;
+	if (!t)
+		return 0;
+	for (const struct cfg_entry *e = cfgstore_first(c->cfg); e; e = e->next)
+		if (e->row->section == SEC_TUNNEL && e->ctx)
+			t[n++] = e->ctx;
+	return n;
+}
+
+static const struct cmd_row *enable_row(void)
+{
+	for (size_t i = 0; i < cmd_table_len; i++)
+		if (cmd_table[i].setting && strcmp(cmd_table[i].setting, "tunnel enable") == 0)
+			return &cmd_table[i];
+	return NULL;
+}
+
+/* `tunnel disable N` is the `no` form of `tunnel enable N`. */
+static enum gerr enable_one(struct cli_session *s, const struct cmd_args *a,
+			    unsigned num)
+{
+	char nbuf[16];
+	snprintf(nbuf, sizeof(nbuf), "%u", num);
+	char *w[3] = { "tunnel", "enable", nbuf };
+	struct cmd_args one = *a;
+	one.row = enable_row();
+	if (!one.row)
+		return GE_INVALID;
+	one.w = w;
+	one.n = 3;
+	one.nkeyw = 3;
+	return store_at(s, &one, num);
+}
+
+enum gerr cmd_tunnel_enable(struct cli_session *s, const struct cmd_args *a)
+{
+	if (a->n < 3 && a->no)
+		return GE_TOO_FEW;
+	bool all = strcmp(a->w[2], "all") == 0;
+	if (!all)
+		return enable_one(s, a, (unsigned)strtoul(a->w[2], NULL, 10));
+	unsigned *t;
+	size_t n = known_tunnels(s->c, &t);
+	enum gerr e = t ? GE_OK : GE_NOMEM;
+	for (size_t i = 0; e == GE_OK && i < n; i++)
+		e = enable_one(s, a, t[i]);
+	free(t);
+	return e;
+}
+
+enum gerr cmd_tunnel_disable(struct cli_session *s, const struct cmd_args *a)
+{
+	struct cmd_args no = *a;
+	no.no = true;
+	return cmd_tunnel_enable(s, &no);
+}
+
+/* ---- show, log, SAs --------------------------------------------------- */
+
+enum gerr cmd_show_config(struct cli_session *s, const struct cmd_args *a)
+{
+	unsigned only = a->n == 4 ? (unsigned)strtoul(a->w[3], NULL, 10) : 0;
+	cfgprint(s->c->cfg, s->out, only);
+	return GE_OK;
+}
+
+/* No engine is attached yet: the layouts of the reference with no SAs. */
+enum gerr cmd_show_ipsec_sa(struct cli_session *s, const struct cmd_args *a)
+{
+	if (a->n >= 4 && strcmp(a->w[3], "gateway") == 0) {
+		fputs("sgw  flags local-id                      remote-id        # of sa\n"
+		      "--------------------------------------------------------------------------\n",
+		      s->out);
+		return GE_OK;
+	}
+	fputs("Total: isakmp:0 send:0 recv:0\n\n"
+	      "sa    sgw isakmp connection    dir  life[s] remote-id\n"
+	      "-----------------------------------------------------------------------------\n",
+	      s->out);
+	return GE_OK;
+}
+
+enum gerr cmd_show_log(struct cli_session *s, const struct cmd_args *a)
+{
+	log_print(s->c->r->log, s->out, a->n == 3);
+	return GE_OK;
+}
+
+enum gerr cmd_clear_log(struct cli_session *s, const struct cmd_args *a)
+{
+	(void)a;
+	log_clear(s->c->r->log);
+	return GE_OK;
+}
+
+/* Without an engine there is no SA to delete: accepted, nothing happens. */
+enum gerr cmd_sa_delete(struct cli_session *s, const struct cmd_args *a)
+{
+	(void)s;
+	(void)a;
+	return GE_OK;
+}
+
+enum gerr cmd_refresh_sa(struct cli_session *s, const struct cmd_args *a)
+{
+	(void)s;
+	(void)a;
+	return GE_OK;
+}
+
+/* ---- save ------------------------------------------------------------- */
+
+static void fsync_dir(const char *path)
+{
+	char *copy = strdup(path);
+	if (!copy)
+		return;
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
+/* Temp file in the same directory, fsync, rename: a crash leaves either the
+ * old file or the new one. Mode 0600: the config holds pre-shared keys. */
+enum gerr cmd_save_to(struct cli *c, const char *path)
+{
+	char *tmp = NULL;
+	enum gerr e = GE_SAVE;
+	FILE *f = NULL;
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+		return GE_NOMEM;
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		goto out;
+	if (fchmod(fd, 0600) < 0 || !(f = fdopen(fd, "w"))) {
+		close(fd);
+		goto out_unlink;
+	}
+	cfgprint(c->cfg, f, 0);
+	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0) {
+		fclose(f);
+		goto out_unlink;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) < 0)
+		goto out_unlink;
+	fsync_dir(path);
+	c->dirty = false;
+	e = GE_OK;
+	goto out;
+out_unlink:
+	unlink(tmp);
+out:
+	free(tmp);
+	return e;
+}
+
+enum gerr cmd_save(struct cli_session *s, const struct cmd_args *a)
+{
+	(void)a;
+	if (!s->c->r->config_path)
+		return GE_NO_PATH;
+	return cmd_save_to(s->c, s->c->r->config_path);
+}

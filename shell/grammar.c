@@ -1,0 +1,565 @@
+/* The matcher: splits a line into words, walks the table's rows with a small
+ * backtracking matcher (optional groups, repeats, key=value options), and
+ * is the one place that turns matcher and handler statuses into text.
+ * grammar_next_tokens() is what `?`, TAB and the `no` forms build on. */
+#include "shell/grammar.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define LINE_MAX_BYTES 4096
+#define WORDS_MAX 256
+
+/* ---- words ---------------------------------------------------------- */
+
+static enum gerr words_push(struct words *ws, const char *buf, size_t len,
+			    size_t off)
+{
+	if (ws->n == WORDS_MAX)
+		return GE_TOO_MANY;
+	char **w = realloc(ws->w, (ws->n + 1) * sizeof(*w));
+	if (!w)
+		return GE_NOMEM;
+	ws->w = w;
+	size_t *o = realloc(ws->off, (ws->n + 1) * sizeof(*o));
+	if (!o)
+		return GE_NOMEM;
+	ws->off = o;
+	if (!(ws->w[ws->n] = strndup(buf, len)))
+		return GE_NOMEM;
+	ws->off[ws->n++] = off;
+	return GE_OK;
+}
+
+/* A '"' opens a quoted stretch anywhere in a word; the quotes themselves
+ * are dropped, so `"a b"` is the one word `a b`. */
+enum gerr words_split(const char *line, struct words *ws, size_t *bad)
+{
+	size_t len = strlen(line);
+	memset(ws, 0, sizeof(*ws));
+	*bad = 0;
+	if (len > LINE_MAX_BYTES)
+		return GE_LONG;
+	char *buf = malloc(len + 1);
+	if (!buf)
+		return GE_NOMEM;
+	enum gerr e = GE_OK;
+	size_t i = 0;
+	while (e == GE_OK) {
+		while (line[i] && isspace((unsigned char)line[i]))
+			i++;
+		if (!line[i])
+			break;
+		size_t start = i, n = 0;
+		bool quoted = false;
+		size_t qpos = 0;
+		for (; line[i] && (quoted || !isspace((unsigned char)line[i])); i++) {
+			if (line[i] == '"') {
+				quoted = !quoted;
+				qpos = i;
+			} else {
+				buf[n++] = line[i];
+			}
+		}
+		if (quoted) {
+			*bad = qpos;
+			e = GE_QUOTE;
+			break;
+		}
+		if ((e = words_push(ws, buf, n, start)) != GE_OK)
+			*bad = start;
+	}
+	free(buf);
+	if (e)
+		words_free(ws);
+	return e;
+}
+
+void words_free(struct words *ws)
+{
+	for (size_t i = 0; i < ws->n; i++)
+		free(ws->w[i]);
+	free(ws->w);
+	free(ws->off);
+	memset(ws, 0, sizeof(*ws));
+}
+
+static bool needs_quotes(const char *w)
+{
+	if (!*w)
+		return true;
+	for (; *w; w++)
+		if (isspace((unsigned char)*w) || *w == '#')
+			return true;
+	return false;
+}
+
+char *words_join(char *const *w, size_t n)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(w[i]) + 3;
+	char *out = malloc(len), *p = out;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		bool q = needs_quotes(w[i]);
+		p += sprintf(p, "%s%s%s%s", i ? " " : "", q ? "\"" : "", w[i],
+			     q ? "\"" : "");
+	}
+	*p = '\0';
+	return out;
+}
+
+/* ---- rows ----------------------------------------------------------- */
+
+size_t row_ntok(const struct cmd_row *r)
+{
+	size_t n = 0;
+	while (n < ROW_TOKS && r->tok[n].kind != TK_END)
+		n++;
+	return n;
+}
+
+size_t row_order(const struct cmd_row *r)
+{
+	size_t i = (size_t)(r - cmd_table);
+	while (i > 0 && r->setting && cmd_table[i - 1].setting &&
+	       strcmp(cmd_table[i - 1].setting, r->setting) == 0)
+		i--;
+	return i;
+}
+
+static bool kw_before(const struct cmd_row *r, size_t ti)
+{
+	for (size_t i = 0; i < ti; i++)
+		if (r->tok[i].kind != TK_KW)
+			return false;
+	return true;
+}
+
+/* ---- the matcher ------------------------------------------------------ */
+
+struct mstate {
+	const struct rtx_model *m;
+	const struct cmd_row *row;
+	char **w;
+	size_t n;
+	unsigned char tokof[WORDS_MAX];
+	size_t bad;
+	enum gerr err;
+	grammar_next_fn fn;      /* prefix mode: report, never succeed */
+	void *arg;
+};
+
+/* At the same word, a more specific complaint wins. */
+static int err_rank(enum gerr e)
+{
+	switch (e) {
+	case GE_RANGE: return 5;
+	case GE_INVALID: return 4;
+	case GE_TOO_MANY: return 3;
+	case GE_TOO_FEW: return 2;
+	case GE_CMDNAME: return 1;
+	default: return 0;
+	}
+}
+
+static void fail(struct mstate *s, size_t wi, enum gerr e)
+{
+	if (s->err == GE_OK || wi > s->bad ||
+	    (wi == s->bad && err_rank(e) > err_rank(s->err))) {
+		s->bad = wi;
+		s->err = e;
+	}
+}
+
+static bool m_tok(struct mstate *s, size_t ti, size_t wi, bool rep);
+
+static size_t skip_to(const struct mstate *s, size_t ti, bool rep)
+{
+	const struct tok *t = &s->row->tok[ti];
+	size_t j = ti + 1;
+	if (!rep && t->grp)
+		while (j < ROW_TOKS && s->row->tok[j].kind != TK_END &&
+		       s->row->tok[j].grp == t->grp)
+			j++;
+	return j;
+}
+
+static bool opts_required(const struct tok *t)
+{
+	for (const struct tok *o = t->opts; o && o->kind != TK_END; o++)
+		if (o->flags & T_REQ)
+			return true;
+	return false;
+}
+
+static const struct tok *opt_find(const struct tok *t, const char *w,
+				  size_t len, size_t *idx)
+{
+	for (size_t i = 0; t->opts && t->opts[i].kind != TK_END; i++)
+		if (strlen(t->opts[i].name) == len &&
+		    strncasecmp(t->opts[i].name, w, len) == 0) {
+			*idx = i;
+			return &t->opts[i];
+		}
+	return NULL;
+}
+
+static bool m_opts(struct mstate *s, size_t ti, size_t wi)
+{
+	const struct tok *t = &s->row->tok[ti];
+	unsigned long seen = 0;
+	size_t j = wi;
+	for (; j < s->n; j++) {
+		const char *eq = strchr(s->w[j], '=');
+		size_t idx;
+		const struct tok *o = eq ? opt_find(t, s->w[j], (size_t)(eq - s->w[j]), &idx) : NULL;
+		if (!o) {
+			if (eq)
+				fail(s, j, GE_INVALID);
+			break;
+		}
+		enum gerr e = (seen >> idx) & 1 ? GE_INVALID : tok_check(s->m, o, eq + 1);
+		if (e) {
+			fail(s, j, e);
+			return false;
+		}
+		seen |= 1ul << idx;
+		s->tokof[j] = (unsigned char)ti;
+	}
+	for (size_t i = 0; t->opts && t->opts[i].kind != TK_END; i++)
+		if ((t->opts[i].flags & T_REQ) && !((seen >> i) & 1)) {
+			if (s->fn && j == s->n)
+				s->fn(s->arg, s->row, t);
+			fail(s, j, GE_TOO_FEW);
+			return false;
+		}
+	if (j == wi) {
+		/* The skip path covers "no options" unless one is needed. */
+		if (t->flags & T_REQ)
+			fail(s, j, GE_INVALID);
+		return false;
+	}
+	if (s->fn && j == s->n)
+		s->fn(s->arg, s->row, t);
+	return m_tok(s, ti + 1, j, false);
+}
+
+static bool m_rest(struct mstate *s, size_t ti, size_t wi)
+{
+	const struct tok *t = &s->row->tok[ti];
+	size_t bad = 0;
+	if (t->vals && tok_enum_find(t->vals, s->w[wi])) {
+		fail(s, wi, GE_INVALID);
+		return false;
+	}
+	if (t->rest) {
+		enum gerr e = t->rest(s->m, s->w + wi, s->n - wi, &bad);
+		if (e) {
+			fail(s, wi + bad, e);
+			return false;
+		}
+	}
+	for (size_t j = wi; j < s->n; j++)
+		s->tokof[j] = (unsigned char)ti;
+	if (s->fn)
+		s->fn(s->arg, s->row, t);
+	return m_tok(s, ti + 1, s->n, false);
+}
+
+static bool m_here(struct mstate *s, size_t ti, size_t wi)
+{
+	const struct tok *t = &s->row->tok[ti];
+	if (t->kind == TK_OPTS)
+		return m_opts(s, ti, wi);
+	if (t->kind == TK_REST)
+		return m_rest(s, ti, wi);
+	enum gerr e = tok_check(s->m, t, s->w[wi]);
+	if (e) {
+		if (e == GE_CMDNAME && !kw_before(s->row, ti))
+			e = GE_INVALID;
+		fail(s, wi, e);
+		return false;
+	}
+	s->tokof[wi] = (unsigned char)ti;
+	if (t->flags & T_REPEAT)
+		return m_tok(s, ti, wi + 1, true);
+	return m_tok(s, ti + 1, wi + 1, false);
+}
+
+static bool m_tok(struct mstate *s, size_t ti, size_t wi, bool rep)
+{
+	const struct tok *t = ti < ROW_TOKS ? &s->row->tok[ti] : NULL;
+	if (!t || t->kind == TK_END) {
+		if (wi == s->n) {
+			if (s->fn)
+				s->fn(s->arg, s->row, NULL);
+			return !s->fn;
+		}
+		fail(s, wi, GE_TOO_MANY);
+		return false;
+	}
+	bool optional = rep || (t->flags & T_OPT) ||
+			(t->kind == TK_OPTS && !opts_required(t) && !(t->flags & T_REQ)) ||
+			(t->kind == TK_REST && (t->flags & T_OPT));
+	if (wi == s->n) {
+		if (s->fn)
+			s->fn(s->arg, s->row, t);
+		if (optional)
+			return m_tok(s, skip_to(s, ti, rep), wi, false);
+		fail(s, wi, GE_TOO_FEW);
+		return false;
+	}
+	if (m_here(s, ti, wi))
+		return true;
+	return optional && m_tok(s, skip_to(s, ti, rep), wi, false);
+}
+
+/* ---- whole-line matching -------------------------------------------- */
+
+static bool is_no(char **w, size_t n)
+{
+	return n > 0 && strcasecmp(w[0], "no") == 0;
+}
+
+/* `no` forms name the key and ignore the rest. Returns the number of key
+ * tokens matched, or -1 when the words do not fit the row. */
+static int m_no(struct mstate *s, char **w, size_t n)
+{
+	const struct cmd_row *r = s->row;
+	size_t nk = r->nkey, i;
+	if (r->flags & R_NONO)
+		return -1;
+	for (i = 0; i < n && i < nk; i++) {
+		enum gerr e = tok_check(s->m, &r->tok[i], w[i]);
+		if (e) {
+			fail(s, i + 1, e == GE_CMDNAME && !kw_before(r, i) ? GE_INVALID : e);
+			return -1;
+		}
+		s->tokof[i] = (unsigned char)i;
+	}
+	for (size_t j = i; j < n; j++)
+		s->tokof[j] = (unsigned char)(nk ? nk - 1 : 0);
+	size_t kws = 0;
+	while (kws < nk && r->tok[kws].kind == TK_KW)
+		kws++;
+	if (i < kws) {
+		fail(s, n + 1, GE_TOO_FEW);
+		return -1;
+	}
+	return (int)i;
+}
+
+static char *norm_opt(const struct tok *t, const char *w)
+{
+	const char *eq = strchr(w, '=');
+	size_t idx;
+	const struct tok *o = eq ? opt_find(t, w, (size_t)(eq - w), &idx) : NULL;
+	if (!o)
+		return strdup(w);
+	char *v = tok_norm(o, eq + 1), *r = NULL;
+	if (v && asprintf(&r, "%s=%s", o->name, v) < 0)
+		r = NULL;
+	free(v);
+	return r;
+}
+
+static size_t opt_index(const struct tok *t, const char *w)
+{
+	size_t idx = 0;
+	const char *eq = strchr(w, '=');
+	if (!eq || !opt_find(t, w, (size_t)(eq - w), &idx))
+		return 0;
+	return idx;
+}
+
+/* Options print in table order whatever order they were typed in. */
+static void sort_opts(struct cmd_args *a)
+{
+	for (size_t i = 1; i < a->n; i++) {
+		const struct tok *t = &a->row->tok[a->tok[i]];
+		if (t->kind != TK_OPTS || a->no)
+			continue;
+		for (size_t j = i; j > 0 && a->tok[j - 1] == a->tok[j] &&
+		     opt_index(t, a->w[j - 1]) > opt_index(t, a->w[j]); j--) {
+			char *tmp = a->w[j];
+			a->w[j] = a->w[j - 1];
+			a->w[j - 1] = tmp;
+		}
+	}
+}
+
+static enum gerr args_fill(struct cmd_args *a, const struct mstate *s,
+			   char **w, size_t n, bool no)
+{
+	a->row = s->row;
+	a->no = no;
+	a->n = n;
+	a->w = calloc(n + 1, sizeof(*a->w));
+	a->tok = calloc(n + 1, 1);
+	if (!a->w || !a->tok)
+		return GE_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct tok *t = &s->row->tok[s->tokof[i]];
+		a->tok[i] = s->tokof[i];
+		if (no && i >= s->row->nkey)
+			a->w[i] = strdup(w[i]);
+		else if (t->kind == TK_OPTS)
+			a->w[i] = norm_opt(t, w[i]);
+		else if (t->kind == TK_REST)
+			a->w[i] = strdup(w[i]);
+		else
+			a->w[i] = tok_norm(t, w[i]);
+		if (!a->w[i])
+			return GE_NOMEM;
+		if (s->tokof[i] < s->row->nkey && (!no || i < s->row->nkey))
+			a->nkeyw = i + 1;
+	}
+	sort_opts(a);
+	return GE_OK;
+}
+
+enum gerr grammar_match(const struct rtx_model *m, char **w, size_t n,
+			struct cmd_args *out, size_t *badw)
+{
+	struct mstate s = { .m = m, .w = w, .n = n };
+	bool no = is_no(w, n);
+	const struct cmd_row *best = NULL;
+	int best_keys = -1;
+	unsigned char best_tokof[WORDS_MAX];
+	memset(out, 0, sizeof(*out));
+	if (n == 0 || n > WORDS_MAX)
+		return n ? GE_TOO_MANY : GE_OK;
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		s.row = &cmd_table[i];
+		if (!no) {
+			if (m_tok(&s, 0, 0, false)) {
+				best = s.row;
+				memcpy(best_tokof, s.tokof, n);
+				break;
+			}
+			continue;
+		}
+		int k = m_no(&s, w + 1, n - 1);
+		if (k > best_keys) {
+			best_keys = k;
+			best = s.row;
+			memcpy(best_tokof, s.tokof, n);
+		}
+	}
+	if (!best) {
+		*badw = s.bad;
+		return s.err ? s.err : GE_CMDNAME;
+	}
+	s.row = best;
+	memcpy(s.tokof, best_tokof, n);
+	enum gerr e = args_fill(out, &s, w + no, n - no, no);
+	if (e)
+		cmd_args_free(out);
+	return e;
+}
+
+void cmd_args_free(struct cmd_args *a)
+{
+	for (size_t i = 0; a->w && i < a->n; i++)
+		free(a->w[i]);
+	free(a->w);
+	free(a->tok);
+	memset(a, 0, sizeof(*a));
+}
+
+/* ---- next tokens: `?`, TAB -------------------------------------------- */
+
+static const struct tok tok_no = {
+	.kind = TK_KW, .name = "no", .help = "Restore the default of a setting",
+};
+
+static void next_no(const struct rtx_model *m, char **w, size_t n,
+		    grammar_next_fn fn, void *arg)
+{
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		const struct cmd_row *r = &cmd_table[i];
+		size_t j, kws = 0;
+		if (r->flags & R_NONO)
+			continue;
+		for (j = 0; j < n && j < r->nkey; j++)
+			if (tok_check(m, &r->tok[j], w[j]) != GE_OK)
+				break;
+		if (j < n && j < r->nkey)
+			continue;
+		while (kws < r->nkey && r->tok[kws].kind == TK_KW)
+			kws++;
+		if (n < r->nkey)
+			fn(arg, r, &r->tok[n]);
+		if (n >= kws)
+			fn(arg, r, NULL);
+	}
+}
+
+void grammar_next_tokens(const struct rtx_model *m, char **w, size_t n,
+			 grammar_next_fn fn, void *arg)
+{
+	if (n > WORDS_MAX)
+		return;
+	if (is_no(w, n)) {
+		next_no(m, w + 1, n - 1, fn, arg);
+		return;
+	}
+	if (n == 0)
+		fn(arg, NULL, &tok_no);
+	struct mstate s = { .m = m, .w = w, .n = n, .fn = fn, .arg = arg };
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		s.row = &cmd_table[i];
+		m_tok(&s, 0, 0, false);
+	}
+}
+
+/* ---- messages --------------------------------------------------------- */
+
+static const char *const msg_en[GE_COUNT] = {
+	[GE_OK] = "OK",
+	[GE_CMDNAME] = "Invalid command name",
+	[GE_TOO_FEW] = "Too few parameters",
+	[GE_TOO_MANY] = "Too many parameters",
+	[GE_INVALID] = "Invalid parameter",
+	[GE_RANGE] = "Parameter out of range",
+	[GE_PERM] = "Permission denied",
+	[GE_QUOTE] = "Unterminated quote",
+	[GE_LONG] = "Line too long",
+	[GE_NO_TUNNEL] = "No tunnel interface selected (use tunnel select N)",
+	[GE_NO_PP] = "No pp interface selected (use pp select N)",
+	[GE_NO_PATH] = "No configuration file to save to (start rtxsh with -c FILE)",
+	[GE_SAVE] = "Cannot save the configuration",
+	[GE_NOMEM] = "Out of memory",
+};
+
+/* Only the wording the reference documents; the rest stays English. */
+static const char *const msg_ja[GE_COUNT] = {
+	[GE_RANGE] = "パラメータが範囲を越えています",
+};
+
+const char *grammar_message(enum gerr e, bool ja)
+{
+	if ((unsigned)e >= GE_COUNT)
+		e = GE_INVALID;
+	if (ja && msg_ja[e])
+		return msg_ja[e];
+	return msg_en[e];
+}
+
+/* The one error format: [line N: ]Error: <message>[: "<word>"]. */
+void grammar_error(FILE *out, unsigned lineno, enum gerr e, bool ja,
+		   const char *word)
+{
+	if (lineno)
+		fprintf(out, "line %u: ", lineno);
+	fprintf(out, "%s: %s", ja && msg_ja[e] ? "エラー" : "Error",
+		grammar_message(e, ja));
+	if (word)
+		fprintf(out, ": \"%s\"", word);
+	fputc('\n', out);
+}

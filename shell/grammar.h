@@ -1,0 +1,195 @@
+/* The grammar: one declarative table of command forms (cmd_table.c) and the
+ * matcher that every consumer shares. Parsing, `?`, TAB, error text and the
+ * config printer all read the same rows, so they cannot drift apart.
+ *
+ * A row is a flat token list in Yamaha's fixed-position style. Optional
+ * parts are tokens flagged T_OPT; a bracketed group such as
+ * "[interval count [upwait]]" shares one grp number, so skipping its first
+ * token skips the whole group. Trailing `key=value` options are one TK_OPTS
+ * token whose allowed keys are themselves tokens (the value's type). */
+#ifndef RTX_GRAMMAR_H
+#define RTX_GRAMMAR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct rtx_model;
+struct cli_session;
+
+enum tok_kind {
+	TK_END = 0,   /* terminates a row's token list */
+	TK_KW,        /* the literal keyword name */
+	TK_ENUM,      /* one of vals; "canonical|alias" groups */
+	TK_INT,       /* lo..hi, or one of vals */
+	TK_GW,        /* 1..model->tunnel_max (gateway_id, tunnel_num) */
+	TK_QLEN,      /* model->queue_min..queue_max */
+	TK_USER,      /* 1..model->auth_user_max */
+	TK_IDLIST,    /* N or N-M within lo..hi, or within the tunnel range if hi == 0 */
+	TK_IPV4,      /* a.b.c.d */
+	TK_IP,        /* IPv4 or IPv6 address */
+	TK_IPMASK,    /* address[/len], IPv4 or IPv6 */
+	TK_PREFIX,    /* address/len, IPv4 or IPv6; or one of vals */
+	TK_HOST,      /* address, host name, or one of vals */
+	TK_POOL,      /* address[-address][/len] */
+	TK_HEX,       /* 0x followed by 1..hi bytes of hex digits */
+	TK_TEXT,      /* any word (quotes allowed), lo..hi characters */
+	TK_PERCENT,   /* N% with N in lo..hi, or one of vals */
+	TK_LAN,       /* lan1 .. lan9 */
+	TK_OPTS,      /* key=value words, each key once, keys from opts */
+	TK_REST,      /* the rest of the line, checked by rest() if set */
+};
+
+/* Token flags. */
+#define T_OPT    0x01u   /* may be absent (with its whole grp) */
+#define T_REPEAT 0x02u   /* may match several words in a row */
+#define T_REQ    0x04u   /* inside opts: this key must be present */
+
+/* Matcher outcomes; also the statuses handlers return. grammar.c alone
+ * turns them into the Yamaha-style text (grammar_message). */
+enum gerr {
+	GE_OK = 0,
+	GE_CMDNAME,      /* Invalid command name */
+	GE_TOO_FEW,      /* Too few parameters */
+	GE_TOO_MANY,     /* Too many parameters */
+	GE_INVALID,      /* Invalid parameter */
+	GE_RANGE,        /* Parameter out of range */
+	GE_PERM,         /* Permission denied (normal mode) */
+	GE_QUOTE,        /* Unterminated quote */
+	GE_LONG,         /* Line too long */
+	GE_NO_TUNNEL,    /* tunnel-scoped command with no tunnel selected */
+	GE_NO_PP,        /* pp-scoped command with no pp selected */
+	GE_NO_PATH,      /* save without a configuration file */
+	GE_SAVE,         /* save failed (errno in the text) */
+	GE_NOMEM,
+	GE_COUNT
+};
+
+struct tok;
+typedef enum gerr (*tok_rest_fn)(const struct rtx_model *m, char **w, size_t n,
+				 size_t *bad);
+
+struct tok {
+	enum tok_kind kind;
+	const char *name;            /* keyword, or the parameter's name */
+	const char *help;            /* one line for `?` */
+	long long lo, hi;
+	const char *const *vals;     /* NULL-terminated */
+	const struct tok *opts;      /* TK_OPTS: keys, TK_END-terminated */
+	tok_rest_fn rest;
+	unsigned char flags;
+	unsigned char grp;
+	unsigned char need;          /* model feature a value needs (see below) */
+};
+
+/* Values only some models accept (sha384/sha512 ...). */
+#define NEED_SHA2_LONG 1
+
+#define ROW_TOKS 14
+
+/* Where a stored line goes in `show config`; the printer's walk order. */
+enum cfg_section {
+	SEC_NONE = 0,    /* operational command, nothing stored */
+	SEC_HEAD,        /* console, syslog */
+	SEC_ROUTE,       /* ip route */
+	SEC_LAN,         /* ip lanN ..., description lanN */
+	SEC_PP,          /* inside `pp select N` blocks */
+	SEC_TUNNEL,      /* inside `tunnel select N` blocks */
+	SEC_FILTER,      /* ip filter ... */
+	SEC_NAT,         /* nat descriptor ... */
+	SEC_IPSEC,       /* global ipsec lines and unbound gateways/policies */
+	SEC_AUTH,        /* pki, auth user */
+	SEC_MISC,        /* everything else, in input order */
+};
+
+/* Row flags. */
+#define R_ADMIN   0x01u   /* refused in normal mode */
+#define R_TUNNEL  0x02u   /* applies to the selected tunnel */
+#define R_PP      0x04u   /* applies to the selected pp */
+#define R_PASS    0x08u   /* accepted and kept, not emulated */
+#define R_SEQ     0x10u   /* keyed by the whole line, kept in input order */
+#define R_NONO    0x20u   /* has no `no` form */
+
+struct cmd_args;
+typedef enum gerr (*cmd_fn)(struct cli_session *s, const struct cmd_args *a);
+
+struct cmd_row {
+	const char *setting;         /* store identity shared by a command's forms */
+	struct tok tok[ROW_TOKS];
+	unsigned char nkey;          /* leading tokens that form the store key */
+	unsigned char flags;
+	enum cfg_section section;
+	const char *dflt;            /* "a|b": tails equal to the default; "@queue" */
+	cmd_fn run;                  /* NULL: store the line */
+};
+
+/* A matched line, normalized: canonical keywords and enum spellings,
+ * numbers without leading zeros, addresses in inet_ntop form. */
+struct cmd_args {
+	const struct cmd_row *row;
+	bool no;                     /* the line began with `no` */
+	size_t n;
+	char **w;                    /* normalized words (without `no`) */
+	unsigned char *tok;          /* the row token each word matched */
+	size_t nkeyw;                /* words that form the key */
+};
+
+extern const struct cmd_row cmd_table[];
+extern const size_t cmd_table_len;
+
+/* Words of one line. Quotes group words and are removed; quoted records
+ * which words were quoted. Returns GE_OK, GE_QUOTE or GE_LONG (bad is the
+ * byte offset of the offending quote). */
+struct words {
+	size_t n;
+	char **w;
+	size_t *off;                 /* byte offset of each word in the line */
+};
+enum gerr words_split(const char *line, struct words *out, size_t *bad);
+void words_free(struct words *w);
+
+/* Matches a whole line. On failure *badw is the index of the word at
+ * fault (n when words are missing). */
+enum gerr grammar_match(const struct rtx_model *m, char **w, size_t n,
+			struct cmd_args *out, size_t *badw);
+void cmd_args_free(struct cmd_args *a);
+
+/* What may follow the complete words w[0..n): calls fn for every token
+ * reachable next (each row's, not deduplicated) and with tok == NULL when
+ * the line may end here. The one routine behind `?`, TAB and errors. */
+typedef void (*grammar_next_fn)(void *arg, const struct cmd_row *row,
+				const struct tok *tok);
+void grammar_next_tokens(const struct rtx_model *m, char **w, size_t n,
+			 grammar_next_fn fn, void *arg);
+
+/* `?` and TAB over a raw line prefix. */
+void grammar_help(const struct rtx_model *m, const char *prefix, FILE *out);
+size_t grammar_complete(const struct rtx_model *m, const char *prefix,
+			char ***out);
+
+/* Token types (grammar_types.c). */
+enum gerr tok_check(const struct rtx_model *m, const struct tok *t,
+		    const char *word);
+/* The normalized spelling of a word tok_check accepted (malloc'd). */
+char *tok_norm(const struct tok *t, const char *word);
+/* "<1-100>", "on|off", "keyword" ... for `?` (into buf). */
+const char *tok_describe(const struct rtx_model *m, const struct tok *t,
+			 char *buf, size_t len);
+/* Canonical spelling of value v among vals, or NULL. */
+const char *tok_enum_find(const char *const *vals, const char *v);
+bool tok_needs_ok(const struct rtx_model *m, const struct tok *t, const char *v);
+
+/* Error text: English, or Japanese where the reference gives a wording. */
+const char *grammar_message(enum gerr e, bool ja);
+void grammar_error(FILE *out, unsigned lineno, enum gerr e, bool ja,
+		   const char *word);
+
+/* Row helpers. */
+size_t row_ntok(const struct cmd_row *r);
+/* Index of the first row of r's setting (rows of one setting are adjacent). */
+size_t row_order(const struct cmd_row *r);
+
+/* Joins words with single spaces, quoting those that need it (malloc'd). */
+char *words_join(char *const *w, size_t n);
+
+#endif

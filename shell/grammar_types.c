@@ -1,0 +1,418 @@
+/* Token types of the grammar: what each parameter kind accepts, how a value
+ * is spelled back (normalized), and how `?` describes it. */
+#include "shell/grammar.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine/model.h"
+
+/* Enum values are "canonical|alias|..."; a trailing '*' on the canonical
+ * spelling marks a value that needs the model's long SHA-2 support. */
+static bool enum_alt_eq(const char *alt, size_t len, const char *v)
+{
+	if (len && alt[len - 1] == '*')
+		len--;
+	return strlen(v) == len && strncasecmp(alt, v, len) == 0;
+}
+
+const char *tok_enum_find(const char *const *vals, const char *v)
+{
+	for (size_t i = 0; vals && vals[i]; i++) {
+		const char *p = vals[i];
+		while (*p) {
+			size_t len = strcspn(p, "|");
+			if (enum_alt_eq(p, len, v))
+				return vals[i];
+			p += len + (p[len] == '|');
+		}
+	}
+	return NULL;
+}
+
+static char *enum_canon(const char *val)
+{
+	size_t len = strcspn(val, "|*");
+	return strndup(val, len);
+}
+
+bool tok_needs_ok(const struct rtx_model *m, const struct tok *t, const char *v)
+{
+	const char *val = tok_enum_find(t->vals, v);
+	if (!val)
+		return true;
+	size_t len = strcspn(val, "|");
+	if (len && val[len - 1] == '*')
+		return m->sha2_long;
+	return true;
+}
+
+/* Decimal digits only: Yamaha numbers have no sign or base prefix. */
+static enum gerr parse_num(const char *s, long long *out)
+{
+	if (!*s)
+		return GE_INVALID;
+	long long v = 0;
+	for (const char *p = s; *p; p++) {
+		if (!isdigit((unsigned char)*p))
+			return GE_INVALID;
+		if (v > (INT64_MAX - 9) / 10)
+			return GE_RANGE;
+		v = v * 10 + (*p - '0');
+	}
+	*out = v;
+	return GE_OK;
+}
+
+static void num_range(const struct rtx_model *m, const struct tok *t,
+		      long long *lo, long long *hi)
+{
+	*lo = t->lo;
+	*hi = t->hi;
+	switch (t->kind) {
+	case TK_GW:
+		*lo = 1;
+		*hi = m->tunnel_max;
+		break;
+	case TK_QLEN:
+		*lo = m->queue_min;
+		*hi = m->queue_max;
+		break;
+	case TK_USER:
+		*lo = 1;
+		*hi = m->auth_user_max;
+		break;
+	case TK_IDLIST:
+		/* hi 0: user ids, hi -1: tunnel numbers */
+		if (t->hi <= 0) {
+			*lo = 1;
+			*hi = t->hi == 0 ? m->auth_user_max : m->tunnel_max;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static enum gerr check_num(const struct rtx_model *m, const struct tok *t,
+			   const char *w)
+{
+	long long v, lo, hi;
+	enum gerr e = parse_num(w, &v);
+	if (e)
+		return e;
+	num_range(m, t, &lo, &hi);
+	return v < lo || v > hi ? GE_RANGE : GE_OK;
+}
+
+static bool parse_addr(const char *s, unsigned char buf[16], int *family)
+{
+	if (inet_pton(AF_INET, s, buf) == 1) {
+		*family = AF_INET;
+		return true;
+	}
+	if (inet_pton(AF_INET6, s, buf) == 1) {
+		*family = AF_INET6;
+		return true;
+	}
+	return false;
+}
+
+/* address[/len]; with need_len the length is mandatory. */
+static enum gerr check_prefix(const char *w, bool need_len, bool v4_only)
+{
+	char addr[INET6_ADDRSTRLEN + 8];
+	const char *slash = strchr(w, '/');
+	size_t alen = slash ? (size_t)(slash - w) : strlen(w);
+	unsigned char buf[16];
+	int fam;
+	if (alen >= sizeof(addr))
+		return GE_INVALID;
+	memcpy(addr, w, alen);
+	addr[alen] = '\0';
+	if (!parse_addr(addr, buf, &fam) || (v4_only && fam != AF_INET))
+		return GE_INVALID;
+	if (!slash)
+		return need_len ? GE_INVALID : GE_OK;
+	long long len;
+	enum gerr e = parse_num(slash + 1, &len);
+	if (e == GE_INVALID && fam == AF_INET &&
+	    inet_pton(AF_INET, slash + 1, buf) == 1)
+		return GE_OK;  /* dotted netmask */
+	if (e)
+		return e;
+	return len > (fam == AF_INET ? 32 : 128) ? GE_RANGE : GE_OK;
+}
+
+static enum gerr check_host(const char *w)
+{
+	size_t len = strlen(w);
+	if (len == 0 || len > 255)
+		return len ? GE_RANGE : GE_INVALID;
+	for (const char *p = w; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' &&
+		    *p != ':' && *p != '_')
+			return GE_INVALID;
+	return GE_OK;
+}
+
+static enum gerr check_pool(const char *w)
+{
+	char tmp[2 * INET6_ADDRSTRLEN + 8];
+	size_t len = strcspn(w, "/");
+	unsigned char buf[16];
+	int fam, fam2;
+	if (len >= sizeof(tmp))
+		return GE_INVALID;
+	memcpy(tmp, w, len);
+	tmp[len] = '\0';
+	char *dash = strchr(tmp, '-');
+	if (dash) {
+		*dash = '\0';
+		if (!parse_addr(dash + 1, buf, &fam2))
+			return GE_INVALID;
+	}
+	if (!parse_addr(tmp, buf, &fam) || (dash && fam != fam2))
+		return GE_INVALID;
+	if (!w[len])
+		return GE_OK;
+	long long bits;
+	enum gerr e = parse_num(w + len + 1, &bits);
+	if (e)
+		return e;
+	return bits > (fam == AF_INET ? 32 : 128) ? GE_RANGE : GE_OK;
+}
+
+static enum gerr check_hex(const struct tok *t, const char *w)
+{
+	if (strncasecmp(w, "0x", 2) != 0 || !w[2])
+		return GE_INVALID;
+	size_t n = 0;
+	for (const char *p = w + 2; *p; p++, n++)
+		if (!isxdigit((unsigned char)*p))
+			return GE_INVALID;
+	return (long long)((n + 1) / 2) > t->hi ? GE_RANGE : GE_OK;
+}
+
+static enum gerr check_idlist(const struct rtx_model *m, const struct tok *t,
+			      const char *w)
+{
+	const char *dash = strchr(w, '-');
+	if (!dash)
+		return check_num(m, t, w);
+	char first[24];
+	size_t len = (size_t)(dash - w);
+	if (len == 0 || len >= sizeof(first))
+		return GE_INVALID;
+	memcpy(first, w, len);
+	first[len] = '\0';
+	enum gerr e = check_num(m, t, first);
+	if (e == GE_OK)
+		e = check_num(m, t, dash + 1);
+	if (e == GE_OK && atoll(first) > atoll(dash + 1))
+		return GE_INVALID;
+	return e;
+}
+
+static enum gerr check_percent(const struct tok *t, const char *w)
+{
+	size_t len = strlen(w);
+	if (len < 2 || w[len - 1] != '%' || len > 20)
+		return GE_INVALID;
+	char num[24];
+	memcpy(num, w, len - 1);
+	num[len - 1] = '\0';
+	long long v;
+	enum gerr e = parse_num(num, &v);
+	if (e)
+		return e;
+	return v < t->lo || v > t->hi ? GE_RANGE : GE_OK;
+}
+
+static enum gerr check_lan(const char *w)
+{
+	if (strncasecmp(w, "lan", 3) != 0 || !w[3])
+		return GE_INVALID;
+	long long v;
+	enum gerr e = parse_num(w + 3, &v);
+	if (e)
+		return e;
+	return v < 1 || v > 9 ? GE_RANGE : GE_OK;
+}
+
+enum gerr tok_check(const struct rtx_model *m, const struct tok *t,
+		    const char *w)
+{
+	if (t->kind != TK_KW && t->kind != TK_ENUM && tok_enum_find(t->vals, w))
+		return GE_OK;
+	switch (t->kind) {
+	case TK_KW:
+		return strcasecmp(t->name, w) == 0 ? GE_OK : GE_CMDNAME;
+	case TK_ENUM:
+		if (!tok_enum_find(t->vals, w))
+			return GE_INVALID;
+		return tok_needs_ok(m, t, w) ? GE_OK : GE_INVALID;
+	case TK_INT:
+	case TK_GW:
+	case TK_QLEN:
+	case TK_USER:
+		return check_num(m, t, w);
+	case TK_IDLIST:
+		return check_idlist(m, t, w);
+	case TK_IPV4:
+	case TK_IP: {
+		unsigned char buf[16];
+		int fam;
+		if (!parse_addr(w, buf, &fam))
+			return GE_INVALID;
+		return t->kind == TK_IPV4 && fam != AF_INET ? GE_INVALID : GE_OK;
+	}
+	case TK_IPMASK:
+		return check_prefix(w, false, false);
+	case TK_PREFIX:
+		return check_prefix(w, true, false);
+	case TK_HOST:
+		return check_host(w);
+	case TK_POOL:
+		return check_pool(w);
+	case TK_HEX:
+		return check_hex(t, w);
+	case TK_TEXT: {
+		long long len = (long long)strlen(w);
+		if (len < t->lo || len > t->hi)
+			return GE_RANGE;
+		return GE_OK;
+	}
+	case TK_PERCENT:
+		return check_percent(t, w);
+	case TK_LAN:
+		return check_lan(w);
+	case TK_OPTS:
+	case TK_REST:
+	case TK_END:
+		break;
+	}
+	return GE_INVALID;
+}
+
+static char *norm_addr(const char *w)
+{
+	char addr[INET6_ADDRSTRLEN + 8], out[INET6_ADDRSTRLEN];
+	size_t alen = strcspn(w, "/");
+	unsigned char buf[16];
+	int fam;
+	if (alen >= sizeof(addr))
+		return strdup(w);
+	memcpy(addr, w, alen);
+	addr[alen] = '\0';
+	if (!parse_addr(addr, buf, &fam) || !inet_ntop(fam, buf, out, sizeof(out)))
+		return strdup(w);
+	char *r;
+	if (w[alen] && isdigit((unsigned char)w[alen + 1]) && !strchr(w + alen + 1, '.')) {
+		if (asprintf(&r, "%s/%lld", out, atoll(w + alen + 1)) < 0)
+			return NULL;
+	} else if (asprintf(&r, "%s%s", out, w + alen) < 0) {
+		return NULL;
+	}
+	return r;
+}
+
+static char *norm_num(const char *w)
+{
+	char *r;
+	if (!isdigit((unsigned char)*w))
+		return strdup(w);
+	if (asprintf(&r, "%lld", atoll(w)) < 0)
+		return NULL;
+	return r;
+}
+
+char *tok_norm(const struct tok *t, const char *w)
+{
+	const char *val;
+	if (t->kind == TK_KW)
+		return strdup(t->name);
+	if ((val = tok_enum_find(t->vals, w)))
+		return enum_canon(val);
+	switch (t->kind) {
+	case TK_INT:
+	case TK_GW:
+	case TK_QLEN:
+	case TK_USER:
+		return norm_num(w);
+	case TK_IPV4:
+	case TK_IP:
+	case TK_IPMASK:
+	case TK_PREFIX:
+		return norm_addr(w);
+	case TK_HOST:
+		return strchr(w, ':') || isdigit((unsigned char)*w) ? norm_addr(w)
+								   : strdup(w);
+	case TK_PERCENT: {
+		char *r;
+		if (asprintf(&r, "%lld%%", atoll(w)) < 0)
+			return NULL;
+		return r;
+	}
+	case TK_LAN: {
+		char *r;
+		if (asprintf(&r, "lan%lld", atoll(w + 3)) < 0)
+			return NULL;
+		return r;
+	}
+	default:
+		return strdup(w);
+	}
+}
+
+static void describe_vals(const struct tok *t, char *buf, size_t len, size_t used)
+{
+	for (size_t i = 0; t->vals && t->vals[i] && used < len; i++) {
+		int n = snprintf(buf + used, len - used, "%s%.*s", used ? "|" : "",
+				 (int)strcspn(t->vals[i], "|*"), t->vals[i]);
+		if (n < 0)
+			return;
+		used += (size_t)n;
+	}
+}
+
+const char *tok_describe(const struct rtx_model *m, const struct tok *t,
+			 char *buf, size_t len)
+{
+	long long lo, hi;
+	int n = 0;
+	switch (t->kind) {
+	case TK_KW:
+		snprintf(buf, len, "%s", t->name);
+		return buf;
+	case TK_ENUM:
+		buf[0] = '\0';
+		describe_vals(t, buf, len, 0);
+		return buf;
+	case TK_INT:
+	case TK_GW:
+	case TK_QLEN:
+	case TK_USER:
+	case TK_IDLIST:
+		num_range(m, t, &lo, &hi);
+		n = snprintf(buf, len, "<%lld-%lld>", lo, hi);
+		break;
+	case TK_PERCENT:
+		n = snprintf(buf, len, "<%lld%%-%lld%%>", t->lo, t->hi);
+		break;
+	case TK_OPTS:
+		n = snprintf(buf, len, "%s=", t->name);
+		break;
+	default:
+		n = snprintf(buf, len, "<%s>", t->name);
+		break;
+	}
+	if (t->vals && n > 0 && (size_t)n < len)
+		describe_vals(t, buf, len, (size_t)n);
+	return buf;
+}

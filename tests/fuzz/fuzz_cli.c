@@ -1,0 +1,61 @@
+/* libFuzzer target for the grammar: arbitrary bytes, split at newlines,
+ * run as script lines in one session (NUL bytes cut a line short, as a C
+ * string would), and every line is also asked for `?` and TAB. The first
+ * byte picks the model so per-model ranges get exercised. The session ends
+ * with `show config`, so the printer walks whatever the input stored. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/model.h"
+#include "engine/router.h"
+#include "shell/cli.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void one_line(struct cli_session *s, FILE *sink, const char *line,
+		     unsigned lineno)
+{
+	char **c = NULL;
+	cli_exec(s, line, lineno);
+	cli_help(s, line, sink);
+	size_t n = cli_complete(s, line, &c);
+	for (size_t i = 0; i < n; i++)
+		free(c[i]);
+	free(c);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size == 0)
+		return 0;
+	const struct rtx_model *m = model_at(data[0] % 9);
+	struct router_opts o = { .model = m ? m : model_default() };
+	struct router *r = router_new(&o);
+	struct cli *c = r ? cli_new(r) : NULL;
+	FILE *sink = fopen("/dev/null", "w");
+	struct cli_session *s = c && sink ? cli_session_new(c, sink, true) : NULL;
+	char *buf = malloc(size);
+	if (s && buf) {
+		unsigned lineno = 0;
+		size_t start = 1;
+		for (size_t i = 1; i <= size; i++) {
+			if (i < size && data[i] != '\n')
+				continue;
+			size_t len = i - start;
+			memcpy(buf, data + start, len);
+			buf[len] = '\0';
+			one_line(s, sink, buf, ++lineno);
+			start = i + 1;
+		}
+		cli_exec(s, "show config", 0);
+	}
+	free(buf);
+	cli_session_free(s);
+	if (sink)
+		fclose(sink);
+	cli_free(c);
+	router_free(r);
+	return 0;
+}

@@ -1,0 +1,25 @@
+# The grammar, the config store and `show config`: unit tests, the
+# transcript driver and its runner, and the CLI fuzz target.
+check_PROGRAMS += tests/unit/test_grammar tests/unit/test_config_print
+tests_unit_test_grammar_SOURCES = tests/unit/test_grammar.c
+tests_unit_test_grammar_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_grammar_LDADD = $(TEST_LDADD)
+tests_unit_test_config_print_SOURCES = tests/unit/test_config_print.c
+tests_unit_test_config_print_CFLAGS = $(TEST_CFLAGS) -DCONFIGS_DIR='"$(abs_top_srcdir)/testdata/configs"'
+tests_unit_test_config_print_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_grammar tests/unit/test_config_print
+
+check_PROGRAMS += tests/transcript_driver
+tests_transcript_driver_SOURCES = tests/transcript_driver.c
+tests_transcript_driver_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
+TESTS += tests/run-transcripts.sh
+EXTRA_DIST += tests/run-transcripts.sh testdata/transcripts testdata/configs
+
+if ENABLE_FUZZING
+FUZZ_TARGETS += tests/fuzz/fuzz_cli
+noinst_PROGRAMS += tests/fuzz/fuzz_cli
+tests_fuzz_fuzz_cli_SOURCES = tests/fuzz/fuzz_cli.c
+tests_fuzz_fuzz_cli_CFLAGS = $(FUZZER_CFLAGS)
+tests_fuzz_fuzz_cli_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
+tests_fuzz_fuzz_cli_LDFLAGS = $(AM_LDFLAGS) $(FUZZER_LINK)
+endif

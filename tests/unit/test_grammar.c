@@ -1,0 +1,435 @@
+/* The grammar: table sanity, every parameter type, the matcher's errors,
+ * `?` and TAB. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "engine/model.h"
+#include "engine/router.h"
+#include "shell/cli.h"
+#include "shell/grammar.h"
+
+/* ---- a router, a script session and its captured output ---- */
+
+struct fx {
+	struct router *r;
+	struct cli *c;
+	struct cli_session *s;
+	char *buf;
+	size_t len;
+	FILE *out;
+};
+
+static struct fx *fx_new(const char *model, bool admin)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct router_opts o = { .model = model ? model_find(model) : NULL };
+	assert_non_null(f);
+	f->r = router_new(&o);
+	f->c = cli_new(f->r);
+	f->out = open_memstream(&f->buf, &f->len);
+	f->s = cli_session_new(f->c, f->out, admin);
+	assert_non_null(f->s);
+	return f;
+}
+
+static void fx_free(struct fx *f)
+{
+	cli_session_free(f->s);
+	cli_free(f->c);
+	router_free(f->r);
+	fclose(f->out);
+	free(f->buf);
+	free(f);
+}
+
+/* Runs one line and returns what it printed (valid until the next call). */
+static const char *run(struct fx *f, const char *line, unsigned lineno, int *rc)
+{
+	fflush(f->out);
+	rewind(f->out);
+	f->buf[0] = '\0';
+	int r = cli_exec(f->s, line, lineno);
+	if (rc)
+		*rc = r;
+	fputc('\0', f->out);
+	fflush(f->out);
+	return f->buf;
+}
+
+static void expect(struct fx *f, const char *line, const char *out)
+{
+	int rc;
+	const char *got = run(f, line, 0, &rc);
+	assert_string_equal(got, out);
+	if (out[0])
+		assert_true(rc < 0);
+	else
+		assert_int_equal(rc, 0);
+}
+
+/* Output of a line that is accepted. */
+static void expect_ok(struct fx *f, const char *line, const char *out)
+{
+	int rc;
+	assert_string_equal(run(f, line, 0, &rc), out);
+	assert_int_equal(rc, 0);
+}
+
+static const struct tok *find_tok(const char *setting, const char *name)
+{
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		const struct cmd_row *r = &cmd_table[i];
+		if (!r->setting || strcmp(r->setting, setting) != 0)
+			continue;
+		for (size_t j = 0; j < row_ntok(r); j++)
+			if (r->tok[j].kind != TK_KW && strcmp(r->tok[j].name, name) == 0)
+				return &r->tok[j];
+	}
+	fail_msg("no token %s in %s", name, setting);
+	return NULL;
+}
+
+/* ---- the table ---- */
+
+static void test_table_help_per_token(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		const struct cmd_row *r = &cmd_table[i];
+		size_t n = row_ntok(r);
+		assert_true(n > 0 && n < ROW_TOKS);
+		for (size_t j = 0; j < n; j++) {
+			const struct tok *t = &r->tok[j];
+			assert_non_null(t->name);
+			if (!t->help || !t->help[0])
+				fail_msg("row %zu token %zu (%s) has no help", i, j, t->name);
+			for (const struct tok *o = t->opts; o && o->kind != TK_END; o++)
+				assert_true(o->help && o->help[0]);
+		}
+	}
+}
+
+static void test_table_shape(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		const struct cmd_row *r = &cmd_table[i];
+		if (!r->setting) {
+			/* operational: stores nothing, has no `no` form */
+			assert_int_equal(r->section, SEC_NONE);
+			assert_true(r->flags & R_NONO);
+			continue;
+		}
+		assert_true(r->section != SEC_NONE);
+		assert_true(r->nkey >= 1 && r->nkey <= row_ntok(r));
+		for (size_t j = 0; j < r->nkey; j++)
+			assert_false(r->tok[j].flags & (T_OPT | T_REPEAT));
+		/* rows of one setting are adjacent and share a section */
+		size_t first = row_order(r);
+		assert_int_equal(cmd_table[first].section, r->section);
+		for (size_t k = first; k < i; k++)
+			assert_string_equal(cmd_table[k].setting, r->setting);
+	}
+}
+
+/* ---- parameter types ---- */
+
+static void test_numbers_and_model_ranges(void **state)
+{
+	(void)state;
+	const struct rtx_model *m1300 = model_find("RTX1300");
+	const struct rtx_model *m830 = model_find("RTX830");
+	const struct rtx_model *vrx = model_find("vRX");
+	struct tok gw = { .kind = TK_GW, .name = "gw", .help = "x" };
+	assert_int_equal(tok_check(m1300, &gw, "100"), GE_OK);
+	assert_int_equal(tok_check(m1300, &gw, "101"), GE_RANGE);
+	assert_int_equal(tok_check(m830, &gw, "20"), GE_OK);
+	assert_int_equal(tok_check(m830, &gw, "21"), GE_RANGE);
+	assert_int_equal(tok_check(vrx, &gw, "6000"), GE_OK);
+	assert_int_equal(tok_check(m1300, &gw, "0"), GE_RANGE);
+	assert_int_equal(tok_check(m1300, &gw, "-1"), GE_INVALID);
+	assert_int_equal(tok_check(m1300, &gw, "1x"), GE_INVALID);
+	assert_int_equal(tok_check(m1300, &gw, "99999999999999999999999"), GE_RANGE);
+	struct tok q = { .kind = TK_QLEN, .name = "q", .help = "x" };
+	assert_int_equal(tok_check(m1300, &q, "1100"), GE_OK);
+	assert_int_equal(tok_check(m1300, &q, "1099"), GE_RANGE);
+	assert_int_equal(tok_check(m830, &q, "200"), GE_OK);
+	assert_int_equal(tok_check(m830, &q, "201"), GE_RANGE);
+	const struct tok *mss = find_tok("ip tunnel tcp mss limit", "mss");
+	assert_int_equal(tok_check(m1300, mss, "1379"), GE_OK);
+	assert_int_equal(tok_check(m1300, mss, "auto"), GE_OK);
+	assert_int_equal(tok_check(m1300, mss, "100"), GE_RANGE);
+	char *n = tok_norm(mss, "01379");
+	assert_string_equal(n, "1379");
+	free(n);
+}
+
+static void test_addresses(void **state)
+{
+	(void)state;
+	const struct rtx_model *m = model_default();
+	struct tok v4 = { .kind = TK_IPV4, .name = "a", .help = "x" };
+	struct tok ip = { .kind = TK_IP, .name = "a", .help = "x" };
+	struct tok pfx = { .kind = TK_PREFIX, .name = "p", .help = "x" };
+	struct tok msk = { .kind = TK_IPMASK, .name = "p", .help = "x" };
+	assert_int_equal(tok_check(m, &v4, "192.0.2.1"), GE_OK);
+	assert_int_equal(tok_check(m, &v4, "2001:db8::1"), GE_INVALID);
+	assert_int_equal(tok_check(m, &v4, "192.0.2.256"), GE_INVALID);
+	assert_int_equal(tok_check(m, &ip, "2001:db8::1"), GE_OK);
+	assert_int_equal(tok_check(m, &pfx, "10.0.0.0/8"), GE_OK);
+	assert_int_equal(tok_check(m, &pfx, "10.0.0.0/33"), GE_RANGE);
+	assert_int_equal(tok_check(m, &pfx, "10.0.0.0"), GE_INVALID);
+	assert_int_equal(tok_check(m, &pfx, "2001:db8::/32"), GE_OK);
+	assert_int_equal(tok_check(m, &pfx, "2001:db8::/129"), GE_RANGE);
+	assert_int_equal(tok_check(m, &msk, "10.1.0.0"), GE_OK);
+	assert_int_equal(tok_check(m, &msk, "10.1.0.0/255.255.0.0"), GE_OK);
+	char *n = tok_norm(&ip, "2001:DB8:0:0::1");
+	assert_string_equal(n, "2001:db8::1");
+	free(n);
+	n = tok_norm(&pfx, "2001:DB8:0::/048");
+	assert_string_equal(n, "2001:db8::/48");
+	free(n);
+}
+
+static void test_hex_text_percent_enum(void **state)
+{
+	(void)state;
+	const struct rtx_model *m = model_default();
+	const struct tok *hex = find_tok("ipsec ike pre-shared-key", "key");
+	char key[2 + 2 * 129 + 1] = "0x";
+	memset(key + 2, 'a', 256);
+	key[258] = '\0';
+	assert_int_equal(tok_check(m, hex, key), GE_OK);          /* 128 bytes */
+	key[258] = 'b';
+	key[259] = 'c';
+	key[260] = '\0';
+	assert_int_equal(tok_check(m, hex, key), GE_RANGE);       /* 129 bytes */
+	assert_int_equal(tok_check(m, hex, "0xCDEEEDC0CDEDCD"), GE_OK);
+	assert_int_equal(tok_check(m, hex, "0x"), GE_INVALID);
+	assert_int_equal(tok_check(m, hex, "0xZZ"), GE_INVALID);
+	assert_int_equal(tok_check(m, hex, "CDEE"), GE_INVALID);
+	const struct tok *text = find_tok("ipsec ike pre-shared-key", "text");
+	char longtext[130];
+	memset(longtext, 'x', 129);
+	longtext[129] = '\0';
+	assert_int_equal(tok_check(m, text, longtext), GE_RANGE);
+	longtext[128] = '\0';
+	assert_int_equal(tok_check(m, text, longtext), GE_OK);
+	const struct tok *p = find_tok("ipsec ike duration", "rekey");
+	assert_int_equal(tok_check(m, p, "75%"), GE_OK);
+	assert_int_equal(tok_check(m, p, "91%"), GE_RANGE);
+	assert_int_equal(tok_check(m, p, "75"), GE_INVALID);
+	const struct tok *sa = find_tok("ipsec ike duration", "sa");
+	char *n = tok_norm(sa, "child-sa");
+	assert_string_equal(n, "ipsec-sa");
+	free(n);
+	const struct tok *hash = find_tok("ipsec ike hash", "algorithm");
+	assert_int_equal(tok_check(model_find("RTX1300"), hash, "sha512"), GE_OK);
+	assert_int_equal(tok_check(model_find("RTX830"), hash, "sha512"), GE_INVALID);
+	assert_int_equal(tok_check(m, hash, "SHA256"), GE_OK);
+	assert_int_equal(tok_check(m, hash, "sha1"), GE_INVALID);
+}
+
+static void test_words_split(void **state)
+{
+	(void)state;
+	struct words w;
+	size_t bad;
+	assert_int_equal(words_split("  a \"b c\"  d\"e f\" ", &w, &bad), GE_OK);
+	assert_int_equal(w.n, 3);
+	assert_string_equal(w.w[1], "b c");
+	assert_string_equal(w.w[2], "de f");
+	words_free(&w);
+	assert_int_equal(words_split("x \"open", &w, &bad), GE_QUOTE);
+	assert_int_equal(bad, 2);
+	char *big = malloc(10000);
+	memset(big, 'a', 9999);
+	big[9999] = '\0';
+	assert_int_equal(words_split(big, &w, &bad), GE_LONG);
+	for (size_t i = 0; i < 9998; i += 2)
+		big[i + 1] = ' ';
+	big[4000] = '\0';
+	assert_int_equal(words_split(big, &w, &bad), GE_TOO_MANY);
+	free(big);
+}
+
+/* ---- errors, modes ---- */
+
+static void test_error_texts(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new("RTX1300", true);
+	expect(f, "ipsec ike version 1 2", "");
+	expect(f, "ipsec ike version 1 3", "Error: Parameter out of range: \"3\"\n");
+	expect(f, "ipsec ike version 101 2", "Error: Parameter out of range: \"101\"\n");
+	expect(f, "ipsec ike version 1", "Error: Too few parameters\n");
+	expect(f, "ipsec ike version 1 2 3", "Error: Too many parameters: \"3\"\n");
+	expect(f, "ipsec ike versio 1 2", "Error: Invalid command name: \"versio\"\n");
+	expect(f, "frobnicate", "Error: Invalid command name: \"frobnicate\"\n");
+	expect(f, "ipsec ike encryption 1 aes128", "Error: Invalid parameter: \"aes128\"\n");
+	expect(f, "ipsec ike pre-shared-key 1 text \"abc",
+	       "Error: Unterminated quote: \"\"abc\"\n");
+	expect(f, "ipsec ike keepalive use 1 on rfc4306 10",
+	       "Error: Too few parameters\n");
+	expect(f, "ipsec ike keepalive use 1 on rfc4306 601 3",
+	       "Error: Parameter out of range: \"601\"\n");
+	expect(f, "ipsec ike keepalive use 1 maybe", "Error: Invalid parameter: \"maybe\"\n");
+	expect(f, "ip tunnel address 10.0.0.1/30",
+	       "Error: No tunnel interface selected (use tunnel select N)\n");
+	expect(f, "pp auth myname a b", "Error: No pp interface selected (use pp select N)\n");
+	const char *out = run(f, "ipsec ike version 1 9", 12, NULL);
+	assert_string_equal(out, "line 12: Error: Parameter out of range: \"9\"\n");
+	expect(f, "console character ja.utf8", "");
+	expect(f, "tunnel select 2001", "エラー: パラメータが範囲を越えています: \"2001\"\n");
+	expect(f, "frobnicate", "Error: Invalid command name: \"frobnicate\"\n");
+	expect(f, "  # a comment", "");
+	expect(f, "", "");
+	fx_free(f);
+}
+
+static void test_options(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL, true);
+	expect(f, "ipsec ike nat-traversal 1 on type=2 keepalive=60 force=on", "");
+	expect(f, "ipsec ike nat-traversal 1 on keepalive=10",
+	       "Error: Parameter out of range: \"keepalive=10\"\n");
+	expect(f, "ipsec ike nat-traversal 1 on keepalive=off keepalive=60",
+	       "Error: Invalid parameter: \"keepalive=60\"\n");
+	expect(f, "ipsec ike nat-traversal 1 on speed=1", "Error: Invalid parameter: \"speed=1\"\n");
+	expect(f, "ipsec ike pki file 1 crl=1", "Error: Too few parameters\n");
+	expect(f, "ipsec ike pki file 1", "Error: Too few parameters\n");
+	expect(f, "ipsec ike pki file 1 crl=2 certificate=9",
+	       "Error: Parameter out of range: \"certificate=9\"\n");
+	expect(f, "ipsec ike pki file 1 crl=2 certificate=3", "");
+	expect(f, "auth user attribute 1", "Error: Too few parameters\n");
+	expect(f, "auth user attribute 1 eap-md5=on eap-md5=off",
+	       "Error: Invalid parameter: \"eap-md5=off\"\n");
+	fx_free(f);
+}
+
+static void test_permission(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL, false);
+	assert_string_equal(cli_prompt(f->s), "> ");
+	expect(f, "ipsec ike version 1 2", "Error: Permission denied\n");
+	expect(f, "save", "Error: Permission denied\n");
+	expect_ok(f, "show ipsec sa",
+	       "Total: isakmp:0 send:0 recv:0\n\n"
+	       "sa    sgw isakmp connection    dir  life[s] remote-id\n"
+	       "-----------------------------------------------------------------------------\n");
+	expect(f, "administrator", "");
+	assert_string_equal(cli_prompt(f->s), "# ");
+	expect(f, "tunnel select 7", "");
+	assert_string_equal(cli_prompt(f->s), "tunnel7# ");
+	expect(f, "exit", "");
+	assert_string_equal(cli_prompt(f->s), "> ");
+	assert_false(cli_session_closed(f->s));
+	expect(f, "quit", "");
+	assert_true(cli_session_closed(f->s));
+	fx_free(f);
+}
+
+/* ---- `?` and TAB ---- */
+
+static char *help(const char *model, const char *prefix)
+{
+	struct fx *f = fx_new(model, true);
+	char *buf = NULL;
+	size_t len;
+	FILE *o = open_memstream(&buf, &len);
+	cli_help(f->s, prefix, o);
+	fclose(o);
+	fx_free(f);
+	return buf;
+}
+
+static void test_help(void **state)
+{
+	(void)state;
+	char *h = help("RTX830", "ipsec ike version ");
+	assert_string_equal(h, "  <1-20>                       Security gateway ID\n");
+	free(h);
+	h = help(NULL, "ipsec ike version 1 2 ");
+	assert_string_equal(h, "  <cr>                         Run the command\n");
+	free(h);
+	h = help(NULL, "ipsec ike ");
+	assert_non_null(strstr(h, "  version                      IKE version\n"));
+	assert_non_null(strstr(h, "license-key") );
+	assert_non_null(strstr(h, "(IKEv1) (not emulated)\n"));
+	free(h);
+	h = help(NULL, "");
+	assert_non_null(strstr(h, "  no   "));
+	assert_non_null(strstr(h, "  bgp                          Kept as typed (not emulated)\n"));
+	assert_non_null(strstr(h, "  ipsec                        IPsec settings\n"));
+	assert_null(strstr(h, "<cr>"));
+	free(h);
+	h = help(NULL, "ipsec ike nat-traversal 1 on ");
+	assert_non_null(strstr(h, "keepalive=<30-100000>|off"));
+	assert_non_null(strstr(h, "force=on|off"));
+	assert_non_null(strstr(h, "<cr>"));
+	free(h);
+	h = help(NULL, "ipsec ike ha");
+	assert_string_equal(h, "  hash                         IKE hash\n");
+	free(h);
+	h = help(NULL, "no ipsec ike always-on ");
+	assert_non_null(strstr(h, "<1-100>"));
+	assert_non_null(strstr(h, "<cr>"));
+	free(h);
+}
+
+static void test_complete(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL, true);
+	char **c;
+	size_t n = cli_complete(f->s, "ipsec ike ke", &c);
+	assert_int_equal(n, 1);
+	assert_string_equal(c[0], "keepalive");
+	free(c[0]);
+	free(c);
+	n = cli_complete(f->s, "ipsec ike duration ", &c);
+	assert_int_equal(n, 4);
+	assert_string_equal(c[0], "child-sa");
+	assert_string_equal(c[3], "isakmp-sa");
+	for (size_t i = 0; i < n; i++)
+		free(c[i]);
+	free(c);
+	n = cli_complete(f->s, "ipsec ike nat-traversal 1 on f", &c);
+	assert_int_equal(n, 1);
+	assert_string_equal(c[0], "force=");
+	free(c[0]);
+	free(c);
+	n = cli_complete(f->s, "ipsec ike version 1 ", &c);
+	assert_int_equal(n, 0);
+	n = cli_complete(f->s, "zzz", &c);
+	assert_int_equal(n, 0);
+	n = cli_complete(f->s, "\"unterminated", &c);
+	assert_int_equal(n, 0);
+	fx_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_help_per_token),
+		cmocka_unit_test(test_table_shape),
+		cmocka_unit_test(test_numbers_and_model_ranges),
+		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_hex_text_percent_enum),
+		cmocka_unit_test(test_words_split),
+		cmocka_unit_test(test_error_texts),
+		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_permission),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_complete),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
