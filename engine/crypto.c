@@ -3,6 +3,7 @@
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/provider.h>
@@ -73,6 +74,8 @@ int crypto_lib_new(struct crypto_lib **out)
 	/* Optional: single DES lives only here in OpenSSL 3. Its absence is
 	 * reported through crypto_lib_supports(), not as a failure. */
 	lib->legacy = OSSL_PROVIDER_load(lib->ctx, "legacy");
+	if (!lib->legacy)
+		ERR_clear_error();   /* expected: no stale error for others */
 	lib->hmac = EVP_MAC_fetch(lib->ctx, OSSL_MAC_NAME_HMAC, NULL);
 	if (!lib->hmac)
 		goto out;

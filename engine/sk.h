@@ -38,7 +38,8 @@ size_t sk_body_len(const struct sk_keys *k, size_t plain_len);
 size_t sk_min_body_len(const struct sk_keys *k);
 
 /* Encrypts plain into out = IV | ciphertext | ICV. out_cap must hold
- * sk_body_len(); *out_len receives the written length. */
+ * sk_body_len(); *out_len receives the written length. plain may sit at
+ * out + iv_len (encryption in place); any other overlap is not allowed. */
 int sk_protect(struct crypto_lib *lib, const struct sk_keys *k,
 	       sk_rng_fn rng, void *rng_arg,
 	       const uint8_t *aad, size_t aad_len,
@@ -46,7 +47,7 @@ int sk_protect(struct crypto_lib *lib, const struct sk_keys *k,
 	       uint8_t *out, size_t out_cap, size_t *out_len);
 
 /* Verifies and decrypts body (IV | ciphertext | ICV) into plain (cap at
- * least body_len). Returns -RTX_EAUTH when the ICV does not verify (the
+ * least body_len; plain must not overlap body). Returns -RTX_EAUTH when the ICV does not verify (the
  * codec logs "authentication is wrong"), -RTX_EPARSE when the body is
  * malformed (too short, not whole blocks, pad length too large). Nothing
  * is decrypted before the ICV has been checked for CBC+HMAC. */

@@ -400,6 +400,35 @@ static void test_modp_injected(void **state)
 			 -RTX_EINVAL);
 }
 
+/* Random peer values of the right and wrong lengths: an error code or, for
+ * a random value that happens to be valid, 0; never a crash. */
+static void test_random_peers(void **state)
+{
+	uint8_t peer[ALG_MAX_DH_PUB_LEN + 2], secret[ALG_MAX_DH_PUB_LEN];
+
+	for (size_t i = 0; alg_at(i); i++) {
+		const struct alg *a = alg_at(i);
+		struct dh *dh;
+
+		if (a->type != ALG_DH)
+			continue;
+		assert_int_equal(dh_new(*state, a->id, &dh), 0);
+		for (unsigned k = 0; k < 8; k++) {
+			int rc;
+
+			assert_int_equal(crypto_random(*state, peer, sizeof(peer)), 0);
+			rc = dh_derive(dh, peer, a->pub_len, secret, a->secret_len);
+			assert_true(rc == 0 || rc == -RTX_ERANGE);
+			assert_int_equal(dh_derive(dh, peer, a->pub_len + 1 + k % 2,
+						   secret, a->secret_len),
+					 -RTX_EPARSE);
+			assert_int_equal(dh_derive(dh, peer, k, secret,
+						   a->secret_len), -RTX_EPARSE);
+		}
+		dh_free(dh);
+	}
+}
+
 static void test_unsupported(void **state)
 {
 	struct dh *dh = (struct dh *)1;
@@ -423,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_modp_invalid),
 		cmocka_unit_test(test_modp_subgroup),
 		cmocka_unit_test(test_modp_injected),
+		cmocka_unit_test(test_random_peers),
 		cmocka_unit_test(test_unsupported),
 	};
 

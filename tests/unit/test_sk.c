@@ -323,6 +323,32 @@ static void test_malformed(void **state)
 	assert_int_equal(sk_body_len(NULL, 1), 0);
 }
 
+/* Random garbage of every length never decrypts and never crashes. */
+static void test_garbage(void **state)
+{
+	const struct alg *encrs[] = {
+		alg_find(ALG_ENCR, IKEV2_ENCR_AES_CBC, 256),
+		alg_find(ALG_ENCR, IKEV2_ENCR_AES_GCM_16, 128),
+	};
+	uint8_t body[300], out[300];
+	struct fixture f;
+	size_t got;
+
+	for (size_t e = 0; e < 2; e++) {
+		fixture_init(&f, encrs[e], encrs[e]->aead ? NULL :
+			     alg_find(ALG_INTEG, IKEV2_AUTH_HMAC_MD5_96, 0));
+		for (size_t len = 0; len < sizeof(body); len++) {
+			int rc;
+
+			assert_int_equal(crypto_random(*state, body, len), 0);
+			rc = sk_unprotect(*state, &f.k, f.aad, AAD_LEN, body, len,
+					  out, sizeof(out), &got);
+			assert_true(rc == -RTX_EPARSE || rc == -RTX_EAUTH);
+			assert_int_equal(got, 0);
+		}
+	}
+}
+
 /* The real IV source: two protections of the same data differ. */
 static void test_openssl_rng(void **state)
 {
@@ -349,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_tamper),
 		cmocka_unit_test(test_bad_padding),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_openssl_rng),
 	};
 
