@@ -10,9 +10,10 @@
  * A tunnel block is `tunnel select N` followed by its lines indented by one
  * space; right after its `ipsec tunnel P` come, indented by two, the
  * `ipsec sa policy P` line and every gateway-keyed `ipsec ike ...` line of
- * that policy's gateway (as real RTX dumps show). A gateway or policy used
- * by no tunnel prints with the global ipsec lines. `tunnel enable N` ends
- * its block. */
+ * that policy's gateway (as real RTX dumps show). A policy used by no
+ * tunnel prints with the global ipsec lines; so do the lines of gateways
+ * used by no tunnel, grouped per gateway in ascending order, after the
+ * global ones. `tunnel enable N` ends its block. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,10 +210,13 @@ void cfgprint(struct cfgstore *st, FILE *out, unsigned tunnel_only)
 		} else if (sec == SEC_TUNNEL) {
 			i = print_block(&p, i, "tunnel");
 		} else {
-			/* An unbound gateway's lines stay together. */
-			if (!e->mark && entry_gw(e))
-				print_gateway(&p, entry_gw(e), 0);
-			else if (!e->mark)
+			/* Gateways used by no tunnel: each one's lines together,
+			 * gateways in ascending order. */
+			if (!e->mark && entry_gw(e)) {
+				for (size_t g = 0; g < p.ngw; g++)
+					if (!p.bygw[g]->mark)
+						emit(out, p.bygw[g], 0);
+			} else if (!e->mark)
 				emit(out, e, 0);
 			i++;
 		}

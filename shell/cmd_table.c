@@ -154,10 +154,10 @@ static enum gerr rest_route(const struct rtx_model *m, char **w, size_t n,
 static enum gerr rest_ip_other(const struct rtx_model *m, char **w, size_t n,
 			       size_t *bad)
 {
-	static const struct tok lan = TY(TK_LAN, "lan", "");
 	static const char *const own[] = { "route", "tunnel", "filter", "pp", NULL };
+	(void)m;
 	*bad = 0;
-	if (n && (tok_enum_find(own, w[0]) || tok_check(m, &lan, w[0]) == GE_OK))
+	if (n && (tok_enum_find(own, w[0]) || strncasecmp(w[0], "lan", 3) == 0))
 		return GE_INVALID;
 	return GE_OK;
 }
@@ -328,9 +328,6 @@ const struct cmd_row cmd_table[] = {
 	CFG("ipsec ike log", 3, NULL, K_IPSEC, K_IKE, KW("log", "IKE logging"),
 	    EN("type", V("message-info", "payload-info", "key-info"), "What to log",
 	       .flags = T_REPEAT)),
-	CFG("ipsec ike log gw", 4, NULL, K_IPSEC, K_IKE, KW("log", "IKE logging"), GW,
-	    EN("type", V("message-info", "payload-info", "key-info"), "What to log",
-	       .flags = T_REPEAT)),
 	CFG("ipsec tunnel fastpath-fragment-function", 5, "off", K_IPSEC, K_TUNNEL,
 	    KW("fastpath-fragment-function", "Fast-path fragmentation"),
 	    KW("follow", "Follow"), KW("df-bit", "The DF bit"), SW),
@@ -451,6 +448,9 @@ const struct cmd_row cmd_table[] = {
 	    KW("info", "Informational payloads (IKEv1)"), GW, SW),
 	CFG("ipsec ike pfs", 4, "off", K_IPSEC, K_IKE, KW("pfs", "Perfect forward secrecy"),
 	    GW, SW),
+	CFG("ipsec ike log gw", 4, NULL, K_IPSEC, K_IKE, KW("log", "IKE logging"), GW,
+	    EN("type", V("message-info", "payload-info", "key-info"), "What to log",
+	       .flags = T_REPEAT)),
 	CFG("ipsec ike esp-encapsulation", 4, "off", K_IPSEC, K_IKE,
 	    KW("esp-encapsulation", "Yamaha UDP encapsulation (IKEv1)"), GW, SW),
 	CFG("ipsec ike duration", 5, "28800", K_IPSEC, K_IKE, KW("duration", "SA lifetime"),

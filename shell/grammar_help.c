@@ -56,7 +56,7 @@ static void add_values(struct collect *k, const struct tok *t, bool pass)
 			char word[64];
 			snprintf(word, sizeof(word), "%.*s", (int)(len && v[len - 1] == '*'
 				 ? len - 1 : len), v);
-			if (starts(word, k->partial))
+			if (starts(word, k->partial) && tok_needs_ok(k->m, t, word))
 				add(k, word, t->help, pass);
 			v += len + (v[len] == '|');
 		}
