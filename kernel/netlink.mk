@@ -3,7 +3,7 @@
 libkernel_a_SOURCES += \
 	kernel/kernel_netlink.h kernel/kernel_nl.h \
 	kernel/kernel_nl_algs.c kernel/kernel_nl_build.c \
-	kernel/kernel_netlink.c
+	kernel/kernel_netlink.c kernel/kernel_nl_probe.c
 
 # The kernel library logs through the engine's logger, and libkernel.a
 # links after libengine.a: name the engine again for drivers that only
@@ -15,3 +15,13 @@ tests_unit_test_kernel_nl_build_SOURCES = tests/unit/test_kernel_nl_build.c
 tests_unit_test_kernel_nl_build_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_kernel_nl_build_LDADD = $(KERNEL_NL_TEST_LDADD)
 TESTS += tests/unit/test_kernel_nl_build
+
+# Root tests: each makes its own network namespace(s) and skips (77)
+# without root. nl_host runs against this host's kernel; nl_tunnel.sh
+# needs kernel ESP and moves into a QEMU guest (tests/vm) when the host
+# lacks it.
+check_PROGRAMS += tests/kernel/nl_host
+tests_kernel_nl_host_SOURCES = tests/kernel/nl_host.c
+tests_kernel_nl_host_LDADD = $(KERNEL_NL_TEST_LDADD)
+TESTS += tests/kernel/nl_host.sh
+EXTRA_DIST += tests/kernel/nl_host.sh tests/vm/run-in-guest
