@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/alg.h"
+
 struct name {
 	unsigned value;
 	const char *name;
@@ -100,45 +102,34 @@ static const struct name transform_types[] = {
 	N(1, "ENCR"), N(2, "PRF"), N(3, "INTEG"), N(4, "DH"), N(5, "ESN"),
 };
 
+/* Transform ids: the algorithm table (alg.c) names the ones rtxsh
+ * implements; these rows, spelled the same way, name the rest of the
+ * registry so a peer's proposal can still be printed. */
 static const struct name encr[] = {
-	N(1, "DES_IV64"), N(2, "DES"), N(3, "3DES"), N(4, "RC5"), N(5, "IDEA"),
-	N(6, "CAST"), N(7, "BLOWFISH"), N(8, "3IDEA"), N(9, "DES_IV32"),
-	N(11, "NULL"), N(12, "AES_CBC"), N(13, "AES_CTR"), N(14, "AES_CCM_8"),
-	N(15, "AES_CCM_12"), N(16, "AES_CCM_16"), N(18, "AES_GCM_8"),
-	N(19, "AES_GCM_12"), N(20, "AES_GCM_16"), N(21, "NULL_AUTH_AES_GMAC"),
-	N(23, "CAMELLIA_CBC"), N(24, "CAMELLIA_CTR"), N(25, "CAMELLIA_CCM_8"),
-	N(26, "CAMELLIA_CCM_12"), N(27, "CAMELLIA_CCM_16"),
-	N(28, "CHACHA20_POLY1305"),
+	N(1, "ENCR_DES_IV64"), N(4, "ENCR_RC5"), N(5, "ENCR_IDEA"), N(6, "ENCR_CAST"),
+	N(7, "ENCR_BLOWFISH"), N(8, "ENCR_3IDEA"), N(9, "ENCR_DES_IV32"),
+	N(11, "ENCR_NULL"), N(13, "ENCR_AES_CTR"), N(14, "ENCR_AES_CCM_8"),
+	N(15, "ENCR_AES_CCM_12"), N(16, "ENCR_AES_CCM_16"), N(18, "ENCR_AES_GCM_8"),
+	N(19, "ENCR_AES_GCM_12"), N(21, "ENCR_NULL_AUTH_AES_GMAC"),
+	N(23, "ENCR_CAMELLIA_CBC"), N(24, "ENCR_CAMELLIA_CTR"),
+	N(25, "ENCR_CAMELLIA_CCM_8"), N(26, "ENCR_CAMELLIA_CCM_12"),
+	N(27, "ENCR_CAMELLIA_CCM_16"),
 };
 
 static const struct name prf[] = {
-	N(1, "HMAC_MD5"), N(2, "HMAC_SHA1"), N(3, "HMAC_TIGER"),
-	N(4, "AES128_XCBC"), N(5, "HMAC_SHA2_256"), N(6, "HMAC_SHA2_384"),
-	N(7, "HMAC_SHA2_512"), N(8, "AES128_CMAC"),
+	N(3, "PRF_HMAC_TIGER"), N(4, "PRF_AES128_XCBC"), N(8, "PRF_AES128_CMAC"),
 };
 
 static const struct name integ[] = {
-	N(0, "NONE"), N(1, "HMAC_MD5_96"), N(2, "HMAC_SHA1_96"),
-	N(3, "DES_MAC"), N(4, "KPDK_MD5"), N(5, "AES_XCBC_96"),
-	N(6, "HMAC_MD5_128"), N(7, "HMAC_SHA1_160"), N(8, "AES_CMAC_96"),
-	N(9, "AES_128_GMAC"), N(10, "AES_192_GMAC"), N(11, "AES_256_GMAC"),
-	N(12, "HMAC_SHA2_256_128"), N(13, "HMAC_SHA2_384_192"),
-	N(14, "HMAC_SHA2_512_256"),
+	N(3, "AUTH_DES_MAC"), N(4, "AUTH_KPDK_MD5"), N(5, "AUTH_AES_XCBC_96"),
+	N(6, "AUTH_HMAC_MD5_128"), N(7, "AUTH_HMAC_SHA1_160"), N(8, "AUTH_AES_CMAC_96"),
+	N(9, "AUTH_AES_128_GMAC"), N(10, "AUTH_AES_192_GMAC"), N(11, "AUTH_AES_256_GMAC"),
 };
 
 static const struct name dh[] = {
-	N(0, "NONE"), N(1, "MODP768"), N(2, "MODP1024"), N(5, "MODP1536"),
-	N(14, "MODP2048"), N(15, "MODP3072"), N(16, "MODP4096"),
-	N(17, "MODP6144"), N(18, "MODP8192"), N(19, "ECP256"), N(20, "ECP384"),
-	N(21, "ECP521"), N(22, "MODP1024_160"), N(23, "MODP2048_224"),
-	N(24, "MODP2048_256"), N(25, "ECP192"), N(26, "ECP224"),
-	N(27, "BRAINPOOLP224R1"), N(28, "BRAINPOOLP256R1"),
-	N(29, "BRAINPOOLP384R1"), N(30, "BRAINPOOLP512R1"),
-	N(31, "CURVE25519"), N(32, "CURVE448"),
-};
-
-static const struct name esn[] = {
-	N(0, "NO_ESN"), N(1, "ESN"),
+	N(22, "MODP_1024_160"), N(23, "MODP_2048_224"), N(24, "MODP_2048_256"),
+	N(25, "ECP_192"), N(26, "ECP_224"), N(27, "BRAINPOOL_P224R1"),
+	N(28, "BRAINPOOL_P256R1"), N(29, "BRAINPOOL_P384R1"), N(30, "BRAINPOOL_P512R1"),
 };
 
 static const struct name id_types[] = {
@@ -201,12 +192,18 @@ LOOKUP_FN(names_eap_code, eap_codes)
 
 const char *names_transform(unsigned type, unsigned id)
 {
+	if (id > UINT16_MAX)
+		return NULL;
+	/* alg_id_name() writes into buf only for ids it does not know. */
+	char buf[24];
+	const char *name = alg_id_name((enum alg_type)type, (uint16_t)id, buf, sizeof(buf));
+	if (name != buf && strcmp(name, "?") != 0)
+		return name;
 	switch (type) {
-	case 1: return lookup(encr, COUNT(encr), id);
-	case 2: return lookup(prf, COUNT(prf), id);
-	case 3: return lookup(integ, COUNT(integ), id);
-	case 4: return lookup(dh, COUNT(dh), id);
-	case 5: return lookup(esn, COUNT(esn), id);
+	case ALG_ENCR: return lookup(encr, COUNT(encr), id);
+	case ALG_PRF: return lookup(prf, COUNT(prf), id);
+	case ALG_INTEG: return lookup(integ, COUNT(integ), id);
+	case ALG_DH: return lookup(dh, COUNT(dh), id);
 	default: return NULL;
 	}
 }

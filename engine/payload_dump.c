@@ -39,11 +39,22 @@ static const char *hex(struct chunk c, char *buf, size_t len)
 	return buf;
 }
 
+/* "ENCR_AES_CBC", or "ENCR_23" for an id no table knows. */
+static const char *transform_name(unsigned type, unsigned id, char *buf, size_t len)
+{
+	const char *name = names_transform(type, id);
+	if (name)
+		return name;
+	char tn[12];
+	snprintf(buf, len, "%s_%u", names_or_num(names_transform_type(type), type, tn, sizeof(tn)), id);
+	return buf;
+}
+
 #define NAME(fn, v) names_or_num(fn(v), v, num, sizeof(num))
 
 static void dump_sa(struct out *o, const struct payload_sa *sa)
 {
-	char num[16], spi[40];
+	char num[24], spi[40];
 	for (size_t i = 0; i < sa->nproposals; i++) {
 		const struct sa_proposal *p = &sa->proposals[i];
 		line(o, "  proposal[%u] protocol:%s SPI:%s", p->num,
@@ -51,15 +62,11 @@ static void dump_sa(struct out *o, const struct payload_sa *sa)
 		     hex((struct chunk){ p->spi, p->spi_size }, spi, sizeof(spi)));
 		for (size_t j = 0; j < p->ntransforms; j++) {
 			const struct sa_transform *t = &p->transforms[j];
-			char tn[16], kl[24] = "";
-			const char *type = names_or_num(names_transform_type(t->type), t->type,
-							tn, sizeof(tn));
+			char kl[24] = "";
 			uint16_t bits = sa_transform_keylen(t);
 			if (bits)
 				snprintf(kl, sizeof(kl), " keylen:%u", bits);
-			line(o, "    %s:%s%s", type,
-			     names_or_num(names_transform(t->type, t->id), t->id, num, sizeof(num)),
-			     kl);
+			line(o, "    %s%s", transform_name(t->type, t->id, num, sizeof(num)), kl);
 		}
 	}
 }
@@ -126,12 +133,12 @@ static void dump_cp(struct out *o, const struct payload_cp *cp)
 
 static void dump_body(struct out *o, const struct payload *p)
 {
-	char num[16], buf[80];
+	char num[24], buf[80];
 	switch (p->type) {
 	case IKEV2_PAYLOAD_SA: dump_sa(o, &p->u.sa); break;
 	case IKEV2_PAYLOAD_KE:
-		line(o, "  DH group:%s length:%zu", names_or_num(names_transform(IKEV2_TRANSFORM_DH, p->u.ke.group),
-					   p->u.ke.group, num, sizeof(num)),
+		line(o, "  DH group:%s length:%zu",
+		     transform_name(IKEV2_TRANSFORM_DH, p->u.ke.group, num, sizeof(num)),
 		     p->u.ke.data.len);
 		break;
 	case IKEV2_PAYLOAD_IDI: case IKEV2_PAYLOAD_IDR: dump_id(o, &p->u.id); break;
