@@ -1,0 +1,82 @@
+/* The IKEv2 engine as the rest of the router sees it: built from its
+ * dependencies (no globals), told when the configuration changes, asked to
+ * initiate or delete, and queried for `show ipsec sa`. Messages arrive
+ * through the transport's receive callback and kernel events through the
+ * kernel's event handler, both of which the engine installs itself. */
+#ifndef RTX_IKE_H
+#define RTX_IKE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/kernel.h"
+
+struct clock;
+struct crypto_lib;
+struct ipsec_config;
+struct log;
+struct loop;
+struct transport;
+
+/* Randomness the engine uses for SPIs, nonces and IVs; tests seed it. */
+typedef int (*ike_rng_fn)(void *arg, uint8_t *buf, size_t len);
+
+struct ike_deps {
+	struct log *log;
+	struct loop *loop;                 /* timers (on its clock) */
+	struct kernel *kernel;             /* SAs, policies, interfaces, routes */
+	struct transport *transport;       /* IKE messages */
+	struct crypto_lib *crypto;
+	const struct ipsec_config *config; /* read on ike_config_changed() */
+	ike_rng_fn rng;                    /* NULL: the crypto library's DRBG */
+	void *rng_arg;
+};
+
+struct ike_engine;
+
+struct ike_engine *ike_engine_new(const struct ike_deps *deps, int *err);
+/* Deletes every SA from the kernel (without telling peers) and frees. */
+void ike_engine_free(struct ike_engine *e);
+
+/* The configuration was changed: apply it (new gateways may initiate per
+ * `ipsec auto refresh`, removed ones are torn down). */
+void ike_config_changed(struct ike_engine *e);
+
+/* Start an IKE SA (and its first CHILD SA) to the gateway now. */
+int ike_initiate(struct ike_engine *e, unsigned gateway);
+/* `ipsec sa delete N`: delete SA number N (IKE or CHILD) and tell the peer. */
+int ike_delete_sa(struct ike_engine *e, unsigned sa_number);
+/* `ipsec sa delete all`. */
+void ike_delete_all(struct ike_engine *e);
+/* `ipsec refresh sa`: drop every SA and reset state without notifying. */
+void ike_refresh(struct ike_engine *e);
+/* `tunnel disable N` / `tunnel enable N`. */
+void ike_tunnel_enable(struct ike_engine *e, unsigned tunnel, bool enable);
+
+/* One row of `show ipsec sa`, fed from the engine's real state. */
+enum ike_sa_kind { IKE_SA_ROW_IKE, IKE_SA_ROW_SEND, IKE_SA_ROW_RECV };
+
+struct ike_sa_row {
+	unsigned number;                 /* the `sa` column, for ipsec sa delete */
+	unsigned gateway;                /* `sgw` */
+	unsigned ike_number;             /* `isakmp`: owning IKE SA, 0 for IKE rows */
+	enum ike_sa_kind kind;
+	unsigned tunnel;                 /* ESP rows: the tunnel they serve */
+	uint64_t life_remaining;         /* seconds */
+	uint64_t duration;               /* seconds since established */
+	struct kernel_addr local, remote;
+	char local_id[64], remote_id[64];
+	uint64_t spi_i, spi_r;           /* IKE rows */
+	uint32_t spi;                    /* ESP rows (host order) */
+	char algorithm[96];              /* "AES-CBC-256, HMAC-SHA2-256, MODP 2048bit" */
+	bool established;                /* false while still negotiating */
+	bool initiator;                  /* we started this IKE SA */
+	bool nat_local, nat_remote;      /* NAT detected on that side */
+	uint64_t bytes, packets;         /* ESP rows: kernel counters */
+};
+
+/* A snapshot, sorted by number; *out is malloc'd, free it with free(). */
+int ike_sa_rows(struct ike_engine *e, struct ike_sa_row **out, size_t *n);
+
+#endif
