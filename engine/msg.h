@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "engine/payload.h"
+#include "engine/sk.h"
 
 enum {
 	IKEV2_EXCH_IKE_SA_INIT = 34,
@@ -40,6 +41,7 @@ struct msg {
 	struct payload *pl;    /* outer payloads, then decrypted ones */
 	size_t npl, cap;
 	bool decrypted;        /* msg_decode_inner() has run */
+	struct chunk raw;      /* decode: the datagram, for SK's AAD */
 	uint16_t notify;       /* after a failed decode: what to answer, or 0 */
 	uint8_t notify_type;   /* the payload type for UNSUPPORTED_CRITICAL */
 	struct arena arena;
@@ -78,6 +80,24 @@ int msg_encode(const struct msg *m, struct wr *w);
 /* The payloads that go inside SK, in rule order, as the plaintext to be
  * encrypted; *first gets the type to put into SK's next-payload field. */
 int msg_encode_inner(const struct msg *m, struct wr *w, uint8_t *first);
+
+/* ---- SK protection (sk.h does the cryptography) ----------------------- */
+
+/* The whole message with its encrypted payloads protected inside SK. */
+int msg_encrypt(const struct msg *m, struct crypto_lib *lib, const struct sk_keys *k,
+		sk_rng_fn rng, void *rng_arg, struct wr *w);
+/* RFC 7383: the same split into SKF messages of at most max_plain bytes
+ * of inner payloads each; out[i] (initialized writers, n of them) receive
+ * the fragments, *nfrag their number. */
+int msg_encrypt_fragments(const struct msg *m, struct crypto_lib *lib,
+			  const struct sk_keys *k, sk_rng_fn rng, void *rng_arg,
+			  size_t max_plain, struct wr *out, size_t n, size_t *nfrag);
+/* After msg_decode(): checks and decrypts SK, or one SKF fragment which r
+ * collects, and decodes the payloads inside. Returns 0 when they are
+ * decoded, 1 when a fragment was kept and more are needed, or a negative
+ * rtx_err (-RTX_EAUTH: "authentication is wrong", drop the message). */
+int msg_decrypt(struct msg *m, struct crypto_lib *lib, const struct sk_keys *k,
+		struct skf_reasm *r, struct log *log, const char *sub);
 
 /* ---- msg_rules.c ------------------------------------------------------ */
 

@@ -9,6 +9,8 @@
 #include <cmocka.h>
 
 #include "codec_util.h"
+#include "engine/alg.h"
+#include "engine/crypto.h"
 #include "engine/err.h"
 
 static const char *const packets[] = {
@@ -400,6 +402,141 @@ static void test_sk_inner_with_sk(void **state)
 	wr_free(&inner);
 }
 
+/* ---- SK protection with real keys ------------------------------------- */
+
+static uint8_t ek[ALG_MAX_KEY_LEN], ak[ALG_MAX_KEY_LEN];
+
+static struct sk_keys keys(bool aead)
+{
+	for (size_t i = 0; i < ALG_MAX_KEY_LEN; i++) {
+		ek[i] = (uint8_t)(0x40 + i);
+		ak[i] = (uint8_t)(0x80 + i);
+	}
+	if (aead)
+		return (struct sk_keys){ alg_find(ALG_ENCR, IKEV2_ENCR_AES_GCM_16, 256), NULL, ek, NULL };
+	return (struct sk_keys){ alg_find(ALG_ENCR, IKEV2_ENCR_AES_CBC, 256),
+				 alg_find(ALG_INTEG, IKEV2_AUTH_HMAC_SHA2_256_128, 0), ek, ak };
+}
+
+static int counter_rng(void *arg, uint8_t *buf, size_t len)
+{
+	uint8_t *ctr = arg;
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (*ctr)++;
+	return 0;
+}
+
+/* The IKE_AUTH request of build_auth() as a message to encrypt. */
+static void auth_msg(struct msg *m, struct wr *inner)
+{
+	struct wr outer;
+	uint8_t first;
+	build_auth(&outer, inner, &first);
+	msg_init(m, IKEV2_EXCH_IKE_AUTH, 1, IKEV2_FLAG_INITIATOR);
+	m->hdr.spi_i = 0x1111111111111111ULL;
+	m->hdr.spi_r = 0x2222222222222222ULL;
+	assert_int_equal(msg_decode_inner(m, first, inner->buf, inner->len, NULL, NULL), 0);
+	wr_free(&outer);
+}
+
+static void sk_roundtrip(bool aead)
+{
+	struct crypto_lib *lib;
+	struct sk_keys k = keys(aead);
+	struct msg m, d;
+	struct wr inner, w, again;
+	uint8_t ctr = 0;
+	assert_int_equal(crypto_lib_new(&lib), 0);
+	assert_non_null(k.encr);
+	auth_msg(&m, &inner);
+	wr_init(&w);
+	assert_int_equal(msg_encrypt(&m, lib, &k, counter_rng, &ctr, &w), 0);
+	assert_int_equal(msg_decode(&d, w.buf, w.len, NULL, NULL), 0);
+	assert_int_equal(d.npl, 1);
+	assert_int_equal(msg_decrypt(&d, lib, &k, NULL, NULL, NULL), 0);
+	assert_int_equal(d.npl, 6);
+	for (size_t i = 0; i < 5; i++)
+		assert_true(payload_equal(&m.pl[i], &d.pl[i + 1]));
+	/* Encrypting again with the same IV gives the same bytes. */
+	ctr = 0;
+	wr_init(&again);
+	assert_int_equal(msg_encrypt(&d, lib, &k, counter_rng, &ctr, &again), 0);
+	assert_int_equal(again.len, w.len);
+	assert_memory_equal(again.buf, w.buf, w.len);
+	msg_free(&d);
+	/* Any change to the header (the AAD) or the body is caught. */
+	for (size_t pos = 0; pos < w.len; pos += 7) {
+		struct log *l = cap_log();
+		w.buf[pos] ^= 0x01;
+		if (msg_decode(&d, w.buf, w.len, NULL, NULL) == 0) {
+			assert_int_equal(msg_decrypt(&d, lib, &k, NULL, l, "SA:1/AUTH"), -RTX_EAUTH);
+			assert_string_equal(last_line(l), "[IKE2] SA:1/AUTH authentication is wrong");
+			assert_int_equal(d.npl, 1);
+		}
+		msg_free(&d);
+		w.buf[pos] ^= 0x01;
+		log_free(l);
+	}
+	wr_free(&again);
+	wr_free(&w);
+	wr_free(&inner);
+	msg_free(&m);
+	crypto_lib_free(lib);
+}
+
+static void test_sk_cbc_hmac(void **state) { (void)state; sk_roundtrip(false); }
+static void test_sk_gcm(void **state) { (void)state; sk_roundtrip(true); }
+
+static void test_skf_encrypt_reassemble(void **state)
+{
+	(void)state;
+	struct crypto_lib *lib;
+	struct sk_keys k = keys(false);
+	struct msg m;
+	struct wr inner, frags[8];
+	struct skf_reasm r;
+	size_t n;
+	uint8_t ctr = 0;
+	assert_int_equal(crypto_lib_new(&lib), 0);
+	auth_msg(&m, &inner);
+	for (size_t i = 0; i < 8; i++)
+		wr_init(&frags[i]);
+	assert_int_equal(msg_encrypt_fragments(&m, lib, &k, counter_rng, &ctr, 40, frags, 8, &n), 0);
+	assert_int_equal(n, (inner.len + 39) / 40);
+	assert_true(n >= 3);
+	assert_int_equal(msg_encrypt_fragments(&m, lib, &k, counter_rng, &ctr, 40, frags, 2, &n),
+			 -RTX_ERANGE);
+	assert_int_equal(n, 0);
+	for (size_t i = 0; i < 8; i++) {
+		wr_free(&frags[i]);
+		wr_init(&frags[i]);
+	}
+	assert_int_equal(msg_encrypt_fragments(&m, lib, &k, counter_rng, &ctr, 40, frags, 8, &n), 0);
+	skf_reasm_init(&r);
+	/* Last fragment first, then the rest, the first one twice. */
+	for (size_t j = 0; j <= n; j++) {
+		size_t i = j == 0 ? n - 1 : j <= 2 ? 0 : j - 2;
+		struct msg d;
+		assert_int_equal(msg_decode(&d, frags[i].buf, frags[i].len, NULL, NULL), 0);
+		int rc = msg_decrypt(&d, lib, &k, &r, NULL, NULL);
+		if (j < n) {
+			assert_int_equal(rc, 1);
+		} else {
+			assert_int_equal(rc, 0);
+			assert_int_equal(d.npl, 6);          /* SKF + the five inside */
+			for (size_t p = 0; p < 5; p++)
+				assert_true(payload_equal(&m.pl[p], &d.pl[p + 1]));
+		}
+		msg_free(&d);
+	}
+	skf_reasm_reset(&r);
+	for (size_t i = 0; i < 8; i++)
+		wr_free(&frags[i]);
+	wr_free(&inner);
+	msg_free(&m);
+	crypto_lib_free(lib);
+}
+
 /* ---- payload-info ----------------------------------------------------- */
 
 static void test_payload_info(void **state)
@@ -484,6 +621,9 @@ int main(void)
 		cmocka_unit_test(test_malformed_messages),
 		cmocka_unit_test(test_sk_inner),
 		cmocka_unit_test(test_sk_inner_with_sk),
+		cmocka_unit_test(test_sk_cbc_hmac),
+		cmocka_unit_test(test_sk_gcm),
+		cmocka_unit_test(test_skf_encrypt_reassemble),
 		cmocka_unit_test(test_payload_info),
 		cmocka_unit_test(test_payload_info_ts_id),
 	};
