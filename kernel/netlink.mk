@@ -25,3 +25,9 @@ tests_kernel_nl_host_SOURCES = tests/kernel/nl_host.c
 tests_kernel_nl_host_LDADD = $(KERNEL_NL_TEST_LDADD)
 TESTS += tests/kernel/nl_host.sh
 EXTRA_DIST += tests/kernel/nl_host.sh tests/vm/run-in-guest
+
+check_PROGRAMS += tests/kernel/nl_tunnel
+tests_kernel_nl_tunnel_SOURCES = tests/kernel/nl_tunnel.c
+tests_kernel_nl_tunnel_LDADD = $(KERNEL_NL_TEST_LDADD)
+TESTS += tests/kernel/nl_tunnel.sh
+EXTRA_DIST += tests/kernel/nl_tunnel.sh
