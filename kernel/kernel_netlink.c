@@ -163,6 +163,16 @@ size_t kernel_netlink_tracked(const struct kernel *k)
 
 /* ---- requests --------------------------------------------------------- */
 
+/* nl_socket_get_cb() hands out a reference: clone, then drop it. */
+static struct nl_cb *clone_cb(struct nl_sock *sk)
+{
+	struct nl_cb *orig = nl_socket_get_cb(sk);
+	struct nl_cb *cb = orig ? nl_cb_clone(orig) : NULL;
+	if (orig)
+		nl_cb_put(orig);
+	return cb;
+}
+
 static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 {
 	(void)who;
@@ -195,7 +205,7 @@ static int xfrm_request(struct kernel_nl *k, struct nl_msg *msg, const char *wha
 	int err = nl_send_auto(k->xfrm, msg);
 	nlmsg_free(msg);
 	if (err >= 0 && reply) {
-		struct nl_cb *cb = nl_cb_clone(nl_socket_get_cb(k->xfrm));
+		struct nl_cb *cb = clone_cb(k->xfrm);
 		if (!cb)
 			return fail(k, -NLE_NOMEM, what);
 		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, reply, arg);
@@ -616,7 +626,7 @@ int kernel_netlink_process_events(struct kernel *k)
 {
 	struct kernel_nl *n = knl(k);
 	struct event_count c = { .k = n };
-	struct nl_cb *cb = nl_cb_clone(nl_socket_get_cb(n->events));
+	struct nl_cb *cb = clone_cb(n->events);
 	if (!cb)
 		return -RTX_ENOMEM;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_event, &c);
