@@ -31,3 +31,4 @@ tests_kernel_nl_tunnel_SOURCES = tests/kernel/nl_tunnel.c
 tests_kernel_nl_tunnel_LDADD = $(KERNEL_NL_TEST_LDADD)
 TESTS += tests/kernel/nl_tunnel.sh
 EXTRA_DIST += tests/kernel/nl_tunnel.sh
+EXTRA_DIST += doc/kernel.md tests/vm/bench-sa-rate.sh
