@@ -10,7 +10,7 @@ libengine_a_SOURCES += \
 	engine/names.h engine/names.c
 
 CODEC_TESTS = tests/unit/test_payload tests/unit/test_payload_skf \
-	tests/unit/test_msg tests/unit/test_msg_rules
+	tests/unit/test_msg tests/unit/test_msg_rules tests/unit/test_msg_tshark
 check_PROGRAMS += $(CODEC_TESTS)
 TESTS += $(CODEC_TESTS)
 tests_unit_test_payload_SOURCES = tests/unit/test_payload.c tests/unit/codec_util.h
@@ -22,6 +22,9 @@ tests_unit_test_payload_skf_LDADD = $(TEST_LDADD)
 tests_unit_test_msg_rules_SOURCES = tests/unit/test_msg_rules.c tests/unit/codec_util.h
 tests_unit_test_msg_rules_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_msg_rules_LDADD = $(TEST_LDADD)
+tests_unit_test_msg_tshark_SOURCES = tests/unit/test_msg_tshark.c tests/unit/codec_util.h
+tests_unit_test_msg_tshark_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_msg_tshark_LDADD = $(TEST_LDADD)
 tests_unit_test_msg_SOURCES = tests/unit/test_msg.c tests/unit/codec_util.h
 tests_unit_test_msg_CFLAGS = $(TEST_CFLAGS) -DPACKET_DIR='"$(abs_top_srcdir)/testdata/packets"'
 tests_unit_test_msg_LDADD = $(TEST_LDADD)
