@@ -1,8 +1,13 @@
-noinst_LIBRARIES += libengine.a
-libengine_a_SOURCES = \
+# The base every layer may use (errors, the clock, the logger): its own
+# library, linked last, so the kernel layer can log without a cycle.
+noinst_LIBRARIES += libbase.a
+libbase_a_SOURCES = \
 	engine/err.h engine/err.c \
 	engine/clock.h engine/clock.c \
-	engine/log.h engine/log.c \
+	engine/log.h engine/log.c
+
+noinst_LIBRARIES += libengine.a
+libengine_a_SOURCES = \
 	engine/model.h engine/model.c \
 	engine/router.h engine/router.c \
 	engine/config.h engine/config.c \

@@ -43,6 +43,11 @@ uint32_t kernel_tunnel_if_id(unsigned tunnel)
 	return KERNEL_IF_ID_BASE + tunnel;
 }
 
+uint32_t kernel_tunnel_reqid(unsigned tunnel)
+{
+	return KERNEL_IF_ID_BASE + tunnel;
+}
+
 int kernel_addr_parse(const char *text, struct kernel_addr *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -135,6 +135,9 @@ void kernel_free(struct kernel *k);
 /* The if_id a Yamaha tunnel number maps to (a fixed offset keeps ours
  * recognisable among other users of XFRM interfaces). */
 uint32_t kernel_tunnel_if_id(unsigned tunnel);
+/* The reqid of a tunnel's SAs and policies: the same recognisable range,
+ * so stale cleanup also finds the larval SAs SPI allocation leaves. */
+uint32_t kernel_tunnel_reqid(unsigned tunnel);
 
 /* Parse "192.0.2.1" or "2001:db8::1"; 0 or -RTX_EINVAL. */
 int kernel_addr_parse(const char *text, struct kernel_addr *out);

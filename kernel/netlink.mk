@@ -5,15 +5,10 @@ libkernel_a_SOURCES += \
 	kernel/kernel_nl_algs.c kernel/kernel_nl_build.c \
 	kernel/kernel_netlink.c kernel/kernel_nl_probe.c
 
-# The kernel library logs through the engine's logger, and libkernel.a
-# links after libengine.a: name the engine again for drivers that only
-# reach it through the kernel.
-KERNEL_NL_TEST_LDADD = $(TEST_LDADD) libengine.a $(RTX_EXTERNAL_LIBS)
-
 check_PROGRAMS += tests/unit/test_kernel_nl_build
 tests_unit_test_kernel_nl_build_SOURCES = tests/unit/test_kernel_nl_build.c
 tests_unit_test_kernel_nl_build_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_kernel_nl_build_LDADD = $(KERNEL_NL_TEST_LDADD)
+tests_unit_test_kernel_nl_build_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_kernel_nl_build
 
 # Root tests: each makes its own network namespace(s) and skips (77)
@@ -22,13 +17,13 @@ TESTS += tests/unit/test_kernel_nl_build
 # lacks it.
 check_PROGRAMS += tests/kernel/nl_host
 tests_kernel_nl_host_SOURCES = tests/kernel/nl_host.c
-tests_kernel_nl_host_LDADD = $(KERNEL_NL_TEST_LDADD)
+tests_kernel_nl_host_LDADD = $(TEST_LDADD)
 TESTS += tests/kernel/nl_host.sh
 EXTRA_DIST += tests/kernel/nl_host.sh tests/vm/run-in-guest
 
 check_PROGRAMS += tests/kernel/nl_tunnel
 tests_kernel_nl_tunnel_SOURCES = tests/kernel/nl_tunnel.c
-tests_kernel_nl_tunnel_LDADD = $(KERNEL_NL_TEST_LDADD)
+tests_kernel_nl_tunnel_LDADD = $(TEST_LDADD)
 TESTS += tests/kernel/nl_tunnel.sh
 EXTRA_DIST += tests/kernel/nl_tunnel.sh
 EXTRA_DIST += doc/kernel.md tests/vm/bench-sa-rate.sh
