@@ -1,8 +1,405 @@
-/* Placeholder entry point; replaced by the real option parsing and loop. */
-#include <stdio.h>
+/* rtxsh: options, the router, its local console (a terminal with libedit,
+ * or a script on stdin), the console socket, and the one loop. */
+#include "config.h"
 
-int main(void)
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/err.h"
+#include "engine/log.h"
+#include "engine/loop.h"
+#include "engine/model.h"
+#include "engine/router.h"
+#include "kernel/kernel.h"
+#include "shell/cli.h"
+#include "shell/console.h"
+#include "shell/editline.h"
+#include "shell/script.h"
+
+/* Exit statuses, as the man page lists them. */
+enum {
+	EXIT_LINE_FAILED = 1,
+	EXIT_USAGE = 2,
+	EXIT_SYSTEM = 3,
+};
+
+/* Kept word for word in step with doc/rtxsh.1. */
+static const char usage_text[] =
+	"Usage: rtxsh [options]\n"
+	"A Yamaha RTX-style router shell with an IKEv2 engine.\n"
+	"\n"
+	"  -c, --config FILE    run FILE at start as the startup config; save writes it\n"
+	"  -k, --kernel KIND    kernel backend: sim (default) or netlink\n"
+	"      --model NAME     RTX model to emulate (default " RTX_MODEL_DEFAULT ")\n"
+	"      --log-file FILE  also write the log to FILE (- for stderr)\n"
+	"      --socket PATH    also serve console sessions on the Unix socket PATH\n"
+	"      --connect PATH   attach to the rtxsh serving PATH\n"
+	"  -h, --help           show this help and exit\n"
+	"  -V, --version        show the version and exit\n"
+	"\n"
+	"With a terminal on stdin, rtxsh is interactive (? for help, TAB completes).\n"
+	"Otherwise stdin is a script run in administrator mode; the exit status is 1\n"
+	"if any line failed.\n";
+
+struct options {
+	const char *config;
+	const char *kernel;
+	const char *model;
+	const char *log_file;
+	const char *socket;
+	const char *connect;
+};
+
+/* What the program runs around the router. */
+struct shell {
+	struct router *r;
+	struct cli *cli;
+	struct cli_session *con;     /* the local console */
+	struct script *script;       /* stdin as a script ... */
+	struct editline *ed;         /* ... or as a terminal */
+	struct console_server *srv;
+	FILE *log_file;
+	unsigned startup_failed;
+};
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
 {
-	fputs("rtxsh: not built yet\n", stderr);
-	return 1;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("rtxsh: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'rtxsh --help' for more information.\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* Returns -1 to go on, or the exit status. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_MODEL = 256, OPT_LOG_FILE, OPT_SOCKET, OPT_CONNECT };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "model", required_argument, NULL, OPT_MODEL },
+		{ "log-file", required_argument, NULL, OPT_LOG_FILE },
+		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "connect", required_argument, NULL, OPT_CONNECT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	opterr = 0;
+	int ch;
+	while ((ch = getopt_long(argc, argv, ":c:k:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': o->config = optarg; break;
+		case 'k': o->kernel = optarg; break;
+		case OPT_MODEL: o->model = optarg; break;
+		case OPT_LOG_FILE: o->log_file = optarg; break;
+		case OPT_SOCKET: o->socket = optarg; break;
+		case OPT_CONNECT: o->connect = optarg; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case 'V':
+			printf("rtxsh %s\n", PACKAGE_VERSION);
+			return 0;
+		case ':':
+			return usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (o->connect && (o->config || o->kernel || o->model || o->log_file || o->socket))
+		return usage_error("%s", "--connect attaches to a running router and takes no other option");
+	return -1;
+}
+
+static int pick_model(const char *name, const struct rtx_model **out)
+{
+	*out = name ? model_find(name) : model_default();
+	if (*out)
+		return -1;
+	fprintf(stderr, "rtxsh: unknown model '%s'; known models:", name);
+	for (unsigned i = 0; model_at(i); i++)
+		fprintf(stderr, " %s", model_at(i)->name);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+static int pick_kernel(const char *name, enum kernel_backend *out)
+{
+	*out = KERNEL_SIM;
+	if (name && kernel_backend_parse(name, out) < 0)
+		return usage_error("unknown kernel backend '%s' (use sim or netlink)", name);
+	if (*out == KERNEL_NETLINK) {
+		fputs("rtxsh: the netlink kernel backend is not available yet; use -k sim\n", stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static int open_log(struct shell *sh, const char *path)
+{
+	if (!path)
+		return -1;
+	if (strcmp(path, "-") == 0) {
+		log_set_stream(sh->r->log, stderr);
+		return -1;
+	}
+	sh->log_file = fopen(path, "ae");
+	if (!sh->log_file) {
+		fprintf(stderr, "rtxsh: cannot open log file %s: %s\n", path, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	setvbuf(sh->log_file, NULL, _IOLBF, 0);
+	log_set_stream(sh->r->log, sh->log_file);
+	return -1;
+}
+
+/* ---- the startup config ---- */
+
+struct startup {
+	struct cli_session *s;
+	const char *path;
+};
+
+/* Errors of the startup config go to stderr, each line prefixed with the
+ * file name, so the operator sees which file the line number is in. */
+static int startup_line(void *arg, const char *line, unsigned lineno, bool bad)
+{
+	struct startup *st = arg;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return -RTX_ENOMEM;
+	int rc = -RTX_EPARSE;
+	if (bad) {
+		script_report_bad(m, lineno);
+	} else {
+		cli_session_set_out(st->s, m);
+		rc = cli_exec(st->s, line, lineno);
+		cli_session_set_out(st->s, stderr);
+	}
+	fclose(m);
+	for (char *p = buf, *nl; p && *p; p = nl + 1) {
+		nl = strchrnul(p, '\n');
+		fprintf(stderr, "rtxsh: %s: %.*s\n", st->path, (int)(nl - p), p);
+		if (!*nl)
+			break;
+	}
+	free(buf);
+	return rc;
+}
+
+static int load_startup(struct shell *sh, const char *path)
+{
+	if (!path)
+		return -1;
+	struct startup st = { cli_session_new(sh->cli, stderr, true), path };
+	if (!st.s)
+		return EXIT_SYSTEM;
+	int rc = script_load_file(path, startup_line, &st, &sh->startup_failed);
+	cli_session_free(st.s);
+	/* What was just loaded is what the file holds: nothing to save. */
+	cli_mark_saved(sh->cli);
+	if (rc == -RTX_ENOENT) {
+		fprintf(stderr, "rtxsh: %s does not exist yet; starting with an empty "
+			"configuration (save creates it)\n", path);
+	} else if (rc < 0) {
+		fprintf(stderr, "rtxsh: cannot read %s: %s\n", path, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	return -1;
+}
+
+/* ---- the local console ---- */
+
+static void console_end(struct shell *sh)
+{
+	script_stop(sh->script);
+	editline_free(sh->ed);
+	sh->ed = NULL;
+	/* With a socket the router outlives its own console. */
+	if (!sh->srv)
+		loop_stop(sh->r->loop);
+}
+
+static int console_exec(struct shell *sh, const char *line, unsigned lineno)
+{
+	int rc = cli_exec(sh->con, line, lineno);
+	fflush(stdout);
+	if (sh->r->shutdown)
+		loop_stop(sh->r->loop);
+	if (sh->r->shutdown || cli_session_closed(sh->con))
+		console_end(sh);
+	return rc;
+}
+
+static int script_line(void *arg, const char *line, unsigned lineno, bool bad)
+{
+	if (!bad)
+		return console_exec(arg, line, lineno);
+	script_report_bad(stdout, lineno);
+	fflush(stdout);
+	return -RTX_EPARSE;
+}
+
+static void script_eof(void *arg)
+{
+	console_end(arg);
+}
+
+static void ed_line(void *arg, const char *line)
+{
+	struct shell *sh = arg;
+	if (line) {
+		console_exec(sh, line, 0);
+		return;
+	}
+	fputc('\n', stdout);   /* Ctrl-D left the cursor after the prompt */
+	console_end(sh);
+}
+
+static void ed_help(void *arg, const char *prefix)
+{
+	struct shell *sh = arg;
+	cli_help(sh->con, prefix, stdout);
+}
+
+static size_t ed_complete(void *arg, const char *prefix, char ***words)
+{
+	struct shell *sh = arg;
+	return cli_complete(sh->con, prefix, words);
+}
+
+static const char *ed_prompt(void *arg)
+{
+	struct shell *sh = arg;
+	return cli_prompt(sh->con);
+}
+
+static const struct editline_ops console_ops = {
+	ed_line, ed_help, ed_complete, ed_prompt,
+};
+
+static int console_start(struct shell *sh)
+{
+	bool tty = isatty(STDIN_FILENO);
+	/* A terminal is a login (normal mode); a script is administrator. */
+	sh->con = cli_session_new(sh->cli, stdout, !tty);
+	if (!sh->con)
+		return -RTX_ENOMEM;
+	if (tty)
+		sh->ed = editline_new(sh->r->loop, &console_ops, sh);
+	else
+		sh->script = script_new(sh->r->loop, STDIN_FILENO, script_line, script_eof, sh);
+	return sh->ed || sh->script ? 0 : -RTX_ENOMEM;
+}
+
+/* ---- signals ---- */
+
+static void on_signal(struct loop *l, int signo, void *arg)
+{
+	struct shell *sh = arg;
+	/* At the terminal, Ctrl-C drops the line being typed, as on the
+	 * router's own console; it never stops the router. */
+	if (signo == SIGINT && sh->ed) {
+		editline_cancel(sh->ed);
+		return;
+	}
+	sh->r->shutdown = true;
+	loop_stop(l);
+}
+
+static int take_signals(struct shell *sh)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (loop_signal_add(sh->r->loop, sigs[i], on_signal, sh) < 0)
+			return -RTX_EIO;
+	return 0;
+}
+
+/* ---- main ---- */
+
+static int shell_run(struct shell *sh, const struct options *o)
+{
+	int st = open_log(sh, o->log_file);
+	if (st < 0)
+		st = load_startup(sh, o->config);
+	if (st >= 0 || sh->r->shutdown)
+		return st >= 0 ? st : 0;
+	if (o->socket) {
+		const char *err;
+		sh->srv = console_server_new(sh->cli, sh->r->loop, o->socket, &err);
+		if (!sh->srv) {
+			fprintf(stderr, "rtxsh: %s: %s\n", o->socket, err);
+			return EXIT_SYSTEM;
+		}
+	}
+	if (take_signals(sh) < 0 || console_start(sh) < 0) {
+		fputs("rtxsh: cannot start the console\n", stderr);
+		return EXIT_SYSTEM;
+	}
+	if (loop_run(sh->r->loop) < 0) {
+		fprintf(stderr, "rtxsh: event loop failed: %s\n", strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	bool failed = sh->startup_failed || (sh->script && script_failed(sh->script));
+	return failed ? EXIT_LINE_FAILED : 0;
+}
+
+static void shell_free(struct shell *sh)
+{
+	console_server_free(sh->srv);
+	editline_free(sh->ed);
+	script_free(sh->script);
+	cli_session_free(sh->con);
+	cli_free(sh->cli);
+	if (sh->r)
+		log_set_stream(sh->r->log, NULL);
+	router_free(sh->r);
+	if (sh->log_file)
+		fclose(sh->log_file);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	int st = parse_options(argc, argv, &o);
+	if (st >= 0)
+		return st;
+	if (o.connect)
+		return console_client_run(o.connect, isatty(STDIN_FILENO));
+
+	struct router_opts ro = { .config_path = o.config };
+	if ((st = pick_model(o.model, &ro.model)) >= 0 ||
+	    (st = pick_kernel(o.kernel, &ro.kernel)) >= 0)
+		return st;
+
+	struct shell sh = { 0 };
+	sh.r = router_new(&ro);
+	sh.cli = sh.r ? cli_new(sh.r) : NULL;
+	if (!sh.cli) {
+		fputs("rtxsh: out of memory\n", stderr);
+		st = EXIT_SYSTEM;
+	} else {
+		st = shell_run(&sh, &o);
+	}
+	shell_free(&sh);
+	fflush(stdout);
+	return st;
 }

@@ -10,3 +10,15 @@ tests_unit_test_loop_SOURCES = tests/unit/test_loop.c
 tests_unit_test_loop_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_loop_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_loop
+
+check_PROGRAMS += tests/unit/test_console
+tests_unit_test_console_SOURCES = tests/unit/test_console.c
+tests_unit_test_console_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_console_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_console
+
+# Tests of the rtxsh binary itself (run from the build directory).
+CONSOLE_TESTS = tests/console/script_mode.sh tests/console/startup_config.sh \
+	tests/console/save.sh tests/console/socket.sh tests/console/options.sh
+TESTS += $(CONSOLE_TESTS)
+EXTRA_DIST += $(CONSOLE_TESTS) tests/console/lib.sh
