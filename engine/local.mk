@@ -29,3 +29,4 @@ TESTS += tests/unit/test_transport
 # Each part of the engine lists its own files and tests in its fragment.
 include engine/codec.mk
 include engine/crypto.mk
+include engine/ike.mk

@@ -1,0 +1,447 @@
+/* The engine as ike.h presents it: built from its dependencies, driven by
+ * configuration changes, operator commands and kernel events. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/child_sa.h"
+#include "engine/clock.h"
+#include "engine/config.h"
+#include "engine/crypto.h"
+#include "engine/err.h"
+#include "engine/exchange.h"
+#include "engine/ike.h"
+#include "engine/ike_sa.h"
+#include "engine/log.h"
+#include "engine/msg_io.h"
+#include "engine/proposal.h"
+
+#define COOKIE_THRESHOLD 16
+
+uint64_t ike_now_ms(const struct ike_engine *e)
+{
+	struct clock *c = loop_clock(e->d.loop);
+	return c->mono_ms(c);
+}
+
+int ike_random(struct ike_engine *e, uint8_t *buf, size_t len)
+{
+	if (e->d.rng)
+		return e->d.rng(e->d.rng_arg, buf, len);
+	return crypto_random(e->d.crypto, buf, len);
+}
+
+const struct gateway_config *ike_gateway(const struct ike_engine *e, unsigned id)
+{
+	return id ? config_gateway_find(e->d.config, id) : NULL;
+}
+
+unsigned ike_log_types(const struct ike_sa *sa)
+{
+	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	return sa->e->d.config->log_types | (g ? g->log_types : 0);
+}
+
+/* ---- per-gateway state ---------------------------------------------------- */
+
+static void retry_fired(struct loop *l, struct loop_timer *t, void *arg);
+
+struct gw_state *ike_gw_state(struct ike_engine *e, unsigned id)
+{
+	for (size_t i = 0; i < e->n_gws; i++)
+		if (e->gws[i]->id == id)
+			return e->gws[i];
+	if (!id)
+		return NULL;
+	struct gw_state *s = calloc(1, sizeof(*s));
+	struct gw_state **grown = s ? realloc(e->gws, (e->n_gws + 1) * sizeof(*grown)) : NULL;
+	if (!grown) {
+		free(s);
+		return NULL;
+	}
+	e->gws = grown;
+	*s = (struct gw_state){ .e = e, .id = id };
+	loop_timer_init(&s->retry, retry_fired, s);
+	e->gws[e->n_gws++] = s;
+	return s;
+}
+
+static void gw_state_drop(struct ike_engine *e, size_t i)
+{
+	loop_timer_disarm(e->d.loop, &e->gws[i]->retry);
+	free(e->gws[i]);
+	e->gws[i] = e->gws[--e->n_gws];
+}
+
+static bool gateway_busy(const struct ike_engine *e, unsigned gw)
+{
+	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next)
+		if (sa->gateway == gw && !sa->deleted)
+			return true;
+	return false;
+}
+
+/* ---- initiation ------------------------------------------------------------- */
+
+static void not_configured(struct ike_engine *e, unsigned gw, const char *what)
+{
+	char sub[16];
+	snprintf(sub, sizeof(sub), "GW:%u", gw);
+	log_ike(e->d.log, sub, LOG_NOT_CONFIGURED, what);
+}
+
+/* The peer's address: `remote address`, or a remote name that is one. */
+static int remote_addr(const struct gateway_config *g, struct kernel_addr *a)
+{
+	if (g->remote_address)
+		return strcmp(g->remote_address, "any") ? kernel_addr_parse(g->remote_address, a)
+							 : -RTX_ENOENT;
+	if (g->remote_name && g->remote_name_type != ID_TYPE_KEY_ID)
+		return kernel_addr_parse(g->remote_name, a);
+	return -RTX_ENOENT;
+}
+
+/* Everything an initiator needs, checked before an SA number is spent;
+ * each gap logged the way the router words it. */
+static int check_initiable(struct ike_engine *e, const struct gateway_config *g,
+			   struct endpoint *local, struct endpoint *remote)
+{
+	const struct ipsec_config *c = e->d.config;
+	unsigned tn = config_gateway_tunnel(c, g->id);
+	const struct tunnel_config *t = tn ? config_tunnel_find(c, tn) : NULL;
+	*local = (struct endpoint){ .port = IKE_PORT };
+	*remote = (struct endpoint){ .port = IKE_PORT };
+	if (g->version != 2 || !c->ipsec_use)
+		return -RTX_EINVAL;
+	if (remote_addr(g, &remote->addr)) {
+		not_configured(e, g->id, "ipsec ike remote address");
+		return -RTX_ENOENT;
+	}
+	if (!g->local_address || kernel_addr_parse(g->local_address, &local->addr) ||
+	    local->addr.family != remote->addr.family) {
+		not_configured(e, g->id, "ipsec ike local address");
+		return -RTX_ENOENT;
+	}
+	if (g->auth_method == AUTH_METHOD_CERTIFICATE || g->auth_method == AUTH_METHOD_EAP_MD5) {
+		not_configured(e, g->id, "ipsec ike auth method pre-shared-key");
+		return -RTX_EUNSUPP;
+	}
+	if (!g->psk_len) {
+		not_configured(e, g->id, "ipsec ike pre-shared-key");
+		return -RTX_ENOENT;
+	}
+	if (!t || !config_policy_find(c, t->policy)) {
+		not_configured(e, g->id, "ipsec sa policy");
+		return -RTX_ENOENT;
+	}
+	return t->enabled ? 0 : -RTX_EINVAL;
+}
+
+static int start(struct ike_engine *e, const struct gateway_config *g)
+{
+	struct endpoint local, remote;
+	struct gw_state *gs = ike_gw_state(e, g->id);
+	if (gateway_busy(e, g->id))
+		return -RTX_EEXIST;
+	int err = check_initiable(e, g, &local, &remote);
+	if (err)
+		return err;
+	struct ike_sa *sa = ike_sa_new(e, true, g->id, &local, &remote);
+	if (!sa)
+		return -RTX_ENOMEM;
+	uint16_t group = e->hooks.ke_group ? e->hooks.ke_group
+			 : gs && gs->ke_group ? gs->ke_group : g->group[0];
+	if ((err = exchange_init_prepare(sa, group)) ||
+	    (err = exchange_start(sa, &exchange_init_ops)))
+		ike_sa_delete(sa);
+	return err;
+}
+
+static void retry_fired(struct loop *l, struct loop_timer *t, void *arg)
+{
+	(void)l;
+	(void)t;
+	struct gw_state *gs = arg;
+	const struct gateway_config *g = ike_gateway(gs->e, gs->id);
+	if (g)
+		start(gs->e, g);
+}
+
+/* Yamaha 1.6: after a failure the router pauses unless always-on (or
+ * keepalive) asks it to go on; even then no sooner than one retry
+ * interval, so a peer that refuses us never sees a tight loop. */
+void ike_sa_failed(struct ike_sa *sa)
+{
+	struct ike_engine *e = sa->e;
+	unsigned gw = sa->gateway;
+	bool initiator = sa->initiator;
+	ike_sa_delete(sa);
+	const struct gateway_config *g = ike_gateway(e, gw);
+	struct gw_state *gs = initiator && g ? ike_gw_state(e, gw) : NULL;
+	if (!gs)
+		return;
+	if (g->always_on || g->keepalive.sw == TRI_ON) {
+		unsigned s = e->d.config->retry_interval ? e->d.config->retry_interval : 1;
+		loop_timer_arm(e->d.loop, &gs->retry, (uint64_t)s * 1000);
+	} else {
+		gs->paused = true;
+	}
+}
+
+static bool wants_auto(const struct ipsec_config *c, const struct gateway_config *g)
+{
+	struct kernel_addr a;
+	return c->ipsec_use && c->auto_refresh && g->auto_refresh && g->version == 2 &&
+	       !remote_addr(g, &a);
+}
+
+static void initiate_all(struct ike_engine *e)
+{
+	const struct ipsec_config *c = e->d.config;
+	for (size_t i = 0; i < c->n_gateways; i++) {
+		const struct gateway_config *g = c->gateways[i];
+		struct gw_state *gs = ike_gw_state(e, g->id);
+		if (wants_auto(c, g) && !(gs && gs->paused) && !gateway_busy(e, g->id))
+			start(e, g);
+	}
+}
+
+/* ---- ike.h ------------------------------------------------------------------ */
+
+static void on_kernel_event(void *arg, const struct kernel_event *ev)
+{
+	struct ike_engine *e = arg;
+	if (ev->type != KERNEL_EV_EXPIRE_HARD)
+		return;   /* soft expiry and acquire: rekey and on-demand come later */
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
+		for (struct child_sa *c = sa->children; c; c = c->next)
+			if (c->spi_in == ev->sa.spi || c->spi_out == ev->sa.spi) {
+				child_sa_delete(c);
+				return;
+			}
+}
+
+struct ike_engine *ike_engine_new(const struct ike_deps *deps, int *err)
+{
+	struct ike_engine *e = NULL;
+	*err = -RTX_EINVAL;
+	if (!deps || !deps->log || !deps->loop || !deps->kernel || !deps->transport ||
+	    !deps->config)
+		return NULL;
+	*err = -RTX_ENOMEM;
+	if (!(e = calloc(1, sizeof(*e))))
+		return NULL;
+	e->d = *deps;
+	e->number_next = 1;
+	e->cookie_threshold = COOKIE_THRESHOLD;
+	transport_set_recv(deps->transport, msg_io_recv, e);
+	kernel_set_event_handler(deps->kernel, on_kernel_event, e);
+	*err = 0;
+	return e;
+}
+
+static void delete_all(struct ike_engine *e)
+{
+	while (e->sas)
+		ike_sa_delete(e->sas);
+}
+
+void ike_engine_free(struct ike_engine *e)
+{
+	if (!e)
+		return;
+	delete_all(e);
+	while (e->n_gws)
+		gw_state_drop(e, 0);
+	transport_set_recv(e->d.transport, NULL, NULL);
+	kernel_set_event_handler(e->d.kernel, NULL, NULL);
+	free(e->gws);
+	free(e->tunnels);
+	free(e->numbers);
+	explicit_bzero(e->cookie_secret, sizeof(e->cookie_secret));
+	free(e);
+}
+
+void ike_config_changed(struct ike_engine *e)
+{
+	const struct ipsec_config *c = e->d.config;
+	struct ike_sa *sa, *next;
+	for (sa = e->sas; sa; sa = next) {
+		next = sa->next;
+		const struct gateway_config *g = ike_gateway(e, sa->gateway);
+		if (sa->gateway && (!g || g->version != 2 || !c->ipsec_use))
+			ike_sa_delete(sa);
+	}
+	/* Yamaha 1.18: a group learned from INVALID_KE lasts until the
+	 * configuration changes; so does a pause after failure. */
+	for (size_t i = 0; i < e->n_gws;) {
+		if (!ike_gateway(e, e->gws[i]->id)) {
+			gw_state_drop(e, i);
+			continue;
+		}
+		e->gws[i]->ke_group = 0;
+		e->gws[i]->paused = false;
+		i++;
+	}
+	initiate_all(e);
+}
+
+int ike_initiate(struct ike_engine *e, unsigned gateway)
+{
+	const struct gateway_config *g = ike_gateway(e, gateway);
+	if (!g)
+		return -RTX_ENOENT;
+	return start(e, g);
+}
+
+static struct ike_sa *find_number(struct ike_engine *e, unsigned n, struct child_sa **child)
+{
+	*child = NULL;
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->number == n)
+			return sa;
+		for (struct child_sa *c = sa->children; c; c = c->next)
+			if (c->num_send == n || c->num_recv == n) {
+				*child = c;
+				return sa;
+			}
+	}
+	return NULL;
+}
+
+int ike_delete_sa(struct ike_engine *e, unsigned sa_number)
+{
+	struct child_sa *c;
+	struct ike_sa *sa = find_number(e, sa_number, &c);
+	if (!sa)
+		return -RTX_ENOENT;
+	if (c)
+		child_sa_delete(c);
+	else
+		ike_sa_delete(sa);
+	return 0;
+}
+
+void ike_delete_all(struct ike_engine *e)
+{
+	delete_all(e);
+}
+
+void ike_refresh(struct ike_engine *e)
+{
+	delete_all(e);
+	while (e->n_gws)
+		gw_state_drop(e, 0);
+	initiate_all(e);
+}
+
+void ike_tunnel_enable(struct ike_engine *e, unsigned tunnel, bool enable)
+{
+	const struct tunnel_config *t = config_tunnel_find(e->d.config, tunnel);
+	const struct gateway_config *g = t ? config_tunnel_gateway(e->d.config, t) : NULL;
+	if (!g)
+		return;
+	if (!enable) {
+		struct ike_sa *sa, *next;
+		for (sa = e->sas; sa; sa = next) {
+			next = sa->next;
+			if (sa->gateway == g->id)
+				ike_sa_delete(sa);
+		}
+		return;
+	}
+	if (wants_auto(e->d.config, g))
+		start(e, g);
+}
+
+/* ---- show ipsec sa ------------------------------------------------------------ */
+
+static uint64_t remaining(uint64_t now, uint64_t since, uint32_t life)
+{
+	uint64_t age = (now - since) / 1000;
+	return age >= life ? 0 : life - age;
+}
+
+static void ike_row(const struct ike_sa *sa, uint64_t now, struct ike_sa_row *r)
+{
+	struct proposal_choice c = sa->prop;
+	c.integ = NULL;    /* show lists cipher, hash, group */
+	*r = (struct ike_sa_row){
+		.number = sa->number, .gateway = sa->gateway, .kind = IKE_SA_ROW_IKE,
+		.local = sa->local.addr, .remote = sa->remote.addr, .spi_i = sa->spi_i,
+		.spi_r = sa->spi_r, .established = sa->state == IKE_STATE_ESTABLISHED,
+		.initiator = sa->initiator, .nat_local = sa->nat_local,
+		.nat_remote = sa->nat_remote,
+	};
+	if (r->established) {
+		r->life_remaining = remaining(now, sa->established_ms, sa->life_secs);
+		r->duration = (now - sa->established_ms) / 1000;
+		c.integ = sa->prop.integ;
+		struct proposal_choice shown = { .encr = c.encr, .integ = c.integ, .dh = c.dh };
+		proposal_text(&shown, r->algorithm, sizeof(r->algorithm));
+	}
+	snprintf(r->local_id, sizeof(r->local_id), "%s", sa->local_id);
+	snprintf(r->remote_id, sizeof(r->remote_id), "%s", sa->remote_id);
+}
+
+static void child_row(struct ike_engine *e, const struct ike_sa *sa, const struct child_sa *c,
+		      bool send, uint64_t now, struct ike_sa_row *r)
+{
+	const struct ike_sa_row base = *r;
+	struct kernel_sa_stats st = { 0 };
+	struct kernel_sa_id id = { send ? sa->local.addr : sa->remote.addr,
+				   send ? sa->remote.addr : sa->local.addr,
+				   send ? c->spi_out : c->spi_in, KERNEL_PROTO_ESP };
+	const struct gateway_config *g = ike_gateway(e, sa->gateway);
+	uint32_t life = g ? g->child_life.seconds : 28800;
+	*r = base;
+	r->number = send ? c->num_send : c->num_recv;
+	r->ike_number = sa->number;
+	r->kind = send ? IKE_SA_ROW_SEND : IKE_SA_ROW_RECV;
+	r->tunnel = c->tunnel;
+	r->spi = id.spi;
+	r->spi_i = r->spi_r = 0;
+	r->life_remaining = remaining(now, c->established_ms, life);
+	r->duration = (now - c->established_ms) / 1000;
+	struct proposal_choice shown = { .encr = c->prop.encr, .integ = c->prop.integ };
+	proposal_text(&shown, r->algorithm, sizeof(r->algorithm));
+	if (!e->d.kernel->ops->query_sa(e->d.kernel, &id, &st)) {
+		r->bytes = st.bytes;
+		r->packets = st.packets;
+	}
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct ike_sa_row *x = a, *y = b;
+	return x->number < y->number ? -1 : x->number > y->number;
+}
+
+int ike_sa_rows(struct ike_engine *e, struct ike_sa_row **out, size_t *n)
+{
+	size_t cap = 0, k = 0;
+	uint64_t now = ike_now_ms(e);
+	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		cap++;
+		for (const struct child_sa *c = sa->children; c; c = c->next)
+			cap += 2;
+	}
+	*out = NULL;
+	*n = 0;
+	struct ike_sa_row *rows = calloc(cap ? cap : 1, sizeof(*rows));
+	if (!rows)
+		return -RTX_ENOMEM;
+	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		ike_row(sa, now, &rows[k]);
+		struct ike_sa_row base = rows[k++];
+		for (const struct child_sa *c = sa->children; c; c = c->next)
+			for (int send = 1; send >= 0; send--) {
+				rows[k] = base;
+				child_row(e, sa, c, send, now, &rows[k++]);
+			}
+	}
+	qsort(rows, k, sizeof(*rows), cmp_row);
+	*out = rows;
+	*n = k;
+	return 0;
+}

@@ -1,0 +1,117 @@
+#include "engine/exchange.h"
+
+#include <string.h>
+
+#include "engine/err.h"
+#include "engine/ike_sa.h"
+#include "engine/log.h"
+#include "engine/names.h"
+
+static const struct exchange_ops *const all_ops[] = {
+	&exchange_init_ops,
+	&exchange_auth_ops,
+};
+
+const struct exchange_ops *exchange_ops_find(uint8_t type)
+{
+	for (size_t i = 0; i < sizeof(all_ops) / sizeof(all_ops[0]); i++)
+		if (all_ops[i]->type == type)
+			return all_ops[i];
+	return NULL;
+}
+
+static void xlog(struct ike_sa *sa, const struct exchange_ops *ops, enum log_id id)
+{
+	char sub[40];
+	ike_sa_xsub(sa, ops->tag, sub, sizeof(sub));
+	log_ike(sa->e->d.log, sub, id);
+}
+
+int exchange_start(struct ike_sa *sa, const struct exchange_ops *ops)
+{
+	struct msg m;
+	char sub[40];
+	if (!window_can_send(&sa->win))
+		return -RTX_EEXIST;
+	msg_init(&m, ops->type, sa->win.msgid_next, sa->initiator ? IKEV2_FLAG_INITIATOR : 0);
+	ike_sa_xsub(sa, ops->tag, sub, sizeof(sub));
+	log_ike(sa->e->d.log, sub, LOG_EXCHANGE_STARTED);
+	int err = ops->build_i(sa, &m);
+	if (!err)
+		err = msg_io_send(sa, &m, sub);
+	msg_free(&m);
+	if (!err)
+		sa->ix = ops;
+	else
+		log_ike(sa->e->d.log, sub, LOG_EXCHANGE_TERMINATED);
+	return err;
+}
+
+void exchange_on_response(struct ike_sa *sa, struct msg_rx *rx)
+{
+	const struct exchange_ops *ops = sa->ix;
+	sa->ix = NULL;
+	enum xchg_rc rc = ops->process_i(sa, rx);
+	if (rc == XCHG_MORE) {
+		if (exchange_start(sa, ops))
+			ike_sa_failed(sa);
+		return;
+	}
+	xlog(sa, ops, LOG_EXCHANGE_TERMINATED);
+	if (rc == XCHG_FAIL)
+		ike_sa_failed(sa);
+	else if (ops->done_i)
+		ops->done_i(sa);
+}
+
+void exchange_on_request(struct ike_sa *sa, struct msg_rx *rx)
+{
+	const struct exchange_ops *ops = exchange_ops_find(rx->m.hdr.exchange);
+	struct msg resp;
+	if (!ops || !ops->respond) {
+		log_ike(sa->e->d.log, rx->sub, LOG_NO_EXCHANGE);
+		return;
+	}
+	xlog(sa, ops, LOG_EXCHANGE_STARTED);
+	msg_init(&resp, ops->type, rx->m.hdr.msgid,
+		 IKEV2_FLAG_RESPONSE | (sa->initiator ? IKEV2_FLAG_INITIATOR : 0));
+	enum xchg_rc rc = ops->respond(sa, rx, &resp);
+	char sub[40];
+	ike_sa_xsub(sa, ops->tag, sub, sizeof(sub));
+	if (msg_io_send(sa, &resp, sub))
+		rc = XCHG_FAIL;
+	msg_free(&resp);
+	xlog(sa, ops, LOG_EXCHANGE_TERMINATED);
+	if (ops->after_r)
+		ops->after_r(sa, rc);
+	else if (rc == XCHG_FAIL)
+		ike_sa_delete(sa);
+}
+
+const uint8_t *exchange_copy(struct msg *m, const void *data, size_t len)
+{
+	uint8_t *p = arena_alloc(&m->arena, len ? len : 1);
+	if (p && len)
+		memcpy(p, data, len);
+	return p;
+}
+
+struct payload *exchange_add_notify(struct msg *m, uint16_t type, bool encrypted,
+				    const void *data, size_t len)
+{
+	const uint8_t *copy = exchange_copy(m, data, len);
+	struct payload *p = copy ? msg_add(m, IKEV2_PAYLOAD_NOTIFY, encrypted) : NULL;
+	if (p)
+		p->u.notify = (struct payload_notify){ .type = type,
+						       .data = { len ? copy : NULL, len } };
+	return p;
+}
+
+uint16_t exchange_error_notify(const struct msg *m)
+{
+	for (size_t i = 0; i < m->npl; i++)
+		if (m->pl[i].type == IKEV2_PAYLOAD_NOTIFY &&
+		    m->pl[i].u.notify.type <= IKEV2_N_ERROR_MAX)
+			return m->pl[i].u.notify.type;
+	return 0;
+}

@@ -1,0 +1,74 @@
+/* The exchange framework: each exchange type (IKE_SA_INIT, IKE_AUTH, and
+ * later CREATE_CHILD_SA and INFORMATIONAL) is a table of build/process
+ * functions chosen by role, as strongSwan's tasks are, without a task
+ * queue: with a window of one, an IKE SA runs at most one exchange of its
+ * own at a time (sa->ix) and answers the peer's one request at a time.
+ *
+ * Adding an exchange: write its exchange_ops and list it in exchange.c's
+ * table; the framework does message IDs, retransmission, SK, the
+ * "exchange started/terminated" lines and failure handling. */
+#ifndef RTX_EXCHANGE_H
+#define RTX_EXCHANGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/msg_io.h"
+
+struct ike_engine;
+struct ike_sa;
+
+/* Error notifies the exchanges send (payload.h has the codec's own). */
+enum {
+	IKEV2_N_NO_PROPOSAL_CHOSEN = 14,
+	IKEV2_N_AUTHENTICATION_FAILED = 24,
+	IKEV2_N_TS_UNACCEPTABLE = 38,
+};
+
+enum { IKEV2_AUTH_SHARED_KEY_MIC = 2 };
+
+enum xchg_rc {
+	XCHG_DONE,   /* finished: the exchange succeeded */
+	XCHG_MORE,   /* initiator: build and send the request again (restart) */
+	XCHG_FAIL,   /* finished: the exchange failed */
+};
+
+struct exchange_ops {
+	uint8_t type;                 /* IKEV2_EXCH_* */
+	const char *tag;              /* "INIT", "AUTH", "CHLD", "INFO" */
+	/* Initiator: fill the request (header already set). */
+	int (*build_i)(struct ike_sa *sa, struct msg *req);
+	/* Initiator: the response to our request. */
+	enum xchg_rc (*process_i)(struct ike_sa *sa, struct msg_rx *rx);
+	/* Initiator, after DONE was logged: start what follows (may be NULL). */
+	void (*done_i)(struct ike_sa *sa);
+	/* Responder: process the request and fill the response. */
+	enum xchg_rc (*respond)(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp);
+	/* Responder, after the response went out (NULL: a FAIL deletes sa). */
+	void (*after_r)(struct ike_sa *sa, enum xchg_rc rc);
+};
+
+extern const struct exchange_ops exchange_init_ops;
+extern const struct exchange_ops exchange_auth_ops;
+
+const struct exchange_ops *exchange_ops_find(uint8_t type);
+
+/* Starts our exchange on sa: -RTX_EEXIST while one is pending. */
+int exchange_start(struct ike_sa *sa, const struct exchange_ops *ops);
+void exchange_on_response(struct ike_sa *sa, struct msg_rx *rx);
+void exchange_on_request(struct ike_sa *sa, struct msg_rx *rx);
+/* Nonce, offer and key pair of an initiator's IKE_SA_INIT with KE group
+ * `group` (exchange_init.c). */
+int exchange_init_prepare(struct ike_sa *sa, uint16_t group);
+/* A new IKE_SA_INIT request with no SA yet (exchange_init.c). */
+void exchange_init_new(struct ike_engine *e, struct msg_rx *rx);
+
+/* Helpers for building messages: payloads that point at data the message
+ * owns (copied into its arena). NULL on allocation failure. */
+struct payload *exchange_add_notify(struct msg *m, uint16_t type, bool encrypted,
+				    const void *data, size_t len);
+const uint8_t *exchange_copy(struct msg *m, const void *data, size_t len);
+/* The first error notify (type below 16384) of a message, or 0. */
+uint16_t exchange_error_notify(const struct msg *m);
+
+#endif

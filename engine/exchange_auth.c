@@ -1,0 +1,483 @@
+/* IKE_AUTH (RFC 7296 1.2, 2.15) with pre-shared keys: identities from
+ * `ipsec ike local/remote name`, the gateway found by the peer's IDi as the
+ * Yamaha reference says, INITIAL_CONTACT (2.4), and the first CHILD SA
+ * with route-based traffic selectors (2.9). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "engine/auth_psk.h"
+#include "engine/child_sa.h"
+#include "engine/config.h"
+#include "engine/err.h"
+#include "engine/exchange.h"
+#include "engine/ike_sa.h"
+#include "engine/keys.h"
+#include "engine/log.h"
+
+/* ---- identities ------------------------------------------------------------ */
+
+struct ident {
+	uint8_t type;               /* IKEV2_ID_* */
+	uint8_t data[256];
+	size_t len;
+};
+
+/* A configured name as an ID payload. A name without a type is taken as
+ * an address when it reads as one, else as an FQDN (the reference leaves
+ * the default open). -RTX_EINVAL: the name is not valid for its type. */
+static int ident_from_name(const char *name, enum id_type type, struct ident *id)
+{
+	struct kernel_addr a;
+	size_t n = strlen(name);
+	bool is_addr = !kernel_addr_parse(name, &a);
+	switch (type) {
+	case ID_TYPE_NONE:
+		if (is_addr)
+			return ident_from_name(name, a.family == AF_INET6 ? ID_TYPE_IPV6_ADDR
+									 : ID_TYPE_IPV4_ADDR, id);
+		id->type = IKEV2_ID_FQDN;
+		break;
+	case ID_TYPE_IPV4_ADDR:
+	case ID_TYPE_IPV6_ADDR:
+		if (!is_addr || (a.family == AF_INET6) != (type == ID_TYPE_IPV6_ADDR))
+			return -RTX_EINVAL;
+		id->type = type == ID_TYPE_IPV6_ADDR ? IKEV2_ID_IPV6_ADDR : IKEV2_ID_IPV4_ADDR;
+		id->len = type == ID_TYPE_IPV6_ADDR ? 16 : 4;
+		memcpy(id->data, a.bytes, id->len);
+		return 0;
+	case ID_TYPE_FQDN: id->type = IKEV2_ID_FQDN; break;
+	case ID_TYPE_USER_FQDN: id->type = IKEV2_ID_RFC822_ADDR; break;
+	case ID_TYPE_KEY_ID:
+	case ID_TYPE_TEL_KEY: id->type = IKEV2_ID_KEY_ID; break;
+	default: return -RTX_EINVAL;   /* tel: needs the NGN address, not supported */
+	}
+	if (n == 0 || n > sizeof(id->data))
+		return -RTX_EINVAL;
+	memcpy(id->data, name, n);
+	id->len = n;
+	return 0;
+}
+
+static void ident_from_addr(const struct kernel_addr *a, struct ident *id)
+{
+	bool v6 = a->family == AF_INET6;
+	id->type = v6 ? IKEV2_ID_IPV6_ADDR : IKEV2_ID_IPV4_ADDR;
+	id->len = v6 ? 16 : 4;
+	memcpy(id->data, a->bytes, id->len);
+}
+
+/* Our ID for gateway g; logs "invalid ipsec ike local name" when needed. */
+static int local_ident(struct ike_sa *sa, const struct gateway_config *g, struct ident *id)
+{
+	if (!g->local_name) {
+		ident_from_addr(&sa->local.addr, id);
+		return 0;
+	}
+	int err = ident_from_name(g->local_name, g->local_name_type, id);
+	if (err) {
+		char sub[16];
+		snprintf(sub, sizeof(sub), "GW:%u", g->id);
+		log_ike(sa->e->d.log, sub, LOG_INVALID_NAME, "ipsec ike local name");
+	}
+	return err;
+}
+
+static void ident_text(uint8_t type, const uint8_t *data, size_t len, char *buf, size_t cap)
+{
+	struct kernel_addr a = { 0 };
+	if ((type == IKEV2_ID_IPV4_ADDR && len == 4) || (type == IKEV2_ID_IPV6_ADDR && len == 16)) {
+		a.family = len == 4 ? AF_INET : AF_INET6;
+		memcpy(a.bytes, data, len);
+		char tmp[64];
+		snprintf(buf, cap, "%s", kernel_addr_str(&a, tmp, sizeof(tmp)));
+		return;
+	}
+	size_t w = 0;
+	for (size_t i = 0; i < len && w + 1 < cap; i++)
+		buf[w++] = data[i] >= 0x20 && data[i] < 0x7f ? (char)data[i] : '.';
+	buf[w] = '\0';
+}
+
+/* The ID payload and a view of its body (type, reserved, data), which AUTH
+ * covers. */
+static struct payload *add_ident(struct msg *m, uint8_t ptype, const struct ident *id,
+				 struct chunk *body)
+{
+	uint8_t buf[4 + sizeof(id->data)] = { id->type };
+	memcpy(buf + 4, id->data, id->len);
+	const uint8_t *copy = exchange_copy(m, buf, 4 + id->len);
+	struct payload *p = copy ? msg_add(m, ptype, true) : NULL;
+	if (!p)
+		return NULL;
+	p->u.id = (struct payload_id){ .id_type = id->type, .data = { copy + 4, id->len } };
+	*body = (struct chunk){ copy, 4 + id->len };
+	return p;
+}
+
+static int add_auth(struct ike_sa *sa, struct msg *m, const struct gateway_config *g,
+		    struct chunk id_body, const char *sub)
+{
+	uint8_t auth[ALG_MAX_PRF_LEN];
+	size_t len;
+	int err = auth_psk_compute(sa, sa->initiator, g->psk, g->psk_len, id_body, auth, &len,
+				   sub);
+	const uint8_t *copy = err ? NULL : exchange_copy(m, auth, len);
+	struct payload *p = copy ? msg_add(m, IKEV2_PAYLOAD_AUTH, true) : NULL;
+	if (!p)
+		return err ? err : -RTX_ENOMEM;
+	p->u.auth = (struct payload_auth){ IKEV2_AUTH_SHARED_KEY_MIC, { copy, len } };
+	return 0;
+}
+
+/* ---- CHILD SA payloads --------------------------------------------------- */
+
+static int add_ts(struct msg *m, uint8_t type, const struct kernel_addr *net, uint8_t len)
+{
+	struct ts_selector *ts = arena_alloc(&m->arena, sizeof(*ts));
+	struct payload *p = ts ? msg_add(m, type, true) : NULL;
+	if (!p)
+		return -RTX_ENOMEM;
+	child_sa_ts_from_prefix(net, len, ts);
+	p->u.ts = (struct payload_ts){ 1, ts };
+	return 0;
+}
+
+static int add_esp_sa(struct msg *m, const struct proposal_offer *o)
+{
+	struct payload *p = msg_add(m, IKEV2_PAYLOAD_SA, true);
+	if (!p)
+		return -RTX_ENOMEM;
+	p->u.sa = (struct payload_sa){ 1, (struct sa_proposal *)&o->prop };
+	return 0;
+}
+
+static uint32_t spi_of(const struct proposal_choice *c)
+{
+	return (uint32_t)c->spi[0] << 24 | (uint32_t)c->spi[1] << 16 |
+	       (uint32_t)c->spi[2] << 8 | c->spi[3];
+}
+
+/* KEYMAT without PFS (IKE_AUTH never has it) and the kernel install. */
+static int child_complete(struct ike_sa *sa, struct child_sa *c)
+{
+	struct child_keys keys;
+	int err = keys_child(sa->e->d.crypto, &sa->keys, c->prop.encr, c->prop.integ, NULL, 0,
+			     sa->ni, sa->ni_len, sa->nr, sa->nr_len, &keys);
+	if (!err)
+		err = child_sa_install(c, &keys);
+	keys_child_wipe(&keys);
+	return err;
+}
+
+static int esp_offer(struct ike_sa *sa, const struct gateway_config *g,
+		     const struct policy_config *p, uint32_t spi, struct proposal_offer *o)
+{
+	const struct sa_proposal *h = sa->e->hooks.esp_offer;
+	if (!h || h->ntransforms > PROPOSAL_MAX_TRANSFORMS)
+		return proposal_esp(g, p, sa->e->d.config->model, sa->e->d.crypto, spi, o);
+	o->prop = *h;
+	memcpy(o->tr, h->transforms, h->ntransforms * sizeof(*o->tr));
+	o->prop.transforms = o->tr;
+	o->prop.spi_size = 4;
+	for (int i = 0; i < 4; i++)
+		o->prop.spi[i] = (uint8_t)(spi >> (24 - 8 * i));
+	return 0;
+}
+
+/* ---- initiator ------------------------------------------------------------- */
+
+static int auth_build_i(struct ike_sa *sa, struct msg *m)
+{
+	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	struct gw_state *gs = ike_gw_state(sa->e, sa->gateway);
+	unsigned tn = g ? config_gateway_tunnel(sa->e->d.config, g->id) : 0;
+	const struct tunnel_config *t = tn ? config_tunnel_find(sa->e->d.config, tn) : NULL;
+	const struct policy_config *p = t ? config_policy_find(sa->e->d.config, t->policy) : NULL;
+	struct ident id, rid;
+	struct chunk body, rbody;
+	char sub[40];
+	int err;
+	if (!p)
+		return -RTX_ENOENT;
+	ike_sa_xsub(sa, "AUTH", sub, sizeof(sub));
+	if ((err = local_ident(sa, g, &id)))
+		return err;
+	if (!add_ident(m, IKEV2_PAYLOAD_IDI, &id, &body))
+		return -RTX_ENOMEM;
+	ident_text(id.type, id.data, id.len, sa->local_id, sizeof(sa->local_id));
+	if (gs && !gs->contacted && !exchange_add_notify(m, IKEV2_N_INITIAL_CONTACT, true, NULL, 0))
+		return -RTX_ENOMEM;
+	if (g->remote_name && !ident_from_name(g->remote_name, g->remote_name_type, &rid) &&
+	    !add_ident(m, IKEV2_PAYLOAD_IDR, &rid, &rbody))
+		return -RTX_ENOMEM;
+	if ((err = add_auth(sa, m, g, body, sub)))
+		return err;
+	if (!sa->first_child && !(sa->first_child = child_sa_new(sa, tn, p->id, &err)))
+		return err;
+	if (!sa->offer && !(sa->offer = calloc(1, sizeof(*sa->offer))))
+		return -RTX_ENOMEM;
+	if ((err = esp_offer(sa, g, p, sa->first_child->spi_in, sa->offer)) ||
+	    (err = add_esp_sa(m, sa->offer)))
+		return err;
+	struct kernel_addr all = { .family = sa->remote.addr.family };
+	if ((err = add_ts(m, IKEV2_PAYLOAD_TSI, &all, 0)) ||
+	    (err = add_ts(m, IKEV2_PAYLOAD_TSR, &all, 0)))
+		return err;
+	return ike_sa_set_state(sa, IKE_STATE_AUTH_SENT);
+}
+
+static void log_notify(struct ike_sa *sa, const char *sub, uint16_t type)
+{
+	log_text(sa->e->d.log, LOG_DEBUG, "[IKE2] %s received notify %u", sub, type);
+}
+
+/* The CHILD SA half of the response; failures leave the IKE SA up. */
+static void auth_child_i(struct ike_sa *sa, struct msg_rx *rx)
+{
+	struct child_sa *c = sa->first_child;
+	const struct msg *m = &rx->m;
+	const struct payload *sap = msg_find(m, IKEV2_PAYLOAD_SA, 0);
+	const struct payload *tsi = msg_find(m, IKEV2_PAYLOAD_TSI, 0);
+	const struct payload *tsr = msg_find(m, IKEV2_PAYLOAD_TSR, 0);
+	uint8_t fam = sa->remote.addr.family;
+	sa->first_child = NULL;
+	int err = -RTX_ENOPROP;
+	if (sap && tsi && tsr &&
+	    !proposal_accept(&sap->u.sa, &sa->offer->prop, sa->e->d.crypto, &c->prop) &&
+	    c->prop.spi_size == 4 && !child_sa_ts_pick(&tsi->u.ts, fam, &c->ts_l, &c->ts_l_len) &&
+	    !child_sa_ts_pick(&tsr->u.ts, fam, &c->ts_r, &c->ts_r_len)) {
+		c->spi_out = spi_of(&c->prop);
+		err = child_complete(sa, c);
+	} else {
+		uint16_t n = exchange_error_notify(m);
+		if (n)
+			log_notify(sa, rx->sub, n);
+		else
+			log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, sap ? "TSi" : "SA");
+	}
+	if (err)
+		child_sa_discard(c);
+}
+
+static void established(struct ike_sa *sa)
+{
+	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	ike_sa_set_state(sa, IKE_STATE_ESTABLISHED);
+	sa->life_secs = g ? g->ike_life.seconds : 28800;
+	loop_timer_arm(sa->e->d.loop, &sa->expire, (uint64_t)sa->life_secs * 1000);
+	free(sa->init_i);
+	free(sa->init_r);
+	sa->init_i = sa->init_r = NULL;
+	sa->init_i_len = sa->init_r_len = 0;
+}
+
+static enum xchg_rc auth_process_i(struct ike_sa *sa, struct msg_rx *rx)
+{
+	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	const struct msg *m = &rx->m;
+	const struct payload *idr = msg_find(m, IKEV2_PAYLOAD_IDR, 0);
+	const struct payload *auth = msg_find(m, IKEV2_PAYLOAD_AUTH, 0);
+	if (!g)
+		return XCHG_FAIL;
+	if (!idr || !auth) {
+		uint16_t n = exchange_error_notify(m);
+		if (n)
+			log_notify(sa, rx->sub, n);
+		else
+			log_ike(sa->e->d.log, rx->sub, LOG_PAYLOAD_NOT_CONTAINED, idr ? "AUTH" : "IDr");
+		return XCHG_FAIL;
+	}
+	if (auth_psk_verify(sa, g->psk, g->psk_len, idr->body, &auth->u.auth, rx->sub))
+		return XCHG_FAIL;
+	ident_text(idr->u.id.id_type, idr->u.id.data.ptr, idr->u.id.data.len, sa->remote_id,
+		   sizeof(sa->remote_id));
+	struct gw_state *gs = ike_gw_state(sa->e, sa->gateway);
+	if (gs) {
+		gs->contacted = true;
+		gs->paused = false;
+	}
+	established(sa);
+	auth_child_i(sa, rx);
+	free(sa->offer);
+	sa->offer = NULL;
+	return XCHG_DONE;
+}
+
+/* ---- responder --------------------------------------------------------------- */
+
+static bool ident_equal(const struct ident *a, const struct payload_id *p)
+{
+	return a->type == p->id_type && a->len == p->data.len &&
+	       !memcmp(a->data, p->data.ptr, a->len);
+}
+
+/* Reference 1.8: name AND type of `ipsec ike remote name` must match IDi;
+ * only when no IKEv2 gateway has a remote name, the peer's address picks. */
+static const struct gateway_config *find_gateway(struct ike_engine *e, const struct payload_id *idi,
+						 const struct endpoint *remote)
+{
+	const struct ipsec_config *c = e->d.config;
+	bool any_name = false;
+	for (size_t i = 0; i < c->n_gateways; i++) {
+		const struct gateway_config *g = c->gateways[i];
+		struct ident want;
+		if (g->version != 2 || !g->remote_name)
+			continue;
+		any_name = true;
+		if (!ident_from_name(g->remote_name, g->remote_name_type, &want) &&
+		    ident_equal(&want, idi))
+			return g;
+	}
+	for (size_t i = 0; !any_name && i < c->n_gateways; i++) {
+		const struct gateway_config *g = c->gateways[i];
+		struct kernel_addr a;
+		if (g->version == 2 && g->remote_address &&
+		    !kernel_addr_parse(g->remote_address, &a) && kernel_addr_equal(&a, &remote->addr))
+			return g;
+	}
+	return NULL;
+}
+
+static enum xchg_rc auth_refuse(struct msg *resp)
+{
+	resp->npl = 0;
+	exchange_add_notify(resp, IKEV2_N_AUTHENTICATION_FAILED, true, NULL, 0);
+	return XCHG_FAIL;
+}
+
+/* The peer is authenticated: older IKE SAs with it are stale (RFC 7296
+ * 2.4), deleted here without telling anyone. */
+static void initial_contact(struct ike_sa *sa)
+{
+	struct ike_sa *o = sa->e->sas, *next;
+	for (; o; o = next) {
+		next = o->next;
+		if (o != sa && o->gateway == sa->gateway && !o->deleted)
+			ike_sa_delete(o);
+	}
+}
+
+/* Picks, installs and answers for the first CHILD SA. 0, or the notify to
+ * send instead. */
+static uint16_t auth_child_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
+			     const struct gateway_config *g)
+{
+	struct ike_engine *e = sa->e;
+	unsigned tn = config_gateway_tunnel(e->d.config, g->id);
+	const struct tunnel_config *t = tn ? config_tunnel_find(e->d.config, tn) : NULL;
+	const struct policy_config *p = t ? config_policy_find(e->d.config, t->policy) : NULL;
+	const struct payload *sap = msg_find(&rx->m, IKEV2_PAYLOAD_SA, 0);
+	const struct payload *tsi = msg_find(&rx->m, IKEV2_PAYLOAD_TSI, 0);
+	const struct payload *tsr = msg_find(&rx->m, IKEV2_PAYLOAD_TSR, 0);
+	struct proposal_limit lim;
+	struct proposal_choice choice;
+	struct kernel_addr ts_i, ts_r;
+	uint8_t li, lr, fam = sa->remote.addr.family;
+	int err;
+	if (!p || !t->enabled) {
+		char sub[16];
+		snprintf(sub, sizeof(sub), "GW:%u", g->id);
+		log_ike(e->d.log, sub, LOG_NOT_CONFIGURED, p ? "tunnel enable" : "ipsec sa policy");
+		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+	}
+	if (g->proposal_limitation)
+		proposal_limit_esp(p, &lim);
+	if (!sap || proposal_select(&sap->u.sa, IKEV2_PROTO_ESP,
+				    g->proposal_limitation ? &lim : NULL, e->d.crypto, &choice)) {
+		log_ike(e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
+		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+	}
+	if (!tsi || !tsr || child_sa_ts_pick(&tsi->u.ts, fam, &ts_i, &li) ||
+	    child_sa_ts_pick(&tsr->u.ts, fam, &ts_r, &lr)) {
+		log_ike(e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "TSi");
+		return IKEV2_N_TS_UNACCEPTABLE;
+	}
+	struct child_sa *c = child_sa_new(sa, tn, p->id, &err);
+	if (!c)
+		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+	c->prop = choice;
+	c->spi_out = spi_of(&choice);
+	c->ts_l = ts_r, c->ts_l_len = lr, c->ts_r = ts_i, c->ts_r_len = li;
+	struct proposal_offer *o = arena_alloc(&resp->arena, sizeof(*o));
+	if (!o || child_complete(sa, c)) {
+		child_sa_discard(c);
+		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+	}
+	struct proposal_choice mine = choice;
+	for (int i = 0; i < 4; i++)
+		mine.spi[i] = (uint8_t)(c->spi_in >> (24 - 8 * i));
+	proposal_from_choice(&mine, o);
+	if (add_esp_sa(resp, o) || add_ts(resp, IKEV2_PAYLOAD_TSI, &ts_i, li) ||
+	    add_ts(resp, IKEV2_PAYLOAD_TSR, &ts_r, lr))
+		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+	return 0;
+}
+
+/* Gateway and its PSK for an IDi; NULL (logged) when the peer is refused. */
+static const struct gateway_config *auth_gateway(struct ike_sa *sa, struct msg_rx *rx,
+						 const struct payload *idi)
+{
+	const struct gateway_config *g = find_gateway(sa->e, &idi->u.id, &rx->remote);
+	char sub[16];
+	if (!g) {
+		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "IDi");
+		return NULL;
+	}
+	ike_sa_set_gateway(sa, g->id);
+	ike_sa_xsub(sa, "AUTH", rx->sub, sizeof(rx->sub));
+	snprintf(sub, sizeof(sub), "GW:%u", g->id);
+	if (g->auth_method == AUTH_METHOD_CERTIFICATE || g->auth_method == AUTH_METHOD_EAP_MD5) {
+		log_ike(sa->e->d.log, sub, LOG_NOT_CONFIGURED, "ipsec ike auth method pre-shared-key");
+		return NULL;
+	}
+	if (!g->psk_len) {
+		log_ike(sa->e->d.log, sub, LOG_NOT_CONFIGURED, "ipsec ike pre-shared-key");
+		return NULL;
+	}
+	return g;
+}
+
+static enum xchg_rc auth_respond(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp)
+{
+	const struct msg *m = &rx->m;
+	const struct payload *idi = msg_find(m, IKEV2_PAYLOAD_IDI, 0);
+	const struct payload *auth = msg_find(m, IKEV2_PAYLOAD_AUTH, 0);
+	const struct gateway_config *g;
+	struct ident id;
+	struct chunk body;
+	if (sa->state != IKE_STATE_INIT_SENT)
+		return auth_refuse(resp);
+	if (!idi || !auth) {
+		log_ike(sa->e->d.log, rx->sub, LOG_PAYLOAD_NOT_CONTAINED, idi ? "AUTH" : "IDi");
+		return auth_refuse(resp);
+	}
+	if (!(g = auth_gateway(sa, rx, idi)) ||
+	    auth_psk_verify(sa, g->psk, g->psk_len, idi->body, &auth->u.auth, rx->sub) ||
+	    local_ident(sa, g, &id))
+		return auth_refuse(resp);
+	ident_text(idi->u.id.id_type, idi->u.id.data.ptr, idi->u.id.data.len, sa->remote_id,
+		   sizeof(sa->remote_id));
+	ident_text(id.type, id.data, id.len, sa->local_id, sizeof(sa->local_id));
+	if (!add_ident(resp, IKEV2_PAYLOAD_IDR, &id, &body) ||
+	    add_auth(sa, resp, g, body, rx->sub))
+		return auth_refuse(resp);
+	if (msg_find_notify(m, IKEV2_N_INITIAL_CONTACT))
+		initial_contact(sa);
+	established(sa);
+	uint16_t n = auth_child_r(sa, rx, resp, g);
+	if (n)
+		exchange_add_notify(resp, n, true, NULL, 0);
+	free(sa->offer);
+	sa->offer = NULL;
+	return XCHG_DONE;
+}
+
+const struct exchange_ops exchange_auth_ops = {
+	.type = IKEV2_EXCH_IKE_AUTH,
+	.tag = "AUTH",
+	.build_i = auth_build_i,
+	.process_i = auth_process_i,
+	.respond = auth_respond,
+};

@@ -1,0 +1,519 @@
+/* IKE_SA_INIT (RFC 7296 1.2): proposals, key exchange, nonces, the COOKIE
+ * (2.6) and INVALID_KE_PAYLOAD (1.2) rounds, NAT detection (2.23) and the
+ * derivation of SKEYSEED and the SK_* keys (2.14). */
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "engine/alg.h"
+#include "engine/config.h"
+#include "engine/crypto.h"
+#include "engine/dh.h"
+#include "engine/err.h"
+#include "engine/exchange.h"
+#include "engine/ike_sa.h"
+#include "engine/log.h"
+#include "engine/names.h"
+
+#define NONCE_LEN 32
+#define COOKIE_MAX 64
+#define INIT_RESTARTS_MAX 4
+#define COOKIE_ROTATE_MS (5 * 60 * 1000)
+
+static void put_be64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+/* ---- NAT detection (RFC 7296 2.23) ------------------------------------ */
+
+/* SHA-1(SPIi | SPIr | IP | port). */
+static int nat_hash(struct crypto_lib *lib, uint64_t spi_i, uint64_t spi_r,
+		    const struct endpoint *ep, uint8_t out[20])
+{
+	uint8_t in[8 + 8 + 16 + 2];
+	size_t alen = ep->addr.family == AF_INET6 ? 16 : 4, olen = 0;
+	put_be64(in, spi_i);
+	put_be64(in + 8, spi_r);
+	memcpy(in + 16, ep->addr.bytes, alen);
+	in[16 + alen] = (uint8_t)(ep->port >> 8);
+	in[17 + alen] = (uint8_t)ep->port;
+	if (!EVP_Q_digest(crypto_lib_ctx(lib), "SHA1", NULL, in, 18 + alen, out, &olen) ||
+	    olen != 20)
+		return -RTX_ECRYPTO;
+	return 0;
+}
+
+static int add_nat_notifies(struct ike_sa *sa, struct msg *m, uint64_t spi_r)
+{
+	uint8_t src[20], dst[20];
+	struct crypto_lib *lib = sa->e->d.crypto;
+	int err = nat_hash(lib, sa->spi_i, spi_r, &sa->local, src);
+	if (!err)
+		err = nat_hash(lib, sa->spi_i, spi_r, &sa->remote, dst);
+	if (!err && (!exchange_add_notify(m, IKEV2_N_NAT_DETECTION_SOURCE_IP, false, src, 20) ||
+		     !exchange_add_notify(m, IKEV2_N_NAT_DETECTION_DESTINATION_IP, false, dst, 20)))
+		err = -RTX_ENOMEM;
+	return err;
+}
+
+/* Whether any notify of `type` carries the hash of ep. */
+static bool nat_match(struct ike_sa *sa, const struct msg *m, uint16_t type,
+		      const struct endpoint *ep, bool *present)
+{
+	uint8_t h[20];
+	if (nat_hash(sa->e->d.crypto, m->hdr.spi_i, m->hdr.spi_r, ep, h))
+		return false;
+	for (size_t i = 0; i < m->npl; i++) {
+		const struct payload *p = &m->pl[i];
+		if (p->type != IKEV2_PAYLOAD_NOTIFY || p->u.notify.type != type)
+			continue;
+		*present = true;
+		if (p->u.notify.data.len == 20 && !memcmp(p->u.notify.data.ptr, h, 20))
+			return true;
+	}
+	return false;
+}
+
+/* Source hash checked against the peer, destination against us. Only
+ * detection and logging here; switching to port 4500 builds on it. */
+static void nat_check(struct ike_sa *sa, const struct msg_rx *rx)
+{
+	bool have_src = false, have_dst = false;
+	bool remote_ok = nat_match(sa, &rx->m, IKEV2_N_NAT_DETECTION_SOURCE_IP, &rx->remote,
+				   &have_src);
+	bool local_ok = nat_match(sa, &rx->m, IKEV2_N_NAT_DETECTION_DESTINATION_IP, &rx->local,
+				  &have_dst);
+	if (!have_src || !have_dst)
+		return;
+	sa->nat_remote = !remote_ok;
+	sa->nat_local = !local_ok;
+	log_ike(sa->e->d.log, rx->sub, sa->nat_local ? LOG_NAT_LOCAL : LOG_NO_NAT_LOCAL);
+	log_ike(sa->e->d.log, rx->sub, sa->nat_remote ? LOG_NAT_REMOTE : LOG_NO_NAT_REMOTE);
+}
+
+/* ---- keys --------------------------------------------------------------- */
+
+static void dump_keys(struct ike_sa *sa, const char *sub, const uint8_t *gir, size_t gir_len)
+{
+	const struct ike_keys *k = &sa->keys;
+	uint8_t spi[8];
+	ike_sa_dump_key(sa, sub, "Diffie-Hellman value:", gir, gir_len);
+	ike_sa_dump_key(sa, sub, "Ni:", sa->ni, sa->ni_len);
+	ike_sa_dump_key(sa, sub, "Nr:", sa->nr, sa->nr_len);
+	ike_sa_dump_key(sa, sub, "SKEYSEED:", k->skeyseed, k->skeyseed_len);
+	put_be64(spi, sa->spi_i);
+	ike_sa_dump_key(sa, sub, "SPIi:", spi, 8);
+	put_be64(spi, sa->spi_r);
+	ike_sa_dump_key(sa, sub, "SPIr:", spi, 8);
+	ike_sa_dump_key(sa, sub, "SK_d:", k->sk_d, k->d_len);
+	ike_sa_dump_key(sa, sub, "SK_ai:", k->sk_ai, k->a_len);
+	ike_sa_dump_key(sa, sub, "SK_ar:", k->sk_ar, k->a_len);
+	ike_sa_dump_key(sa, sub, "SK_ei:", k->sk_ei, k->e_len);
+	ike_sa_dump_key(sa, sub, "SK_er:", k->sk_er, k->e_len);
+	ike_sa_dump_key(sa, sub, "SK_pi:", k->sk_pi, k->p_len);
+	ike_sa_dump_key(sa, sub, "SK_pr:", k->sk_pr, k->p_len);
+}
+
+/* g^ir from the peer's KE, then SKEYSEED and SK_*; the private key goes. */
+static int derive(struct ike_sa *sa, const struct payload_ke *ke, const char *sub)
+{
+	uint8_t gir[ALG_MAX_DH_PUB_LEN], spi_i[8], spi_r[8];
+	size_t glen = dh_secret_len(sa->dh);
+	int err = dh_derive(sa->dh, ke->data.ptr, ke->data.len, gir, glen);
+	if (err) {
+		log_ike(sa->e->d.log, sub, LOG_CANNOT_PROCESS, "KE");
+		return err;
+	}
+	put_be64(spi_i, sa->spi_i);
+	put_be64(spi_r, sa->spi_r);
+	err = keys_ike_sa_init(sa->e->d.crypto, sa->prop.prf, sa->prop.encr,
+			       sa->prop.encr->aead ? NULL : sa->prop.integ, sa->ni, sa->ni_len,
+			       sa->nr, sa->nr_len, gir, glen, spi_i, spi_r, &sa->keys);
+	if (!err) {
+		sa->keyed = true;
+		dump_keys(sa, sub, gir, glen);
+	}
+	OPENSSL_cleanse(gir, sizeof(gir));
+	dh_free(sa->dh);
+	sa->dh = NULL;
+	return err;
+}
+
+static int add_ke_nonce(struct ike_sa *sa, struct msg *m, const uint8_t *nonce, size_t nlen)
+{
+	uint8_t pub[ALG_MAX_DH_PUB_LEN];
+	size_t plen = dh_public_len(sa->dh);
+	int err = dh_public(sa->dh, pub, sizeof(pub));
+	const uint8_t *kp = err ? NULL : exchange_copy(m, pub, plen);
+	struct payload *ke = kp ? msg_add(m, IKEV2_PAYLOAD_KE, false) : NULL;
+	if (!ke)
+		return err ? err : -RTX_ENOMEM;
+	ke->u.ke = (struct payload_ke){ dh_alg(sa->dh)->id, { kp, plen } };
+	struct payload *n = msg_add(m, IKEV2_PAYLOAD_NONCE, false);
+	if (!n)
+		return -RTX_ENOMEM;
+	n->u.nonce.data = (struct chunk){ nonce, nlen };
+	return 0;
+}
+
+/* ---- initiator ---------------------------------------------------------- */
+
+/* The offer and the KE group for a fresh or restarted attempt. */
+static int prepare_offer(struct ike_sa *sa, uint16_t group)
+{
+	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	struct ike_test_hooks *h = &sa->e->hooks;
+	if (!g)
+		return -RTX_ENOENT;
+	if (!sa->offer && !(sa->offer = calloc(1, sizeof(*sa->offer))))
+		return -RTX_ENOMEM;
+	if (h->ike_offer && h->ike_offer->ntransforms <= PROPOSAL_MAX_TRANSFORMS) {
+		sa->offer->prop = *h->ike_offer;
+		memcpy(sa->offer->tr, h->ike_offer->transforms,
+		       h->ike_offer->ntransforms * sizeof(*sa->offer->tr));
+		sa->offer->prop.transforms = sa->offer->tr;
+	} else {
+		int err = proposal_ike(g, sa->e->d.config->model, sa->e->d.crypto, group,
+				       sa->offer);
+		if (err)
+			return err;
+	}
+	dh_free(sa->dh);
+	sa->dh = NULL;
+	return dh_new(sa->e->d.crypto, group, &sa->dh);
+}
+
+int exchange_init_prepare(struct ike_sa *sa, uint16_t group)
+{
+	sa->ni_len = NONCE_LEN;
+	int err = ike_random(sa->e, sa->ni, sa->ni_len);
+	return err ? err : prepare_offer(sa, group);
+}
+
+static int init_build_i(struct ike_sa *sa, struct msg *m)
+{
+	if (sa->cookie && !exchange_add_notify(m, IKEV2_N_COOKIE, false, sa->cookie,
+					      sa->cookie_len))
+		return -RTX_ENOMEM;
+	struct payload *p = msg_add(m, IKEV2_PAYLOAD_SA, false);
+	if (!p)
+		return -RTX_ENOMEM;
+	p->u.sa = (struct payload_sa){ 1, &sa->offer->prop };
+	int err = add_ke_nonce(sa, m, sa->ni, sa->ni_len);
+	return err ? err : add_nat_notifies(sa, m, 0);
+}
+
+static enum xchg_rc init_retry_cookie(struct ike_sa *sa, const struct payload *n)
+{
+	const struct chunk *c = &n->u.notify.data;
+	if (!c->len || c->len > COOKIE_MAX)
+		return XCHG_FAIL;
+	free(sa->cookie);
+	if (!(sa->cookie = malloc(c->len)))
+		return XCHG_FAIL;
+	memcpy(sa->cookie, c->ptr, c->len);
+	sa->cookie_len = c->len;
+	window_restart(&sa->win);
+	return XCHG_MORE;
+}
+
+/* Yamaha 1.18: retry with the group asked for and keep preferring it for
+ * this peer until the configuration changes. */
+static enum xchg_rc init_retry_group(struct ike_sa *sa, const struct payload *n,
+				     const char *sub)
+{
+	const struct chunk *c = &n->u.notify.data;
+	if (c->len != 2)
+		return XCHG_FAIL;
+	uint16_t group = (uint16_t)(c->ptr[0] << 8 | c->ptr[1]);
+	const struct alg *a = alg_find(ALG_DH, group, 0);
+	if (!a || !crypto_lib_supports(sa->e->d.crypto, a) || group == dh_alg(sa->dh)->id) {
+		log_ike(sa->e->d.log, sub, LOG_CANNOT_ACCEPT, "Notify");
+		return XCHG_FAIL;
+	}
+	struct gw_state *gs = ike_gw_state(sa->e, sa->gateway);
+	if (gs)
+		gs->ke_group = group;
+	if (sa->e->hooks.ike_offer && !proposal_has_group(sa->e->hooks.ike_offer, group))
+		return XCHG_FAIL;
+	if (prepare_offer(sa, group))
+		return XCHG_FAIL;
+	window_restart(&sa->win);
+	return XCHG_MORE;
+}
+
+static void log_error_notify(struct ike_sa *sa, const char *sub, uint16_t type)
+{
+	char num[8];
+	log_text(sa->e->d.log, LOG_DEBUG, "[IKE2] %s received %s", sub,
+		 names_or_num(names_notify(type), type, num, sizeof(num)));
+}
+
+static enum xchg_rc init_process_i(struct ike_sa *sa, struct msg_rx *rx)
+{
+	const struct msg *m = &rx->m;
+	const struct payload *n;
+	if ((n = msg_find_notify(m, IKEV2_N_COOKIE)) && sa->init_restarts++ < INIT_RESTARTS_MAX)
+		return init_retry_cookie(sa, n);
+	if ((n = msg_find_notify(m, IKEV2_N_INVALID_KE_PAYLOAD)) &&
+	    sa->init_restarts++ < INIT_RESTARTS_MAX)
+		return init_retry_group(sa, n, rx->sub);
+	uint16_t err_type = exchange_error_notify(m);
+	if (err_type || n) {
+		log_error_notify(sa, rx->sub, err_type ? err_type : n->u.notify.type);
+		return XCHG_FAIL;
+	}
+	const struct payload *sap = msg_find(m, IKEV2_PAYLOAD_SA, 0);
+	const struct payload *ke = msg_find(m, IKEV2_PAYLOAD_KE, 0);
+	const struct payload *nr = msg_find(m, IKEV2_PAYLOAD_NONCE, 0);
+	if (!sap || !ke || !nr || !m->hdr.spi_r)
+		return XCHG_FAIL;
+	if (proposal_accept(&sap->u.sa, &sa->offer->prop, sa->e->d.crypto, &sa->prop) ||
+	    ke->u.ke.group != sa->prop.dh->id || ke->u.ke.group != dh_alg(sa->dh)->id) {
+		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
+		return XCHG_FAIL;
+	}
+	if (nr->u.nonce.data.len < 16 || nr->u.nonce.data.len > sizeof(sa->nr))
+		return XCHG_FAIL;
+	memcpy(sa->nr, nr->u.nonce.data.ptr, nr->u.nonce.data.len);
+	sa->nr_len = nr->u.nonce.data.len;
+	ike_sa_set_spi_r(sa, m->hdr.spi_r);
+	uint8_t *copy = malloc(rx->len);
+	if (!copy)
+		return XCHG_FAIL;
+	memcpy(copy, rx->buf, rx->len);
+	free(sa->init_r);
+	sa->init_r = copy;
+	sa->init_r_len = rx->len;
+	nat_check(sa, rx);
+	if (derive(sa, &ke->u.ke, rx->sub) || ike_sa_set_state(sa, IKE_STATE_INIT_SENT))
+		return XCHG_FAIL;
+	free(sa->offer);
+	sa->offer = NULL;
+	return XCHG_DONE;
+}
+
+static void init_done_i(struct ike_sa *sa)
+{
+	if (exchange_start(sa, &exchange_auth_ops))
+		ike_sa_failed(sa);
+}
+
+/* ---- responder ---------------------------------------------------------- */
+
+/* The gateway an IKE_SA_INIT probably belongs to, by the peer's address;
+ * only used to apply its proposal-limitation before IDi is known. */
+static const struct gateway_config *guess_gateway(struct ike_engine *e,
+						  const struct endpoint *remote)
+{
+	const struct ipsec_config *c = e->d.config;
+	for (size_t i = 0; i < c->n_gateways; i++) {
+		const struct gateway_config *g = c->gateways[i];
+		struct kernel_addr a;
+		if (g->version == 2 && g->remote_address &&
+		    !kernel_addr_parse(g->remote_address, &a) &&
+		    kernel_addr_equal(&a, &remote->addr))
+			return g;
+	}
+	return NULL;
+}
+
+/* Cookie (RFC 7296 2.6): version byte | HMAC-SHA256(secret, Ni | IPi |
+ * SPIi); the secret turns over every few minutes, the previous one still
+ * accepted so a cookie handed out just before stays good. */
+static int make_cookie(struct ike_engine *e, int which, const struct msg_rx *rx,
+		       const struct chunk *ni, uint8_t out[33])
+{
+	const struct alg *h = alg_find(ALG_PRF, IKEV2_PRF_HMAC_SHA2_256, 0);
+	uint8_t spi[8];
+	put_be64(spi, rx->m.hdr.spi_i);
+	struct crypto_chunk in[] = {
+		{ ni->ptr, ni->len },
+		{ rx->remote.addr.bytes, rx->remote.addr.family == AF_INET6 ? 16u : 4u },
+		{ spi, 8 },
+	};
+	out[0] = (uint8_t)((e->cookie_rotated_ms / COOKIE_ROTATE_MS + (unsigned)which) & 1);
+	return crypto_hmac(e->d.crypto, h, e->cookie_secret[which], 32, in, 3, out + 1);
+}
+
+static void cookie_rotate(struct ike_engine *e)
+{
+	uint64_t now = ike_now_ms(e);
+	if (e->cookie_rotated_ms && now - e->cookie_rotated_ms < COOKIE_ROTATE_MS)
+		return;
+	memcpy(e->cookie_secret[1], e->cookie_secret[0], 32);
+	ike_random(e, e->cookie_secret[0], 32);
+	e->cookie_rotated_ms = now ? now : 1;
+}
+
+static bool cookie_valid(struct ike_engine *e, const struct msg_rx *rx, const struct chunk *ni)
+{
+	const struct payload *n = msg_find_notify(&rx->m, IKEV2_N_COOKIE);
+	uint8_t want[33];
+	if (!n || n->u.notify.data.len != sizeof(want))
+		return false;
+	for (int which = 0; which < 2; which++)
+		if (!make_cookie(e, which, rx, ni, want) &&
+		    !memcmp(want + 1, n->u.notify.data.ptr + 1, 32))
+			return true;
+	return false;
+}
+
+static void send_stateless(struct ike_engine *e, struct msg_rx *rx, uint16_t type,
+			   const void *data, size_t len)
+{
+	struct msg m;
+	msg_init(&m, IKEV2_EXCH_IKE_SA_INIT, 0, IKEV2_FLAG_RESPONSE);
+	m.hdr.spi_i = rx->m.hdr.spi_i;
+	if (exchange_add_notify(&m, type, false, data, len))
+		msg_io_send_stateless(e, &rx->local, &rx->remote, &m, rx->sub);
+	msg_free(&m);
+}
+
+static void init_error(struct msg *resp, uint16_t type, const void *data, size_t len)
+{
+	resp->npl = 0;
+	exchange_add_notify(resp, type, false, data, len);
+}
+
+/* RFC 7296 1.2: the group of the KE payload is used when the chosen
+ * proposal allows it; otherwise INVALID_KE_PAYLOAD names the one we want. */
+static enum xchg_rc init_pick(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
+			      const struct payload_ke **ke_out)
+{
+	const struct gateway_config *g = guess_gateway(sa->e, &rx->remote);
+	struct proposal_limit lim;
+	const struct payload *sap = msg_find(&rx->m, IKEV2_PAYLOAD_SA, 0);
+	const struct payload *ke = msg_find(&rx->m, IKEV2_PAYLOAD_KE, 0);
+	if (g && g->proposal_limitation)
+		proposal_limit_ike(g, &lim);
+	if (!sap || !ke || proposal_select(&sap->u.sa, IKEV2_PROTO_IKE,
+					   g && g->proposal_limitation ? &lim : NULL,
+					   sa->e->d.crypto, &sa->prop)) {
+		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
+		init_error(resp, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return XCHG_FAIL;
+	}
+	const struct alg *kg = alg_find(ALG_DH, ke->u.ke.group, 0);
+	bool lim_ok = !(g && g->proposal_limitation) || ke->u.ke.group == lim.dh;
+	if (kg && crypto_lib_supports(sa->e->d.crypto, kg) && lim_ok &&
+	    proposal_has_group(&sap->u.sa.proposals[0], kg->id))
+		sa->prop.dh = kg;
+	for (size_t i = 0; i < sap->u.sa.nproposals; i++)
+		if (sap->u.sa.proposals[i].num == sa->prop.num && kg &&
+		    proposal_has_group(&sap->u.sa.proposals[i], kg->id) && lim_ok &&
+		    crypto_lib_supports(sa->e->d.crypto, kg))
+			sa->prop.dh = kg;
+	if (ke->u.ke.group != sa->prop.dh->id) {
+		uint8_t want[2] = { (uint8_t)(sa->prop.dh->id >> 8), (uint8_t)sa->prop.dh->id };
+		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "KE");
+		init_error(resp, IKEV2_N_INVALID_KE_PAYLOAD, want, 2);
+		return XCHG_FAIL;
+	}
+	*ke_out = &ke->u.ke;
+	return XCHG_DONE;
+}
+
+static enum xchg_rc init_respond(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp)
+{
+	const struct payload *ni = msg_find(&rx->m, IKEV2_PAYLOAD_NONCE, 0);
+	const struct payload_ke *ke = NULL;
+	if (!ni || ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > sizeof(sa->ni)) {
+		init_error(resp, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+		return XCHG_FAIL;
+	}
+	if (init_pick(sa, rx, resp, &ke) != XCHG_DONE)
+		return XCHG_FAIL;
+	memcpy(sa->ni, ni->u.nonce.data.ptr, ni->u.nonce.data.len);
+	sa->ni_len = ni->u.nonce.data.len;
+	sa->nr_len = NONCE_LEN;
+	struct proposal_offer *answer = calloc(1, sizeof(*answer));
+	int err = answer ? 0 : -RTX_ENOMEM;
+	if (!err)
+		err = ike_random(sa->e, sa->nr, sa->nr_len);
+	if (!err)
+		err = dh_new(sa->e->d.crypto, sa->prop.dh->id, &sa->dh);
+	if (!err) {
+		proposal_from_choice(&sa->prop, answer);
+		sa->offer = answer;      /* freed with the SA's negotiation state */
+		struct payload *p = msg_add(resp, IKEV2_PAYLOAD_SA, false);
+		err = p ? 0 : -RTX_ENOMEM;
+		if (p)
+			p->u.sa = (struct payload_sa){ 1, &answer->prop };
+	} else {
+		free(answer);
+	}
+	if (!err)
+		err = add_ke_nonce(sa, resp, sa->nr, sa->nr_len);
+	if (!err)
+		err = add_nat_notifies(sa, resp, sa->spi_r);
+	nat_check(sa, rx);
+	if (!err)
+		err = derive(sa, ke, rx->sub);
+	if (!err)
+		err = ike_sa_set_state(sa, IKE_STATE_INIT_SENT);
+	if (err) {
+		init_error(resp, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return XCHG_FAIL;
+	}
+	return XCHG_DONE;
+}
+
+/* A half-open SA that never authenticates goes after the time the peer
+ * would spend retransmitting. */
+static void arm_half_open(struct ike_sa *sa)
+{
+	const struct ipsec_config *c = sa->e->d.config;
+	uint64_t ms = (uint64_t)(c->retry_count + 1) * (c->retry_interval ? c->retry_interval : 1) * 1000;
+	loop_timer_arm(sa->e->d.loop, &sa->expire, ms);
+}
+
+void exchange_init_new(struct ike_engine *e, struct msg_rx *rx)
+{
+	const struct payload *ni = msg_find(&rx->m, IKEV2_PAYLOAD_NONCE, 0);
+	if (!ni)
+		return;
+	if (e->half_open >= e->cookie_threshold) {
+		cookie_rotate(e);
+		if (!cookie_valid(e, rx, &ni->u.nonce.data)) {
+			uint8_t c[33];
+			if (!make_cookie(e, 0, rx, &ni->u.nonce.data, c))
+				send_stateless(e, rx, IKEV2_N_COOKIE, c, sizeof(c));
+			return;
+		}
+	}
+	struct ike_sa *sa = ike_sa_new(e, false, 0, &rx->local, &rx->remote);
+	if (!sa) {
+		log_ike(e->d.log, rx->sub, LOG_NO_IKE_SA);
+		return;
+	}
+	sa->spi_i = rx->m.hdr.spi_i;
+	uint8_t *copy = malloc(rx->len);
+	if (copy) {
+		memcpy(copy, rx->buf, rx->len);
+		sa->init_i = copy;
+		sa->init_i_len = rx->len;
+	}
+	arm_half_open(sa);
+	e->busy = sa;
+	ike_sa_xsub(sa, "INIT", rx->sub, sizeof(rx->sub));
+	if (window_check_request(&sa->win, rx->m.hdr.msgid, rx->sub) == WINDOW_NEW && copy)
+		exchange_on_request(sa, rx);
+	else
+		ike_sa_delete(sa);
+	e->busy = NULL;
+	if (sa->deleted)
+		ike_sa_release(sa);
+}
+
+const struct exchange_ops exchange_init_ops = {
+	.type = IKEV2_EXCH_IKE_SA_INIT,
+	.tag = "INIT",
+	.build_i = init_build_i,
+	.process_i = init_process_i,
+	.done_i = init_done_i,
+	.respond = init_respond,
+};

@@ -1,0 +1,12 @@
+# IKEv2 engine core: SAs, message I/O, windows, proposals, IKE_SA_INIT,
+# IKE_AUTH (PSK), the first CHILD SA, and the ike.h implementation.
+libengine_a_SOURCES += \
+	engine/ike.h engine/engine.c \
+	engine/ike_sa.h engine/ike_sa.c \
+	engine/child_sa.h engine/child_sa.c \
+	engine/window.h engine/window.c \
+	engine/msg_io.h engine/msg_io.c \
+	engine/proposal.h engine/proposal.c \
+	engine/exchange.h engine/exchange.c \
+	engine/exchange_init.c engine/exchange_auth.c \
+	engine/auth_psk.h engine/auth_psk.c

@@ -1,0 +1,294 @@
+#include "engine/msg_io.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/config.h"
+#include "engine/crypto.h"
+#include "engine/err.h"
+#include "engine/exchange.h"
+#include "engine/ike_sa.h"
+#include "engine/log.h"
+#include "engine/sk.h"
+
+bool msg_io_busy(const struct ike_sa *sa)
+{
+	return sa->e->busy == sa;
+}
+
+/* The keys for what we send: SK_ei/ai when we are the original
+ * initiator, SK_er/ar otherwise; received messages use the other pair. */
+static void sk_keys_of(const struct ike_sa *sa, bool sending, struct sk_keys *k)
+{
+	bool ini = sa->initiator == sending;
+	*k = (struct sk_keys){
+		.encr = sa->keys.encr,
+		.integ = sa->keys.integ,
+		.ek = ini ? sa->keys.sk_ei : sa->keys.sk_er,
+		.ak = sa->keys.integ ? (ini ? sa->keys.sk_ai : sa->keys.sk_ar) : NULL,
+	};
+}
+
+static int rng(void *arg, uint8_t *buf, size_t len)
+{
+	return ike_random(arg, buf, len);
+}
+
+static void dump_msg(struct log *l, unsigned types, const char *sub, const char *title,
+		     const uint8_t *buf, size_t len)
+{
+	if (types & LOGTYPE_MESSAGE)
+		log_dump(l, sub, title, buf, len);
+}
+
+/* The plaintext as sk_protect pads it, for "encrypting message:". */
+static void dump_plain(struct ike_sa *sa, const char *sub, const char *what,
+		       const uint8_t *plain, size_t len,
+		       size_t ct_len)
+{
+	if (!(ike_log_types(sa) & LOGTYPE_MESSAGE) || ct_len <= len)
+		return;
+	size_t pad = ct_len - len - 1;
+	uint8_t *p = calloc(1, ct_len);
+	char title[64];
+	if (!p)
+		return;
+	memcpy(p, plain, len);
+	p[ct_len - 1] = (uint8_t)pad;
+	snprintf(title, sizeof(title), "%s message: (pad size:%zu):", what, pad);
+	log_dump(sa->e->d.log, sub, title, p, ct_len);
+	free(p);
+}
+
+/* SK goes last among the outer payloads: encode with a placeholder body,
+ * then encrypt into it with everything before it as AAD. */
+static int seal(struct ike_sa *sa, struct msg *m, const char *sub, struct wr *out)
+{
+	struct sk_keys k;
+	struct wr in;
+	size_t n;
+	uint8_t first;
+	sk_keys_of(sa, true, &k);
+	wr_init(&in);
+	int err = msg_encode_inner(m, &in, &first);
+	size_t body_len = err ? 0 : sk_body_len(&k, in.len);
+	uint8_t *room = body_len ? calloc(1, body_len) : NULL;
+	struct payload *sk = room ? msg_add(m, IKEV2_PAYLOAD_SK, false) : NULL;
+	if (!err)
+		err = sk ? 0 : -RTX_ENOMEM;
+	if (!err) {
+		sk->u.sk = (struct payload_sk){ first, { room, body_len } };
+		err = msg_encode(m, out);
+	}
+	if (!err) {
+		size_t ct_len = body_len - k.encr->iv_len - (k.integ ? k.integ->icv_len : k.encr->icv_len);
+		dump_plain(sa, sub, "encrypting", in.buf, in.len, ct_len);
+		size_t off = out->len - body_len;
+		err = sk_protect(sa->e->d.crypto, &k, rng, sa->e, out->buf, off, in.buf, in.len,
+				 out->buf + off, body_len, &n);
+	}
+	if (sk)
+		m->npl--;      /* the placeholder view dies with room */
+	free(room);
+	wr_free(&in);
+	return err;
+}
+
+static int encode(struct ike_sa *sa, struct msg *m, const char *sub, struct wr *w)
+{
+	if (ike_log_types(sa) & LOGTYPE_PAYLOAD)
+		payload_dump_log(m, true, sa->e->d.log, sub);
+	if (m->hdr.exchange == IKEV2_EXCH_IKE_SA_INIT)
+		return msg_encode(m, w);
+	if (!sa->keyed)
+		return -RTX_EINVAL;
+	return seal(sa, m, sub, w);
+}
+
+static int keep(uint8_t **dst, size_t *dst_len, const uint8_t *buf, size_t len)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+	if (!copy)
+		return -RTX_ENOMEM;
+	memcpy(copy, buf, len);
+	free(*dst);
+	*dst = copy;
+	*dst_len = len;
+	return 0;
+}
+
+int msg_io_send_raw(struct ike_sa *sa, const uint8_t *buf, size_t len)
+{
+	char sub[24];
+	ike_sa_sub(sa, sub, sizeof(sub));
+	dump_msg(sa->e->d.log, ike_log_types(sa), sub, "send message:", buf, len);
+	struct transport *t = sa->e->d.transport;
+	return t->ops->send(t, &sa->local, &sa->remote, buf, len);
+}
+
+int msg_io_send(struct ike_sa *sa, struct msg *m, const char *sub)
+{
+	struct wr w;
+	bool response = msg_is_response(m);
+	wr_init(&w);
+	m->hdr.spi_i = sa->spi_i;
+	m->hdr.spi_r = sa->spi_r;
+	int err = encode(sa, m, sub, &w);
+	if (!err && m->hdr.exchange == IKEV2_EXCH_IKE_SA_INIT)
+		err = response ? keep(&sa->init_r, &sa->init_r_len, w.buf, w.len)
+			       : keep(&sa->init_i, &sa->init_i_len, w.buf, w.len);
+	if (!err)
+		err = response ? window_sent_response(&sa->win, w.buf, w.len)
+			       : window_sent_request(&sa->win, m->hdr.msgid, w.buf, w.len, sub);
+	if (!err) {
+		dump_msg(sa->e->d.log, ike_log_types(sa), sub, "send message:", w.buf, w.len);
+		struct transport *t = sa->e->d.transport;
+		t->ops->send(t, &sa->local, &sa->remote, w.buf, w.len);
+	}
+	wr_free(&w);
+	return err;
+}
+
+int msg_io_send_stateless(struct ike_engine *e, const struct endpoint *local,
+			  const struct endpoint *remote, struct msg *m, const char *sub)
+{
+	struct wr w;
+	wr_init(&w);
+	if (e->d.config->log_types & LOGTYPE_PAYLOAD)
+		payload_dump_log(m, true, e->d.log, sub);
+	int err = msg_encode(m, &w);
+	if (!err) {
+		dump_msg(e->d.log, e->d.config->log_types, sub, "send message:", w.buf, w.len);
+		err = e->d.transport->ops->send(e->d.transport, local, remote, w.buf, w.len);
+	}
+	wr_free(&w);
+	return err;
+}
+
+/* ---- receiving ---------------------------------------------------------- */
+
+static int open_sk(struct ike_sa *sa, struct msg_rx *rx)
+{
+	const struct payload *sk = msg_find(&rx->m, IKEV2_PAYLOAD_SK, 0);
+	struct sk_keys k;
+	size_t plain_len;
+	if (!sk) {
+		log_ike(sa->e->d.log, rx->sub, LOG_NOT_CONTAINED, "Encrypted");
+		return -RTX_EPARSE;
+	}
+	if (!sa->keyed) {
+		log_ike(sa->e->d.log, rx->sub, LOG_NO_SKEYS);
+		return -RTX_EAUTH;
+	}
+	sk_keys_of(sa, false, &k);
+	struct chunk body = sk->u.sk.data;
+	uint8_t *plain = arena_alloc(&rx->m.arena, body.len ? body.len : 1);
+	if (!plain)
+		return -RTX_ENOMEM;
+	int err = sk_unprotect(sa->e->d.crypto, &k, rx->buf, (size_t)(body.ptr - rx->buf),
+			       body.ptr, body.len, plain, body.len, &plain_len);
+	if (err) {
+		log_ike(sa->e->d.log, rx->sub, err == -RTX_EAUTH ? LOG_AUTH_WRONG : LOG_CANNOT_PROCESS,
+			"Encrypted");
+		return err;
+	}
+	size_t ct_len = body.len - k.encr->iv_len - (k.integ ? k.integ->icv_len : k.encr->icv_len);
+	if (ike_log_types(sa) & LOGTYPE_MESSAGE) {
+		char title[64];
+		snprintf(title, sizeof(title), "decrypted message: (pad size:%zu):",
+			 ct_len - plain_len - 1);
+		log_dump(sa->e->d.log, rx->sub, title, plain, ct_len);
+	}
+	return msg_decode_inner(&rx->m, sk->u.sk.inner_next, plain, plain_len,
+				sa->e->d.log, rx->sub);
+}
+
+static const char *tag_of(uint8_t exchange)
+{
+	switch (exchange) {
+	case IKEV2_EXCH_IKE_SA_INIT: return "INIT";
+	case IKEV2_EXCH_IKE_AUTH: return "AUTH";
+	case IKEV2_EXCH_CREATE_CHILD_SA: return "CHLD";
+	default: return "INFO";
+	}
+}
+
+/* Window, decryption and exchange for a message of a known SA. */
+static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
+{
+	struct ike_engine *e = sa->e;
+	const struct ike_hdr *h = &rx->m.hdr;
+	bool response = msg_is_response(&rx->m);
+	ike_sa_xsub(sa, tag_of(h->exchange), rx->sub, sizeof(rx->sub));
+	dump_msg(e->d.log, ike_log_types(sa), rx->sub, "receive message:", rx->buf, rx->len);
+	if (!response && window_check_request(&sa->win, h->msgid, rx->sub) != WINDOW_NEW)
+		return;
+	if (response && (!sa->win.pending || h->msgid != sa->win.msgid_next ||
+			 !sa->ix || sa->ix->type != h->exchange)) {
+		window_drop(&sa->win, h->msgid, rx->sub);
+		return;
+	}
+	if (h->exchange != IKEV2_EXCH_IKE_SA_INIT && open_sk(sa, rx))
+		return;
+	if (ike_log_types(sa) & LOGTYPE_PAYLOAD)
+		payload_dump_log(&rx->m, false, e->d.log, rx->sub);
+	if (response) {
+		if (window_accept_response(&sa->win, h->msgid, rx->sub))
+			exchange_on_response(sa, rx);
+	} else {
+		exchange_on_request(sa, rx);
+	}
+}
+
+static bool peek_header(const uint8_t *buf, size_t len, struct ike_hdr *h)
+{
+	struct arena a = { 0 };
+	struct pctx c = { .arena = &a };
+	struct rd rd = rd_init(buf, len);
+	bool ok = ike_hdr_decode(&c, &rd, h) == 0;
+	arena_free(&a);
+	return ok;
+}
+
+void msg_io_recv(void *arg, const struct endpoint *local, const struct endpoint *remote,
+		 const uint8_t *buf, size_t len)
+{
+	struct ike_engine *e = arg;
+	struct msg_rx rx = { .buf = buf, .len = len, .local = *local, .remote = *remote };
+	struct ike_hdr h;
+	if (!peek_header(buf, len, &h))
+		return;
+	bool from_i = h.flags & IKEV2_FLAG_INITIATOR;
+	bool response = h.flags & IKEV2_FLAG_RESPONSE;
+	struct ike_sa *sa = NULL;
+	if (h.exchange == IKEV2_EXCH_IKE_SA_INIT && !response && !h.spi_r)
+		sa = ike_sa_find_half_open(e, h.spi_i, remote);
+	else if (!(h.exchange == IKEV2_EXCH_IKE_SA_INIT && !response))
+		sa = ike_sa_find(e, h.spi_i, h.spi_r, from_i);
+	if (sa)
+		ike_sa_xsub(sa, tag_of(h.exchange), rx.sub, sizeof(rx.sub));
+	else
+		snprintf(rx.sub, sizeof(rx.sub), "GW:*/SA:*/%s", tag_of(h.exchange));
+	int err = msg_decode(&rx.m, buf, len, e->d.log, rx.sub);
+	if (err) {
+		msg_free(&rx.m);
+		return;
+	}
+	if (!sa && h.exchange == IKEV2_EXCH_IKE_SA_INIT && !response && !h.spi_r && from_i) {
+		if (e->d.config->log_types & LOGTYPE_MESSAGE)
+			log_dump(e->d.log, rx.sub, "receive message:", buf, len);
+		if (e->d.config->log_types & LOGTYPE_PAYLOAD)
+			payload_dump_log(&rx.m, false, e->d.log, rx.sub);
+		exchange_init_new(e, &rx);
+	} else if (!sa) {
+		log_ike(e->d.log, rx.sub, LOG_NO_IKE_SA);
+	} else {
+		e->busy = sa;
+		dispatch(sa, &rx);
+		e->busy = NULL;
+		if (sa->deleted)
+			ike_sa_release(sa);
+	}
+	msg_free(&rx.m);
+}

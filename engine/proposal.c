@@ -1,0 +1,357 @@
+#include "engine/proposal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/alg.h"
+#include "engine/config.h"
+#include "engine/crypto.h"
+#include "engine/err.h"
+#include "engine/model.h"
+
+/* Yamaha preference order (reference 1.16, 1.19, 4). */
+static const struct { uint16_t id, bits; } encr_order[] = {
+	{ IKEV2_ENCR_AES_CBC, 256 }, { IKEV2_ENCR_AES_CBC, 192 },
+	{ IKEV2_ENCR_AES_CBC, 128 }, { IKEV2_ENCR_3DES, 0 }, { IKEV2_ENCR_DES, 0 },
+};
+static const uint16_t integ_order[] = {
+	IKEV2_AUTH_HMAC_SHA2_512_256, IKEV2_AUTH_HMAC_SHA2_384_192,
+	IKEV2_AUTH_HMAC_SHA2_256_128, IKEV2_AUTH_HMAC_SHA1_96, IKEV2_AUTH_HMAC_MD5_96,
+};
+static const uint16_t prf_order[] = {
+	IKEV2_PRF_HMAC_SHA2_512, IKEV2_PRF_HMAC_SHA2_384, IKEV2_PRF_HMAC_SHA2_256,
+	IKEV2_PRF_HMAC_SHA1, IKEV2_PRF_HMAC_MD5,
+};
+
+/* The SHA2-384/512 rows exist only on models that have the keywords. */
+static bool model_has(const struct rtx_model *m, const struct alg *a)
+{
+	if (a->type != ALG_INTEG && a->type != ALG_PRF)
+		return true;
+	bool long_sha = a->id == IKEV2_AUTH_HMAC_SHA2_384_192 ||
+			a->id == IKEV2_AUTH_HMAC_SHA2_512_256;
+	if (a->type == ALG_PRF)
+		long_sha = a->id == IKEV2_PRF_HMAC_SHA2_384 || a->id == IKEV2_PRF_HMAC_SHA2_512;
+	return !long_sha || (m && m->sha2_long);
+}
+
+static void add_tr(struct proposal_offer *o, const struct alg *a)
+{
+	if (!a || o->prop.ntransforms == PROPOSAL_MAX_TRANSFORMS)
+		return;
+	struct sa_transform *t = &o->tr[o->prop.ntransforms++];
+	*t = (struct sa_transform){ .type = (uint8_t)a->type, .id = a->id };
+	if (a->key_attr) {
+		t->nattrs = 1;
+		t->attrs[0] = (struct sa_attr){ .type = IKEV2_ATTR_KEY_LENGTH, .tv = true,
+						.value = a->key_bits };
+	}
+}
+
+static void add_if(struct proposal_offer *o, const struct rtx_model *m,
+		   struct crypto_lib *lib, const struct alg *a)
+{
+	if (a && crypto_lib_supports(lib, a) && model_has(m, a))
+		add_tr(o, a);
+}
+
+static void offer_init(struct proposal_offer *o, uint8_t protocol)
+{
+	memset(o, 0, sizeof(*o));
+	o->prop.num = 1;
+	o->prop.protocol = protocol;
+	o->prop.transforms = o->tr;
+}
+
+static void add_all_encr(struct proposal_offer *o, const struct rtx_model *m,
+			 struct crypto_lib *lib)
+{
+	for (size_t i = 0; i < sizeof(encr_order) / sizeof(encr_order[0]); i++)
+		add_if(o, m, lib, alg_find(ALG_ENCR, encr_order[i].id, encr_order[i].bits));
+}
+
+static void add_all_integ(struct proposal_offer *o, const struct rtx_model *m,
+			  struct crypto_lib *lib)
+{
+	for (size_t i = 0; i < sizeof(integ_order) / sizeof(integ_order[0]); i++)
+		add_if(o, m, lib, alg_find(ALG_INTEG, integ_order[i], 0));
+}
+
+/* `ipsec ike hash` names a PRF; the same hash serves as INTEG. */
+static const struct alg *integ_for_prf(uint16_t prf_id)
+{
+	for (size_t i = 0; i < sizeof(prf_order) / sizeof(prf_order[0]); i++)
+		if (prf_order[i] == prf_id)
+			return alg_find(ALG_INTEG, integ_order[i], 0);
+	return NULL;
+}
+
+void proposal_limit_ike(const struct gateway_config *g, struct proposal_limit *out)
+{
+	*out = (struct proposal_limit){
+		.encr = alg_find(ALG_ENCR, g->encryption, g->encryption_bits),
+		.prf = alg_find(ALG_PRF, g->hash, 0),
+		.integ = integ_for_prf(g->hash),
+		.dh = g->group[0],
+	};
+	if (!out->encr)
+		out->encr = alg_find(ALG_ENCR, g->encryption, 0);
+}
+
+void proposal_limit_esp(const struct policy_config *p, struct proposal_limit *out)
+{
+	*out = (struct proposal_limit){
+		.encr = alg_find(ALG_ENCR, p->encr, p->encr_bits),
+		.integ = p->integ ? alg_find(ALG_INTEG, p->integ, 0) : NULL,
+	};
+	if (!out->encr)
+		out->encr = alg_find(ALG_ENCR, p->encr, 0);
+}
+
+int proposal_ike(const struct gateway_config *g, const struct rtx_model *model,
+		 struct crypto_lib *lib, uint16_t group, struct proposal_offer *out)
+{
+	offer_init(out, IKEV2_PROTO_IKE);
+	const struct alg *dh = alg_find(ALG_DH, group, 0);
+	if (!dh || !crypto_lib_supports(lib, dh))
+		return -RTX_EUNSUPP;
+	if (g->proposal_limitation) {
+		struct proposal_limit l;
+		proposal_limit_ike(g, &l);
+		if (!l.encr || !l.prf || !l.integ)
+			return -RTX_EUNSUPP;
+		add_tr(out, l.encr);
+		add_tr(out, l.prf);
+		add_tr(out, l.integ);
+	} else {
+		add_all_encr(out, model, lib);
+		for (size_t i = 0; i < sizeof(prf_order) / sizeof(prf_order[0]); i++)
+			add_if(out, model, lib, alg_find(ALG_PRF, prf_order[i], 0));
+		add_all_integ(out, model, lib);
+	}
+	add_tr(out, dh);
+	return 0;
+}
+
+int proposal_esp(const struct gateway_config *g, const struct policy_config *p,
+		 const struct rtx_model *model, struct crypto_lib *lib,
+		 uint32_t spi, struct proposal_offer *out)
+{
+	offer_init(out, IKEV2_PROTO_ESP);
+	out->prop.spi_size = 4;
+	for (int i = 0; i < 4; i++)
+		out->prop.spi[i] = (uint8_t)(spi >> (24 - 8 * i));
+	if (g->proposal_limitation) {
+		struct proposal_limit l;
+		proposal_limit_esp(p, &l);
+		if (!l.encr)
+			return -RTX_EUNSUPP;
+		add_tr(out, l.encr);
+		add_tr(out, l.integ);
+	} else {
+		add_all_encr(out, model, lib);
+		add_all_integ(out, model, lib);
+	}
+	add_tr(out, alg_find(ALG_ESN, IKEV2_ESN_NONE, 0));
+	return 0;
+}
+
+bool proposal_has_group(const struct sa_proposal *p, uint16_t group)
+{
+	for (size_t i = 0; i < p->ntransforms; i++)
+		if (p->transforms[i].type == ALG_DH && p->transforms[i].id == group)
+			return true;
+	return false;
+}
+
+/* ---- responder choice ------------------------------------------------- */
+
+static const struct alg *tr_alg(const struct sa_transform *t)
+{
+	if (t->type < ALG_ENCR || t->type > ALG_ESN)
+		return NULL;
+	return alg_find((enum alg_type)t->type, t->id, sa_transform_keylen(t));
+}
+
+static bool allowed(const struct alg *a, const struct proposal_limit *lim,
+		    struct crypto_lib *lib)
+{
+	if (!a || !crypto_lib_supports(lib, a))
+		return false;
+	if (!lim)
+		return true;
+	switch (a->type) {
+	case ALG_ENCR: return !lim->encr || lim->encr == a;
+	case ALG_INTEG: return !lim->integ || lim->integ == a;
+	case ALG_PRF: return !lim->prf || lim->prf == a;
+	case ALG_DH: return !lim->dh || lim->dh == a->id;
+	default: return true;
+	}
+}
+
+/* The strongest allowed transform of each type in one proposal; the ESN
+ * choice prefers "no ESN", which every kernel and peer handles. */
+static void best_of(const struct sa_proposal *p, const struct proposal_limit *lim,
+		    struct crypto_lib *lib, struct proposal_choice *c, bool *esn_none,
+		    bool *esn_yes)
+{
+	for (size_t i = 0; i < p->ntransforms; i++) {
+		const struct alg *a = tr_alg(&p->transforms[i]);
+		if (!allowed(a, lim, lib))
+			continue;
+		const struct alg **slot = a->type == ALG_ENCR ? &c->encr :
+					  a->type == ALG_INTEG ? &c->integ :
+					  a->type == ALG_PRF ? &c->prf :
+					  a->type == ALG_DH ? &c->dh : NULL;
+		if (a->type == ALG_ESN)
+			*(a->id == IKEV2_ESN_NONE ? esn_none : esn_yes) = true;
+		else if (slot && (!*slot || a->strength > (*slot)->strength))
+			*slot = a;
+	}
+}
+
+static bool lists_type(const struct sa_proposal *p, uint8_t type)
+{
+	for (size_t i = 0; i < p->ntransforms; i++)
+		if (p->transforms[i].type == type)
+			return true;
+	return false;
+}
+
+/* A proposal is acceptable when every transform type it lists got a
+ * choice and the set is complete for its protocol. */
+static bool choose(const struct sa_proposal *p, uint8_t protocol,
+		   const struct proposal_limit *lim, struct crypto_lib *lib,
+		   struct proposal_choice *c)
+{
+	bool esn_none = false, esn_yes = false;
+	*c = (struct proposal_choice){ .num = p->num, .protocol = protocol,
+				       .spi_size = p->spi_size };
+	memcpy(c->spi, p->spi, sizeof(c->spi));
+	best_of(p, lim, lib, c, &esn_none, &esn_yes);
+	if (!c->encr)
+		return false;
+	if (c->encr->aead)
+		c->integ = NULL;
+	else if (!c->integ && (lists_type(p, ALG_INTEG) || protocol == IKEV2_PROTO_IKE ||
+			       (lim && lim->integ)))
+		return false;
+	if (protocol == IKEV2_PROTO_IKE)
+		return c->prf && c->dh;
+	if (lists_type(p, ALG_DH) && !c->dh)
+		return false;
+	if (lists_type(p, ALG_ESN) && !esn_none && !esn_yes)
+		return false;
+	c->esn = !esn_none && esn_yes;
+	return p->spi_size == 4;
+}
+
+static unsigned score(const struct proposal_choice *c)
+{
+	unsigned s = c->encr->strength * 1000000u;
+	s += (c->integ ? c->integ->strength : c->encr->aead ? 50 : 0) * 10000u;
+	s += (c->prf ? c->prf->strength : 0) * 100u;
+	return s + (c->dh ? c->dh->strength : 0);
+}
+
+int proposal_select(const struct payload_sa *sa, uint8_t protocol,
+		    const struct proposal_limit *lim, struct crypto_lib *lib,
+		    struct proposal_choice *out)
+{
+	bool found = false;
+	for (size_t i = 0; i < sa->nproposals; i++) {
+		struct proposal_choice c;
+		if (sa->proposals[i].protocol != protocol ||
+		    !choose(&sa->proposals[i], protocol, lim, lib, &c))
+			continue;
+		if (!found || score(&c) > score(out))
+			*out = c;
+		found = true;
+	}
+	return found ? 0 : -RTX_ENOPROP;
+}
+
+int proposal_accept(const struct payload_sa *answer, const struct sa_proposal *offered,
+		    struct crypto_lib *lib, struct proposal_choice *out)
+{
+	if (answer->nproposals != 1)
+		return -RTX_ENOPROP;
+	const struct sa_proposal *p = &answer->proposals[0];
+	if (p->protocol != offered->protocol || p->num != offered->num)
+		return -RTX_ENOPROP;
+	uint8_t seen[6] = { 0 };
+	for (size_t i = 0; i < p->ntransforms; i++) {
+		const struct sa_transform *t = &p->transforms[i];
+		bool ours = false;
+		for (size_t k = 0; k < offered->ntransforms && !ours; k++)
+			ours = offered->transforms[k].type == t->type &&
+			       offered->transforms[k].id == t->id &&
+			       sa_transform_keylen(&offered->transforms[k]) ==
+				       sa_transform_keylen(t);
+		if (!ours || t->type < 1 || t->type > 5 || seen[t->type]++)
+			return -RTX_ENOPROP;
+	}
+	if (!choose(p, p->protocol, NULL, lib, out))
+		return -RTX_ENOPROP;
+	return 0;
+}
+
+void proposal_from_choice(const struct proposal_choice *c, struct proposal_offer *out)
+{
+	offer_init(out, c->protocol);
+	out->prop.num = c->num;
+	out->prop.spi_size = c->spi_size;
+	memcpy(out->prop.spi, c->spi, sizeof(out->prop.spi));
+	add_tr(out, c->encr);
+	add_tr(out, c->prf);
+	add_tr(out, c->integ);
+	add_tr(out, c->dh);
+	if (c->protocol != IKEV2_PROTO_IKE)
+		add_tr(out, alg_find(ALG_ESN, c->esn ? IKEV2_ESN_YES : IKEV2_ESN_NONE, 0));
+}
+
+/* Show-command spelling of one algorithm. */
+static const char *show_name(const struct alg *a, char *buf, size_t len)
+{
+	switch (a->id * 8 + a->type) {
+	case IKEV2_ENCR_AES_CBC * 8 + ALG_ENCR:
+		snprintf(buf, len, "AES-CBC-%u", a->key_bits);
+		return buf;
+	case IKEV2_ENCR_AES_GCM_16 * 8 + ALG_ENCR:
+		snprintf(buf, len, "AES-GCM-%u", a->key_bits);
+		return buf;
+	case IKEV2_ENCR_3DES * 8 + ALG_ENCR: return "3DES-CBC";
+	case IKEV2_ENCR_DES * 8 + ALG_ENCR: return "DES-CBC";
+	case IKEV2_ENCR_CHACHA20_POLY1305 * 8 + ALG_ENCR: return "CHACHA20-POLY1305";
+	}
+	if (a->type == ALG_DH && a->dh_kind == ALG_DH_MODP) {
+		snprintf(buf, len, "MODP %ubit", a->pub_len * 8u);
+		return buf;
+	}
+	if (a->type == ALG_INTEG || a->type == ALG_PRF) {
+		const char *h = a->ossl ? a->ossl : "?";
+		if (!strncmp(h, "SHA", 3) && strcmp(h, "SHA1"))
+			snprintf(buf, len, "HMAC-SHA2-%s", h + 3);
+		else
+			snprintf(buf, len, "HMAC-%s", !strcmp(h, "SHA1") ? "SHA1" : h);
+		return buf;
+	}
+	return a->name;
+}
+
+void proposal_text(const struct proposal_choice *c, char *buf, size_t len)
+{
+	const struct alg *parts[] = { c->encr, c->integ, c->dh };
+	size_t w = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < 3 && w < len; i++) {
+		char tmp[32];
+		if (!parts[i])
+			continue;
+		int n = snprintf(buf + w, len - w, "%s%s", w ? ", " : "",
+				 show_name(parts[i], tmp, sizeof(tmp)));
+		if (n < 0)
+			break;
+		w += (size_t)n;
+	}
+}

@@ -1,0 +1,78 @@
+/* SA payload proposals (RFC 7296 3.3) as a Yamaha router builds them, and
+ * the responder's choice among what a peer offers.
+ *
+ * Initiator: with `ipsec ike proposal-limitation off` one proposal listing
+ * every supported transform in Yamaha's preference order; with `on` only
+ * the configured ones. Responder: the strongest offered (alg->strength)
+ * among everything the crypto library can run, a superset of what an RTX
+ * knows, so common strongSwan proposals (GCM, ChaCha20, ECP, X25519) work;
+ * a limit narrows the choice to configured algorithms. */
+#ifndef RTX_PROPOSAL_H
+#define RTX_PROPOSAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/payload.h"
+
+struct alg;
+struct crypto_lib;
+struct gateway_config;
+struct policy_config;
+struct rtx_model;
+
+#define PROPOSAL_MAX_TRANSFORMS 24
+
+/* One proposal of ours, owning its transforms. */
+struct proposal_offer {
+	struct sa_proposal prop;
+	struct sa_transform tr[PROPOSAL_MAX_TRANSFORMS];
+};
+
+/* What was agreed: one transform of each type (NULL when absent). */
+struct proposal_choice {
+	uint8_t num;
+	uint8_t protocol;
+	const struct alg *encr, *integ, *prf, *dh;
+	bool esn;
+	uint8_t spi_size;
+	uint8_t spi[8];
+};
+
+/* Restricts a responder's choice (NULL fields: anything supported). */
+struct proposal_limit {
+	const struct alg *encr, *integ, *prf;
+	uint16_t dh;                 /* IKEV2_DH_*, 0: any */
+};
+
+/* IKE proposal of gateway g with the single DH group `group`. */
+int proposal_ike(const struct gateway_config *g, const struct rtx_model *model,
+		 struct crypto_lib *lib, uint16_t group, struct proposal_offer *out);
+/* ESP proposal for policy p of gateway g, carrying our inbound SPI. */
+int proposal_esp(const struct gateway_config *g, const struct policy_config *p,
+		 const struct rtx_model *model, struct crypto_lib *lib,
+		 uint32_t spi, struct proposal_offer *out);
+
+/* The limits `proposal-limitation on` sets for the IKE SA / for ESP. */
+void proposal_limit_ike(const struct gateway_config *g, struct proposal_limit *out);
+void proposal_limit_esp(const struct policy_config *p, struct proposal_limit *out);
+
+/* Responder: the strongest acceptable proposal of protocol `protocol`.
+ * -RTX_ENOPROP when none fits. */
+int proposal_select(const struct payload_sa *sa, uint8_t protocol,
+		    const struct proposal_limit *lim, struct crypto_lib *lib,
+		    struct proposal_choice *out);
+/* Initiator: the responder's answer must be one proposal with one
+ * transform of each type, all taken from the proposal we offered. */
+int proposal_accept(const struct payload_sa *answer, const struct sa_proposal *offered,
+		    struct crypto_lib *lib, struct proposal_choice *out);
+/* The single proposal a responder sends back for its choice. */
+void proposal_from_choice(const struct proposal_choice *c, struct proposal_offer *out);
+/* Whether a proposal lists DH group `group`. */
+bool proposal_has_group(const struct sa_proposal *p, uint16_t group);
+
+/* "AES-CBC-256, HMAC-SHA2-256, MODP 2048bit" style text for show. */
+void proposal_text(const struct proposal_choice *c, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,91 @@
+/* Message-ID windows and retransmission of one IKE SA (RFC 7296 2.1-2.3).
+ *
+ * Our window size is 1 both ways: we never have more than one request of
+ * our own outstanding, and we accept only the next request of the peer.
+ * `ipsec ike message-id-control on` asks for exactly that (no new request
+ * while one is pending), so with window 1 the setting is always honoured
+ * and needs no code of its own.
+ *
+ * Log wording: the seed has "iWindow" and "rWindow" lines. We read the
+ * letter as the role this router had when the IKE SA was created (original
+ * initiator -> iWindow, original responder -> rWindow) for every line of
+ * that SA, whichever side sends a particular request. */
+#ifndef RTX_WINDOW_H
+#define RTX_WINDOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/loop.h"
+
+struct log;
+
+/* What the owner does for the window: put bytes on the wire again, and
+ * give up after the last retransmission. */
+struct window_ops {
+	int (*resend)(void *arg, const uint8_t *buf, size_t len);
+	void (*timed_out)(void *arg, uint32_t msgid);
+};
+
+struct window {
+	const struct window_ops *ops;
+	void *arg;
+	struct loop *loop;
+	struct log *log;
+	bool orig_initiator;        /* picks iWindow / rWindow wording */
+	char sub[40];               /* log sub-prefix of the pending exchange */
+
+	/* our requests */
+	uint32_t msgid_next;        /* ID of our next request */
+	bool pending;
+	uint8_t *req;               /* the pending request as sent */
+	size_t req_len;
+	unsigned tries;             /* retransmissions so far */
+	unsigned retry_count;       /* ipsec ike retry count */
+	uint64_t retry_ms;          /* ipsec ike retry interval */
+	struct loop_timer timer;
+
+	/* the peer's requests */
+	uint32_t msgid_expect;      /* ID of the peer's next request */
+	bool have_resp;
+	uint8_t *resp;              /* response to msgid_expect - 1 */
+	size_t resp_len;
+};
+
+void window_init(struct window *w, struct loop *loop, struct log *log,
+		 bool orig_initiator, const struct window_ops *ops, void *arg);
+/* Disarms the timer and frees the cached messages. */
+void window_free(struct window *w);
+void window_set_retry(struct window *w, unsigned count, unsigned interval_secs);
+
+/* True when a request of ours may be sent now. */
+bool window_can_send(const struct window *w);
+/* Keeps a copy of the request just sent with ID msgid and arms the
+ * retransmission timer. 0 or -RTX_ENOMEM / -RTX_EEXIST (one pending). */
+int window_sent_request(struct window *w, uint32_t msgid, const uint8_t *buf,
+			size_t len, const char *sub);
+/* A response arrived: true when it answers the pending request (which is
+ * then complete), false (and logged as dropped) otherwise. */
+bool window_accept_response(struct window *w, uint32_t msgid, const char *sub);
+/* Logs a message of ours that is not wanted as dropped. */
+void window_drop(struct window *w, uint32_t msgid, const char *sub);
+/* Forgets the pending request without an answer (the exchange was
+ * abandoned). */
+void window_abandon(struct window *w);
+/* IKE_SA_INIT is restarted with ID 0 after COOKIE or INVALID_KE_PAYLOAD. */
+void window_restart(struct window *w);
+
+enum window_verdict {
+	WINDOW_NEW,          /* process it */
+	WINDOW_RETRANSMIT,   /* answered from the cache already */
+	WINDOW_DROP,         /* stale or out of window: dropped and logged */
+};
+/* A request of the peer arrived. */
+enum window_verdict window_check_request(struct window *w, uint32_t msgid,
+					 const char *sub);
+/* The response to the peer's current request was sent: cache it and move
+ * the window on. */
+int window_sent_response(struct window *w, const uint8_t *buf, size_t len);
+
+#endif
