@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -376,8 +377,18 @@ static void shell_free(struct shell *sh)
 		fclose(sh->log_file);
 }
 
+/* With stdin (or stdout, stderr) closed, the next socket would get fd 0
+ * and be read as the script: give the missing ones /dev/null. */
+static void ensure_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd ? O_WRONLY : O_RDONLY) < 0)
+			_exit(EXIT_SYSTEM);
+}
+
 int main(int argc, char **argv)
 {
+	ensure_std_fds();
 	struct options o = { 0 };
 	int st = parse_options(argc, argv, &o);
 	if (st >= 0)

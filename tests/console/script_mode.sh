@@ -51,4 +51,7 @@ st=$?
 # An empty stdin is a successful empty script.
 expect_status 0 "$RTXSH" </dev/null >"$T/empty.out" 2>&1
 [ ! -s "$T/empty.out" ] || fail "output for an empty script"
+
+# A closed stdin is an empty script too, not a crash or a hang.
+expect_status 0 timeout 10 "$RTXSH" <&- >"$T/closed.out" 2>&1
 exit 0
