@@ -316,8 +316,10 @@ int msg_decrypt(struct msg *m, struct crypto_lib *lib, const struct sk_keys *k,
 		goto out;
 	if (sk)
 		return msg_decode_inner(m, sk->u.sk.inner_next, plain.ptr, plain.len, log, sub);
-	if ((err = skf_reasm_add(r, &c, &f->u.skf, plain.ptr, plain.len)) <= 0)
-		return err < 0 ? err : 1;
+	if ((err = skf_reasm_add(r, &c, &f->u.skf, plain.ptr, plain.len)) == 0)
+		return 1;
+	if (err < 0)
+		goto out;
 	uint8_t *all, first, *copy;
 	size_t len;
 	if ((err = skf_reasm_take(r, &all, &len, &first)))
