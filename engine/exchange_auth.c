@@ -15,6 +15,7 @@
 #include "engine/ike_sa.h"
 #include "engine/keys.h"
 #include "engine/log.h"
+#include "engine/names.h"
 
 /* ---- identities ------------------------------------------------------------ */
 
@@ -230,7 +231,9 @@ static int auth_build_i(struct ike_sa *sa, struct msg *m)
 
 static void log_notify(struct ike_sa *sa, const char *sub, uint16_t type)
 {
-	log_text(sa->e->d.log, LOG_DEBUG, "[IKE2] %s received notify %u", sub, type);
+	char num[8];
+	log_text(sa->e->d.log, LOG_DEBUG, "[IKE2] %s received %s", sub,
+		 names_or_num(names_notify(type), type, num, sizeof(num)));
 }
 
 /* The CHILD SA half of the response; failures leave the IKE SA up. */

@@ -10,3 +10,12 @@ libengine_a_SOURCES += \
 	engine/exchange.h engine/exchange.c \
 	engine/exchange_init.c engine/exchange_auth.c \
 	engine/auth_psk.h engine/auth_psk.c
+
+# Two-router scenarios share the harness in tests/ike_pair.c.
+IKE_PAIR = tests/ike_pair.h tests/ike_pair.c
+IKE_TESTS = tests/unit/test_ike_establish
+check_PROGRAMS += $(IKE_TESTS)
+TESTS += $(IKE_TESTS)
+tests_unit_test_ike_establish_SOURCES = tests/unit/test_ike_establish.c $(IKE_PAIR)
+tests_unit_test_ike_establish_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ike_establish_LDADD = $(TEST_LDADD)
