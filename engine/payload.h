@@ -6,7 +6,17 @@
  * (struct chunk) into the buffer that was decoded, and arrays (proposals,
  * selectors, ...) come from the arena of the decode context. The buffer and
  * the arena must therefore outlive the structs. For encoding, the caller
- * fills the same structs with views of its own data. */
+ * fills the same structs with views of its own data.
+ *
+ * Malformations are logged with the seed's wording; every "xx/xx" reads
+ * actual/needed: the datagram against the IKE header (IKE header, message
+ * lines), the whole payload, generic header included, against what its
+ * fields need (payload lines), and the bytes left for a substructure
+ * (proposal, transform, attribute, selector) against its fixed header or
+ * length (field lines), except "field size unmatched" on a transform count,
+ * which reads transforms found/announced. "too few payload length" is a
+ * payload running past its container, "too match payload length" bytes
+ * after the last payload, which are ignored. */
 #ifndef RTX_PAYLOAD_H
 #define RTX_PAYLOAD_H
 
