@@ -57,6 +57,17 @@ static void tap(void *arg, const struct endpoint *src, const struct endpoint *ds
 	/* header: exchange at 18, flags at 19 (R bit 0x20) */
 	if (len >= 28 && dgram[18] == IKEV2_EXCH_IKE_SA_INIT && !(dgram[19] & 0x20))
 		r->init_sent++;
+	if (len >= 28 && !(dgram[19] & 0x20) && len <= sizeof(r->last_req)) {
+		memcpy(r->last_req, dgram, len);
+		r->last_req_len = len;
+	}
+}
+
+void ike_pair_replay(struct ike_pair *p, struct ike_router *from)
+{
+	struct ike_router *to = from == &p->a ? &p->b : &p->a;
+	struct endpoint src = { from->addr, IKE_PORT }, dst = { to->addr, IKE_PORT };
+	to->transport->recv(to->transport->recv_arg, &dst, &src, from->last_req, from->last_req_len);
 }
 
 static int router_init(struct ike_pair *p, struct ike_router *r, const char *name,

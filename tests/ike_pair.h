@@ -30,7 +30,10 @@ struct ike_router {
 	uint64_t rng;
 	unsigned init_sent;      /* IKE_SA_INIT requests this router sent */
 	unsigned msgs_sent;
+	uint8_t last_req[4096];  /* the last request this router sent, framed */
+	size_t last_req_len;
 };
+
 
 struct ike_pair {
 	struct clock_virtual clock;
@@ -40,6 +43,8 @@ struct ike_pair {
 	struct ike_router a, b;
 };
 
+/* Hands from's last request to the other router again, as a replay. */
+void ike_pair_replay(struct ike_pair *p, struct ike_router *from);
 /* Builds both routers (no engines yet); 0 or a negative rtx_err. */
 int ike_pair_init(struct ike_pair *p, uint64_t seed);
 /* Creates the engines from the current configs. */
