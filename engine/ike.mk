@@ -13,7 +13,8 @@ libengine_a_SOURCES += \
 
 # Two-router scenarios share the harness in tests/ike_pair.c.
 IKE_PAIR = tests/ike_pair.h tests/ike_pair.c
-IKE_TESTS = tests/unit/test_ike_establish tests/unit/test_ike_faults
+IKE_TESTS = tests/unit/test_ike_establish tests/unit/test_ike_faults \
+	tests/unit/test_ike_proposals
 check_PROGRAMS += $(IKE_TESTS)
 TESTS += $(IKE_TESTS)
 tests_unit_test_ike_establish_SOURCES = tests/unit/test_ike_establish.c $(IKE_PAIR)
@@ -22,3 +23,6 @@ tests_unit_test_ike_establish_LDADD = $(TEST_LDADD)
 tests_unit_test_ike_faults_SOURCES = tests/unit/test_ike_faults.c $(IKE_PAIR)
 tests_unit_test_ike_faults_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_faults_LDADD = $(TEST_LDADD)
+tests_unit_test_ike_proposals_SOURCES = tests/unit/test_ike_proposals.c $(IKE_PAIR)
+tests_unit_test_ike_proposals_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ike_proposals_LDADD = $(TEST_LDADD)

@@ -1,0 +1,168 @@
+/* Every IKE transform combination of the table establishes between two
+ * routers: AES-CBC and 3DES (DES where the library has it) x INTEG x PRF,
+ * each DH group, and AEAD suites (GCM, ChaCha20-Poly1305) offered by a
+ * test-built proposal, for the IKE SA and for ESP. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "engine/alg.h"
+#include "engine/crypto.h"
+#include "tests/ike_pair.h"
+
+static void tr_of(const struct alg *a, struct sa_transform *t)
+{
+	*t = (struct sa_transform){ .type = (uint8_t)a->type, .id = a->id };
+	if (a->key_attr) {
+		t->nattrs = 1;
+		t->attrs[0] = (struct sa_attr){ .type = IKEV2_ATTR_KEY_LENGTH, .tv = true,
+						.value = a->key_bits };
+	}
+}
+
+/* One handshake with the given IKE and ESP transforms; checks both ends
+ * agree on what was offered alone. */
+static void establish(const struct alg *encr, const struct alg *integ, const struct alg *prf,
+		      const struct alg *dh, const struct alg *esp_encr, const struct alg *esp_integ)
+{
+	struct ike_pair p;
+	struct sa_transform ike_tr[4], esp_tr[3];
+	size_t ni = 0, ne = 0;
+	tr_of(encr, &ike_tr[ni++]);
+	if (integ)
+		tr_of(integ, &ike_tr[ni++]);
+	tr_of(prf, &ike_tr[ni++]);
+	tr_of(dh, &ike_tr[ni++]);
+	tr_of(esp_encr, &esp_tr[ne++]);
+	if (esp_integ)
+		tr_of(esp_integ, &esp_tr[ne++]);
+	tr_of(alg_find(ALG_ESN, IKEV2_ESN_NONE, 0), &esp_tr[ne++]);
+	struct sa_proposal ike = { .num = 1, .protocol = IKEV2_PROTO_IKE, .ntransforms = ni,
+				   .transforms = ike_tr };
+	struct sa_proposal esp = { .num = 1, .protocol = IKEV2_PROTO_ESP, .ntransforms = ne,
+				   .transforms = esp_tr };
+	assert_int_equal(ike_pair_init(&p, dh->id), 0);
+	p.a.config->gateways[0]->group[0] = dh->id;
+	assert_int_equal(ike_pair_start(&p), 0);
+	p.a.engine->hooks.ike_offer = &ike;
+	p.a.engine->hooks.esp_offer = &esp;
+	assert_int_equal(ike_initiate(p.a.engine, 1), 0);
+	bool up = ike_pair_run_until_up(&p, 1000);
+	if (!up) {
+		fprintf(stderr, "%s %s %s %s / %s %s\n", encr->name, integ ? integ->name : "-",
+			prf->name, dh->name, esp_encr->name, esp_integ ? esp_integ->name : "-");
+		ike_router_log_print(&p.b);
+	}
+	assert_true(up);
+	struct ike_sa_row *rows;
+	size_t n;
+	assert_int_equal(ike_sa_rows(p.b.engine, &rows, &n), 0);
+	assert_int_equal(n, 3);
+	struct kernel_sa_id id = { p.b.addr, p.a.addr, rows[1].spi, KERNEL_PROTO_ESP };
+	free(rows);
+	const struct kernel_sa *out = kernel_sim_sa_find(p.b.kernel, &id);
+	const struct kernel_sa *in = kernel_sim_sa_find(p.a.kernel, &id);
+	assert_non_null(out);
+	assert_non_null(in);
+	assert_int_equal(out->encr, esp_encr->id);
+	assert_int_equal(out->integ, esp_integ ? esp_integ->id : 0);
+	assert_memory_equal(out->encr_key, in->encr_key, out->encr_key_len);
+	assert_int_equal(out->encr_key_len, esp_encr->key_len);
+	ike_pair_free(&p);
+}
+
+static const struct alg *A(enum alg_type t, uint16_t id, uint16_t bits)
+{
+	const struct alg *a = alg_find(t, id, bits);
+	assert_non_null(a);
+	return a;
+}
+
+static void test_cbc_integ_prf(void **state)
+{
+	(void)state;
+	struct crypto_lib *lib;
+	assert_int_equal(crypto_lib_new(&lib), 0);
+	const struct alg *dh = A(ALG_DH, IKEV2_DH_CURVE25519, 0);
+	size_t runs = 0;
+	for (size_t i = 0; alg_at(i); i++) {
+		const struct alg *e = alg_at(i);
+		if (e->type != ALG_ENCR || e->aead || !crypto_lib_supports(lib, e))
+			continue;
+		for (size_t j = 0; alg_at(j); j++) {
+			const struct alg *in = alg_at(j);
+			if (in->type != ALG_INTEG)
+				continue;
+			for (size_t k = 0; alg_at(k); k++) {
+				const struct alg *pr = alg_at(k);
+				if (pr->type == ALG_PRF) {
+					establish(e, in, pr, dh, e, in);
+					runs++;
+				}
+			}
+		}
+	}
+	assert_true(runs >= 4 * 5 * 5);
+	crypto_lib_free(lib);
+}
+
+static void test_each_group(void **state)
+{
+	(void)state;
+	const struct alg *e = A(ALG_ENCR, IKEV2_ENCR_AES_CBC, 128);
+	const struct alg *in = A(ALG_INTEG, IKEV2_AUTH_HMAC_SHA2_256_128, 0);
+	const struct alg *pr = A(ALG_PRF, IKEV2_PRF_HMAC_SHA2_256, 0);
+	size_t runs = 0;
+	for (size_t i = 0; alg_at(i); i++)
+		if (alg_at(i)->type == ALG_DH) {
+			establish(e, in, pr, alg_at(i), e, in);
+			runs++;
+		}
+	assert_int_equal(runs, 13);
+}
+
+static void test_aead(void **state)
+{
+	(void)state;
+	const struct alg *pr = A(ALG_PRF, IKEV2_PRF_HMAC_SHA2_256, 0);
+	const struct alg *dh = A(ALG_DH, IKEV2_DH_ECP_256, 0);
+	for (size_t i = 0; alg_at(i); i++) {
+		const struct alg *e = alg_at(i);
+		if (e->type == ALG_ENCR && e->aead)
+			establish(e, NULL, pr, dh, e, NULL);
+	}
+}
+
+/* The default offer (no hook) lands on the strongest CBC suite. */
+static void test_default_offer(void **state)
+{
+	(void)state;
+	struct ike_pair p;
+	assert_int_equal(ike_pair_init(&p, 3), 0);
+	p.a.config->gateways[0]->group[0] = IKEV2_DH_MODP_2048;
+	assert_int_equal(ike_pair_start(&p), 0);
+	assert_int_equal(ike_initiate(p.a.engine, 1), 0);
+	assert_true(ike_pair_run_until_up(&p, 1000));
+	struct ike_sa_row *rows;
+	size_t n;
+	assert_int_equal(ike_sa_rows(p.b.engine, &rows, &n), 0);
+	assert_string_equal(rows[0].algorithm, "AES-CBC-256, HMAC-SHA2-512, MODP 2048bit");
+	free(rows);
+	ike_pair_free(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cbc_integ_prf),
+		cmocka_unit_test(test_each_group),
+		cmocka_unit_test(test_aead),
+		cmocka_unit_test(test_default_offer),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
