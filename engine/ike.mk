@@ -26,3 +26,13 @@ tests_unit_test_ike_faults_LDADD = $(TEST_LDADD)
 tests_unit_test_ike_proposals_SOURCES = tests/unit/test_ike_proposals.c $(IKE_PAIR)
 tests_unit_test_ike_proposals_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_proposals_LDADD = $(TEST_LDADD)
+
+IKE_UNIT_TESTS = tests/unit/test_proposal tests/unit/test_window
+check_PROGRAMS += $(IKE_UNIT_TESTS)
+TESTS += $(IKE_UNIT_TESTS)
+tests_unit_test_proposal_SOURCES = tests/unit/test_proposal.c
+tests_unit_test_proposal_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_proposal_LDADD = $(TEST_LDADD)
+tests_unit_test_window_SOURCES = tests/unit/test_window.c
+tests_unit_test_window_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_window_LDADD = $(TEST_LDADD)

@@ -1,0 +1,188 @@
+/* Proposal building (Yamaha order, proposal-limitation) and the
+ * responder's choice (strongest offered, limits, malformed answers). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "engine/alg.h"
+#include "engine/config.h"
+#include "engine/crypto.h"
+#include "engine/err.h"
+#include "engine/model.h"
+#include "engine/proposal.h"
+
+static struct crypto_lib *lib;
+
+static int group_setup(void **state)
+{
+	(void)state;
+	return crypto_lib_new(&lib);
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	crypto_lib_free(lib);
+	return 0;
+}
+
+static void test_ike_default_order(void **state)
+{
+	(void)state;
+	struct gateway_config g;
+	struct proposal_offer o;
+	config_gateway_defaults(&g, 1);
+	assert_int_equal(proposal_ike(&g, model_find("RTX1300"), lib, IKEV2_DH_MODP_1024, &o), 0);
+	const struct sa_transform *t = o.prop.transforms;
+	assert_int_equal(t[0].type, ALG_ENCR);
+	assert_int_equal(sa_transform_keylen(&t[0]), 256);
+	assert_int_equal(sa_transform_keylen(&t[1]), 192);
+	assert_int_equal(sa_transform_keylen(&t[2]), 128);
+	assert_int_equal(t[3].id, IKEV2_ENCR_3DES);
+	size_t i = crypto_lib_supports(lib, alg_find(ALG_ENCR, IKEV2_ENCR_DES, 0)) ? 5 : 4;
+	assert_int_equal(t[i].type, ALG_PRF);
+	assert_int_equal(t[i].id, IKEV2_PRF_HMAC_SHA2_512);
+	assert_int_equal(t[o.prop.ntransforms - 1].type, ALG_DH);
+	assert_int_equal(t[o.prop.ntransforms - 1].id, IKEV2_DH_MODP_1024);
+	size_t groups = 0;
+	for (size_t k = 0; k < o.prop.ntransforms; k++)
+		groups += t[k].type == ALG_DH;
+	assert_int_equal(groups, 1);
+}
+
+/* Models without sha384/sha512 do not offer them. */
+static void test_model_without_long_sha(void **state)
+{
+	(void)state;
+	struct gateway_config g;
+	struct proposal_offer o;
+	config_gateway_defaults(&g, 1);
+	const struct rtx_model *m = NULL;
+	for (unsigned i = 0; model_at(i); i++)
+		if (!model_at(i)->sha2_long)
+			m = model_at(i);
+	assert_non_null(m);
+	assert_int_equal(proposal_ike(&g, m, lib, IKEV2_DH_MODP_2048, &o), 0);
+	for (size_t k = 0; k < o.prop.ntransforms; k++)
+		assert_false(o.prop.transforms[k].id == IKEV2_PRF_HMAC_SHA2_512 &&
+			     o.prop.transforms[k].type == ALG_PRF);
+}
+
+static void test_limitation(void **state)
+{
+	(void)state;
+	struct gateway_config g;
+	struct proposal_offer o;
+	config_gateway_defaults(&g, 1);
+	g.proposal_limitation = true;
+	assert_int_equal(proposal_ike(&g, NULL, lib, IKEV2_DH_MODP_1024, &o), 0);
+	assert_int_equal(o.prop.ntransforms, 4);
+	assert_int_equal(o.prop.transforms[0].id, IKEV2_ENCR_3DES);
+	assert_int_equal(o.prop.transforms[1].id, IKEV2_PRF_HMAC_SHA1);
+	assert_int_equal(o.prop.transforms[2].id, IKEV2_AUTH_HMAC_SHA1_96);
+	struct policy_config p = { .id = 1, .esp = true, .encr = IKEV2_ENCR_AES_CBC,
+				   .encr_bits = 256, .integ = IKEV2_AUTH_HMAC_SHA2_256_128 };
+	assert_int_equal(proposal_esp(&g, &p, NULL, lib, 0x01020304, &o), 0);
+	assert_int_equal(o.prop.ntransforms, 3);
+	assert_int_equal(o.prop.spi_size, 4);
+	assert_memory_equal(o.prop.spi, "\1\2\3\4", 4);
+}
+
+static void test_select_strongest(void **state)
+{
+	(void)state;
+	struct gateway_config g;
+	struct proposal_offer o;
+	struct proposal_choice c;
+	config_gateway_defaults(&g, 1);
+	assert_int_equal(proposal_ike(&g, model_find("RTX1300"), lib, IKEV2_DH_MODP_2048, &o), 0);
+	struct payload_sa sa = { 1, &o.prop };
+	assert_int_equal(proposal_select(&sa, IKEV2_PROTO_IKE, NULL, lib, &c), 0);
+	assert_int_equal(c.encr->key_bits, 256);
+	assert_int_equal(c.prf->id, IKEV2_PRF_HMAC_SHA2_512);
+	assert_int_equal(c.integ->id, IKEV2_AUTH_HMAC_SHA2_512_256);
+	assert_int_equal(c.dh->id, IKEV2_DH_MODP_2048);
+	/* a limit picks the configured one out of the same offer */
+	struct proposal_limit lim = { .encr = alg_find(ALG_ENCR, IKEV2_ENCR_3DES, 0),
+				      .dh = IKEV2_DH_MODP_2048 };
+	assert_int_equal(proposal_select(&sa, IKEV2_PROTO_IKE, &lim, lib, &c), 0);
+	assert_int_equal(c.encr->id, IKEV2_ENCR_3DES);
+	lim.dh = IKEV2_DH_MODP_1024;
+	assert_int_equal(proposal_select(&sa, IKEV2_PROTO_IKE, &lim, lib, &c), -RTX_ENOPROP);
+	assert_int_equal(proposal_select(&sa, IKEV2_PROTO_ESP, NULL, lib, &c), -RTX_ENOPROP);
+	/* the answer round-trips through proposal_accept */
+	assert_int_equal(proposal_select(&sa, IKEV2_PROTO_IKE, NULL, lib, &c), 0);
+	struct proposal_offer ans;
+	proposal_from_choice(&c, &ans);
+	struct payload_sa asa = { 1, &ans.prop };
+	struct proposal_choice back;
+	assert_int_equal(proposal_accept(&asa, &o.prop, lib, &back), 0);
+	assert_ptr_equal(back.encr, c.encr);
+	assert_ptr_equal(back.dh, c.dh);
+	char text[96];
+	proposal_text(&back, text, sizeof(text));
+	assert_string_equal(text, "AES-CBC-256, HMAC-SHA2-512, MODP 2048bit");
+}
+
+static void test_accept_refuses(void **state)
+{
+	(void)state;
+	struct gateway_config g;
+	struct proposal_offer o, other;
+	struct proposal_choice c;
+	config_gateway_defaults(&g, 1);
+	g.proposal_limitation = true;
+	assert_int_equal(proposal_ike(&g, NULL, lib, IKEV2_DH_MODP_1024, &o), 0);
+	g.encryption = IKEV2_ENCR_AES_CBC;
+	g.encryption_bits = 128;
+	assert_int_equal(proposal_ike(&g, NULL, lib, IKEV2_DH_MODP_1024, &other), 0);
+	struct payload_sa bad = { 1, &other.prop };
+	assert_int_equal(proposal_accept(&bad, &o.prop, lib, &c), -RTX_ENOPROP);
+	/* the whole offer back (several of one type) is not an answer */
+	struct proposal_offer all;
+	g.proposal_limitation = false;
+	assert_int_equal(proposal_ike(&g, NULL, lib, IKEV2_DH_MODP_1024, &all), 0);
+	struct payload_sa many = { 1, &all.prop };
+	assert_int_equal(proposal_accept(&many, &all.prop, lib, &c), -RTX_ENOPROP);
+	struct payload_sa none = { 0, NULL };
+	assert_int_equal(proposal_accept(&none, &o.prop, lib, &c), -RTX_ENOPROP);
+	assert_int_equal(proposal_select(&none, IKEV2_PROTO_IKE, NULL, lib, &c), -RTX_ENOPROP);
+}
+
+/* Transforms the table does not know are skipped, not fatal. */
+static void test_unknown_transforms(void **state)
+{
+	(void)state;
+	struct sa_transform tr[] = {
+		{ .type = ALG_ENCR, .id = 999 }, { .type = ALG_ENCR, .id = IKEV2_ENCR_AES_GCM_16,
+		  .nattrs = 1, .attrs = { { .type = IKEV2_ATTR_KEY_LENGTH, .tv = true, .value = 256 } } },
+		{ .type = ALG_PRF, .id = 77 }, { .type = ALG_PRF, .id = IKEV2_PRF_HMAC_SHA2_256 },
+		{ .type = ALG_DH, .id = 1000 }, { .type = ALG_DH, .id = IKEV2_DH_CURVE25519 },
+		{ .type = 9, .id = 1 },
+	};
+	struct sa_proposal p = { .num = 1, .protocol = IKEV2_PROTO_IKE, .ntransforms = 7,
+				 .transforms = tr };
+	struct payload_sa sa = { 1, &p };
+	struct proposal_choice c;
+	assert_int_equal(proposal_select(&sa, IKEV2_PROTO_IKE, NULL, lib, &c), 0);
+	assert_true(c.encr->aead);
+	assert_null(c.integ);
+	assert_int_equal(c.dh->id, IKEV2_DH_CURVE25519);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ike_default_order),
+		cmocka_unit_test(test_model_without_long_sha),
+		cmocka_unit_test(test_limitation),
+		cmocka_unit_test(test_select_strongest),
+		cmocka_unit_test(test_accept_refuses),
+		cmocka_unit_test(test_unknown_transforms),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
