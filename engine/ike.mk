@@ -36,3 +36,10 @@ tests_unit_test_proposal_LDADD = $(TEST_LDADD)
 tests_unit_test_window_SOURCES = tests/unit/test_window.c
 tests_unit_test_window_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_window_LDADD = $(TEST_LDADD)
+
+# Benchmark (not a test): handshakes/s per group vs crypto-only cost, and
+# memory per established IKE SA with one CHILD SA.
+noinst_PROGRAMS += tests/bench/bench_ike
+tests_bench_bench_ike_SOURCES = tests/bench/bench_ike.c $(IKE_PAIR)
+tests_bench_bench_ike_CFLAGS = $(TEST_CFLAGS)
+tests_bench_bench_ike_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)

@@ -1,0 +1,150 @@
+/* Whole handshakes (IKE_SA_INIT + IKE_AUTH + first CHILD SA) between two
+ * engines in one process, per DH group, beside the crypto-only cost of
+ * the same handshake measured in the same run (two keygens, two derives,
+ * two KDFs: what bench_kex times for one side, twice); then the memory an
+ * established IKE SA with one CHILD SA costs at 10,000 SAs.
+ *
+ * usage: bench_ike [handshakes-per-group] [sas-for-memory]  (200, 10000) */
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/alg.h"
+#include "engine/crypto.h"
+#include "engine/dh.h"
+#include "engine/keys.h"
+#include "tests/ike_pair.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Both sides' key exchange and SK_* derivation, nothing else. */
+static int crypto_only(struct crypto_lib *lib, uint16_t group)
+{
+	static const uint8_t n[32] = { 1 }, spi[8] = { 2 };
+	const struct alg *prf = alg_find(ALG_PRF, IKEV2_PRF_HMAC_SHA2_512, 0);
+	const struct alg *encr = alg_find(ALG_ENCR, IKEV2_ENCR_AES_CBC, 256);
+	const struct alg *integ = alg_find(ALG_INTEG, IKEV2_AUTH_HMAC_SHA2_512_256, 0);
+	uint8_t pa[ALG_MAX_DH_PUB_LEN], pb[ALG_MAX_DH_PUB_LEN], s[ALG_MAX_DH_PUB_LEN];
+	struct dh *a, *b;
+	struct ike_keys k;
+	int err = dh_new(lib, group, &a);
+	if (err || (err = dh_new(lib, group, &b)))
+		return err;
+	size_t pl = dh_public_len(a), sl = dh_secret_len(a);
+	err = dh_public(a, pa, sizeof(pa)) || dh_public(b, pb, sizeof(pb)) ||
+	      dh_derive(a, pb, pl, s, sl) ||
+	      keys_ike_sa_init(lib, prf, encr, integ, n, 32, n, 32, s, sl, spi, spi, &k) ||
+	      dh_derive(b, pa, pl, s, sl) ||
+	      keys_ike_sa_init(lib, prf, encr, integ, n, 32, n, 32, s, sl, spi, spi, &k);
+	dh_free(a);
+	dh_free(b);
+	return err;
+}
+
+static int handshake(struct ike_pair *p)
+{
+	if (ike_initiate(p->a.engine, 1))
+		return -1;
+	ike_pair_run(p, 10);
+	if (ike_router_ike_up(&p->a) != 1 || ike_router_child_up(&p->b) != 1)
+		return -1;
+	ike_delete_all(p->a.engine);
+	ike_delete_all(p->b.engine);
+	return 0;
+}
+
+static int bench_group(uint16_t group, unsigned n)
+{
+	struct ike_pair p;
+	struct crypto_lib *lib;
+	if (ike_pair_init(&p, group) || crypto_lib_new(&lib))
+		return -1;
+	p.a.config->gateways[0]->group[0] = group;
+	if (ike_pair_start(&p))
+		return -1;
+	log_set_debug(p.a.log, false);
+	log_set_debug(p.b.log, false);
+	double t0 = now_s();
+	for (unsigned i = 0; i < n; i++)
+		if (handshake(&p)) {
+			fprintf(stderr, "handshake %u failed for group %u\n", i, group);
+			return -1;
+		}
+	double t1 = now_s();
+	for (unsigned i = 0; i < n; i++)
+		if (crypto_only(lib, group))
+			return -1;
+	double t2 = now_s();
+	double hs = (t1 - t0) / n * 1e6, cr = (t2 - t1) / n * 1e6;
+	printf("group %-3u %8.0f handshakes/s  %9.1f us/handshake  crypto-only %9.1f us  ratio %.2f\n",
+	       group, 1e6 / hs, hs, cr, hs / cr);
+	crypto_lib_free(lib);
+	ike_pair_free(&p);
+	return 0;
+}
+
+static long rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmRSS:", 6))
+			kb = strtol(line + 6, NULL, 10);
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/* B answers N distinct initiators' worth of SAs: each IKE SA on A is a
+ * separate gateway/tunnel, so both engines hold N IKE SAs + N CHILD SAs. */
+static int bench_memory(unsigned n)
+{
+	struct ike_pair p;
+	if (ike_pair_init(&p, 99))
+		return -1;
+	p.a.config->gateways[0]->group[0] = IKEV2_DH_CURVE25519;
+	if (ike_pair_start(&p))
+		return -1;
+	log_set_debug(p.a.log, false);
+	log_set_debug(p.b.log, false);
+	struct mallinfo2 m0 = mallinfo2();
+	long r0 = rss_kb();
+	for (unsigned i = 0; i < n; i++) {
+		/* A forgets each SA it made (no kernel, no state), B keeps all. */
+		if (ike_initiate(p.a.engine, 1))
+			return -1;
+		ike_pair_run(&p, 5);
+		ike_delete_all(p.a.engine);
+	}
+	struct mallinfo2 m1 = mallinfo2();
+	long r1 = rss_kb();
+	size_t up = ike_router_ike_up(&p.b);
+	printf("memory: %zu IKE SAs + %zu CHILD SAs established on one engine\n",
+	       up, ike_router_child_up(&p.b));
+	printf("memory: heap %.0f bytes per IKE SA with one CHILD SA (kernel_sim entries "
+	       "included), RSS %.0f bytes\n",
+	       up ? (double)(m1.uordblks - m0.uordblks) / (double)up : 0.0,
+	       up ? (double)(r1 - r0) * 1024 / (double)up : 0.0);
+	ike_pair_free(&p);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 200;
+	unsigned sas = argc > 2 ? (unsigned)atoi(argv[2]) : 10000;
+	static const uint16_t groups[] = { IKEV2_DH_MODP_2048, IKEV2_DH_ECP_256,
+					   IKEV2_DH_CURVE25519 };
+	for (size_t i = 0; i < 3; i++)
+		if (bench_group(groups[i], n ? n : 1))
+			return 1;
+	return bench_memory(sas) ? 1 : 0;
+}
