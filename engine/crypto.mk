@@ -36,3 +36,4 @@ noinst_PROGRAMS += tests/bench/bench_kex
 tests_bench_bench_kex_SOURCES = tests/bench/bench_kex.c
 tests_bench_bench_kex_CFLAGS = $(TEST_CFLAGS)
 tests_bench_bench_kex_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
+EXTRA_DIST += tests/unit/crypto_fixture.h

@@ -12,6 +12,8 @@
 #include "engine/alg.h"
 #include "engine/crypto.h"
 
+#include "tests/unit/crypto_fixture.h"
+
 static void test_find_by_id(void **state)
 {
 	const struct alg *a;
@@ -226,22 +228,6 @@ static void test_names(void **state)
 	assert_int_equal(alg_key_len(NULL), 0);
 }
 
-static int setup(void **state)
-{
-	struct crypto_lib *lib;
-
-	if (crypto_lib_new(&lib))
-		return -1;
-	*state = lib;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	crypto_lib_free(*state);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,5 +238,5 @@ int main(void)
 		cmocka_unit_test(test_names),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, crypto_setup, crypto_teardown);
 }

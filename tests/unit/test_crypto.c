@@ -16,40 +16,7 @@
 #include "engine/crypto.h"
 #include "engine/err.h"
 
-static size_t unhex(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-
-	while (s[0] && s[1]) {
-		unsigned v;
-
-		if (s[0] == ' ') {
-			s++;
-			continue;
-		}
-		assert_true(n < cap);
-		assert_int_equal(sscanf(s, "%2x", &v), 1);
-		out[n++] = (uint8_t)v;
-		s += 2;
-	}
-	return n;
-}
-
-static int setup(void **state)
-{
-	struct crypto_lib *lib;
-
-	if (crypto_lib_new(&lib))
-		return -1;
-	*state = lib;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	crypto_lib_free(*state);
-	return 0;
-}
+#include "tests/unit/crypto_fixture.h"
 
 static const struct alg *prf_alg(uint16_t id)
 {
@@ -479,5 +446,5 @@ int main(void)
 		cmocka_unit_test(test_bad_args),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, crypto_setup, crypto_teardown);
 }

@@ -16,21 +16,7 @@
 #include "engine/err.h"
 #include "engine/keys.h"
 
-static int setup(void **state)
-{
-	struct crypto_lib *lib;
-
-	if (crypto_lib_new(&lib))
-		return -1;
-	*state = lib;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	crypto_lib_free(*state);
-	return 0;
-}
+#include "tests/unit/crypto_fixture.h"
 
 static void fill(uint8_t *p, size_t n, uint8_t seed)
 {
@@ -347,5 +333,5 @@ int main(void)
 		cmocka_unit_test(test_bad_suites),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, crypto_setup, crypto_teardown);
 }

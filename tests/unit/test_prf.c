@@ -16,21 +16,7 @@
 #include "engine/err.h"
 #include "engine/prf.h"
 
-static int setup(void **state)
-{
-	struct crypto_lib *lib;
-
-	if (crypto_lib_new(&lib))
-		return -1;
-	*state = lib;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	crypto_lib_free(*state);
-	return 0;
-}
+#include "tests/unit/crypto_fixture.h"
 
 static void ref_hmac(const struct alg *a, const uint8_t *key, size_t klen,
 		     const uint8_t *data, size_t len, uint8_t *out)
@@ -179,5 +165,5 @@ int main(void)
 		cmocka_unit_test(test_prf_bad_args),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, crypto_setup, crypto_teardown);
 }

@@ -16,24 +16,10 @@
 #include "engine/err.h"
 #include "engine/sk.h"
 
+#include "tests/unit/crypto_fixture.h"
+
 /* IKE header (28) + SK generic payload header (4), as the codec gives it. */
 #define AAD_LEN 32
-
-static int setup(void **state)
-{
-	struct crypto_lib *lib;
-
-	if (crypto_lib_new(&lib))
-		return -1;
-	*state = lib;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	crypto_lib_free(*state);
-	return 0;
-}
 
 /* Deterministic IV source: a counter, so tests can predict the IV. */
 static int counter_rng(void *arg, uint8_t *buf, size_t len)
@@ -379,5 +365,5 @@ int main(void)
 		cmocka_unit_test(test_openssl_rng),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, crypto_setup, crypto_teardown);
 }
