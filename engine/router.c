@@ -1,14 +1,283 @@
+/* The router and the parts it owns; see router.h for the life cycle. */
 #include "engine/router.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "engine/clock.h"
+#include "engine/config.h"
+#include "engine/crypto.h"
+#include "engine/err.h"
+#include "engine/ike.h"
 #include "engine/log.h"
 #include "engine/loop.h"
 #include "engine/model.h"
+#include "engine/transport.h"
+#include "kernel/kernel_netlink.h"
 
 #define ROUTER_LOG_LINES 2000
+/* udp.c holds 32 sockets, two per address; past that the wildcards serve
+ * every address anyway. */
+#define ROUTER_BIND_MAX 15
+
+/* What the engine sees as its transport: the UDP sockets, replaceable when
+ * the local addresses change (the engine keeps its transport pointer for
+ * life), and with test ports mapped so the engine always speaks of 500
+ * and 4500, for peers as for itself. */
+struct router_transport {
+	struct transport base;
+	struct router *r;
+	struct transport *udp;
+	struct kernel_addr bound[ROUTER_BIND_MAX];
+	size_t n_bound;                 /* 0: the wildcards */
+};
+
+static uint16_t peer_port(const struct router *r, uint16_t std)
+{
+	if (!r->ike_port)
+		return std;
+	return std == IKE_PORT ? r->ike_port : std == IKE_NATT_PORT ? r->natt_port : std;
+}
+
+static uint16_t std_port(const struct router *r, uint16_t wire)
+{
+	if (!r->ike_port)
+		return wire;
+	return wire == r->ike_port ? IKE_PORT : wire == r->natt_port ? IKE_NATT_PORT : wire;
+}
+
+static int rt_send(struct transport *t, const struct endpoint *local,
+		   const struct endpoint *remote, const uint8_t *msg, size_t len)
+{
+	struct router_transport *rt = (struct router_transport *)t;
+	struct endpoint to = *remote;
+	if (!rt->udp)
+		return -RTX_EIO;
+	to.port = peer_port(rt->r, remote->port);
+	return rt->udp->ops->send(rt->udp, local, &to, msg, len);
+}
+
+static int rt_send_keepalive(struct transport *t, const struct endpoint *local,
+			     const struct endpoint *remote)
+{
+	struct router_transport *rt = (struct router_transport *)t;
+	struct endpoint to = *remote;
+	if (!rt->udp)
+		return -RTX_EIO;
+	to.port = peer_port(rt->r, remote->port);
+	return rt->udp->ops->send_keepalive(rt->udp, local, &to);
+}
+
+static void rt_destroy(struct transport *t)
+{
+	struct router_transport *rt = (struct router_transport *)t;
+	transport_free(rt->udp);
+	free(rt);
+}
+
+static const struct transport_ops router_transport_ops = {
+	.send = rt_send,
+	.send_keepalive = rt_send_keepalive,
+	.destroy = rt_destroy,
+};
+
+static void rt_recv(void *arg, const struct endpoint *local, const struct endpoint *remote,
+		    const uint8_t *msg, size_t len)
+{
+	struct router_transport *rt = arg;
+	struct endpoint from = *remote;
+	from.port = std_port(rt->r, remote->port);
+	if (rt->base.recv)
+		rt->base.recv(rt->base.recv_arg, local, &from, msg, len);
+}
+
+/* ---- which addresses to bind ---------------------------------------------- */
+
+static bool addr_listed(const struct kernel_addr *v, size_t n, const struct kernel_addr *a)
+{
+	for (size_t i = 0; i < n; i++)
+		if (kernel_addr_equal(&v[i], a))
+			return true;
+	return false;
+}
+
+/* The distinct `ipsec ike local address` values that are addresses; 0
+ * (the wildcards) when there is none or too many. */
+static size_t wanted_addrs(const struct ipsec_config *c, struct kernel_addr *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->n_gateways; i++) {
+		const struct gateway_config *g = c->gateways[i];
+		struct kernel_addr a;
+		if (!g->local_address || kernel_addr_parse(g->local_address, &a) ||
+		    addr_listed(out, n, &a))
+			continue;
+		if (n == ROUTER_BIND_MAX)
+			return 0;
+		out[n++] = a;
+	}
+	return n;
+}
+
+static bool same_addrs(const struct kernel_addr *a, const struct kernel_addr *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!kernel_addr_equal(&a[i], &b[i]))
+			return false;
+	return true;
+}
+
+static void log_bind_failure(struct router *r, const struct kernel_addr *a, size_t n, int err)
+{
+	char buf[64] = "the wildcard addresses";
+	if (n)
+		kernel_addr_str(&a[0], buf, sizeof(buf));
+	log_text(r->log, LOG_NOTICE, "[IKE2] cannot bind UDP %u/%u on %s%s: %s",
+		 r->ike_port ? r->ike_port : IKE_PORT, r->natt_port ? r->natt_port : IKE_NATT_PORT,
+		 buf, n > 1 ? " and others" : "", rtx_strerror(err));
+}
+
+/* The engine speaks IKEv2 only: without an IKEv2 gateway there is nothing
+ * to listen for, and ports 500/4500 stay free for other routers. */
+static bool wants_sockets(const struct ipsec_config *c)
+{
+	if (!c->ipsec_use)
+		return false;
+	for (size_t i = 0; i < c->n_gateways; i++)
+		if (c->gateways[i]->version == 2)
+			return true;
+	return false;
+}
+
+static void close_sockets(struct router_transport *rt)
+{
+	transport_free(rt->udp);
+	rt->udp = NULL;
+	rt->n_bound = 0;
+}
+
+/* Replaces the sockets when the wanted set differs from the bound one.
+ * The old sockets go first (the new ones need their ports); if the
+ * addresses cannot be bound (not on this host), the wildcards serve. A
+ * failure is logged and tried again at the next config change. */
+static int rebind(struct router *r)
+{
+	struct router_transport *rt = r->net;
+	struct kernel_addr want[ROUTER_BIND_MAX];
+	size_t n = wanted_addrs(r->ipsec, want);
+	if (!wants_sockets(r->ipsec)) {
+		close_sockets(rt);
+		return 0;
+	}
+	if (rt->udp && n == rt->n_bound && same_addrs(want, rt->bound, n))
+		return 0;
+	close_sockets(rt);
+	int err = 0;
+	uint16_t ip = r->ike_port ? r->ike_port : IKE_PORT;
+	uint16_t np = r->natt_port ? r->natt_port : IKE_NATT_PORT;
+	if (n) {
+		rt->udp = udp_transport_new(r->loop, want, n, ip, np, &err);
+		if (!rt->udp)
+			log_bind_failure(r, want, n, err);
+	}
+	if (!rt->udp) {
+		n = 0;
+		rt->udp = udp_transport_new(r->loop, NULL, 0, ip, np, &err);
+		if (!rt->udp) {
+			log_bind_failure(r, NULL, 0, err);
+			return err;
+		}
+	}
+	memcpy(rt->bound, want, n * sizeof(*want));
+	rt->n_bound = n;
+	transport_set_recv(rt->udp, rt_recv, rt);
+	return 0;
+}
+
+size_t router_bound_addrs(const struct router *r, const struct kernel_addr **out)
+{
+	*out = r->net ? r->net->bound : NULL;
+	return r->net ? r->net->n_bound : 0;
+}
+
+/* ---- the kernel backend -------------------------------------------------- */
+
+static void kernel_readable(struct loop *l, int fd, unsigned revents, void *arg)
+{
+	(void)l;
+	(void)fd;
+	(void)revents;
+	kernel_netlink_process_events(arg);
+}
+
+/* Each line of the probe's report, to diag and to the log. */
+static void report_probe(struct router *r, const struct kernel_probe *p, FILE *diag)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		return;
+	kernel_netlink_probe_print(p, m);
+	fclose(m);
+	for (char *line = text, *nl; line && *line; line = nl + 1) {
+		nl = strchrnul(line, '\n');
+		fprintf(diag, "rtxsh: %.*s\n", (int)(nl - line), line);
+		log_text(r->log, LOG_NOTICE, "[KERNEL] %.*s", (int)(nl - line), line);
+		if (!*nl)
+			break;
+	}
+	free(text);
+}
+
+static int open_netlink(struct router *r, FILE *diag)
+{
+	struct kernel_probe p;
+	int err = kernel_netlink_probe(&p);
+	if (!p.cap_net_admin) {
+		/* The probe's first line says why; the rest follow from it. */
+		fprintf(diag, "rtxsh: -k netlink: this process lacks CAP_NET_ADMIN: run rtxsh as "
+			"root (or with that capability) to use the kernel\n");
+		return -RTX_EKERNEL;
+	}
+	if (err) {
+		fprintf(diag, "rtxsh: cannot open netlink sockets: %s\n", rtx_strerror(err));
+		return -RTX_EKERNEL;
+	}
+	if (!p.xfrm) {
+		report_probe(r, &p, diag);
+		return -RTX_EKERNEL;
+	}
+	/* Policies and SPIs still work: start, and let CHILD SAs fail loudly. */
+	if (!p.esp_cbc || !p.esp_gcm || !p.xfrmi)
+		report_probe(r, &p, diag);
+	if (!(r->kernel = kernel_netlink_new(r->log, &err))) {
+		fprintf(diag, "rtxsh: netlink kernel backend: %s\n", rtx_strerror(err));
+		return err;
+	}
+	int stale = kernel_netlink_cleanup_stale(r->kernel);
+	if (stale > 0)
+		log_text(r->log, LOG_NOTICE, "[KERNEL] removed %d objects a previous rtxsh left",
+			 stale);
+	return loop_fd_add(r->loop, kernel_netlink_event_fd(r->kernel), LOOP_READ,
+			   kernel_readable, r->kernel);
+}
+
+static void close_kernel(struct router *r)
+{
+	if (!r->kernel)
+		return;
+	/* The engine already deleted its SAs; flush catches what is left
+	 * (interfaces, routes, larval SPIs). */
+	r->kernel->ops->flush(r->kernel);
+	if (r->backend == KERNEL_NETLINK)
+		loop_fd_del(r->loop, kernel_netlink_event_fd(r->kernel));
+	kernel_free(r->kernel);
+	r->kernel = NULL;
+}
+
+/* ---- life cycle ------------------------------------------------------------ */
 
 struct router *router_new(const struct router_opts *opts)
 {
@@ -17,22 +286,88 @@ struct router *router_new(const struct router_opts *opts)
 		return NULL;
 	r->model = opts->model ? opts->model : model_default();
 	r->clock = opts->clock ? opts->clock : clock_real();
-	r->kernel = opts->kernel;
+	r->backend = opts->kernel;
+	r->ike_port = opts->ike_port;
+	r->natt_port = opts->ike_port ? (opts->natt_port ? opts->natt_port : opts->ike_port + 1) : 0;
 	r->log = log_new(opts->log_lines ? opts->log_lines : ROUTER_LOG_LINES, r->clock);
 	r->loop = loop_new(r->clock);
+	r->ipsec = config_new(r->model);
 	if (opts->config_path)
 		r->config_path = strdup(opts->config_path);
-	if (!r->log || !r->loop || (opts->config_path && !r->config_path)) {
+	if (!r->log || !r->loop || !r->ipsec || (opts->config_path && !r->config_path)) {
 		router_free(r);
 		return NULL;
 	}
 	return r;
 }
 
+static int open_net(struct router *r, FILE *diag)
+{
+	if (!(r->net = calloc(1, sizeof(*r->net))))
+		return -RTX_ENOMEM;
+	r->net->base.ops = &router_transport_ops;
+	r->net->r = r;
+	/* Another IKE daemon on the ports must not stop the router: it still
+	 * serves its console, and binds again after the next config change. */
+	int err = rebind(r);
+	if (err)
+		fprintf(diag, "rtxsh: warning: cannot open the IKE sockets (UDP %u and %u): %s; "
+			"running without IKE until the next configuration change\n",
+			r->ike_port ? r->ike_port : IKE_PORT,
+			r->natt_port ? r->natt_port : IKE_NATT_PORT, rtx_strerror(err));
+	return 0;
+}
+
+int router_start(struct router *r, FILE *diag)
+{
+	int err = crypto_lib_new(&r->crypto);
+	if (err) {
+		fprintf(diag, "rtxsh: cannot set up OpenSSL: %s\n", rtx_strerror(err));
+		return err;
+	}
+	if (r->backend == KERNEL_NETLINK) {
+		if ((err = open_netlink(r, diag)))
+			return err;
+	} else if (!(r->kernel = kernel_sim_new())) {
+		return -RTX_ENOMEM;
+	}
+	if ((err = open_net(r, diag)))
+		return err;
+	struct ike_deps d = {
+		.log = r->log, .loop = r->loop, .kernel = r->kernel,
+		.transport = &r->net->base, .crypto = r->crypto, .config = r->ipsec,
+	};
+	if (!(r->engine = ike_engine_new(&d, &err))) {
+		fprintf(diag, "rtxsh: cannot start the IKE engine: %s\n", rtx_strerror(err));
+		return err;
+	}
+	ike_config_changed(r->engine);
+	return 0;
+}
+
+bool router_started(const struct router *r)
+{
+	return r->engine != NULL;
+}
+
+void router_config_changed(struct router *r)
+{
+	if (!r->engine)
+		return;
+	rebind(r);
+	ike_config_changed(r->engine);
+}
+
 void router_free(struct router *r)
 {
 	if (!r)
 		return;
+	ike_engine_free(r->engine);
+	close_kernel(r);
+	if (r->net)
+		transport_free(&r->net->base);
+	crypto_lib_free(r->crypto);
+	config_free(r->ipsec);
 	loop_free(r->loop);
 	log_free(r->log);
 	free(r->config_path);

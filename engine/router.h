@@ -1,17 +1,32 @@
 /* struct router owns everything one emulated router has: no global mutable
  * state, so tests and benchmarks can run many routers in one process.
  * The shell keeps its own per-router state (grammar, config lines) beside
- * it and never the other way round: the engine includes no shell header. */
+ * it and never the other way round: the engine includes no shell header.
+ *
+ * Life cycle: router_new() gives the parts the shell needs to read a
+ * config (clock, log, loop, an empty typed config); router_start() adds
+ * the IPsec machinery (crypto library, kernel backend, IKE sockets,
+ * engine) once the startup config is in, so the sockets can be bound to
+ * its `ipsec ike local address` lines; router_free() tears it all down in
+ * dependency order. A router that was never started (transcripts, unit
+ * tests) has no engine and answers operations as a router with no SA. */
 #ifndef RTX_ROUTER_H
 #define RTX_ROUTER_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "kernel/kernel.h"
 
 struct clock;
+struct crypto_lib;
+struct ike_engine;
+struct ipsec_config;
 struct log;
 struct loop;
+struct router_transport;
 struct rtx_model;
 
 struct router {
@@ -19,9 +34,17 @@ struct router {
 	struct clock *clock;
 	struct log *log;
 	struct loop *loop;        /* the one event loop, on clock */
-	enum kernel_backend kernel;
+	enum kernel_backend backend;
 	char *config_path;        /* -c FILE: where `save` writes; may be NULL */
 	bool shutdown;            /* set by `shutdown` or a signal: leave the loop */
+
+	struct ipsec_config *ipsec;      /* the typed view the engine reads */
+	uint16_t ike_port, natt_port;    /* UDP ports, ours and the peers' */
+	/* Started parts (NULL before router_start). */
+	struct crypto_lib *crypto;
+	struct kernel *kernel;
+	struct router_transport *net;    /* port mapping over the UDP sockets */
+	struct ike_engine *engine;
 };
 
 struct router_opts {
@@ -30,9 +53,28 @@ struct router_opts {
 	enum kernel_backend kernel;
 	const char *config_path;
 	unsigned log_lines;              /* 0: the default ring size */
+	/* 0: the standard 500 and 4500. Otherwise every router of a test
+	 * uses the same pair, for itself and for its peers. */
+	uint16_t ike_port, natt_port;
 };
 
 struct router *router_new(const struct router_opts *opts);
 void router_free(struct router *r);
+
+/* Opens the kernel backend, the crypto library, the IKE sockets and the
+ * engine, then applies the current typed config. For netlink the kernel is
+ * probed first: without CAP_NET_ADMIN nothing starts (-RTX_EKERNEL, the
+ * probe's words on diag); a kernel without ESP starts with a warning on
+ * diag and in the log (SPIs and policies work, CHILD SAs then fail with
+ * logged kernel errors). Returns 0 or a negative rtx_err. */
+int router_start(struct router *r, FILE *diag);
+bool router_started(const struct router *r);
+
+/* The typed config was replaced: rebind the IKE sockets if the set of
+ * local addresses changed, then let the engine apply it. */
+void router_config_changed(struct router *r);
+
+/* Local addresses the IKE sockets are bound to now (0: the wildcards). */
+size_t router_bound_addrs(const struct router *r, const struct kernel_addr **out);
 
 #endif

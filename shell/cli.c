@@ -8,12 +8,50 @@
 #include <string.h>
 #include <strings.h>
 
+#include "engine/config.h"
 #include "engine/err.h"
 #include "engine/router.h"
+#include "shell/cfgapply.h"
 #include "shell/cfgprint.h"
 #include "shell/cfgstore.h"
 #include "shell/cmd.h"
 #include "shell/grammar.h"
+
+/* ---- applying config lines to the engine ---- */
+
+/* The rebuilt config replaces the router's in place: the engine keeps its
+ * pointer to it and looks everything up by number, never by address. */
+int cli_apply(struct cli *c)
+{
+	struct ipsec_config *fresh;
+	loop_timer_disarm(c->r->loop, &c->apply_timer);
+	if (!c->apply_pending)
+		return 0;
+	int err = cfgapply_build(c->cfg, c->r->model, &fresh);
+	if (err)
+		return err;
+	struct ipsec_config old = *c->r->ipsec;
+	*c->r->ipsec = *fresh;
+	*fresh = old;
+	config_free(fresh);
+	c->apply_pending = false;
+	router_config_changed(c->r);
+	return 0;
+}
+
+static void apply_fired(struct loop *l, struct loop_timer *t, void *arg)
+{
+	(void)l;
+	(void)t;
+	cli_apply(arg);
+}
+
+/* Every accepted line pushes the deadline on: applied when input pauses. */
+void cmd_config_touched(struct cli *c)
+{
+	c->apply_pending = true;
+	loop_timer_arm(c->r->loop, &c->apply_timer, CLI_APPLY_QUIET_MS);
+}
 
 struct cli *cli_new(struct router *r)
 {
@@ -21,6 +59,7 @@ struct cli *cli_new(struct router *r)
 	if (!c)
 		return NULL;
 	c->r = r;
+	loop_timer_init(&c->apply_timer, apply_fired, c);
 	c->cfg = cfgstore_new();
 	if (!c->cfg) {
 		free(c);
@@ -33,6 +72,7 @@ void cli_free(struct cli *c)
 {
 	if (!c)
 		return;
+	loop_timer_disarm(c->r->loop, &c->apply_timer);
 	cfgstore_free(c->cfg);
 	free(c);
 }
@@ -65,7 +105,13 @@ struct cli_session *cli_session_new(struct cli *c, FILE *out, bool admin)
 	s->c = c;
 	s->out = out;
 	s->admin = admin;
+	s->script = admin;
 	return s;
+}
+
+void cli_session_set_script(struct cli_session *s, bool script)
+{
+	s->script = script;
 }
 
 void cli_session_free(struct cli_session *s)
@@ -87,7 +133,7 @@ const char *cli_prompt(const struct cli_session *s)
 {
 	struct cli_session *m = (struct cli_session *)s;
 	if (s->ask_save)
-		return "Save new configuration ? (Y/N)";
+		return "Save new configuration ? (Y/N) ";
 	if (!s->admin)
 		return "> ";
 	if (s->tunnel)
@@ -187,6 +233,8 @@ int cli_exec(struct cli_session *s, const char *line, unsigned lineno)
 	e = check_scope(s, a.row);
 	if (e == GE_OK)
 		e = (a.row->run ? a.row->run : cmd_store)(s, &a);
+	if (e == GE_OK && a.row->setting && !(a.row->flags & R_PASS))
+		cmd_config_touched(s->c);
 	cmd_args_free(&a);
 	return e ? report(s, e, NULL) : 0;
 }

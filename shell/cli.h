@@ -18,8 +18,13 @@ struct cli *cli_new(struct router *r);
 void cli_free(struct cli *c);
 struct router *cli_router(struct cli *c);
 
-/* admin: start in administrator mode (script mode, startup config). */
+/* admin: start in administrator mode (script mode, startup config). Such
+ * a session is also taken to be a script until told otherwise: nobody is
+ * there to answer a question, so `exit` from administrator mode with
+ * unsaved changes does not ask "Save new configuration ? (Y/N)" but
+ * leaves the changes running, unsaved, and says so. */
 struct cli_session *cli_session_new(struct cli *c, FILE *out, bool admin);
+void cli_session_set_script(struct cli_session *s, bool script);
 void cli_session_free(struct cli_session *s);
 void cli_session_set_out(struct cli_session *s, FILE *out);
 
@@ -48,6 +53,14 @@ bool cli_session_closed(const struct cli_session *s);
  * administrator mode does not ask to save. */
 void cli_mark_saved(struct cli *c);
 bool cli_dirty(const struct cli *c);
+
+/* Config lines reach the engine (the typed config is rebuilt from the
+ * line store) once input pauses for CLI_APPLY_QUIET_MS on the router's
+ * loop, so a pasted or piped config of thousands of tunnels is applied
+ * once, not per line; operations that act on the engine apply first.
+ * cli_apply() applies pending changes now; 0 or -RTX_ENOMEM. */
+#define CLI_APPLY_QUIET_MS 20
+int cli_apply(struct cli *c);
 
 /* The running config as `show config` prints it. */
 void cli_show_config(struct cli *c, FILE *out);

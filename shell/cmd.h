@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "engine/loop.h"
 #include "shell/cli.h"
 #include "shell/grammar.h"
 
@@ -16,6 +17,8 @@ struct cli {
 	struct cfgstore *cfg;
 	bool ja;                  /* console character ja.*: Japanese errors */
 	bool dirty;               /* changed since the last save or mark */
+	bool apply_pending;       /* lines changed since the engine last saw them */
+	struct loop_timer apply_timer;
 };
 
 struct cli_session {
@@ -24,6 +27,7 @@ struct cli_session {
 	bool admin;
 	bool closed;
 	bool ask_save;            /* the next line answers "Save ... (Y/N)" */
+	bool script;              /* nobody to answer questions (see cli.h) */
 	unsigned tunnel;          /* tunnel select N (0: none) */
 	unsigned pp;              /* pp select N (0: none) */
 	unsigned lineno;          /* of the line being run, for messages */
@@ -35,6 +39,7 @@ enum gerr cmd_store(struct cli_session *s, const struct cmd_args *a);
 
 enum gerr cmd_show_config(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_ipsec_sa(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_show_status_tunnel(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_log(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_clear_log(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_save(struct cli_session *s, const struct cmd_args *a);
@@ -49,6 +54,11 @@ enum gerr cmd_tunnel_enable(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_tunnel_disable(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_syslog_debug(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_console_character(struct cli_session *s, const struct cmd_args *a);
+
+/* A stored line changed: the engine sees it once input pauses (cli.c). */
+void cmd_config_touched(struct cli *c);
+/* `tunnel enable/disable N` as the engine hears it (after applying). */
+void cmd_engine_tunnel(struct cli_session *s, unsigned tunnel, bool enable);
 
 /* Writes the running config to path atomically (mode 0600). */
 enum gerr cmd_save_to(struct cli *c, const char *path);

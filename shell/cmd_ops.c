@@ -109,7 +109,10 @@ enum gerr cmd_exit(struct cli_session *s, const struct cmd_args *a)
 		s->closed = true;
 		return GE_OK;
 	}
-	if (s->c->dirty) {
+	if (s->c->dirty && s->script) {
+		fputs("Configuration not saved: a script cannot answer the save question "
+		      "(use save)\n", s->out);
+	} else if (s->c->dirty) {
 		s->ask_save = true;
 		return GE_OK;
 	}
@@ -200,7 +203,12 @@ static enum gerr enable_one(struct cli_session *s, const struct cmd_args *a,
 	one.w = w;
 	one.n = 3;
 	one.nkeyw = 3;
-	return store_at(s, &one, num);
+	enum gerr e = store_at(s, &one, num);
+	if (e == GE_OK) {
+		cmd_config_touched(s->c);
+		cmd_engine_tunnel(s, num, !a->no);
+	}
+	return e;
 }
 
 enum gerr cmd_tunnel_enable(struct cli_session *s, const struct cmd_args *a)
@@ -235,22 +243,6 @@ enum gerr cmd_show_config(struct cli_session *s, const struct cmd_args *a)
 	return GE_OK;
 }
 
-/* No engine is attached yet: the layouts of the reference with no SAs. */
-enum gerr cmd_show_ipsec_sa(struct cli_session *s, const struct cmd_args *a)
-{
-	if (a->n >= 4 && strcmp(a->w[3], "gateway") == 0) {
-		fputs("sgw  flags local-id                      remote-id        # of sa\n"
-		      "--------------------------------------------------------------------------\n",
-		      s->out);
-		return GE_OK;
-	}
-	fputs("Total: isakmp:0 send:0 recv:0\n\n"
-	      "sa    sgw isakmp connection    dir  life[s] remote-id\n"
-	      "-----------------------------------------------------------------------------\n",
-	      s->out);
-	return GE_OK;
-}
-
 enum gerr cmd_show_log(struct cli_session *s, const struct cmd_args *a)
 {
 	log_print(s->c->r->log, s->out, a->n == 3);
@@ -261,21 +253,6 @@ enum gerr cmd_clear_log(struct cli_session *s, const struct cmd_args *a)
 {
 	(void)a;
 	log_clear(s->c->r->log);
-	return GE_OK;
-}
-
-/* Without an engine there is no SA to delete: accepted, nothing happens. */
-enum gerr cmd_sa_delete(struct cli_session *s, const struct cmd_args *a)
-{
-	(void)s;
-	(void)a;
-	return GE_OK;
-}
-
-enum gerr cmd_refresh_sa(struct cli_session *s, const struct cmd_args *a)
-{
-	(void)s;
-	(void)a;
 	return GE_OK;
 }
 

@@ -61,6 +61,13 @@
 		  "key-id", "tel", "tel-key")
 #define HASHES V("md5", "sha", "sha256", "sha384*", "sha512*")
 #define CIPHERS V("3des-cbc", "des-cbc", "aes-cbc", "aes256-cbc")
+#define GROUPS V("modp768", "modp1024", "modp1536", "modp2048")
+/* Keywords newer than the reference (shell/cfgapply.c maps them to the
+ * algorithm table): what strongSwan peers commonly run. */
+#define EXT " (rtxsh extension)"
+#define EXT_CIPHERS V("aes-gcm", "aes256-gcm", "chacha20-poly1305")
+#define EXT_GROUPS V("modp3072", "modp4096", "modp6144", "modp8192", "ecp256", \
+		     "ecp384", "ecp521", "x25519", "x448")
 #define AHALGS V("md5-hmac", "sha-hmac", "sha256-hmac", "sha384-hmac*", "sha512-hmac*")
 #define INTERVAL(g) NUM("interval", 1, 600, "Keepalive interval in seconds", .flags = T_OPT, .grp = (g))
 #define COUNT(g)    NUM("count", 1, 50, "Failures before the peer is down", .grp = (g))
@@ -194,6 +201,8 @@ const struct cmd_row cmd_table[] = {
 	OP(0, cmd_show_ipsec_sa, K_SHOW, K_IPSEC, K_SA,
 	   KW("gateway", "Per security gateway"), GWOPT(0),
 	   KW("detail", "Detailed view", .flags = T_OPT)),
+	OP(0, cmd_show_status_tunnel, K_SHOW, KW("status", "Interface status"),
+	   K_TUNNEL, TY(TK_GW, "tunnel_num", "Tunnel number")),
 	OP(0, cmd_show_log, K_SHOW, KW("log", "The router log"),
 	   KW("reverse", "Newest first", .flags = T_OPT)),
 	OP(R_ADMIN, cmd_clear_log, KW("clear", "Clear information"), KW("log", "The router log")),
@@ -354,6 +363,10 @@ const struct cmd_row cmd_table[] = {
 	    EN("ah_algorithm", AHALGS, "Integrity", .flags = T_OPT),
 	    OPTS("option", opt_replay, "Options")),
 	CFG("ipsec sa policy", 4, NULL, K_IPSEC, K_SA, KW("policy", "SA policy"),
+	    ID32("policy_id", "SA policy ID"), GW, KW("esp", "ESP"),
+	    EN("esp_algorithm", EXT_CIPHERS, "AEAD cipher, no separate integrity" EXT),
+	    OPTS("option", opt_replay, "Options")),
+	CFG("ipsec sa policy", 4, NULL, K_IPSEC, K_SA, KW("policy", "SA policy"),
 	    ID32("policy_id", "SA policy ID"), GW, KW("ah", "AH"),
 	    EN("ah_algorithm", AHALGS, "Integrity", .flags = T_OPT),
 	    OPTS("option", opt_ah, "Options")),
@@ -428,10 +441,15 @@ const struct cmd_row cmd_table[] = {
 	    KW("keepalive", "IKE keepalive"), KW("log", "Keepalive logging"), GW, SW),
 	CFG("ipsec ike encryption", 4, "3des-cbc", K_IPSEC, K_IKE,
 	    KW("encryption", "IKE cipher"), GW, EN("algorithm", CIPHERS, "Cipher")),
+	CFG("ipsec ike encryption", 4, "3des-cbc", K_IPSEC, K_IKE,
+	    KW("encryption", "IKE cipher"), GW,
+	    EN("algorithm", EXT_CIPHERS, "AEAD cipher, no separate integrity" EXT)),
 	CFG("ipsec ike group", 4, "modp1024", K_IPSEC, K_IKE, KW("group", "DH group"), GW,
-	    EN("group", V("modp768", "modp1024", "modp1536", "modp2048"), "Group"),
-	    EN("group", V("modp768", "modp1024", "modp1536", "modp2048"),
-	       "Phase-2 group (IKEv1)", .flags = T_OPT)),
+	    EN("group", GROUPS, "Group"),
+	    EN("group", GROUPS, "Phase-2 group (IKEv1)", .flags = T_OPT)),
+	CFG("ipsec ike group", 4, "modp1024", K_IPSEC, K_IKE, KW("group", "DH group"), GW,
+	    EN("group", EXT_GROUPS, "Group" EXT),
+	    EN("group", GROUPS, "Phase-2 group (IKEv1)", .flags = T_OPT)),
 	CFG("ipsec ike hash", 4, "sha", K_IPSEC, K_IKE, KW("hash", "IKE hash"), GW,
 	    EN("algorithm", HASHES, "Hash (integrity and PRF)")),
 	CFG("ipsec ike proposal-limitation", 4, "off", K_IPSEC, K_IKE,

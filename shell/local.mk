@@ -4,7 +4,9 @@ libshell_a_SOURCES = \
 	shell/cmd.h shell/cmd_ops.c shell/cmd_table.c \
 	shell/grammar.h shell/grammar.c shell/grammar_types.c shell/grammar_help.c \
 	shell/cfgstore.h shell/cfgstore.c \
-	shell/cfgprint.h shell/cfgprint.c
+	shell/cfgprint.h shell/cfgprint.c \
+	shell/cfgapply.h shell/cfgapply.c shell/cmd_show_ipsec.c \
+	shell/cmd_doc.h shell/cmd_doc.c
 
 bin_PROGRAMS += rtxsh
 rtxsh_SOURCES = shell/main.c

@@ -19,6 +19,7 @@
 #include "engine/router.h"
 #include "kernel/kernel.h"
 #include "shell/cli.h"
+#include "shell/cmd_doc.h"
 #include "shell/console.h"
 #include "shell/editline.h"
 #include "shell/script.h"
@@ -37,10 +38,14 @@ static const char usage_text[] =
 	"\n"
 	"  -c, --config FILE    run FILE at start as the startup config; save writes it\n"
 	"  -k, --kernel KIND    kernel backend: sim (default) or netlink\n"
+	"      --ike-port PORT[,NATT]  UDP ports for IKE and NAT-T instead of 500\n"
+	"                       and 4500 (NATT defaults to PORT+1), for this router\n"
+	"                       and its peers alike: tests and unprivileged runs\n"
 	"      --model NAME     RTX model to emulate (default " RTX_MODEL_DEFAULT ")\n"
 	"      --log-file FILE  also write the log to FILE (- for stderr)\n"
 	"      --socket PATH    also serve console sessions on the Unix socket PATH\n"
 	"      --connect PATH   attach to the rtxsh serving PATH\n"
+	"      --commands       print the command reference (Markdown) and exit\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n"
 	"\n"
@@ -55,6 +60,7 @@ struct options {
 	const char *log_file;
 	const char *socket;
 	const char *connect;
+	const char *ike_port;
 };
 
 /* What the program runs around the router. */
@@ -85,7 +91,8 @@ static int usage_error(const char *fmt, ...)
 /* Returns -1 to go on, or the exit status. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_MODEL = 256, OPT_LOG_FILE, OPT_SOCKET, OPT_CONNECT };
+	enum { OPT_MODEL = 256, OPT_LOG_FILE, OPT_SOCKET, OPT_CONNECT, OPT_IKE_PORT,
+	       OPT_COMMANDS };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "kernel", required_argument, NULL, 'k' },
@@ -93,6 +100,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "log-file", required_argument, NULL, OPT_LOG_FILE },
 		{ "socket", required_argument, NULL, OPT_SOCKET },
 		{ "connect", required_argument, NULL, OPT_CONNECT },
+		{ "ike-port", required_argument, NULL, OPT_IKE_PORT },
+		{ "commands", no_argument, NULL, OPT_COMMANDS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -107,6 +116,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_LOG_FILE: o->log_file = optarg; break;
 		case OPT_SOCKET: o->socket = optarg; break;
 		case OPT_CONNECT: o->connect = optarg; break;
+		case OPT_IKE_PORT: o->ike_port = optarg; break;
+		case OPT_COMMANDS:
+			cmd_doc_print(stdout);
+			return 0;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -121,7 +134,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (o->connect && (o->config || o->kernel || o->model || o->log_file || o->socket))
+	if (o->connect && (o->config || o->kernel || o->model || o->log_file || o->socket ||
+			   o->ike_port))
 		return usage_error("%s", "--connect attaches to a running router and takes no other option");
 	return -1;
 }
@@ -143,10 +157,24 @@ static int pick_kernel(const char *name, enum kernel_backend *out)
 	*out = KERNEL_SIM;
 	if (name && kernel_backend_parse(name, out) < 0)
 		return usage_error("unknown kernel backend '%s' (use sim or netlink)", name);
-	if (*out == KERNEL_NETLINK) {
-		fputs("rtxsh: the netlink kernel backend is not available yet; use -k sim\n", stderr);
-		return EXIT_USAGE;
-	}
+	return -1;
+}
+
+/* "PORT" or "PORT,NATT", each 1..65535 and distinct. */
+static int pick_ports(const char *arg, struct router_opts *ro)
+{
+	if (!arg)
+		return -1;
+	char *end;
+	unsigned long p = strtoul(arg, &end, 10), n = p + 1;
+	if (*end == ',')
+		n = strtoul(end + 1, &end, 10);
+	if (*end || arg[0] < '0' || arg[0] > '9' || p < 1 || p > 65535 || n < 1 ||
+	    n > 65535 || n == p)
+		return usage_error("--ike-port wants PORT or PORT,NATT (1-65535, distinct), not '%s'",
+				   arg);
+	ro->ike_port = (uint16_t)p;
+	ro->natt_port = (uint16_t)n;
 	return -1;
 }
 
@@ -259,7 +287,9 @@ static int script_line(void *arg, const char *line, unsigned lineno, bool bad)
 
 static void script_eof(void *arg)
 {
-	console_end(arg);
+	struct shell *sh = arg;
+	cli_apply(sh->cli);
+	console_end(sh);
 }
 
 static void ed_line(void *arg, const char *line)
@@ -343,6 +373,10 @@ static int shell_run(struct shell *sh, const struct options *o)
 		st = load_startup(sh, o->config);
 	if (st >= 0 || sh->r->shutdown)
 		return st >= 0 ? st : 0;
+	/* The whole startup config at once, then the sockets can be bound to
+	 * its local addresses. */
+	if (cli_apply(sh->cli) < 0 || router_start(sh->r, stderr) < 0)
+		return EXIT_SYSTEM;
 	if (o->socket) {
 		const char *err;
 		sh->srv = console_server_new(sh->cli, sh->r->loop, o->socket, &err);
@@ -398,7 +432,8 @@ int main(int argc, char **argv)
 
 	struct router_opts ro = { .config_path = o.config };
 	if ((st = pick_model(o.model, &ro.model)) >= 0 ||
-	    (st = pick_kernel(o.kernel, &ro.kernel)) >= 0)
+	    (st = pick_kernel(o.kernel, &ro.kernel)) >= 0 ||
+	    (st = pick_ports(o.ike_port, &ro)) >= 0)
 		return st;
 
 	struct shell sh = { 0 };

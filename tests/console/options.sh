@@ -31,8 +31,19 @@ expect_status 2 "$RTXSH" stray </dev/null >/dev/null 2>"$T/err"
 contains "$T/err" "unexpected argument 'stray'"
 expect_status 2 "$RTXSH" --connect "$T/s" --model RTX830 </dev/null >/dev/null 2>"$T/err"
 
-expect_status 2 "$RTXSH" -k netlink </dev/null >/dev/null 2>"$T/err"
-contains "$T/err" "rtxsh: the netlink kernel backend is not available yet; use -k sim"
+# -k netlink without CAP_NET_ADMIN: refused with the probe's words.
+if command -v setpriv >/dev/null 2>&1 &&
+	setpriv --bounding-set -net_admin --inh-caps -net_admin true 2>/dev/null; then
+	expect_status 3 setpriv --bounding-set -net_admin --inh-caps -net_admin \
+		"$RTXSH" -k netlink </dev/null >/dev/null 2>"$T/err"
+	contains "$T/err" "CAP_NET_ADMIN"
+fi
+expect_status 2 "$RTXSH" --ike-port 0 </dev/null >/dev/null 2>"$T/err"
+contains "$T/err" "--ike-port wants PORT or PORT,NATT"
+expect_status 2 "$RTXSH" --ike-port 7000,7000 </dev/null >/dev/null 2>"$T/err"
+expect_status 0 "$RTXSH" --ike-port 17000,17001 </dev/null >/dev/null 2>&1
+expect_status 0 "$RTXSH" --commands >"$T/commands" 2>&1
+contains "$T/commands" "# rtxsh command reference"
 expect_status 2 "$RTXSH" --kernel bogus </dev/null >/dev/null 2>"$T/err"
 contains "$T/err" "unknown kernel backend 'bogus'"
 expect_status 0 "$RTXSH" -k sim </dev/null >/dev/null 2>&1

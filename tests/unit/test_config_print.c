@@ -265,6 +265,7 @@ static void test_save(void **state)
 	char path[128];
 	snprintf(path, sizeof(path), "%s/config", dir);
 	struct fx *f = fx_new(path);
+	cli_session_set_script(f->s, false);   /* someone at the console answers */
 	feed(f, "ipsec ike pre-shared-key 1 text secret\n");
 	assert_true(cli_dirty(f->c));
 	assert_int_equal(cli_exec(f->s, "save", 0), 0);
@@ -278,7 +279,7 @@ static void test_save(void **state)
 	free(now);
 	/* exit with unsaved changes asks, Y saves */
 	feed(f, "ipsec ike version 1 2\nexit\n");
-	assert_string_equal(cli_prompt(f->s), "Save new configuration ? (Y/N)");
+	assert_string_equal(cli_prompt(f->s), "Save new configuration ? (Y/N) ");
 	assert_int_equal(cli_exec(f->s, "y", 0), 0);
 	assert_string_equal(cli_prompt(f->s), "> ");
 	saved = slurp(path);
@@ -290,6 +291,7 @@ static void test_save(void **state)
 
 	/* no path: a clear error, nothing written */
 	f = fx_new(NULL);
+	cli_session_set_script(f->s, false);
 	assert_true(cli_exec(f->s, "save", 0) < 0);
 	fflush(f->errs);
 	assert_non_null(strstr(f->err, "Error: No configuration file"));

@@ -1,0 +1,325 @@
+/* Operations on the engine's SAs: `show ipsec sa` in its three layouts,
+ * `show status tunnel N`, `ipsec sa delete`, `ipsec refresh sa`, and the
+ * engine side of `tunnel enable/disable`. Every view is fed from
+ * ike_sa_rows(); a router without an engine shows what a router with no SA
+ * shows. Layouts follow the reference's section 5. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/clock.h"
+#include "engine/config.h"
+#include "engine/ike.h"
+#include "engine/router.h"
+#include "shell/cfgstore.h"
+#include "shell/cmd.h"
+
+struct rows {
+	struct ike_sa_row *v;
+	size_t n;
+};
+
+/* Established SAs only: one still negotiating has no life to show. */
+static enum gerr rows_get(struct cli_session *s, struct rows *out)
+{
+	struct router *r = s->c->r;
+	*out = (struct rows){ 0 };
+	if (!r->engine)
+		return GE_OK;
+	if (cli_apply(s->c) < 0 || ike_sa_rows(r->engine, &out->v, &out->n) < 0)
+		return GE_NOMEM;
+	size_t k = 0;
+	for (size_t i = 0; i < out->n; i++)
+		if (out->v[i].established)
+			out->v[k++] = out->v[i];
+	out->n = k;
+	return GE_OK;
+}
+
+static const char *row_dir(const struct ike_sa_row *w)
+{
+	return w->kind == IKE_SA_ROW_SEND ? "send" : w->kind == IKE_SA_ROW_RECV ? "recv" : "-";
+}
+
+/* ---- show ipsec sa ------------------------------------------------------- */
+
+/* only: one SA number (`show ipsec sa ID`), 0 for all. */
+static void summary(FILE *out, const struct rows *rs, unsigned only)
+{
+	unsigned n[3] = { 0 };
+	for (size_t i = 0; i < rs->n; i++)
+		if (!only || rs->v[i].number == only)
+			n[rs->v[i].kind]++;
+	fprintf(out, "Total: isakmp:%u send:%u recv:%u\n\n"
+		"sa    sgw isakmp connection    dir  life[s] remote-id\n"
+		"-----------------------------------------------------------------------------\n",
+		n[IKE_SA_ROW_IKE], n[IKE_SA_ROW_SEND], n[IKE_SA_ROW_RECV]);
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct ike_sa_row *w = &rs->v[i];
+		char isakmp[16] = "-", conn[24] = "ike", addr[64];
+		if (only && w->number != only)
+			continue;
+		if (w->kind != IKE_SA_ROW_IKE) {
+			snprintf(isakmp, sizeof(isakmp), "%u", w->ike_number);
+			snprintf(conn, sizeof(conn), "tun[%04u]esp", w->tunnel);
+		}
+		fprintf(out, "%-6u%-5u%-6s%-14s%-5s%-8llu%s\n", w->number, w->gateway, isakmp,
+			conn, row_dir(w), (unsigned long long)w->life_remaining,
+			kernel_addr_str(&w->remote, addr, sizeof(addr)));
+	}
+}
+
+static void hex_bytes(FILE *out, uint64_t v, int bytes)
+{
+	for (int i = bytes - 1; i >= 0; i--)
+		fprintf(out, "%02x%s", (unsigned)(v >> (8 * i)) & 0xff, i ? " " : "");
+}
+
+/* "AES-CBC-256, HMAC-SHA2-256-128" -> "AES-CBC-256 (for Auth.: HMAC-SHA2-256-128)". */
+static void esp_algorithm(FILE *out, const char *alg)
+{
+	const char *comma = strstr(alg, ", ");
+	if (!comma)
+		fprintf(out, "Algorithm: %s\n", alg);
+	else
+		fprintf(out, "Algorithm: %.*s (for Auth.: %s)\n", (int)(comma - alg), alg, comma + 2);
+}
+
+static void detail_one(FILE *out, const struct ike_sa_row *w)
+{
+	char buf[64];
+	fprintf(out, "SA[%u] Duration: %llus\n", w->number, (unsigned long long)w->duration);
+	fprintf(out, "Local ID: %s\n", w->local_id[0] ? w->local_id
+			: kernel_addr_str(&w->local, buf, sizeof(buf)));
+	fprintf(out, "Remote ID: %s\n", w->remote_id[0] ? w->remote_id
+			: kernel_addr_str(&w->remote, buf, sizeof(buf)));
+	if (w->kind == IKE_SA_ROW_IKE) {
+		fprintf(out, "Protocol: IKEv2 (Role: %s)\n", w->initiator ? "initiator" : "responder");
+		fprintf(out, "Algorithm: %s\n", w->algorithm);
+		fputs("SPI: ", out);
+		hex_bytes(out, w->spi_i, 8);
+		fputc(' ', out);
+		hex_bytes(out, w->spi_r, 8);
+		fputc('\n', out);
+		if (w->nat_local || w->nat_remote)
+			fprintf(out, "NAT: %s\n", w->nat_local && w->nat_remote ? "both sides"
+				: w->nat_local ? "local side" : "remote side");
+	} else {
+		fprintf(out, "Direction: %s\n", row_dir(w));
+		fputs("Protocol: ESP (Mode: tunnel)\n", out);
+		esp_algorithm(out, w->algorithm);
+		fputs("SPI: ", out);
+		hex_bytes(out, w->spi, 4);
+		fputc('\n', out);
+	}
+	fputs("Key: ** ** ** ** **  (confidential)   ** ** ** ** **\n"
+	      "----------------------------------------------------\n", out);
+}
+
+struct gw_sum {
+	unsigned gw, ike, send, recv;
+	const struct ike_sa_row *ike_row;
+};
+
+static void gateway_line(FILE *out, struct cli *c, const struct gw_sum *g)
+{
+	const struct gateway_config *cfg = config_gateway_find(c->r->ipsec, g->gw);
+	char flags[8], lid[64], rid[64];
+	snprintf(flags, sizeof(flags), "%s %s", g->ike_row ? "U" : " ",
+		 cfg && cfg->keepalive.sw == TRI_ON ? "K" : " ");
+	const struct ike_sa_row *w = g->ike_row;
+	if (w) {
+		snprintf(lid, sizeof(lid), "%s", w->local_id);
+		snprintf(rid, sizeof(rid), "%s", w->remote_id);
+	} else {
+		snprintf(lid, sizeof(lid), "-");
+		snprintf(rid, sizeof(rid), "-");
+	}
+	fprintf(out, "%-5u%-6s%-30s%-17s i:%u s:%u r:%u\n", g->gw, flags, lid, rid,
+		g->ike, g->send, g->recv);
+}
+
+/* One line per gateway that has SAs, in gateway order. */
+static void gateways(FILE *out, struct cli *c, const struct rows *rs, unsigned only)
+{
+	fputs("sgw  flags local-id                      remote-id        # of sa\n"
+	      "--------------------------------------------------------------------------\n", out);
+	struct gw_sum *g = calloc(rs->n + 1, sizeof(*g));
+	size_t ng = 0;
+	if (!g)
+		return;
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct ike_sa_row *w = &rs->v[i];
+		size_t j = 0;
+		if (only && w->gateway != only)
+			continue;
+		while (j < ng && g[j].gw != w->gateway)
+			j++;
+		if (j == ng)
+			g[ng++].gw = w->gateway;
+		unsigned *cnt = w->kind == IKE_SA_ROW_IKE ? &g[j].ike
+				: w->kind == IKE_SA_ROW_SEND ? &g[j].send : &g[j].recv;
+		(*cnt)++;
+		if (w->kind == IKE_SA_ROW_IKE && !g[j].ike_row)
+			g[j].ike_row = w;
+	}
+	for (size_t i = 1; i < ng; i++)      /* few gateways: insertion sort */
+		for (size_t j = i; j > 0 && g[j - 1].gw > g[j].gw; j--) {
+			struct gw_sum t = g[j];
+			g[j] = g[j - 1];
+			g[j - 1] = t;
+		}
+	for (size_t i = 0; i < ng; i++)
+		gateway_line(out, c, &g[i]);
+	free(g);
+}
+
+enum gerr cmd_show_ipsec_sa(struct cli_session *s, const struct cmd_args *a)
+{
+	struct rows rs;
+	enum gerr e = rows_get(s, &rs);
+	if (e)
+		return e;
+	bool gw = a->n >= 4 && strcmp(a->w[3], "gateway") == 0;
+	bool detail = a->n >= 5 && strcmp(a->w[a->n - 1], "detail") == 0;
+	unsigned only = gw && a->n >= 5 && strcmp(a->w[4], "detail") != 0
+			? (unsigned)strtoul(a->w[4], NULL, 10) : 0;
+	size_t shown = 0;
+	for (size_t i = 0; gw && detail && i < rs.n; i++)
+		if (!only || rs.v[i].gateway == only) {
+			detail_one(s->out, &rs.v[i]);
+			shown++;
+		}
+	/* Without an SA to detail, the gateway view says there is none. */
+	if (gw && !shown)
+		gateways(s->out, s->c, &rs, only);
+	else if (!gw)
+		summary(s->out, &rs, a->n == 4 ? (unsigned)strtoul(a->w[3], NULL, 10) : 0);
+	free(rs.v);
+	return GE_OK;
+}
+
+/* ---- show status tunnel ---------------------------------------------------- */
+
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n > 1 ? many : one;
+}
+
+static void counters(FILE *out, const char *label, const struct ike_sa_row *w)
+{
+	uint64_t p = w ? w->packets : 0, b = w ? w->bytes : 0;
+	fprintf(out, "  %-13s(IPv4) %llu %s [%llu %s]\n"
+		"               (IPv6) 0 packet [0 octet]\n", label,
+		(unsigned long long)p, plural(p, "packet", "packets"),
+		(unsigned long long)b, plural(b, "octet", "octets"));
+}
+
+static void connected_since(FILE *out, struct router *r, uint64_t secs)
+{
+	time_t from = r->clock->wall(r->clock) - (time_t)secs;
+	struct tm tm;
+	char when[32] = "-";
+	if (localtime_r(&from, &tm))
+		strftime(when, sizeof(when), "%Y/%m/%d %H:%M:%S", &tm);
+	fprintf(out, "  from %s.\n  ", when);
+	unsigned long long d = secs / 86400, h = secs / 3600 % 24, m = secs / 60 % 60;
+	if (d)
+		fprintf(out, "%llu %s ", d, plural(d, "day", "days"));
+	if (d || h)
+		fprintf(out, "%llu %s ", h, plural(h, "hour", "hours"));
+	if (d || h || m)
+		fprintf(out, "%llu %s ", m, plural(m, "minute", "minutes"));
+	fprintf(out, "%llu %s  connection.\n", (unsigned long long)(secs % 60),
+		plural(secs % 60, "second", "seconds"));
+}
+
+static const char *tunnel_mtu(struct cli *c, unsigned tunnel)
+{
+	const struct cfg_entry *e = cfgstore_find(c->cfg, "ip tunnel mtu", tunnel, "ip tunnel mtu");
+	return e && e->n == 4 && strcmp(e->w[3], "auto") ? e->w[3] : "1280";
+}
+
+static void keepalive_block(FILE *out, const struct gateway_config *g, bool up)
+{
+	static const char *const kinds[] = { "rfc4306", "heartbeat", "dpd", "icmp-echo" };
+	if (!g || g->keepalive.sw != TRI_ON)
+		return;
+	/* IKEv2 runs heartbeat and dpd as RFC 4306 liveness checks. */
+	enum keepalive_kind k = g->keepalive.kind == KEEPALIVE_ICMP_ECHO ? KEEPALIVE_ICMP_ECHO
+				: KEEPALIVE_RFC4306;
+	fprintf(out, "  IKE keepalive:\n    [Type]: %s\n    [Status]: %s\n", kinds[k],
+		up ? "OK" : "-");
+}
+
+enum gerr cmd_show_status_tunnel(struct cli_session *s, const struct cmd_args *a)
+{
+	unsigned num = (unsigned)strtoul(a->w[a->n - 1], NULL, 10);
+	struct rows rs;
+	enum gerr e = rows_get(s, &rs);
+	if (e)
+		return e;
+	const struct ipsec_config *cfg = s->c->r->ipsec;
+	const struct tunnel_config *t = config_tunnel_find(cfg, num);
+	const struct ike_sa_row *send = NULL, *recv = NULL;
+	for (size_t i = 0; i < rs.n; i++) {
+		const struct ike_sa_row *w = &rs.v[i];
+		if (w->kind == IKE_SA_ROW_SEND && w->tunnel == num && !send)
+			send = w;
+		else if (w->kind == IKE_SA_ROW_RECV && w->tunnel == num && !recv)
+			recv = w;
+	}
+	bool up = send && recv;
+	FILE *out = s->out;
+	fprintf(out, "TUNNEL[%u]:\nDescription:%s%s\n", num,
+		t && t->description ? " " : "", t && t->description ? t->description : "");
+	fprintf(out, "  Interface type: %s\n", t && t->policy ? "IPsec" : "None");
+	fprintf(out, "  Current status is %s.\n", up ? "Online" : "Offline");
+	if (up)
+		connected_since(out, s->c->r, send->duration);
+	const char *mtu = tunnel_mtu(s->c, num);
+	fprintf(out, "  Maximum Transmission Unit(MTU):\n    IPv4: %s octets\n"
+		"    IPv6: %s octets\n", mtu, mtu);
+	counters(out, "Received:", recv);
+	counters(out, "Transmitted:", send);
+	keepalive_block(out, t ? config_tunnel_gateway(cfg, t) : NULL, up);
+	free(rs.v);
+	return GE_OK;
+}
+
+/* ---- operations --------------------------------------------------------------- */
+
+enum gerr cmd_sa_delete(struct cli_session *s, const struct cmd_args *a)
+{
+	struct router *r = s->c->r;
+	if (!r->engine)
+		return GE_OK;
+	if (cli_apply(s->c) < 0)
+		return GE_NOMEM;
+	if (strcmp(a->w[3], "all") == 0)
+		ike_delete_all(r->engine);
+	else
+		ike_delete_sa(r->engine, (unsigned)strtoul(a->w[3], NULL, 10));
+	return GE_OK;
+}
+
+enum gerr cmd_refresh_sa(struct cli_session *s, const struct cmd_args *a)
+{
+	(void)a;
+	struct router *r = s->c->r;
+	if (r->engine) {
+		if (cli_apply(s->c) < 0)
+			return GE_NOMEM;
+		ike_refresh(r->engine);
+	}
+	return GE_OK;
+}
+
+void cmd_engine_tunnel(struct cli_session *s, unsigned tunnel, bool enable)
+{
+	struct router *r = s->c->r;
+	if (!r->engine || cli_apply(s->c) < 0)
+		return;
+	ike_tunnel_enable(r->engine, tunnel, enable);
+}
