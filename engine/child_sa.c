@@ -9,6 +9,7 @@
 #include "engine/err.h"
 #include "engine/ike_sa.h"
 #include "engine/log.h"
+#include "engine/natt.h"
 
 /* Packets; the kernel's usual default when the check is on. */
 #define REPLAY_WINDOW 32
@@ -193,6 +194,7 @@ static void fill_sa(struct child_sa *c, bool out, const struct child_keys *k,
 		.replay_window = !out && p && p->anti_replay ? REPLAY_WINDOW : 0,
 		.esn = c->prop.esn,
 	};
+	natt_encap(ike, out, sa);
 	memcpy(sa->encr_key, i_to_r ? k->ei : k->er, k->e_len);
 	memcpy(sa->integ_key, i_to_r ? k->ai : k->ar, k->a_len);
 	if (g) {

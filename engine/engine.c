@@ -10,8 +10,10 @@
 #include "engine/crypto.h"
 #include "engine/err.h"
 #include "engine/exchange.h"
+#include "engine/exchange_info.h"
 #include "engine/ike.h"
 #include "engine/ike_sa.h"
+#include "engine/liveness.h"
 #include "engine/log.h"
 #include "engine/msg_io.h"
 #include "engine/proposal.h"
@@ -271,6 +273,8 @@ void ike_config_changed(struct ike_engine *e)
 		const struct gateway_config *g = ike_gateway(e, sa->gateway);
 		if (sa->gateway && (!g || g->version != 2 || !c->ipsec_use))
 			ike_sa_delete(sa);
+		else
+			liveness_config_changed(sa);
 	}
 	/* Yamaha 1.18: a group learned from INVALID_KE lasts until the
 	 * configuration changes; so does a pause after failure. */
@@ -316,15 +320,16 @@ int ike_delete_sa(struct ike_engine *e, unsigned sa_number)
 	if (!sa)
 		return -RTX_ENOENT;
 	if (c)
-		child_sa_delete(c);
+		info_delete_child(sa, c);
 	else
-		ike_sa_delete(sa);
+		info_delete_ike(sa);
 	return 0;
 }
 
 void ike_delete_all(struct ike_engine *e)
 {
-	delete_all(e);
+	while (e->sas)
+		info_delete_ike(e->sas);
 }
 
 void ike_refresh(struct ike_engine *e)
@@ -346,7 +351,7 @@ void ike_tunnel_enable(struct ike_engine *e, unsigned tunnel, bool enable)
 		for (sa = e->sas; sa; sa = next) {
 			next = sa->next;
 			if (sa->gateway == g->id)
-				ike_sa_delete(sa);
+				info_delete_ike(sa);
 		}
 		return;
 	}

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "engine/err.h"
+#include "engine/exchange_info.h"
 #include "engine/ike_sa.h"
 #include "engine/log.h"
 #include "engine/names.h"
@@ -10,6 +11,7 @@
 static const struct exchange_ops *const all_ops[] = {
 	&exchange_init_ops,
 	&exchange_auth_ops,
+	&exchange_info_ops,
 };
 
 const struct exchange_ops *exchange_ops_find(uint8_t type)
@@ -62,6 +64,8 @@ void exchange_on_response(struct ike_sa *sa, struct msg_rx *rx)
 		ike_sa_failed(sa);
 	else if (ops->done_i)
 		ops->done_i(sa);
+	if (!sa->deleted)
+		info_kick(sa);   /* Deletes queued while this exchange ran */
 }
 
 void exchange_on_request(struct ike_sa *sa, struct msg_rx *rx)

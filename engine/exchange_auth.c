@@ -12,6 +12,7 @@
 #include "engine/config.h"
 #include "engine/err.h"
 #include "engine/exchange.h"
+#include "engine/exchange_info.h"
 #include "engine/ike_sa.h"
 #include "engine/keys.h"
 #include "engine/log.h"
@@ -292,8 +293,11 @@ static enum xchg_rc auth_process_i(struct ike_sa *sa, struct msg_rx *rx)
 			log_ike(sa->e->d.log, rx->sub, LOG_PAYLOAD_NOT_CONTAINED, idr ? "AUTH" : "IDr");
 		return XCHG_FAIL;
 	}
-	if (auth_psk_verify(sa, g->psk, g->psk_len, idr->body, &auth->u.auth, rx->sub))
+	if (auth_psk_verify(sa, g->psk, g->psk_len, idr->body, &auth->u.auth, rx->sub)) {
+		/* RFC 7296 2.21.2: the responder believes the SA is up; tell it. */
+		info_send_error(sa, IKEV2_N_AUTHENTICATION_FAILED);
 		return XCHG_FAIL;
+	}
 	ident_text(idr->u.id.id_type, idr->u.id.data.ptr, idr->u.id.data.len, sa->remote_id,
 		   sizeof(sa->remote_id));
 	struct gw_state *gs = ike_gw_state(sa->e, sa->gateway);

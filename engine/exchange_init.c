@@ -15,6 +15,7 @@
 #include "engine/ike_sa.h"
 #include "engine/log.h"
 #include "engine/names.h"
+#include "engine/natt.h"
 
 #define NONCE_LEN 32
 #define COOKIE_MAX 64
@@ -53,6 +54,8 @@ static int add_nat_notifies(struct ike_sa *sa, struct msg *m, uint64_t spi_r)
 	int err = nat_hash(lib, sa->spi_i, spi_r, &sa->local, src);
 	if (!err)
 		err = nat_hash(lib, sa->spi_i, spi_r, &sa->remote, dst);
+	if (sa->e->hooks.natt_fake)
+		src[0] ^= 0xff;   /* as strongSwan's encap = yes: a NAT that is not there */
 	if (!err && (!exchange_add_notify(m, IKEV2_N_NAT_DETECTION_SOURCE_IP, false, src, 20) ||
 		     !exchange_add_notify(m, IKEV2_N_NAT_DETECTION_DESTINATION_IP, false, dst, 20)))
 		err = -RTX_ENOMEM;
@@ -289,6 +292,7 @@ static enum xchg_rc init_process_i(struct ike_sa *sa, struct msg_rx *rx)
 	sa->init_r = copy;
 	sa->init_r_len = rx->len;
 	nat_check(sa, rx);
+	natt_after_init(sa);
 	if (derive(sa, &ke->u.ke, rx->sub) || ike_sa_set_state(sa, IKE_STATE_INIT_SENT))
 		return XCHG_FAIL;
 	free(sa->offer);

@@ -43,3 +43,18 @@ noinst_PROGRAMS += tests/bench/bench_ike
 tests_bench_bench_ike_SOURCES = tests/bench/bench_ike.c $(IKE_PAIR)
 tests_bench_bench_ike_CFLAGS = $(TEST_CFLAGS)
 tests_bench_bench_ike_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
+
+# INFORMATIONAL (Delete, liveness, error notifies) and NAT traversal.
+libengine_a_SOURCES += \
+	engine/exchange_info.h engine/exchange_info.c \
+	engine/liveness.h engine/liveness.c \
+	engine/natt.h engine/natt.c
+IKE_INFO_TESTS = tests/unit/test_ike_info tests/unit/test_ike_natt
+check_PROGRAMS += $(IKE_INFO_TESTS)
+TESTS += $(IKE_INFO_TESTS)
+tests_unit_test_ike_info_SOURCES = tests/unit/test_ike_info.c $(IKE_PAIR)
+tests_unit_test_ike_info_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ike_info_LDADD = $(TEST_LDADD)
+tests_unit_test_ike_natt_SOURCES = tests/unit/test_ike_natt.c $(IKE_PAIR)
+tests_unit_test_ike_natt_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ike_natt_LDADD = $(TEST_LDADD)

@@ -10,6 +10,8 @@
 #include "engine/crypto.h"
 #include "engine/dh.h"
 #include "engine/err.h"
+#include "engine/exchange_info.h"
+#include "engine/liveness.h"
 #include "engine/log.h"
 #include "engine/msg_io.h"
 
@@ -163,7 +165,8 @@ static int sa_resend(void *arg, const uint8_t *buf, size_t len)
 static void sa_timed_out(void *arg, uint32_t msgid)
 {
 	(void)msgid;
-	ike_sa_failed(arg);
+	if (!liveness_timed_out(arg))
+		ike_sa_failed(arg);
 }
 
 static const struct window_ops sa_window_ops = { sa_resend, sa_timed_out };
@@ -253,6 +256,7 @@ int ike_sa_set_state(struct ike_sa *sa, enum ike_state to)
 		}
 		sa->established_ms = ike_now_ms(sa->e);
 		ike_sa_log(sa, LOG_SA_ESTABLISHED);
+		info_sa_established(sa);
 	}
 	return 0;
 }
@@ -283,6 +287,7 @@ void ike_sa_delete(struct ike_sa *sa)
 	sa->state = IKE_STATE_CLOSED;
 	sa->deleted = true;
 	loop_timer_disarm(e->d.loop, &sa->expire);
+	info_sa_deleted(sa);
 	window_free(&sa->win);
 	if (sa->half_open) {
 		sa->half_open = false;
@@ -300,6 +305,7 @@ void ike_sa_delete(struct ike_sa *sa)
 void ike_sa_release(struct ike_sa *sa)
 {
 	free_negotiation(sa);
+	info_sa_release(sa);
 	keys_ike_wipe(&sa->keys);
 	free(sa);
 }

@@ -21,6 +21,7 @@ struct child_sa;
 struct dh;
 struct gateway_config;
 struct exchange_ops;
+struct info_state;
 
 enum ike_state {
 	IKE_STATE_INIT,          /* created, nothing sent or received yet */
@@ -58,6 +59,7 @@ struct ike_test_hooks {
 	const struct sa_proposal *ike_offer;  /* replaces our IKE proposal */
 	const struct sa_proposal *esp_offer;  /* replaces our ESP proposal */
 	uint16_t ke_group;                    /* first KE group to send */
+	bool natt_fake;                       /* NAT_DETECTION_SOURCE_IP never matches */
 };
 
 #define IKE_SA_BUCKETS 4096
@@ -114,6 +116,7 @@ struct ike_sa {
 	uint32_t life_secs;
 	struct loop_timer expire;             /* half-open timeout, then hard life */
 	bool deleted;                         /* freed at the end of dispatch */
+	struct info_state *info;              /* exchange_info.c, liveness.c, natt.c */
 };
 
 /* ---- engine helpers (engine.c) ---------------------------------------- */

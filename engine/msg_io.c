@@ -8,6 +8,7 @@
 #include "engine/crypto.h"
 #include "engine/err.h"
 #include "engine/exchange.h"
+#include "engine/exchange_info.h"
 #include "engine/ike_sa.h"
 #include "engine/log.h"
 #include "engine/sk.h"
@@ -229,8 +230,11 @@ static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 		window_drop(&sa->win, h->msgid, rx->sub);
 		return;
 	}
-	if (h->exchange != IKEV2_EXCH_IKE_SA_INIT && open_sk(sa, rx))
-		return;
+	if (h->exchange != IKEV2_EXCH_IKE_SA_INIT) {
+		if (open_sk(sa, rx))
+			return;
+		info_on_authenticated(sa, rx);
+	}
 	if (ike_log_types(sa) & LOGTYPE_PAYLOAD)
 		payload_dump_log(&rx->m, false, e->d.log, rx->sub);
 	if (response) {

@@ -1,0 +1,37 @@
+/* IKE keepalive (Yamaha reference 1.14, RFC 7296 1.4 / 2.4): with
+ * `ipsec ike keepalive use GW on` an empty INFORMATIONAL request goes out
+ * when nothing was heard from the peer for `interval` seconds. IKEv2 has
+ * RFC 4306 liveness only, so `heartbeat` and `dpd` act as `rfc4306` with
+ * their interval, count and upwait; `auto` and `off` only answer (every
+ * INFORMATIONAL is answered anyway).
+ *
+ * Counting failures: the probe rides the message-ID window, re-armed for
+ * the probe to retransmit every `interval` seconds `count - 1` times. Each
+ * interval that passes without an answer is one failure and each
+ * retransmission is what starts the next interval, so a probe that is
+ * being retransmitted is never counted twice; when the window gives up
+ * (count intervals after the first probe) the peer is dead. A probe is
+ * not sent while another request of ours is pending: that request's own
+ * retransmission already watches the peer. */
+#ifndef RTX_LIVENESS_H
+#define RTX_LIVENESS_H
+
+#include <stdbool.h>
+
+struct ike_sa;
+
+/* The SA became established: the upwait mark is set, probing starts. */
+void liveness_start(struct ike_sa *sa);
+/* Keepalive settings may have changed. */
+void liveness_config_changed(struct ike_sa *sa);
+/* Something authenticated came from the peer. */
+void liveness_heard(struct ike_sa *sa);
+/* The answer to our probe arrived. */
+void liveness_answered(struct ike_sa *sa);
+/* The window gave up on sa's pending request: true when it was a probe,
+ * in which case the peer has been declared dead and sa is deleted. */
+bool liveness_timed_out(struct ike_sa *sa);
+/* Whether the tunnel counts as up: established and past `upwait`. */
+bool liveness_tunnel_up(struct ike_sa *sa);
+
+#endif
