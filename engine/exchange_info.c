@@ -252,6 +252,18 @@ int info_send_probe(struct ike_sa *sa)
 
 /* ---- responder ------------------------------------------------------------------- */
 
+void info_answer_error(struct ike_sa *sa, struct msg_rx *rx)
+{
+	struct msg resp;
+	uint8_t what = rx->m.notify_type;
+	bool critical = rx->m.notify == IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD;
+	msg_init(&resp, rx->m.hdr.exchange, rx->m.hdr.msgid,
+		 IKEV2_FLAG_RESPONSE | (sa->initiator ? IKEV2_FLAG_INITIATOR : 0));
+	if (exchange_add_notify(&resp, rx->m.notify, true, critical ? &what : NULL, critical))
+		msg_io_send(sa, &resp, rx->sub);
+	msg_free(&resp);
+}
+
 /* RFC 7296 1.4.1, 3.11: the peer names the SPIs it receives on (our
  * outbound SAs); we delete those pairs and answer with our inbound SPIs. */
 static int request_delete(struct ike_sa *sa, struct msg_rx *rx, const struct payload_delete *d,

@@ -75,6 +75,10 @@ int info_send_error(struct ike_sa *sa, uint16_t type);
 /* An empty INFORMATIONAL request (liveness.c). -RTX_EEXIST while another
  * request of ours is pending. */
 int info_send_probe(struct ike_sa *sa);
+/* A request that decrypted but did not parse (RFC 7296 2.21.2): answer
+ * with the error notify the codec chose (INVALID_SYNTAX or
+ * UNSUPPORTED_CRITICAL_PAYLOAD), which also moves the window on. */
+void info_answer_error(struct ike_sa *sa, struct msg_rx *rx);
 /* Another exchange of ours finished: send the next queued request. */
 void info_kick(struct ike_sa *sa);
 

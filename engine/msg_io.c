@@ -231,8 +231,12 @@ static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 		return;
 	}
 	if (h->exchange != IKEV2_EXCH_IKE_SA_INIT) {
-		if (open_sk(sa, rx))
+		if (open_sk(sa, rx)) {
+			/* A codec notify after SK opened: the request was genuine. */
+			if (!response && rx->m.notify)
+				info_answer_error(sa, rx);
 			return;
+		}
 		info_on_authenticated(sa, rx);
 	}
 	if (ike_log_types(sa) & LOGTYPE_PAYLOAD)

@@ -217,6 +217,33 @@ static void test_invalid_spi_notify(void **state)
 	assert_int_equal(ike_router_ike_up(&p->b), 1);
 }
 
+/* A request that decrypts but does not parse (a Delete of ESP SAs naming
+ * none) is answered with INVALID_SYNTAX, which ends the IKE SA at A. */
+static void test_invalid_syntax(void **state)
+{
+	struct ike_pair *p = *state;
+	up(p, &p->a);
+	struct ike_sa *sa = p->a.engine->sas;
+	struct msg m;
+	msg_init(&m, IKEV2_EXCH_INFORMATIONAL, sa->win.msgid_next, IKEV2_FLAG_INITIATOR);
+	struct payload *d = msg_add(&m, IKEV2_PAYLOAD_DELETE, true);
+	assert_non_null(d);
+	d->u.del = (struct payload_delete){ .protocol = IKEV2_PROTO_ESP, .spi_size = 4 };
+	assert_int_equal(msg_io_send(sa, &m, "test"), 0);
+	msg_free(&m);
+	sa->ix = &exchange_info_ops;
+	ike_pair_run(p, 100);
+	assert_int_equal(count(&p->b, "GW:1/SA:1/INFO cannot process"), 1);
+	assert_int_equal(count(&p->a, "GW:1/SA:1/INFO received INVALID_SYNTAX"), 1);
+	assert_int_equal(ike_router_ike_up(&p->a), 0);
+	assert_kernel_empty(&p->a);
+	/* B's window moved on: a retransmission is answered from its cache */
+	assert_int_equal(ike_router_ike_up(&p->b), 1);
+	ike_pair_replay(p, &p->a);
+	ike_pair_run(p, 100);
+	assert_int_equal(count(&p->b, "rWindow retransmit response[msgID:2]"), 1);
+}
+
 /* A refuses B's AUTH (A's key changed while its request was on the way):
  * A says so in an INFORMATIONAL and B, which thought the SA was up, drops
  * it and its CHILD SA. */
@@ -381,6 +408,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_delete_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_spi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_spi_notify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_syntax, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_responder_auth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_peer_configured, setup, teardown),
