@@ -15,3 +15,14 @@ rtxsh_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
 libshell_a_SOURCES += shell/script.h shell/script.c \
 	shell/editline.h shell/editline.c \
 	shell/console.h shell/console_proto.h shell/console.c shell/console_client.c
+
+# The shell wired to the engine: config-line mapping unit test, the command
+# reference kept equal to the table, and two routers over real UDP.
+check_PROGRAMS += tests/unit/test_cfgapply
+tests_unit_test_cfgapply_SOURCES = tests/unit/test_cfgapply.c
+tests_unit_test_cfgapply_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_cfgapply_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_cfgapply
+TESTS += tests/commands_doc.sh tests/loopback/two_routers.sh
+EXTRA_DIST += tests/commands_doc.sh tests/loopback/two_routers.sh \
+	tests/bench/gen-tunnels.sh doc/commands.md
