@@ -30,12 +30,8 @@ tests_unit_test_msg_CFLAGS = $(TEST_CFLAGS) -DPACKET_DIR='"$(abs_top_srcdir)/tes
 tests_unit_test_msg_LDADD = $(TEST_LDADD)
 EXTRA_DIST += testdata/packets
 
-# FUZZ_TARGETS is first set in tests/local.mk, which Makefile.am includes
-# after this fragment, and automake refuses `+=` before `=` (and a second
-# `fuzz:` rule). Until `FUZZ_TARGETS =` moves into Makefile.am above the
-# includes, `make fuzz` does not run this target: run it by hand (see
-# tests/fuzz/fuzz_msg.c), then add `FUZZ_TARGETS += tests/fuzz/fuzz_msg` here.
 if ENABLE_FUZZING
+FUZZ_TARGETS += tests/fuzz/fuzz_msg
 noinst_PROGRAMS += tests/fuzz/fuzz_msg
 tests_fuzz_fuzz_msg_SOURCES = tests/fuzz/fuzz_msg.c
 tests_fuzz_fuzz_msg_CFLAGS = $(FUZZER_CFLAGS)

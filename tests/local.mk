@@ -5,14 +5,9 @@ tests_unit_test_log_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_log_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_log
 
-# libFuzzer targets (--enable-fuzzing with CC=clang). `make fuzz` builds them
+# `make fuzz` builds the libFuzzer targets (FUZZ_TARGETS, see Makefile.am)
 # and runs each for a short while over its seed corpus.
-FUZZ_TARGETS =
 FUZZ_SECONDS = 30
-if ENABLE_FUZZING
-FUZZER_CFLAGS = $(AM_CFLAGS)
-FUZZER_LINK = -fsanitize=fuzzer
-endif
 fuzz: $(FUZZ_TARGETS)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		name=$$(basename $$t); corpus=$(top_srcdir)/testdata/fuzz/$$name; \
