@@ -382,6 +382,29 @@ static void test_keepalive_postponed(void **state)
 	assert_int_equal(count(&p->a, "send keepalive"), 0);
 }
 
+/* A Delete asked for while our probe is in flight waits for it (window
+ * of one) and then goes out by itself. */
+static void test_delete_queued_behind_probe(void **state)
+{
+	struct ike_pair *p = *state;
+	struct memnet_faults slow = { .delay_ms = 50 };
+	gw(&p->a)->keepalive.sw = TRI_ON;
+	up(p, &p->a);
+	memnet_set_faults(p->net, &slow);
+	for (int i = 0; i < 1100 && !count(&p->a, "send keepalive"); i++)
+		ike_pair_run(p, 10);
+	assert_int_equal(count(&p->a, "send keepalive"), 1);
+	assert_int_equal(count(&p->a, "received keepalive"), 0);
+	assert_int_equal(ike_delete_sa(p->a.engine, row(&p->a, IKE_SA_ROW_SEND).number), 0);
+	assert_kernel_empty(&p->a);
+	assert_int_equal(kernel_sim_sa_count(p->b.kernel), 2);
+	ike_pair_run(p, 500);
+	assert_int_equal(count(&p->a, "received keepalive"), 1);
+	assert_int_equal(count(&p->a, "GW:1/SA:1/INFO exchange terminated"), 2);
+	assert_kernel_empty(&p->b);
+	assert_int_equal(ike_router_ike_up(&p->b), 1);
+}
+
 /* upwait: the tunnel counts as up only that long after the SA came up. */
 static void test_upwait(void **state)
 {
@@ -415,6 +438,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_keepalive_answered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keepalive_auto, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keepalive_postponed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete_queued_behind_probe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upwait, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
