@@ -10,6 +10,7 @@
 #include "engine/ike_sa.h"
 #include "engine/log.h"
 #include "engine/natt.h"
+#include "engine/rekey.h"
 
 /* Packets; the kernel's usual default when the check is on. */
 #define REPLAY_WINDOW 32
@@ -40,6 +41,7 @@ struct child_sa *child_sa_new(struct ike_sa *ike, unsigned tunnel, uint32_t poli
 	if (!c)
 		return NULL;
 	c->ike = ike;
+	rekey_child_init(c);
 	c->tunnel = tunnel;
 	c->policy = policy;
 	c->reqid = tunnel;
@@ -262,6 +264,7 @@ int child_sa_install(struct child_sa *c, const struct child_keys *keys)
 	c->ike->children = c;
 	child_log(c, true, LOG_SA_ESTABLISHED);
 	child_log(c, false, LOG_SA_ESTABLISHED);
+	rekey_child_installed(c);
 	return 0;
 }
 
@@ -285,6 +288,7 @@ static void uninstall(struct child_sa *c)
 static void finish(struct child_sa *c)
 {
 	struct ike_engine *e = c->ike->e;
+	rekey_child_gone(c);
 	child_log(c, true, LOG_SA_DELETED);
 	child_log(c, false, LOG_SA_DELETED);
 	ike_number_free(e, c->num_send);
@@ -309,6 +313,20 @@ void child_sa_discard(struct child_sa *c)
 		return;
 	uninstall(c);
 	finish(c);
+}
+
+void child_sa_rebind(struct child_sa *c, struct ike_sa *to)
+{
+	for (struct child_sa **p = &c->ike->children; *p; p = &(*p)->next)
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
+	c->ike = to;
+	c->next = to->children;
+	to->children = c;
+	child_log(c, true, LOG_BOUND_ON_SA_CHANGED, to->number);
+	child_log(c, false, LOG_BOUND_ON_SA_CHANGED, to->number);
 }
 
 /* ---- traffic selectors ---------------------------------------------------- */

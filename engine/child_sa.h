@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "engine/keys.h"
+#include "engine/loop.h"
 #include "engine/proposal.h"
 #include "kernel/kernel.h"
 
@@ -29,6 +30,13 @@ struct child_sa {
 	bool established;
 	uint64_t established_ms;
 	uint32_t life_secs;
+	/* rekey.c */
+	struct loop_timer rekey;         /* rekey point, hard life, or the cut after rekey */
+	uint8_t rk_phase;
+	unsigned succ;                   /* num_send of the CHILD SA that replaced it */
+	uint8_t nonce_min[32];           /* lowest nonce of the exchange that made it */
+	uint8_t nonce_min_len;
+	bool made_by_us;                 /* we initiated the exchange that made it */
 };
 
 /* A CHILD SA for tunnel/policy under ike: numbers assigned ("temporarily
@@ -45,6 +53,8 @@ int child_sa_install(struct child_sa *c, const struct child_keys *keys);
 void child_sa_delete(struct child_sa *c);
 /* Frees a CHILD SA that never got installed, without kernel calls. */
 void child_sa_discard(struct child_sa *c);
+/* Moves c to IKE SA `to` (an IKE SA rekey): "bound on SA:n/IKE (changed)". */
+void child_sa_rebind(struct child_sa *c, struct ike_sa *to);
 
 /* Traffic selectors: the whole address family, as a route-based RTX
  * tunnel offers them. */

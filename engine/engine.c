@@ -17,6 +17,7 @@
 #include "engine/log.h"
 #include "engine/msg_io.h"
 #include "engine/proposal.h"
+#include "engine/rekey.h"
 
 #define COOKIE_THRESHOLD 16
 
@@ -139,23 +140,38 @@ static int check_initiable(struct ike_engine *e, const struct gateway_config *g,
 	return t->enabled ? 0 : -RTX_EINVAL;
 }
 
-static int start(struct ike_engine *e, const struct gateway_config *g)
+struct ike_sa *ike_initiate_fresh(struct ike_engine *e, unsigned gateway, int *err)
 {
 	struct endpoint local, remote;
-	struct gw_state *gs = ike_gw_state(e, g->id);
-	if (gateway_busy(e, g->id))
-		return -RTX_EEXIST;
-	int err = check_initiable(e, g, &local, &remote);
-	if (err)
-		return err;
+	const struct gateway_config *g = ike_gateway(e, gateway);
+	struct gw_state *gs = ike_gw_state(e, gateway);
+	if (!g) {
+		*err = -RTX_ENOENT;
+		return NULL;
+	}
+	if ((*err = check_initiable(e, g, &local, &remote)))
+		return NULL;
 	struct ike_sa *sa = ike_sa_new(e, true, g->id, &local, &remote);
-	if (!sa)
-		return -RTX_ENOMEM;
+	if (!sa) {
+		*err = -RTX_ENOMEM;
+		return NULL;
+	}
 	uint16_t group = e->hooks.ke_group ? e->hooks.ke_group
 			 : gs && gs->ke_group ? gs->ke_group : g->group[0];
-	if ((err = exchange_init_prepare(sa, group)) ||
-	    (err = exchange_start(sa, &exchange_init_ops)))
+	if ((*err = exchange_init_prepare(sa, group)) ||
+	    (*err = exchange_start(sa, &exchange_init_ops))) {
 		ike_sa_delete(sa);
+		return NULL;
+	}
+	return sa;
+}
+
+static int start(struct ike_engine *e, const struct gateway_config *g)
+{
+	int err;
+	if (gateway_busy(e, g->id))
+		return -RTX_EEXIST;
+	ike_initiate_fresh(e, g->id, &err);
 	return err;
 }
 
@@ -212,15 +228,7 @@ static void initiate_all(struct ike_engine *e)
 
 static void on_kernel_event(void *arg, const struct kernel_event *ev)
 {
-	struct ike_engine *e = arg;
-	if (ev->type != KERNEL_EV_EXPIRE_HARD)
-		return;   /* soft expiry and acquire: rekey and on-demand come later */
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
-		for (struct child_sa *c = sa->children; c; c = c->next)
-			if (c->spi_in == ev->sa.spi || c->spi_out == ev->sa.spi) {
-				child_sa_delete(c);
-				return;
-			}
+	rekey_kernel_event(arg, ev);
 }
 
 struct ike_engine *ike_engine_new(const struct ike_deps *deps, int *err)

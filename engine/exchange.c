@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "engine/err.h"
+#include "engine/exchange_child.h"
 #include "engine/exchange_info.h"
 #include "engine/ike_sa.h"
 #include "engine/log.h"
@@ -11,6 +12,7 @@
 static const struct exchange_ops *const all_ops[] = {
 	&exchange_init_ops,
 	&exchange_auth_ops,
+	&exchange_child_ops,
 	&exchange_info_ops,
 };
 

@@ -9,7 +9,9 @@ libengine_a_SOURCES += \
 	engine/proposal.h engine/proposal.c \
 	engine/exchange.h engine/exchange.c \
 	engine/exchange_init.c engine/exchange_auth.c \
-	engine/auth_psk.h engine/auth_psk.c
+	engine/auth_psk.h engine/auth_psk.c \
+	engine/exchange_child.h engine/exchange_child.c \
+	engine/rekey.h engine/rekey.c
 
 # Two-router scenarios share the harness in tests/ike_pair.c.
 IKE_PAIR = tests/ike_pair.h tests/ike_pair.c
@@ -26,6 +28,13 @@ tests_unit_test_ike_faults_LDADD = $(TEST_LDADD)
 tests_unit_test_ike_proposals_SOURCES = tests/unit/test_ike_proposals.c $(IKE_PAIR)
 tests_unit_test_ike_proposals_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_proposals_LDADD = $(TEST_LDADD)
+
+# CREATE_CHILD_SA: CHILD and IKE SA rekeys, lifetimes, kernel events.
+check_PROGRAMS += tests/unit/test_ike_rekey
+TESTS += tests/unit/test_ike_rekey
+tests_unit_test_ike_rekey_SOURCES = tests/unit/test_ike_rekey.c $(IKE_PAIR)
+tests_unit_test_ike_rekey_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ike_rekey_LDADD = $(TEST_LDADD)
 
 IKE_UNIT_TESTS = tests/unit/test_proposal tests/unit/test_window
 check_PROGRAMS += $(IKE_UNIT_TESTS)

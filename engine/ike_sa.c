@@ -14,6 +14,7 @@
 #include "engine/liveness.h"
 #include "engine/log.h"
 #include "engine/msg_io.h"
+#include "engine/rekey.h"
 
 /* ---- SA numbers ------------------------------------------------------- */
 
@@ -201,6 +202,7 @@ struct ike_sa *ike_sa_new(struct ike_engine *e, bool initiator, unsigned gateway
 	window_init(&sa->win, e->d.loop, e->d.log, initiator, &sa_window_ops, sa);
 	window_set_retry(&sa->win, e->d.config->retry_count, e->d.config->retry_interval);
 	loop_timer_init(&sa->expire, sa_expired, sa);
+	rekey_ike_init(sa);
 	uint8_t spi[8];
 	do {
 		if (ike_random(e, spi, sizeof(spi))) {
@@ -257,6 +259,7 @@ int ike_sa_set_state(struct ike_sa *sa, enum ike_state to)
 		sa->established_ms = ike_now_ms(sa->e);
 		ike_sa_log(sa, LOG_SA_ESTABLISHED);
 		info_sa_established(sa);
+		rekey_ike_established(sa);
 	}
 	return 0;
 }
@@ -278,6 +281,7 @@ void ike_sa_delete(struct ike_sa *sa)
 	if (sa->deleted)
 		return;
 	struct ike_engine *e = sa->e;
+	rekey_ike_gone(sa);
 	while (sa->children)
 		child_sa_delete(sa->children);
 	if (sa->first_child) {

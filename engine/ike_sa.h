@@ -60,6 +60,7 @@ struct ike_test_hooks {
 	const struct sa_proposal *esp_offer;  /* replaces our ESP proposal */
 	uint16_t ke_group;                    /* first KE group to send */
 	bool natt_fake;                       /* NAT_DETECTION_SOURCE_IP never matches */
+	bool no_rekey_jitter;                 /* rekey timers fire at exactly rekey % */
 };
 
 #define IKE_SA_BUCKETS 4096
@@ -117,6 +118,13 @@ struct ike_sa {
 	struct loop_timer expire;             /* half-open timeout, then hard life */
 	bool deleted;                         /* freed at the end of dispatch */
 	struct info_state *info;              /* exchange_info.c, liveness.c, natt.c */
+	/* rekey.c and exchange_child.c */
+	struct child_xchg *cx;                /* our CREATE_CHILD_SA in flight */
+	struct loop_timer rekey;              /* rekey point, retry, or retirement */
+	uint8_t rk_phase;                     /* what rekey does when it fires */
+	bool rekey_due;                       /* `rekey off`: rekey when a CHILD SA is needed */
+	unsigned succ, pred;                  /* numbers of the SA replacing / replaced */
+	unsigned rekeys;                      /* CREATE_CHILD_SA rekeys in this SA's line */
 };
 
 /* ---- engine helpers (engine.c) ---------------------------------------- */
@@ -129,6 +137,9 @@ struct gw_state *ike_gw_state(struct ike_engine *e, unsigned id);
 unsigned ike_log_types(const struct ike_sa *sa);
 /* A failed attempt: delete sa locally and retry later or pause. */
 void ike_sa_failed(struct ike_sa *sa);
+/* A new IKE SA to the gateway even while others exist (a type-1 rekey by
+ * IKE_SA_INIT, a CHILD SA re-created with a new IKE SA). NULL: *err. */
+struct ike_sa *ike_initiate_fresh(struct ike_engine *e, unsigned gateway, int *err);
 
 /* ---- SA numbers (ike_sa.c) -------------------------------------------- */
 

@@ -1,0 +1,757 @@
+/* CREATE_CHILD_SA (RFC 7296 1.3, 2.8, 2.17, 2.18): both roles of the three
+ * uses of the exchange. Which SA to rekey and what becomes of the old one
+ * is rekey.c's business; here the payloads are built and checked, keys
+ * derived and the new SA made. A failed CREATE_CHILD_SA never takes the
+ * IKE SA down: errors answer with a notify and the initiator tries again
+ * later. */
+#include "engine/exchange_child.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/alg.h"
+#include "engine/child_sa.h"
+#include "engine/config.h"
+#include "engine/crypto.h"
+#include "engine/dh.h"
+#include "engine/err.h"
+#include "engine/ike_sa.h"
+#include "engine/keys.h"
+#include "engine/log.h"
+#include "engine/names.h"
+#include "engine/rekey.h"
+
+#define NONCE_LEN 32
+#define KE_RESTARTS_MAX 2
+
+struct child_xchg {
+	enum child_xchg_kind kind;
+	struct child_sa *old;        /* CX_REKEY_CHILD: NULL once it went */
+	struct child_sa *c;          /* the new CHILD SA, SPI allocated */
+	struct ike_sa *nsa;          /* CX_REKEY_IKE: the new IKE SA */
+	unsigned tunnel;
+	struct proposal_offer offer;
+	struct dh *dh;               /* NULL: no KE payload (no PFS) */
+	uint8_t ni[NONCE_LEN];
+	uint8_t restarts;
+};
+
+/* ---- small helpers ------------------------------------------------------------ */
+
+static void put_be64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+static uint64_t get_be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put_spi32(struct proposal_choice *c, uint32_t spi)
+{
+	c->spi_size = 4;
+	for (int i = 0; i < 4; i++)
+		c->spi[i] = (uint8_t)(spi >> (24 - 8 * i));
+}
+
+static void log_notify(struct ike_sa *sa, const char *sub, uint16_t type)
+{
+	char num[8];
+	log_text(sa->e->d.log, LOG_DEBUG, "[IKE2] %s received %s", sub,
+		 names_or_num(names_notify(type), type, num, sizeof(num)));
+}
+
+static enum xchg_rc answer_error(struct msg *resp, uint16_t type, uint16_t group)
+{
+	uint8_t data[2] = { (uint8_t)(group >> 8), (uint8_t)group };
+	resp->npl = 0;
+	exchange_add_notify(resp, type, true, group ? data : NULL, group ? 2 : 0);
+	return XCHG_DONE;
+}
+
+static int add_ts(struct msg *m, uint8_t type, const struct kernel_addr *net, uint8_t len)
+{
+	struct ts_selector *ts = arena_alloc(&m->arena, sizeof(*ts));
+	struct payload *p = ts ? msg_add(m, type, true) : NULL;
+	if (!p)
+		return -RTX_ENOMEM;
+	child_sa_ts_from_prefix(net, len, ts);
+	p->u.ts = (struct payload_ts){ 1, ts };
+	return 0;
+}
+
+static int add_sa(struct msg *m, struct sa_proposal *prop)
+{
+	struct payload *p = msg_add(m, IKEV2_PAYLOAD_SA, true);
+	if (!p)
+		return -RTX_ENOMEM;
+	p->u.sa = (struct payload_sa){ 1, prop };
+	return 0;
+}
+
+static int add_nonce(struct msg *m, const uint8_t *nonce, size_t len)
+{
+	const uint8_t *copy = exchange_copy(m, nonce, len);
+	struct payload *p = copy ? msg_add(m, IKEV2_PAYLOAD_NONCE, true) : NULL;
+	if (!p)
+		return -RTX_ENOMEM;
+	p->u.nonce.data = (struct chunk){ copy, len };
+	return 0;
+}
+
+static int add_ke(struct msg *m, const struct dh *dh)
+{
+	uint8_t pub[ALG_MAX_DH_PUB_LEN];
+	size_t len = dh_public_len(dh);
+	int err = dh_public(dh, pub, sizeof(pub));
+	const uint8_t *copy = err ? NULL : exchange_copy(m, pub, len);
+	struct payload *p = copy ? msg_add(m, IKEV2_PAYLOAD_KE, true) : NULL;
+	if (!p)
+		return err ? err : -RTX_ENOMEM;
+	p->u.ke = (struct payload_ke){ dh_alg(dh)->id, { copy, len } };
+	return 0;
+}
+
+/* g^ir of a KE payload into gir (sized ALG_MAX_DH_PUB_LEN); *len set. */
+static int shared_secret(struct dh *dh, const struct payload *ke, uint8_t *gir, size_t *len)
+{
+	if (!ke || ke->u.ke.group != dh_alg(dh)->id)
+		return -RTX_EINVAL;
+	*len = dh_secret_len(dh);
+	return dh_derive(dh, ke->u.ke.data.ptr, ke->u.ke.data.len, gir, *len);
+}
+
+/* KEYMAT's first half protects what the exchange's initiator sends (RFC
+ * 7296 2.17), while child_sa_install reads it from the IKE SA's original
+ * initiator: swap when the two differ. */
+static void orient(struct child_keys *k, bool xchg_initiator, bool ike_initiator)
+{
+	if (xchg_initiator == ike_initiator)
+		return;
+	uint8_t t[ALG_MAX_KEY_LEN];
+	memcpy(t, k->ei, sizeof(t)), memcpy(k->ei, k->er, sizeof(t)), memcpy(k->er, t, sizeof(t));
+	memcpy(t, k->ai, sizeof(t)), memcpy(k->ai, k->ar, sizeof(t)), memcpy(k->ar, t, sizeof(t));
+	OPENSSL_cleanse(t, sizeof(t));
+}
+
+/* KEYMAT (with g^ir under PFS) and the kernel install of c. */
+static int child_keys_install(struct ike_sa *sa, struct child_sa *c, bool initiator,
+			      const uint8_t *gir, size_t gir_len, const uint8_t *ni,
+			      size_t ni_len, const uint8_t *nr, size_t nr_len)
+{
+	struct child_keys keys;
+	int err = keys_child(sa->e->d.crypto, &sa->keys, c->prop.encr, c->prop.integ, gir,
+			     gir_len, ni, ni_len, nr, nr_len, &keys);
+	if (!err) {
+		orient(&keys, initiator, sa->initiator);
+		err = child_sa_install(c, &keys);
+	}
+	keys_child_wipe(&keys);
+	if (!err)
+		rekey_nonce_min(ni, ni_len, nr, nr_len, c->nonce_min, &c->nonce_min_len);
+	c->made_by_us = initiator;
+	return err;
+}
+
+/* ---- our offers ------------------------------------------------------------------ */
+
+static int esp_offer(struct ike_sa *sa, const struct gateway_config *g,
+		     const struct policy_config *p, uint32_t spi, struct proposal_offer *o)
+{
+	const struct sa_proposal *h = sa->e->hooks.esp_offer;
+	if (!h || h->ntransforms > PROPOSAL_MAX_TRANSFORMS)
+		return proposal_esp(g, p, sa->e->d.config->model, sa->e->d.crypto, spi, o);
+	o->prop = *h;
+	memcpy(o->tr, h->transforms, h->ntransforms * sizeof(*o->tr));
+	o->prop.transforms = o->tr;
+	o->prop.spi_size = 4;
+	for (int i = 0; i < 4; i++)
+		o->prop.spi[i] = (uint8_t)(spi >> (24 - 8 * i));
+	return 0;
+}
+
+/* PFS (reference 1.26): the first `ipsec ike group` as the only DH
+ * transform of the ESP proposal, replacing one a restart put there. */
+static int offer_group(struct proposal_offer *o, uint16_t group)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < o->prop.ntransforms; i++)
+		if (o->tr[i].type != ALG_DH)
+			o->tr[n++] = o->tr[i];
+	if (n >= PROPOSAL_MAX_TRANSFORMS)
+		return -RTX_ENOMEM;
+	o->tr[n++] = (struct sa_transform){ .type = ALG_DH, .id = group };
+	o->prop.ntransforms = n;
+	o->prop.transforms = o->tr;
+	return 0;
+}
+
+static int ike_offer(struct ike_sa *sa, const struct gateway_config *g, uint16_t group,
+		     struct child_xchg *cx)
+{
+	const struct sa_proposal *h = sa->e->hooks.ike_offer;
+	int err = 0;
+	if (h && h->ntransforms <= PROPOSAL_MAX_TRANSFORMS) {
+		cx->offer.prop = *h;
+		memcpy(cx->offer.tr, h->transforms, h->ntransforms * sizeof(*cx->offer.tr));
+		cx->offer.prop.transforms = cx->offer.tr;
+		err = proposal_has_group(h, group) ? 0 : offer_group(&cx->offer, group);
+	} else {
+		err = proposal_ike(g, sa->e->d.config->model, sa->e->d.crypto, group, &cx->offer);
+	}
+	if (err)
+		return err;
+	cx->offer.prop.spi_size = 8;
+	put_be64(cx->offer.prop.spi, cx->nsa->spi_i);
+	return 0;
+}
+
+static int new_dh(struct ike_sa *sa, struct child_xchg *cx, uint16_t group)
+{
+	dh_free(cx->dh);
+	cx->dh = NULL;
+	return group ? dh_new(sa->e->d.crypto, group, &cx->dh) : 0;
+}
+
+/* ---- initiator ----------------------------------------------------------------- */
+
+static void cx_free(struct child_xchg *cx)
+{
+	if (!cx)
+		return;
+	child_sa_discard(cx->c);
+	if (cx->nsa)
+		ike_sa_delete(cx->nsa);
+	dh_free(cx->dh);
+	OPENSSL_cleanse(cx->ni, sizeof(cx->ni));
+	free(cx);
+}
+
+void exchange_child_free(struct ike_sa *sa)
+{
+	struct child_xchg *cx = sa->cx;
+	sa->cx = NULL;
+	cx_free(cx);
+}
+
+int exchange_child_pending(const struct ike_sa *sa)
+{
+	return sa->cx ? (int)sa->cx->kind : -1;
+}
+
+void exchange_child_forget(struct ike_sa *sa, const struct child_sa *c)
+{
+	if (sa->cx && sa->cx->old == c)
+		sa->cx->old = NULL;
+}
+
+static int prepare_child(struct ike_sa *sa, const struct gateway_config *g,
+			 struct child_xchg *cx)
+{
+	const struct ipsec_config *cfg = sa->e->d.config;
+	const struct tunnel_config *t = config_tunnel_find(cfg, cx->tunnel);
+	uint32_t pid = cx->old ? cx->old->policy : t ? t->policy : 0;
+	const struct policy_config *p = config_policy_find(cfg, pid);
+	int err = -RTX_ENOENT;
+	if (!p || !(cx->c = child_sa_new(sa, cx->tunnel, pid, &err)))
+		return err;
+	if ((err = esp_offer(sa, g, p, cx->c->spi_in, &cx->offer)))
+		return err;
+	if (!g->pfs)
+		return 0;
+	return (err = offer_group(&cx->offer, g->group[0])) ? err : new_dh(sa, cx, g->group[0]);
+}
+
+static int prepare_ike(struct ike_sa *sa, const struct gateway_config *g, struct child_xchg *cx)
+{
+	struct ike_engine *e = sa->e;
+	uint16_t group = sa->prop.dh ? sa->prop.dh->id : g->group[0];
+	if (!(cx->nsa = ike_sa_new(e, true, sa->gateway, &sa->local, &sa->remote)))
+		return -RTX_ENOMEM;
+	int err = ike_offer(sa, g, group, cx);
+	return err ? err : new_dh(sa, cx, group);
+}
+
+int exchange_child_start(struct ike_sa *sa, enum child_xchg_kind kind,
+			 struct child_sa *old, unsigned tunnel)
+{
+	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	if (sa->cx || !window_can_send(&sa->win))
+		return -RTX_EEXIST;
+	if (!g || sa->state != IKE_STATE_ESTABLISHED || sa->succ)
+		return -RTX_EINVAL;
+	struct child_xchg *cx = calloc(1, sizeof(*cx));
+	if (!cx)
+		return -RTX_ENOMEM;
+	*cx = (struct child_xchg){ .kind = kind, .old = old,
+				   .tunnel = old ? old->tunnel : tunnel };
+	int err = ike_random(sa->e, cx->ni, sizeof(cx->ni));
+	if (!err)
+		err = kind == CX_REKEY_IKE ? prepare_ike(sa, g, cx) : prepare_child(sa, g, cx);
+	if (!err) {
+		sa->cx = cx;
+		err = exchange_start(sa, &exchange_child_ops);
+	}
+	if (err) {
+		sa->cx = NULL;
+		cx_free(cx);
+	}
+	return err;
+}
+
+static int child_build_i(struct ike_sa *sa, struct msg *m)
+{
+	struct child_xchg *cx = sa->cx;
+	if (!cx)
+		return -RTX_EINVAL;
+	if (cx->kind == CX_REKEY_CHILD && cx->old) {
+		uint32_t spi = cx->old->spi_in;
+		struct payload *n = exchange_add_notify(m, IKEV2_N_REKEY_SA, true, NULL, 0);
+		if (!n)
+			return -RTX_ENOMEM;
+		n->u.notify.protocol = IKEV2_PROTO_ESP;
+		n->u.notify.spi_size = 4;
+		for (int i = 0; i < 4; i++)
+			n->u.notify.spi[i] = (uint8_t)(spi >> (24 - 8 * i));
+	}
+	int err = add_sa(m, &cx->offer.prop);
+	if (!err)
+		err = add_nonce(m, cx->ni, sizeof(cx->ni));
+	if (!err && cx->dh)
+		err = add_ke(m, cx->dh);
+	if (err || cx->kind == CX_REKEY_IKE)
+		return err;
+	struct kernel_addr all = { .family = sa->remote.addr.family };
+	const struct child_sa *o = cx->old;
+	if ((err = add_ts(m, IKEV2_PAYLOAD_TSI, o ? &o->ts_l : &all, o ? o->ts_l_len : 0)))
+		return err;
+	return add_ts(m, IKEV2_PAYLOAD_TSR, o ? &o->ts_r : &all, o ? o->ts_r_len : 0);
+}
+
+/* INVALID_KE_PAYLOAD: the same request again with the group asked for. */
+static enum xchg_rc retry_group(struct ike_sa *sa, struct child_xchg *cx, const struct payload *n)
+{
+	const struct chunk *d = &n->u.notify.data;
+	uint16_t group = d->len == 2 ? (uint16_t)(d->ptr[0] << 8 | d->ptr[1]) : 0;
+	const struct alg *a = alg_find(ALG_DH, group, 0);
+	if (!cx->dh || !a || !crypto_lib_supports(sa->e->d.crypto, a) ||
+	    group == dh_alg(cx->dh)->id || cx->restarts++ >= KE_RESTARTS_MAX)
+		return XCHG_FAIL;
+	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	int err = cx->kind == CX_REKEY_IKE ? (g ? ike_offer(sa, g, group, cx) : -RTX_ENOENT)
+					   : offer_group(&cx->offer, group);
+	if (err || new_dh(sa, cx, group))
+		return XCHG_FAIL;
+	return XCHG_MORE;
+}
+
+static int finish_child_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_rx *rx)
+{
+	const struct msg *m = &rx->m;
+	const struct payload *sap = msg_find(m, IKEV2_PAYLOAD_SA, 0);
+	const struct payload *nr = msg_find(m, IKEV2_PAYLOAD_NONCE, 0);
+	const struct payload *ke = msg_find(m, IKEV2_PAYLOAD_KE, 0);
+	const struct payload *tsi = msg_find(m, IKEV2_PAYLOAD_TSI, 0);
+	const struct payload *tsr = msg_find(m, IKEV2_PAYLOAD_TSR, 0);
+	struct child_sa *c = cx->c;
+	uint8_t gir[ALG_MAX_DH_PUB_LEN];
+	size_t glen = 0;
+	uint8_t fam = sa->remote.addr.family;
+	if (!sap || !nr || !tsi || !tsr ||
+	    proposal_accept(&sap->u.sa, &cx->offer.prop, sa->e->d.crypto, &c->prop) ||
+	    c->prop.spi_size != 4 || (cx->dh && !c->prop.dh) || (!cx->dh && ke)) {
+		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
+		return -RTX_ENOPROP;
+	}
+	if (child_sa_ts_pick(&tsi->u.ts, fam, &c->ts_l, &c->ts_l_len) ||
+	    child_sa_ts_pick(&tsr->u.ts, fam, &c->ts_r, &c->ts_r_len)) {
+		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "TSi");
+		return -RTX_ENOPROP;
+	}
+	if (cx->dh && shared_secret(cx->dh, ke, gir, &glen)) {
+		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_PROCESS, "KE");
+		return -RTX_ECRYPTO;
+	}
+	c->spi_out = get_be32(c->prop.spi);
+	int err = child_keys_install(sa, c, true, cx->dh ? gir : NULL, glen, cx->ni,
+				     sizeof(cx->ni), nr->u.nonce.data.ptr, nr->u.nonce.data.len);
+	OPENSSL_cleanse(gir, sizeof(gir));
+	if (err)
+		return err;
+	cx->c = NULL;
+	rekey_child_done(cx->kind == CX_REKEY_CHILD ? cx->old : NULL, c);
+	return 0;
+}
+
+/* The new IKE SA's keys: SKEYSEED from the old SA's SK_d (RFC 7296 2.18). */
+static int ike_rekey_keys(struct ike_sa *old, struct ike_sa *nsa, const uint8_t *gir,
+			  size_t glen)
+{
+	uint8_t spi_i[8], spi_r[8];
+	put_be64(spi_i, nsa->spi_i);
+	put_be64(spi_r, nsa->spi_r);
+	int err = keys_ike_sa_rekey(old->e->d.crypto, &old->keys, nsa->prop.prf, nsa->prop.encr,
+				    nsa->prop.encr->aead ? NULL : nsa->prop.integ, nsa->ni,
+				    nsa->ni_len, nsa->nr, nsa->nr_len, gir, glen, spi_i, spi_r,
+				    &nsa->keys);
+	if (err)
+		return err;
+	nsa->keyed = true;
+	memcpy(nsa->local_id, old->local_id, sizeof(nsa->local_id));
+	memcpy(nsa->remote_id, old->remote_id, sizeof(nsa->remote_id));
+	nsa->nat_local = old->nat_local;
+	nsa->nat_remote = old->nat_remote;
+	nsa->rekeys = old->rekeys + 1;
+	return ike_sa_set_state(nsa, IKE_STATE_ESTABLISHED);
+}
+
+static int finish_ike_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_rx *rx)
+{
+	const struct msg *m = &rx->m;
+	const struct payload *sap = msg_find(m, IKEV2_PAYLOAD_SA, 0);
+	const struct payload *nr = msg_find(m, IKEV2_PAYLOAD_NONCE, 0);
+	const struct payload *ke = msg_find(m, IKEV2_PAYLOAD_KE, 0);
+	struct ike_sa *nsa = cx->nsa;
+	uint8_t gir[ALG_MAX_DH_PUB_LEN];
+	size_t glen = 0;
+	if (!sap || !nr || proposal_accept(&sap->u.sa, &cx->offer.prop, sa->e->d.crypto,
+					   &nsa->prop) || nsa->prop.spi_size != 8 ||
+	    !get_be64(nsa->prop.spi) || nr->u.nonce.data.len < 16 ||
+	    nr->u.nonce.data.len > sizeof(nsa->nr)) {
+		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
+		return -RTX_ENOPROP;
+	}
+	if (shared_secret(cx->dh, ke, gir, &glen)) {
+		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_PROCESS, "KE");
+		return -RTX_ECRYPTO;
+	}
+	ike_sa_set_spi_r(nsa, get_be64(nsa->prop.spi));
+	memcpy(nsa->ni, cx->ni, sizeof(cx->ni));
+	nsa->ni_len = sizeof(cx->ni);
+	memcpy(nsa->nr, nr->u.nonce.data.ptr, nr->u.nonce.data.len);
+	nsa->nr_len = nr->u.nonce.data.len;
+	int err = ike_rekey_keys(sa, nsa, gir, glen);
+	OPENSSL_cleanse(gir, sizeof(gir));
+	if (err)
+		return err;
+	cx->nsa = NULL;
+	rekey_ike_done(sa, nsa);
+	return 0;
+}
+
+static enum xchg_rc child_process_i(struct ike_sa *sa, struct msg_rx *rx)
+{
+	struct child_xchg *cx = sa->cx;
+	const struct payload *n;
+	if (!cx)
+		return XCHG_DONE;
+	if ((n = msg_find_notify(&rx->m, IKEV2_N_INVALID_KE_PAYLOAD)) &&
+	    retry_group(sa, cx, n) == XCHG_MORE)
+		return XCHG_MORE;
+	sa->cx = NULL;
+	uint16_t type = exchange_error_notify(&rx->m);
+	int err = type ? -RTX_EAUTH : 0;
+	if (type)
+		log_notify(sa, rx->sub, type);
+	else if (cx->kind == CX_REKEY_IKE)
+		err = finish_ike_i(sa, cx, rx);
+	else
+		err = finish_child_i(sa, cx, rx);
+	if (err && type == CHILD_N_CHILD_SA_NOT_FOUND && cx->old)
+		child_sa_delete(cx->old);         /* the peer has no such SA any more */
+	else if (err && cx->kind == CX_REKEY_IKE)
+		rekey_ike_later(sa);
+	else if (err && cx->old)
+		rekey_child_later(cx->old);
+	cx_free(cx);
+	return XCHG_DONE;
+}
+
+/* ---- responder ----------------------------------------------------------------- */
+
+/* The CHILD SA a REKEY_SA notify names: our outbound SPI. */
+static struct child_sa *rekeyed_child(struct ike_sa *sa, const struct payload *n)
+{
+	const struct payload_notify *pn = &n->u.notify;
+	if (pn->protocol != IKEV2_PROTO_ESP || pn->spi_size != 4)
+		return NULL;
+	uint32_t spi = get_be32(pn->spi);
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		if (c->spi_out == spi)
+			return c;
+	return NULL;
+}
+
+/* The ESP choice with the KE rule of PFS: the peer decides (reference
+ * 1.26); a KE of another group than the chosen one is refused with the
+ * group we want. Returns 0 or the notify to answer with. */
+static uint16_t child_choose(struct ike_sa *sa, const struct gateway_config *g,
+			     const struct policy_config *p, struct msg_rx *rx,
+			     struct proposal_choice *choice, uint16_t *want)
+{
+	const struct payload *sap = msg_find(&rx->m, IKEV2_PAYLOAD_SA, 0);
+	const struct payload *ke = msg_find(&rx->m, IKEV2_PAYLOAD_KE, 0);
+	struct proposal_limit lim;
+	if (g->proposal_limitation)
+		proposal_limit_esp(p, &lim);
+	if (proposal_select(&sap->u.sa, IKEV2_PROTO_ESP, g->proposal_limitation ? &lim : NULL,
+			    sa->e->d.crypto, choice) || (ke && !choice->dh)) {
+		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
+		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+	}
+	if (!ke) {
+		choice->dh = NULL;
+		return 0;
+	}
+	for (size_t i = 0; i < sap->u.sa.nproposals; i++)
+		if (sap->u.sa.proposals[i].num == choice->num &&
+		    proposal_has_group(&sap->u.sa.proposals[i], ke->u.ke.group)) {
+			const struct alg *a = alg_find(ALG_DH, ke->u.ke.group, 0);
+			if (a && crypto_lib_supports(sa->e->d.crypto, a))
+				choice->dh = a;
+		}
+	if (choice->dh->id != ke->u.ke.group) {
+		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "KE");
+		*want = choice->dh->id;
+		return IKEV2_N_INVALID_KE_PAYLOAD;
+	}
+	return 0;
+}
+
+struct child_req {
+	struct child_sa *old;
+	unsigned tunnel;
+	const struct policy_config *p;
+	struct kernel_addr ts_i, ts_r;
+	uint8_t li, lr;
+	struct proposal_choice choice;
+};
+
+/* What the request asks for, checked; 0 or the notify to answer with. */
+static uint16_t child_request(struct ike_sa *sa, struct msg_rx *rx, const struct gateway_config *g,
+			      struct child_req *q, uint16_t *want)
+{
+	const struct ipsec_config *cfg = sa->e->d.config;
+	const struct payload *rk = msg_find_notify(&rx->m, IKEV2_N_REKEY_SA);
+	const struct payload *tsi = msg_find(&rx->m, IKEV2_PAYLOAD_TSI, 0);
+	const struct payload *tsr = msg_find(&rx->m, IKEV2_PAYLOAD_TSR, 0);
+	uint8_t fam = sa->remote.addr.family;
+	if (rk && !(q->old = rekeyed_child(sa, rk))) {
+		uint32_t spi = rk->u.notify.spi_size == 4 ? get_be32(rk->u.notify.spi) : 0;
+		log_ike(sa->e->d.log, rx->sub, LOG_CHILD_NOT_FOUND, spi);
+		return CHILD_N_CHILD_SA_NOT_FOUND;
+	}
+	q->tunnel = q->old ? q->old->tunnel : config_gateway_tunnel(cfg, g->id);
+	const struct tunnel_config *t = config_tunnel_find(cfg, q->tunnel);
+	q->p = config_policy_find(cfg, q->old ? q->old->policy : t ? t->policy : 0);
+	if (!q->p || !t || !t->enabled) {
+		char sub[16];
+		snprintf(sub, sizeof(sub), "GW:%u", g->id);
+		log_ike(sa->e->d.log, sub, LOG_NOT_CONFIGURED, q->p ? "tunnel enable" : "ipsec sa policy");
+		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+	}
+	uint16_t n = child_choose(sa, g, q->p, rx, &q->choice, want);
+	if (n)
+		return n;
+	if (!tsi || !tsr || child_sa_ts_pick(&tsi->u.ts, fam, &q->ts_i, &q->li) ||
+	    child_sa_ts_pick(&tsr->u.ts, fam, &q->ts_r, &q->lr)) {
+		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "TSi");
+		return IKEV2_N_TS_UNACCEPTABLE;
+	}
+	return 0;
+}
+
+/* Our half: nonce, KE, keys, install, and the answer's payloads. */
+static uint16_t child_make_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
+			     struct child_req *q)
+{
+	const struct payload *ni = msg_find(&rx->m, IKEV2_PAYLOAD_NONCE, 0);
+	const struct payload *ke = msg_find(&rx->m, IKEV2_PAYLOAD_KE, 0);
+	uint8_t nr[NONCE_LEN], gir[ALG_MAX_DH_PUB_LEN];
+	size_t glen = 0;
+	struct dh *dh = NULL;
+	int err;
+	struct child_sa *c = child_sa_new(sa, q->tunnel, q->p->id, &err);
+	struct proposal_offer *o = arena_alloc(&resp->arena, sizeof(*o));
+	if (!c || !o || ike_random(sa->e, nr, sizeof(nr)) ||
+	    (q->choice.dh && (dh_new(sa->e->d.crypto, q->choice.dh->id, &dh) ||
+			      shared_secret(dh, ke, gir, &glen))))
+		goto fail;
+	c->prop = q->choice;
+	c->spi_out = get_be32(q->choice.spi);
+	c->ts_l = q->ts_r, c->ts_l_len = q->lr, c->ts_r = q->ts_i, c->ts_r_len = q->li;
+	if (child_keys_install(sa, c, false, dh ? gir : NULL, glen, ni->u.nonce.data.ptr,
+			       ni->u.nonce.data.len, nr, sizeof(nr)))
+		goto fail;
+	OPENSSL_cleanse(gir, sizeof(gir));
+	struct proposal_choice mine = q->choice;
+	put_spi32(&mine, c->spi_in);
+	proposal_from_choice(&mine, o);
+	if (add_sa(resp, &o->prop) || add_nonce(resp, nr, sizeof(nr)) || (dh && add_ke(resp, dh)) ||
+	    add_ts(resp, IKEV2_PAYLOAD_TSI, &q->ts_i, q->li) ||
+	    add_ts(resp, IKEV2_PAYLOAD_TSR, &q->ts_r, q->lr)) {
+		dh_free(dh);
+		child_sa_delete(c);
+		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+	}
+	dh_free(dh);
+	rekey_child_done(q->old, c);
+	return 0;
+fail:
+	OPENSSL_cleanse(gir, sizeof(gir));
+	dh_free(dh);
+	child_sa_discard(c);
+	return IKEV2_N_NO_PROPOSAL_CHOSEN;
+}
+
+static enum xchg_rc respond_child(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
+				  const struct gateway_config *g)
+{
+	struct child_req q = { 0 };
+	uint16_t want = 0;
+	/* RFC 7296 2.25: not while our IKE SA rekey runs. */
+	if (sa->cx && sa->cx->kind == CX_REKEY_IKE)
+		return answer_error(resp, CHILD_N_TEMPORARY_FAILURE, 0);
+	uint16_t n = child_request(sa, rx, g, &q, &want);
+	if (!n)
+		n = child_make_r(sa, rx, resp, &q);
+	return n ? answer_error(resp, n, want) : XCHG_DONE;
+}
+
+static uint16_t ike_choose(struct ike_sa *sa, struct msg_rx *rx, const struct gateway_config *g,
+			   struct proposal_choice *c, uint16_t *want)
+{
+	const struct payload *sap = msg_find(&rx->m, IKEV2_PAYLOAD_SA, 0);
+	const struct payload *ke = msg_find(&rx->m, IKEV2_PAYLOAD_KE, 0);
+	struct proposal_limit lim;
+	if (g->proposal_limitation)
+		proposal_limit_ike(g, &lim);
+	if (!ke || proposal_select(&sap->u.sa, IKEV2_PROTO_IKE,
+				   g->proposal_limitation ? &lim : NULL, sa->e->d.crypto, c) ||
+	    c->spi_size != 8 || !get_be64(c->spi)) {
+		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
+		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+	}
+	const struct alg *kg = alg_find(ALG_DH, ke->u.ke.group, 0);
+	for (size_t i = 0; i < sap->u.sa.nproposals; i++)
+		if (sap->u.sa.proposals[i].num == c->num && kg &&
+		    crypto_lib_supports(sa->e->d.crypto, kg) &&
+		    (!g->proposal_limitation || !lim.dh || lim.dh == kg->id) &&
+		    proposal_has_group(&sap->u.sa.proposals[i], kg->id))
+			c->dh = kg;
+	if (c->dh->id != ke->u.ke.group) {
+		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "KE");
+		*want = c->dh->id;
+		return IKEV2_N_INVALID_KE_PAYLOAD;
+	}
+	return 0;
+}
+
+/* The new IKE SA with our SPI, nonce and KE, keyed; NULL on failure. */
+static struct ike_sa *ike_make_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
+				 const struct proposal_choice *c)
+{
+	const struct payload *ni = msg_find(&rx->m, IKEV2_PAYLOAD_NONCE, 0);
+	const struct payload *ke = msg_find(&rx->m, IKEV2_PAYLOAD_KE, 0);
+	struct proposal_offer *o = arena_alloc(&resp->arena, sizeof(*o));
+	uint8_t gir[ALG_MAX_DH_PUB_LEN];
+	size_t glen = 0;
+	struct dh *dh = NULL;
+	if (!o || ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > sizeof(sa->ni))
+		return NULL;
+	struct ike_sa *nsa = ike_sa_new(sa->e, false, sa->gateway, &sa->local, &sa->remote);
+	if (!nsa)
+		return NULL;
+	nsa->spi_i = get_be64(c->spi);
+	nsa->prop = *c;
+	memcpy(nsa->ni, ni->u.nonce.data.ptr, ni->u.nonce.data.len);
+	nsa->ni_len = ni->u.nonce.data.len;
+	nsa->nr_len = NONCE_LEN;
+	int err = ike_random(sa->e, nsa->nr, nsa->nr_len);
+	if (!err)
+		err = dh_new(sa->e->d.crypto, c->dh->id, &dh);
+	if (!err)
+		err = shared_secret(dh, ke, gir, &glen);
+	struct proposal_choice mine = *c;
+	put_be64(mine.spi, nsa->spi_r);
+	proposal_from_choice(&mine, o);
+	if (!err)
+		err = add_sa(resp, &o->prop);
+	if (!err)
+		err = add_nonce(resp, nsa->nr, nsa->nr_len);
+	if (!err)
+		err = add_ke(resp, dh);
+	if (!err)
+		err = ike_rekey_keys(sa, nsa, gir, glen);
+	OPENSSL_cleanse(gir, sizeof(gir));
+	dh_free(dh);
+	if (err) {
+		ike_sa_delete(nsa);
+		return NULL;
+	}
+	return nsa;
+}
+
+static enum xchg_rc respond_ike(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
+				const struct gateway_config *g)
+{
+	struct proposal_choice c;
+	uint16_t want = 0;
+	/* RFC 7296 2.25.2: a CHILD SA exchange of ours is under way; the peer
+	 * tries again later. Our own IKE SA rekey is a collision (2.8.1). */
+	if (sa->cx && sa->cx->kind != CX_REKEY_IKE)
+		return answer_error(resp, CHILD_N_TEMPORARY_FAILURE, 0);
+	uint16_t n = ike_choose(sa, rx, g, &c, &want);
+	if (n)
+		return answer_error(resp, n, want);
+	struct ike_sa *nsa = ike_make_r(sa, rx, resp, &c);
+	if (!nsa)
+		return answer_error(resp, IKEV2_N_NO_PROPOSAL_CHOSEN, 0);
+	rekey_ike_done(sa, nsa);
+	return XCHG_DONE;
+}
+
+static enum xchg_rc child_respond(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp)
+{
+	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	const struct payload *sap = msg_find(&rx->m, IKEV2_PAYLOAD_SA, 0);
+	const struct payload *ni = msg_find(&rx->m, IKEV2_PAYLOAD_NONCE, 0);
+	if (!sap || !ni || !sap->u.sa.nproposals)
+		return answer_error(resp, IKEV2_N_INVALID_SYNTAX, 0);
+	/* An IKE SA that was replaced or is not up takes no new SAs. */
+	if (!g || sa->state != IKE_STATE_ESTABLISHED || sa->succ)
+		return answer_error(resp, CHILD_N_TEMPORARY_FAILURE, 0);
+	if (ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > 256)
+		return answer_error(resp, IKEV2_N_INVALID_SYNTAX, 0);
+	if (sap->u.sa.proposals[0].protocol == IKEV2_PROTO_IKE)
+		return respond_ike(sa, rx, resp, g);
+	return respond_child(sa, rx, resp, g);
+}
+
+/* A failed CREATE_CHILD_SA leaves the IKE SA as it was. */
+static void child_after_r(struct ike_sa *sa, enum xchg_rc rc)
+{
+	(void)sa;
+	(void)rc;
+}
+
+const struct exchange_ops exchange_child_ops = {
+	.type = IKEV2_EXCH_CREATE_CHILD_SA,
+	.tag = "CHLD",
+	.build_i = child_build_i,
+	.process_i = child_process_i,
+	.respond = child_respond,
+	.after_r = child_after_r,
+};

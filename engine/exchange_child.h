@@ -1,0 +1,39 @@
+/* CREATE_CHILD_SA (RFC 7296 1.3, 2.8, 2.17, 2.18): an additional CHILD SA,
+ * the rekey of a CHILD SA (REKEY_SA, optional PFS), and the rekey of the
+ * IKE SA itself. rekey.c decides when; this file runs the exchange and
+ * hands what it made back to rekey.c. */
+#ifndef RTX_EXCHANGE_CHILD_H
+#define RTX_EXCHANGE_CHILD_H
+
+#include "engine/exchange.h"
+
+struct child_sa;
+struct ike_sa;
+
+enum child_xchg_kind {
+	CX_NEW,           /* one more CHILD SA for a tunnel */
+	CX_REKEY_CHILD,   /* replace a CHILD SA */
+	CX_REKEY_IKE,     /* replace the IKE SA */
+};
+
+/* Notify types of these exchanges that exchange.h does not name. */
+enum {
+	CHILD_N_TEMPORARY_FAILURE = 43,
+	CHILD_N_CHILD_SA_NOT_FOUND = 44,
+};
+
+extern const struct exchange_ops exchange_child_ops;
+
+/* Starts our CREATE_CHILD_SA on sa: `old` is the CHILD SA to rekey
+ * (CX_REKEY_CHILD), `tunnel` the tunnel of a new one (CX_NEW). 0, or
+ * -RTX_EEXIST while another exchange of ours is pending. */
+int exchange_child_start(struct ike_sa *sa, enum child_xchg_kind kind,
+			 struct child_sa *old, unsigned tunnel);
+/* The kind of our pending CREATE_CHILD_SA, or -1 when none. */
+int exchange_child_pending(const struct ike_sa *sa);
+/* c is going away: a pending rekey of it goes on without it. */
+void exchange_child_forget(struct ike_sa *sa, const struct child_sa *c);
+/* Drops our pending CREATE_CHILD_SA state (the SA is being deleted). */
+void exchange_child_free(struct ike_sa *sa);
+
+#endif

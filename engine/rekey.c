@@ -1,0 +1,553 @@
+/* Lifetimes and rekey policy; see rekey.h. The exchanges are in
+ * exchange_child.c, the hard life of an IKE SA in ike_sa.c (sa->expire). */
+#include "engine/rekey.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/child_sa.h"
+#include "engine/config.h"
+#include "engine/err.h"
+#include "engine/exchange_child.h"
+#include "engine/exchange_info.h"
+#include "engine/ike_sa.h"
+#include "engine/log.h"
+
+#define DEFAULT_REKEY_PCT 75
+/* strongSwan-style spread: up to this share of the time to the rekey
+ * point, so two peers with equal lifetimes rarely start together. */
+#define JITTER_DIV 20
+#define JITTER_MAX_MS 60000
+/* A rekey that found our window busy tries again this soon. */
+#define BUSY_RETRY_MS 1000
+
+/* ---- helpers --------------------------------------------------------------- */
+
+static uint64_t now_ms(const struct ike_engine *e)
+{
+	return ike_now_ms(e);
+}
+
+static uint64_t jitter(struct ike_engine *e, uint64_t span_ms)
+{
+	uint32_t r = 0;
+	uint64_t max = span_ms / JITTER_DIV;
+	if (e->hooks.no_rekey_jitter || !max)
+		return 0;
+	if (max > JITTER_MAX_MS)
+		max = JITTER_MAX_MS;
+	if (ike_random(e, (uint8_t *)&r, sizeof(r)))
+		return 0;
+	return r % (max + 1);
+}
+
+/* How long a peer may go on retransmitting one request. */
+static uint64_t retry_span_ms(const struct ike_engine *e)
+{
+	const struct ipsec_config *c = e->d.config;
+	unsigned iv = c->retry_interval ? c->retry_interval : 1;
+	return (uint64_t)(c->retry_count + 1) * iv * 1000;
+}
+
+static uint64_t later_ms(struct ike_engine *e)
+{
+	unsigned iv = e->d.config->retry_interval ? e->d.config->retry_interval : 1;
+	return (uint64_t)iv * 1000 + jitter(e, (uint64_t)iv * 1000 * JITTER_DIV / 4);
+}
+
+static unsigned pct_of(const struct sa_duration *d)
+{
+	return d->rekey_pct ? d->rekey_pct : DEFAULT_REKEY_PCT;
+}
+
+static struct ike_sa *ike_by_number(struct ike_engine *e, unsigned n)
+{
+	for (struct ike_sa *sa = e->sas; n && sa; sa = sa->next)
+		if (sa->number == n && !sa->deleted)
+			return sa;
+	return NULL;
+}
+
+static struct child_sa *child_by_number(struct ike_engine *e, unsigned n)
+{
+	for (struct ike_sa *sa = e->sas; n && sa; sa = sa->next)
+		for (struct child_sa *c = sa->children; c; c = c->next)
+			if (c->num_send == n || c->num_recv == n)
+				return c;
+	return NULL;
+}
+
+static bool nonce_lower(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+	int d = memcmp(a, b, n);
+	return d < 0 || (d == 0 && alen < blen);
+}
+
+void rekey_nonce_min(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+		     uint8_t *out, uint8_t *out_len)
+{
+	const uint8_t *m = nonce_lower(a, alen, b, blen) ? a : b;
+	size_t len = m == a ? alen : blen;
+	if (len > 32)
+		len = 32;
+	memcpy(out, m, len);
+	*out_len = (uint8_t)len;
+}
+
+static void child_log(struct child_sa *c, enum log_id id)
+{
+	char sub[32];
+	snprintf(sub, sizeof(sub), "SA:%u/CHLD_SEND", c->num_send);
+	log_ike(c->ike->e->d.log, sub, id);
+}
+
+static uint64_t child_deadline(const struct child_sa *c)
+{
+	return c->established_ms + (uint64_t)c->life_secs * 1000;
+}
+
+static void child_arm(struct child_sa *c, enum rekey_phase ph, uint64_t ms)
+{
+	c->rk_phase = (uint8_t)ph;
+	loop_timer_arm(c->ike->e->d.loop, &c->rekey, ms);
+}
+
+static void ike_arm(struct ike_sa *sa, enum rekey_phase ph, uint64_t ms)
+{
+	sa->rk_phase = (uint8_t)ph;
+	loop_timer_arm(sa->e->d.loop, &sa->rekey, ms);
+}
+
+/* ---- CHILD SAs ----------------------------------------------------------------- */
+
+static bool wants_auto(const struct ike_engine *e, const struct gateway_config *g)
+{
+	return e->d.config->auto_refresh && g->auto_refresh;
+}
+
+/* No CHILD SA is left for the tunnel under sa after one went without a
+ * successor: negotiate again where the router keeps tunnels up. */
+static void child_lost(struct ike_sa *sa, unsigned tunnel)
+{
+	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	if (!g || !wants_auto(sa->e, g) || sa->deleted)
+		return;
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		if (c->tunnel == tunnel)
+			return;
+	rekey_child_wanted(sa, tunnel);
+}
+
+static void child_retry(struct child_sa *c, uint64_t ms)
+{
+	uint64_t now = now_ms(c->ike->e), end = child_deadline(c);
+	if (now >= end)
+		ms = 0;
+	else if (now + ms > end)
+		ms = end - now;
+	child_arm(c, now + ms >= end ? RK_HARD : RK_RETRY, ms);
+}
+
+static void child_rekey_now(struct child_sa *c)
+{
+	struct ike_sa *sa = c->ike;
+	struct ike_engine *e = sa->e;
+	if (child_by_number(e, c->succ)) {
+		child_log(c, LOG_INHIBITED_REKEY);
+		return;
+	}
+	if (sa->rekey_due) {
+		/* `rekey off`: the IKE SA is renewed now that a CHILD SA needs it;
+		 * this rekey follows on the new one. */
+		int err = rekey_ike_start(sa);
+		child_retry(c, err ? BUSY_RETRY_MS : retry_span_ms(e));
+		return;
+	}
+	int err = rekey_child_start(c);
+	child_retry(c, err == -RTX_EEXIST ? BUSY_RETRY_MS : err ? later_ms(e) : retry_span_ms(e));
+}
+
+/* The replaced SA goes: with a Delete to the peer from the side whose
+ * timer is first; the other side's Delete then names an SA we no longer
+ * have, which is harmless. */
+static void child_retire_now(struct child_sa *c)
+{
+	info_delete_child(c->ike, c);
+}
+
+static void child_fired(struct loop *l, struct loop_timer *t, void *arg)
+{
+	(void)l;
+	(void)t;
+	struct child_sa *c = arg;
+	struct ike_sa *sa = c->ike;
+	unsigned tunnel = c->tunnel;
+	switch (c->rk_phase) {
+	case RK_WAIT:
+	case RK_RETRY:
+		child_rekey_now(c);
+		break;
+	case RK_HARD:
+		child_sa_delete(c);
+		child_lost(sa, tunnel);
+		break;
+	case RK_RETIRED:
+		child_retire_now(c);
+		break;
+	default:
+		break;
+	}
+}
+
+void rekey_child_init(struct child_sa *c)
+{
+	loop_timer_init(&c->rekey, child_fired, c);
+}
+
+/* Reference 1.29: the IKE SA must not expire before its CHILD SA. */
+static void align_ike_life(struct ike_sa *sa, uint64_t child_end)
+{
+	if (sa->state != IKE_STATE_ESTABLISHED)
+		return;
+	uint64_t ike_end = sa->established_ms + (uint64_t)sa->life_secs * 1000;
+	uint64_t now = now_ms(sa->e);
+	if (ike_end >= child_end || child_end <= now)
+		return;
+	sa->life_secs = (uint32_t)((child_end - sa->established_ms + 999) / 1000);
+	loop_timer_arm(sa->e->d.loop, &sa->expire, child_end - now);
+}
+
+static void child_retire(struct child_sa *old);
+
+void rekey_child_installed(struct child_sa *c)
+{
+	struct ike_sa *sa = c->ike;
+	struct ike_engine *e = sa->e;
+	const struct gateway_config *g = ike_gateway(e, sa->gateway);
+	c->life_secs = g ? g->child_life.seconds : 28800;
+	uint64_t life = (uint64_t)c->life_secs * 1000;
+	uint64_t at = g ? life * pct_of(&g->child_life) / 100 : life * DEFAULT_REKEY_PCT / 100;
+	child_arm(c, RK_WAIT, at - jitter(e, at));
+	align_ike_life(sa, c->established_ms + life);
+	/* Type 1: the fresh IKE SA that replaces an old one is up with its
+	 * CHILD SA, so the old one and its CHILD SAs go, the peer told. */
+	struct ike_sa *old = ike_by_number(e, sa->pred);
+	sa->pred = 0;
+	if (old && !old->succ) {
+		old->succ = sa->number;
+		info_delete_ike(old);
+	}
+}
+
+void rekey_child_gone(struct child_sa *c)
+{
+	loop_timer_disarm(c->ike->e->d.loop, &c->rekey);
+	c->rk_phase = RK_IDLE;
+	exchange_child_forget(c->ike, c);
+}
+
+int rekey_child_start(struct child_sa *c)
+{
+	return exchange_child_start(c->ike, CX_REKEY_CHILD, c, 0);
+}
+
+void rekey_child_later(struct child_sa *c)
+{
+	child_retry(c, later_ms(c->ike->e));
+}
+
+/* The replaced CHILD SA's remaining life is cut to the grace (reference
+ * 1.29: 30 s, or `forced-reduction`) so packets in flight still land. */
+static void child_retire(struct child_sa *old)
+{
+	const struct gateway_config *g = ike_gateway(old->ike->e, old->ike->gateway);
+	uint64_t grace = (uint64_t)(g && g->child_life.forced_reduction
+				    ? g->child_life.forced_reduction : REKEY_CHILD_GRACE_SECS) * 1000;
+	uint64_t now = now_ms(old->ike->e), end = child_deadline(old);
+	uint64_t left = end > now ? end - now : 0;
+	child_arm(old, RK_RETIRED, left < grace ? left : grace);
+}
+
+/* RFC 7296 2.8.1: of two SAs made by rekeying old at the same time, the
+ * one whose exchange had the lowest nonce is redundant, and the peer that
+ * started that exchange deletes it. Both peers see both exchanges and
+ * reach the same verdict; the other one only shortens its life, in case
+ * the Delete is lost. */
+void rekey_child_done(struct child_sa *old, struct child_sa *n)
+{
+	if (!old)
+		return;
+	struct child_sa *prev = child_by_number(n->ike->e, old->succ);
+	if (prev && prev != n) {
+		bool n_loses = nonce_lower(n->nonce_min, n->nonce_min_len, prev->nonce_min,
+					   prev->nonce_min_len);
+		struct child_sa *redundant = n_loses ? n : prev;
+		if (!n_loses)
+			old->succ = n->num_send;
+		if (redundant->made_by_us) {
+			child_log(old, LOG_INHIBITED_REKEY);
+			info_delete_child(redundant->ike, redundant);
+		} else {
+			child_retire(redundant);
+		}
+		return;
+	}
+	old->succ = n->num_send;
+	child_retire(old);
+}
+
+int rekey_child_wanted(struct ike_sa *sa, unsigned tunnel)
+{
+	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	int err = 0;
+	if (!g)
+		return -RTX_ENOENT;
+	if (g->child_exchange_type == 2)
+		return exchange_child_start(sa, CX_NEW, NULL, tunnel);
+	struct ike_sa *nsa = ike_initiate_fresh(sa->e, sa->gateway, &err);
+	if (nsa)
+		nsa->pred = sa->number;
+	return err;
+}
+
+/* ---- IKE SAs --------------------------------------------------------------------- */
+
+/* A fresh IKE SA started to replace sa that is still negotiating. */
+static bool fresh_pending(const struct ike_sa *sa)
+{
+	for (const struct ike_sa *o = sa->e->sas; o; o = o->next)
+		if (!o->deleted && o->pred == sa->number)
+			return true;
+	return false;
+}
+
+static void ike_rekey_now(struct ike_sa *sa)
+{
+	if (ike_by_number(sa->e, sa->succ)) {
+		ike_sa_log(sa, LOG_INHIBITED_REKEY);
+		return;
+	}
+	int err = fresh_pending(sa) ? -RTX_EEXIST : rekey_ike_start(sa);
+	ike_arm(sa, RK_RETRY, err == -RTX_EEXIST ? BUSY_RETRY_MS
+			      : err ? later_ms(sa->e) : retry_span_ms(sa->e));
+}
+
+/* The SA is replaced: it keeps answering retransmissions of the rekey for
+ * as long as the peer might send them, then goes. */
+static void ike_retire(struct ike_sa *old)
+{
+	ike_arm(old, RK_RETIRED, retry_span_ms(old->e));
+}
+
+static void ike_fired(struct loop *l, struct loop_timer *t, void *arg)
+{
+	(void)l;
+	(void)t;
+	struct ike_sa *sa = arg;
+	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	switch (sa->rk_phase) {
+	case RK_WAIT:
+		if (g && !g->ike_life.rekey_pct) {
+			sa->rekey_due = true;   /* `rekey off` */
+			sa->rk_phase = RK_IDLE;
+			break;
+		}
+		ike_rekey_now(sa);
+		break;
+	case RK_RETRY:
+		ike_rekey_now(sa);
+		break;
+	case RK_RETIRED:
+		info_delete_ike(sa);
+		break;
+	default:
+		break;
+	}
+}
+
+void rekey_ike_init(struct ike_sa *sa)
+{
+	loop_timer_init(&sa->rekey, ike_fired, sa);
+}
+
+void rekey_ike_established(struct ike_sa *sa)
+{
+	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	const struct sa_duration *d = g ? &g->ike_life : NULL;
+	sa->life_secs = d ? d->seconds : 28800;
+	uint64_t life = (uint64_t)sa->life_secs * 1000;
+	loop_timer_arm(sa->e->d.loop, &sa->expire, life);
+	/* With `rekey off` the timer only marks the rekey as due. */
+	uint64_t at = life * (d ? pct_of(d) : DEFAULT_REKEY_PCT) / 100;
+	ike_arm(sa, RK_WAIT, at - jitter(sa->e, at));
+}
+
+void rekey_ike_gone(struct ike_sa *sa)
+{
+	loop_timer_disarm(sa->e->d.loop, &sa->rekey);
+	sa->rk_phase = RK_IDLE;
+	exchange_child_free(sa);
+}
+
+/* Reference 1.22: with child-exchange type 1, after `ipsec ike retry`
+ * count rekeys by CREATE_CHILD_SA the next one is a new IKE_SA_INIT. */
+int rekey_ike_start(struct ike_sa *sa)
+{
+	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	int err = 0;
+	if (!g)
+		return -RTX_ENOENT;
+	if (g->child_exchange_type != 2 && sa->rekeys >= sa->e->d.config->retry_count) {
+		if (fresh_pending(sa))
+			return -RTX_EEXIST;
+		struct ike_sa *nsa = ike_initiate_fresh(sa->e, sa->gateway, &err);
+		if (nsa)
+			nsa->pred = sa->number;
+		return err;
+	}
+	return exchange_child_start(sa, CX_REKEY_IKE, NULL, 0);
+}
+
+void rekey_ike_later(struct ike_sa *sa)
+{
+	ike_arm(sa, RK_RETRY, later_ms(sa->e));
+}
+
+static void move_children(struct ike_sa *from, struct ike_sa *to)
+{
+	while (from->children)
+		child_sa_rebind(from->children, to);
+}
+
+static bool ike_nonce_lower(const struct ike_sa *a, const struct ike_sa *b)
+{
+	uint8_t ma[32], mb[32], la, lb;
+	rekey_nonce_min(a->ni, a->ni_len, a->nr, a->nr_len, ma, &la);
+	rekey_nonce_min(b->ni, b->ni_len, b->nr, b->nr_len, mb, &lb);
+	return nonce_lower(ma, la, mb, lb);
+}
+
+/* The redundant SA of a simultaneous rekey: deleted with a Delete by the
+ * peer that started its exchange (the new SA's original initiator), left
+ * to a grace period by the other. */
+static void ike_redundant(struct ike_sa *old, struct ike_sa *r)
+{
+	if (r->initiator) {
+		ike_sa_log(old, LOG_INHIBITED_REKEY);
+		info_delete_ike(r);
+	} else {
+		r->succ = old->succ;
+		ike_retire(r);
+	}
+}
+
+void rekey_ike_done(struct ike_sa *old, struct ike_sa *nsa)
+{
+	struct ike_sa *prev = ike_by_number(old->e, old->succ);
+	old->rekey_due = false;
+	if (prev && prev != nsa) {
+		/* Simultaneous IKE SA rekey (RFC 7296 2.8.1). */
+		if (ike_nonce_lower(nsa, prev)) {
+			ike_redundant(old, nsa);
+			return;
+		}
+		move_children(prev, nsa);
+		old->succ = nsa->number;
+		ike_redundant(old, prev);
+		return;
+	}
+	move_children(old, nsa);
+	old->succ = nsa->number;
+	/* RFC 7296 2.8: the peer that started the rekey deletes the old SA;
+	 * the other keeps it a while for retransmissions of the rekey. */
+	if (nsa->initiator)
+		info_delete_ike(old);
+	else
+		ike_retire(old);
+}
+
+/* ---- events and operator ------------------------------------------------------------ */
+
+static struct child_sa *child_by_spi(struct ike_engine *e, const struct kernel_sa_id *id)
+{
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
+		for (struct child_sa *c = sa->children; c; c = c->next)
+			if ((c->spi_in == id->spi && kernel_addr_equal(&id->dst, &sa->local.addr)) ||
+			    (c->spi_out == id->spi && kernel_addr_equal(&id->dst, &sa->remote.addr)))
+				return c;
+	return NULL;
+}
+
+static void on_soft(struct ike_engine *e, const struct kernel_event *ev)
+{
+	struct child_sa *c = child_by_spi(e, &ev->sa);
+	if (!c)
+		return;
+	if (child_by_number(e, c->succ))
+		child_log(c, LOG_INHIBITED_REKEY);
+	else if (c->rk_phase == RK_WAIT)
+		child_rekey_now(c);
+}
+
+static void on_hard(struct ike_engine *e, const struct kernel_event *ev)
+{
+	struct child_sa *c = child_by_spi(e, &ev->sa);
+	if (!c)
+		return;
+	struct ike_sa *sa = c->ike;
+	unsigned tunnel = c->tunnel;
+	bool replaced = child_by_number(e, c->succ) != NULL;
+	child_sa_delete(c);
+	if (!replaced)
+		child_lost(sa, tunnel);
+}
+
+/* Traffic hit a tunnel's policy with no SA: negotiate for its gateway
+ * (how the router works with `ipsec auto refresh off`). */
+static void on_acquire(struct ike_engine *e, const struct kernel_event *ev)
+{
+	const struct ipsec_config *cfg = e->d.config;
+	const struct tunnel_config *t = NULL;
+	for (size_t i = 0; i < cfg->n_tunnels && !t; i++)
+		if (kernel_tunnel_if_id(cfg->tunnels[i]->num) == ev->if_id)
+			t = cfg->tunnels[i];
+	const struct gateway_config *g = t ? config_tunnel_gateway(cfg, t) : NULL;
+	if (!g || !t->enabled)
+		return;
+	struct ike_sa *up = NULL;
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->deleted || sa->gateway != g->id)
+			continue;
+		if (sa->state != IKE_STATE_ESTABLISHED || sa->pred || sa->cx)
+			return;             /* already negotiating */
+		if (!sa->succ)
+			up = sa;
+	}
+	if (!up) {
+		ike_initiate(e, g->id);
+		return;
+	}
+	for (struct child_sa *c = up->children; c; c = c->next)
+		if (c->tunnel == t->num)
+			return;
+	rekey_child_wanted(up, t->num);
+}
+
+void rekey_kernel_event(struct ike_engine *e, const struct kernel_event *ev)
+{
+	switch (ev->type) {
+	case KERNEL_EV_ACQUIRE: on_acquire(e, ev); break;
+	case KERNEL_EV_EXPIRE_SOFT: on_soft(e, ev); break;
+	case KERNEL_EV_EXPIRE_HARD: on_hard(e, ev); break;
+	}
+}
+
+int rekey_sa_number(struct ike_engine *e, unsigned n)
+{
+	struct ike_sa *sa = ike_by_number(e, n);
+	if (sa)
+		return rekey_ike_start(sa);
+	struct child_sa *c = child_by_number(e, n);
+	return c ? rekey_child_start(c) : -RTX_ENOENT;
+}
