@@ -301,6 +301,28 @@ static void test_ike_rekey_simultaneous(void **state)
 			 ike_router_log_count(&p->b, "inhibited rekey (newer SA exists)"), 1);
 }
 
+/* RFC 7296 2.25: an IKE SA rekey from A meets a CHILD SA rekey from B;
+ * each side refuses the other's with TEMPORARY_FAILURE and tries again
+ * later, and both rekeys happen in the end. */
+static void test_ike_and_child_rekey_collide(void **state)
+{
+	struct ike_pair *p = *state;
+	p->a.config->retry_interval = p->b.config->retry_interval = 1;
+	up(p, &p->a);
+	unsigned old_ike = the_ike(&p->a)->number;
+	uint32_t old_child = the_child(&p->a)->spi_out;
+	assert_int_equal(rekey_sa_number(p->a.engine, old_ike), 0);
+	assert_int_equal(rekey_sa_number(p->b.engine, the_child(&p->b)->num_send), 0);
+	ike_pair_run(p, 500);
+	assert_int_equal(ike_router_log_count(&p->a, "received TEMPORARY_FAILURE") +
+			 ike_router_log_count(&p->b, "received TEMPORARY_FAILURE"), 2);
+	ike_pair_run(p, 60000);
+	assert_ike_pair(&p->a, &p->b);
+	assert_int_not_equal(the_ike(&p->a)->number, old_ike);
+	assert_one_pair(&p->a, &p->b);
+	assert_gone(&p->a, &p->b, old_child);
+}
+
 /* ---- faults ------------------------------------------------------------------------- */
 
 static void test_rekey_under_loss(void **state)
@@ -523,6 +545,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ike_rekey_by_a, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ike_rekey_by_b, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ike_rekey_simultaneous, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ike_and_child_rekey_collide, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rekey_under_loss, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_type1_fresh_after_retry_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ike_rekey_off, setup, teardown),
