@@ -36,6 +36,7 @@ int cli_apply(struct cli *c)
 	config_free(fresh);
 	c->apply_pending = false;
 	router_config_changed(c->r);
+	cmd_engine_applied(c);
 	return 0;
 }
 
@@ -73,6 +74,7 @@ void cli_free(struct cli *c)
 	if (!c)
 		return;
 	loop_timer_disarm(c->r->loop, &c->apply_timer);
+	free(c->disabled);
 	cfgstore_free(c->cfg);
 	free(c);
 }

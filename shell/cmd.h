@@ -18,6 +18,8 @@ struct cli {
 	bool ja;                  /* console character ja.*: Japanese errors */
 	bool dirty;               /* changed since the last save or mark */
 	bool apply_pending;       /* lines changed since the engine last saw them */
+	unsigned *disabled;       /* tunnels disabled since, for the engine */
+	size_t n_disabled;
 	struct loop_timer apply_timer;
 };
 
@@ -57,8 +59,10 @@ enum gerr cmd_console_character(struct cli_session *s, const struct cmd_args *a)
 
 /* A stored line changed: the engine sees it once input pauses (cli.c). */
 void cmd_config_touched(struct cli *c);
-/* `tunnel enable/disable N` as the engine hears it (after applying). */
+/* `tunnel enable/disable N` as the engine hears it (at the next apply). */
 void cmd_engine_tunnel(struct cli_session *s, unsigned tunnel, bool enable);
+/* The config was applied: tell the engine about disabled tunnels. */
+void cmd_engine_applied(struct cli *c);
 
 /* Writes the running config to path atomically (mode 0600). */
 enum gerr cmd_save_to(struct cli *c, const char *path);

@@ -316,10 +316,27 @@ enum gerr cmd_refresh_sa(struct cli_session *s, const struct cmd_args *a)
 	return GE_OK;
 }
 
+/* Enabling needs nothing more than the applied config (the engine starts
+ * what auto refresh wants); a disabled tunnel's SAs are torn down when
+ * the config is applied. Waiting for the apply keeps a pasted config of
+ * thousands of `tunnel enable` lines linear. */
 void cmd_engine_tunnel(struct cli_session *s, unsigned tunnel, bool enable)
 {
-	struct router *r = s->c->r;
-	if (!r->engine || cli_apply(s->c) < 0)
+	struct cli *c = s->c;
+	if (enable || !c->r->engine)
 		return;
-	ike_tunnel_enable(r->engine, tunnel, enable);
+	unsigned *grown = realloc(c->disabled, (c->n_disabled + 1) * sizeof(*grown));
+	if (!grown)
+		return;
+	c->disabled = grown;
+	c->disabled[c->n_disabled++] = tunnel;
+}
+
+void cmd_engine_applied(struct cli *c)
+{
+	for (size_t i = 0; c->r->engine && i < c->n_disabled; i++)
+		ike_tunnel_enable(c->r->engine, c->disabled[i], false);
+	free(c->disabled);
+	c->disabled = NULL;
+	c->n_disabled = 0;
 }
