@@ -136,7 +136,7 @@ static void gateway_line(FILE *out, struct cli *c, const struct gw_sum *g)
 		snprintf(lid, sizeof(lid), "-");
 		snprintf(rid, sizeof(rid), "-");
 	}
-	fprintf(out, "%-5u%-6s%-30s%-17s i:%u s:%u r:%u\n", g->gw, flags, lid, rid,
+	fprintf(out, "%-5u%-6s%-29s %-16s %s%u s:%u r:%u\n", g->gw, flags, lid, rid, "i:",
 		g->ike, g->send, g->recv);
 }
 
