@@ -328,8 +328,13 @@ int router_start(struct router *r, FILE *diag)
 	if (r->backend == KERNEL_NETLINK) {
 		if ((err = open_netlink(r, diag)))
 			return err;
-	} else if (!(r->kernel = kernel_sim_new())) {
-		return -RTX_ENOMEM;
+	} else {
+		uint32_t seed;
+		if (!(r->kernel = kernel_sim_new()))
+			return -RTX_ENOMEM;
+		if ((err = crypto_random(r->crypto, (uint8_t *)&seed, sizeof(seed))))
+			return err;
+		kernel_sim_seed(r->kernel, seed);
 	}
 	if ((err = open_net(r, diag)))
 		return err;

@@ -147,6 +147,9 @@ bool kernel_addr_equal(const struct kernel_addr *a, const struct kernel_addr *b)
 
 /* The sim backend. */
 struct kernel *kernel_sim_new(void);
+/* Where the sim's SPI sequence starts: routers seed it randomly so two of
+ * them never hand out the same SPIs; tests may pick their own. */
+void kernel_sim_seed(struct kernel *k, uint32_t seed);
 /* Test and demo hooks: pretend traffic used an SA (counters, byte
  * lifetimes), time passed (time lifetimes), or traffic hit a policy. */
 int kernel_sim_account(struct kernel *k, const struct kernel_sa_id *id,

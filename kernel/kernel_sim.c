@@ -319,6 +319,11 @@ struct kernel *kernel_sim_new(void)
 	return &s->base;
 }
 
+void kernel_sim_seed(struct kernel *k, uint32_t seed)
+{
+	sim(k)->spi_next = seed;
+}
+
 static void emit(struct kernel_sim *s, const struct kernel_event *ev)
 {
 	if (s->base.event)
