@@ -96,6 +96,8 @@ void proposal_limit_ike(const struct gateway_config *g, struct proposal_limit *o
 	};
 	if (!out->encr)
 		out->encr = alg_find(ALG_ENCR, g->encryption, 0);
+	if (out->encr && out->encr->aead)    /* combined mode: no INTEG (RFC 5282 8) */
+		out->integ = NULL;
 }
 
 void proposal_limit_esp(const struct policy_config *p, struct proposal_limit *out)
@@ -106,6 +108,8 @@ void proposal_limit_esp(const struct policy_config *p, struct proposal_limit *ou
 	};
 	if (!out->encr)
 		out->encr = alg_find(ALG_ENCR, p->encr, 0);
+	if (out->encr && out->encr->aead)
+		out->integ = NULL;
 }
 
 int proposal_ike(const struct gateway_config *g, const struct rtx_model *model,
@@ -118,11 +122,12 @@ int proposal_ike(const struct gateway_config *g, const struct rtx_model *model,
 	if (g->proposal_limitation) {
 		struct proposal_limit l;
 		proposal_limit_ike(g, &l);
-		if (!l.encr || !l.prf || !l.integ)
+		if (!l.encr || !l.prf || (!l.integ && !l.encr->aead))
 			return -RTX_EUNSUPP;
 		add_tr(out, l.encr);
 		add_tr(out, l.prf);
-		add_tr(out, l.integ);
+		if (l.integ)
+			add_tr(out, l.integ);
 	} else {
 		add_all_encr(out, model, lib);
 		for (size_t i = 0; i < sizeof(prf_order) / sizeof(prf_order[0]); i++)

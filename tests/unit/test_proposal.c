@@ -92,6 +92,33 @@ static void test_limitation(void **state)
 	assert_memory_equal(o.prop.spi, "\1\2\3\4", 4);
 }
 
+/* An AEAD cipher under proposal-limitation: no INTEG transform goes out
+ * (RFC 5282 section 8), for the IKE SA and for ESP alike. */
+static void test_limitation_aead(void **state)
+{
+	(void)state;
+	struct gateway_config g;
+	struct proposal_offer o;
+	config_gateway_defaults(&g, 1);
+	g.proposal_limitation = true;
+	g.encryption = IKEV2_ENCR_AES_GCM_16;
+	g.encryption_bits = 128;
+	g.hash = IKEV2_PRF_HMAC_SHA2_256;
+	assert_int_equal(proposal_ike(&g, NULL, lib, IKEV2_DH_ECP_256, &o), 0);
+	assert_int_equal(o.prop.ntransforms, 3);
+	for (size_t k = 0; k < o.prop.ntransforms; k++)
+		assert_int_not_equal(o.tr[k].type, ALG_INTEG);
+	assert_int_equal(o.tr[0].id, IKEV2_ENCR_AES_GCM_16);
+	assert_int_equal(o.tr[1].id, IKEV2_PRF_HMAC_SHA2_256);
+
+	struct policy_config p = { .id = 1, .gateway = 1, .esp = true,
+				   .encr = IKEV2_ENCR_AES_GCM_16, .encr_bits = 256,
+				   .integ = IKEV2_AUTH_HMAC_SHA2_256_128 };
+	assert_int_equal(proposal_esp(&g, &p, NULL, lib, 0x1234, &o), 0);
+	for (size_t k = 0; k < o.prop.ntransforms; k++)
+		assert_int_not_equal(o.tr[k].type, ALG_INTEG);
+}
+
 static void test_select_strongest(void **state)
 {
 	(void)state;
@@ -180,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_ike_default_order),
 		cmocka_unit_test(test_model_without_long_sha),
 		cmocka_unit_test(test_limitation),
+		cmocka_unit_test(test_limitation_aead),
 		cmocka_unit_test(test_select_strongest),
 		cmocka_unit_test(test_accept_refuses),
 		cmocka_unit_test(test_unknown_transforms),
