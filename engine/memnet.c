@@ -256,6 +256,16 @@ static int host_send_keepalive(struct transport *t, const struct endpoint *local
 	return host_sendto((struct host *)t, &l, remote, &ka, 1);
 }
 
+static int host_source_for(struct transport *t, const struct kernel_addr *remote,
+			   struct kernel_addr *local)
+{
+	struct host *h = (struct host *)t;
+	if (h->addr.family != remote->family)
+		return -RTX_ENOENT;
+	*local = h->addr;
+	return 0;
+}
+
 static void host_destroy(struct transport *t)
 {
 	struct host *h = (struct host *)t;
@@ -271,6 +281,7 @@ static void host_destroy(struct transport *t)
 static const struct transport_ops host_ops = {
 	.send = host_send,
 	.send_keepalive = host_send_keepalive,
+	.source_for = host_source_for,
 	.destroy = host_destroy,
 };
 

@@ -69,6 +69,15 @@ static int rt_send_keepalive(struct transport *t, const struct endpoint *local,
 	return rt->udp->ops->send_keepalive(rt->udp, local, &to);
 }
 
+static int rt_source_for(struct transport *t, const struct kernel_addr *remote,
+			 struct kernel_addr *local)
+{
+	struct router_transport *rt = (struct router_transport *)t;
+	if (!rt->udp)
+		return -RTX_EIO;
+	return rt->udp->ops->source_for(rt->udp, remote, local);
+}
+
 static void rt_destroy(struct transport *t)
 {
 	struct router_transport *rt = (struct router_transport *)t;
@@ -79,6 +88,7 @@ static void rt_destroy(struct transport *t)
 static const struct transport_ops router_transport_ops = {
 	.send = rt_send,
 	.send_keepalive = rt_send_keepalive,
+	.source_for = rt_source_for,
 	.destroy = rt_destroy,
 };
 

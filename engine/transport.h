@@ -41,6 +41,11 @@ struct transport_ops {
 	/* A NAT keepalive (RFC 3948 2.3) from local:4500 to remote. */
 	int (*send_keepalive)(struct transport *t, const struct endpoint *local,
 			      const struct endpoint *remote);
+	/* The local address the system would send from to reach remote (the
+	 * interface nearest to the peer), for gateways without `ipsec ike
+	 * local address`. 0 or a negative rtx_err. */
+	int (*source_for)(struct transport *t, const struct kernel_addr *remote,
+			  struct kernel_addr *local);
 	void (*destroy)(struct transport *t);
 };
 

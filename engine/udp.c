@@ -174,6 +174,31 @@ static int udp_send_keepalive(struct transport *t, const struct endpoint *local,
 	return udp_sendto((struct udp_transport *)t, &l, remote, &ka, 1);
 }
 
+/* A connected UDP socket sends nothing but makes the kernel pick the
+ * route and source address, which getsockname then reports. */
+static int udp_source_for(struct transport *t, const struct kernel_addr *remote,
+			  struct kernel_addr *local)
+{
+	(void)t;
+	struct endpoint to = { .addr = *remote, .port = IKE_PORT }, from;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	to_sockaddr(&to, &ss, &len);
+	int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -RTX_EIO;
+	int err = 0;
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0 ||
+	    (len = sizeof(ss), getsockname(fd, (struct sockaddr *)&ss, &len) < 0))
+		err = -RTX_ENOENT;
+	close(fd);
+	if (err)
+		return err;
+	from_sockaddr(&ss, &from);
+	*local = from.addr;
+	return 0;
+}
+
 static void udp_destroy(struct transport *t)
 {
 	struct udp_transport *u = (struct udp_transport *)t;
@@ -187,6 +212,7 @@ static void udp_destroy(struct transport *t)
 static const struct transport_ops udp_ops = {
 	.send = udp_send,
 	.send_keepalive = udp_send_keepalive,
+	.source_for = udp_source_for,
 	.destroy = udp_destroy,
 };
 

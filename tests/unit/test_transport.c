@@ -96,6 +96,13 @@ static void test_memnet_ladder(void **state)
 	assert_memory_equal(ib.msg[1], "natt", 4);
 	assert_int_equal(ib.local[1].port, IKE_NATT_PORT);
 
+	/* A host sends from its one address, and only within its family. */
+	struct kernel_addr src, v6;
+	assert_int_equal(ta->ops->source_for(ta, &b.addr, &src), 0);
+	assert_true(kernel_addr_equal(&src, &a.addr));
+	kernel_addr_parse("2001:db8::2", &v6);
+	assert_int_equal(ta->ops->source_for(ta, &v6, &src), -RTX_ENOENT);
+
 	/* Nobody at that address: dropped silently. */
 	struct endpoint c = ep("192.0.2.3", IKE_PORT);
 	assert_int_equal(ta->ops->send(ta, &a, &c, (const uint8_t *)"x", 1), 0);
@@ -237,6 +244,11 @@ static void test_udp_loopback(void **state)
 	assert_int_equal(ib.remote[0].port, udp_transport_port(ta, IKE_PORT));
 	assert_memory_equal(ib.msg[1], "natt", 4);
 	assert_int_equal(ib.local[1].port, IKE_NATT_PORT);
+	struct kernel_addr src, dst;
+	char buf[64];
+	kernel_addr_parse("127.0.0.9", &dst);
+	assert_int_equal(ta->ops->source_for(ta, &dst, &src), 0);
+	assert_string_equal(kernel_addr_str(&src, buf, sizeof(buf)), "127.0.0.1");
 	struct kernel_addr v6;
 	kernel_addr_parse("2001:db8::1", &v6);
 	struct endpoint nowhere = { v6, IKE_PORT };
