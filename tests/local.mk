@@ -21,3 +21,4 @@ fuzz: $(FUZZ_TARGETS)
 .PHONY: fuzz
 include tests/session.mk
 include tests/grammar.mk
+include tests/interop.mk

@@ -1,0 +1,73 @@
+#!/bin/bash
+# Layer 2 of the strongSwan interop matrix: the real kernel. rtxsh with the
+# netlink backend against charon with kernel-netlink, LAN-to-LAN ping
+# through ESP both ways in every cell, with and without a NAT namespace in
+# between. Needs kernel ESP: where this host lacks it, the whole run moves
+# into one boot of the QEMU guest of tests/vm (one boot for all cells,
+# since the guest runs under emulation).
+#
+# IT_CELLS="regex" runs only matching cells. Skips (77) when not root,
+# without namespaces, without strongSwan, or when neither this kernel nor a
+# guest can hold ESP SAs.
+. "$(dirname "$0")/lib.sh"
+. "$IT_HERE/cells.sh"
+
+# Can this kernel hold a tunnel-mode ESP SA (CBC+HMAC and GCM)?
+kernel_has_esp() {
+	local p=$IT_TAG-k rc
+	ip netns add "$p" 2>/dev/null || return 100
+	ip -n "$p" xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x1000 mode tunnel \
+		enc 'cbc(aes)' 0x00112233445566778899aabbccddeeff \
+		auth-trunc 'hmac(sha256)' 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff 128 \
+		2>/dev/null &&
+		ip -n "$p" xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x1001 mode tunnel \
+			aead 'rfc4106(gcm(aes))' 0x00112233445566778899aabbccddeeff00112233 128 2>/dev/null
+	rc=$?
+	ip netns del "$p"
+	return $rc
+}
+
+[ "$(id -u)" = 0 ] || it_skip "needs root (network namespaces)"
+kernel_has_esp
+case $? in
+0) ;;
+100) it_skip "cannot create a network namespace" ;;
+*)
+	[ -z "${RTX_IN_GUEST:-}" ] && [ -x "$CHARON" ] || {
+		[ -n "${RTX_IN_GUEST:-}" ] && it_die "the guest kernel lacks ESP"
+		it_skip "strongSwan is not installed"
+	}
+	say "interop: host kernel $(uname -r) lacks ESP: running the cells in a guest"
+	"$IT_HERE/../vm/run-in-guest" --check || exit 77
+	RTX_VM_TIMEOUT=${RTX_VM_TIMEOUT:-900} exec "$IT_HERE/../vm/run-in-guest" \
+		env RTX_IN_GUEST=1 RTXSH="$RTXSH" IT_CELLS="${IT_CELLS:-.}" IT_KEEP="${IT_KEEP:-}" \
+		"$IT_HERE/guest.sh"
+	;;
+esac
+
+it_init
+it_need_charon
+command -v tcpdump >/dev/null || it_skip "tcpdump is not installed"
+[ -x "$RTXSH" ] || it_die "no rtxsh binary at $RTXSH"
+IT_RTX_KERNEL=netlink
+IT_CH_KERNEL=netlink
+IT_TRAFFIC=1
+
+want() { [[ $1 =~ ${IT_CELLS:-.} ]]; }
+run() { want "$1" && cell "$@"; }
+
+say "interop: rtxsh -k netlink against $($CHARON --version 2>&1 | head -n 1) (kernel-netlink), kernel $(uname -r)"
+run harness-charon-charon c_harness aes256-sha256-modp2048
+IT_RTX_IKE=$(rtx_probe_ike)
+
+for role in i r; do
+	run "esp-aes256-sha256-modp2048-rtx$role" c_establish "$role" aes256-sha256-modp2048 fqdn on
+	run "esp-aes128gcm16-ecp256-rtx$role" c_establish "$role" aes128gcm16-prfsha256-ecp256 fqdn on
+	run "rekey-child-by-charon-rtx$role" c_rekey "$role" child charon
+	run "rekey-ike-by-charon-rtx$role" c_rekey "$role" ike charon
+	run "delete-by-rtx-rtx$role" c_delete "$role" rtx
+done
+# Behind a NAT rtxsh can only initiate (the NAT has no port forwarding).
+IT_TOPO=nat run nat-esp-aes256-sha256-modp2048-rtxi c_establish i aes256-sha256-modp2048 fqdn on
+
+it_summary
