@@ -406,7 +406,8 @@ static void child_row(struct ike_engine *e, const struct ike_sa *sa, const struc
 				   send ? sa->remote.addr : sa->local.addr,
 				   send ? c->spi_out : c->spi_in, KERNEL_PROTO_ESP };
 	const struct gateway_config *g = ike_gateway(e, sa->gateway);
-	uint32_t life = g ? g->child_life.seconds : 28800;
+	/* life_secs is cut when a rekey replaced the SA (rekey.c) */
+	uint32_t life = c->life_secs ? c->life_secs : g ? g->child_life.seconds : 28800;
 	*r = base;
 	r->number = send ? c->num_send : c->num_recv;
 	r->ike_number = sa->number;

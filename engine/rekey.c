@@ -266,7 +266,11 @@ static void child_retire(struct child_sa *old)
 				    ? g->child_life.forced_reduction : REKEY_CHILD_GRACE_SECS) * 1000;
 	uint64_t now = now_ms(old->ike->e), end = child_deadline(old);
 	uint64_t left = end > now ? end - now : 0;
-	child_arm(old, RK_RETIRED, left < grace ? left : grace);
+	if (left > grace) {
+		left = grace;
+		old->life_secs = (uint32_t)((now + grace - old->established_ms + 999) / 1000);
+	}
+	child_arm(old, RK_RETIRED, left);
 }
 
 /* RFC 7296 2.8.1: of two SAs made by rekeying old at the same time, the

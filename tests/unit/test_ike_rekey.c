@@ -145,6 +145,11 @@ static void child_rekey_by(struct ike_pair *p, struct ike_router *r)
 	size_t n;
 	assert_int_equal(ike_sa_rows(r->engine, &rows, &n), 0);
 	assert_int_equal(n, 5);
+	/* the old pair shows the 30 s it has left, the new one its full life */
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].kind == IKE_SA_ROW_SEND)
+			assert_int_equal(rows[i].life_remaining, rows[i].spi == old_out
+					 ? 30 : 28800 - rows[i].duration);
 	free(rows);
 	assert_int_equal(ike_router_log_count(r, "CHLD exchange started"), 1);
 	ike_pair_run(p, 31000);
