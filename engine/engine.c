@@ -49,11 +49,39 @@ unsigned ike_log_types(const struct ike_sa *sa)
 
 static void retry_fired(struct loop *l, struct loop_timer *t, void *arg);
 
+/* e->gws stays sorted by gateway id: a 6000-gateway config looks each one
+ * up on every change. Returns the index of id, or where it would go. */
+static size_t gw_pos(const struct ike_engine *e, unsigned id, bool *found)
+{
+	size_t lo = 0, hi = e->n_gws;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e->gws[mid]->id == id) {
+			*found = true;
+			return mid;
+		}
+		if (e->gws[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
+static struct gw_state *gw_state_find(const struct ike_engine *e, unsigned id)
+{
+	bool found;
+	size_t i = gw_pos(e, id, &found);
+	return found ? e->gws[i] : NULL;
+}
+
 struct gw_state *ike_gw_state(struct ike_engine *e, unsigned id)
 {
-	for (size_t i = 0; i < e->n_gws; i++)
-		if (e->gws[i]->id == id)
-			return e->gws[i];
+	bool found;
+	size_t i = gw_pos(e, id, &found);
+	if (found)
+		return e->gws[i];
 	if (!id)
 		return NULL;
 	struct gw_state *s = calloc(1, sizeof(*s));
@@ -65,7 +93,9 @@ struct gw_state *ike_gw_state(struct ike_engine *e, unsigned id)
 	e->gws = grown;
 	*s = (struct gw_state){ .e = e, .id = id };
 	loop_timer_init(&s->retry, retry_fired, s);
-	e->gws[e->n_gws++] = s;
+	memmove(e->gws + i + 1, e->gws + i, (e->n_gws - i) * sizeof(*e->gws));
+	e->gws[i] = s;
+	e->n_gws++;
 	return s;
 }
 
@@ -73,7 +103,8 @@ static void gw_state_drop(struct ike_engine *e, size_t i)
 {
 	loop_timer_disarm(e->d.loop, &e->gws[i]->retry);
 	free(e->gws[i]);
-	e->gws[i] = e->gws[--e->n_gws];
+	memmove(e->gws + i, e->gws + i + 1, (e->n_gws - i - 1) * sizeof(*e->gws));
+	e->n_gws--;
 }
 
 static bool gateway_busy(const struct ike_engine *e, unsigned gw)
@@ -120,8 +151,12 @@ static int check_initiable(struct ike_engine *e, const struct gateway_config *g,
 		not_configured(e, g->id, "ipsec ike remote address");
 		return -RTX_ENOENT;
 	}
-	if (!g->local_address || kernel_addr_parse(g->local_address, &local->addr) ||
-	    local->addr.family != remote->addr.family) {
+	/* Without `ipsec ike local address` the router uses the interface
+	 * nearest to the peer (reference 1.12). */
+	int bad = g->local_address ? kernel_addr_parse(g->local_address, &local->addr)
+				   : e->d.transport->ops->source_for(e->d.transport,
+								      &remote->addr, &local->addr);
+	if (bad || local->addr.family != remote->addr.family) {
 		not_configured(e, g->id, "ipsec ike local address");
 		return -RTX_ENOENT;
 	}
@@ -218,8 +253,10 @@ static void initiate_all(struct ike_engine *e)
 	const struct ipsec_config *c = e->d.config;
 	for (size_t i = 0; i < c->n_gateways; i++) {
 		const struct gateway_config *g = c->gateways[i];
-		struct gw_state *gs = ike_gw_state(e, g->id);
-		if (wants_auto(c, g) && !(gs && gs->paused) && !gateway_busy(e, g->id))
+		if (!wants_auto(c, g))
+			continue;
+		const struct gw_state *gs = gw_state_find(e, g->id);
+		if (!(gs && gs->paused) && !gateway_busy(e, g->id))
 			start(e, g);
 	}
 }
@@ -262,7 +299,7 @@ void ike_engine_free(struct ike_engine *e)
 		return;
 	delete_all(e);
 	while (e->n_gws)
-		gw_state_drop(e, 0);
+		gw_state_drop(e, e->n_gws - 1);
 	transport_set_recv(e->d.transport, NULL, NULL);
 	kernel_set_event_handler(e->d.kernel, NULL, NULL);
 	free(e->gws);
@@ -344,7 +381,7 @@ void ike_refresh(struct ike_engine *e)
 {
 	delete_all(e);
 	while (e->n_gws)
-		gw_state_drop(e, 0);
+		gw_state_drop(e, e->n_gws - 1);
 	initiate_all(e);
 }
 

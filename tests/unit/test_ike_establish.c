@@ -129,6 +129,20 @@ static void test_b_initiates(void **state)
 	assert_int_equal(p->b.init_sent, 1);
 }
 
+/* Without `ipsec ike local address` the initiator sends from the address
+ * the network would use to reach the peer. */
+static void test_no_local_address(void **state)
+{
+	struct ike_pair *p = *state;
+	free(p->a.config->gateways[0]->local_address);
+	p->a.config->gateways[0]->local_address = NULL;
+	assert_int_equal(ike_pair_start(p), 0);
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	assert_true(ike_pair_run_until_up(p, 2000));
+	assert_up(p);
+	assert_int_equal(ike_router_log_count(&p->a, "not configured ipsec ike local address"), 0);
+}
+
 /* `ipsec auto refresh on` (global and per gateway) starts by itself. */
 static void test_auto_refresh(void **state)
 {
@@ -385,6 +399,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_a_initiates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_b_initiates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_local_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auto_refresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_psk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_psk_always_on, setup, teardown),
