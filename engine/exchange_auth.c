@@ -209,7 +209,8 @@ static int auth_build_i(struct ike_sa *sa, struct msg *m)
 	if (!add_ident(m, IKEV2_PAYLOAD_IDI, &id, &body))
 		return -RTX_ENOMEM;
 	ident_text(id.type, id.data, id.len, sa->local_id, sizeof(sa->local_id));
-	if (gs && !gs->contacted && !exchange_add_notify(m, IKEV2_N_INITIAL_CONTACT, true, NULL, 0))
+	if (gs && !gs->contacted && !sa->e->hooks.no_initial_contact &&
+	    !exchange_add_notify(m, IKEV2_N_INITIAL_CONTACT, true, NULL, 0))
 		return -RTX_ENOMEM;
 	if (g->remote_name && !ident_from_name(g->remote_name, g->remote_name_type, &rid) &&
 	    !add_ident(m, IKEV2_PAYLOAD_IDR, &rid, &rbody))

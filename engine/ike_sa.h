@@ -61,6 +61,7 @@ struct ike_test_hooks {
 	uint16_t ke_group;                    /* first KE group to send */
 	bool natt_fake;                       /* NAT_DETECTION_SOURCE_IP never matches */
 	bool no_rekey_jitter;                 /* rekey timers fire at exactly rekey % */
+	bool no_initial_contact;              /* benchmarks: forget peers silently */
 };
 
 #define IKE_SA_BUCKETS 4096
