@@ -60,8 +60,9 @@ swanctl {
 	load = pem pkcs1 x509 pubkey openssl random
 }
 EOF
-	: >"$d/swanctl.conf"
-	: >"$d/secrets.conf"
+	# A restarted charon (the liveness cell) keeps the connections written.
+	[ -f "$d/swanctl.conf" ] || : >"$d/swanctl.conf"
+	[ -f "$d/secrets.conf" ] || : >"$d/secrets.conf"
 	STRONGSWAN_CONF=$d/strongswan.conf setsid ip netns exec "$ns" \
 		sh -c 'mount --bind "$1/run" /run && exec "$2"' sh "$d" "$CHARON" \
 		>"$d/charon.out" 2>&1 </dev/null &
@@ -139,7 +140,6 @@ $conn {
 			remote_ts = $rts
 			esp_proposals = $esp
 			rekey_time = $child_life
-			life_time = 0
 			rand_time = 0
 			dpd_action = $dpd_action
 			start_action = $start

@@ -3,18 +3,19 @@
 
 # ---- SA listings ----------------------------------------------------------
 
-# charon_ike_spis NAME: "spi_i spi_r" (16 hex digits each) of every IKE SA.
-charon_ike_spis() {
-	sw "$1" --list-sas 2>/dev/null |
-		sed -n 's/.*IKEv2, \([0-9a-f]\{16\}\)_i\*\{0,1\} \([0-9a-f]\{16\}\)_r.*/\1 \2/p'
+# charon_ike_spis NAME: "spi_i spi_r" (16 hex digits each) of every IKE SA;
+# ike_spis_of reads a `swanctl --list-sas` listing on stdin.
+ike_spis_of() {
+	sed -n 's/.*IKEv2, \([0-9a-f]\{16\}\)_i\*\{0,1\} \([0-9a-f]\{16\}\)_r.*/\1 \2/p'
 }
+charon_ike_spis() { sw "$1" --list-sas 2>/dev/null | ike_spis_of; }
 
 # charon_child_spis NAME: "in out" (8 hex digits each) of every CHILD SA.
-charon_child_spis() {
-	sw "$1" --list-sas 2>/dev/null | awk '
-		$1 == "in" { sub(/,$/, "", $2); i = $2 }
-		$1 == "out" { sub(/,$/, "", $2); print i, $2 }'
+child_spis_of() {
+	awk '$1 == "in" { sub(/,$/, "", $2); i = $2 }
+	     $1 == "out" { sub(/,$/, "", $2); print i, $2 }'
 }
+charon_child_spis() { sw "$1" --list-sas 2>/dev/null | child_spis_of; }
 
 # charon_algs NAME: the algorithm lines, "IKE ..." and "ESP ..."
 charon_algs() {
@@ -35,23 +36,43 @@ rtx_sa_spis() {
 		/^SA\[/ { kind = ""; dir = "" }'
 }
 
-# same_sas RTX CHARON: both list the same IKE SA (SPI pair) and the same
-# CHILD SA (rtxsh's send SPI is charon's inbound, and the other way round).
+# same_sas RTX CHARON: both list the same IKE SAs (SPI pairs) and the same
+# CHILD SAs (rtxsh's send SPI is charon's inbound, and the other way
+# round), and nothing more. A rekey can fall between the two listings, so
+# a mismatch is looked at again twice, a second apart.
 same_sas() {
-	local r=$1 c=$2 rs cs ok=0
+	local try
+	for try in 1 2 3; do
+		same_sas_once "$@" && return 0
+		[ $try = 3 ] || { say "(listings differ; again in 1 s)"; sleep 1; }
+	done
+	return 1
+}
+
+same_sas_once() {
+	local r=$1 c=$2 rs list cs ch ok=0 i r2 in out
 	rs=$(rtx_sa_spis "$r")
-	cs=$(charon_ike_spis "$c")
-	say "rtxsh SAs:"; echo "$rs" | sed 's/^/  /'
-	say "charon IKE SPIs: $cs"; say "charon CHILD SPIs: $(charon_child_spis "$c" | tr '\n' ' ')"
+	list=$(sw "$c" --list-sas 2>/dev/null)
+	cs=$(echo "$list" | ike_spis_of)
+	ch=$(echo "$list" | child_spis_of)
+	say "rtxsh SAs: $(echo "$rs" | tr '\n' ' ')"
+	say "charon IKE SPIs: $(echo "$cs" | tr '\n' ' ') CHILD SPIs (in out): $(echo "$ch" | tr '\n' ' ')"
 	[ -n "$cs" ] || { say "charon lists no IKE SA"; return 1; }
-	echo "$cs" | while read -r i r2; do
-		echo "$rs" | grep -qx "IKE $i$r2" || { say "rtxsh lacks IKE SA $i/$r2"; exit 1; }
-	done || ok=1
-	[ -n "$(charon_child_spis "$c")" ] || { say "charon lists no CHILD SA"; return 1; }
-	charon_child_spis "$c" | while read -r in out; do
-		echo "$rs" | grep -qx "send $in" || { say "rtxsh lacks send SA $in"; exit 1; }
-		echo "$rs" | grep -qx "recv $out" || { say "rtxsh lacks recv SA $out"; exit 1; }
-	done || ok=1
+	[ -n "$ch" ] || { say "charon lists no CHILD SA"; return 1; }
+	while read -r i r2; do
+		echo "$rs" | grep -qx "IKE $i$r2" || { say "rtxsh lacks IKE SA $i/$r2"; ok=1; }
+	done <<<"$cs"
+	while read -r in out; do
+		echo "$rs" | grep -qx "send $in" || { say "rtxsh lacks send SA $in"; ok=1; }
+		echo "$rs" | grep -qx "recv $out" || { say "rtxsh lacks recv SA $out"; ok=1; }
+	done <<<"$ch"
+	# ... and no more than charon: superseded SAs are gone on both sides.
+	[ "$(echo "$rs" | grep -c '^IKE ')" = "$(echo "$cs" | grep -c .)" ] ||
+		{ say "rtxsh and charon list different numbers of IKE SAs"; ok=1; }
+	[ "$(echo "$rs" | grep -c '^send ')" = "$(echo "$ch" | grep -c .)" ] ||
+		{ say "rtxsh and charon list different numbers of outbound CHILD SAs"; ok=1; }
+	[ "$(echo "$rs" | grep -c '^recv ')" = "$(echo "$ch" | grep -c .)" ] ||
+		{ say "rtxsh and charon list different numbers of inbound CHILD SAs"; ok=1; }
 	return $ok
 }
 

@@ -88,22 +88,31 @@ it_stop_all() {
 }
 
 it_cleanup() {
-	local rc=$? ns pid
+	local rc=$? ns
 	trap - EXIT
-	[ -n "$IT_ROOT" ] && it_stop_all "$IT_ROOT"
-	for ns in "$NS_A" "$NS_B" "$NS_N" "$IT_TAG-p"; do
-		ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$ns" || continue
-		# Only our own daemons can live in these namespaces; any left over
-		# (a tcpdump, a charon that lost its pid file) go by PID.
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
-		ip -n "$ns" xfrm state flush 2>/dev/null
-		ip -n "$ns" xfrm policy flush 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
+	[ -n "$IT_ROOT" ] || exit "$rc"
+	kill $(jobs -p) 2>/dev/null
+	it_stop_all "$IT_ROOT"
+	# Cells interrupted half-way leave namespaces named in their directory.
+	for ns in "$NS_A" "$NS_B" "$NS_N" "$IT_TAG-p" $(cat "$IT_ROOT"/*/namespaces 2>/dev/null); do
+		ns_drop "$ns"
 	done
 	if [ -n "$IT_ROOT" ]; then
 		if [ -n "${IT_KEEP:-}" ]; then say "kept $IT_ROOT"; else rm -rf "$IT_ROOT"; fi
 	fi
 	exit "$rc"
+}
+
+# ns_drop NS: whatever still runs in NS (only our own daemons can), its
+# XFRM state, and NS itself.
+ns_drop() {
+	local pid
+	ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$1" || return 0
+	for pid in $(ip netns pids "$1" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+	ip -n "$1" xfrm state flush 2>/dev/null
+	ip -n "$1" xfrm policy flush 2>/dev/null
+	ip netns del "$1" 2>/dev/null
+	return 0
 }
 
 ns_new() {
@@ -179,23 +188,44 @@ it_topology() {
 # the run, but one that passes while listed does, so the list never hides
 # a feature that landed.
 
-IT_PASS=0 IT_FAIL=0 IT_SKIP=0 IT_XFAIL_N=0 IT_XPASS=0
+# Cells run IT_JOBS at a time (default 3: they mostly wait on timers, not
+# on the CPU), each in namespaces named after its sequence number; results
+# are reported in the order the cells were given.
+
+IT_PASS=0 IT_FAIL=0 IT_SKIP=0 IT_XFAIL_N=0 IT_XPASS=0 IT_SEQ=0
 
 xfail_reason() {
 	[ -f "$IT_XFAIL" ] || return 1
 	awk -v c="$1" '$1 == c { $1 = ""; sub(/^ /, ""); print; found = 1 } END { exit !found }' "$IT_XFAIL"
 }
 
-cell() {
-	local name=$1 log st t0 dt why listed
+# The body of one cell, in the background: its own directory and names.
+cell_run() {
+	local name=$1 t0 st
 	shift
-	mkdir -p "$IT_ROOT/$name"
-	log=$IT_ROOT/$name/cell.log
+	IT=$IT_ROOT/$name
+	NS_A=$IT_TAG-$IT_SEQ-a NS_B=$IT_TAG-$IT_SEQ-b NS_N=$IT_TAG-$IT_SEQ-n
+	echo "$NS_A $NS_B $NS_N" >"$IT/namespaces"
 	t0=$(date +%s)
-	(IT=$IT_ROOT/$name; "$@") >"$log" 2>&1
+	("$@") >"$IT/cell.log" 2>&1
 	st=$?
-	it_stop_all "$IT_ROOT/$name"
-	dt=$(( $(date +%s) - t0 ))
+	it_stop_all "$IT"
+	ns_drop "$NS_A"; ns_drop "$NS_B"; ns_drop "$NS_N"
+	echo "$st $(( $(date +%s) - t0 ))" >"$IT/status"
+}
+
+cell() {
+	local name=$1
+	IT_SEQ=$((IT_SEQ + 1))
+	mkdir -p "$IT_ROOT/$name"
+	echo "$name" >>"$IT_ROOT/order"
+	while [ "$(jobs -rp | wc -l)" -ge "${IT_JOBS:-3}" ]; do wait -n; done
+	cell_run "$@" &
+}
+
+cell_report() {
+	local name=$1 st dt why listed log=$IT_ROOT/$1/cell.log
+	read -r st dt <"$IT_ROOT/$name/status" || { st=99; dt=0; }
 	why=$(xfail_reason "$name")
 	listed=$?
 	if [ "$st" = 0 ] && [ "$listed" = 0 ]; then
@@ -215,13 +245,17 @@ cell() {
 		say "FAIL: $name (${dt}s)"
 		sed 's/^/    | /' "$log"
 	fi
-	echo "$name $st" >>"$IT_ROOT/results"
-	return 0
 }
 
-# The run's exit status: 1 when a cell failed unexpectedly or passed while
-# listed as failing; 77 when nothing ran at all.
+# Waits for every cell and reports them. The exit status: 1 when a cell
+# failed unexpectedly or passed while listed as failing; 77 when nothing
+# ran at all.
 it_summary() {
+	local name
+	wait
+	if [ -f "$IT_ROOT/order" ]; then
+		while read -r name; do cell_report "$name"; done <"$IT_ROOT/order"
+	fi
 	say "cells: $IT_PASS pass, $IT_FAIL fail, $IT_XFAIL_N expected failures, $IT_XPASS unexpected passes, $IT_SKIP not run"
 	[ $((IT_FAIL + IT_XPASS)) = 0 ] || return 1
 	[ $((IT_PASS + IT_XFAIL_N)) -gt 0 ] || return 77

@@ -70,7 +70,7 @@ tunnel select 1
 ipsec auto refresh $refresh
 EOF
 	if [ "$debug" = on ]; then
-		printf '%s\n' "syslog debug on" "ipsec ike log 1 key-info" >>"$f"
+		printf '%s\n' "syslog debug on" "ipsec ike log key-info" >>"$f"
 	fi
 }
 
