@@ -414,8 +414,6 @@ static uint64_t remaining(uint64_t now, uint64_t since, uint32_t life)
 
 static void ike_row(const struct ike_sa *sa, uint64_t now, struct ike_sa_row *r)
 {
-	struct proposal_choice c = sa->prop;
-	c.integ = NULL;    /* show lists cipher, hash, group */
 	*r = (struct ike_sa_row){
 		.number = sa->number, .gateway = sa->gateway, .kind = IKE_SA_ROW_IKE,
 		.local = sa->local.addr, .remote = sa->remote.addr, .spi_i = sa->spi_i,
@@ -426,8 +424,9 @@ static void ike_row(const struct ike_sa *sa, uint64_t now, struct ike_sa_row *r)
 	if (r->established) {
 		r->life_remaining = remaining(now, sa->established_ms, sa->life_secs);
 		r->duration = (now - sa->established_ms) / 1000;
-		c.integ = sa->prop.integ;
-		struct proposal_choice shown = { .encr = c.encr, .integ = c.integ, .dh = c.dh };
+		/* cipher, hash, group: the PRF stands for the hash with AEAD */
+		struct proposal_choice shown = { .encr = sa->prop.encr, .integ = sa->prop.integ,
+						 .prf = sa->prop.prf, .dh = sa->prop.dh };
 		proposal_text(&shown, r->algorithm, sizeof(r->algorithm));
 	}
 	snprintf(r->local_id, sizeof(r->local_id), "%s", sa->local_id);

@@ -146,12 +146,12 @@ static int add_ts(struct msg *m, uint8_t type, const struct kernel_addr *net, ui
 	return 0;
 }
 
-static int add_esp_sa(struct msg *m, const struct proposal_offer *o)
+static int add_esp_sa(struct msg *m, struct proposal_offer *o)
 {
 	struct payload *p = msg_add(m, IKEV2_PAYLOAD_SA, true);
 	if (!p)
 		return -RTX_ENOMEM;
-	p->u.sa = (struct payload_sa){ 1, (struct sa_proposal *)&o->prop };
+	p->u.sa = proposal_offer_sa(o);
 	return 0;
 }
 
@@ -177,15 +177,14 @@ static int esp_offer(struct ike_sa *sa, const struct gateway_config *g,
 		     const struct policy_config *p, uint32_t spi, struct proposal_offer *o)
 {
 	const struct sa_proposal *h = sa->e->hooks.esp_offer;
-	if (!h || h->ntransforms > PROPOSAL_MAX_TRANSFORMS)
+	if (!h)
 		return proposal_esp(g, p, sa->e->d.config->model, sa->e->d.crypto, spi, o);
-	o->prop = *h;
-	memcpy(o->tr, h->transforms, h->ntransforms * sizeof(*o->tr));
-	o->prop.transforms = o->tr;
-	o->prop.spi_size = 4;
-	for (int i = 0; i < 4; i++)
-		o->prop.spi[i] = (uint8_t)(spi >> (24 - 8 * i));
-	return 0;
+	const uint8_t be[4] = { (uint8_t)(spi >> 24), (uint8_t)(spi >> 16),
+				(uint8_t)(spi >> 8), (uint8_t)spi };
+	int err = proposal_offer_copy(o, h);
+	if (!err)
+		proposal_offer_spi(o, be, 4);
+	return err;
 }
 
 /* ---- initiator ------------------------------------------------------------- */
@@ -250,7 +249,7 @@ static void auth_child_i(struct ike_sa *sa, struct msg_rx *rx)
 	sa->first_child = NULL;
 	int err = -RTX_ENOPROP;
 	if (sap && tsi && tsr &&
-	    !proposal_accept(&sap->u.sa, &sa->offer->prop, sa->e->d.crypto, &c->prop) &&
+	    !proposal_accept(&sap->u.sa, sa->offer, sa->e->d.crypto, &c->prop) &&
 	    c->prop.spi_size == 4 && !child_sa_ts_pick(&tsi->u.ts, fam, &c->ts_l, &c->ts_l_len) &&
 	    !child_sa_ts_pick(&tsr->u.ts, fam, &c->ts_r, &c->ts_r_len)) {
 		c->spi_out = spi_of(&c->prop);

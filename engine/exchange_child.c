@@ -92,12 +92,12 @@ static int add_ts(struct msg *m, uint8_t type, const struct kernel_addr *net, ui
 	return 0;
 }
 
-static int add_sa(struct msg *m, struct sa_proposal *prop)
+static int add_sa(struct msg *m, struct proposal_offer *o)
 {
 	struct payload *p = msg_add(m, IKEV2_PAYLOAD_SA, true);
 	if (!p)
 		return -RTX_ENOMEM;
-	p->u.sa = (struct payload_sa){ 1, prop };
+	p->u.sa = proposal_offer_sa(o);
 	return 0;
 }
 
@@ -171,30 +171,31 @@ static int esp_offer(struct ike_sa *sa, const struct gateway_config *g,
 		     const struct policy_config *p, uint32_t spi, struct proposal_offer *o)
 {
 	const struct sa_proposal *h = sa->e->hooks.esp_offer;
-	if (!h || h->ntransforms > PROPOSAL_MAX_TRANSFORMS)
+	if (!h)
 		return proposal_esp(g, p, sa->e->d.config->model, sa->e->d.crypto, spi, o);
-	o->prop = *h;
-	memcpy(o->tr, h->transforms, h->ntransforms * sizeof(*o->tr));
-	o->prop.transforms = o->tr;
-	o->prop.spi_size = 4;
-	for (int i = 0; i < 4; i++)
-		o->prop.spi[i] = (uint8_t)(spi >> (24 - 8 * i));
-	return 0;
+	const uint8_t be[4] = { (uint8_t)(spi >> 24), (uint8_t)(spi >> 16),
+				(uint8_t)(spi >> 8), (uint8_t)spi };
+	int err = proposal_offer_copy(o, h);
+	if (!err)
+		proposal_offer_spi(o, be, 4);
+	return err;
 }
 
 /* PFS (reference 1.26): the first `ipsec ike group` as the only DH
  * transform of the ESP proposal, replacing one a restart put there. */
 static int offer_group(struct proposal_offer *o, uint16_t group)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < o->prop.ntransforms; i++)
-		if (o->tr[i].type != ALG_DH)
-			o->tr[n++] = o->tr[i];
-	if (n >= PROPOSAL_MAX_TRANSFORMS)
-		return -RTX_ENOMEM;
-	o->tr[n++] = (struct sa_transform){ .type = ALG_DH, .id = group };
-	o->prop.ntransforms = n;
-	o->prop.transforms = o->tr;
+	for (size_t k = 0; k < o->nprops; k++) {
+		struct sa_proposal *p = &o->props[k];
+		size_t n = 0;
+		for (size_t i = 0; i < p->ntransforms; i++)
+			if (p->transforms[i].type != ALG_DH)
+				p->transforms[n++] = p->transforms[i];
+		if (n >= PROPOSAL_MAX_TRANSFORMS)
+			return -RTX_ENOMEM;
+		p->transforms[n++] = (struct sa_transform){ .type = ALG_DH, .id = group };
+		p->ntransforms = n;
+	}
 	return 0;
 }
 
@@ -203,18 +204,18 @@ static int ike_offer(struct ike_sa *sa, const struct gateway_config *g, uint16_t
 {
 	const struct sa_proposal *h = sa->e->hooks.ike_offer;
 	int err = 0;
-	if (h && h->ntransforms <= PROPOSAL_MAX_TRANSFORMS) {
-		cx->offer.prop = *h;
-		memcpy(cx->offer.tr, h->transforms, h->ntransforms * sizeof(*cx->offer.tr));
-		cx->offer.prop.transforms = cx->offer.tr;
-		err = proposal_has_group(h, group) ? 0 : offer_group(&cx->offer, group);
+	if (h) {
+		err = proposal_offer_copy(&cx->offer, h);
+		if (!err && !proposal_has_group(h, group))
+			err = offer_group(&cx->offer, group);
 	} else {
 		err = proposal_ike(g, sa->e->d.config->model, sa->e->d.crypto, group, &cx->offer);
 	}
 	if (err)
 		return err;
-	cx->offer.prop.spi_size = 8;
-	put_be64(cx->offer.prop.spi, cx->nsa->spi_i);
+	uint8_t spi[8];
+	put_be64(spi, cx->nsa->spi_i);
+	proposal_offer_spi(&cx->offer, spi, 8);
 	return 0;
 }
 
@@ -326,7 +327,7 @@ static int child_build_i(struct ike_sa *sa, struct msg *m)
 		for (int i = 0; i < 4; i++)
 			n->u.notify.spi[i] = (uint8_t)(spi >> (24 - 8 * i));
 	}
-	int err = add_sa(m, &cx->offer.prop);
+	int err = add_sa(m, &cx->offer);
 	if (!err)
 		err = add_nonce(m, cx->ni, sizeof(cx->ni));
 	if (!err && cx->dh)
@@ -370,7 +371,7 @@ static int finish_child_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_r
 	size_t glen = 0;
 	uint8_t fam = sa->remote.addr.family;
 	if (!sap || !nr || !tsi || !tsr ||
-	    proposal_accept(&sap->u.sa, &cx->offer.prop, sa->e->d.crypto, &c->prop) ||
+	    proposal_accept(&sap->u.sa, &cx->offer, sa->e->d.crypto, &c->prop) ||
 	    c->prop.spi_size != 4 || (cx->dh && !c->prop.dh) || (!cx->dh && ke)) {
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
 		return -RTX_ENOPROP;
@@ -426,7 +427,7 @@ static int finish_ike_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_rx 
 	struct ike_sa *nsa = cx->nsa;
 	uint8_t gir[ALG_MAX_DH_PUB_LEN];
 	size_t glen = 0;
-	if (!sap || !nr || proposal_accept(&sap->u.sa, &cx->offer.prop, sa->e->d.crypto,
+	if (!sap || !nr || proposal_accept(&sap->u.sa, &cx->offer, sa->e->d.crypto,
 					   &nsa->prop) || nsa->prop.spi_size != 8 ||
 	    !get_be64(nsa->prop.spi) || nr->u.nonce.data.len < 16 ||
 	    nr->u.nonce.data.len > sizeof(nsa->nr)) {
@@ -599,7 +600,7 @@ static uint16_t child_make_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *r
 	struct proposal_choice mine = q->choice;
 	put_spi32(&mine, c->spi_in);
 	proposal_from_choice(&mine, o);
-	if (add_sa(resp, &o->prop) || add_nonce(resp, nr, sizeof(nr)) || (dh && add_ke(resp, dh)) ||
+	if (add_sa(resp, o) || add_nonce(resp, nr, sizeof(nr)) || (dh && add_ke(resp, dh)) ||
 	    add_ts(resp, IKEV2_PAYLOAD_TSI, &q->ts_i, q->li) ||
 	    add_ts(resp, IKEV2_PAYLOAD_TSR, &q->ts_r, q->lr)) {
 		dh_free(dh);
@@ -688,7 +689,7 @@ static struct ike_sa *ike_make_r(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	put_be64(mine.spi, nsa->spi_r);
 	proposal_from_choice(&mine, o);
 	if (!err)
-		err = add_sa(resp, &o->prop);
+		err = add_sa(resp, o);
 	if (!err)
 		err = add_nonce(resp, nsa->nr, nsa->nr_len);
 	if (!err)

@@ -173,17 +173,11 @@ static int prepare_offer(struct ike_sa *sa, uint16_t group)
 		return -RTX_ENOENT;
 	if (!sa->offer && !(sa->offer = calloc(1, sizeof(*sa->offer))))
 		return -RTX_ENOMEM;
-	if (h->ike_offer && h->ike_offer->ntransforms <= PROPOSAL_MAX_TRANSFORMS) {
-		sa->offer->prop = *h->ike_offer;
-		memcpy(sa->offer->tr, h->ike_offer->transforms,
-		       h->ike_offer->ntransforms * sizeof(*sa->offer->tr));
-		sa->offer->prop.transforms = sa->offer->tr;
-	} else {
-		int err = proposal_ike(g, sa->e->d.config->model, sa->e->d.crypto, group,
-				       sa->offer);
-		if (err)
-			return err;
-	}
+	int err = h->ike_offer ? proposal_offer_copy(sa->offer, h->ike_offer)
+			       : proposal_ike(g, sa->e->d.config->model, sa->e->d.crypto,
+					      group, sa->offer);
+	if (err)
+		return err;
 	dh_free(sa->dh);
 	sa->dh = NULL;
 	return dh_new(sa->e->d.crypto, group, &sa->dh);
@@ -204,7 +198,7 @@ static int init_build_i(struct ike_sa *sa, struct msg *m)
 	struct payload *p = msg_add(m, IKEV2_PAYLOAD_SA, false);
 	if (!p)
 		return -RTX_ENOMEM;
-	p->u.sa = (struct payload_sa){ 1, &sa->offer->prop };
+	p->u.sa = proposal_offer_sa(sa->offer);
 	int err = add_ke_nonce(sa, m, sa->ni, sa->ni_len);
 	return err ? err : add_nat_notifies(sa, m, 0);
 }
@@ -274,7 +268,7 @@ static enum xchg_rc init_process_i(struct ike_sa *sa, struct msg_rx *rx)
 	const struct payload *nr = msg_find(m, IKEV2_PAYLOAD_NONCE, 0);
 	if (!sap || !ke || !nr || !m->hdr.spi_r)
 		return XCHG_FAIL;
-	if (proposal_accept(&sap->u.sa, &sa->offer->prop, sa->e->d.crypto, &sa->prop) ||
+	if (proposal_accept(&sap->u.sa, sa->offer, sa->e->d.crypto, &sa->prop) ||
 	    ke->u.ke.group != sa->prop.dh->id || ke->u.ke.group != dh_alg(sa->dh)->id) {
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
 		return XCHG_FAIL;
@@ -446,7 +440,7 @@ static enum xchg_rc init_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
 		struct payload *p = msg_add(resp, IKEV2_PAYLOAD_SA, false);
 		err = p ? 0 : -RTX_ENOMEM;
 		if (p)
-			p->u.sa = (struct payload_sa){ 1, &answer->prop };
+			p->u.sa = proposal_offer_sa(answer);
 	} else {
 		free(answer);
 	}

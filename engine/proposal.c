@@ -18,6 +18,11 @@ static const uint16_t integ_order[] = {
 	IKEV2_AUTH_HMAC_SHA2_512_256, IKEV2_AUTH_HMAC_SHA2_384_192,
 	IKEV2_AUTH_HMAC_SHA2_256_128, IKEV2_AUTH_HMAC_SHA1_96, IKEV2_AUTH_HMAC_MD5_96,
 };
+/* Combined-mode ciphers rtxsh adds in a proposal of their own. */
+static const struct { uint16_t id, bits; } aead_order[] = {
+	{ IKEV2_ENCR_AES_GCM_16, 256 }, { IKEV2_ENCR_AES_GCM_16, 128 },
+	{ IKEV2_ENCR_CHACHA20_POLY1305, 256 },
+};
 static const uint16_t prf_order[] = {
 	IKEV2_PRF_HMAC_SHA2_512, IKEV2_PRF_HMAC_SHA2_384, IKEV2_PRF_HMAC_SHA2_256,
 	IKEV2_PRF_HMAC_SHA1, IKEV2_PRF_HMAC_MD5,
@@ -35,11 +40,13 @@ static bool model_has(const struct rtx_model *m, const struct alg *a)
 	return !long_sha || (m && m->sha2_long);
 }
 
+/* Appends to the offer's last proposal. */
 static void add_tr(struct proposal_offer *o, const struct alg *a)
 {
-	if (!a || o->prop.ntransforms == PROPOSAL_MAX_TRANSFORMS)
+	struct sa_proposal *p = &o->props[o->nprops - 1];
+	if (!a || p->ntransforms == PROPOSAL_MAX_TRANSFORMS)
 		return;
-	struct sa_transform *t = &o->tr[o->prop.ntransforms++];
+	struct sa_transform *t = &p->transforms[p->ntransforms++];
 	*t = (struct sa_transform){ .type = (uint8_t)a->type, .id = a->id };
 	if (a->key_attr) {
 		t->nattrs = 1;
@@ -58,9 +65,38 @@ static void add_if(struct proposal_offer *o, const struct rtx_model *m,
 static void offer_init(struct proposal_offer *o, uint8_t protocol)
 {
 	memset(o, 0, sizeof(*o));
-	o->prop.num = 1;
-	o->prop.protocol = protocol;
-	o->prop.transforms = o->tr;
+	o->nprops = 1;
+	o->props[0] = (struct sa_proposal){ .num = 1, .protocol = protocol,
+					    .transforms = o->tr };
+}
+
+/* Opens the second, combined-mode proposal (same protocol and SPI). */
+static void offer_aead(struct proposal_offer *o)
+{
+	o->props[1] = o->props[0];
+	o->props[1].num = 2;
+	o->props[1].ntransforms = 0;
+	o->props[1].transforms = o->tr_aead;
+	o->nprops = 2;
+}
+
+int proposal_offer_copy(struct proposal_offer *o, const struct sa_proposal *p)
+{
+	if (p->ntransforms > PROPOSAL_MAX_TRANSFORMS)
+		return -RTX_ERANGE;
+	offer_init(o, p->protocol);
+	o->props[0] = *p;
+	memcpy(o->tr, p->transforms, p->ntransforms * sizeof(*o->tr));
+	o->props[0].transforms = o->tr;
+	return 0;
+}
+
+void proposal_offer_spi(struct proposal_offer *o, const uint8_t *spi, uint8_t size)
+{
+	for (size_t i = 0; i < o->nprops; i++) {
+		o->props[i].spi_size = size;
+		memcpy(o->props[i].spi, spi, size);
+	}
 }
 
 static void add_all_encr(struct proposal_offer *o, const struct rtx_model *m,
@@ -68,6 +104,20 @@ static void add_all_encr(struct proposal_offer *o, const struct rtx_model *m,
 {
 	for (size_t i = 0; i < sizeof(encr_order) / sizeof(encr_order[0]); i++)
 		add_if(o, m, lib, alg_find(ALG_ENCR, encr_order[i].id, encr_order[i].bits));
+}
+
+static void add_all_aead(struct proposal_offer *o, const struct rtx_model *m,
+			 struct crypto_lib *lib)
+{
+	for (size_t i = 0; i < sizeof(aead_order) / sizeof(aead_order[0]); i++)
+		add_if(o, m, lib, alg_find(ALG_ENCR, aead_order[i].id, aead_order[i].bits));
+}
+
+static void add_all_prf(struct proposal_offer *o, const struct rtx_model *m,
+			struct crypto_lib *lib)
+{
+	for (size_t i = 0; i < sizeof(prf_order) / sizeof(prf_order[0]); i++)
+		add_if(o, m, lib, alg_find(ALG_PRF, prf_order[i], 0));
 }
 
 static void add_all_integ(struct proposal_offer *o, const struct rtx_model *m,
@@ -128,13 +178,17 @@ int proposal_ike(const struct gateway_config *g, const struct rtx_model *model,
 		add_tr(out, l.prf);
 		if (l.integ)
 			add_tr(out, l.integ);
+		add_tr(out, dh);
 	} else {
 		add_all_encr(out, model, lib);
-		for (size_t i = 0; i < sizeof(prf_order) / sizeof(prf_order[0]); i++)
-			add_if(out, model, lib, alg_find(ALG_PRF, prf_order[i], 0));
+		add_all_prf(out, model, lib);
 		add_all_integ(out, model, lib);
+		add_tr(out, dh);
+		offer_aead(out);
+		add_all_aead(out, model, lib);
+		add_all_prf(out, model, lib);
+		add_tr(out, dh);
 	}
-	add_tr(out, dh);
 	return 0;
 }
 
@@ -142,10 +196,8 @@ int proposal_esp(const struct gateway_config *g, const struct policy_config *p,
 		 const struct rtx_model *model, struct crypto_lib *lib,
 		 uint32_t spi, struct proposal_offer *out)
 {
+	const struct alg *no_esn = alg_find(ALG_ESN, IKEV2_ESN_NONE, 0);
 	offer_init(out, IKEV2_PROTO_ESP);
-	out->prop.spi_size = 4;
-	for (int i = 0; i < 4; i++)
-		out->prop.spi[i] = (uint8_t)(spi >> (24 - 8 * i));
 	if (g->proposal_limitation) {
 		struct proposal_limit l;
 		proposal_limit_esp(p, &l);
@@ -153,11 +205,18 @@ int proposal_esp(const struct gateway_config *g, const struct policy_config *p,
 			return -RTX_EUNSUPP;
 		add_tr(out, l.encr);
 		add_tr(out, l.integ);
+		add_tr(out, no_esn);
 	} else {
 		add_all_encr(out, model, lib);
 		add_all_integ(out, model, lib);
+		add_tr(out, no_esn);
+		offer_aead(out);
+		add_all_aead(out, model, lib);
+		add_tr(out, no_esn);
 	}
-	add_tr(out, alg_find(ALG_ESN, IKEV2_ESN_NONE, 0));
+	const uint8_t be[4] = { (uint8_t)(spi >> 24), (uint8_t)(spi >> 16),
+				(uint8_t)(spi >> 8), (uint8_t)spi };
+	proposal_offer_spi(out, be, 4);
 	return 0;
 }
 
@@ -276,13 +335,16 @@ int proposal_select(const struct payload_sa *sa, uint8_t protocol,
 	return found ? 0 : -RTX_ENOPROP;
 }
 
-int proposal_accept(const struct payload_sa *answer, const struct sa_proposal *offered,
+int proposal_accept(const struct payload_sa *answer, const struct proposal_offer *offer,
 		    struct crypto_lib *lib, struct proposal_choice *out)
 {
 	if (answer->nproposals != 1)
 		return -RTX_ENOPROP;
-	const struct sa_proposal *p = &answer->proposals[0];
-	if (p->protocol != offered->protocol || p->num != offered->num)
+	const struct sa_proposal *p = &answer->proposals[0], *offered = NULL;
+	for (size_t i = 0; i < offer->nprops; i++)
+		if (offer->props[i].num == p->num)
+			offered = &offer->props[i];
+	if (!offered || p->protocol != offered->protocol)
 		return -RTX_ENOPROP;
 	uint8_t seen[6] = { 0 };
 	for (size_t i = 0; i < p->ntransforms; i++) {
@@ -304,9 +366,8 @@ int proposal_accept(const struct payload_sa *answer, const struct sa_proposal *o
 void proposal_from_choice(const struct proposal_choice *c, struct proposal_offer *out)
 {
 	offer_init(out, c->protocol);
-	out->prop.num = c->num;
-	out->prop.spi_size = c->spi_size;
-	memcpy(out->prop.spi, c->spi, sizeof(out->prop.spi));
+	out->props[0].num = c->num;
+	proposal_offer_spi(out, c->spi, c->spi_size);
 	add_tr(out, c->encr);
 	add_tr(out, c->prf);
 	add_tr(out, c->integ);
@@ -346,7 +407,8 @@ static const char *show_name(const struct alg *a, char *buf, size_t len)
 
 void proposal_text(const struct proposal_choice *c, char *buf, size_t len)
 {
-	const struct alg *parts[] = { c->encr, c->integ, c->dh };
+	/* With an AEAD cipher the IKE SA's hash is its PRF alone. */
+	const struct alg *parts[] = { c->encr, c->integ ? c->integ : c->prf, c->dh };
 	size_t w = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < 3 && w < len; i++) {

@@ -24,11 +24,28 @@ struct rtx_model;
 
 #define PROPOSAL_MAX_TRANSFORMS 24
 
-/* One proposal of ours, owning its transforms. */
+/* Our SA payload, owning its transforms. With proposal-limitation off a
+ * second proposal carries the combined-mode (AEAD) ciphers, which may not
+ * share a proposal with integrity algorithms (RFC 5282 section 8): the
+ * first stays the list a Yamaha router sends. */
 struct proposal_offer {
-	struct sa_proposal prop;
+	struct sa_proposal props[2];
+	size_t nprops;
 	struct sa_transform tr[PROPOSAL_MAX_TRANSFORMS];
+	struct sa_transform tr_aead[PROPOSAL_MAX_TRANSFORMS];
 };
+
+/* The SA payload body that carries an offer. */
+static inline struct payload_sa proposal_offer_sa(struct proposal_offer *o)
+{
+	return (struct payload_sa){ o->nprops, o->props };
+}
+
+/* An offer of exactly proposal p (tests replace our proposals this way);
+ * -RTX_ERANGE when it has too many transforms. */
+int proposal_offer_copy(struct proposal_offer *o, const struct sa_proposal *p);
+/* Puts the same SPI (4 bytes for ESP, 8 for IKE) into every proposal. */
+void proposal_offer_spi(struct proposal_offer *o, const uint8_t *spi, uint8_t size);
 
 /* What was agreed: one transform of each type (NULL when absent). */
 struct proposal_choice {
@@ -65,7 +82,7 @@ int proposal_select(const struct payload_sa *sa, uint8_t protocol,
 		    struct proposal_choice *out);
 /* Initiator: the responder's answer must be one proposal with one
  * transform of each type, all taken from the proposal we offered. */
-int proposal_accept(const struct payload_sa *answer, const struct sa_proposal *offered,
+int proposal_accept(const struct payload_sa *answer, const struct proposal_offer *offered,
 		    struct crypto_lib *lib, struct proposal_choice *out);
 /* The single proposal a responder sends back for its choice. */
 void proposal_from_choice(const struct proposal_choice *c, struct proposal_offer *out);

@@ -138,7 +138,8 @@ static void test_aead(void **state)
 	}
 }
 
-/* The default offer (no hook) lands on the strongest CBC suite. */
+/* The default offer (no hook) lands on the strongest suite: AES-GCM-256
+ * from the combined-mode proposal. */
 static void test_default_offer(void **state)
 {
 	(void)state;
@@ -151,7 +152,7 @@ static void test_default_offer(void **state)
 	struct ike_sa_row *rows;
 	size_t n;
 	assert_int_equal(ike_sa_rows(p.b.engine, &rows, &n), 0);
-	assert_string_equal(rows[0].algorithm, "AES-CBC-256, HMAC-SHA2-512, MODP 2048bit");
+	assert_string_equal(rows[0].algorithm, "AES-GCM-256, HMAC-SHA2-512, MODP 2048bit");
 	free(rows);
 	ike_pair_free(&p);
 }

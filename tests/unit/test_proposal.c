@@ -37,7 +37,7 @@ static void test_ike_default_order(void **state)
 	struct proposal_offer o;
 	config_gateway_defaults(&g, 1);
 	assert_int_equal(proposal_ike(&g, model_find("RTX1300"), lib, IKEV2_DH_MODP_1024, &o), 0);
-	const struct sa_transform *t = o.prop.transforms;
+	const struct sa_transform *t = o.props[0].transforms;
 	assert_int_equal(t[0].type, ALG_ENCR);
 	assert_int_equal(sa_transform_keylen(&t[0]), 256);
 	assert_int_equal(sa_transform_keylen(&t[1]), 192);
@@ -46,10 +46,10 @@ static void test_ike_default_order(void **state)
 	size_t i = crypto_lib_supports(lib, alg_find(ALG_ENCR, IKEV2_ENCR_DES, 0)) ? 5 : 4;
 	assert_int_equal(t[i].type, ALG_PRF);
 	assert_int_equal(t[i].id, IKEV2_PRF_HMAC_SHA2_512);
-	assert_int_equal(t[o.prop.ntransforms - 1].type, ALG_DH);
-	assert_int_equal(t[o.prop.ntransforms - 1].id, IKEV2_DH_MODP_1024);
+	assert_int_equal(t[o.props[0].ntransforms - 1].type, ALG_DH);
+	assert_int_equal(t[o.props[0].ntransforms - 1].id, IKEV2_DH_MODP_1024);
 	size_t groups = 0;
-	for (size_t k = 0; k < o.prop.ntransforms; k++)
+	for (size_t k = 0; k < o.props[0].ntransforms; k++)
 		groups += t[k].type == ALG_DH;
 	assert_int_equal(groups, 1);
 }
@@ -67,9 +67,9 @@ static void test_model_without_long_sha(void **state)
 			m = model_at(i);
 	assert_non_null(m);
 	assert_int_equal(proposal_ike(&g, m, lib, IKEV2_DH_MODP_2048, &o), 0);
-	for (size_t k = 0; k < o.prop.ntransforms; k++)
-		assert_false(o.prop.transforms[k].id == IKEV2_PRF_HMAC_SHA2_512 &&
-			     o.prop.transforms[k].type == ALG_PRF);
+	for (size_t k = 0; k < o.props[0].ntransforms; k++)
+		assert_false(o.props[0].transforms[k].id == IKEV2_PRF_HMAC_SHA2_512 &&
+			     o.props[0].transforms[k].type == ALG_PRF);
 }
 
 static void test_limitation(void **state)
@@ -80,16 +80,16 @@ static void test_limitation(void **state)
 	config_gateway_defaults(&g, 1);
 	g.proposal_limitation = true;
 	assert_int_equal(proposal_ike(&g, NULL, lib, IKEV2_DH_MODP_1024, &o), 0);
-	assert_int_equal(o.prop.ntransforms, 4);
-	assert_int_equal(o.prop.transforms[0].id, IKEV2_ENCR_3DES);
-	assert_int_equal(o.prop.transforms[1].id, IKEV2_PRF_HMAC_SHA1);
-	assert_int_equal(o.prop.transforms[2].id, IKEV2_AUTH_HMAC_SHA1_96);
+	assert_int_equal(o.props[0].ntransforms, 4);
+	assert_int_equal(o.props[0].transforms[0].id, IKEV2_ENCR_3DES);
+	assert_int_equal(o.props[0].transforms[1].id, IKEV2_PRF_HMAC_SHA1);
+	assert_int_equal(o.props[0].transforms[2].id, IKEV2_AUTH_HMAC_SHA1_96);
 	struct policy_config p = { .id = 1, .esp = true, .encr = IKEV2_ENCR_AES_CBC,
 				   .encr_bits = 256, .integ = IKEV2_AUTH_HMAC_SHA2_256_128 };
 	assert_int_equal(proposal_esp(&g, &p, NULL, lib, 0x01020304, &o), 0);
-	assert_int_equal(o.prop.ntransforms, 3);
-	assert_int_equal(o.prop.spi_size, 4);
-	assert_memory_equal(o.prop.spi, "\1\2\3\4", 4);
+	assert_int_equal(o.props[0].ntransforms, 3);
+	assert_int_equal(o.props[0].spi_size, 4);
+	assert_memory_equal(o.props[0].spi, "\1\2\3\4", 4);
 }
 
 /* An AEAD cipher under proposal-limitation: no INTEG transform goes out
@@ -105,8 +105,8 @@ static void test_limitation_aead(void **state)
 	g.encryption_bits = 128;
 	g.hash = IKEV2_PRF_HMAC_SHA2_256;
 	assert_int_equal(proposal_ike(&g, NULL, lib, IKEV2_DH_ECP_256, &o), 0);
-	assert_int_equal(o.prop.ntransforms, 3);
-	for (size_t k = 0; k < o.prop.ntransforms; k++)
+	assert_int_equal(o.props[0].ntransforms, 3);
+	for (size_t k = 0; k < o.props[0].ntransforms; k++)
 		assert_int_not_equal(o.tr[k].type, ALG_INTEG);
 	assert_int_equal(o.tr[0].id, IKEV2_ENCR_AES_GCM_16);
 	assert_int_equal(o.tr[1].id, IKEV2_PRF_HMAC_SHA2_256);
@@ -115,7 +115,7 @@ static void test_limitation_aead(void **state)
 				   .encr = IKEV2_ENCR_AES_GCM_16, .encr_bits = 256,
 				   .integ = IKEV2_AUTH_HMAC_SHA2_256_128 };
 	assert_int_equal(proposal_esp(&g, &p, NULL, lib, 0x1234, &o), 0);
-	for (size_t k = 0; k < o.prop.ntransforms; k++)
+	for (size_t k = 0; k < o.props[0].ntransforms; k++)
 		assert_int_not_equal(o.tr[k].type, ALG_INTEG);
 }
 
@@ -127,7 +127,7 @@ static void test_select_strongest(void **state)
 	struct proposal_choice c;
 	config_gateway_defaults(&g, 1);
 	assert_int_equal(proposal_ike(&g, model_find("RTX1300"), lib, IKEV2_DH_MODP_2048, &o), 0);
-	struct payload_sa sa = { 1, &o.prop };
+	struct payload_sa sa = { 1, &o.props[0] };
 	assert_int_equal(proposal_select(&sa, IKEV2_PROTO_IKE, NULL, lib, &c), 0);
 	assert_int_equal(c.encr->key_bits, 256);
 	assert_int_equal(c.prf->id, IKEV2_PRF_HMAC_SHA2_512);
@@ -145,9 +145,9 @@ static void test_select_strongest(void **state)
 	assert_int_equal(proposal_select(&sa, IKEV2_PROTO_IKE, NULL, lib, &c), 0);
 	struct proposal_offer ans;
 	proposal_from_choice(&c, &ans);
-	struct payload_sa asa = { 1, &ans.prop };
+	struct payload_sa asa = { 1, &ans.props[0] };
 	struct proposal_choice back;
-	assert_int_equal(proposal_accept(&asa, &o.prop, lib, &back), 0);
+	assert_int_equal(proposal_accept(&asa, &o, lib, &back), 0);
 	assert_ptr_equal(back.encr, c.encr);
 	assert_ptr_equal(back.dh, c.dh);
 	char text[96];
@@ -167,17 +167,57 @@ static void test_accept_refuses(void **state)
 	g.encryption = IKEV2_ENCR_AES_CBC;
 	g.encryption_bits = 128;
 	assert_int_equal(proposal_ike(&g, NULL, lib, IKEV2_DH_MODP_1024, &other), 0);
-	struct payload_sa bad = { 1, &other.prop };
-	assert_int_equal(proposal_accept(&bad, &o.prop, lib, &c), -RTX_ENOPROP);
+	struct payload_sa bad = { 1, &other.props[0] };
+	assert_int_equal(proposal_accept(&bad, &o, lib, &c), -RTX_ENOPROP);
 	/* the whole offer back (several of one type) is not an answer */
 	struct proposal_offer all;
 	g.proposal_limitation = false;
 	assert_int_equal(proposal_ike(&g, NULL, lib, IKEV2_DH_MODP_1024, &all), 0);
-	struct payload_sa many = { 1, &all.prop };
-	assert_int_equal(proposal_accept(&many, &all.prop, lib, &c), -RTX_ENOPROP);
+	struct payload_sa many = { 1, &all.props[0] };
+	assert_int_equal(proposal_accept(&many, &all, lib, &c), -RTX_ENOPROP);
 	struct payload_sa none = { 0, NULL };
-	assert_int_equal(proposal_accept(&none, &o.prop, lib, &c), -RTX_ENOPROP);
+	assert_int_equal(proposal_accept(&none, &o, lib, &c), -RTX_ENOPROP);
 	assert_int_equal(proposal_select(&none, IKEV2_PROTO_IKE, NULL, lib, &c), -RTX_ENOPROP);
+}
+
+/* With proposal-limitation off the combined-mode ciphers go in a second
+ * proposal of their own, which a responder may pick and the initiator
+ * then accepts by its number. */
+static void test_aead_second_proposal(void **state)
+{
+	(void)state;
+	struct gateway_config g;
+	struct proposal_offer o;
+	struct proposal_choice c, back;
+	config_gateway_defaults(&g, 1);
+	assert_int_equal(proposal_ike(&g, model_find("RTX1300"), lib, IKEV2_DH_ECP_256, &o), 0);
+	assert_int_equal(o.nprops, 2);
+	assert_int_equal(o.props[1].num, 2);
+	for (size_t k = 0; k < o.props[0].ntransforms; k++)
+		assert_false(alg_find(o.props[0].transforms[k].type, o.props[0].transforms[k].id,
+				      sa_transform_keylen(&o.props[0].transforms[k])) &&
+			     o.props[0].transforms[k].type == ALG_ENCR &&
+			     o.props[0].transforms[k].id == IKEV2_ENCR_AES_GCM_16);
+	for (size_t k = 0; k < o.props[1].ntransforms; k++)
+		assert_int_not_equal(o.props[1].transforms[k].type, ALG_INTEG);
+	struct payload_sa sa = proposal_offer_sa(&o);
+	assert_int_equal(proposal_select(&sa, IKEV2_PROTO_IKE, NULL, lib, &c), 0);
+	assert_int_equal(c.num, 2);
+	assert_int_equal(c.encr->id, IKEV2_ENCR_AES_GCM_16);
+	assert_int_equal(c.encr->key_bits, 256);
+	assert_null(c.integ);
+	struct proposal_offer ans;
+	proposal_from_choice(&c, &ans);
+	struct payload_sa asa = proposal_offer_sa(&ans);
+	assert_int_equal(proposal_accept(&asa, &o, lib, &back), 0);
+	assert_ptr_equal(back.encr, c.encr);
+	/* ESP too, with the same SPI in both proposals */
+	struct policy_config p = { .id = 1, .gateway = 1, .esp = true,
+				   .encr = IKEV2_ENCR_AES_CBC, .encr_bits = 128 };
+	assert_int_equal(proposal_esp(&g, &p, NULL, lib, 0xc0ffee01, &o), 0);
+	assert_int_equal(o.nprops, 2);
+	assert_memory_equal(o.props[0].spi, "\xc0\xff\xee\x01", 4);
+	assert_memory_equal(o.props[1].spi, "\xc0\xff\xee\x01", 4);
 }
 
 /* Transforms the table does not know are skipped, not fatal. */
@@ -208,6 +248,7 @@ int main(void)
 		cmocka_unit_test(test_model_without_long_sha),
 		cmocka_unit_test(test_limitation),
 		cmocka_unit_test(test_limitation_aead),
+		cmocka_unit_test(test_aead_second_proposal),
 		cmocka_unit_test(test_select_strongest),
 		cmocka_unit_test(test_accept_refuses),
 		cmocka_unit_test(test_unknown_transforms),
