@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <linux/udp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -217,7 +218,7 @@ static const struct transport_ops udp_ops = {
 };
 
 static int open_sock(struct udp_transport *u, const struct kernel_addr *addr,
-		     bool wildcard, uint16_t port)
+		     bool wildcard, uint16_t port, bool natt)
 {
 	if (u->n == UDP_MAX_SOCKS)
 		return -RTX_ERANGE;
@@ -232,6 +233,12 @@ static int open_sock(struct udp_transport *u, const struct kernel_addr *addr,
 	} else {
 		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
 	}
+	/* On the NAT-T port the kernel takes ESP-in-UDP for its SAs (RFC 3948)
+	 * and hands up only IKE (behind the non-ESP marker); a kernel without
+	 * XFRM refuses, and then there is no ESP to take anyway. */
+	int encap = UDP_ENCAP_ESPINUDP;
+	if (natt)
+		setsockopt(fd, IPPROTO_UDP, UDP_ENCAP, &encap, sizeof(encap));
 	struct endpoint local = { .addr = *addr, .port = port };
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -256,12 +263,12 @@ static int open_sock(struct udp_transport *u, const struct kernel_addr *addr,
  * first address fixes the port every later address uses. */
 static int open_pair(struct udp_transport *u, const struct kernel_addr *a, bool wildcard)
 {
-	int err = open_sock(u, a, wildcard, u->ike_port);
+	int err = open_sock(u, a, wildcard, u->ike_port, false);
 	if (err)
 		return err;
 	if (!u->ike_port)
 		u->ike_port = u->socks[u->n - 1].local.port;
-	if ((err = open_sock(u, a, wildcard, u->natt_port)))
+	if ((err = open_sock(u, a, wildcard, u->natt_port, true)))
 		return err;
 	if (!u->natt_port)
 		u->natt_port = u->socks[u->n - 1].local.port;
