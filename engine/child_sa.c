@@ -44,7 +44,7 @@ struct child_sa *child_sa_new(struct ike_sa *ike, unsigned tunnel, uint32_t poli
 	rekey_child_init(c);
 	c->tunnel = tunnel;
 	c->policy = policy;
-	c->reqid = tunnel;
+	c->reqid = kernel_tunnel_reqid(tunnel);
 	c->if_id = kernel_tunnel_if_id(tunnel);
 	if (!(c->num_send = ike_number_alloc(e)) || !(c->num_recv = ike_number_alloc(e))) {
 		ike_number_free(e, c->num_send);
@@ -170,10 +170,59 @@ static void tunnel_release(struct child_sa *c)
 {
 	struct ike_engine *e = c->ike->e;
 	struct tunnel_state *t = tunnel_find(e, c->tunnel);
-	if (!t || --t->nchild)
+	if (!t || --t->nchild || t->standing)
 		return;
 	tunnel_teardown(e, t, 3);
 	*t = e->tunnels[--e->n_tunnels];
+}
+
+/* A standing tunnel keeps its interface, policies and routes while it has
+ * no CHILD SA, so traffic into it raises an XFRM acquire (the router's
+ * answer to `ipsec auto refresh off`). The selectors are those the
+ * initiator proposes (everything of the family), so the first CHILD SA
+ * finds its policies already in place. */
+int ike_tunnel_stand(struct ike_engine *e, unsigned num, const struct kernel_addr *local,
+		     const struct kernel_addr *remote)
+{
+	struct tunnel_state *t = tunnel_find(e, num);
+	if (t) {
+		t->standing = true;
+		return 0;
+	}
+	struct tunnel_state *grown = realloc(e->tunnels, (e->n_tunnels + 1) * sizeof(*grown));
+	if (!grown)
+		return -RTX_ENOMEM;
+	e->tunnels = grown;
+	t = &e->tunnels[e->n_tunnels];
+	struct kernel_addr all = { .family = remote->family };
+	*t = (struct tunnel_state){ .num = num, .standing = true,
+				    .if_id = kernel_tunnel_if_id(num),
+				    .reqid = kernel_tunnel_reqid(num), .local = *local,
+				    .remote = *remote, .ts_l = all, .ts_r = all };
+	int err = tunnel_up(e, t);
+	if (!err)
+		e->n_tunnels++;
+	return err;
+}
+
+void ike_tunnel_unstand(struct ike_engine *e, unsigned num)
+{
+	struct tunnel_state *t = tunnel_find(e, num);
+	if (!t || !t->standing)
+		return;
+	t->standing = false;
+	if (t->nchild)
+		return;
+	tunnel_teardown(e, t, 3);
+	*t = e->tunnels[--e->n_tunnels];
+}
+
+bool ike_tunnel_standing(const struct ike_engine *e, unsigned num)
+{
+	for (size_t i = 0; i < e->n_tunnels; i++)
+		if (e->tunnels[i].num == num)
+			return e->tunnels[i].standing;
+	return false;
 }
 
 /* ---- SAs ------------------------------------------------------------------ */

@@ -117,6 +117,14 @@ struct route_config {
 	unsigned tunnel;                 /* 0: not a tunnel route */
 };
 
+/* `ip lanN address A/LEN`; the router maps lanN to a host interface. */
+#define CONFIG_LAN_MAX 16
+struct lan_config {
+	bool set;
+	struct kernel_addr addr;
+	uint8_t len;
+};
+
 struct ipsec_config {
 	const struct rtx_model *model;   /* per-model ranges and defaults */
 	bool ipsec_use;                  /* default on */
@@ -133,6 +141,7 @@ struct ipsec_config {
 	size_t n_tunnels;
 	struct route_config *routes;
 	size_t n_routes;
+	struct lan_config lan[CONFIG_LAN_MAX + 1];   /* by N; [0] unused */
 };
 
 struct rtx_model;

@@ -54,6 +54,15 @@ void ike_refresh(struct ike_engine *e);
 /* `tunnel disable N` / `tunnel enable N`. */
 void ike_tunnel_enable(struct ike_engine *e, unsigned tunnel, bool enable);
 
+/* Keep tunnel N's interface, policies (template local -> remote) and
+ * routes installed while it has no CHILD SA, so that traffic into it
+ * raises a kernel acquire; unstand removes them once no CHILD SA needs
+ * them. 0 or a negative rtx_err (the kernel's refusal, all rolled back). */
+int ike_tunnel_stand(struct ike_engine *e, unsigned tunnel, const struct kernel_addr *local,
+		     const struct kernel_addr *remote);
+void ike_tunnel_unstand(struct ike_engine *e, unsigned tunnel);
+bool ike_tunnel_standing(const struct ike_engine *e, unsigned tunnel);
+
 /* One row of `show ipsec sa`, fed from the engine's real state. */
 enum ike_sa_kind { IKE_SA_ROW_IKE, IKE_SA_ROW_SEND, IKE_SA_ROW_RECV };
 

@@ -48,6 +48,7 @@ struct gw_state {
 struct tunnel_state {
 	unsigned num;
 	unsigned nchild;         /* CHILD SAs using it */
+	bool standing;           /* kept without CHILD SA, for acquires */
 	uint32_t if_id, reqid;
 	struct kernel_addr local, remote;     /* the policies' template */
 	struct kernel_addr ts_l, ts_r;        /* the policies' selectors */

@@ -1,8 +1,10 @@
 /* The router and the parts it owns; see router.h for the life cycle. */
 #include "engine/router.h"
 
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "engine/clock.h"
@@ -17,6 +19,7 @@
 #include "kernel/kernel_netlink.h"
 
 #define ROUTER_LOG_LINES 2000
+_Static_assert(ROUTER_LAN_MAX == CONFIG_LAN_MAX, "one lanN range for config and router");
 /* udp.c holds 32 sockets, two per address; past that the wildcards serve
  * every address anyway. */
 #define ROUTER_BIND_MAX 15
@@ -287,6 +290,138 @@ static void close_kernel(struct router *r)
 	r->kernel = NULL;
 }
 
+/* ---- lanN interfaces and standing tunnels --------------------------------- */
+
+int router_map_interface(struct router *r, const char *spec)
+{
+	const char *eq = strchr(spec, '=');
+	char *end;
+	if (strncasecmp(spec, "lan", 3) != 0 || !eq)
+		return -RTX_EINVAL;
+	unsigned long n = strtoul(spec + 3, &end, 10);
+	size_t len = strlen(eq + 1);
+	if (end != eq || spec[3] < '1' || spec[3] > '9' || n > ROUTER_LAN_MAX || !len ||
+	    len >= IFNAMSIZ || strchr(eq + 1, '/') || strchr(eq + 1, ' '))
+		return -RTX_EINVAL;
+	char *name = strdup(eq + 1);
+	if (!name)
+		return -RTX_ENOMEM;
+	free(r->lan_if[n]);
+	r->lan_if[n] = name;
+	return 0;
+}
+
+const char *router_lan_ifname(const struct router *r, unsigned n, char *buf, size_t len)
+{
+	if (n <= ROUTER_LAN_MAX && r->lan_if[n])
+		snprintf(buf, len, "%s", r->lan_if[n]);
+	else
+		snprintf(buf, len, "eth%u", n ? n - 1 : 0);
+	return buf;
+}
+
+static bool lan_same(const struct router_lan *on, const struct lan_config *want)
+{
+	return on->set == want->set &&
+	       (!on->set || (on->len == want->len && kernel_addr_equal(&on->addr, &want->addr)));
+}
+
+/* `ip lanN address` onto the host interfaces; a backend without host
+ * interfaces (sim) has no add_addr and keeps them in the config only. */
+static void apply_lans(struct router *r)
+{
+	struct kernel *k = r->kernel;
+	if (!k->ops->add_addr || !k->ops->del_addr)
+		return;
+	for (unsigned n = 1; n <= ROUTER_LAN_MAX; n++) {
+		struct router_lan *on = &r->lan_on[n];
+		const struct lan_config *want = &r->ipsec->lan[n];
+		char ifname[IFNAMSIZ];
+		if (lan_same(on, want))
+			continue;
+		router_lan_ifname(r, n, ifname, sizeof(ifname));
+		if (on->set)
+			k->ops->del_addr(k, ifname, &on->addr, on->len);
+		on->set = false;
+		if (want->set && k->ops->add_addr(k, ifname, &want->addr, want->len) == 0)
+			*on = (struct router_lan){ true, want->addr, want->len };
+	}
+}
+
+/* A tunnel stands (policies without SA, for acquires) where the router
+ * would not start it by itself, `ipsec auto refresh off`, but could:
+ * enabled, IKEv2, a peer address to send to and one of ours to send from. */
+static bool standing_wanted(struct router *r, const struct tunnel_config *t,
+			    struct router_standing *out)
+{
+	const struct ipsec_config *c = r->ipsec;
+	const struct gateway_config *g = config_tunnel_gateway(c, t);
+	if (!c->ipsec_use || !t->enabled || !g || g->version != 2 ||
+	    (c->auto_refresh && g->auto_refresh) || !g->remote_address ||
+	    kernel_addr_parse(g->remote_address, &out->remote))
+		return false;
+	out->tunnel = t->num;
+	if (g->local_address && !kernel_addr_parse(g->local_address, &out->local))
+		return out->local.family == out->remote.family;
+	return r->net->base.ops->source_for(&r->net->base, &out->remote, &out->local) == 0;
+}
+
+static void standing_drop(struct router *r, size_t i)
+{
+	ike_tunnel_unstand(r->engine, r->standing[i].tunnel);
+	r->standing[i] = r->standing[--r->n_standing];
+}
+
+static bool standing_same(const struct router_standing *a, const struct router_standing *b)
+{
+	return a->tunnel == b->tunnel && kernel_addr_equal(&a->local, &b->local) &&
+	       kernel_addr_equal(&a->remote, &b->remote);
+}
+
+static void standing_add(struct router *r, const struct router_standing *s)
+{
+	struct router_standing *grown =
+		realloc(r->standing, (r->n_standing + 1) * sizeof(*grown));
+	if (!grown)
+		return;
+	r->standing = grown;
+	int err = ike_tunnel_stand(r->engine, s->tunnel, &s->local, &s->remote);
+	if (err) {
+		log_text(r->log, LOG_NOTICE, "[KERNEL] tunnel %u: cannot install its policies "
+			 "for traffic-triggered setup: %s", s->tunnel, rtx_strerror(err));
+		return;
+	}
+	r->standing[r->n_standing++] = *s;
+}
+
+static void apply_standing(struct router *r)
+{
+	const struct ipsec_config *c = r->ipsec;
+	for (size_t i = r->n_standing; i-- > 0;) {
+		const struct tunnel_config *t = config_tunnel_find(c, r->standing[i].tunnel);
+		struct router_standing want;
+		if (!t || !standing_wanted(r, t, &want) || !standing_same(&want, &r->standing[i]))
+			standing_drop(r, i);
+	}
+	for (size_t i = 0; i < c->n_tunnels; i++) {
+		struct router_standing want;
+		if (!standing_wanted(r, c->tunnels[i], &want) ||
+		    ike_tunnel_standing(r->engine, want.tunnel))
+			continue;
+		size_t j = 0;
+		while (j < r->n_standing && r->standing[j].tunnel != want.tunnel)
+			j++;
+		if (j == r->n_standing)
+			standing_add(r, &want);
+	}
+}
+
+static void apply_kernel(struct router *r)
+{
+	apply_lans(r);
+	apply_standing(r);
+}
+
 /* ---- life cycle ------------------------------------------------------------ */
 
 struct router *router_new(const struct router_opts *opts)
@@ -357,6 +492,7 @@ int router_start(struct router *r, FILE *diag)
 		return err;
 	}
 	ike_config_changed(r->engine);
+	apply_kernel(r);
 	return 0;
 }
 
@@ -371,6 +507,7 @@ void router_config_changed(struct router *r)
 		return;
 	rebind(r);
 	ike_config_changed(r->engine);
+	apply_kernel(r);
 }
 
 void router_free(struct router *r)
@@ -386,5 +523,8 @@ void router_free(struct router *r)
 	loop_free(r->loop);
 	log_free(r->log);
 	free(r->config_path);
+	for (unsigned n = 0; n <= ROUTER_LAN_MAX; n++)
+		free(r->lan_if[n]);
+	free(r->standing);
 	free(r);
 }

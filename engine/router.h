@@ -29,6 +29,15 @@ struct loop;
 struct router_transport;
 struct rtx_model;
 
+/* lan1..lanN that `--interface` can map; the config's CONFIG_LAN_MAX. */
+#define ROUTER_LAN_MAX 16
+
+/* A tunnel whose policies the router keeps without CHILD SA. */
+struct router_standing {
+	unsigned tunnel;
+	struct kernel_addr local, remote;
+};
+
 struct router {
 	const struct rtx_model *model;
 	struct clock *clock;
@@ -45,6 +54,17 @@ struct router {
 	struct kernel *kernel;
 	struct router_transport *net;    /* port mapping over the UDP sockets */
 	struct ike_engine *engine;
+
+	/* Kernel-side config: lanN's host interface (NULL: the default
+	 * eth<N-1>), the `ip lanN address` put there, standing tunnels. */
+	char *lan_if[ROUTER_LAN_MAX + 1];
+	struct router_lan {
+		bool set;
+		struct kernel_addr addr;
+		uint8_t len;
+	} lan_on[ROUTER_LAN_MAX + 1];
+	struct router_standing *standing;
+	size_t n_standing;
 };
 
 struct router_opts {
@@ -73,6 +93,13 @@ bool router_started(const struct router *r);
 /* The typed config was replaced: rebind the IKE sockets if the set of
  * local addresses changed, then let the engine apply it. */
 void router_config_changed(struct router *r);
+
+/* `--interface lanN=IFNAME`: the host interface that stands for lanN
+ * (default: lan1 is eth0, lan2 eth1, ...). 0, -RTX_EINVAL for a bad
+ * spec, -RTX_ENOMEM. Call before router_start. */
+int router_map_interface(struct router *r, const char *spec);
+/* The host interface of lanN (1..ROUTER_LAN_MAX) into buf. */
+const char *router_lan_ifname(const struct router *r, unsigned n, char *buf, size_t len);
 
 /* Local addresses the IKE sockets are bound to now (0: the wildcards). */
 size_t router_bound_addrs(const struct router *r, const struct kernel_addr **out);

@@ -118,6 +118,13 @@ struct kernel_ops {
 	int (*set_if_up)(struct kernel *k, unsigned tunnel, bool up);
 	int (*add_route)(struct kernel *k, const struct kernel_route *r);
 	int (*del_route)(struct kernel *k, const struct kernel_route *r);
+	/* The address of a host interface (`ip lanN address`). Optional: a
+	 * backend without host interfaces (sim) leaves both NULL. An address
+	 * the interface already had is not ours: del_addr then leaves it. */
+	int (*add_addr)(struct kernel *k, const char *ifname, const struct kernel_addr *a,
+			uint8_t len);
+	int (*del_addr)(struct kernel *k, const char *ifname, const struct kernel_addr *a,
+			uint8_t len);
 	/* Remove everything this router installed. */
 	int (*flush)(struct kernel *k);
 	void (*destroy)(struct kernel *k);

@@ -17,6 +17,7 @@
 #include <linux/xfrm.h>
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
+#include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/xfrmi.h>
 #include <netlink/route/route.h>
@@ -28,6 +29,13 @@
 struct tracked_sa {
 	struct kernel_sa_id id;
 	bool larval;          /* reserved by ALLOCSPI, not yet filled in */
+};
+
+/* An address put on a host interface for `ip lanN address`. */
+struct tracked_addr {
+	char ifname[IFNAMSIZ];
+	struct kernel_addr a;
+	uint8_t len;
 };
 
 struct vec {
@@ -45,6 +53,7 @@ struct kernel_nl {
 	struct vec policies;  /* struct kernel_policy_id */
 	struct vec ifs;       /* unsigned tunnel */
 	struct vec routes;    /* struct kernel_route */
+	struct vec addrs;     /* struct tracked_addr */
 };
 
 /* Operator-visible kernel failures; log may be NULL (the probe). */
@@ -158,7 +167,7 @@ static void track_sa(struct kernel_nl *k, const struct kernel_sa_id *id, bool la
 size_t kernel_netlink_tracked(const struct kernel *k)
 {
 	const struct kernel_nl *n = (const struct kernel_nl *)k;
-	return n->sas.n + n->policies.n + n->ifs.n + n->routes.n;
+	return n->sas.n + n->policies.n + n->ifs.n + n->routes.n + n->addrs.n;
 }
 
 /* ---- requests --------------------------------------------------------- */
@@ -562,6 +571,108 @@ static int nl_del_route(struct kernel *k, const struct kernel_route *r)
 	return route_op(k, r, false);
 }
 
+/* ---- host interface addresses ------------------------------------------ */
+
+static ssize_t find_addr(const struct kernel_nl *k, const char *ifname,
+			 const struct kernel_addr *a, uint8_t len)
+{
+	for (size_t i = 0; i < k->addrs.n; i++) {
+		const struct tracked_addr *t = vec_at(&k->addrs, i);
+		if (t->len == len && strcmp(t->ifname, ifname) == 0 && kernel_addr_equal(&t->a, a))
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+/* The request's object: address, prefix length and the interface's index
+ * as this namespace's kernel knows it. */
+static int addr_build(struct kernel_nl *n, const char *ifname, const struct kernel_addr *a,
+		      uint8_t len, const char *what, struct rtnl_addr **out)
+{
+	struct rtnl_link *link = NULL;
+	n->last_errno = 0;
+	int err = route_result(n, rtnl_link_get_kernel(n->route, 0, ifname, &link), what);
+	if (err)
+		return err;
+	struct rtnl_addr *ra = rtnl_addr_alloc();
+	struct nl_addr *local = nl_addr_build(a->family, a->bytes, a->family == AF_INET6 ? 16 : 4);
+	if (ra && local) {
+		nl_addr_set_prefixlen(local, len);
+		rtnl_addr_set_ifindex(ra, rtnl_link_get_ifindex(link));
+		rtnl_addr_set_family(ra, a->family);
+		err = rtnl_addr_set_local(ra, local);
+		rtnl_addr_set_prefixlen(ra, len);
+	}
+	rtnl_link_put(link);
+	if (local)
+		nl_addr_put(local);
+	if (!ra || !local || err) {
+		if (ra)
+			rtnl_addr_put(ra);
+		return build_failed(n, -RTX_ENOMEM, what);
+	}
+	*out = ra;
+	return 0;
+}
+
+static const char *addr_desc(const char *op, const char *ifname, const struct kernel_addr *a,
+			     uint8_t len, char *buf, size_t size)
+{
+	char s[INET6_ADDRSTRLEN];
+	snprintf(buf, size, "%s address %s/%u on %s", op, kernel_addr_str(a, s, sizeof(s)), len,
+		 ifname);
+	return buf;
+}
+
+static int nl_add_addr(struct kernel *k, const char *ifname, const struct kernel_addr *a,
+		       uint8_t len)
+{
+	struct kernel_nl *n = knl(k);
+	struct rtnl_addr *ra = NULL;
+	char what[128];
+	addr_desc("add", ifname, a, len, what, sizeof(what));
+	if (strlen(ifname) >= IFNAMSIZ || (a->family != AF_INET && a->family != AF_INET6))
+		return build_failed(n, -RTX_EINVAL, what);
+	int err = addr_build(n, ifname, a, len, what, &ra);
+	if (err)
+		return err;
+	n->last_errno = 0;
+	int nlerr = rtnl_addr_add(n->route, ra, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_addr_put(ra);
+	/* Already there: someone else's (or the system's), so never removed. */
+	if (nlerr == -NLE_EXIST || n->last_errno == EEXIST)
+		return 0;
+	if ((err = route_result(n, nlerr, what)))
+		return err;
+	struct tracked_addr t = { .a = *a, .len = len };
+	snprintf(t.ifname, sizeof(t.ifname), "%s", ifname);
+	if (find_addr(n, ifname, a, len) < 0 && vec_push(&n->addrs, &t))
+		NOTE(n, "[KERNEL] out of memory tracking %s", what);
+	return 0;
+}
+
+static int nl_del_addr(struct kernel *k, const char *ifname, const struct kernel_addr *a,
+		       uint8_t len)
+{
+	struct kernel_nl *n = knl(k);
+	struct rtnl_addr *ra = NULL;
+	char what[128];
+	ssize_t i = find_addr(n, ifname, a, len);
+	if (i < 0)
+		return 0;   /* not ours */
+	addr_desc("delete", ifname, a, len, what, sizeof(what));
+	int err = addr_build(n, ifname, a, len, what, &ra);
+	if (!err) {
+		n->last_errno = 0;
+		err = route_result(n, rtnl_addr_delete(n->route, ra, 0), what);
+		rtnl_addr_put(ra);
+	}
+	/* Gone with its interface, or by hand: forget it either way. */
+	if (!err || n->last_errno == ENODEV || n->last_errno == EADDRNOTAVAIL)
+		vec_remove(&n->addrs, (size_t)i);
+	return err;
+}
+
 /* ---- flush, events, life cycle ---------------------------------------- */
 
 /* Routes first (they hang on interfaces), then policies so no traffic
@@ -595,6 +706,13 @@ static int nl_flush(struct kernel *k)
 			vec_remove(&n->ifs, n->ifs.n - 1);
 		first = first ? first : err;
 	}
+	while (n->addrs.n) {
+		struct tracked_addr t = *(struct tracked_addr *)vec_at(&n->addrs, n->addrs.n - 1);
+		if ((err = nl_del_addr(k, t.ifname, &t.a, t.len)) &&
+		    find_addr(n, t.ifname, &t.a, t.len) >= 0)
+			vec_remove(&n->addrs, n->addrs.n - 1);
+		first = first ? first : err;
+	}
 	return first;
 }
 
@@ -603,6 +721,27 @@ struct event_count {
 	int delivered;
 };
 
+/* Events about our own objects only: other users of XFRM in this
+ * namespace raise theirs on the same multicast groups. */
+static void log_event(struct kernel_nl *k, const struct kernel_event *ev)
+{
+	char what[160];
+	if (!k->log)
+		return;
+	if (ev->type == KERNEL_EV_ACQUIRE) {
+		if (kernel_netlink_is_ours(ev->if_id))
+			log_text(k->log, LOG_INFO, "[KERNEL] XFRM acquire: traffic for tunnel %u "
+				 "without SA (if_id 0x%08x)",
+				 ev->if_id - kernel_tunnel_if_id(0), ev->if_id);
+		return;
+	}
+	if (find_sa(k, &ev->sa) < 0)
+		return;
+	log_text(k->log, LOG_INFO, "[KERNEL] XFRM %s expire: %s",
+		 ev->type == KERNEL_EV_EXPIRE_SOFT ? "soft" : "hard",
+		 sa_desc("", &ev->sa, what, sizeof(what)) + 1);
+}
+
 static int on_event(struct nl_msg *msg, void *arg)
 {
 	struct event_count *c = arg;
@@ -610,6 +749,7 @@ static int on_event(struct nl_msg *msg, void *arg)
 	if (kernel_nl_parse_event(nlmsg_hdr(msg), &ev) != 0)
 		return NL_OK;   /* other multicast traffic or garbage: skip it */
 	c->delivered++;
+	log_event(c->k, &ev);
 	if (c->k->base.event)
 		c->k->base.event(c->k->base.event_arg, &ev);
 	return NL_OK;
@@ -662,6 +802,7 @@ static void nl_destroy(struct kernel *k)
 	free(n->policies.items);
 	free(n->ifs.items);
 	free(n->routes.items);
+	free(n->addrs.items);
 	free(n);
 }
 
@@ -679,6 +820,8 @@ static const struct kernel_ops netlink_ops = {
 	.set_if_up = nl_set_if_up,
 	.add_route = nl_add_route,
 	.del_route = nl_del_route,
+	.add_addr = nl_add_addr,
+	.del_addr = nl_del_addr,
 	.flush = nl_flush,
 	.destroy = nl_destroy,
 };
@@ -720,6 +863,7 @@ struct kernel *kernel_netlink_new(struct log *log, int *err)
 	n->policies.size = sizeof(struct kernel_policy_id);
 	n->ifs.size = sizeof(unsigned);
 	n->routes.size = sizeof(struct kernel_route);
+	n->addrs.size = sizeof(struct tracked_addr);
 	int nlerr = open_sockets(n);
 	if (nlerr) {
 		NOTE(n, "[KERNEL] cannot open netlink sockets: %s", nl_geterror(nlerr));

@@ -485,6 +485,25 @@ static void g_route(struct build *b)
 	b->err = config_route_add(b->c, &r);
 }
 
+/* ip lanN address A/LEN: the router puts it on lanN's host interface
+ * (dhcp and the other forms need a DHCP client rtxsh does not have). */
+static void g_lan(struct build *b)
+{
+	const char *w = b->e->w[1];
+	char buf[64], *slash;
+	unsigned long n = strtoul(w + 3, NULL, 10);
+	snprintf(buf, sizeof(buf), "%s", b->v[0]);
+	if (strncasecmp(w, "lan", 3) != 0 || n < 1 || n > CONFIG_LAN_MAX ||
+	    !(slash = strchr(buf, '/')))
+		return;
+	*slash = '\0';
+	struct lan_config *l = &b->c->lan[n];
+	if (kernel_addr_parse(buf, &l->addr))
+		return;
+	l->len = (uint8_t)num(slash + 1);
+	l->set = true;
+}
+
 /* ---- the walk ------------------------------------------------------------------ */
 
 static void apply_entry(struct build *b)
@@ -494,6 +513,7 @@ static void apply_entry(struct build *b)
 		{ "ipsec log illegal-spi", g_illegal_spi }, { "ipsec ike retry", g_retry },
 		{ "ipsec ike queue length", g_queue }, { "ipsec ike log", g_ike_log },
 		{ "ipsec sa policy", g_policy }, { "ip route", g_route },
+		{ "ip lan address", g_lan },
 	};
 	const char *s = b->e->row->setting;
 	for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++)

@@ -38,6 +38,8 @@ static const char usage_text[] =
 	"\n"
 	"  -c, --config FILE    run FILE at start as the startup config; save writes it\n"
 	"  -k, --kernel KIND    kernel backend: sim (default) or netlink\n"
+	"      --interface lanN=IFNAME  the host interface that stands for lanN\n"
+	"                       (default lan1=eth0, lan2=eth1, ...; -k netlink)\n"
 	"      --ike-port PORT[,NATT]  UDP ports for IKE and NAT-T instead of 500\n"
 	"                       and 4500 (NATT defaults to PORT+1), for this router\n"
 	"                       and its peers alike: tests and unprivileged runs\n"
@@ -61,6 +63,8 @@ struct options {
 	const char *socket;
 	const char *connect;
 	const char *ike_port;
+	const char *ifmap[ROUTER_LAN_MAX];   /* --interface, in order */
+	unsigned n_ifmap;
 };
 
 /* What the program runs around the router. */
@@ -92,7 +96,7 @@ static int usage_error(const char *fmt, ...)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_MODEL = 256, OPT_LOG_FILE, OPT_SOCKET, OPT_CONNECT, OPT_IKE_PORT,
-	       OPT_COMMANDS };
+	       OPT_COMMANDS, OPT_INTERFACE };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "kernel", required_argument, NULL, 'k' },
@@ -101,6 +105,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "socket", required_argument, NULL, OPT_SOCKET },
 		{ "connect", required_argument, NULL, OPT_CONNECT },
 		{ "ike-port", required_argument, NULL, OPT_IKE_PORT },
+		{ "interface", required_argument, NULL, OPT_INTERFACE },
 		{ "commands", no_argument, NULL, OPT_COMMANDS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -117,6 +122,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_SOCKET: o->socket = optarg; break;
 		case OPT_CONNECT: o->connect = optarg; break;
 		case OPT_IKE_PORT: o->ike_port = optarg; break;
+		case OPT_INTERFACE:
+			if (o->n_ifmap == ROUTER_LAN_MAX)
+				return usage_error("at most %d --interface options", ROUTER_LAN_MAX);
+			o->ifmap[o->n_ifmap++] = optarg;
+			break;
 		case OPT_COMMANDS:
 			cmd_doc_print(stdout);
 			return 0;
@@ -135,7 +145,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (o->connect && (o->config || o->kernel || o->model || o->log_file || o->socket ||
-			   o->ike_port))
+			   o->ike_port || o->n_ifmap))
 		return usage_error("%s", "--connect attaches to a running router and takes no other option");
 	return -1;
 }
@@ -175,6 +185,22 @@ static int pick_ports(const char *arg, struct router_opts *ro)
 				   arg);
 	ro->ike_port = (uint16_t)p;
 	ro->natt_port = (uint16_t)n;
+	return -1;
+}
+
+/* --interface lanN=IFNAME, each; returns -1 to go on. */
+static int map_interfaces(struct router *r, const struct options *o)
+{
+	for (unsigned i = 0; i < o->n_ifmap; i++) {
+		int err = router_map_interface(r, o->ifmap[i]);
+		if (err == -RTX_EINVAL)
+			return usage_error("--interface wants lanN=IFNAME (N 1-%d, a Linux "
+					   "interface name), not '%s'", ROUTER_LAN_MAX, o->ifmap[i]);
+		if (err) {
+			fputs("rtxsh: out of memory\n", stderr);
+			return EXIT_SYSTEM;
+		}
+	}
 	return -1;
 }
 
@@ -442,7 +468,7 @@ int main(int argc, char **argv)
 	if (!sh.cli) {
 		fputs("rtxsh: out of memory\n", stderr);
 		st = EXIT_SYSTEM;
-	} else {
+	} else if ((st = map_interfaces(sh.r, &o)) < 0) {
 		st = shell_run(&sh, &o);
 	}
 	shell_free(&sh);

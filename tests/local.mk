@@ -22,3 +22,4 @@ fuzz: $(FUZZ_TARGETS)
 include tests/session.mk
 include tests/grammar.mk
 include tests/interop.mk
+include tests/netns.mk

@@ -1,0 +1,198 @@
+# Helpers of the netns tests: namespaces, foreign kernel state, rtxsh
+# routers and their consoles, pings, and rtxsh's marks in XFRM dumps.
+# Sourced; the caller sets T (scratch directory), RTXSH, and PA/PB.
+
+# Everything rtxsh installs carries if_id or reqid 0x5254xxxx.
+OURS_RE='if_id 0x5254[0-9a-f]{4}|\(0x5254[0-9a-f]{4}\)'
+
+fail() {
+	echo "FAIL: $*"
+	for r in a b; do
+		[ -f "$T/$r.log" ] || continue
+		echo "--- rtxsh $r log (last 60 lines):"; tail -n 60 "$T/$r.log"
+		echo "--- rtxsh $r stderr:"; cat "$T/$r.err"
+	done
+	exit 1
+}
+
+# netns_pair A B: the WAN veth pair wan0 (10.250.0.1 / .2) between them and
+# in each a LAN veth pair lan0/lan0p, up, addresses left to rtxsh.
+netns_pair() {
+	ip netns add "$1" && ip netns add "$2" || fail "cannot create namespaces"
+	ip link add wan0 netns "$1" type veth peer name wan0 netns "$2" || fail "veth wan0"
+	local ns i=1
+	for ns in "$1" "$2"; do
+		ip -n "$ns" link add lan0 type veth peer name lan0p || fail "veth lan0 in $ns"
+		ip -n "$ns" link set lo up
+		ip -n "$ns" link set wan0 up
+		ip -n "$ns" link set lan0 up
+		ip -n "$ns" link set lan0p up
+		ip -n "$ns" addr add "10.250.0.$i/24" dev wan0
+		ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+		i=$((i + 1))
+	done
+}
+
+# foreign_state NS: state another XFRM user owns, which rtxsh must leave
+# alone: an SA, a policy, an xfrm interface with a route, a LAN address.
+foreign_state() {
+	local ns=$1
+	ip -n "$ns" xfrm state add src 192.0.2.9 dst 192.0.2.8 proto esp spi 0x99 reqid 7 \
+		mode tunnel if_id 7 aead 'rfc4106(gcm(aes))' \
+		0x00112233445566778899aabbccddeeff00112233 128 || fail "foreign SA in $ns"
+	ip -n "$ns" xfrm policy add src 192.0.2.0/24 dst 198.51.100.0/24 dir out if_id 7 \
+		tmpl src 192.0.2.9 dst 192.0.2.8 proto esp reqid 7 mode tunnel || fail "foreign policy in $ns"
+	ip -n "$ns" link add foreign0 type xfrm if_id 7 || fail "foreign xfrm interface in $ns"
+	ip -n "$ns" link set foreign0 up
+	ip -n "$ns" route add 198.51.100.0/24 dev foreign0 || fail "foreign route in $ns"
+	ip -n "$ns" addr add 192.168.77.1/24 dev lan0 || fail "foreign address in $ns"
+}
+
+# snapshot_foreign NS: a stable listing of the namespace's XFRM state,
+# links, routes and addresses, to compare before and after rtxsh.
+snapshot_foreign() {
+	local ns=$1
+	ip -n "$ns" xfrm state
+	ip -n "$ns" xfrm policy
+	ip -n "$ns" -o link show | awk '{ print $2 }'
+	ip -n "$ns" route show
+	ip -n "$ns" -o addr show | awk '{ print $2, $3, $4 }'
+}
+
+ours_states() { ip -n "$1" -o xfrm state | grep -E "$OURS_RE"; }
+ours_policies() { ip -n "$1" -o xfrm policy | grep -E "$OURS_RE"; }
+
+# rtx_config SELF PEER LAN_ADDR PEER_NET: tunnel 1 to PEER, refresh off,
+# a 100-kbyte CHILD SA lifetime so traffic drives the rekeys.
+rtx_config() {
+	cat <<EOC
+syslog debug on
+ip lan1 address $3
+ip route $4 gateway tunnel 1
+tunnel select 1
+ ipsec tunnel 1
+  ipsec sa policy 1 1 esp aes256-cbc sha256-hmac
+  ipsec ike version 1 2
+  ipsec ike pre-shared-key 1 text netns-secret
+  ipsec ike local address 1 $1
+  ipsec ike local name 1 $1 ipv4-addr
+  ipsec ike remote address 1 $2
+  ipsec ike remote name 1 $2 ipv4-addr
+  ipsec ike group 1 modp2048
+  ipsec ike pfs 1 on
+  ipsec ike duration ipsec-sa 1 300 100
+ tunnel enable 1
+ipsec auto refresh off
+EOC
+}
+
+# rtx_start NAME NS: rtxsh -k netlink in NS with $T/NAME.conf; sets
+# P<NAME> and waits (bounded) for its console socket.
+rtx_start() {
+	local name=$1 ns=$2 pid i=0
+	ip netns exec "$ns" "$RTXSH" -k netlink --interface lan1=lan0 -c "$T/$name.conf" \
+		--socket "$T/$name.sock" --log-file "$T/$name.log" \
+		</dev/null >"$T/$name.out" 2>"$T/$name.err" &
+	pid=$!
+	while [ ! -S "$T/$name.sock" ]; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || fail "rtxsh $name did not create its socket"
+		kill -0 "$pid" 2>/dev/null || fail "rtxsh $name died at start"
+		sleep 0.1
+	done
+	grep -q 'Error' "$T/$name.err" && fail "rtxsh $name refused a config line"
+	eval "P$(echo "$name" | tr ab AB)=$pid"
+}
+
+# rtx_stop NAME PID: SIGTERM, and the exit status must be 0.
+rtx_stop() {
+	kill -TERM "$2" || fail "rtxsh $1 is gone before SIGTERM"
+	wait "$2"
+	local st=$?
+	[ "$st" = 0 ] || fail "rtxsh $1 exit status $st after SIGTERM"
+}
+
+ask() { echo "$2" | "$RTXSH" --connect "$T/$1.sock"; }
+
+# count NAME: "isakmp send recv" of show ipsec sa's Total line.
+count() {
+	ask "$1" "show ipsec sa" |
+		sed -n 's/^Total: isakmp:\([0-9]*\) send:\([0-9]*\) recv:\([0-9]*\)$/\1 \2 \3/p'
+}
+
+# wait_for NAME WANT [TENTHS]: polls until count says WANT (default 30 s).
+wait_for() {
+	local i=0 max=${3:-300}
+	while [ "$(count "$1")" != "$2" ]; do
+		i=$((i + 1))
+		[ $i -lt "$max" ] || fail "rtxsh $1 shows '$(count "$1")', want '$2'"
+		sleep 0.1
+	done
+}
+
+# ping_until_up NS SRC DST: one ping a second until one is answered (40
+# tries); PINGS_LOST is how many went unanswered first.
+ping_until_up() {
+	PINGS_LOST=0
+	while [ "$PINGS_LOST" -lt 40 ]; do
+		ip netns exec "$1" ping -n -q -c 1 -W 1 -I "$2" "$3" >/dev/null 2>&1 && return 0
+		PINGS_LOST=$((PINGS_LOST + 1))
+	done
+	return 1
+}
+
+# ping_through NS SRC DST COUNT [ping options]: PING_SENT, PING_GOT and
+# PING_RESULT (ping's summary); fails unless every ping was answered when
+# no options are given.
+ping_through() {
+	local ns=$1 src=$2 dst=$3 n=$4 out
+	shift 4
+	out=$(ip netns exec "$ns" ping -n -q -c "$n" -W 2 -I "$src" "$@" "$dst" 2>&1)
+	PING_RESULT=$(echo "$out" | grep 'packets transmitted')
+	PING_SENT=$(echo "$PING_RESULT" | awk '{ print $1 }')
+	PING_GOT=$(echo "$PING_RESULT" | awk '{ print $4 }')
+	[ -n "$PING_SENT" ] || fail "ping gave no summary: $out"
+	[ $# -gt 0 ] || [ "$PING_GOT" = "$n" ]
+}
+
+# spi NAME send|recv: the ESP SPI of show ipsec sa gateway 1 detail, as
+# 8 lower-case hex digits.
+spi() {
+	ask "$1" "show ipsec sa gateway 1 detail" |
+		sed -n "/^Direction: $2\$/,/^SPI:/s/^SPI: //p" | tr -d ' :' | tr 'A-F' 'a-f' |
+		sed 's/^0x//' | head -n 1
+}
+
+# kernel_has NS SPI: the namespace's kernel holds an SA of ours with SPI.
+kernel_has() { ours_states "$1" | grep -q "spi 0x$2 "; }
+
+# The SPIs match crosswise, and each is an SA in the kernel of both ends.
+check_spis() {
+	local as ar bs br
+	as=$(spi a send) ar=$(spi a recv) bs=$(spi b send) br=$(spi b recv)
+	[ -n "$as" ] && [ "$as" = "$br" ] || fail "A send SPI '$as' is not B's recv SPI '$br'"
+	[ -n "$ar" ] && [ "$ar" = "$bs" ] || fail "A recv SPI '$ar' is not B's send SPI '$bs'"
+	for s in "$as" "$ar"; do
+		kernel_has "$A" "$s" || fail "SPI $s of show ipsec sa is not in A's kernel"
+		kernel_has "$B" "$s" || fail "SPI $s of show ipsec sa is not in B's kernel"
+	done
+	SPI_AB=$as SPI_BA=$ar
+}
+
+# sa_packets NS SPI: the packet counter of the SA (ip -s xfrm state).
+sa_packets() {
+	# With -s, ip prints "spi 0x1234abcd(305441741)".
+	ip -n "$1" -s xfrm state | awk -v spi="spi 0x$2[ (]" '
+		$0 ~ spi { found = 1 }
+		found && /lifetime current:/ { cur = 1; next }
+		found && cur { print $2 + 0; exit }'
+}
+
+# check_esp_counters N: A's outbound and B's inbound SA of the current
+# pair each counted at least N packets.
+check_esp_counters() {
+	local a b
+	a=$(sa_packets "$A" "$SPI_AB") b=$(sa_packets "$B" "$SPI_AB")
+	[ "${a:-0}" -ge "$1" ] && [ "${b:-0}" -ge "$1" ] ||
+		{ ip -n "$A" -s xfrm state; fail "ESP counters of SPI $SPI_AB: A sent ${a:-?}, B received ${b:-?}, want >= $1"; }
+}
