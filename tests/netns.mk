@@ -1,6 +1,8 @@
 # Two rtxsh routers with the netlink backend in network namespaces
 # carrying ESP (root; skipped with 77 otherwise). Where this kernel lacks
 # ESP the whole scenario runs in one boot of the QEMU guest of tests/vm.
+# no_esp.sh is the reverse: the failure paths on a kernel without ESP
+# (it skips where the kernel has it).
 # tests/netns/bench-1000.sh is a benchmark, not a test.
-TESTS += tests/netns/two_rtxsh.sh
-EXTRA_DIST += tests/netns/two_rtxsh.sh tests/netns/lib.sh tests/netns/bench-1000.sh
+TESTS += tests/netns/two_rtxsh.sh tests/netns/no_esp.sh
+EXTRA_DIST += tests/netns/two_rtxsh.sh tests/netns/no_esp.sh tests/netns/lib.sh tests/netns/bench-1000.sh

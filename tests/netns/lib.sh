@@ -62,8 +62,9 @@ snapshot_foreign() {
 ours_states() { ip -n "$1" -o xfrm state | grep -E "$OURS_RE"; }
 ours_policies() { ip -n "$1" -o xfrm policy | grep -E "$OURS_RE"; }
 
-# rtx_config SELF PEER LAN_ADDR PEER_NET: tunnel 1 to PEER, refresh off,
-# a 100-kbyte CHILD SA lifetime so traffic drives the rekeys.
+# rtx_config SELF PEER LAN_ADDR PEER_NET [REFRESH]: tunnel 1 to PEER,
+# `ipsec auto refresh` REFRESH (default off), a 100-kbyte CHILD SA
+# lifetime so traffic drives the rekeys.
 rtx_config() {
 	cat <<EOC
 syslog debug on
@@ -82,7 +83,7 @@ tunnel select 1
   ipsec ike pfs 1 on
   ipsec ike duration ipsec-sa 1 300 100
  tunnel enable 1
-ipsec auto refresh off
+ipsec auto refresh ${5:-off}
 EOC
 }
 
