@@ -6,3 +6,11 @@
 # tests/netns/bench-1000.sh is a benchmark, not a test.
 TESTS += tests/netns/two_rtxsh.sh tests/netns/no_esp.sh
 EXTRA_DIST += tests/netns/two_rtxsh.sh tests/netns/no_esp.sh tests/netns/lib.sh tests/netns/bench-1000.sh
+
+# The router's kernel-side config on the sim backend: --interface,
+# ip lanN address, standing tunnels and acquire.
+check_PROGRAMS += tests/unit/test_router_kernel
+tests_unit_test_router_kernel_SOURCES = tests/unit/test_router_kernel.c
+tests_unit_test_router_kernel_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_router_kernel_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_router_kernel
