@@ -41,6 +41,7 @@ case $? in
 	"$IT_HERE/../vm/run-in-guest" --check || exit 77
 	RTX_VM_TIMEOUT=${RTX_VM_TIMEOUT:-900} exec "$IT_HERE/../vm/run-in-guest" \
 		env RTX_IN_GUEST=1 RTXSH="$RTXSH" IT_CELLS="${IT_CELLS:-.}" IT_KEEP="${IT_KEEP:-}" \
+		IT_LONG="${IT_LONG:-1}" IT_JOBS="${IT_JOBS:-3}" \
 		"$IT_HERE/guest.sh"
 	;;
 esac
@@ -60,6 +61,14 @@ say "interop: rtxsh -k netlink against $($CHARON --version 2>&1 | head -n 1) (ke
 run harness-charon-charon c_harness aes256-sha256-modp2048
 IT_RTX_IKE=$(rtx_probe_ike)
 
+# Rekeys started by rtxsh wait for its 300 s minimum lifetime: each gets a
+# lane of its own and overlaps the other cells (IT_LONG=0 leaves them out).
+if [ "${IT_LONG:-1}" = 1 ]; then
+	for role in i r; do
+		want "rekey-child-by-rtx-rtx$role" && cell_long "rekey-child-by-rtx-rtx$role" c_rekey "$role" child rtx
+		want "rekey-ike-by-rtx-rtx$role" && cell_long "rekey-ike-by-rtx-rtx$role" c_rekey "$role" ike rtx
+	done
+fi
 for role in i r; do
 	run "esp-aes256-sha256-modp2048-rtx$role" c_establish "$role" aes256-sha256-modp2048 fqdn on
 	run "esp-aes128gcm16-ecp256-rtx$role" c_establish "$role" aes128gcm16-prfsha256-ecp256 fqdn on

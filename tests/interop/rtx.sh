@@ -74,14 +74,15 @@ EOF
 	fi
 }
 
-# rtx_start NAME NS CONF [KERNEL]: rtxsh in NS with CONF as its startup
+# rtx_start NAME NS CONF [KERNEL [OPTION...]]: rtxsh in NS with CONF as its startup
 # config and a console socket; not run (77) when rtxsh refuses a line of
 # the config (a keyword the grammar does not have yet), failed when it does
 # not come up.
 rtx_start() {
 	local name=$1 ns=$2 conf=$3 kernel=${4:-sim} d=$IT/$1
+	shift 4 2>/dev/null || shift $#
 	mkdir -p "$d"
-	ip netns exec "$ns" "$RTXSH" -c "$conf" -k "$kernel" --socket "$d/sock" \
+	ip netns exec "$ns" "$RTXSH" -c "$conf" -k "$kernel" --socket "$d/sock" "$@" \
 		--log-file "$d/rtxsh.log" </dev/null >"$d/out" 2>"$d/err" &
 	echo $! >"$d/pid"
 	if ! wait_for 10 test -S "$d/sock"; then

@@ -1,0 +1,199 @@
+#!/bin/bash
+# IKE_SA + CHILD_SA setups per second, a benchmark (not a test): on the same
+# machine in the same run,
+#   charon initiators -> charon responder   (the reference)
+#   charon initiators -> rtxsh responder
+#   rtxsh initiators  -> charon responder
+# for each IKE proposal of BENCH_PROPOSALS, with PSK and N tunnels. Both
+# daemons share this machine's CPUs; logging is off on both sides, ESP is
+# user-space on charon (kernel-libipsec) and simulated on rtxsh (-k sim),
+# so the figures are about IKE.
+#
+# Usage (root, from the build directory):
+#   [N=200] [BENCH_PROPOSALS="aes256-sha256-modp2048 aes256-sha256-x25519"] \
+#     ../tests/interop/bench-rate.sh
+# Prints one line per pair and proposal: setups, seconds, setups/s, CPU
+# seconds of each side, and the responder's RSS growth per IKE SA.
+. "$(dirname "$0")/lib.sh"
+. "$IT_HERE/cells.sh"
+
+N=${N:-200}
+BENCH_PROPOSALS=${BENCH_PROPOSALS:-"aes256-sha256-modp2048 aes256-sha256-x25519"}
+TUNE="dos_protection = no
+	cookie_threshold = 1000000
+	block_threshold = 1000000
+	init_limit_half_open = 0
+	ikesa_table_size = 4096
+	ikesa_table_segments = 16
+	threads = 16"
+
+it_init
+it_need_charon
+[ -x "$RTXSH" ] || it_die "no rtxsh binary at $RTXSH"
+# The benchmark's own directory holds every side; daemons stop by PID.
+IT=$IT_ROOT
+
+rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+now() { date +%s.%N; }
+
+charon_quiet() { CHARON_LOGLEVEL=-1 CHARON_IKE_LOGLEVEL=-1 charon_start "$@" "$TUNE"; }
+
+# charon_ike_count NAME: established IKE SAs and half-open ones.
+charon_ike_count() { sw "$1" --stats 2>/dev/null | awk '/IKE_SAs:/ {print $2, $4}'; }
+rtx_ike_count() { rtx "$1" 'show ipsec sa' 2>/dev/null | sed -n 's/^Total: isakmp:\([0-9]*\).*/\1/p'; }
+
+# wait_count SECONDS CMD: until CMD prints N (first word) and no half-open.
+wait_count() {
+	local deadline=$(( $(date +%s) + $1 )) c h
+	shift
+	while [ "$(date +%s)" -le "$deadline" ]; do
+		read -r c h <<<"$("$@")"
+		[ "${c:-0}" -ge "$N" ] && [ "${h:-0}" = 0 ] && { echo "$c"; return 0; }
+		sleep 0.05
+	done
+	echo "${c:-0}"
+	return 1
+}
+
+# Many initiator connections i1..iN on charon NAME toward B, all started
+# when loaded.
+charon_initiators() {
+	local name=$1 d=$IT/$1 i
+	{
+		echo "connections {"
+		for i in $(seq 1 "$N"); do
+			cat <<EOC
+	b$i {
+		version = 2
+		local_addrs = $A_IP
+		remote_addrs = $B_IP
+		proposals = $SW_IKE
+		encap = yes
+		local { auth = psk
+			id = i$i.lab }
+		remote { auth = psk
+			id = r.lab }
+		children { net { local_ts = $A_NET
+			remote_ts = $B_NET
+			esp_proposals = $SW_ESP
+			start_action = start } }
+	}
+EOC
+		done
+		echo "}"
+		echo 'secrets { ike-all { secret = "interop-secret" } }'
+	} >"$d/bench.conf"
+}
+
+# An rtxsh config with N gateways: responders for i1..iN (ROLE r) or
+# initiators as i1..iN toward B (ROLE i).
+rtx_many() {
+	local role=$1 f=$2 i remote lname rname
+	: >"$f"
+	for i in $(seq 1 "$N"); do
+		if [ "$role" = r ]; then remote=any lname=r.lab rname=i$i.lab
+		else remote=$B_IP lname=i$i.lab rname=r.lab; fi
+		# shellcheck disable=SC2086
+		cat >>"$f" <<EOF
+tunnel select $i
+ tunnel encapsulation ipsec
+ ipsec tunnel $i
+  ipsec sa policy $i $i esp $(rx_get esp_enc) $(rx_get esp_auth)
+  ipsec ike version $i 2
+  ipsec ike pre-shared-key $i text interop-secret
+  ipsec ike local address $i $([ "$role" = r ] && echo "$B_IP" || echo "$A_IP")
+  ipsec ike local name $i $lname fqdn
+  ipsec ike remote address $i $remote
+  ipsec ike remote name $i $rname fqdn
+  ipsec ike encryption $i $(rx_get enc)
+  ipsec ike hash $i $(rx_get hash)
+  ipsec ike group $i $(rx_get group)
+  ipsec ike proposal-limitation $i on
+ tunnel enable $i
+EOF
+	done
+	echo "ipsec auto refresh off" >>"$f"
+}
+
+# rx_get KEY: KEY's value in the row's rtx_conf keys ($RX).
+rx_get() {
+	local kv
+	for kv in $RX; do [ "${kv%%=*}" = "$1" ] && { v=${kv#*=}; [ "$v" = - ] || echo "$v"; }; done
+	return 0
+}
+
+report() {   # label setups t0 t1 resp_cpu_ticks init_cpu_ticks resp_rss0 resp_rss1
+	awk -v l="$1" -v n="$2" -v t0="$3" -v t1="$4" -v rc="$5" -v ic="$6" -v hz="$hz" \
+		-v r0="$7" -v r1="$8" -v p="$SW_IKE" 'BEGIN {
+		d = t1 - t0
+		printf "%-38s %-24s %5d setups in %6.2f s = %6.1f/s  CPU s: responder %5.2f initiator %5.2f  responder +%.1f KiB/IKE SA\n",
+			l, p, n, d, n / d, rc / hz, ic / hz, (r1 - r0) / n }'
+}
+
+bench_charon_charon() {
+	local rp ip t0 t1 n rc0 ic0 r0
+	it_topology plain
+	charon_quiet b "$NS_B" libipsec
+	charon_conn b c local="$B_IP" remote=%any lid=r.lab rid=%any ike="$SW_IKE" esp="$SW_ESP" \
+		lts="$B_NET" rts="$A_NET"
+	charon_load b
+	charon_quiet a "$NS_A" libipsec
+	charon_initiators a
+	rp=$(cat "$IT/b/pid"); ip=$(cat "$IT/a/pid")
+	r0=$(rss "$rp"); rc0=$(cpu "$rp"); ic0=$(cpu "$ip")
+	t0=$(now)
+	sw a --load-all --file "$IT/a/bench.conf" >/dev/null 2>&1 &
+	n=$(wait_count 300 charon_ike_count b)
+	t1=$(now)
+	wait
+	report "charon -> charon" "$n" "$t0" "$t1" $(( $(cpu "$rp") - rc0 )) $(( $(cpu "$ip") - ic0 )) "$r0" "$(rss "$rp")"
+	charon_stop a; charon_stop b
+}
+
+bench_charon_rtx() {
+	local rp ip t0 t1 n rc0 ic0 r0
+	it_topology plain
+	rtx_many r "$IT/r.conf"
+	# rtxsh answers at B's address here: the charon initiators stay in A.
+	rtx_start r "$NS_B" "$IT/r.conf" sim --model vRX
+	charon_quiet a "$NS_A" libipsec
+	charon_initiators a
+	rp=$(cat "$IT/r/pid"); ip=$(cat "$IT/a/pid")
+	r0=$(rss "$rp"); rc0=$(cpu "$rp"); ic0=$(cpu "$ip")
+	t0=$(now)
+	sw a --load-all --file "$IT/a/bench.conf" >/dev/null 2>&1 &
+	n=$(wait_count 300 rtx_ike_count r)
+	t1=$(now)
+	wait
+	report "charon -> rtxsh" "$n" "$t0" "$t1" $(( $(cpu "$rp") - rc0 )) $(( $(cpu "$ip") - ic0 )) "$r0" "$(rss "$rp")"
+	charon_stop a; rtx_stop r
+}
+
+bench_rtx_charon() {
+	local rp ip t0 t1 n rc0 ic0 r0
+	it_topology plain
+	charon_quiet b "$NS_B" libipsec
+	charon_conn b c local="$B_IP" remote=%any lid=r.lab rid=%any ike="$SW_IKE" esp="$SW_ESP" \
+		lts="$B_NET" rts="$A_NET"
+	charon_load b
+	rtx_many i "$IT/i.conf"
+	rtx_start i "$NS_A" "$IT/i.conf" sim --model vRX
+	rp=$(cat "$IT/b/pid"); ip=$(cat "$IT/i/pid")
+	r0=$(rss "$rp"); rc0=$(cpu "$rp"); ic0=$(cpu "$ip")
+	t0=$(now)
+	rtx i 'ipsec auto refresh on' >/dev/null
+	n=$(wait_count 300 charon_ike_count b)
+	t1=$(now)
+	report "rtxsh -> charon" "$n" "$t0" "$t1" $(( $(cpu "$rp") - rc0 )) $(( $(cpu "$ip") - ic0 )) "$r0" "$(rss "$rp")"
+	charon_stop b; rtx_stop i
+}
+
+say "bench-rate: $N IKE_SA + CHILD_SA setups per run, PSK, $(nproc) CPUs, $($CHARON --version 2>&1 | head -n 1), rtxsh $("$RTXSH" --version | awk '{print $2}')"
+for p in $BENCH_PROPOSALS; do
+	prop "$p"
+	(bench_charon_charon)
+	(bench_charon_rtx)
+	(bench_rtx_charon)
+done
