@@ -12,8 +12,10 @@
 # Usage (root, from the build directory):
 #   [N=200] [BENCH_PROPOSALS="aes256-sha256-modp2048 aes256-sha256-x25519"] \
 #     ../tests/interop/bench-rate.sh
-# Prints one line per pair and proposal: setups, seconds, setups/s, CPU
-# seconds of each side, and the responder's RSS growth per IKE SA.
+# Prints one line per pair and proposal: setups done (fewer than N when
+# some never completed: the count stopped growing for 15 s), seconds to the
+# last one, setups/s, CPU seconds of each side, and the responder's RSS
+# growth per IKE SA.
 . "$(dirname "$0")/lib.sh"
 . "$IT_HERE/cells.sh"
 
@@ -40,21 +42,38 @@ now() { date +%s.%N; }
 
 charon_quiet() { CHARON_LOGLEVEL=-1 CHARON_IKE_LOGLEVEL=-1 charon_start "$@" "$TUNE"; }
 
-# charon_ike_count NAME: established IKE SAs and half-open ones.
-charon_ike_count() { sw "$1" --stats 2>/dev/null | awk '/IKE_SAs:/ {print $2, $4}'; }
-rtx_ike_count() { rtx "$1" 'show ipsec sa' 2>/dev/null | sed -n 's/^Total: isakmp:\([0-9]*\).*/\1/p'; }
+# charon_ike_count NAME: installed CHILD SAs (each the end of one IKE_SA +
+# CHILD_SA setup), and half-open IKE SAs. `--stats` alone counts IKE SAs
+# still being negotiated as well. Listing costs charon some CPU, counted
+# in its figure.
+charon_ike_count() {
+	echo "$(sw "$1" --list-sas 2>/dev/null | grep -c INSTALLED)" \
+		"$(sw "$1" --stats 2>/dev/null | awk '/IKE_SAs:/ {print $4}')"
+}
+# rtx_ike_count NAME: IKE SAs that have their CHILD SA (rtxsh lists an SA
+# pair only once IKE_AUTH is done), and 1 while some IKE SA lacks it.
+rtx_ike_count() {
+	rtx "$1" 'show ipsec sa' 2>/dev/null |
+		sed -n 's/^Total: isakmp:\([0-9]*\) send:\([0-9]*\).*/\2 \1/p' |
+		awk '{ print $1, ($2 > $1) ? 1 : 0 }'
+}
 
-# wait_count SECONDS CMD: until CMD prints N (first word) and no half-open.
+# wait_count SECONDS CMD: polls CMD (it prints "established half-open")
+# until N are established with none half-open, until the count has not
+# moved for 15 s, or SECONDS; prints the count and when it last grew.
 wait_count() {
-	local deadline=$(( $(date +%s) + $1 )) c h
+	local deadline=$(( $(date +%s) + $1 )) c=0 h last=0 t_last
 	shift
+	t_last=$(now)
 	while [ "$(date +%s)" -le "$deadline" ]; do
 		read -r c h <<<"$("$@")"
-		[ "${c:-0}" -ge "$N" ] && [ "${h:-0}" = 0 ] && { echo "$c"; return 0; }
-		sleep 0.05
+		c=${c:-0}
+		if [ "$c" -gt "$last" ]; then last=$c; t_last=$(now); fi
+		[ "$c" -ge "$N" ] && [ "${h:-0}" = 0 ] && break
+		awk -v a="$(now)" -v b="$t_last" 'BEGIN { exit !(a - b > 15) }' && break
+		sleep 0.1
 	done
-	echo "${c:-0}"
-	return 1
+	echo "$last $t_last"
 }
 
 # Many initiator connections i1..iN on charon NAME toward B, all started
@@ -128,12 +147,12 @@ report() {   # label setups t0 t1 resp_cpu_ticks init_cpu_ticks resp_rss0 resp_r
 	awk -v l="$1" -v n="$2" -v t0="$3" -v t1="$4" -v rc="$5" -v ic="$6" -v hz="$hz" \
 		-v r0="$7" -v r1="$8" -v p="$SW_IKE" 'BEGIN {
 		d = t1 - t0
-		printf "%-38s %-24s %5d setups in %6.2f s = %6.1f/s  CPU s: responder %5.2f initiator %5.2f  responder +%.1f KiB/IKE SA\n",
+		printf "%-18s %-24s %5d setups in %6.2f s = %6.1f/s  CPU s: responder %5.2f initiator %5.2f  responder +%.1f KiB/IKE SA\n",
 			l, p, n, d, n / d, rc / hz, ic / hz, (r1 - r0) / n }'
 }
 
 bench_charon_charon() {
-	local rp ip t0 t1 n rc0 ic0 r0
+	local rp ip t0 t1 n rc0 ic0 r0 lp
 	it_topology plain
 	charon_quiet b "$NS_B" libipsec
 	charon_conn b c local="$B_IP" remote=%any lid=r.lab rid=%any ike="$SW_IKE" esp="$SW_ESP" \
@@ -145,15 +164,15 @@ bench_charon_charon() {
 	r0=$(rss "$rp"); rc0=$(cpu "$rp"); ic0=$(cpu "$ip")
 	t0=$(now)
 	sw a --load-all --file "$IT/a/bench.conf" >/dev/null 2>&1 &
-	n=$(wait_count 300 charon_ike_count b)
-	t1=$(now)
-	wait
+	lp=$!
+	read -r n t1 <<<"$(wait_count 300 charon_ike_count b)"
+	wait "$lp"
 	report "charon -> charon" "$n" "$t0" "$t1" $(( $(cpu "$rp") - rc0 )) $(( $(cpu "$ip") - ic0 )) "$r0" "$(rss "$rp")"
 	charon_stop a; charon_stop b
 }
 
 bench_charon_rtx() {
-	local rp ip t0 t1 n rc0 ic0 r0
+	local rp ip t0 t1 n rc0 ic0 r0 lp
 	it_topology plain
 	rtx_many r "$IT/r.conf"
 	# rtxsh answers at B's address here: the charon initiators stay in A.
@@ -164,15 +183,15 @@ bench_charon_rtx() {
 	r0=$(rss "$rp"); rc0=$(cpu "$rp"); ic0=$(cpu "$ip")
 	t0=$(now)
 	sw a --load-all --file "$IT/a/bench.conf" >/dev/null 2>&1 &
-	n=$(wait_count 300 rtx_ike_count r)
-	t1=$(now)
-	wait
+	lp=$!
+	read -r n t1 <<<"$(wait_count 300 rtx_ike_count r)"
+	wait "$lp"
 	report "charon -> rtxsh" "$n" "$t0" "$t1" $(( $(cpu "$rp") - rc0 )) $(( $(cpu "$ip") - ic0 )) "$r0" "$(rss "$rp")"
 	charon_stop a; rtx_stop r
 }
 
 bench_rtx_charon() {
-	local rp ip t0 t1 n rc0 ic0 r0
+	local rp ip t0 t1 n rc0 ic0 r0 lp
 	it_topology plain
 	charon_quiet b "$NS_B" libipsec
 	charon_conn b c local="$B_IP" remote=%any lid=r.lab rid=%any ike="$SW_IKE" esp="$SW_ESP" \
@@ -184,8 +203,7 @@ bench_rtx_charon() {
 	r0=$(rss "$rp"); rc0=$(cpu "$rp"); ic0=$(cpu "$ip")
 	t0=$(now)
 	rtx i 'ipsec auto refresh on' >/dev/null
-	n=$(wait_count 300 charon_ike_count b)
-	t1=$(now)
+	read -r n t1 <<<"$(wait_count 300 charon_ike_count b)"
 	report "rtxsh -> charon" "$n" "$t0" "$t1" $(( $(cpu "$rp") - rc0 )) $(( $(cpu "$ip") - ic0 )) "$r0" "$(rss "$rp")"
 	charon_stop b; rtx_stop i
 }

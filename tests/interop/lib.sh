@@ -219,6 +219,12 @@ cell_run() {
 	st=$?
 	it_stop_all "$IT"
 	ns_drop "$NS_A"; ns_drop "$NS_B"; ns_drop "$NS_N"
+	# An rtxsh built with sanitizers reports on stderr, often only at exit.
+	if grep -l 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$IT"/*/err \
+		>/dev/null 2>&1; then
+		{ say "FAIL: rtxsh's sanitizers reported:"; cat "$IT"/*/err; } >>"$IT/cell.log"
+		st=1
+	fi
 	echo "$st $(( $(date +%s) - t0 ))" >"$IT/status"
 }
 
