@@ -8,4 +8,4 @@ INTEROP_TESTS = tests/interop/host.sh tests/interop/guest.sh
 TESTS += $(INTEROP_TESTS)
 EXTRA_DIST += $(INTEROP_TESTS) tests/interop/lib.sh tests/interop/charon.sh \
 	tests/interop/rtx.sh tests/interop/compare.sh tests/interop/cells.sh \
-	tests/interop/expected-failures
+	tests/interop/expected-failures tests/interop/bench-rate.sh doc/interop.md
