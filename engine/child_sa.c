@@ -143,10 +143,41 @@ fail:
 	return err;
 }
 
+static void tunnel_set(struct tunnel_state *t, const struct child_sa *c)
+{
+	t->if_id = c->if_id;
+	t->reqid = c->reqid;
+	t->local = c->ike->local.addr;
+	t->remote = c->ike->remote.addr;
+	t->ts_l = c->ts_l;
+	t->ts_r = c->ts_r;
+	t->ts_l_len = c->ts_l_len;
+	t->ts_r_len = c->ts_r_len;
+}
+
+static bool tunnel_fits(const struct tunnel_state *t, const struct child_sa *c)
+{
+	return kernel_addr_equal(&t->local, &c->ike->local.addr) &&
+	       kernel_addr_equal(&t->remote, &c->ike->remote.addr) &&
+	       kernel_addr_equal(&t->ts_l, &c->ts_l) && kernel_addr_equal(&t->ts_r, &c->ts_r) &&
+	       t->ts_l_len == c->ts_l_len && t->ts_r_len == c->ts_r_len;
+}
+
 static int tunnel_hold(struct child_sa *c)
 {
 	struct ike_engine *e = c->ike->e;
 	struct tunnel_state *t = tunnel_find(e, c->tunnel);
+	if (t && !t->nchild && !tunnel_fits(t, c)) {
+		/* Standing on the config's guess (a NAT, narrower selectors):
+		 * the negotiated CHILD SA decides. */
+		tunnel_teardown(e, t, 3);
+		tunnel_set(t, c);
+		int err = tunnel_up(e, t);
+		if (err) {
+			*t = e->tunnels[--e->n_tunnels];
+			return err;
+		}
+	}
 	if (t) {
 		t->nchild++;
 		return 0;
@@ -156,10 +187,8 @@ static int tunnel_hold(struct child_sa *c)
 		return -RTX_ENOMEM;
 	e->tunnels = grown;
 	t = &e->tunnels[e->n_tunnels];
-	*t = (struct tunnel_state){ .num = c->tunnel, .nchild = 1, .if_id = c->if_id,
-				    .reqid = c->reqid, .local = c->ike->local.addr,
-				    .remote = c->ike->remote.addr, .ts_l = c->ts_l, .ts_r = c->ts_r,
-				    .ts_l_len = c->ts_l_len, .ts_r_len = c->ts_r_len };
+	*t = (struct tunnel_state){ .num = c->tunnel, .nchild = 1 };
+	tunnel_set(t, c);
 	int err = tunnel_up(e, t);
 	if (!err)
 		e->n_tunnels++;

@@ -400,7 +400,11 @@ static void apply_standing(struct router *r)
 	for (size_t i = r->n_standing; i-- > 0;) {
 		const struct tunnel_config *t = config_tunnel_find(c, r->standing[i].tunnel);
 		struct router_standing want;
-		if (!t || !standing_wanted(r, t, &want) || !standing_same(&want, &r->standing[i]))
+		if (!ike_tunnel_standing(r->engine, r->standing[i].tunnel))
+			/* The engine lost it (a failed reinstall): stand again below. */
+			r->standing[i] = r->standing[--r->n_standing];
+		else if (!t || !standing_wanted(r, t, &want) ||
+			 !standing_same(&want, &r->standing[i]))
 			standing_drop(r, i);
 	}
 	for (size_t i = 0; i < c->n_tunnels; i++) {

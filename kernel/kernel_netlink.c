@@ -17,7 +17,6 @@
 #include <linux/xfrm.h>
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
-#include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/xfrmi.h>
 #include <netlink/route/route.h>
@@ -25,48 +24,6 @@
 #include "engine/err.h"
 #include "engine/log.h"
 #include "kernel/kernel_nl.h"
-
-struct tracked_sa {
-	struct kernel_sa_id id;
-	bool larval;          /* reserved by ALLOCSPI, not yet filled in */
-};
-
-/* An address put on a host interface for `ip lanN address`. */
-struct tracked_addr {
-	char ifname[IFNAMSIZ];
-	struct kernel_addr a;
-	uint8_t len;
-};
-
-struct vec {
-	void *items;
-	size_t n, cap, size;
-};
-
-struct kernel_nl {
-	struct kernel base;
-	struct log *log;
-	struct nl_sock *xfrm, *route, *events;
-	int if_link;
-	int last_errno;       /* errno of the last NLMSG_ERROR on xfrm/route */
-	struct vec sas;       /* struct tracked_sa */
-	struct vec policies;  /* struct kernel_policy_id */
-	struct vec ifs;       /* unsigned tunnel */
-	struct vec routes;    /* struct kernel_route */
-	struct vec addrs;     /* struct tracked_addr */
-};
-
-/* Operator-visible kernel failures; log may be NULL (the probe). */
-#define NOTE(k, ...)                                                  \
-	do {                                                          \
-		if ((k)->log)                                         \
-			log_text((k)->log, LOG_NOTICE, __VA_ARGS__);  \
-	} while (0)
-
-static struct kernel_nl *knl(struct kernel *k)
-{
-	return (struct kernel_nl *)k;
-}
 
 bool kernel_netlink_is_ours(uint32_t v)
 {
@@ -76,12 +33,12 @@ bool kernel_netlink_is_ours(uint32_t v)
 
 /* ---- tracking --------------------------------------------------------- */
 
-static void *vec_at(const struct vec *v, size_t i)
+void *kernel_nl_vec_at(const struct vec *v, size_t i)
 {
 	return (char *)v->items + i * v->size;
 }
 
-static int vec_push(struct vec *v, const void *item)
+int kernel_nl_vec_push(struct vec *v, const void *item)
 {
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 16;
@@ -91,15 +48,15 @@ static int vec_push(struct vec *v, const void *item)
 		v->items = p;
 		v->cap = cap;
 	}
-	memcpy(vec_at(v, v->n++), item, v->size);
+	memcpy(kernel_nl_vec_at(v, v->n++), item, v->size);
 	return 0;
 }
 
 /* Order does not matter: the last item fills the hole. */
-static void vec_remove(struct vec *v, size_t i)
+void kernel_nl_vec_remove(struct vec *v, size_t i)
 {
 	if (i != --v->n)
-		memcpy(vec_at(v, i), vec_at(v, v->n), v->size);
+		memcpy(kernel_nl_vec_at(v, i), kernel_nl_vec_at(v, v->n), v->size);
 }
 
 static bool sa_id_eq(const struct kernel_sa_id *a, const struct kernel_sa_id *b)
@@ -124,7 +81,7 @@ static bool route_eq(const struct kernel_route *a, const struct kernel_route *b)
 static ssize_t find_sa(const struct kernel_nl *k, const struct kernel_sa_id *id)
 {
 	for (size_t i = 0; i < k->sas.n; i++)
-		if (sa_id_eq(&((struct tracked_sa *)vec_at(&k->sas, i))->id, id))
+		if (sa_id_eq(&((struct tracked_sa *)kernel_nl_vec_at(&k->sas, i))->id, id))
 			return (ssize_t)i;
 	return -1;
 }
@@ -132,7 +89,7 @@ static ssize_t find_sa(const struct kernel_nl *k, const struct kernel_sa_id *id)
 static ssize_t find_policy(const struct kernel_nl *k, const struct kernel_policy_id *id)
 {
 	for (size_t i = 0; i < k->policies.n; i++)
-		if (policy_id_eq(vec_at(&k->policies, i), id))
+		if (policy_id_eq(kernel_nl_vec_at(&k->policies, i), id))
 			return (ssize_t)i;
 	return -1;
 }
@@ -140,7 +97,7 @@ static ssize_t find_policy(const struct kernel_nl *k, const struct kernel_policy
 static ssize_t find_if(const struct kernel_nl *k, unsigned tunnel)
 {
 	for (size_t i = 0; i < k->ifs.n; i++)
-		if (*(unsigned *)vec_at(&k->ifs, i) == tunnel)
+		if (*(unsigned *)kernel_nl_vec_at(&k->ifs, i) == tunnel)
 			return (ssize_t)i;
 	return -1;
 }
@@ -148,7 +105,7 @@ static ssize_t find_if(const struct kernel_nl *k, unsigned tunnel)
 static ssize_t find_route(const struct kernel_nl *k, const struct kernel_route *r)
 {
 	for (size_t i = 0; i < k->routes.n; i++)
-		if (route_eq(vec_at(&k->routes, i), r))
+		if (route_eq(kernel_nl_vec_at(&k->routes, i), r))
 			return (ssize_t)i;
 	return -1;
 }
@@ -158,8 +115,8 @@ static void track_sa(struct kernel_nl *k, const struct kernel_sa_id *id, bool la
 	ssize_t i = find_sa(k, id);
 	struct tracked_sa t = { .id = *id, .larval = larval };
 	if (i >= 0)
-		((struct tracked_sa *)vec_at(&k->sas, (size_t)i))->larval = larval;
-	else if (vec_push(&k->sas, &t))
+		((struct tracked_sa *)kernel_nl_vec_at(&k->sas, (size_t)i))->larval = larval;
+	else if (kernel_nl_vec_push(&k->sas, &t))
 		NOTE(k, "[KERNEL] out of memory tracking SA SPI 0x%08x",
 			 id->spi);
 }
@@ -251,7 +208,7 @@ static const char *policy_desc(const char *op, const struct kernel_policy_id *id
 
 /* A request that could not even be built is the caller's mistake, not
  * the kernel's: report it as such, but log it all the same. */
-static int build_failed(struct kernel_nl *k, int err, const char *what)
+int kernel_nl_build_failed(struct kernel_nl *k, int err, const char *what)
 {
 	if (k->log)
 		NOTE(k, "[KERNEL] %s: cannot build request: %s", what,
@@ -284,7 +241,7 @@ static int nl_get_spi(struct kernel *k, const struct kernel_addr *src,
 	sa_desc("allocate SPI for", &id, what, sizeof(what));
 	int err = kernel_nl_build_allocspi(src, dst, reqid, 0, &msg);
 	if (err)
-		return build_failed(n, err, what);
+		return kernel_nl_build_failed(n, err, what);
 	err = xfrm_request(n, msg, what, on_sa_reply, &r);
 	if (err)
 		return err;
@@ -304,14 +261,14 @@ static int install_sa(struct kernel *k, const struct kernel_sa *sa, bool update)
 {
 	struct kernel_nl *n = knl(k);
 	ssize_t i = find_sa(n, &sa->id);
-	if (i >= 0 && ((struct tracked_sa *)vec_at(&n->sas, (size_t)i))->larval)
+	if (i >= 0 && ((struct tracked_sa *)kernel_nl_vec_at(&n->sas, (size_t)i))->larval)
 		update = true;
 	struct nl_msg *msg;
 	char what[160];
 	sa_desc(update ? "update" : "add", &sa->id, what, sizeof(what));
 	int err = kernel_nl_build_sa(sa, update, &msg);
 	if (err)
-		return build_failed(n, err, what);
+		return kernel_nl_build_failed(n, err, what);
 	err = xfrm_request(n, msg, what, NULL, NULL);
 	if (!err)
 		track_sa(n, &sa->id, false);
@@ -336,12 +293,12 @@ static int nl_del_sa(struct kernel *k, const struct kernel_sa_id *id)
 	sa_desc("delete", id, what, sizeof(what));
 	int err = kernel_nl_build_del_sa(id, &msg);
 	if (err)
-		return build_failed(n, err, what);
+		return kernel_nl_build_failed(n, err, what);
 	err = xfrm_request(n, msg, what, NULL, NULL);
 	ssize_t i = find_sa(n, id);
 	/* Gone either way when the kernel no longer knows it (hard expiry). */
 	if (i >= 0 && (!err || n->last_errno == ESRCH))
-		vec_remove(&n->sas, (size_t)i);
+		kernel_nl_vec_remove(&n->sas, (size_t)i);
 	return err;
 }
 
@@ -355,7 +312,7 @@ static int nl_query_sa(struct kernel *k, const struct kernel_sa_id *id,
 	sa_desc("query", id, what, sizeof(what));
 	int err = kernel_nl_build_get_sa(id, &msg);
 	if (err)
-		return build_failed(n, err, what);
+		return kernel_nl_build_failed(n, err, what);
 	err = xfrm_request(n, msg, what, on_sa_reply, &r);
 	if (!err && !r.got) {
 		NOTE(n, "[KERNEL] %s: unreadable reply", what);
@@ -376,9 +333,9 @@ static int nl_add_policy(struct kernel *k, const struct kernel_policy *p)
 	policy_desc("add", &p->id, what, sizeof(what));
 	int err = kernel_nl_build_policy(p, &msg);
 	if (err)
-		return build_failed(n, err, what);
+		return kernel_nl_build_failed(n, err, what);
 	err = xfrm_request(n, msg, what, NULL, NULL);
-	if (!err && find_policy(n, &p->id) < 0 && vec_push(&n->policies, &p->id))
+	if (!err && find_policy(n, &p->id) < 0 && kernel_nl_vec_push(&n->policies, &p->id))
 		NOTE(n, "[KERNEL] out of memory tracking %s", what);
 	return err;
 }
@@ -391,11 +348,11 @@ static int nl_del_policy(struct kernel *k, const struct kernel_policy_id *id)
 	policy_desc("delete", id, what, sizeof(what));
 	int err = kernel_nl_build_del_policy(id, &msg);
 	if (err)
-		return build_failed(n, err, what);
+		return kernel_nl_build_failed(n, err, what);
 	err = xfrm_request(n, msg, what, NULL, NULL);
 	ssize_t i = find_policy(n, id);
 	if (i >= 0 && (!err || n->last_errno == ENOENT))
-		vec_remove(&n->policies, (size_t)i);
+		kernel_nl_vec_remove(&n->policies, (size_t)i);
 	return err;
 }
 
@@ -406,7 +363,7 @@ static void if_name(unsigned tunnel, char *buf, size_t len)
 	snprintf(buf, len, KERNEL_NL_IFNAME_FMT, tunnel);
 }
 
-static int route_result(struct kernel_nl *k, int err, const char *what)
+int kernel_nl_route_result(struct kernel_nl *k, int err, const char *what)
 {
 	return err < 0 ? fail(k, err, what) : 0;
 }
@@ -419,15 +376,15 @@ static int nl_add_if(struct kernel *k, unsigned tunnel, uint32_t if_id)
 	snprintf(what, sizeof(what), "add xfrm interface %s if_id 0x%08x", name, if_id);
 	struct rtnl_link *link = rtnl_link_xfrmi_alloc();
 	if (!link)
-		return build_failed(n, -RTX_ENOMEM, what);
+		return kernel_nl_build_failed(n, -RTX_ENOMEM, what);
 	rtnl_link_set_name(link, name);
 	rtnl_link_xfrmi_set_if_id(link, if_id);
 	if (n->if_link)
 		rtnl_link_xfrmi_set_link(link, (uint32_t)n->if_link);
 	n->last_errno = 0;
-	int err = route_result(n, rtnl_link_add(n->route, link, NLM_F_CREATE | NLM_F_EXCL), what);
+	int err = kernel_nl_route_result(n, rtnl_link_add(n->route, link, NLM_F_CREATE | NLM_F_EXCL), what);
 	rtnl_link_put(link);
-	if (!err && find_if(n, tunnel) < 0 && vec_push(&n->ifs, &tunnel))
+	if (!err && find_if(n, tunnel) < 0 && kernel_nl_vec_push(&n->ifs, &tunnel))
 		NOTE(n, "[KERNEL] out of memory tracking %s", name);
 	return err;
 }
@@ -435,18 +392,18 @@ static int nl_add_if(struct kernel *k, unsigned tunnel, uint32_t if_id)
 static void untrack_routes_via(struct kernel_nl *k, unsigned tunnel)
 {
 	for (size_t i = k->routes.n; i-- > 0;)
-		if (((struct kernel_route *)vec_at(&k->routes, i))->tunnel == tunnel)
-			vec_remove(&k->routes, i);
+		if (((struct kernel_route *)kernel_nl_vec_at(&k->routes, i))->tunnel == tunnel)
+			kernel_nl_vec_remove(&k->routes, i);
 }
 
 static int del_link_named(struct kernel_nl *n, const char *name, const char *what)
 {
 	struct rtnl_link *link = rtnl_link_alloc();
 	if (!link)
-		return build_failed(n, -RTX_ENOMEM, what);
+		return kernel_nl_build_failed(n, -RTX_ENOMEM, what);
 	rtnl_link_set_name(link, name);
 	n->last_errno = 0;
-	int err = route_result(n, rtnl_link_delete(n->route, link), what);
+	int err = kernel_nl_route_result(n, rtnl_link_delete(n->route, link), what);
 	rtnl_link_put(link);
 	return err;
 }
@@ -460,7 +417,7 @@ static int nl_del_if(struct kernel *k, unsigned tunnel)
 	int err = del_link_named(n, name, what);
 	ssize_t i = find_if(n, tunnel);
 	if (i >= 0 && (!err || n->last_errno == ENODEV)) {
-		vec_remove(&n->ifs, (size_t)i);
+		kernel_nl_vec_remove(&n->ifs, (size_t)i);
 		untrack_routes_via(n, tunnel);   /* the kernel dropped them */
 	}
 	return err;
@@ -474,7 +431,7 @@ static int get_link(struct kernel_nl *n, unsigned tunnel, struct rtnl_link **out
 	char name[IFNAMSIZ];
 	if_name(tunnel, name, sizeof(name));
 	n->last_errno = 0;
-	return route_result(n, rtnl_link_get_kernel(n->route, 0, name, out), what);
+	return kernel_nl_route_result(n, rtnl_link_get_kernel(n->route, 0, name, out), what);
 }
 
 static int nl_set_if_up(struct kernel *k, unsigned tunnel, bool up)
@@ -488,7 +445,7 @@ static int nl_set_if_up(struct kernel *k, unsigned tunnel, bool up)
 		return err;
 	change = rtnl_link_alloc();
 	if (!change) {
-		err = build_failed(n, -RTX_ENOMEM, what);
+		err = kernel_nl_build_failed(n, -RTX_ENOMEM, what);
 		goto out;
 	}
 	if (up)
@@ -496,7 +453,7 @@ static int nl_set_if_up(struct kernel *k, unsigned tunnel, bool up)
 	else
 		rtnl_link_unset_flags(change, IFF_UP);
 	n->last_errno = 0;
-	err = route_result(n, rtnl_link_change(n->route, orig, change, 0), what);
+	err = kernel_nl_route_result(n, rtnl_link_change(n->route, orig, change, 0), what);
 out:
 	if (change)
 		rtnl_link_put(change);
@@ -540,24 +497,24 @@ static int route_op(struct kernel *k, const struct kernel_route *r, bool add)
 	snprintf(what, sizeof(what), "%s route %s/%u via tunnel %u", add ? "add" : "delete",
 		 kernel_addr_str(&r->dst, d, sizeof(d)), r->dst_len, r->tunnel);
 	if (r->dst.family != AF_INET && r->dst.family != AF_INET6)
-		return build_failed(n, -RTX_EINVAL, what);
+		return kernel_nl_build_failed(n, -RTX_EINVAL, what);
 	int err = get_link(n, r->tunnel, &link, what);
 	if (err)
 		return err;
 	struct rtnl_route *rt = route_build(r, rtnl_link_get_ifindex(link));
 	rtnl_link_put(link);
 	if (!rt)
-		return build_failed(n, -RTX_ENOMEM, what);
+		return kernel_nl_build_failed(n, -RTX_ENOMEM, what);
 	n->last_errno = 0;
 	err = add ? rtnl_route_add(n->route, rt, NLM_F_CREATE | NLM_F_EXCL)
 		  : rtnl_route_delete(n->route, rt, 0);
 	rtnl_route_put(rt);
-	err = route_result(n, err, what);
+	err = kernel_nl_route_result(n, err, what);
 	ssize_t i = find_route(n, r);
-	if (add && !err && i < 0 && vec_push(&n->routes, r))
+	if (add && !err && i < 0 && kernel_nl_vec_push(&n->routes, r))
 		NOTE(n, "[KERNEL] out of memory tracking %s", what);
 	if (!add && i >= 0 && (!err || n->last_errno == ESRCH))
-		vec_remove(&n->routes, (size_t)i);
+		kernel_nl_vec_remove(&n->routes, (size_t)i);
 	return err;
 }
 
@@ -571,108 +528,6 @@ static int nl_del_route(struct kernel *k, const struct kernel_route *r)
 	return route_op(k, r, false);
 }
 
-/* ---- host interface addresses ------------------------------------------ */
-
-static ssize_t find_addr(const struct kernel_nl *k, const char *ifname,
-			 const struct kernel_addr *a, uint8_t len)
-{
-	for (size_t i = 0; i < k->addrs.n; i++) {
-		const struct tracked_addr *t = vec_at(&k->addrs, i);
-		if (t->len == len && strcmp(t->ifname, ifname) == 0 && kernel_addr_equal(&t->a, a))
-			return (ssize_t)i;
-	}
-	return -1;
-}
-
-/* The request's object: address, prefix length and the interface's index
- * as this namespace's kernel knows it. */
-static int addr_build(struct kernel_nl *n, const char *ifname, const struct kernel_addr *a,
-		      uint8_t len, const char *what, struct rtnl_addr **out)
-{
-	struct rtnl_link *link = NULL;
-	n->last_errno = 0;
-	int err = route_result(n, rtnl_link_get_kernel(n->route, 0, ifname, &link), what);
-	if (err)
-		return err;
-	struct rtnl_addr *ra = rtnl_addr_alloc();
-	struct nl_addr *local = nl_addr_build(a->family, a->bytes, a->family == AF_INET6 ? 16 : 4);
-	if (ra && local) {
-		nl_addr_set_prefixlen(local, len);
-		rtnl_addr_set_ifindex(ra, rtnl_link_get_ifindex(link));
-		rtnl_addr_set_family(ra, a->family);
-		err = rtnl_addr_set_local(ra, local);
-		rtnl_addr_set_prefixlen(ra, len);
-	}
-	rtnl_link_put(link);
-	if (local)
-		nl_addr_put(local);
-	if (!ra || !local || err) {
-		if (ra)
-			rtnl_addr_put(ra);
-		return build_failed(n, -RTX_ENOMEM, what);
-	}
-	*out = ra;
-	return 0;
-}
-
-static const char *addr_desc(const char *op, const char *ifname, const struct kernel_addr *a,
-			     uint8_t len, char *buf, size_t size)
-{
-	char s[INET6_ADDRSTRLEN];
-	snprintf(buf, size, "%s address %s/%u on %s", op, kernel_addr_str(a, s, sizeof(s)), len,
-		 ifname);
-	return buf;
-}
-
-static int nl_add_addr(struct kernel *k, const char *ifname, const struct kernel_addr *a,
-		       uint8_t len)
-{
-	struct kernel_nl *n = knl(k);
-	struct rtnl_addr *ra = NULL;
-	char what[128];
-	addr_desc("add", ifname, a, len, what, sizeof(what));
-	if (strlen(ifname) >= IFNAMSIZ || (a->family != AF_INET && a->family != AF_INET6))
-		return build_failed(n, -RTX_EINVAL, what);
-	int err = addr_build(n, ifname, a, len, what, &ra);
-	if (err)
-		return err;
-	n->last_errno = 0;
-	int nlerr = rtnl_addr_add(n->route, ra, NLM_F_CREATE | NLM_F_EXCL);
-	rtnl_addr_put(ra);
-	/* Already there: someone else's (or the system's), so never removed. */
-	if (nlerr == -NLE_EXIST || n->last_errno == EEXIST)
-		return 0;
-	if ((err = route_result(n, nlerr, what)))
-		return err;
-	struct tracked_addr t = { .a = *a, .len = len };
-	snprintf(t.ifname, sizeof(t.ifname), "%s", ifname);
-	if (find_addr(n, ifname, a, len) < 0 && vec_push(&n->addrs, &t))
-		NOTE(n, "[KERNEL] out of memory tracking %s", what);
-	return 0;
-}
-
-static int nl_del_addr(struct kernel *k, const char *ifname, const struct kernel_addr *a,
-		       uint8_t len)
-{
-	struct kernel_nl *n = knl(k);
-	struct rtnl_addr *ra = NULL;
-	char what[128];
-	ssize_t i = find_addr(n, ifname, a, len);
-	if (i < 0)
-		return 0;   /* not ours */
-	addr_desc("delete", ifname, a, len, what, sizeof(what));
-	int err = addr_build(n, ifname, a, len, what, &ra);
-	if (!err) {
-		n->last_errno = 0;
-		err = route_result(n, rtnl_addr_delete(n->route, ra, 0), what);
-		rtnl_addr_put(ra);
-	}
-	/* Gone with its interface, or by hand: forget it either way. */
-	if (!err || n->last_errno == ENODEV || n->last_errno == EADDRNOTAVAIL)
-		vec_remove(&n->addrs, (size_t)i);
-	return err;
-}
-
 /* ---- flush, events, life cycle ---------------------------------------- */
 
 /* Routes first (they hang on interfaces), then policies so no traffic
@@ -682,37 +537,32 @@ static int nl_flush(struct kernel *k)
 	struct kernel_nl *n = knl(k);
 	int first = 0, err;
 	while (n->routes.n) {
-		struct kernel_route r = *(struct kernel_route *)vec_at(&n->routes, n->routes.n - 1);
+		struct kernel_route r = *(struct kernel_route *)kernel_nl_vec_at(&n->routes, n->routes.n - 1);
 		if ((err = nl_del_route(k, &r)) && find_route(n, &r) >= 0)
-			vec_remove(&n->routes, n->routes.n - 1);
+			kernel_nl_vec_remove(&n->routes, n->routes.n - 1);
 		first = first ? first : err;
 	}
 	while (n->policies.n) {
 		struct kernel_policy_id id =
-			*(struct kernel_policy_id *)vec_at(&n->policies, n->policies.n - 1);
+			*(struct kernel_policy_id *)kernel_nl_vec_at(&n->policies, n->policies.n - 1);
 		if ((err = nl_del_policy(k, &id)) && find_policy(n, &id) >= 0)
-			vec_remove(&n->policies, n->policies.n - 1);
+			kernel_nl_vec_remove(&n->policies, n->policies.n - 1);
 		first = first ? first : err;
 	}
 	while (n->sas.n) {
-		struct tracked_sa t = *(struct tracked_sa *)vec_at(&n->sas, n->sas.n - 1);
+		struct tracked_sa t = *(struct tracked_sa *)kernel_nl_vec_at(&n->sas, n->sas.n - 1);
 		if ((err = nl_del_sa(k, &t.id)) && find_sa(n, &t.id) >= 0)
-			vec_remove(&n->sas, n->sas.n - 1);
+			kernel_nl_vec_remove(&n->sas, n->sas.n - 1);
 		first = first ? first : err;
 	}
 	while (n->ifs.n) {
-		unsigned t = *(unsigned *)vec_at(&n->ifs, n->ifs.n - 1);
+		unsigned t = *(unsigned *)kernel_nl_vec_at(&n->ifs, n->ifs.n - 1);
 		if ((err = nl_del_if(k, t)) && find_if(n, t) >= 0)
-			vec_remove(&n->ifs, n->ifs.n - 1);
+			kernel_nl_vec_remove(&n->ifs, n->ifs.n - 1);
 		first = first ? first : err;
 	}
-	while (n->addrs.n) {
-		struct tracked_addr t = *(struct tracked_addr *)vec_at(&n->addrs, n->addrs.n - 1);
-		if ((err = nl_del_addr(k, t.ifname, &t.a, t.len)) &&
-		    find_addr(n, t.ifname, &t.a, t.len) >= 0)
-			vec_remove(&n->addrs, n->addrs.n - 1);
-		first = first ? first : err;
-	}
+	err = kernel_nl_flush_addrs(k);
+	first = first ? first : err;
 	return first;
 }
 
@@ -820,8 +670,8 @@ static const struct kernel_ops netlink_ops = {
 	.set_if_up = nl_set_if_up,
 	.add_route = nl_add_route,
 	.del_route = nl_del_route,
-	.add_addr = nl_add_addr,
-	.del_addr = nl_del_addr,
+	.add_addr = kernel_nl_add_addr,
+	.del_addr = kernel_nl_del_addr,
 	.flush = nl_flush,
 	.destroy = nl_destroy,
 };
@@ -890,7 +740,7 @@ static int on_stale_sa(struct nl_msg *msg, void *arg)
 	if (kernel_nl_parse_sa(nlmsg_hdr(msg), &info) == 0 &&
 	    (kernel_netlink_is_ours(info.if_id) ||
 	     (info.if_id == 0 && kernel_netlink_is_ours(info.reqid))) &&
-	    vec_push(&s->sas, &info.id))
+	    kernel_nl_vec_push(&s->sas, &info.id))
 		s->short_of_memory = true;
 	return NL_OK;
 }
@@ -900,7 +750,7 @@ static int on_stale_policy(struct nl_msg *msg, void *arg)
 	struct stale *s = arg;
 	struct kernel_nl_policy_info info;
 	if (kernel_nl_parse_policy(nlmsg_hdr(msg), &info) == 0 &&
-	    kernel_netlink_is_ours(info.id.if_id) && vec_push(&s->policies, &info.id))
+	    kernel_netlink_is_ours(info.id.if_id) && kernel_nl_vec_push(&s->policies, &info.id))
 		s->short_of_memory = true;
 	return NL_OK;
 }
@@ -911,7 +761,7 @@ static int dump(struct kernel_nl *n, int type, nl_recvmsg_msg_cb_t fn, void *arg
 	struct nl_msg *msg;
 	int err = kernel_nl_build_dump(type, &msg);
 	if (err)
-		return build_failed(n, err, what);
+		return kernel_nl_build_failed(n, err, what);
 	return xfrm_request(n, msg, what, fn, arg);
 }
 
@@ -957,10 +807,10 @@ int kernel_netlink_cleanup_stale(struct kernel *k)
 	}
 	/* Policies before SAs, as in flush(). */
 	for (size_t i = 0; i < s.policies.n; i++)
-		if (nl_del_policy(k, vec_at(&s.policies, i)) == 0)
+		if (nl_del_policy(k, kernel_nl_vec_at(&s.policies, i)) == 0)
 			removed++;
 	for (size_t i = 0; i < s.sas.n; i++)
-		if (nl_del_sa(k, vec_at(&s.sas, i)) == 0)
+		if (nl_del_sa(k, kernel_nl_vec_at(&s.sas, i)) == 0)
 			removed++;
 	if (!err)
 		err = remove_stale_links(n, &removed);

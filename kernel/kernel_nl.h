@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <linux/netlink.h>
+#include <net/if.h>
 
 #include "kernel/kernel.h"
 
@@ -59,5 +60,71 @@ struct kernel_nl_policy_info {
 int kernel_nl_parse_policy(const struct nlmsghdr *h, struct kernel_nl_policy_info *out);
 /* XFRM_MSG_ACQUIRE and XFRM_MSG_EXPIRE; -RTX_EUNSUPP for other types. */
 int kernel_nl_parse_event(const struct nlmsghdr *h, struct kernel_event *out);
+
+/* ---- the instance, shared by kernel_netlink.c and kernel_nl_addr.c ---- */
+
+struct log;
+struct nl_sock;
+
+struct tracked_sa {
+	struct kernel_sa_id id;
+	bool larval;          /* reserved by ALLOCSPI, not yet filled in */
+};
+
+/* An address put on a host interface for `ip lanN address`. */
+struct tracked_addr {
+	char ifname[IFNAMSIZ];
+	struct kernel_addr a;
+	uint8_t len;
+};
+
+struct vec {
+	void *items;
+	size_t n, cap, size;
+};
+
+struct kernel_nl {
+	struct kernel base;
+	struct log *log;
+	struct nl_sock *xfrm, *route, *events;
+	int if_link;
+	int last_errno;       /* errno of the last NLMSG_ERROR on xfrm/route */
+	struct vec sas;       /* struct tracked_sa */
+	struct vec policies;  /* struct kernel_policy_id */
+	struct vec ifs;       /* unsigned tunnel */
+	struct vec routes;    /* struct kernel_route */
+	struct vec addrs;     /* struct tracked_addr */
+};
+
+/* Operator-visible kernel failures; log may be NULL (the probe). */
+#define NOTE(k, ...)                                                  \
+	do {                                                          \
+		if ((k)->log)                                         \
+			log_text((k)->log, LOG_NOTICE, __VA_ARGS__);  \
+	} while (0)
+
+static inline struct kernel_nl *knl(struct kernel *k)
+{
+	return (struct kernel_nl *)k;
+}
+
+void *kernel_nl_vec_at(const struct vec *v, size_t i);
+int kernel_nl_vec_push(struct vec *v, const void *item);
+/* Order does not matter: the last item fills the hole. */
+void kernel_nl_vec_remove(struct vec *v, size_t i);
+
+/* Log a failed request (what, libnl's error text, the kernel's errno name)
+ * and return -RTX_EKERNEL; route_result does so only for err < 0. */
+int kernel_nl_route_result(struct kernel_nl *k, int err, const char *what);
+/* A request that could not be built: logged, err returned. */
+int kernel_nl_build_failed(struct kernel_nl *k, int err, const char *what);
+
+/* Host interface addresses (kernel_nl_addr.c): the add_addr/del_addr ops,
+ * and removing every address this instance added (0 or the first error). */
+int kernel_nl_add_addr(struct kernel *k, const char *ifname, const struct kernel_addr *a,
+		       uint8_t len);
+int kernel_nl_del_addr(struct kernel *k, const char *ifname, const struct kernel_addr *a,
+		       uint8_t len);
+int kernel_nl_flush_addrs(struct kernel *k);
 
 #endif
