@@ -104,10 +104,22 @@ sas() {
 		ip -n "$1" -o xfrm state | grep -c 'proto esp spi .* mode tunnel.*if_id'
 	fi
 }
+# What the routers said about the tunnels that did not come up.
+stuck() {
+	echo "not up after ${LIMIT:-840} s: A $(sas "$A"), B $(sas "$B") ESP SAs of $((2 * n))"
+	echo "  show ipsec sa: A '$(count a)', B '$(count b)'"
+	for r in a b; do
+		echo "  $r: $(grep -c 'established' "$T/$r.log") established lines," \
+			"$(grep -c 'retransmit' "$T/$r.log") retransmits," \
+			"$(grep -c '\[KERNEL\].*failed' "$T/$r.log") kernel failures"
+		grep -v 'temporarily assigned\|bound on\|assigned \|established\|exchange started\|exchange terminated\|NAT box\|retransmit' \
+			"$T/$r.log" | sort -k3 | uniq -c -f2 | sort -rn | head -n 8 | sed 's/^/    /'
+	done
+}
 tick=${t2%.*}
 until [ "$(sas "$A")" -ge $((2 * n)) ] && [ "$(sas "$B")" -ge $((2 * n)) ]; do
 	now=$(date +%s)
-	[ $((now - ${t2%.*})) -lt 840 ] || { echo "not up after 14 min: A $(sas "$A"), B $(sas "$B") ESP SAs"; exit 1; }
+	[ $((now - ${t2%.*})) -lt "${LIMIT:-840}" ] || { stuck; exit 1; }
 	if [ $((now - tick)) -ge 30 ]; then
 		tick=$now
 		echo "  +$((now - ${t2%.*})) s: ESP SAs A $(sas "$A"), B $(sas "$B") of $((2 * n))"
