@@ -241,13 +241,16 @@ c_liveness() {
 # failure ROLE KIND: KIND psk|proposal|id; the tunnel never comes up,
 # rtxsh logs the seed's words for it and does not retry in a tight loop.
 c_failure() {
-	local role=$1 kind=$2 want inits
+	local role=$1 kind=$2 want inits cwant
 	prop aes256-sha256-modp2048; ids fqdn
+	# What charon says: the notify it sends (rtxsh initiating) or receives.
+	if [ "$role" = i ]; then cwant="N(AUTH_FAILED)"; else cwant="received AUTHENTICATION_FAILED notify"; fi
 	case $kind in
 	psk) setup "$role" -- psk=not-the-secret
 	     if [ "$role" = i ]; then want="received AUTHENTICATION_FAILED"; else want="unmatched auth data"; fi ;;
 	proposal) setup "$role" limit=on -- ike=aes128-sha256-ecp384 esp=aes128-sha256
-	     if [ "$role" = i ]; then want="received NO_PROPOSAL_CHOSEN"; else want="cannot accept SA payload"; fi ;;
+	     if [ "$role" = i ]; then want="received NO_PROPOSAL_CHOSEN"; cwant="N(NO_PROP)"
+	     else want="cannot accept SA payload"; cwant="received NO_PROPOSAL_CHOSEN notify"; fi ;;
 	id)
 	     if [ "$role" = i ]; then
 		     setup i -- rid=fqdn:someone-else.example
@@ -261,6 +264,7 @@ c_failure() {
 	charon_established b && { show_state; fail "a tunnel came up despite the $kind mismatch"; }
 	rtx_established a && { show_state; fail "rtxsh lists a tunnel despite the $kind mismatch"; }
 	grep -qF "$want" "$IT/a/rtxsh.log" || { show_state; fail "rtxsh's log lacks '$want'"; }
+	grep -qF "$cwant" "$IT/b/charon.log" || { show_state; fail "charon's log lacks '$cwant'"; }
 	if [ "$role" = i ]; then
 		cap_stop cap
 		inits=$(tshark -n -r "$IT/cap/cap.pcap" -Y 'isakmp.exchangetype == 34 && isakmp.flag_r == 0 && ip.dst == '"$B_IP" 2>/dev/null | wc -l)
