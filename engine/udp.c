@@ -16,6 +16,7 @@
 #include "engine/transport.h"
 
 #define UDP_MAX_SOCKS 32
+#define UDP_RCVBUF (8 << 20)
 
 struct udp_sock {
 	int fd;
@@ -226,6 +227,12 @@ static int open_sock(struct udp_transport *u, const struct kernel_addr *addr,
 	int fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -RTX_EIO;
+	/* A router bringing up thousands of tunnels at once gets their answers
+	 * in one burst while each costs a DH computation: a deep queue keeps
+	 * them until they are served (FORCE passes rmem_max with CAP_NET_ADMIN). */
+	int rcvbuf = UDP_RCVBUF;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	int one = 1;
 	if (af == AF_INET6) {
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
