@@ -82,7 +82,9 @@ rtx_start() {
 	local name=$1 ns=$2 conf=$3 kernel=${4:-sim} d=$IT/$1
 	shift 4 2>/dev/null || shift $#
 	mkdir -p "$d"
-	ip netns exec "$ns" "$RTXSH" -c "$conf" -k "$kernel" --socket "$d/sock" "$@" \
+	# The lab's LAN is lan0 (eth0 is the WAN): `ip lan1 address` goes there.
+	ip netns exec "$ns" "$RTXSH" -c "$conf" -k "$kernel" --interface lan1=lan0 \
+		--socket "$d/sock" "$@" \
 		--log-file "$d/rtxsh.log" </dev/null >"$d/out" 2>"$d/err" &
 	echo $! >"$d/pid"
 	if ! wait_for 10 test -S "$d/sock"; then
