@@ -2,12 +2,14 @@
 
 #include <string.h>
 
+#include "engine/child_sa.h"
 #include "engine/err.h"
 #include "engine/exchange_child.h"
 #include "engine/exchange_info.h"
 #include "engine/ike_sa.h"
 #include "engine/log.h"
 #include "engine/names.h"
+#include "engine/proposal.h"
 
 static const struct exchange_ops *const all_ops[] = {
 	&exchange_init_ops,
@@ -100,6 +102,26 @@ const uint8_t *exchange_copy(struct msg *m, const void *data, size_t len)
 	if (p && len)
 		memcpy(p, data, len);
 	return p;
+}
+
+int exchange_add_sa(struct msg *m, struct proposal_offer *o, bool encrypted)
+{
+	struct payload *p = msg_add(m, IKEV2_PAYLOAD_SA, encrypted);
+	if (!p)
+		return -RTX_ENOMEM;
+	p->u.sa = proposal_offer_sa(o);
+	return 0;
+}
+
+int exchange_add_ts(struct msg *m, uint8_t type, const struct kernel_addr *net, uint8_t len)
+{
+	struct ts_selector *ts = arena_alloc(&m->arena, sizeof(*ts));
+	struct payload *p = ts ? msg_add(m, type, true) : NULL;
+	if (!p)
+		return -RTX_ENOMEM;
+	child_sa_ts_from_prefix(net, len, ts);
+	p->u.ts = (struct payload_ts){ 1, ts };
+	return 0;
 }
 
 struct payload *exchange_add_notify(struct msg *m, uint16_t type, bool encrypted,

@@ -135,26 +135,6 @@ static int add_auth(struct ike_sa *sa, struct msg *m, const struct gateway_confi
 
 /* ---- CHILD SA payloads --------------------------------------------------- */
 
-static int add_ts(struct msg *m, uint8_t type, const struct kernel_addr *net, uint8_t len)
-{
-	struct ts_selector *ts = arena_alloc(&m->arena, sizeof(*ts));
-	struct payload *p = ts ? msg_add(m, type, true) : NULL;
-	if (!p)
-		return -RTX_ENOMEM;
-	child_sa_ts_from_prefix(net, len, ts);
-	p->u.ts = (struct payload_ts){ 1, ts };
-	return 0;
-}
-
-static int add_esp_sa(struct msg *m, struct proposal_offer *o)
-{
-	struct payload *p = msg_add(m, IKEV2_PAYLOAD_SA, true);
-	if (!p)
-		return -RTX_ENOMEM;
-	p->u.sa = proposal_offer_sa(o);
-	return 0;
-}
-
 static uint32_t spi_of(const struct proposal_choice *c)
 {
 	return (uint32_t)c->spi[0] << 24 | (uint32_t)c->spi[1] << 16 |
@@ -221,11 +201,11 @@ static int auth_build_i(struct ike_sa *sa, struct msg *m)
 	if (!sa->offer && !(sa->offer = calloc(1, sizeof(*sa->offer))))
 		return -RTX_ENOMEM;
 	if ((err = esp_offer(sa, g, p, sa->first_child->spi_in, sa->offer)) ||
-	    (err = add_esp_sa(m, sa->offer)))
+	    (err = exchange_add_sa(m, sa->offer, true)))
 		return err;
 	struct kernel_addr all = { .family = sa->remote.addr.family };
-	if ((err = add_ts(m, IKEV2_PAYLOAD_TSI, &all, 0)) ||
-	    (err = add_ts(m, IKEV2_PAYLOAD_TSR, &all, 0)))
+	if ((err = exchange_add_ts(m, IKEV2_PAYLOAD_TSI, &all, 0)) ||
+	    (err = exchange_add_ts(m, IKEV2_PAYLOAD_TSR, &all, 0)))
 		return err;
 	return ike_sa_set_state(sa, IKE_STATE_AUTH_SENT);
 }
@@ -416,8 +396,8 @@ static uint16_t auth_child_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *r
 	for (int i = 0; i < 4; i++)
 		mine.spi[i] = (uint8_t)(c->spi_in >> (24 - 8 * i));
 	proposal_from_choice(&mine, o);
-	if (add_esp_sa(resp, o) || add_ts(resp, IKEV2_PAYLOAD_TSI, &ts_i, li) ||
-	    add_ts(resp, IKEV2_PAYLOAD_TSR, &ts_r, lr))
+	if (exchange_add_sa(resp, o, true) || exchange_add_ts(resp, IKEV2_PAYLOAD_TSI, &ts_i, li) ||
+	    exchange_add_ts(resp, IKEV2_PAYLOAD_TSR, &ts_r, lr))
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
 	return 0;
 }

@@ -81,26 +81,6 @@ static enum xchg_rc answer_error(struct msg *resp, uint16_t type, uint16_t group
 	return XCHG_DONE;
 }
 
-static int add_ts(struct msg *m, uint8_t type, const struct kernel_addr *net, uint8_t len)
-{
-	struct ts_selector *ts = arena_alloc(&m->arena, sizeof(*ts));
-	struct payload *p = ts ? msg_add(m, type, true) : NULL;
-	if (!p)
-		return -RTX_ENOMEM;
-	child_sa_ts_from_prefix(net, len, ts);
-	p->u.ts = (struct payload_ts){ 1, ts };
-	return 0;
-}
-
-static int add_sa(struct msg *m, struct proposal_offer *o)
-{
-	struct payload *p = msg_add(m, IKEV2_PAYLOAD_SA, true);
-	if (!p)
-		return -RTX_ENOMEM;
-	p->u.sa = proposal_offer_sa(o);
-	return 0;
-}
-
 static int add_nonce(struct msg *m, const uint8_t *nonce, size_t len)
 {
 	const uint8_t *copy = exchange_copy(m, nonce, len);
@@ -327,7 +307,7 @@ static int child_build_i(struct ike_sa *sa, struct msg *m)
 		for (int i = 0; i < 4; i++)
 			n->u.notify.spi[i] = (uint8_t)(spi >> (24 - 8 * i));
 	}
-	int err = add_sa(m, &cx->offer);
+	int err = exchange_add_sa(m, &cx->offer, true);
 	if (!err)
 		err = add_nonce(m, cx->ni, sizeof(cx->ni));
 	if (!err && cx->dh)
@@ -336,9 +316,9 @@ static int child_build_i(struct ike_sa *sa, struct msg *m)
 		return err;
 	struct kernel_addr all = { .family = sa->remote.addr.family };
 	const struct child_sa *o = cx->old;
-	if ((err = add_ts(m, IKEV2_PAYLOAD_TSI, o ? &o->ts_l : &all, o ? o->ts_l_len : 0)))
+	if ((err = exchange_add_ts(m, IKEV2_PAYLOAD_TSI, o ? &o->ts_l : &all, o ? o->ts_l_len : 0)))
 		return err;
-	return add_ts(m, IKEV2_PAYLOAD_TSR, o ? &o->ts_r : &all, o ? o->ts_r_len : 0);
+	return exchange_add_ts(m, IKEV2_PAYLOAD_TSR, o ? &o->ts_r : &all, o ? o->ts_r_len : 0);
 }
 
 /* INVALID_KE_PAYLOAD: the same request again with the group asked for. */
@@ -600,9 +580,9 @@ static uint16_t child_make_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *r
 	struct proposal_choice mine = q->choice;
 	put_spi32(&mine, c->spi_in);
 	proposal_from_choice(&mine, o);
-	if (add_sa(resp, o) || add_nonce(resp, nr, sizeof(nr)) || (dh && add_ke(resp, dh)) ||
-	    add_ts(resp, IKEV2_PAYLOAD_TSI, &q->ts_i, q->li) ||
-	    add_ts(resp, IKEV2_PAYLOAD_TSR, &q->ts_r, q->lr)) {
+	if (exchange_add_sa(resp, o, true) || add_nonce(resp, nr, sizeof(nr)) || (dh && add_ke(resp, dh)) ||
+	    exchange_add_ts(resp, IKEV2_PAYLOAD_TSI, &q->ts_i, q->li) ||
+	    exchange_add_ts(resp, IKEV2_PAYLOAD_TSR, &q->ts_r, q->lr)) {
 		dh_free(dh);
 		child_sa_delete(c);
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
@@ -689,7 +669,7 @@ static struct ike_sa *ike_make_r(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	put_be64(mine.spi, nsa->spi_r);
 	proposal_from_choice(&mine, o);
 	if (!err)
-		err = add_sa(resp, o);
+		err = exchange_add_sa(resp, o, true);
 	if (!err)
 		err = add_nonce(resp, nsa->nr, nsa->nr_len);
 	if (!err)

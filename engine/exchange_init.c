@@ -195,11 +195,10 @@ static int init_build_i(struct ike_sa *sa, struct msg *m)
 	if (sa->cookie && !exchange_add_notify(m, IKEV2_N_COOKIE, false, sa->cookie,
 					      sa->cookie_len))
 		return -RTX_ENOMEM;
-	struct payload *p = msg_add(m, IKEV2_PAYLOAD_SA, false);
-	if (!p)
-		return -RTX_ENOMEM;
-	p->u.sa = proposal_offer_sa(sa->offer);
-	int err = add_ke_nonce(sa, m, sa->ni, sa->ni_len);
+	int err = exchange_add_sa(m, sa->offer, false);
+	if (err)
+		return err;
+	err = add_ke_nonce(sa, m, sa->ni, sa->ni_len);
 	return err ? err : add_nat_notifies(sa, m, 0);
 }
 
@@ -437,10 +436,7 @@ static enum xchg_rc init_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	if (!err) {
 		proposal_from_choice(&sa->prop, answer);
 		sa->offer = answer;      /* freed with the SA's negotiation state */
-		struct payload *p = msg_add(resp, IKEV2_PAYLOAD_SA, false);
-		err = p ? 0 : -RTX_ENOMEM;
-		if (p)
-			p->u.sa = proposal_offer_sa(answer);
+		err = exchange_add_sa(resp, answer, false);
 	} else {
 		free(answer);
 	}
