@@ -26,3 +26,4 @@ TESTS += tests/unit/test_cfgapply
 TESTS += tests/commands_doc.sh tests/loopback/two_routers.sh
 EXTRA_DIST += tests/commands_doc.sh tests/loopback/two_routers.sh \
 	tests/bench/gen-tunnels.sh doc/commands.md
+EXTRA_DIST += tests/unit/router_fixture.h

@@ -23,55 +23,11 @@
 #include "shell/cli.h"
 #include "shell/grammar.h"
 
-struct fx {
-	struct clock_virtual clock;
-	struct router *r;
-	struct cli *c;
-	struct cli_session *s;
-	char *out;
-	size_t outlen;
-	FILE *outf;
-};
+#include "tests/unit/router_fixture.h"
 
 static struct fx *fx_new(const char *model)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	clock_virtual_init(&f->clock, 1700000000);
-	struct router_opts o = { .clock = &f->clock.base,
-				 .model = model ? model_find(model) : NULL };
-	f->r = router_new(&o);
-	assert_non_null(f->r);
-	f->c = cli_new(f->r);
-	assert_non_null(f->c);
-	f->outf = open_memstream(&f->out, &f->outlen);
-	f->s = cli_session_new(f->c, f->outf, true);
-	assert_non_null(f->s);
-	return f;
-}
-
-static void fx_free(struct fx *f)
-{
-	cli_session_free(f->s);
-	cli_free(f->c);
-	router_free(f->r);
-	fclose(f->outf);
-	free(f->out);
-	free(f);
-}
-
-/* Runs each line, which must be accepted, then applies. */
-static void run(struct fx *f, const char *text)
-{
-	char *copy = strdup(text), *save = NULL;
-	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		if (cli_exec(f->s, l, 0) != 0) {
-			fflush(f->outf);
-			fail_msg("line refused: %s\n%s", l, f->out);
-		}
-	}
-	free(copy);
-	assert_int_equal(cli_apply(f->c), 0);
+	return fx_start((struct router_opts){ .model = model ? model_find(model) : NULL });
 }
 
 static const char site[] =

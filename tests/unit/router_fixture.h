@@ -1,0 +1,66 @@
+/* A router with a script console on a virtual clock, for the drivers that
+ * feed it config lines and read its console: what test_cfgapply and
+ * test_router_kernel share. Include after <cmocka.h>. */
+#ifndef TEST_ROUTER_FIXTURE_H
+#define TEST_ROUTER_FIXTURE_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/clock.h"
+#include "engine/router.h"
+#include "shell/cli.h"
+
+struct fx {
+	struct clock_virtual clock;
+	struct router *r;
+	struct cli *c;
+	struct cli_session *s;
+	char *out;             /* everything the console printed */
+	size_t outlen;
+	FILE *outf;
+};
+
+/* o: the router's options; its clock is the fixture's own. */
+static inline struct fx *fx_start(struct router_opts o)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	clock_virtual_init(&f->clock, 1700000000);
+	o.clock = &f->clock.base;
+	f->r = router_new(&o);
+	assert_non_null(f->r);
+	f->c = cli_new(f->r);
+	assert_non_null(f->c);
+	f->outf = open_memstream(&f->out, &f->outlen);
+	f->s = cli_session_new(f->c, f->outf, true);
+	assert_non_null(f->s);
+	return f;
+}
+
+static inline void fx_free(struct fx *f)
+{
+	cli_session_free(f->s);
+	cli_free(f->c);
+	router_free(f->r);
+	fclose(f->outf);
+	free(f->out);
+	free(f);
+}
+
+/* Runs each line, which must be accepted, then applies. */
+static inline void run(struct fx *f, const char *text)
+{
+	char *copy = strdup(text), *save = NULL;
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (cli_exec(f->s, l, 0) != 0) {
+			fflush(f->outf);
+			fail_msg("line refused: %s\n%s", l, f->out);
+		}
+	}
+	free(copy);
+	assert_int_equal(cli_apply(f->c), 0);
+}
+
+#endif
