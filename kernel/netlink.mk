@@ -27,3 +27,4 @@ tests_kernel_nl_tunnel_LDADD = $(TEST_LDADD)
 TESTS += tests/kernel/nl_tunnel.sh
 EXTRA_DIST += tests/kernel/nl_tunnel.sh
 EXTRA_DIST += doc/kernel.md tests/vm/bench-sa-rate.sh
+EXTRA_DIST += tests/kernel/check.h

@@ -18,24 +18,7 @@
 #include "kernel/kernel.h"
 #include "kernel/kernel_netlink.h"
 
-static int failures;
-
-#define CHECK(cond)                                                              \
-	do {                                                                     \
-		if (!(cond)) {                                                   \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,   \
-				__LINE__, #cond);                                \
-			failures++;                                              \
-		}                                                                \
-	} while (0)
-
-static struct kernel_addr addr(const char *s)
-{
-	struct kernel_addr a;
-	if (kernel_addr_parse(s, &a))
-		abort();
-	return a;
-}
+#include "tests/kernel/check.h"
 
 static bool log_has(const struct log *l, const char *needle)
 {

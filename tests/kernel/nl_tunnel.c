@@ -26,24 +26,7 @@
 #include "kernel/kernel.h"
 #include "kernel/kernel_netlink.h"
 
-static int failures;
-
-#define CHECK(cond)                                                              \
-	do {                                                                     \
-		if (!(cond)) {                                                   \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,   \
-				__LINE__, #cond);                                \
-			failures++;                                              \
-		}                                                                \
-	} while (0)
-
-static struct kernel_addr addr(const char *s)
-{
-	struct kernel_addr a;
-	if (kernel_addr_parse(s, &a))
-		abort();
-	return a;
-}
+#include "tests/kernel/check.h"
 
 /* A backend whose sockets live in namespace ns; the thread goes back. */
 static struct kernel *open_in(const char *ns, struct log *log)
