@@ -4,10 +4,10 @@
 #include <stdlib.h>
 
 #include "engine/config.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/exchange.h"
 #include "engine/ike_sa.h"
-#include "engine/log.h"
+#include "base/log.h"
 #include "engine/prf.h"
 
 static const char key_pad[] = "Key Pad for IKEv2";

@@ -6,9 +6,9 @@
 #include <sys/socket.h>
 
 #include "engine/config.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/ike_sa.h"
-#include "engine/log.h"
+#include "base/log.h"
 #include "engine/natt.h"
 #include "engine/rekey.h"
 
@@ -157,9 +157,9 @@ static void tunnel_set(struct tunnel_state *t, const struct child_sa *c)
 
 static bool tunnel_fits(const struct tunnel_state *t, const struct child_sa *c)
 {
-	return kernel_addr_equal(&t->local, &c->ike->local.addr) &&
-	       kernel_addr_equal(&t->remote, &c->ike->remote.addr) &&
-	       kernel_addr_equal(&t->ts_l, &c->ts_l) && kernel_addr_equal(&t->ts_r, &c->ts_r) &&
+	return ip_addr_equal(&t->local, &c->ike->local.addr) &&
+	       ip_addr_equal(&t->remote, &c->ike->remote.addr) &&
+	       ip_addr_equal(&t->ts_l, &c->ts_l) && ip_addr_equal(&t->ts_r, &c->ts_r) &&
 	       t->ts_l_len == c->ts_l_len && t->ts_r_len == c->ts_r_len;
 }
 
@@ -210,8 +210,8 @@ static void tunnel_release(struct child_sa *c)
  * answer to `ipsec auto refresh off`). The selectors are those the
  * initiator proposes (everything of the family), so the first CHILD SA
  * finds its policies already in place. */
-int ike_tunnel_stand(struct ike_engine *e, unsigned num, const struct kernel_addr *local,
-		     const struct kernel_addr *remote)
+int ike_tunnel_stand(struct ike_engine *e, unsigned num, const struct ip_addr *local,
+		     const struct ip_addr *remote)
 {
 	struct tunnel_state *t = tunnel_find(e, num);
 	if (t) {
@@ -223,7 +223,7 @@ int ike_tunnel_stand(struct ike_engine *e, unsigned num, const struct kernel_add
 		return -RTX_ENOMEM;
 	e->tunnels = grown;
 	t = &e->tunnels[e->n_tunnels];
-	struct kernel_addr all = { .family = remote->family };
+	struct ip_addr all = { .family = remote->family };
 	*t = (struct tunnel_state){ .num = num, .standing = true,
 				    .if_id = kernel_tunnel_if_id(num),
 				    .reqid = kernel_tunnel_reqid(num), .local = *local,
@@ -441,7 +441,7 @@ static int range_prefix(const uint8_t *s, const uint8_t *e, size_t n)
 }
 
 int child_sa_ts_pick(const struct payload_ts *offered, uint8_t family,
-		     struct kernel_addr *net, uint8_t *len)
+		     struct ip_addr *net, uint8_t *len)
 {
 	bool v6 = family == AF_INET6;
 	size_t n = v6 ? 16 : 4;
@@ -453,7 +453,7 @@ int child_sa_ts_pick(const struct payload_ts *offered, uint8_t family,
 		int plen = range_prefix(t->start, t->end, n);
 		if (plen < 0)
 			continue;
-		*net = (struct kernel_addr){ .family = family };
+		*net = (struct ip_addr){ .family = family };
 		memcpy(net->bytes, t->start, n);
 		*len = (uint8_t)plen;
 		return 0;
@@ -461,7 +461,7 @@ int child_sa_ts_pick(const struct payload_ts *offered, uint8_t family,
 	return -RTX_ENOENT;
 }
 
-void child_sa_ts_from_prefix(const struct kernel_addr *net, uint8_t len,
+void child_sa_ts_from_prefix(const struct ip_addr *net, uint8_t len,
 			     struct ts_selector *ts)
 {
 	bool v6 = net->family == AF_INET6;

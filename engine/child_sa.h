@@ -24,7 +24,7 @@ struct child_sa {
 	uint32_t spi_in, spi_out;        /* host order; spi_out 0 until agreed */
 	struct proposal_choice prop;
 	uint32_t reqid, if_id;
-	struct kernel_addr ts_l, ts_r;   /* traffic selectors as prefixes */
+	struct ip_addr ts_l, ts_r;   /* traffic selectors as prefixes */
 	uint8_t ts_l_len, ts_r_len;
 	bool in_installed, out_installed, tunnel_held;
 	bool established;
@@ -62,9 +62,9 @@ void child_sa_ts_all(uint8_t family, struct ts_selector *ts);
 /* Narrowing (RFC 7296 2.9): the first offered selector of our family that
  * is an exact prefix. 0 or -RTX_ENOENT (TS_UNACCEPTABLE). */
 int child_sa_ts_pick(const struct payload_ts *offered, uint8_t family,
-		     struct kernel_addr *net, uint8_t *len);
+		     struct ip_addr *net, uint8_t *len);
 /* Our selector written back from a prefix. */
-void child_sa_ts_from_prefix(const struct kernel_addr *net, uint8_t len,
+void child_sa_ts_from_prefix(const struct ip_addr *net, uint8_t len,
 			     struct ts_selector *ts);
 
 #endif

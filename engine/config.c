@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "engine/alg.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/model.h"
 
 /* Gateways, policies and tunnels are kept in arrays of pointers sorted by
@@ -238,10 +238,10 @@ void config_tunnel_del(struct ipsec_config *c, unsigned num)
 }
 
 static struct route_config *route_find(const struct ipsec_config *c,
-				       const struct kernel_addr *net, uint8_t len)
+				       const struct ip_addr *net, uint8_t len)
 {
 	for (size_t i = 0; i < c->n_routes; i++)
-		if (c->routes[i].len == len && kernel_addr_equal(&c->routes[i].net, net))
+		if (c->routes[i].len == len && ip_addr_equal(&c->routes[i].net, net))
 			return &c->routes[i];
 	return NULL;
 }
@@ -261,7 +261,7 @@ int config_route_add(struct ipsec_config *c, const struct route_config *r)
 	return 0;
 }
 
-void config_route_del(struct ipsec_config *c, const struct kernel_addr *net, uint8_t len)
+void config_route_del(struct ipsec_config *c, const struct ip_addr *net, uint8_t len)
 {
 	struct route_config *e = route_find(c, net, len);
 	if (!e)

@@ -112,7 +112,7 @@ struct tunnel_config {
 };
 
 struct route_config {
-	struct kernel_addr net;
+	struct ip_addr net;
 	uint8_t len;
 	unsigned tunnel;                 /* 0: not a tunnel route */
 };
@@ -121,7 +121,7 @@ struct route_config {
 #define CONFIG_LAN_MAX 16
 struct lan_config {
 	bool set;
-	struct kernel_addr addr;
+	struct ip_addr addr;
 	uint8_t len;
 };
 
@@ -162,7 +162,7 @@ struct tunnel_config *config_tunnel_find(const struct ipsec_config *c, unsigned 
 struct tunnel_config *config_tunnel_get(struct ipsec_config *c, unsigned num);
 void config_tunnel_del(struct ipsec_config *c, unsigned num);
 int config_route_add(struct ipsec_config *c, const struct route_config *r);
-void config_route_del(struct ipsec_config *c, const struct kernel_addr *net, uint8_t len);
+void config_route_del(struct ipsec_config *c, const struct ip_addr *net, uint8_t len);
 
 /* The gateway a tunnel's traffic is protected by, through its policy. */
 struct gateway_config *config_tunnel_gateway(const struct ipsec_config *c,

@@ -11,7 +11,7 @@
 
 #include "engine/alg.h"
 #include "engine/crypto.h"
-#include "engine/err.h"
+#include "base/err.h"
 
 /* The fetched EVP objects are cached per table row: fetching by name walks
  * the provider store, which would otherwise dominate a short HMAC. */

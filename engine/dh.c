@@ -13,7 +13,7 @@
 #include "engine/alg.h"
 #include "engine/crypto.h"
 #include "engine/dh.h"
-#include "engine/err.h"
+#include "base/err.h"
 
 struct dh {
 	struct crypto_lib *lib;

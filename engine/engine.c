@@ -5,16 +5,16 @@
 #include <string.h>
 
 #include "engine/child_sa.h"
-#include "engine/clock.h"
+#include "base/clock.h"
 #include "engine/config.h"
 #include "engine/crypto.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/exchange.h"
 #include "engine/exchange_info.h"
 #include "engine/ike.h"
 #include "engine/ike_sa.h"
 #include "engine/liveness.h"
-#include "engine/log.h"
+#include "base/log.h"
 #include "engine/msg_io.h"
 #include "engine/proposal.h"
 #include "engine/rekey.h"
@@ -125,13 +125,13 @@ static void not_configured(struct ike_engine *e, unsigned gw, const char *what)
 }
 
 /* The peer's address: `remote address`, or a remote name that is one. */
-static int remote_addr(const struct gateway_config *g, struct kernel_addr *a)
+static int remote_addr(const struct gateway_config *g, struct ip_addr *a)
 {
 	if (g->remote_address)
-		return strcmp(g->remote_address, "any") ? kernel_addr_parse(g->remote_address, a)
+		return strcmp(g->remote_address, "any") ? ip_addr_parse(g->remote_address, a)
 							 : -RTX_ENOENT;
 	if (g->remote_name && g->remote_name_type != ID_TYPE_KEY_ID)
-		return kernel_addr_parse(g->remote_name, a);
+		return ip_addr_parse(g->remote_name, a);
 	return -RTX_ENOENT;
 }
 
@@ -153,7 +153,7 @@ static int check_initiable(struct ike_engine *e, const struct gateway_config *g,
 	}
 	/* Without `ipsec ike local address` the router uses the interface
 	 * nearest to the peer (reference 1.12). */
-	int bad = g->local_address ? kernel_addr_parse(g->local_address, &local->addr)
+	int bad = g->local_address ? ip_addr_parse(g->local_address, &local->addr)
 				   : e->d.transport->ops->source_for(e->d.transport,
 								      &remote->addr, &local->addr);
 	if (bad || local->addr.family != remote->addr.family) {
@@ -243,7 +243,7 @@ void ike_sa_failed(struct ike_sa *sa)
 
 static bool wants_auto(const struct ipsec_config *c, const struct gateway_config *g)
 {
-	struct kernel_addr a;
+	struct ip_addr a;
 	return c->ipsec_use && c->auto_refresh && g->auto_refresh && g->version == 2 &&
 	       !remote_addr(g, &a);
 }

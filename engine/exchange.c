@@ -3,11 +3,11 @@
 #include <string.h>
 
 #include "engine/child_sa.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/exchange_child.h"
 #include "engine/exchange_info.h"
 #include "engine/ike_sa.h"
-#include "engine/log.h"
+#include "base/log.h"
 #include "engine/names.h"
 #include "engine/proposal.h"
 
@@ -113,7 +113,7 @@ int exchange_add_sa(struct msg *m, struct proposal_offer *o, bool encrypted)
 	return 0;
 }
 
-int exchange_add_ts(struct msg *m, uint8_t type, const struct kernel_addr *net, uint8_t len)
+int exchange_add_ts(struct msg *m, uint8_t type, const struct ip_addr *net, uint8_t len)
 {
 	struct ts_selector *ts = arena_alloc(&m->arena, sizeof(*ts));
 	struct payload *p = ts ? msg_add(m, type, true) : NULL;

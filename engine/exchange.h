@@ -17,7 +17,7 @@
 
 struct ike_engine;
 struct ike_sa;
-struct kernel_addr;
+struct ip_addr;
 struct proposal_offer;
 
 /* Error notifies the exchanges send (payload.h has the codec's own). */
@@ -73,7 +73,7 @@ const uint8_t *exchange_copy(struct msg *m, const void *data, size_t len);
 /* 0 or -RTX_ENOMEM, like the rest of the message builders. */
 int exchange_add_sa(struct msg *m, struct proposal_offer *o, bool encrypted);
 /* A TSi/TSr payload with one selector covering net/len, all protocols. */
-int exchange_add_ts(struct msg *m, uint8_t type, const struct kernel_addr *net, uint8_t len);
+int exchange_add_ts(struct msg *m, uint8_t type, const struct ip_addr *net, uint8_t len);
 /* The first error notify (type below 16384) of a message, or 0. */
 uint16_t exchange_error_notify(const struct msg *m);
 

@@ -10,12 +10,12 @@
 #include "engine/auth_psk.h"
 #include "engine/child_sa.h"
 #include "engine/config.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/exchange.h"
 #include "engine/exchange_info.h"
 #include "engine/ike_sa.h"
 #include "engine/keys.h"
-#include "engine/log.h"
+#include "base/log.h"
 #include "engine/names.h"
 
 /* ---- identities ------------------------------------------------------------ */
@@ -31,9 +31,9 @@ struct ident {
  * the default open). -RTX_EINVAL: the name is not valid for its type. */
 static int ident_from_name(const char *name, enum id_type type, struct ident *id)
 {
-	struct kernel_addr a;
+	struct ip_addr a;
 	size_t n = strlen(name);
-	bool is_addr = !kernel_addr_parse(name, &a);
+	bool is_addr = !ip_addr_parse(name, &a);
 	switch (type) {
 	case ID_TYPE_NONE:
 		if (is_addr)
@@ -62,7 +62,7 @@ static int ident_from_name(const char *name, enum id_type type, struct ident *id
 	return 0;
 }
 
-static void ident_from_addr(const struct kernel_addr *a, struct ident *id)
+static void ident_from_addr(const struct ip_addr *a, struct ident *id)
 {
 	bool v6 = a->family == AF_INET6;
 	id->type = v6 ? IKEV2_ID_IPV6_ADDR : IKEV2_ID_IPV4_ADDR;
@@ -88,12 +88,12 @@ static int local_ident(struct ike_sa *sa, const struct gateway_config *g, struct
 
 static void ident_text(uint8_t type, const uint8_t *data, size_t len, char *buf, size_t cap)
 {
-	struct kernel_addr a = { 0 };
+	struct ip_addr a = { 0 };
 	if ((type == IKEV2_ID_IPV4_ADDR && len == 4) || (type == IKEV2_ID_IPV6_ADDR && len == 16)) {
 		a.family = len == 4 ? AF_INET : AF_INET6;
 		memcpy(a.bytes, data, len);
 		char tmp[64];
-		snprintf(buf, cap, "%s", kernel_addr_str(&a, tmp, sizeof(tmp)));
+		snprintf(buf, cap, "%s", ip_addr_str(&a, tmp, sizeof(tmp)));
 		return;
 	}
 	size_t w = 0;
@@ -203,7 +203,7 @@ static int auth_build_i(struct ike_sa *sa, struct msg *m)
 	if ((err = esp_offer(sa, g, p, sa->first_child->spi_in, sa->offer)) ||
 	    (err = exchange_add_sa(m, sa->offer, true)))
 		return err;
-	struct kernel_addr all = { .family = sa->remote.addr.family };
+	struct ip_addr all = { .family = sa->remote.addr.family };
 	if ((err = exchange_add_ts(m, IKEV2_PAYLOAD_TSI, &all, 0)) ||
 	    (err = exchange_add_ts(m, IKEV2_PAYLOAD_TSR, &all, 0)))
 		return err;
@@ -319,9 +319,9 @@ static const struct gateway_config *find_gateway(struct ike_engine *e, const str
 	}
 	for (size_t i = 0; !any_name && i < c->n_gateways; i++) {
 		const struct gateway_config *g = c->gateways[i];
-		struct kernel_addr a;
+		struct ip_addr a;
 		if (g->version == 2 && g->remote_address &&
-		    !kernel_addr_parse(g->remote_address, &a) && kernel_addr_equal(&a, &remote->addr))
+		    !ip_addr_parse(g->remote_address, &a) && ip_addr_equal(&a, &remote->addr))
 			return g;
 	}
 	return NULL;
@@ -360,7 +360,7 @@ static uint16_t auth_child_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *r
 	const struct payload *tsr = msg_find(&rx->m, IKEV2_PAYLOAD_TSR, 0);
 	struct proposal_limit lim;
 	struct proposal_choice choice;
-	struct kernel_addr ts_i, ts_r;
+	struct ip_addr ts_i, ts_r;
 	uint8_t li, lr, fam = sa->remote.addr.family;
 	int err;
 	if (!p || !t->enabled) {

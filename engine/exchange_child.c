@@ -16,10 +16,10 @@
 #include "engine/config.h"
 #include "engine/crypto.h"
 #include "engine/dh.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/ike_sa.h"
 #include "engine/keys.h"
-#include "engine/log.h"
+#include "base/log.h"
 #include "engine/names.h"
 #include "engine/rekey.h"
 
@@ -314,7 +314,7 @@ static int child_build_i(struct ike_sa *sa, struct msg *m)
 		err = add_ke(m, cx->dh);
 	if (err || cx->kind == CX_REKEY_IKE)
 		return err;
-	struct kernel_addr all = { .family = sa->remote.addr.family };
+	struct ip_addr all = { .family = sa->remote.addr.family };
 	const struct child_sa *o = cx->old;
 	if ((err = exchange_add_ts(m, IKEV2_PAYLOAD_TSI, o ? &o->ts_l : &all, o ? o->ts_l_len : 0)))
 		return err;
@@ -515,7 +515,7 @@ struct child_req {
 	struct child_sa *old;
 	unsigned tunnel;
 	const struct policy_config *p;
-	struct kernel_addr ts_i, ts_r;
+	struct ip_addr ts_i, ts_r;
 	uint8_t li, lr;
 	struct proposal_choice choice;
 };

@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "engine/child_sa.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/ike_sa.h"
 #include "engine/liveness.h"
-#include "engine/log.h"
+#include "base/log.h"
 #include "engine/names.h"
 #include "engine/natt.h"
 

@@ -10,10 +10,10 @@
 #include "engine/config.h"
 #include "engine/crypto.h"
 #include "engine/dh.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/exchange.h"
 #include "engine/ike_sa.h"
-#include "engine/log.h"
+#include "base/log.h"
 #include "engine/names.h"
 #include "engine/natt.h"
 
@@ -309,10 +309,10 @@ static const struct gateway_config *guess_gateway(struct ike_engine *e,
 	const struct ipsec_config *c = e->d.config;
 	for (size_t i = 0; i < c->n_gateways; i++) {
 		const struct gateway_config *g = c->gateways[i];
-		struct kernel_addr a;
+		struct ip_addr a;
 		if (g->version == 2 && g->remote_address &&
-		    !kernel_addr_parse(g->remote_address, &a) &&
-		    kernel_addr_equal(&a, &remote->addr))
+		    !ip_addr_parse(g->remote_address, &a) &&
+		    ip_addr_equal(&a, &remote->addr))
 			return g;
 	}
 	return NULL;

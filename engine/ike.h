@@ -58,8 +58,8 @@ void ike_tunnel_enable(struct ike_engine *e, unsigned tunnel, bool enable);
  * routes installed while it has no CHILD SA, so that traffic into it
  * raises a kernel acquire; unstand removes them once no CHILD SA needs
  * them. 0 or a negative rtx_err (the kernel's refusal, all rolled back). */
-int ike_tunnel_stand(struct ike_engine *e, unsigned tunnel, const struct kernel_addr *local,
-		     const struct kernel_addr *remote);
+int ike_tunnel_stand(struct ike_engine *e, unsigned tunnel, const struct ip_addr *local,
+		     const struct ip_addr *remote);
 void ike_tunnel_unstand(struct ike_engine *e, unsigned tunnel);
 bool ike_tunnel_standing(const struct ike_engine *e, unsigned tunnel);
 
@@ -74,7 +74,7 @@ struct ike_sa_row {
 	unsigned tunnel;                 /* ESP rows: the tunnel they serve */
 	uint64_t life_remaining;         /* seconds */
 	uint64_t duration;               /* seconds since established */
-	struct kernel_addr local, remote;
+	struct ip_addr local, remote;
 	char local_id[64], remote_id[64];
 	uint64_t spi_i, spi_r;           /* IKE rows */
 	uint32_t spi;                    /* ESP rows (host order) */

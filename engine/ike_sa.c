@@ -9,10 +9,10 @@
 #include "engine/config.h"
 #include "engine/crypto.h"
 #include "engine/dh.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/exchange_info.h"
 #include "engine/liveness.h"
-#include "engine/log.h"
+#include "base/log.h"
 #include "engine/msg_io.h"
 #include "engine/rekey.h"
 

@@ -50,8 +50,8 @@ struct tunnel_state {
 	unsigned nchild;         /* CHILD SAs using it */
 	bool standing;           /* kept without CHILD SA, for acquires */
 	uint32_t if_id, reqid;
-	struct kernel_addr local, remote;     /* the policies' template */
-	struct kernel_addr ts_l, ts_r;        /* the policies' selectors */
+	struct ip_addr local, remote;     /* the policies' template */
+	struct ip_addr ts_l, ts_r;        /* the policies' selectors */
 	uint8_t ts_l_len, ts_r_len;
 };
 

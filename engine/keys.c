@@ -4,7 +4,7 @@
 #include <openssl/crypto.h>
 
 #include "engine/crypto.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/keys.h"
 #include "engine/prf.h"
 

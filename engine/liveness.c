@@ -3,7 +3,7 @@
 #include "engine/config.h"
 #include "engine/exchange_info.h"
 #include "engine/ike_sa.h"
-#include "engine/log.h"
+#include "base/log.h"
 
 static const struct gateway_config *gw(const struct ike_sa *sa)
 {

@@ -1,11 +1,3 @@
-# The base every layer may use (errors, the clock, the logger): its own
-# library, linked last, so the kernel layer can log without a cycle.
-noinst_LIBRARIES += libbase.a
-libbase_a_SOURCES = \
-	engine/err.h engine/err.c \
-	engine/clock.h engine/clock.c \
-	engine/log.h engine/log.c
-
 noinst_LIBRARIES += libengine.a
 libengine_a_SOURCES = \
 	engine/model.h engine/model.c \

@@ -9,8 +9,8 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "engine/clock.h"
-#include "engine/err.h"
+#include "base/clock.h"
+#include "base/err.h"
 
 /* Entries are allocated one by one so a callback may add or delete fds
  * while the loop walks a snapshot of them: deleted entries are only marked

@@ -3,13 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/loop.h"
 
 struct host {
 	struct transport base;
 	struct memnet *net;
-	struct kernel_addr addr;
+	struct ip_addr addr;
 };
 
 struct nat_map {
@@ -17,7 +17,7 @@ struct nat_map {
 };
 
 struct nat {
-	struct kernel_addr inside, public;
+	struct ip_addr inside, public;
 	struct nat_map *maps;
 	size_t n_maps;
 	uint16_t next_port;
@@ -104,8 +104,8 @@ size_t memnet_in_flight(const struct memnet *n)
 	return n->n_q;
 }
 
-int memnet_add_nat(struct memnet *n, const struct kernel_addr *inside,
-		   const struct kernel_addr *public)
+int memnet_add_nat(struct memnet *n, const struct ip_addr *inside,
+		   const struct ip_addr *public)
 {
 	struct nat *grown = realloc(n->nats, (n->n_nats + 1) * sizeof(*grown));
 	if (!grown)
@@ -120,7 +120,7 @@ static int nat_out(struct memnet *n, struct endpoint *src)
 {
 	for (size_t i = 0; i < n->n_nats; i++) {
 		struct nat *t = &n->nats[i];
-		if (!kernel_addr_equal(&t->inside, &src->addr))
+		if (!ip_addr_equal(&t->inside, &src->addr))
 			continue;
 		for (size_t m = 0; m < t->n_maps; m++)
 			if (endpoint_equal(&t->maps[m].inside, src)) {
@@ -156,7 +156,7 @@ static void deliver(struct memnet *n, struct packet *p)
 	nat_in(n, &dst);
 	for (size_t i = 0; i < n->n_hosts; i++) {
 		struct host *h = n->hosts[i];
-		if (!kernel_addr_equal(&h->addr, &dst.addr))
+		if (!ip_addr_equal(&h->addr, &dst.addr))
 			continue;
 		const uint8_t *msg;
 		size_t len;
@@ -256,8 +256,8 @@ static int host_send_keepalive(struct transport *t, const struct endpoint *local
 	return host_sendto((struct host *)t, &l, remote, &ka, 1);
 }
 
-static int host_source_for(struct transport *t, const struct kernel_addr *remote,
-			   struct kernel_addr *local)
+static int host_source_for(struct transport *t, const struct ip_addr *remote,
+			   struct ip_addr *local)
 {
 	struct host *h = (struct host *)t;
 	if (h->addr.family != remote->family)
@@ -285,7 +285,7 @@ static const struct transport_ops host_ops = {
 	.destroy = host_destroy,
 };
 
-struct transport *memnet_attach(struct memnet *n, const struct kernel_addr *addr)
+struct transport *memnet_attach(struct memnet *n, const struct ip_addr *addr)
 {
 	struct host *h = calloc(1, sizeof(*h));
 	struct host **grown = realloc(n->hosts, (n->n_hosts + 1) * sizeof(*grown));

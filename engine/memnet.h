@@ -20,7 +20,7 @@ struct memnet *memnet_new(struct loop *loop, uint64_t seed);
 void memnet_free(struct memnet *n);   /* after every attached transport */
 
 /* A host with one address; its transport sends from any port. */
-struct transport *memnet_attach(struct memnet *n, const struct kernel_addr *addr);
+struct transport *memnet_attach(struct memnet *n, const struct ip_addr *addr);
 
 struct memnet_faults {
 	unsigned drop_pct, dup_pct, reorder_pct;   /* 0..100 */
@@ -31,8 +31,8 @@ void memnet_set_faults(struct memnet *n, const struct memnet_faults *f);
 /* A NAT box: datagrams from inside to anyone leave with the source
  * rewritten to public and a mapped port; replies to that mapping go back
  * to the inside host's original endpoint. */
-int memnet_add_nat(struct memnet *n, const struct kernel_addr *inside,
-		   const struct kernel_addr *public);
+int memnet_add_nat(struct memnet *n, const struct ip_addr *inside,
+		   const struct ip_addr *public);
 
 /* Every datagram as it is sent (after NAT), framed as on the wire. */
 typedef void memnet_tap_fn(void *arg, const struct endpoint *src,

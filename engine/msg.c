@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/names.h"
 
 void msg_init(struct msg *m, uint8_t exchange, uint32_t msgid, uint8_t flags)

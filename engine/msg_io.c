@@ -6,11 +6,11 @@
 
 #include "engine/config.h"
 #include "engine/crypto.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/exchange.h"
 #include "engine/exchange_info.h"
 #include "engine/ike_sa.h"
-#include "engine/log.h"
+#include "base/log.h"
 #include "engine/sk.h"
 
 bool msg_io_busy(const struct ike_sa *sa)

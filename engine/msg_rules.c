@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/names.h"
 
 #define R(t, mn, mx, enc) { IKEV2_PAYLOAD_##t, 0, mn, mx, enc }

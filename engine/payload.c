@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/names.h"
 
 /* ---- cursor ----------------------------------------------------------- */

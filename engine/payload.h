@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/log.h"
+#include "base/log.h"
 
 /* Payload types (IANA "IKEv2 Payload Types"). */
 enum {

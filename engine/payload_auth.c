@@ -1,7 +1,7 @@
 /* Authentication payload (RFC 7296 3.8). */
 #include "engine/payload.h"
 
-#include "engine/err.h"
+#include "base/err.h"
 
 int payload_auth_decode(struct pctx *c, struct rd *rd, struct payload_auth *a)
 {

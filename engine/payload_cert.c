@@ -3,7 +3,7 @@
  * of CA public keys for CERTREQ). */
 #include "engine/payload.h"
 
-#include "engine/err.h"
+#include "base/err.h"
 
 int payload_cert_decode(struct pctx *c, struct rd *rd, struct payload_cert *ct)
 {

@@ -2,7 +2,7 @@
  * attributes whose values the remote-access code interprets. */
 #include "engine/payload.h"
 
-#include "engine/err.h"
+#include "base/err.h"
 
 enum { CFG_REQUEST = 1, CFG_ACK = 4, CP_ATTR_TYPE_MASK = 0x7fff };
 

@@ -2,7 +2,7 @@
  * list of 4-octet ESP/AH SPIs. */
 #include "engine/payload.h"
 
-#include "engine/err.h"
+#include "base/err.h"
 
 int payload_delete_decode(struct pctx *c, struct rd *rd, struct payload_delete *d)
 {

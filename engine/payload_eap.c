@@ -2,7 +2,7 @@
  * length field must agree with the payload's. */
 #include "engine/payload.h"
 
-#include "engine/err.h"
+#include "base/err.h"
 
 enum { EAP_REQUEST = 1, EAP_RESPONSE = 2, EAP_SUCCESS = 3, EAP_FAILURE = 4 };
 

@@ -2,7 +2,7 @@
  * kept as received because AUTH signs the payload body verbatim. */
 #include "engine/payload.h"
 
-#include "engine/err.h"
+#include "base/err.h"
 
 int payload_id_decode(struct pctx *c, struct rd *rd, struct payload_id *id)
 {

@@ -3,7 +3,7 @@
  * knows the group's sizes. */
 #include "engine/payload.h"
 
-#include "engine/err.h"
+#include "base/err.h"
 
 int payload_ke_decode(struct pctx *c, struct rd *rd, struct payload_ke *ke)
 {

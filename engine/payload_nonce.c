@@ -1,7 +1,7 @@
 /* Nonce payload (RFC 7296 3.9). */
 #include "engine/payload.h"
 
-#include "engine/err.h"
+#include "base/err.h"
 
 /* RFC 7296 2.10: between 16 and 256 octets. */
 enum { NONCE_MIN = 16, NONCE_MAX = 256 };

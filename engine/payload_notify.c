@@ -2,7 +2,7 @@
  * whose content RFC 7296, RFC 7383 and RFC 7427 fix. */
 #include "engine/payload.h"
 
-#include "engine/err.h"
+#include "base/err.h"
 
 int payload_notify_decode(struct pctx *c, struct rd *rd, struct payload_notify *n)
 {

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "engine/err.h"
+#include "base/err.h"
 
 enum { LAST_PROPOSAL = 0, MORE_PROPOSALS = 2, LAST_TRANSFORM = 0, MORE_TRANSFORMS = 3 };
 enum { ATTR_TV = 0x8000 };

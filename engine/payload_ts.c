@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "engine/err.h"
+#include "base/err.h"
 
 static size_t ts_addr_len(uint8_t type)
 {

@@ -3,7 +3,7 @@
 #include <openssl/crypto.h>
 
 #include "engine/alg.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/prf.h"
 
 /* prf+ feeds T(k-1) | S... | k: room for the two extra chunks. */

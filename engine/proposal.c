@@ -6,7 +6,7 @@
 #include "engine/alg.h"
 #include "engine/config.h"
 #include "engine/crypto.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/model.h"
 
 /* Yamaha preference order (reference 1.16, 1.19, 4). */

@@ -7,11 +7,11 @@
 
 #include "engine/child_sa.h"
 #include "engine/config.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/exchange_child.h"
 #include "engine/exchange_info.h"
 #include "engine/ike_sa.h"
-#include "engine/log.h"
+#include "base/log.h"
 
 #define DEFAULT_REKEY_PCT 75
 /* strongSwan-style spread: up to this share of the time to the rekey
@@ -477,8 +477,8 @@ static struct child_sa *child_by_spi(struct ike_engine *e, const struct kernel_s
 {
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
 		for (struct child_sa *c = sa->children; c; c = c->next)
-			if ((c->spi_in == id->spi && kernel_addr_equal(&id->dst, &sa->local.addr)) ||
-			    (c->spi_out == id->spi && kernel_addr_equal(&id->dst, &sa->remote.addr)))
+			if ((c->spi_in == id->spi && ip_addr_equal(&id->dst, &sa->local.addr)) ||
+			    (c->spi_out == id->spi && ip_addr_equal(&id->dst, &sa->remote.addr)))
 				return c;
 	return NULL;
 }

@@ -7,12 +7,12 @@
 #include <strings.h>
 #include <sys/socket.h>
 
-#include "engine/clock.h"
+#include "base/clock.h"
 #include "engine/config.h"
 #include "engine/crypto.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/ike.h"
-#include "engine/log.h"
+#include "base/log.h"
 #include "engine/loop.h"
 #include "engine/model.h"
 #include "engine/transport.h"
@@ -32,7 +32,7 @@ struct router_transport {
 	struct transport base;
 	struct router *r;
 	struct transport *udp;
-	struct kernel_addr bound[ROUTER_BIND_MAX];
+	struct ip_addr bound[ROUTER_BIND_MAX];
 	size_t n_bound;                 /* 0: the wildcards */
 };
 
@@ -72,8 +72,8 @@ static int rt_send_keepalive(struct transport *t, const struct endpoint *local,
 	return rt->udp->ops->send_keepalive(rt->udp, local, &to);
 }
 
-static int rt_source_for(struct transport *t, const struct kernel_addr *remote,
-			 struct kernel_addr *local)
+static int rt_source_for(struct transport *t, const struct ip_addr *remote,
+			 struct ip_addr *local)
 {
 	struct router_transport *rt = (struct router_transport *)t;
 	if (!rt->udp)
@@ -107,23 +107,23 @@ static void rt_recv(void *arg, const struct endpoint *local, const struct endpoi
 
 /* ---- which addresses to bind ---------------------------------------------- */
 
-static bool addr_listed(const struct kernel_addr *v, size_t n, const struct kernel_addr *a)
+static bool addr_listed(const struct ip_addr *v, size_t n, const struct ip_addr *a)
 {
 	for (size_t i = 0; i < n; i++)
-		if (kernel_addr_equal(&v[i], a))
+		if (ip_addr_equal(&v[i], a))
 			return true;
 	return false;
 }
 
 /* The distinct `ipsec ike local address` values that are addresses; 0
  * (the wildcards) when there is none or too many. */
-static size_t wanted_addrs(const struct ipsec_config *c, struct kernel_addr *out)
+static size_t wanted_addrs(const struct ipsec_config *c, struct ip_addr *out)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < c->n_gateways; i++) {
 		const struct gateway_config *g = c->gateways[i];
-		struct kernel_addr a;
-		if (!g->local_address || kernel_addr_parse(g->local_address, &a) ||
+		struct ip_addr a;
+		if (!g->local_address || ip_addr_parse(g->local_address, &a) ||
 		    addr_listed(out, n, &a))
 			continue;
 		if (n == ROUTER_BIND_MAX)
@@ -133,19 +133,19 @@ static size_t wanted_addrs(const struct ipsec_config *c, struct kernel_addr *out
 	return n;
 }
 
-static bool same_addrs(const struct kernel_addr *a, const struct kernel_addr *b, size_t n)
+static bool same_addrs(const struct ip_addr *a, const struct ip_addr *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!kernel_addr_equal(&a[i], &b[i]))
+		if (!ip_addr_equal(&a[i], &b[i]))
 			return false;
 	return true;
 }
 
-static void log_bind_failure(struct router *r, const struct kernel_addr *a, size_t n, int err)
+static void log_bind_failure(struct router *r, const struct ip_addr *a, size_t n, int err)
 {
 	char buf[64] = "the wildcard addresses";
 	if (n)
-		kernel_addr_str(&a[0], buf, sizeof(buf));
+		ip_addr_str(&a[0], buf, sizeof(buf));
 	log_text(r->log, LOG_NOTICE, "[IKE2] cannot bind UDP %u/%u on %s%s: %s",
 		 r->ike_port ? r->ike_port : IKE_PORT, r->natt_port ? r->natt_port : IKE_NATT_PORT,
 		 buf, n > 1 ? " and others" : "", rtx_strerror(err));
@@ -177,7 +177,7 @@ static void close_sockets(struct router_transport *rt)
 static int rebind(struct router *r)
 {
 	struct router_transport *rt = r->net;
-	struct kernel_addr want[ROUTER_BIND_MAX];
+	struct ip_addr want[ROUTER_BIND_MAX];
 	size_t n = wanted_addrs(r->ipsec, want);
 	if (!wants_sockets(r->ipsec)) {
 		close_sockets(rt);
@@ -208,7 +208,7 @@ static int rebind(struct router *r)
 	return 0;
 }
 
-size_t router_bound_addrs(const struct router *r, const struct kernel_addr **out)
+size_t router_bound_addrs(const struct router *r, const struct ip_addr **out)
 {
 	*out = r->net ? r->net->bound : NULL;
 	return r->net ? r->net->n_bound : 0;
@@ -323,7 +323,7 @@ const char *router_lan_ifname(const struct router *r, unsigned n, char *buf, siz
 static bool lan_same(const struct router_lan *on, const struct lan_config *want)
 {
 	return on->set == want->set &&
-	       (!on->set || (on->len == want->len && kernel_addr_equal(&on->addr, &want->addr)));
+	       (!on->set || (on->len == want->len && ip_addr_equal(&on->addr, &want->addr)));
 }
 
 /* `ip lanN address` onto the host interfaces; a backend without host
@@ -358,10 +358,10 @@ static bool standing_wanted(struct router *r, const struct tunnel_config *t,
 	const struct gateway_config *g = config_tunnel_gateway(c, t);
 	if (!c->ipsec_use || !t->enabled || !g || g->version != 2 ||
 	    (c->auto_refresh && g->auto_refresh) || !g->remote_address ||
-	    kernel_addr_parse(g->remote_address, &out->remote))
+	    ip_addr_parse(g->remote_address, &out->remote))
 		return false;
 	out->tunnel = t->num;
-	if (g->local_address && !kernel_addr_parse(g->local_address, &out->local))
+	if (g->local_address && !ip_addr_parse(g->local_address, &out->local))
 		return out->local.family == out->remote.family;
 	return r->net->base.ops->source_for(&r->net->base, &out->remote, &out->local) == 0;
 }
@@ -374,8 +374,8 @@ static void standing_drop(struct router *r, size_t i)
 
 static bool standing_same(const struct router_standing *a, const struct router_standing *b)
 {
-	return a->tunnel == b->tunnel && kernel_addr_equal(&a->local, &b->local) &&
-	       kernel_addr_equal(&a->remote, &b->remote);
+	return a->tunnel == b->tunnel && ip_addr_equal(&a->local, &b->local) &&
+	       ip_addr_equal(&a->remote, &b->remote);
 }
 
 static void standing_add(struct router *r, const struct router_standing *s)
@@ -427,6 +427,11 @@ static void apply_kernel(struct router *r)
 }
 
 /* ---- life cycle ------------------------------------------------------------ */
+
+int router_backend_parse(const char *name, enum kernel_backend *out)
+{
+	return kernel_backend_parse(name, out);
+}
 
 struct router *router_new(const struct router_opts *opts)
 {

@@ -35,7 +35,7 @@ struct rtx_model;
 /* A tunnel whose policies the router keeps without CHILD SA. */
 struct router_standing {
 	unsigned tunnel;
-	struct kernel_addr local, remote;
+	struct ip_addr local, remote;
 };
 
 struct router {
@@ -60,7 +60,7 @@ struct router {
 	char *lan_if[ROUTER_LAN_MAX + 1];
 	struct router_lan {
 		bool set;
-		struct kernel_addr addr;
+		struct ip_addr addr;
 		uint8_t len;
 	} lan_on[ROUTER_LAN_MAX + 1];
 	struct router_standing *standing;
@@ -77,6 +77,10 @@ struct router_opts {
 	 * uses the same pair, for itself and for its peers. */
 	uint16_t ike_port, natt_port;
 };
+
+/* The backend a --kernel name selects: "sim" or "netlink"; 0 or
+ * -RTX_EINVAL. The shell names backends only through the router. */
+int router_backend_parse(const char *name, enum kernel_backend *out);
 
 struct router *router_new(const struct router_opts *opts);
 void router_free(struct router *r);
@@ -102,6 +106,6 @@ int router_map_interface(struct router *r, const char *spec);
 const char *router_lan_ifname(const struct router *r, unsigned n, char *buf, size_t len);
 
 /* Local addresses the IKE sockets are bound to now (0: the wildcards). */
-size_t router_bound_addrs(const struct router *r, const struct kernel_addr **out);
+size_t router_bound_addrs(const struct router *r, const struct ip_addr **out);
 
 #endif

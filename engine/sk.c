@@ -4,7 +4,7 @@
 
 #include "engine/alg.h"
 #include "engine/crypto.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/sk.h"
 
 /* An AEAD cipher carries no separate INTEG key, a CBC cipher needs one. */

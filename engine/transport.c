@@ -5,13 +5,13 @@
 
 bool endpoint_equal(const struct endpoint *a, const struct endpoint *b)
 {
-	return a->port == b->port && kernel_addr_equal(&a->addr, &b->addr);
+	return a->port == b->port && ip_addr_equal(&a->addr, &b->addr);
 }
 
 const char *endpoint_str(const struct endpoint *e, char *buf, size_t len)
 {
 	char a[48];
-	snprintf(buf, len, "%s[%u]", kernel_addr_str(&e->addr, a, sizeof(a)), e->port);
+	snprintf(buf, len, "%s[%u]", ip_addr_str(&e->addr, a, sizeof(a)), e->port);
 	return buf;
 }
 

@@ -19,7 +19,7 @@
 #define IKE_MSG_MAX 65535
 
 struct endpoint {
-	struct kernel_addr addr;
+	struct ip_addr addr;
 	uint16_t port;               /* host order */
 };
 
@@ -44,8 +44,8 @@ struct transport_ops {
 	/* The local address the system would send from to reach remote (the
 	 * interface nearest to the peer), for gateways without `ipsec ike
 	 * local address`. 0 or a negative rtx_err. */
-	int (*source_for)(struct transport *t, const struct kernel_addr *remote,
-			  struct kernel_addr *local);
+	int (*source_for)(struct transport *t, const struct ip_addr *remote,
+			  struct ip_addr *local);
 	void (*destroy)(struct transport *t);
 };
 
@@ -85,7 +85,7 @@ struct loop;
  * IKE_PORT and IKE_NATT_PORT; tests pass 0 for ephemeral ports. The engine
  * always speaks of the standard ports: the transport maps them. On failure
  * NULL with *err set. */
-struct transport *udp_transport_new(struct loop *loop, const struct kernel_addr *addrs,
+struct transport *udp_transport_new(struct loop *loop, const struct ip_addr *addrs,
 				    size_t n, uint16_t ike_port, uint16_t natt_port,
 				    int *err);
 /* The port a socket actually got (useful with ephemeral test ports):

@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/loop.h"
 #include "engine/transport.h"
 
@@ -137,7 +137,7 @@ static struct udp_sock *pick_sock(struct udp_transport *u, const struct endpoint
 			continue;
 		if (s->wildcard)
 			wild = s;
-		else if (kernel_addr_equal(&s->local.addr, &local->addr))
+		else if (ip_addr_equal(&s->local.addr, &local->addr))
 			return s;
 	}
 	return wild;
@@ -178,8 +178,8 @@ static int udp_send_keepalive(struct transport *t, const struct endpoint *local,
 
 /* A connected UDP socket sends nothing but makes the kernel pick the
  * route and source address, which getsockname then reports. */
-static int udp_source_for(struct transport *t, const struct kernel_addr *remote,
-			  struct kernel_addr *local)
+static int udp_source_for(struct transport *t, const struct ip_addr *remote,
+			  struct ip_addr *local)
 {
 	(void)t;
 	struct endpoint to = { .addr = *remote, .port = IKE_PORT }, from;
@@ -218,7 +218,7 @@ static const struct transport_ops udp_ops = {
 	.destroy = udp_destroy,
 };
 
-static int open_sock(struct udp_transport *u, const struct kernel_addr *addr,
+static int open_sock(struct udp_transport *u, const struct ip_addr *addr,
 		     bool wildcard, uint16_t port, bool natt)
 {
 	if (u->n == UDP_MAX_SOCKS)
@@ -268,7 +268,7 @@ static int open_sock(struct udp_transport *u, const struct kernel_addr *addr,
 
 /* Binds one address on both ports; an ephemeral request (port 0) for the
  * first address fixes the port every later address uses. */
-static int open_pair(struct udp_transport *u, const struct kernel_addr *a, bool wildcard)
+static int open_pair(struct udp_transport *u, const struct ip_addr *a, bool wildcard)
 {
 	int err = open_sock(u, a, wildcard, u->ike_port, false);
 	if (err)
@@ -282,7 +282,7 @@ static int open_pair(struct udp_transport *u, const struct kernel_addr *a, bool 
 	return 0;
 }
 
-struct transport *udp_transport_new(struct loop *loop, const struct kernel_addr *addrs,
+struct transport *udp_transport_new(struct loop *loop, const struct ip_addr *addrs,
 				    size_t n, uint16_t ike_port, uint16_t natt_port,
 				    int *err)
 {
@@ -297,7 +297,7 @@ struct transport *udp_transport_new(struct loop *loop, const struct kernel_addr 
 	u->natt_port = natt_port;
 	*err = 0;
 	if (n == 0) {
-		struct kernel_addr any4 = { .family = AF_INET }, any6 = { .family = AF_INET6 };
+		struct ip_addr any4 = { .family = AF_INET }, any6 = { .family = AF_INET6 };
 		*err = open_pair(u, &any4, true);
 		/* A host without IPv6 still gets an IPv4 router. */
 		if (!*err && open_pair(u, &any6, true))

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/ip_addr.h"
+
 enum kernel_backend {
 	KERNEL_SIM,       /* in-memory SAD/SPD: the default, needs no privileges */
 	KERNEL_NETLINK,   /* Linux XFRM through libnl */
@@ -23,16 +25,11 @@ enum kernel_backend {
 int kernel_backend_parse(const char *name, enum kernel_backend *out);
 const char *kernel_backend_name(enum kernel_backend b);
 
-struct kernel_addr {
-	uint8_t family;           /* AF_INET or AF_INET6 */
-	uint8_t bytes[16];        /* network order; IPv4 uses the first 4 */
-};
-
 #define KERNEL_PROTO_ESP 50
 #define KERNEL_KEY_MAX 64         /* bytes: AES-256 + 4-byte salt, SHA-512 */
 
 struct kernel_sa_id {
-	struct kernel_addr src, dst;
+	struct ip_addr src, dst;
 	uint32_t spi;             /* host order */
 	uint8_t proto;            /* KERNEL_PROTO_ESP */
 };
@@ -66,7 +63,7 @@ struct kernel_sa_stats {
 enum kernel_dir { KERNEL_DIR_IN, KERNEL_DIR_OUT, KERNEL_DIR_FWD };
 
 struct kernel_policy_id {
-	struct kernel_addr src_net, dst_net;   /* selectors */
+	struct ip_addr src_net, dst_net;   /* selectors */
 	uint8_t src_len, dst_len;              /* prefix lengths */
 	enum kernel_dir dir;
 	uint32_t if_id;
@@ -74,13 +71,13 @@ struct kernel_policy_id {
 
 struct kernel_policy {
 	struct kernel_policy_id id;
-	struct kernel_addr tun_src, tun_dst;   /* tunnel-mode template endpoints */
+	struct ip_addr tun_src, tun_dst;   /* tunnel-mode template endpoints */
 	uint32_t reqid;
 	uint32_t priority;
 };
 
 struct kernel_route {
-	struct kernel_addr dst;
+	struct ip_addr dst;
 	uint8_t dst_len;
 	unsigned tunnel;                       /* Yamaha tunnel number: via its interface */
 };
@@ -104,8 +101,8 @@ typedef void (*kernel_event_fn)(void *arg, const struct kernel_event *ev);
 /* Every call returns 0 or a negative rtx_err. */
 struct kernel_ops {
 	const char *name;
-	int (*get_spi)(struct kernel *k, const struct kernel_addr *src,
-		       const struct kernel_addr *dst, uint32_t reqid, uint32_t *spi);
+	int (*get_spi)(struct kernel *k, const struct ip_addr *src,
+		       const struct ip_addr *dst, uint32_t reqid, uint32_t *spi);
 	int (*add_sa)(struct kernel *k, const struct kernel_sa *sa);
 	int (*update_sa)(struct kernel *k, const struct kernel_sa *sa);
 	int (*del_sa)(struct kernel *k, const struct kernel_sa_id *id);
@@ -121,9 +118,9 @@ struct kernel_ops {
 	/* The address of a host interface (`ip lanN address`). Optional: a
 	 * backend without host interfaces (sim) leaves both NULL. An address
 	 * the interface already had is not ours: del_addr then leaves it. */
-	int (*add_addr)(struct kernel *k, const char *ifname, const struct kernel_addr *a,
+	int (*add_addr)(struct kernel *k, const char *ifname, const struct ip_addr *a,
 			uint8_t len);
-	int (*del_addr)(struct kernel *k, const char *ifname, const struct kernel_addr *a,
+	int (*del_addr)(struct kernel *k, const char *ifname, const struct ip_addr *a,
 			uint8_t len);
 	/* Remove everything this router installed. */
 	int (*flush)(struct kernel *k);
@@ -145,12 +142,6 @@ uint32_t kernel_tunnel_if_id(unsigned tunnel);
 /* The reqid of a tunnel's SAs and policies: the same recognisable range,
  * so stale cleanup also finds the larval SAs SPI allocation leaves. */
 uint32_t kernel_tunnel_reqid(unsigned tunnel);
-
-/* Parse "192.0.2.1" or "2001:db8::1"; 0 or -RTX_EINVAL. */
-int kernel_addr_parse(const char *text, struct kernel_addr *out);
-/* Into buf (at least 46 bytes); returns buf. */
-const char *kernel_addr_str(const struct kernel_addr *a, char *buf, size_t len);
-bool kernel_addr_equal(const struct kernel_addr *a, const struct kernel_addr *b);
 
 /* The sim backend. */
 struct kernel *kernel_sim_new(void);

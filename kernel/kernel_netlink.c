@@ -21,8 +21,8 @@
 #include <netlink/route/link/xfrmi.h>
 #include <netlink/route/route.h>
 
-#include "engine/err.h"
-#include "engine/log.h"
+#include "base/err.h"
+#include "base/log.h"
 #include "kernel/kernel_nl.h"
 
 bool kernel_netlink_is_ours(uint32_t v)
@@ -62,20 +62,20 @@ void kernel_nl_vec_remove(struct vec *v, size_t i)
 static bool sa_id_eq(const struct kernel_sa_id *a, const struct kernel_sa_id *b)
 {
 	return a->spi == b->spi && a->proto == b->proto &&
-	       kernel_addr_equal(&a->src, &b->src) && kernel_addr_equal(&a->dst, &b->dst);
+	       ip_addr_equal(&a->src, &b->src) && ip_addr_equal(&a->dst, &b->dst);
 }
 
 static bool policy_id_eq(const struct kernel_policy_id *a, const struct kernel_policy_id *b)
 {
 	return a->dir == b->dir && a->if_id == b->if_id && a->src_len == b->src_len &&
-	       a->dst_len == b->dst_len && kernel_addr_equal(&a->src_net, &b->src_net) &&
-	       kernel_addr_equal(&a->dst_net, &b->dst_net);
+	       a->dst_len == b->dst_len && ip_addr_equal(&a->src_net, &b->src_net) &&
+	       ip_addr_equal(&a->dst_net, &b->dst_net);
 }
 
 static bool route_eq(const struct kernel_route *a, const struct kernel_route *b)
 {
 	return a->tunnel == b->tunnel && a->dst_len == b->dst_len &&
-	       kernel_addr_equal(&a->dst, &b->dst);
+	       ip_addr_equal(&a->dst, &b->dst);
 }
 
 static ssize_t find_sa(const struct kernel_nl *k, const struct kernel_sa_id *id)
@@ -189,8 +189,8 @@ static const char *sa_desc(const char *op, const struct kernel_sa_id *id, char *
 			   size_t len)
 {
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
-	snprintf(buf, len, "%s SA %s->%s SPI 0x%08x", op, kernel_addr_str(&id->src, s, sizeof(s)),
-		 kernel_addr_str(&id->dst, d, sizeof(d)), id->spi);
+	snprintf(buf, len, "%s SA %s->%s SPI 0x%08x", op, ip_addr_str(&id->src, s, sizeof(s)),
+		 ip_addr_str(&id->dst, d, sizeof(d)), id->spi);
 	return buf;
 }
 
@@ -200,8 +200,8 @@ static const char *policy_desc(const char *op, const struct kernel_policy_id *id
 	static const char *const dirs[] = { "in", "out", "fwd" };
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
 	snprintf(buf, len, "%s policy %s/%u->%s/%u dir %s if_id 0x%08x", op,
-		 kernel_addr_str(&id->src_net, s, sizeof(s)), id->src_len,
-		 kernel_addr_str(&id->dst_net, d, sizeof(d)), id->dst_len,
+		 ip_addr_str(&id->src_net, s, sizeof(s)), id->src_len,
+		 ip_addr_str(&id->dst_net, d, sizeof(d)), id->dst_len,
 		 (unsigned)id->dir <= KERNEL_DIR_FWD ? dirs[id->dir] : "?", id->if_id);
 	return buf;
 }
@@ -230,8 +230,8 @@ static int on_sa_reply(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-static int nl_get_spi(struct kernel *k, const struct kernel_addr *src,
-		      const struct kernel_addr *dst, uint32_t reqid, uint32_t *spi)
+static int nl_get_spi(struct kernel *k, const struct ip_addr *src,
+		      const struct ip_addr *dst, uint32_t reqid, uint32_t *spi)
 {
 	struct kernel_nl *n = knl(k);
 	struct sa_reply r = { .got = false };
@@ -495,7 +495,7 @@ static int route_op(struct kernel *k, const struct kernel_route *r, bool add)
 	struct rtnl_link *link = NULL;
 	char what[128], d[INET6_ADDRSTRLEN];
 	snprintf(what, sizeof(what), "%s route %s/%u via tunnel %u", add ? "add" : "delete",
-		 kernel_addr_str(&r->dst, d, sizeof(d)), r->dst_len, r->tunnel);
+		 ip_addr_str(&r->dst, d, sizeof(d)), r->dst_len, r->tunnel);
 	if (r->dst.family != AF_INET && r->dst.family != AF_INET6)
 		return kernel_nl_build_failed(n, -RTX_EINVAL, what);
 	int err = get_link(n, r->tunnel, &link, what);

@@ -36,7 +36,7 @@ const struct kernel_nl_alg *kernel_nl_alg_integ(uint16_t id);
 int kernel_nl_build_sa(const struct kernel_sa *sa, bool update, struct nl_msg **out);
 int kernel_nl_build_del_sa(const struct kernel_sa_id *id, struct nl_msg **out);
 int kernel_nl_build_get_sa(const struct kernel_sa_id *id, struct nl_msg **out);
-int kernel_nl_build_allocspi(const struct kernel_addr *src, const struct kernel_addr *dst,
+int kernel_nl_build_allocspi(const struct ip_addr *src, const struct ip_addr *dst,
 			     uint32_t reqid, uint32_t if_id, struct nl_msg **out);
 int kernel_nl_build_policy(const struct kernel_policy *p, struct nl_msg **out);
 int kernel_nl_build_del_policy(const struct kernel_policy_id *id, struct nl_msg **out);
@@ -74,7 +74,7 @@ struct tracked_sa {
 /* An address put on a host interface for `ip lanN address`. */
 struct tracked_addr {
 	char ifname[IFNAMSIZ];
-	struct kernel_addr a;
+	struct ip_addr a;
 	uint8_t len;
 };
 
@@ -121,9 +121,9 @@ int kernel_nl_build_failed(struct kernel_nl *k, int err, const char *what);
 
 /* Host interface addresses (kernel_nl_addr.c): the add_addr/del_addr ops,
  * and removing every address this instance added (0 or the first error). */
-int kernel_nl_add_addr(struct kernel *k, const char *ifname, const struct kernel_addr *a,
+int kernel_nl_add_addr(struct kernel *k, const char *ifname, const struct ip_addr *a,
 		       uint8_t len);
-int kernel_nl_del_addr(struct kernel *k, const char *ifname, const struct kernel_addr *a,
+int kernel_nl_del_addr(struct kernel *k, const char *ifname, const struct ip_addr *a,
 		       uint8_t len);
 int kernel_nl_flush_addrs(struct kernel *k);
 

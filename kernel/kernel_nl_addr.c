@@ -10,16 +10,16 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 
-#include "engine/err.h"
-#include "engine/log.h"
+#include "base/err.h"
+#include "base/log.h"
 #include "kernel/kernel_nl.h"
 
 static ssize_t find_addr(const struct kernel_nl *k, const char *ifname,
-			 const struct kernel_addr *a, uint8_t len)
+			 const struct ip_addr *a, uint8_t len)
 {
 	for (size_t i = 0; i < k->addrs.n; i++) {
 		const struct tracked_addr *t = kernel_nl_vec_at(&k->addrs, i);
-		if (t->len == len && strcmp(t->ifname, ifname) == 0 && kernel_addr_equal(&t->a, a))
+		if (t->len == len && strcmp(t->ifname, ifname) == 0 && ip_addr_equal(&t->a, a))
 			return (ssize_t)i;
 	}
 	return -1;
@@ -27,7 +27,7 @@ static ssize_t find_addr(const struct kernel_nl *k, const char *ifname,
 
 /* The request's object: address, prefix length and the interface's index
  * as this namespace's kernel knows it. */
-static int addr_build(struct kernel_nl *n, const char *ifname, const struct kernel_addr *a,
+static int addr_build(struct kernel_nl *n, const char *ifname, const struct ip_addr *a,
 		      uint8_t len, const char *what, struct rtnl_addr **out)
 {
 	struct rtnl_link *link = NULL;
@@ -56,16 +56,16 @@ static int addr_build(struct kernel_nl *n, const char *ifname, const struct kern
 	return 0;
 }
 
-static const char *addr_desc(const char *op, const char *ifname, const struct kernel_addr *a,
+static const char *addr_desc(const char *op, const char *ifname, const struct ip_addr *a,
 			     uint8_t len, char *buf, size_t size)
 {
 	char s[INET6_ADDRSTRLEN];
-	snprintf(buf, size, "%s address %s/%u on %s", op, kernel_addr_str(a, s, sizeof(s)), len,
+	snprintf(buf, size, "%s address %s/%u on %s", op, ip_addr_str(a, s, sizeof(s)), len,
 		 ifname);
 	return buf;
 }
 
-int kernel_nl_add_addr(struct kernel *k, const char *ifname, const struct kernel_addr *a,
+int kernel_nl_add_addr(struct kernel *k, const char *ifname, const struct ip_addr *a,
 		       uint8_t len)
 {
 	struct kernel_nl *n = knl(k);
@@ -92,7 +92,7 @@ int kernel_nl_add_addr(struct kernel *k, const char *ifname, const struct kernel
 	return 0;
 }
 
-int kernel_nl_del_addr(struct kernel *k, const char *ifname, const struct kernel_addr *a,
+int kernel_nl_del_addr(struct kernel *k, const char *ifname, const struct ip_addr *a,
 		       uint8_t len)
 {
 	struct kernel_nl *n = knl(k);

@@ -25,7 +25,7 @@
 #include <netlink/xfrm/template.h>
 #include <netlink/xfrm/lifetime.h>
 
-#include "engine/err.h"
+#include "base/err.h"
 
 /* XFRMA_REPLAY_ESN_MAX in the kernel: the largest bitmap it accepts. */
 #define REPLAY_MAX_BITS 4096u
@@ -37,17 +37,17 @@ static size_t addr_len(uint8_t family)
 	return family == AF_INET6 ? 16 : family == AF_INET ? 4 : 0;
 }
 
-static bool addr_ok(const struct kernel_addr *a)
+static bool addr_ok(const struct ip_addr *a)
 {
 	return addr_len(a->family) != 0;
 }
 
-static struct nl_addr *to_nl(const struct kernel_addr *a)
+static struct nl_addr *to_nl(const struct ip_addr *a)
 {
 	return nl_addr_build(a->family, a->bytes, addr_len(a->family));
 }
 
-static void from_xfrm(struct kernel_addr *out, uint16_t family,
+static void from_xfrm(struct ip_addr *out, uint16_t family,
 		      const xfrm_address_t *a)
 {
 	memset(out, 0, sizeof(*out));
@@ -55,7 +55,7 @@ static void from_xfrm(struct kernel_addr *out, uint16_t family,
 	memcpy(out->bytes, a, addr_len(out->family));
 }
 
-static void to_xfrm(xfrm_address_t *out, const struct kernel_addr *a)
+static void to_xfrm(xfrm_address_t *out, const struct ip_addr *a)
 {
 	memset(out, 0, sizeof(*out));
 	memcpy(out, a->bytes, addr_len(a->family));
@@ -237,7 +237,7 @@ int kernel_nl_build_get_sa(const struct kernel_sa_id *id, struct nl_msg **out)
 	return build_sa_id_msg(XFRM_MSG_GETSA, id, out);
 }
 
-int kernel_nl_build_allocspi(const struct kernel_addr *src, const struct kernel_addr *dst,
+int kernel_nl_build_allocspi(const struct ip_addr *src, const struct ip_addr *dst,
 			     uint32_t reqid, uint32_t if_id, struct nl_msg **out)
 {
 	if (!addr_ok(src) || src->family != dst->family)

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "engine/err.h"
+#include "base/err.h"
 
 #define CAP_NET_ADMIN_BIT 12
 /* The highest tunnel number keeps probe objects clear of real tunnels. */
@@ -36,8 +36,8 @@ static struct kernel_sa probe_sa(uint16_t encr, uint16_t integ, uint16_t key, ui
 				.if_id = kernel_tunnel_if_id(PROBE_TUNNEL),
 				.encr = encr, .integ = integ, .encr_key_len = key,
 				.integ_key_len = ikey };
-	kernel_addr_parse("192.0.2.254", &sa.id.src);
-	kernel_addr_parse("192.0.2.253", &sa.id.dst);
+	ip_addr_parse("192.0.2.254", &sa.id.src);
+	ip_addr_parse("192.0.2.253", &sa.id.dst);
 	memset(sa.encr_key, 0x5a, key);
 	memset(sa.integ_key, 0xa5, ikey);
 	return sa;

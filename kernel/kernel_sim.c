@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <string.h>
 
-#include "engine/err.h"
+#include "base/err.h"
 #include "kernel/kernel.h"
 
 struct sim_sa {
@@ -59,7 +59,7 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
 static bool sa_id_equal(const struct kernel_sa_id *a, const struct kernel_sa_id *b)
 {
 	return a->spi == b->spi && a->proto == b->proto &&
-	       kernel_addr_equal(&a->dst, &b->dst);
+	       ip_addr_equal(&a->dst, &b->dst);
 }
 
 static struct sim_sa *sa_lookup(const struct kernel_sim *s, const struct kernel_sa_id *id)
@@ -76,8 +76,8 @@ static void sa_remove(struct kernel_sim *s, struct sim_sa *e)
 	*e = s->sas[--s->n_sas];
 }
 
-static int sim_get_spi(struct kernel *k, const struct kernel_addr *src,
-		       const struct kernel_addr *dst, uint32_t reqid, uint32_t *spi)
+static int sim_get_spi(struct kernel *k, const struct ip_addr *src,
+		       const struct ip_addr *dst, uint32_t reqid, uint32_t *spi)
 {
 	(void)src;
 	(void)reqid;
@@ -153,8 +153,8 @@ static int sim_query_sa(struct kernel *k, const struct kernel_sa_id *id,
 static bool pol_id_equal(const struct kernel_policy_id *a, const struct kernel_policy_id *b)
 {
 	return a->dir == b->dir && a->if_id == b->if_id && a->src_len == b->src_len &&
-	       a->dst_len == b->dst_len && kernel_addr_equal(&a->src_net, &b->src_net) &&
-	       kernel_addr_equal(&a->dst_net, &b->dst_net);
+	       a->dst_len == b->dst_len && ip_addr_equal(&a->src_net, &b->src_net) &&
+	       ip_addr_equal(&a->dst_net, &b->dst_net);
 }
 
 static struct kernel_policy *pol_lookup(const struct kernel_sim *s,
@@ -242,7 +242,7 @@ static struct kernel_route *route_lookup(const struct kernel_sim *s,
 {
 	for (size_t i = 0; i < s->n_routes; i++)
 		if (s->routes[i].dst_len == r->dst_len &&
-		    kernel_addr_equal(&s->routes[i].dst, &r->dst))
+		    ip_addr_equal(&s->routes[i].dst, &r->dst))
 			return &s->routes[i];
 	return NULL;
 }
@@ -412,8 +412,8 @@ void kernel_sim_dump(const struct kernel *k, FILE *out)
 	for (size_t i = 0; i < s->n_sas; i++) {
 		const struct sim_sa *e = &s->sas[i];
 		fprintf(out, "sa %s -> %s spi 0x%08x reqid %u if_id 0x%x %s encr %u/%u integ %u/%u%s bytes %llu packets %llu\n",
-			kernel_addr_str(&e->sa.id.src, a, sizeof(a)),
-			kernel_addr_str(&e->sa.id.dst, b, sizeof(b)), e->sa.id.spi,
+			ip_addr_str(&e->sa.id.src, a, sizeof(a)),
+			ip_addr_str(&e->sa.id.dst, b, sizeof(b)), e->sa.id.spi,
 			e->sa.reqid, e->sa.if_id, e->sa.inbound ? "in" : "out",
 			e->sa.encr, e->sa.encr_key_len * 8u, e->sa.integ,
 			e->sa.integ_key_len * 8u, e->sa.encap ? " encap" : "",
@@ -424,17 +424,17 @@ void kernel_sim_dump(const struct kernel *k, FILE *out)
 		const struct kernel_policy *p = &s->pols[i];
 		char c[64], d[64];
 		fprintf(out, "policy %s/%u -> %s/%u dir %s if_id 0x%x tmpl %s -> %s reqid %u\n",
-			kernel_addr_str(&p->id.src_net, a, sizeof(a)), p->id.src_len,
-			kernel_addr_str(&p->id.dst_net, b, sizeof(b)), p->id.dst_len,
+			ip_addr_str(&p->id.src_net, a, sizeof(a)), p->id.src_len,
+			ip_addr_str(&p->id.dst_net, b, sizeof(b)), p->id.dst_len,
 			dir_name(p->id.dir), p->id.if_id,
-			kernel_addr_str(&p->tun_src, c, sizeof(c)),
-			kernel_addr_str(&p->tun_dst, d, sizeof(d)), p->reqid);
+			ip_addr_str(&p->tun_src, c, sizeof(c)),
+			ip_addr_str(&p->tun_dst, d, sizeof(d)), p->reqid);
 	}
 	for (size_t i = 0; i < s->n_ifs; i++)
 		fprintf(out, "interface tunnel%u if_id 0x%x %s\n", s->ifs[i].tunnel,
 			s->ifs[i].if_id, s->ifs[i].up ? "up" : "down");
 	for (size_t i = 0; i < s->n_routes; i++)
 		fprintf(out, "route %s/%u dev tunnel%u\n",
-			kernel_addr_str(&s->routes[i].dst, a, sizeof(a)), s->routes[i].dst_len,
+			ip_addr_str(&s->routes[i].dst, a, sizeof(a)), s->routes[i].dst_len,
 			s->routes[i].tunnel);
 }

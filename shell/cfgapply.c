@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "engine/config.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "shell/cfgstore.h"
 #include "shell/grammar.h"
 
@@ -352,8 +352,8 @@ static enum auth_method auth_method(const char *w)
  * and ipcp forms need interfaces rtxsh does not emulate). */
 static int gw_address(char **field, const char *v)
 {
-	struct kernel_addr a;
-	if (kernel_addr_parse(v, &a))
+	struct ip_addr a;
+	if (ip_addr_parse(v, &a))
 		return 0;
 	return set_str(field, v);
 }
@@ -478,7 +478,7 @@ static void g_route(struct build *b)
 		if (!slash)
 			return;
 		*slash = '\0';
-		if (kernel_addr_parse(buf, &r.net))
+		if (ip_addr_parse(buf, &r.net))
 			return;
 		r.len = (uint8_t)num(slash + 1);
 	}
@@ -498,7 +498,7 @@ static void g_lan(struct build *b)
 		return;
 	*slash = '\0';
 	struct lan_config *l = &b->c->lan[n];
-	if (kernel_addr_parse(buf, &l->addr))
+	if (ip_addr_parse(buf, &l->addr))
 		return;
 	l->len = (uint8_t)num(slash + 1);
 	l->set = true;

@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "engine/config.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/router.h"
 #include "shell/cfgapply.h"
 #include "shell/cfgprint.h"

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/log.h"
+#include "base/log.h"
 #include "engine/model.h"
 #include "engine/router.h"
 #include "shell/cfgprint.h"

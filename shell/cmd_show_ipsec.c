@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/clock.h"
+#include "base/clock.h"
 #include "engine/config.h"
 #include "engine/ike.h"
 #include "engine/router.h"
@@ -66,7 +66,7 @@ static void summary(FILE *out, const struct rows *rs, unsigned only)
 		}
 		fprintf(out, "%-6u%-5u%-6s%-14s%-5s%-8llu%s\n", w->number, w->gateway, isakmp,
 			conn, row_dir(w), (unsigned long long)w->life_remaining,
-			kernel_addr_str(&w->remote, addr, sizeof(addr)));
+			ip_addr_str(&w->remote, addr, sizeof(addr)));
 	}
 }
 
@@ -91,9 +91,9 @@ static void detail_one(FILE *out, const struct ike_sa_row *w)
 	char buf[64];
 	fprintf(out, "SA[%u] Duration: %llus\n", w->number, (unsigned long long)w->duration);
 	fprintf(out, "Local ID: %s\n", w->local_id[0] ? w->local_id
-			: kernel_addr_str(&w->local, buf, sizeof(buf)));
+			: ip_addr_str(&w->local, buf, sizeof(buf)));
 	fprintf(out, "Remote ID: %s\n", w->remote_id[0] ? w->remote_id
-			: kernel_addr_str(&w->remote, buf, sizeof(buf)));
+			: ip_addr_str(&w->remote, buf, sizeof(buf)));
 	if (w->kind == IKE_SA_ROW_IKE) {
 		fprintf(out, "Protocol: IKEv2 (Role: %s)\n", w->initiator ? "initiator" : "responder");
 		fprintf(out, "Algorithm: %s\n", w->algorithm);

@@ -34,7 +34,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/loop.h"
 #include "engine/router.h"
 #include "shell/cli.h"

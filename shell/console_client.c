@@ -12,7 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/loop.h"
 #include "shell/console_proto.h"
 #include "shell/editline.h"

@@ -12,12 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/err.h"
-#include "engine/log.h"
+#include "base/err.h"
+#include "base/log.h"
 #include "engine/loop.h"
 #include "engine/model.h"
 #include "engine/router.h"
-#include "kernel/kernel.h"
 #include "shell/cli.h"
 #include "shell/cmd_doc.h"
 #include "shell/console.h"
@@ -165,7 +164,7 @@ static int pick_model(const char *name, const struct rtx_model **out)
 static int pick_kernel(const char *name, enum kernel_backend *out)
 {
 	*out = KERNEL_SIM;
-	if (name && kernel_backend_parse(name, out) < 0)
+	if (name && router_backend_parse(name, out) < 0)
 		return usage_error("unknown kernel backend '%s' (use sim or netlink)", name);
 	return -1;
 }

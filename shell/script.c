@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/loop.h"
 
 #define SCRIPT_READ_CHUNK 16384

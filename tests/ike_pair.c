@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "engine/crypto.h"
-#include "engine/err.h"
-#include "engine/log.h"
+#include "base/err.h"
+#include "base/log.h"
 #include "engine/loop.h"
 #include "engine/msg.h"
 
@@ -42,7 +42,7 @@ static int config_defaults(struct ike_router *r, const char *self, const char *p
 	t->policy = 1;
 	t->enabled = true;
 	struct route_config route = { .len = 24, .tunnel = 1 };
-	if (!g->remote_address || !g->local_address || kernel_addr_parse(peer_lan, &route.net))
+	if (!g->remote_address || !g->local_address || ip_addr_parse(peer_lan, &route.net))
 		return -RTX_ENOMEM;
 	return config_route_add(c, &route);
 }
@@ -52,7 +52,7 @@ static void tap(void *arg, const struct endpoint *src, const struct endpoint *ds
 {
 	(void)dst;
 	struct ike_pair *p = arg;
-	struct ike_router *r = kernel_addr_equal(&src->addr, &p->a.addr) ? &p->a : &p->b;
+	struct ike_router *r = ip_addr_equal(&src->addr, &p->a.addr) ? &p->a : &p->b;
 	r->msgs_sent++;
 	/* header: exchange at 18, flags at 19 (R bit 0x20) */
 	if (len >= 28 && dgram[18] == IKEV2_EXCH_IKE_SA_INIT && !(dgram[19] & 0x20))
@@ -75,7 +75,7 @@ static int router_init(struct ike_pair *p, struct ike_router *r, const char *nam
 {
 	r->name = name;
 	r->rng = seed;
-	if (kernel_addr_parse(self, &r->addr))
+	if (ip_addr_parse(self, &r->addr))
 		return -RTX_EINVAL;
 	r->log = log_new(4096, &p->clock.base);
 	r->kernel = kernel_sim_new();

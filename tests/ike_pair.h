@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/clock.h"
+#include "base/clock.h"
 #include "engine/config.h"
 #include "engine/ike.h"
 #include "engine/ike_sa.h"
@@ -21,7 +21,7 @@
 
 struct ike_router {
 	const char *name;
-	struct kernel_addr addr;
+	struct ip_addr addr;
 	struct log *log;
 	struct kernel *kernel;
 	struct transport *transport;

@@ -1,9 +1,6 @@
-# Tests that span modules: logger, model table, transcripts.
-check_PROGRAMS += tests/unit/test_log
-tests_unit_test_log_SOURCES = tests/unit/test_log.c
-tests_unit_test_log_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_log_LDADD = $(TEST_LDADD)
-TESTS += tests/unit/test_log
+# Tests that span modules: layering, model table, transcripts.
+TESTS += tests/layering.sh
+EXTRA_DIST += tests/layering.sh
 
 # `make fuzz` builds the libFuzzer targets (FUZZ_TARGETS, see Makefile.am)
 # and runs each for a short while over its seed corpus.

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/clock.h"
+#include "base/clock.h"
 #include "engine/model.h"
 #include "engine/router.h"
 #include "shell/cli.h"

@@ -14,7 +14,7 @@
 #include "engine/alg.h"
 #include "engine/crypto.h"
 #include "engine/dh.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/keys.h"
 
 struct totals {

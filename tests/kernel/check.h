@@ -20,10 +20,10 @@ static int failures;
 		}                                                                \
 	} while (0)
 
-static inline struct kernel_addr addr(const char *s)
+static inline struct ip_addr addr(const char *s)
 {
-	struct kernel_addr a;
-	if (kernel_addr_parse(s, &a))
+	struct ip_addr a;
+	if (ip_addr_parse(s, &a))
 		abort();
 	return a;
 }

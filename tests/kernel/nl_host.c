@@ -13,8 +13,8 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-#include "engine/err.h"
-#include "engine/log.h"
+#include "base/err.h"
+#include "base/log.h"
 #include "kernel/kernel.h"
 #include "kernel/kernel_netlink.h"
 
@@ -40,7 +40,7 @@ static struct kernel_policy policy(const char *src, const char *dst, enum kernel
 
 static void test_spi(struct kernel *k)
 {
-	struct kernel_addr a = addr("192.0.2.1"), b = addr("192.0.2.2");
+	struct ip_addr a = addr("192.0.2.1"), b = addr("192.0.2.2");
 	uint32_t s1 = 0, s2 = 0;
 	CHECK(k->ops->get_spi(k, &a, &b, kernel_tunnel_if_id(1), &s1) == 0);
 	CHECK(k->ops->get_spi(k, &a, &b, kernel_tunnel_if_id(1), &s2) == 0);
@@ -95,7 +95,7 @@ static void test_stale(struct log *log)
 	struct kernel_policy p2 = policy("10.4.0.0", "10.3.0.0", KERNEL_DIR_IN,
 					 kernel_tunnel_if_id(9), 1);
 	struct kernel_policy foreign = policy("10.3.0.0", "10.4.0.0", KERNEL_DIR_OUT, 7, 1);
-	struct kernel_addr a = addr("192.0.2.1"), b = addr("192.0.2.2");
+	struct ip_addr a = addr("192.0.2.1"), b = addr("192.0.2.2");
 	uint32_t spi;
 	CHECK(crashed->ops->add_policy(crashed, &p1) == 0);
 	CHECK(crashed->ops->add_policy(crashed, &p2) == 0);

@@ -21,8 +21,8 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
-#include "engine/err.h"
-#include "engine/log.h"
+#include "base/err.h"
+#include "base/log.h"
 #include "kernel/kernel.h"
 #include "kernel/kernel_netlink.h"
 

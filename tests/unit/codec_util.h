@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/log.h"
+#include "base/log.h"
 #include "engine/msg.h"
 
 static inline struct log *cap_log(void)

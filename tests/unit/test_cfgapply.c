@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "engine/alg.h"
-#include "engine/clock.h"
+#include "base/clock.h"
 #include "engine/config.h"
 #include "engine/loop.h"
 #include "engine/model.h"

@@ -87,7 +87,7 @@ static void test_relations_and_routes(void **state)
 	assert_int_equal(config_gateway_tunnel(c, 2), 0);
 
 	struct route_config r = { .len = 24, .tunnel = 1 };
-	kernel_addr_parse("10.0.2.0", &r.net);
+	ip_addr_parse("10.0.2.0", &r.net);
 	assert_int_equal(config_route_add(c, &r), 0);
 	r.tunnel = 2;
 	assert_int_equal(config_route_add(c, &r), 0);  /* replaces */

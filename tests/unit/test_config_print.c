@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine/log.h"
+#include "base/log.h"
 #include "engine/model.h"
 #include "engine/router.h"
 #include "shell/cli.h"

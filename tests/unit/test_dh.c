@@ -15,7 +15,7 @@
 #include "engine/alg.h"
 #include "engine/crypto.h"
 #include "engine/dh.h"
-#include "engine/err.h"
+#include "base/err.h"
 
 #include "tests/unit/crypto_fixture.h"
 

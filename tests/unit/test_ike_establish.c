@@ -9,8 +9,8 @@
 #include <cmocka.h>
 
 #include "engine/alg.h"
-#include "engine/err.h"
-#include "engine/log.h"
+#include "base/err.h"
+#include "base/log.h"
 #include "engine/payload.h"
 #include "tests/ike_pair.h"
 

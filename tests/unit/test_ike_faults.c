@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/log.h"
+#include "base/log.h"
 #include "tests/ike_pair.h"
 
 static int setup(void **state)

@@ -12,10 +12,10 @@
 #include <cmocka.h>
 
 #include "engine/child_sa.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/exchange_info.h"
 #include "engine/liveness.h"
-#include "engine/log.h"
+#include "base/log.h"
 #include "tests/ike_pair.h"
 
 static int setup(void **state)

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/err.h"
-#include "engine/log.h"
+#include "base/err.h"
+#include "base/log.h"
 #include "engine/msg.h"
 #include "tests/ike_pair.h"
 
@@ -37,7 +37,7 @@ static void tap(void *arg, const struct endpoint *src, const struct endpoint *ds
 		const uint8_t *d, size_t len)
 {
 	struct wire *w = arg;
-	bool from_a = !kernel_addr_equal(&src->addr, &w->p->b.addr);
+	bool from_a = !ip_addr_equal(&src->addr, &w->p->b.addr);
 	if (len == 1 && d[0] == 0xff) {
 		(from_a ? &w->a_keepalives : &w->b_keepalives)[0]++;
 		return;
@@ -86,8 +86,8 @@ static int teardown(void **state)
 /* A sits behind a NAT box: B sees it as PUBLIC and knows it by its ID. */
 static void behind_nat(struct fixture *f)
 {
-	struct kernel_addr pub;
-	assert_int_equal(kernel_addr_parse(PUBLIC, &pub), 0);
+	struct ip_addr pub;
+	assert_int_equal(ip_addr_parse(PUBLIC, &pub), 0);
 	assert_int_equal(memnet_add_nat(f->p.net, &f->p.a.addr, &pub), 0);
 	struct gateway_config *gb = f->p.b.config->gateways[0];
 	gb->remote_name = strdup("192.0.2.1");
@@ -164,7 +164,7 @@ static void test_behind_nat(void **state)
 	assert_true(r.nat_remote);
 	assert_false(r.nat_local);
 	char pub[64];
-	assert_string_equal(kernel_addr_str(&r.remote, pub, sizeof(pub)), PUBLIC);
+	assert_string_equal(ip_addr_str(&r.remote, pub, sizeof(pub)), PUBLIC);
 	/* NAT keepalives from A, the side behind the NAT, every 30 s */
 	ike_pair_run(p, 95000);
 	assert_int_equal(f->w.a_keepalives, 3);

@@ -11,9 +11,9 @@
 #include <cmocka.h>
 
 #include "engine/child_sa.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/exchange_child.h"
-#include "engine/log.h"
+#include "base/log.h"
 #include "engine/rekey.h"
 #include "tests/ike_pair.h"
 
@@ -473,8 +473,8 @@ static void acquire_after_hard(struct ike_pair *p, uint8_t type)
 			.src_len = 24, .dst_len = 24 },
 		.reqid = kernel_tunnel_reqid(1),
 	};
-	kernel_addr_parse("10.1.0.0", &pol.id.src_net);
-	kernel_addr_parse("10.2.0.0", &pol.id.dst_net);
+	ip_addr_parse("10.1.0.0", &pol.id.src_net);
+	ip_addr_parse("10.2.0.0", &pol.id.dst_net);
 	assert_int_equal(p->a.kernel->ops->add_policy(p->a.kernel, &pol), 0);
 	kernel_sim_tick(p->a.kernel, 28800);
 	assert_int_equal(n_child(&p->a), 0);
@@ -513,8 +513,8 @@ static void test_acquire_no_sa(void **state)
 		.id = { .dir = KERNEL_DIR_OUT, .if_id = kernel_tunnel_if_id(1),
 			.src_len = 24, .dst_len = 24 },
 	};
-	kernel_addr_parse("10.1.0.0", &pol.id.src_net);
-	kernel_addr_parse("10.2.0.0", &pol.id.dst_net);
+	ip_addr_parse("10.1.0.0", &pol.id.src_net);
+	ip_addr_parse("10.2.0.0", &pol.id.dst_net);
 	assert_int_equal(p->a.kernel->ops->add_policy(p->a.kernel, &pol), 0);
 	assert_int_equal(kernel_sim_acquire(p->a.kernel, kernel_tunnel_if_id(1)), 0);
 	assert_true(ike_pair_run_until_up(p, 2000));

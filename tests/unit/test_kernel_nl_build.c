@@ -14,7 +14,7 @@
 #include <netlink/msg.h>
 #include <netlink/attr.h>
 
-#include "engine/err.h"
+#include "base/err.h"
 #include "kernel/kernel.h"
 #include "kernel/kernel_nl.h"
 #include "kernel/kernel_netlink.h"
@@ -25,8 +25,8 @@ static struct kernel_sa mksa(uint16_t encr, uint16_t integ, uint16_t ekey, uint1
 				.reqid = 7, .if_id = kernel_tunnel_if_id(1),
 				.encr = encr, .integ = integ, .encr_key_len = ekey,
 				.integ_key_len = ikey, .replay_window = 32 };
-	assert_int_equal(kernel_addr_parse("192.0.2.1", &sa.id.src), 0);
-	assert_int_equal(kernel_addr_parse("198.51.100.2", &sa.id.dst), 0);
+	assert_int_equal(ip_addr_parse("192.0.2.1", &sa.id.src), 0);
+	assert_int_equal(ip_addr_parse("198.51.100.2", &sa.id.dst), 0);
 	for (unsigned i = 0; i < KERNEL_KEY_MAX; i++) {
 		sa.encr_key[i] = (uint8_t)i;
 		sa.integ_key[i] = (uint8_t)(0x80 + i);
@@ -160,8 +160,8 @@ static void test_sa_encap_life_replay_v6(void **state)
 {
 	(void)state;
 	struct kernel_sa sa = mksa(12, 12, 32, 32);
-	assert_int_equal(kernel_addr_parse("2001:db8::1", &sa.id.src), 0);
-	assert_int_equal(kernel_addr_parse("2001:db8::2", &sa.id.dst), 0);
+	assert_int_equal(ip_addr_parse("2001:db8::1", &sa.id.src), 0);
+	assert_int_equal(ip_addr_parse("2001:db8::2", &sa.id.dst), 0);
 	sa.encap = true;
 	sa.encap_sport = 4500;
 	sa.encap_dport = 40123;
@@ -219,7 +219,7 @@ static void test_sa_rejects(void **state)
 	sa = mksa(12, 12, KERNEL_KEY_MAX + 1, 32);
 	assert_int_equal(kernel_nl_build_sa(&sa, false, &msg), -RTX_EINVAL);
 	sa = mksa(12, 12, 16, 32);
-	assert_int_equal(kernel_addr_parse("2001:db8::2", &sa.id.dst), 0);
+	assert_int_equal(ip_addr_parse("2001:db8::2", &sa.id.dst), 0);
 	assert_int_equal(kernel_nl_build_sa(&sa, false, &msg), -RTX_EINVAL);
 	sa = mksa(12, 12, 16, 32);
 	sa.replay_window = 5000;
@@ -266,8 +266,8 @@ static void test_del_get_allocspi(void **state)
 	assert_int_equal(nla_get_u32(p.tb[XFRMA_IF_ID]), kernel_tunnel_if_id(3));
 	nlmsg_free(msg);
 
-	struct kernel_addr v6;
-	assert_int_equal(kernel_addr_parse("2001:db8::2", &v6), 0);
+	struct ip_addr v6;
+	assert_int_equal(ip_addr_parse("2001:db8::2", &v6), 0);
 	assert_int_equal(kernel_nl_build_allocspi(&sa.id.src, &v6, 9, 0, &msg), -RTX_EINVAL);
 }
 
@@ -276,10 +276,10 @@ static struct kernel_policy mkpolicy(enum kernel_dir dir)
 	struct kernel_policy p = { .id.src_len = 24, .id.dst_len = 16, .id.dir = dir,
 				   .id.if_id = kernel_tunnel_if_id(2), .reqid = 11,
 				   .priority = 1234 };
-	assert_int_equal(kernel_addr_parse("10.1.0.0", &p.id.src_net), 0);
-	assert_int_equal(kernel_addr_parse("10.2.0.0", &p.id.dst_net), 0);
-	assert_int_equal(kernel_addr_parse("192.0.2.1", &p.tun_src), 0);
-	assert_int_equal(kernel_addr_parse("198.51.100.2", &p.tun_dst), 0);
+	assert_int_equal(ip_addr_parse("10.1.0.0", &p.id.src_net), 0);
+	assert_int_equal(ip_addr_parse("10.2.0.0", &p.id.dst_net), 0);
+	assert_int_equal(ip_addr_parse("192.0.2.1", &p.tun_src), 0);
+	assert_int_equal(ip_addr_parse("198.51.100.2", &p.tun_dst), 0);
 	return p;
 }
 
@@ -322,7 +322,7 @@ static void test_policy(void **state)
 		assert_int_equal(info.id.dir, d);
 		assert_int_equal(info.id.if_id, kernel_tunnel_if_id(2));
 		assert_int_equal(info.reqid, 11);
-		assert_true(kernel_addr_equal(&info.id.src_net, &kp.id.src_net));
+		assert_true(ip_addr_equal(&info.id.src_net, &kp.id.src_net));
 		nlmsg_free(msg);
 
 		struct xfrm_userpolicy_id pid;
@@ -338,7 +338,7 @@ static void test_policy(void **state)
 	bad.id.src_len = 33;
 	assert_int_equal(kernel_nl_build_policy(&bad, &msg), -RTX_EINVAL);
 	bad = mkpolicy(KERNEL_DIR_OUT);
-	assert_int_equal(kernel_addr_parse("2001:db8::1", &bad.tun_dst), 0);
+	assert_int_equal(ip_addr_parse("2001:db8::1", &bad.tun_dst), 0);
 	assert_int_equal(kernel_nl_build_policy(&bad, &msg), -RTX_EINVAL);
 	assert_null(msg);
 }
@@ -351,8 +351,8 @@ static void test_parse_sa_reply(void **state)
 	assert_int_equal(kernel_nl_build_sa(&sa, false, &msg), 0);
 	struct kernel_nl_sa_info info;
 	assert_int_equal(kernel_nl_parse_sa(nlmsg_hdr(msg), &info), 0);
-	assert_true(kernel_addr_equal(&info.id.src, &sa.id.src));
-	assert_true(kernel_addr_equal(&info.id.dst, &sa.id.dst));
+	assert_true(ip_addr_equal(&info.id.src, &sa.id.src));
+	assert_true(ip_addr_equal(&info.id.dst, &sa.id.dst));
 	assert_int_equal(info.id.spi, 0xc0ffee01);
 	assert_int_equal(info.reqid, 7);
 	assert_int_equal(info.if_id, kernel_tunnel_if_id(1));
@@ -396,8 +396,8 @@ static void test_parse_events(void **state)
 	assert_int_equal(ev.sa.spi, 0x1234);
 	assert_int_equal(ev.sa.proto, IPPROTO_ESP);
 	char buf[64];
-	assert_string_equal(kernel_addr_str(&ev.sa.src, buf, sizeof(buf)), "192.0.2.1");
-	assert_string_equal(kernel_addr_str(&ev.sa.dst, buf, sizeof(buf)), "198.51.100.2");
+	assert_string_equal(ip_addr_str(&ev.sa.src, buf, sizeof(buf)), "192.0.2.1");
+	assert_string_equal(ip_addr_str(&ev.sa.dst, buf, sizeof(buf)), "198.51.100.2");
 	nlmsg_free(msg);
 
 	msg = fake_expire(1, AF_INET);

@@ -8,7 +8,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
-#include "engine/err.h"
+#include "base/err.h"
 #include "kernel/kernel.h"
 
 struct events {
@@ -29,8 +29,8 @@ static struct kernel_sa mksa(const char *src, const char *dst, uint32_t spi)
 				.reqid = 1, .encr = 12 /* ENCR_AES_CBC */,
 				.encr_key_len = 16, .integ = 12 /* SHA2_256_128 */,
 				.integ_key_len = 32, .replay_window = 32 };
-	assert_int_equal(kernel_addr_parse(src, &sa.id.src), 0);
-	assert_int_equal(kernel_addr_parse(dst, &sa.id.dst), 0);
+	assert_int_equal(ip_addr_parse(src, &sa.id.src), 0);
+	assert_int_equal(ip_addr_parse(dst, &sa.id.dst), 0);
 	memset(sa.encr_key, 0xaa, 16);
 	memset(sa.integ_key, 0xbb, 32);
 	return sa;
@@ -128,10 +128,10 @@ static void test_policies_interfaces_routes(void **state)
 	kernel_set_event_handler(k, on_event, &evs);
 	uint32_t if_id = kernel_tunnel_if_id(1);
 	struct kernel_policy p = { .id.dir = KERNEL_DIR_OUT, .id.if_id = if_id, .reqid = 7 };
-	kernel_addr_parse("0.0.0.0", &p.id.src_net);
-	kernel_addr_parse("0.0.0.0", &p.id.dst_net);
-	kernel_addr_parse("192.0.2.1", &p.tun_src);
-	kernel_addr_parse("192.0.2.2", &p.tun_dst);
+	ip_addr_parse("0.0.0.0", &p.id.src_net);
+	ip_addr_parse("0.0.0.0", &p.id.dst_net);
+	ip_addr_parse("192.0.2.1", &p.tun_src);
+	ip_addr_parse("192.0.2.2", &p.tun_dst);
 	assert_int_equal(k->ops->add_policy(k, &p), 0);
 	assert_int_equal(k->ops->add_policy(k, &p), -RTX_EEXIST);
 	p.id.src_len = 33;
@@ -145,7 +145,7 @@ static void test_policies_interfaces_routes(void **state)
 	assert_int_equal(kernel_sim_acquire(k, if_id + 1), -RTX_ENOENT);
 
 	struct kernel_route r = { .dst_len = 24, .tunnel = 1 };
-	kernel_addr_parse("10.0.2.0", &r.dst);
+	ip_addr_parse("10.0.2.0", &r.dst);
 	assert_int_equal(k->ops->add_route(k, &r), -RTX_ENOENT);   /* no interface yet */
 	assert_int_equal(k->ops->add_if(k, 1, if_id), 0);
 	assert_int_equal(k->ops->add_if(k, 1, if_id), -RTX_EEXIST);
@@ -181,11 +181,11 @@ static void test_flush_and_addr(void **state)
 	assert_int_equal(kernel_sim_sa_count(k), 0);
 	assert_int_equal(k->ops->set_if_up(k, 5, true), -RTX_ENOENT);
 
-	struct kernel_addr a;
+	struct ip_addr a;
 	char buf[64];
-	assert_int_equal(kernel_addr_parse("2001:db8::2", &a), 0);
-	assert_string_equal(kernel_addr_str(&a, buf, sizeof(buf)), "2001:db8::2");
-	assert_int_equal(kernel_addr_parse("300.1.1.1", &a), -RTX_EINVAL);
+	assert_int_equal(ip_addr_parse("2001:db8::2", &a), 0);
+	assert_string_equal(ip_addr_str(&a, buf, sizeof(buf)), "2001:db8::2");
+	assert_int_equal(ip_addr_parse("300.1.1.1", &a), -RTX_EINVAL);
 	enum kernel_backend b;
 	assert_int_equal(kernel_backend_parse("netlink", &b), 0);
 	assert_int_equal(b, KERNEL_NETLINK);

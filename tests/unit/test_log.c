@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/clock.h"
-#include "engine/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 
 static struct clock_virtual vclock;
 

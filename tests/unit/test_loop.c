@@ -9,8 +9,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine/clock.h"
-#include "engine/err.h"
+#include "base/clock.h"
+#include "base/err.h"
 #include "engine/loop.h"
 
 struct fixture {

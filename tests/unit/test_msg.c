@@ -11,7 +11,7 @@
 #include "codec_util.h"
 #include "engine/alg.h"
 #include "engine/crypto.h"
-#include "engine/err.h"
+#include "base/err.h"
 
 static const char *const packets[] = {
 	"ike_sa_init_req.hex", "ike_sa_init_resp.hex", "ike_auth_req_sk.hex",

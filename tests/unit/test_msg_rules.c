@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "codec_util.h"
-#include "engine/err.h"
+#include "base/err.h"
 
 static uint8_t data[64];
 static struct sa_transform xf[] = { { IKEV2_TRANSFORM_ENCR, 20, 1,

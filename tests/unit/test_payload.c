@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "codec_util.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/names.h"
 
 static const uint8_t blob[64] = {

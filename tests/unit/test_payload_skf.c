@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "codec_util.h"
-#include "engine/err.h"
+#include "base/err.h"
 
 static struct pctx ctx(struct log *l)
 {

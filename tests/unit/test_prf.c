@@ -13,7 +13,7 @@
 
 #include "engine/alg.h"
 #include "engine/crypto.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/prf.h"
 
 #include "tests/unit/crypto_fixture.h"

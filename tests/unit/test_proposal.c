@@ -11,7 +11,7 @@
 #include "engine/alg.h"
 #include "engine/config.h"
 #include "engine/crypto.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/model.h"
 #include "engine/proposal.h"
 

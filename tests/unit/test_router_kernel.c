@@ -14,9 +14,9 @@
 
 #include <cmocka.h>
 
-#include "engine/clock.h"
+#include "base/clock.h"
 #include "engine/config.h"
-#include "engine/err.h"
+#include "base/err.h"
 #include "engine/ike.h"
 #include "engine/router.h"
 #include "shell/cli.h"
@@ -86,11 +86,11 @@ static void test_lan_address_config(void **state)
 	const struct ipsec_config *c = f->r->ipsec;
 	char buf[64];
 	assert_true(c->lan[1].set);
-	assert_string_equal(kernel_addr_str(&c->lan[1].addr, buf, sizeof(buf)), "192.168.10.1");
+	assert_string_equal(ip_addr_str(&c->lan[1].addr, buf, sizeof(buf)), "192.168.10.1");
 	assert_int_equal(c->lan[1].len, 24);
 	assert_false(c->lan[2].set);
 	if (c->lan[3].set) {   /* where the grammar takes IPv6 prefixes */
-		assert_string_equal(kernel_addr_str(&c->lan[3].addr, buf, sizeof(buf)), "2001:db8::1");
+		assert_string_equal(ip_addr_str(&c->lan[3].addr, buf, sizeof(buf)), "2001:db8::1");
 		assert_int_equal(c->lan[3].len, 64);
 	}
 	run(f, "no ip lan1 address\n");

@@ -9,8 +9,8 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
-#include "engine/clock.h"
-#include "engine/err.h"
+#include "base/clock.h"
+#include "base/err.h"
 #include "engine/loop.h"
 #include "engine/memnet.h"
 #include "engine/transport.h"
@@ -37,7 +37,7 @@ static void on_recv(void *arg, const struct endpoint *local, const struct endpoi
 static struct endpoint ep(const char *addr, uint16_t port)
 {
 	struct endpoint e = { .port = port };
-	assert_int_equal(kernel_addr_parse(addr, &e.addr), 0);
+	assert_int_equal(ip_addr_parse(addr, &e.addr), 0);
 	return e;
 }
 
@@ -97,10 +97,10 @@ static void test_memnet_ladder(void **state)
 	assert_int_equal(ib.local[1].port, IKE_NATT_PORT);
 
 	/* A host sends from its one address, and only within its family. */
-	struct kernel_addr src, v6;
+	struct ip_addr src, v6;
 	assert_int_equal(ta->ops->source_for(ta, &b.addr, &src), 0);
-	assert_true(kernel_addr_equal(&src, &a.addr));
-	kernel_addr_parse("2001:db8::2", &v6);
+	assert_true(ip_addr_equal(&src, &a.addr));
+	ip_addr_parse("2001:db8::2", &v6);
 	assert_int_equal(ta->ops->source_for(ta, &v6, &src), -RTX_ENOENT);
 
 	/* Nobody at that address: dropped silently. */
@@ -161,8 +161,8 @@ static void test_memnet_nat(void **state)
 	(void)state;
 	struct memnet *n = memnet_new(NULL, 3);
 	struct endpoint a = ep("10.0.0.1", IKE_PORT), b = ep("192.0.2.2", IKE_PORT);
-	struct kernel_addr pub;
-	kernel_addr_parse("198.51.100.1", &pub);
+	struct ip_addr pub;
+	ip_addr_parse("198.51.100.1", &pub);
 	assert_int_equal(memnet_add_nat(n, &a.addr, &pub), 0);
 	struct transport *ta = memnet_attach(n, &a.addr), *tb = memnet_attach(n, &b.addr);
 	struct inbox ia = { 0 }, ib = { 0 };
@@ -218,8 +218,8 @@ static void test_udp_loopback(void **state)
 {
 	(void)state;
 	struct loop *l = loop_new(NULL);
-	struct kernel_addr lo;
-	kernel_addr_parse("127.0.0.1", &lo);
+	struct ip_addr lo;
+	ip_addr_parse("127.0.0.1", &lo);
 	int err;
 	struct transport *ta = udp_transport_new(l, &lo, 1, 0, 0, &err);
 	if (!ta) {
@@ -244,13 +244,13 @@ static void test_udp_loopback(void **state)
 	assert_int_equal(ib.remote[0].port, udp_transport_port(ta, IKE_PORT));
 	assert_memory_equal(ib.msg[1], "natt", 4);
 	assert_int_equal(ib.local[1].port, IKE_NATT_PORT);
-	struct kernel_addr src, dst;
+	struct ip_addr src, dst;
 	char buf[64];
-	kernel_addr_parse("127.0.0.9", &dst);
+	ip_addr_parse("127.0.0.9", &dst);
 	assert_int_equal(ta->ops->source_for(ta, &dst, &src), 0);
-	assert_string_equal(kernel_addr_str(&src, buf, sizeof(buf)), "127.0.0.1");
-	struct kernel_addr v6;
-	kernel_addr_parse("2001:db8::1", &v6);
+	assert_string_equal(ip_addr_str(&src, buf, sizeof(buf)), "127.0.0.1");
+	struct ip_addr v6;
+	ip_addr_parse("2001:db8::1", &v6);
 	struct endpoint nowhere = { v6, IKE_PORT };
 	assert_int_equal(ta->ops->send(ta, &nowhere, &b, (const uint8_t *)"x", 1), -RTX_ENOENT);
 	transport_free(ta);

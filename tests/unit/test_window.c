@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine/clock.h"
-#include "engine/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "engine/loop.h"
 #include "engine/window.h"
 

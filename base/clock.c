@@ -1,4 +1,4 @@
-#include "engine/clock.h"
+#include "base/clock.h"
 
 static uint64_t real_mono_ms(struct clock *c)
 {

@@ -1,10 +1,10 @@
-#include "engine/log.h"
+#include "base/log.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "engine/clock.h"
+#include "base/clock.h"
 
 struct log {
 	struct log_entry *ring;

@@ -1,4 +1,4 @@
-#include "engine/err.h"
+#include "base/err.h"
 
 const char *rtx_strerror(int err)
 {

@@ -1,0 +1,14 @@
+# The base every layer may use (errors, the clock, the logger, addresses):
+# its own library, linked last, so the kernel layer can log without a cycle.
+noinst_LIBRARIES += libbase.a
+libbase_a_SOURCES = \
+	base/err.h base/err.c \
+	base/clock.h base/clock.c \
+	base/log.h base/log.c \
+	base/ip_addr.h base/ip_addr.c
+
+check_PROGRAMS += tests/unit/test_log
+tests_unit_test_log_SOURCES = tests/unit/test_log.c
+tests_unit_test_log_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_log_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_log
