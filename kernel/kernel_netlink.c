@@ -160,28 +160,70 @@ static int fail(struct kernel_nl *k, int nlerr, const char *what)
 	return -RTX_EKERNEL;
 }
 
-/* Sends msg (always freed) on the XFRM socket. With reply, each data
- * message goes to it; a one-shot request then still owes its ACK, a dump
- * ends with NLMSG_DONE instead. */
+/* The replies of one request, read with recv() into a buffer of ours so
+ * that SA replies (GETSA and dumps carry every SA's keys, ours and other
+ * users') are wiped before they are freed: libnl's own receive buffers
+ * are not. Each data message goes to reply as an nl_msg copy, wiped
+ * after. Ends at the ACK or error of a one-shot request, or at
+ * NLMSG_DONE of a dump. Returns 0 or a negative libnl error. */
+static int xfrm_replies(struct kernel_nl *k, uint32_t seq, bool dump,
+			nl_recvmsg_msg_cb_t reply, void *arg)
+{
+	enum { BUF = 65536 };   /* larger than any XFRM dump datagram */
+	uint8_t *buf = malloc(BUF);
+	if (!buf)
+		return -NLE_NOMEM;
+	int fd = nl_socket_get_fd(k->xfrm), err = 0;
+	for (bool done = false; !done;) {
+		ssize_t n = recv(fd, buf, BUF, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			k->last_errno = errno;
+			err = -nl_syserr2nlerr(errno);
+			break;
+		}
+		int left = (int)n;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; !done && NLMSG_OK(h, left);
+		     h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_seq != seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE) {
+				done = dump;
+			} else if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(h);
+				k->last_errno = -e->error;
+				err = e->error ? -nl_syserr2nlerr(-e->error) : 0;
+				done = true;
+			} else if (reply) {
+				struct nl_msg *m = nlmsg_convert(h);
+				if (!m) {
+					err = -NLE_NOMEM;
+					done = true;
+				} else {
+					reply(m, arg);
+					kernel_nl_msg_free(m);
+				}
+			}
+		}
+		explicit_bzero(buf, (size_t)n);
+	}
+	free(buf);
+	return err;
+}
+
+/* Sends msg (always freed, wiped) on the XFRM socket and reads what the
+ * kernel answers; with reply, each data message goes to it. */
 static int xfrm_request(struct kernel_nl *k, struct nl_msg *msg, const char *what,
 			nl_recvmsg_msg_cb_t reply, void *arg)
 {
 	bool dump = nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP;
 	k->last_errno = 0;
 	int err = nl_send_auto(k->xfrm, msg);
-	nlmsg_free(msg);
-	if (err >= 0 && reply) {
-		struct nl_cb *cb = clone_cb(k->xfrm);
-		if (!cb)
-			return fail(k, -NLE_NOMEM, what);
-		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, reply, arg);
-		err = nl_recvmsgs(k->xfrm, cb);
-		nl_cb_put(cb);
-		if (err >= 0 && !dump)
-			err = nl_wait_for_ack(k->xfrm);
-	} else if (err >= 0) {
-		err = nl_wait_for_ack(k->xfrm);
-	}
+	uint32_t seq = nlmsg_hdr(msg)->nlmsg_seq;
+	kernel_nl_msg_free(msg);
+	if (err >= 0)
+		err = xfrm_replies(k, seq, dump, reply, arg);
 	return err < 0 ? fail(k, err, what) : 0;
 }
 
@@ -683,7 +725,6 @@ static int open_sockets(struct kernel_nl *n)
 	n->events = nl_socket_alloc();
 	if (!n->xfrm || !n->route || !n->events)
 		return -NLE_NOMEM;
-	nl_socket_modify_err_cb(n->xfrm, NL_CB_CUSTOM, on_error, n);
 	nl_socket_modify_err_cb(n->route, NL_CB_CUSTOM, on_error, n);
 	int err = nl_connect(n->xfrm, NETLINK_XFRM);
 	if (!err)

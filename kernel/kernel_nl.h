@@ -34,6 +34,10 @@ const struct kernel_nl_alg *kernel_nl_alg_integ(uint16_t id);
  * with nlmsg_free), or a negative rtx_err: -RTX_EINVAL for inconsistent
  * input (mixed families, unknown algorithm, key too long), -RTX_ENOMEM. */
 int kernel_nl_build_sa(const struct kernel_sa *sa, bool update, struct nl_msg **out);
+/* SA requests and replies carry ESP keys: wipe a message's bytes, or wipe
+ * and free it (NULL is ignored). */
+void kernel_nl_msg_wipe(struct nl_msg *msg);
+void kernel_nl_msg_free(struct nl_msg *msg);
 int kernel_nl_build_del_sa(const struct kernel_sa_id *id, struct nl_msg **out);
 int kernel_nl_build_get_sa(const struct kernel_sa_id *id, struct nl_msg **out);
 int kernel_nl_build_allocspi(const struct ip_addr *src, const struct ip_addr *dst,

@@ -64,7 +64,7 @@ static void to_xfrm(xfrm_address_t *out, const struct ip_addr *a)
 static int finish(struct nl_msg *msg, uint32_t if_id, struct nl_msg **out)
 {
 	if (if_id && nla_put_u32(msg, XFRMA_IF_ID, if_id) < 0) {
-		nlmsg_free(msg);
+		kernel_nl_msg_free(msg);
 		return -RTX_ENOMEM;
 	}
 	*out = msg;
@@ -83,26 +83,74 @@ static int sa_set_addrs(struct xfrmnl_sa *x, const struct kernel_sa_id *id)
 	return err;
 }
 
-static int sa_set_algs(struct xfrmnl_sa *x, const struct kernel_sa *sa)
+/* The key attributes are written straight into the message, never into a
+ * libnl object: libnl frees its copies without wiping them, while the
+ * message is wiped by kernel_nl_msg_free(). Layouts: struct xfrm_algo,
+ * xfrm_algo_auth and xfrm_algo_aead, each a name, sizes in bits, the key. */
+static int put_alg(struct nl_msg *msg, int type, const char *name, uint16_t key_len,
+		   const uint8_t *key, unsigned icv_bits)
+{
+	size_t head = type == XFRMA_ALG_CRYPT ? sizeof(struct xfrm_algo)
+		    : type == XFRMA_ALG_AEAD ? sizeof(struct xfrm_algo_aead)
+					     : sizeof(struct xfrm_algo_auth);
+	struct nlattr *a = nla_reserve(msg, type, (int)(head + key_len));
+	if (!a)
+		return -RTX_ENOMEM;
+	uint8_t *p = nla_data(a);
+	memset(p, 0, head);
+	unsigned bits = key_len * 8u;
+	strncpy((char *)p, name, 63);
+	if (type == XFRMA_ALG_CRYPT) {
+		memcpy(p + offsetof(struct xfrm_algo, alg_key_len), &bits, sizeof(bits));
+	} else if (type == XFRMA_ALG_AEAD) {
+		memcpy(p + offsetof(struct xfrm_algo_aead, alg_key_len), &bits, sizeof(bits));
+		memcpy(p + offsetof(struct xfrm_algo_aead, alg_icv_len), &icv_bits,
+		       sizeof(icv_bits));
+	} else {
+		memcpy(p + offsetof(struct xfrm_algo_auth, alg_key_len), &bits, sizeof(bits));
+		memcpy(p + offsetof(struct xfrm_algo_auth, alg_trunc_len), &icv_bits,
+		       sizeof(icv_bits));
+	}
+	memcpy(p + head, key, key_len);
+	return 0;
+}
+
+static int sa_check_algs(const struct kernel_sa *sa)
 {
 	const struct kernel_nl_alg *e = kernel_nl_alg_encr(sa->encr);
 	if (!e || sa->encr_key_len > KERNEL_KEY_MAX || sa->integ_key_len > KERNEL_KEY_MAX)
 		return -RTX_EINVAL;
-	if (e->aead) {
-		if (sa->integ != 0)
-			return -RTX_EINVAL;
-		return xfrmnl_sa_set_aead_params(x, e->xfrm, sa->encr_key_len * 8u, e->icv_bits,
-						 (const char *)sa->encr_key) < 0 ? -RTX_ENOMEM : 0;
-	}
+	if (e->aead)
+		return sa->integ != 0 ? -RTX_EINVAL : 0;
+	return kernel_nl_alg_integ(sa->integ) ? 0 : -RTX_EINVAL;
+}
+
+static int sa_put_algs(struct nl_msg *msg, const struct kernel_sa *sa)
+{
+	const struct kernel_nl_alg *e = kernel_nl_alg_encr(sa->encr);
+	if (e->aead)
+		return put_alg(msg, XFRMA_ALG_AEAD, e->xfrm, sa->encr_key_len, sa->encr_key,
+			       e->icv_bits);
 	const struct kernel_nl_alg *i = kernel_nl_alg_integ(sa->integ);
-	if (!i)
-		return -RTX_EINVAL;
-	if (xfrmnl_sa_set_crypto_params(x, e->xfrm, sa->encr_key_len * 8u,
-					(const char *)sa->encr_key) < 0 ||
-	    xfrmnl_sa_set_auth_params(x, i->xfrm, sa->integ_key_len * 8u, i->icv_bits,
-				      (const char *)sa->integ_key) < 0)
-		return -RTX_ENOMEM;
-	return 0;
+	int err = put_alg(msg, XFRMA_ALG_CRYPT, e->xfrm, sa->encr_key_len, sa->encr_key, 0);
+	if (!err)
+		err = put_alg(msg, XFRMA_ALG_AUTH_TRUNC, i->xfrm, sa->integ_key_len,
+			      sa->integ_key, i->icv_bits);
+	return err;
+}
+
+void kernel_nl_msg_wipe(struct nl_msg *msg)
+{
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	explicit_bzero(h, h->nlmsg_len);
+}
+
+void kernel_nl_msg_free(struct nl_msg *msg)
+{
+	if (!msg)
+		return;
+	kernel_nl_msg_wipe(msg);
+	nlmsg_free(msg);
 }
 
 /* XFRM reads a byte or packet limit of 0 as "expire now" and an add
@@ -164,7 +212,7 @@ static int sa_fill(struct xfrmnl_sa *x, const struct kernel_sa *sa)
 	xfrmnl_sa_set_reqid(x, sa->reqid);
 	xfrmnl_sa_set_flags(x, sa->esn ? XFRM_STATE_ESN : 0);
 	if (!err)
-		err = sa_set_algs(x, sa);
+		err = sa_check_algs(sa);
 	if (!err)
 		err = sa_set_lifetime(x, &sa->life);
 	if (!err)
@@ -195,6 +243,11 @@ int kernel_nl_build_sa(const struct kernel_sa *sa, bool update, struct nl_msg **
 		     : xfrmnl_sa_build_add_request(x, NLM_F_CREATE | NLM_F_EXCL, &msg);
 	if (err < 0) {
 		err = err == -NLE_NOMEM ? -RTX_ENOMEM : -RTX_EINVAL;
+		goto out;
+	}
+	err = sa_put_algs(msg, sa);
+	if (err) {
+		kernel_nl_msg_free(msg);
 		goto out;
 	}
 	err = finish(msg, sa->if_id, out);

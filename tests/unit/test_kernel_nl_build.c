@@ -108,6 +108,32 @@ static void test_sa_cbc_sha256(void **state)
 	nlmsg_free(p.msg);
 }
 
+static bool contains(const uint8_t *hay, size_t n, const uint8_t *needle, size_t k)
+{
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(hay + i, needle, k) == 0)
+			return true;
+	return false;
+}
+
+/* Keys sit in the request, and nowhere once it is wiped. */
+static void test_sa_keys_wiped(void **state)
+{
+	(void)state;
+	struct kernel_sa sa = mksa(12, 12, 32, 32);
+	struct nl_msg *msg = NULL;
+	assert_int_equal(kernel_nl_build_sa(&sa, false, &msg), 0);
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	size_t len = h->nlmsg_len;
+	assert_true(contains((const uint8_t *)h, len, sa.encr_key, 32));
+	assert_true(contains((const uint8_t *)h, len, sa.integ_key, 32));
+	kernel_nl_msg_wipe(msg);
+	static const uint8_t zero[4096];
+	assert_true(len <= sizeof(zero));
+	assert_memory_equal(h, zero, len);
+	nlmsg_free(msg);
+}
+
 static void test_sa_trunc_bits(void **state)
 {
 	(void)state;
@@ -450,6 +476,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sa_cbc_sha256),
 		cmocka_unit_test(test_sa_trunc_bits),
+		cmocka_unit_test(test_sa_keys_wiped),
 		cmocka_unit_test(test_sa_aead),
 		cmocka_unit_test(test_sa_encap_life_replay_v6),
 		cmocka_unit_test(test_sa_rejects),
