@@ -69,7 +69,7 @@ void exchange_on_response(struct ike_sa *sa, struct msg_rx *rx)
 	else if (ops->done_i)
 		ops->done_i(sa);
 	if (!sa->deleted)
-		info_kick(sa);   /* Deletes queued while this exchange ran */
+		exchange_info_kick(sa);   /* Deletes queued while this exchange ran */
 }
 
 void exchange_on_request(struct ike_sa *sa, struct msg_rx *rx)

@@ -275,7 +275,7 @@ static enum xchg_rc auth_process_i(struct ike_sa *sa, struct msg_rx *rx)
 	}
 	if (auth_psk_verify(sa, g->psk, g->psk_len, idr->body, &auth->u.auth, rx->sub)) {
 		/* RFC 7296 2.21.2: the responder believes the SA is up; tell it. */
-		info_send_error(sa, IKEV2_N_AUTHENTICATION_FAILED);
+		exchange_info_send_error(sa, IKEV2_N_AUTHENTICATION_FAILED);
 		return XCHG_FAIL;
 	}
 	ident_text(idr->u.id.id_type, idr->u.id.data.ptr, idr->u.id.data.len, sa->remote_id,

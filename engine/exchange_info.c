@@ -21,14 +21,14 @@ struct info_job {
 
 /* ---- per-SA state ---------------------------------------------------------- */
 
-struct info_state *info_state(struct ike_sa *sa)
+struct exchange_info_state *exchange_info_state(struct ike_sa *sa)
 {
 	if (!sa->info && (sa->info = calloc(1, sizeof(*sa->info))))
 		sa->info->sa = sa;
 	return sa->info;
 }
 
-static void jobs_free(struct info_state *s)
+static void jobs_free(struct exchange_info_state *s)
 {
 	while (s->jobs) {
 		struct info_job *j = s->jobs;
@@ -37,9 +37,9 @@ static void jobs_free(struct info_state *s)
 	}
 }
 
-void info_sa_deleted(struct ike_sa *sa)
+void exchange_info_sa_deleted(struct ike_sa *sa)
 {
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	if (!s)
 		return;
 	loop_timer_disarm(sa->e->d.loop, &s->live_timer);
@@ -47,7 +47,7 @@ void info_sa_deleted(struct ike_sa *sa)
 	jobs_free(s);
 }
 
-void info_sa_release(struct ike_sa *sa)
+void exchange_info_sa_release(struct ike_sa *sa)
 {
 	if (sa->info)
 		jobs_free(sa->info);
@@ -55,13 +55,13 @@ void info_sa_release(struct ike_sa *sa)
 	sa->info = NULL;
 }
 
-void info_sa_established(struct ike_sa *sa)
+void exchange_info_sa_established(struct ike_sa *sa)
 {
 	liveness_start(sa);
 	natt_start(sa);
 }
 
-void info_on_authenticated(struct ike_sa *sa, struct msg_rx *rx)
+void exchange_info_on_authenticated(struct ike_sa *sa, struct msg_rx *rx)
 {
 	liveness_heard(sa);
 	natt_on_authenticated(sa, rx);
@@ -107,7 +107,7 @@ static int add_delete(struct msg *m, uint8_t proto, const uint32_t *spis, size_t
 /* A probe is empty (RFC 7296 1.4: an INFORMATIONAL with no payloads). */
 static int info_build_i(struct ike_sa *sa, struct msg *m)
 {
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	if (s && s->inflight_spi)
 		return add_delete(m, IKEV2_PROTO_ESP, &s->inflight_spi, 1);
 	return 0;
@@ -131,7 +131,7 @@ static void response_deletes(struct ike_sa *sa, const struct msg *m)
 
 static enum xchg_rc info_process_i(struct ike_sa *sa, struct msg_rx *rx)
 {
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	bool probe = s && s->probing;
 	if (s) {
 		s->inflight_spi = 0;
@@ -153,12 +153,12 @@ static enum xchg_rc info_process_i(struct ike_sa *sa, struct msg_rx *rx)
 
 static void info_done_i(struct ike_sa *sa)
 {
-	info_kick(sa);
+	exchange_info_kick(sa);
 }
 
-void info_kick(struct ike_sa *sa)
+void exchange_info_kick(struct ike_sa *sa)
 {
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	if (!s || !s->jobs || !may_talk(sa) || sa->ix || !window_can_send(&sa->win))
 		return;
 	struct info_job *j = s->jobs;
@@ -169,7 +169,7 @@ void info_kick(struct ike_sa *sa)
 		s->inflight_spi = 0;
 }
 
-int info_delete_child(struct ike_sa *sa, struct child_sa *c)
+int exchange_info_delete_child(struct ike_sa *sa, struct child_sa *c)
 {
 	uint32_t spi = c->spi_in;
 	bool tell = c->established && may_talk(sa);
@@ -181,7 +181,7 @@ int info_delete_child(struct ike_sa *sa, struct child_sa *c)
 	child_sa_delete(c);
 	if (!tell)
 		return 0;
-	struct info_state *s = info_state(sa);
+	struct exchange_info_state *s = exchange_info_state(sa);
 	struct info_job *j = s ? calloc(1, sizeof(*j)) : NULL;
 	if (!j)
 		return -RTX_ENOMEM;
@@ -190,7 +190,7 @@ int info_delete_child(struct ike_sa *sa, struct child_sa *c)
 	while (*tail)
 		tail = &(*tail)->next;
 	*tail = j;
-	info_kick(sa);
+	exchange_info_kick(sa);
 	return 0;
 }
 
@@ -217,7 +217,7 @@ static int send_now(struct ike_sa *sa, uint16_t notify)
 	return err;
 }
 
-int info_delete_ike(struct ike_sa *sa)
+int exchange_info_delete_ike(struct ike_sa *sa)
 {
 	int err = 0;
 	if (sa->deleted)
@@ -229,16 +229,16 @@ int info_delete_ike(struct ike_sa *sa)
 	return err;
 }
 
-int info_send_error(struct ike_sa *sa, uint16_t type)
+int exchange_info_send_error(struct ike_sa *sa, uint16_t type)
 {
 	if (!sa->keyed || sa->deleted)
 		return -RTX_EINVAL;
 	return send_now(sa, type);
 }
 
-int info_send_probe(struct ike_sa *sa)
+int exchange_info_send_probe(struct ike_sa *sa)
 {
-	struct info_state *s = info_state(sa);
+	struct exchange_info_state *s = exchange_info_state(sa);
 	if (!s)
 		return -RTX_ENOMEM;
 	if (!may_talk(sa) || sa->ix || !window_can_send(&sa->win))
@@ -252,7 +252,7 @@ int info_send_probe(struct ike_sa *sa)
 
 /* ---- responder ------------------------------------------------------------------- */
 
-void info_answer_error(struct ike_sa *sa, struct msg_rx *rx)
+void exchange_info_answer_error(struct ike_sa *sa, struct msg_rx *rx)
 {
 	struct msg resp;
 	uint8_t what = rx->m.notify_type;
@@ -269,7 +269,7 @@ void info_answer_error(struct ike_sa *sa, struct msg_rx *rx)
 static int request_delete(struct ike_sa *sa, struct msg_rx *rx, const struct payload_delete *d,
 			  struct msg *resp)
 {
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	if (d->protocol == IKEV2_PROTO_IKE) {
 		if (s)
 			s->close_after = true;
@@ -296,7 +296,7 @@ static int request_delete(struct ike_sa *sa, struct msg_rx *rx, const struct pay
 
 static void request_notify(struct ike_sa *sa, struct msg_rx *rx, const struct payload_notify *n)
 {
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	log_notify(sa, rx->sub, n->type);
 	switch (n->type) {
 	case IKEV2_N_AUTHENTICATION_FAILED:
@@ -325,7 +325,7 @@ static void request_notify(struct ike_sa *sa, struct msg_rx *rx, const struct pa
 /* Every request is answered, an empty one (a liveness check) included. */
 static enum xchg_rc info_respond(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp)
 {
-	struct info_state *s = info_state(sa);
+	struct exchange_info_state *s = exchange_info_state(sa);
 	if (!s)
 		return XCHG_FAIL;
 	s->close_after = false;

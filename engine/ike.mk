@@ -1,7 +1,7 @@
 # IKEv2 engine core: SAs, message I/O, windows, proposals, IKE_SA_INIT,
 # IKE_AUTH (PSK), the first CHILD SA, and the ike.h implementation.
 libengine_a_SOURCES += \
-	engine/ike.h engine/engine.c \
+	engine/ike.h engine/ike.c \
 	engine/ike_sa.h engine/ike_sa.c \
 	engine/child_sa.h engine/child_sa.c \
 	engine/window.h engine/window.c \

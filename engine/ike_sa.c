@@ -258,7 +258,7 @@ int ike_sa_set_state(struct ike_sa *sa, enum ike_state to)
 		}
 		sa->established_ms = ike_now_ms(sa->e);
 		ike_sa_log(sa, LOG_SA_ESTABLISHED);
-		info_sa_established(sa);
+		exchange_info_sa_established(sa);
 		rekey_ike_established(sa);
 	}
 	return 0;
@@ -291,7 +291,7 @@ void ike_sa_delete(struct ike_sa *sa)
 	sa->state = IKE_STATE_CLOSED;
 	sa->deleted = true;
 	loop_timer_disarm(e->d.loop, &sa->expire);
-	info_sa_deleted(sa);
+	exchange_info_sa_deleted(sa);
 	window_free(&sa->win);
 	if (sa->half_open) {
 		sa->half_open = false;
@@ -309,7 +309,7 @@ void ike_sa_delete(struct ike_sa *sa)
 void ike_sa_release(struct ike_sa *sa)
 {
 	free_negotiation(sa);
-	info_sa_release(sa);
+	exchange_info_sa_release(sa);
 	keys_ike_wipe(&sa->keys);
 	free(sa);
 }

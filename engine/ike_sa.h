@@ -21,7 +21,7 @@ struct child_sa;
 struct dh;
 struct gateway_config;
 struct exchange_ops;
-struct info_state;
+struct exchange_info_state;
 
 enum ike_state {
 	IKE_STATE_INIT,          /* created, nothing sent or received yet */
@@ -119,7 +119,7 @@ struct ike_sa {
 	uint32_t life_secs;
 	struct loop_timer expire;             /* half-open timeout, then hard life */
 	bool deleted;                         /* freed at the end of dispatch */
-	struct info_state *info;              /* exchange_info.c, liveness.c, natt.c */
+	struct exchange_info_state *info;              /* exchange_info.c, liveness.c, natt.c */
 	/* rekey.c and exchange_child.c */
 	struct child_xchg *cx;                /* our CREATE_CHILD_SA in flight */
 	struct loop_timer rekey;              /* rekey point, retry, or retirement */

@@ -43,7 +43,7 @@ static void probe(struct ike_sa *sa, const struct gateway_config *g)
 {
 	unsigned count = g->keepalive.count ? g->keepalive.count : 6;
 	window_set_retry(&sa->win, count - 1, g->keepalive.interval ? g->keepalive.interval : 10);
-	if (info_send_probe(sa)) {
+	if (exchange_info_send_probe(sa)) {
 		restore_retry(sa);
 		return;
 	}
@@ -53,7 +53,7 @@ static void probe(struct ike_sa *sa, const struct gateway_config *g)
 static void fired(struct loop *l, struct loop_timer *t, void *arg)
 {
 	struct ike_sa *sa = arg;
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	const struct gateway_config *g = gw(sa);
 	if (!s || !enabled(g))
 		return;
@@ -68,7 +68,7 @@ static void fired(struct loop *l, struct loop_timer *t, void *arg)
 
 void liveness_start(struct ike_sa *sa)
 {
-	struct info_state *s = info_state(sa);
+	struct exchange_info_state *s = exchange_info_state(sa);
 	const struct gateway_config *g = gw(sa);
 	if (!s)
 		return;
@@ -81,7 +81,7 @@ void liveness_start(struct ike_sa *sa)
 
 void liveness_config_changed(struct ike_sa *sa)
 {
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	const struct gateway_config *g = gw(sa);
 	if (!s || sa->state != IKE_STATE_ESTABLISHED)
 		return;
@@ -93,7 +93,7 @@ void liveness_config_changed(struct ike_sa *sa)
 
 void liveness_heard(struct ike_sa *sa)
 {
-	struct info_state *s = info_state(sa);
+	struct exchange_info_state *s = exchange_info_state(sa);
 	if (s)
 		s->last_rx_ms = ike_now_ms(sa->e);
 }
@@ -109,7 +109,7 @@ void liveness_answered(struct ike_sa *sa)
  * that for an original initiator, a retry interval later. */
 bool liveness_timed_out(struct ike_sa *sa)
 {
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	if (!s || !s->probing)
 		return false;
 	struct ike_engine *e = sa->e;
@@ -128,6 +128,6 @@ bool liveness_timed_out(struct ike_sa *sa)
 
 bool liveness_tunnel_up(struct ike_sa *sa)
 {
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	return sa->state == IKE_STATE_ESTABLISHED && s && ike_now_ms(sa->e) >= s->up_at_ms;
 }

@@ -234,10 +234,10 @@ static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 		if (open_sk(sa, rx)) {
 			/* A codec notify after SK opened: the request was genuine. */
 			if (!response && rx->m.notify)
-				info_answer_error(sa, rx);
+				exchange_info_answer_error(sa, rx);
 			return;
 		}
-		info_on_authenticated(sa, rx);
+		exchange_info_on_authenticated(sa, rx);
 	}
 	if (ike_log_types(sa) & LOGTYPE_PAYLOAD)
 		payload_dump_log(&rx->m, false, e->d.log, rx->sub);

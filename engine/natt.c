@@ -66,7 +66,7 @@ static void keepalive_fired(struct loop *l, struct loop_timer *t, void *arg)
 /* RFC 3948 2.3: only the side behind the NAT needs to keep its mapping. */
 void natt_start(struct ike_sa *sa)
 {
-	struct info_state *s = info_state(sa);
+	struct exchange_info_state *s = exchange_info_state(sa);
 	const struct gateway_config *g = gw(sa);
 	if (!s)
 		return;

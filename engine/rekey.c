@@ -173,7 +173,7 @@ static void child_rekey_now(struct child_sa *c)
  * have, which is harmless. */
 static void child_retire_now(struct child_sa *c)
 {
-	info_delete_child(c->ike, c);
+	exchange_info_delete_child(c->ike, c);
 }
 
 static void child_fired(struct loop *l, struct loop_timer *t, void *arg)
@@ -236,7 +236,7 @@ void rekey_child_installed(struct child_sa *c)
 	sa->pred = 0;
 	if (old && !old->succ) {
 		old->succ = sa->number;
-		info_delete_ike(old);
+		exchange_info_delete_ike(old);
 	}
 }
 
@@ -291,7 +291,7 @@ void rekey_child_done(struct child_sa *old, struct child_sa *n)
 			old->succ = n->num_send;
 		if (redundant->made_by_us) {
 			child_log(old, LOG_INHIBITED_REKEY);
-			info_delete_child(redundant->ike, redundant);
+			exchange_info_delete_child(redundant->ike, redundant);
 		} else {
 			child_retire(redundant);
 		}
@@ -363,7 +363,7 @@ static void ike_fired(struct loop *l, struct loop_timer *t, void *arg)
 		ike_rekey_now(sa);
 		break;
 	case RK_RETIRED:
-		info_delete_ike(sa);
+		exchange_info_delete_ike(sa);
 		break;
 	default:
 		break;
@@ -439,7 +439,7 @@ static void ike_redundant(struct ike_sa *old, struct ike_sa *r)
 {
 	if (r->initiator) {
 		ike_sa_log(old, LOG_INHIBITED_REKEY);
-		info_delete_ike(r);
+		exchange_info_delete_ike(r);
 	} else {
 		r->succ = old->succ;
 		ike_retire(r);
@@ -466,7 +466,7 @@ void rekey_ike_done(struct ike_sa *old, struct ike_sa *nsa)
 	/* RFC 7296 2.8: the peer that started the rekey deletes the old SA;
 	 * the other keeps it a while for retransmissions of the rekey. */
 	if (nsa->initiator)
-		info_delete_ike(old);
+		exchange_info_delete_ike(old);
 	else
 		ike_retire(old);
 }

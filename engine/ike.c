@@ -365,16 +365,16 @@ int ike_delete_sa(struct ike_engine *e, unsigned sa_number)
 	if (!sa)
 		return -RTX_ENOENT;
 	if (c)
-		info_delete_child(sa, c);
+		exchange_info_delete_child(sa, c);
 	else
-		info_delete_ike(sa);
+		exchange_info_delete_ike(sa);
 	return 0;
 }
 
 void ike_delete_all(struct ike_engine *e)
 {
 	while (e->sas)
-		info_delete_ike(e->sas);
+		exchange_info_delete_ike(e->sas);
 }
 
 void ike_refresh(struct ike_engine *e)
@@ -396,7 +396,7 @@ void ike_tunnel_enable(struct ike_engine *e, unsigned tunnel, bool enable)
 		for (sa = e->sas; sa; sa = next) {
 			next = sa->next;
 			if (sa->gateway == g->id)
-				info_delete_ike(sa);
+				exchange_info_delete_ike(sa);
 		}
 		return;
 	}
