@@ -21,9 +21,11 @@ struct info_job {
 
 /* ---- per-SA state ---------------------------------------------------------- */
 
+/* None for a closed SA: it was let go of and stays so. */
 struct exchange_info_state *exchange_info_state(struct ike_sa *sa)
 {
-	if (!sa->info && (sa->info = calloc(1, sizeof(*sa->info))))
+	if (!sa->info && sa->state != IKE_STATE_CLOSED &&
+	    (sa->info = calloc(1, sizeof(*sa->info))))
 		sa->info->sa = sa;
 	return sa->info;
 }
@@ -37,34 +39,23 @@ static void jobs_free(struct exchange_info_state *s)
 	}
 }
 
-void exchange_info_sa_deleted(struct ike_sa *sa)
+/* The queued Deletes and the state go with the SA (liveness.c stopped its
+ * timer when it started to go). */
+static void on_ike(struct ike_sa *sa, enum sa_event ev)
 {
-	struct exchange_info_state *s = sa->info;
-	if (!s)
+	if (ev != SA_EV_GONE || !sa->info)
 		return;
-	loop_timer_disarm(sa->e->d.loop, &s->live_timer);
-	loop_timer_disarm(sa->e->d.loop, &s->natt_timer);
-	jobs_free(s);
-}
-
-void exchange_info_sa_release(struct ike_sa *sa)
-{
-	if (sa->info)
-		jobs_free(sa->info);
+	jobs_free(sa->info);
 	free(sa->info);
 	sa->info = NULL;
 }
 
-void exchange_info_sa_established(struct ike_sa *sa)
-{
-	liveness_start(sa);
-	natt_start(sa);
-}
+const struct sa_listener exchange_info_listener = { .ike = on_ike };
 
 void exchange_info_on_authenticated(struct ike_sa *sa, struct msg_rx *rx)
 {
 	liveness_heard(sa);
-	natt_on_authenticated(sa, rx);
+	natt_on_authenticated(sa, &rx->local, &rx->remote);
 }
 
 static void log_notify(struct ike_sa *sa, const char *sub, uint16_t type)
@@ -84,8 +75,7 @@ static struct child_sa *child_by_spi_out(struct ike_sa *sa, uint32_t spi)
 
 static bool may_talk(const struct ike_sa *sa)
 {
-	return sa->keyed && !sa->deleted &&
-	       (sa->state == IKE_STATE_ESTABLISHED || sa->state == IKE_STATE_REKEYING);
+	return (sa->flags & IKE_SAF_KEYED) && ike_sa_up(sa);
 }
 
 /* ---- initiator ----------------------------------------------------------------- */
@@ -172,7 +162,7 @@ void exchange_info_kick(struct ike_sa *sa)
 int exchange_info_delete_child(struct ike_sa *sa, struct child_sa *c)
 {
 	uint32_t spi = c->spi_in;
-	bool tell = c->established && may_talk(sa);
+	bool tell = child_sa_up(c) && may_talk(sa);
 	if (c == sa->first_child) {
 		sa->first_child = NULL;
 		child_sa_discard(c);
@@ -217,13 +207,17 @@ static int send_now(struct ike_sa *sa, uint16_t notify)
 	return err;
 }
 
+/* DELETING while the Delete goes out, then gone: the SA does not wait for
+ * the answer (see exchange_info.h). */
 int exchange_info_delete_ike(struct ike_sa *sa)
 {
-	int err = 0;
-	if (sa->deleted)
+	if (sa->state == IKE_STATE_DELETING || sa->state == IKE_STATE_CLOSED)
 		return 0;
 	/* An initiator in IKE_AUTH may already be known to the peer. */
-	if (sa->keyed && (may_talk(sa) || sa->state == IKE_STATE_AUTH_SENT))
+	bool tell = (sa->flags & IKE_SAF_KEYED) &&
+		    (may_talk(sa) || sa->state == IKE_STATE_AUTH_SENT);
+	int err = ike_sa_set_state(sa, IKE_STATE_DELETING);
+	if (!err && tell)
 		err = send_now(sa, 0);
 	ike_sa_delete(sa);
 	return err;
@@ -231,7 +225,7 @@ int exchange_info_delete_ike(struct ike_sa *sa)
 
 int exchange_info_send_error(struct ike_sa *sa, uint16_t type)
 {
-	if (!sa->keyed || sa->deleted)
+	if (!(sa->flags & IKE_SAF_KEYED) || sa->state >= IKE_STATE_DELETING)
 		return -RTX_EINVAL;
 	return send_now(sa, type);
 }

@@ -8,13 +8,13 @@
  * and lets a new SA start at once. A CHILD SA Delete is a request like any
  * other (queued behind a pending exchange, retransmitted, the peer's
  * answering Delete names SAs we no longer have and is taken as done). An
- * IKE SA Delete goes out once without retransmission, because the SA that
- * would retransmit it is gone; a peer that misses it finds out through
- * liveness checks or our next INITIAL_CONTACT.
+ * IKE SA Delete goes out once without retransmission while the SA is
+ * DELETING, because right after it the SA is gone; a peer that misses it
+ * finds out through liveness checks or our next INITIAL_CONTACT.
  *
- * Each IKE SA that gets this far carries a struct exchange_info_state (allocated
- * on first use): the queue of Delete requests, the liveness and NAT-T
- * state. ike_sa.c calls exchange_info_sa_deleted() and exchange_info_sa_release(). */
+ * Each IKE SA that gets this far carries a struct exchange_info_state
+ * (allocated on first use): the queue of Delete requests and the liveness
+ * state. It goes when the SA is gone (exchange_info_listener). */
 #ifndef RTX_EXCHANGE_INFO_H
 #define RTX_EXCHANGE_INFO_H
 
@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "engine/exchange.h"
+#include "engine/ike_core.h"
 #include "engine/loop.h"
 
 struct child_sa;
@@ -45,20 +46,15 @@ struct exchange_info_state {
 	uint64_t last_rx_ms;          /* last authenticated message from the peer */
 	uint64_t up_at_ms;            /* established + upwait: the tunnel counts as up */
 	bool probing;                 /* our liveness request is the one in flight */
-
-	/* natt.c */
-	struct loop_timer natt_timer; /* NAT keepalives */
 };
 
 extern const struct exchange_ops exchange_info_ops;
 
-/* The SA's state, allocated on first use; NULL when out of memory. */
+/* The SA's state, allocated on first use; NULL when out of memory or
+ * once the SA is closed. */
 struct exchange_info_state *exchange_info_state(struct ike_sa *sa);
-/* The SA went away: timers stop, queued requests are dropped. */
-void exchange_info_sa_deleted(struct ike_sa *sa);
-void exchange_info_sa_release(struct ike_sa *sa);
-/* The SA just became established: liveness and NAT keepalives start. */
-void exchange_info_sa_established(struct ike_sa *sa);
+/* Frees the state of an SA that is gone. */
+extern const struct sa_listener exchange_info_listener;
 /* An authenticated message from the peer arrived (msg_io.c). */
 void exchange_info_on_authenticated(struct ike_sa *sa, struct msg_rx *rx);
 

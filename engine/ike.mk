@@ -1,9 +1,11 @@
 # IKEv2 engine core: SAs, message I/O, windows, proposals, IKE_SA_INIT,
 # IKE_AUTH (PSK), the first CHILD SA, and the ike.h implementation.
 libengine_a_SOURCES += \
-	engine/ike.h engine/ike.c \
+	engine/ike.h engine/ike_deps.h engine/ike_engine.h engine/ike.c \
+	engine/ike_core.h engine/ike_core.c \
 	engine/ike_sa.h engine/ike_sa.c \
 	engine/child_sa.h engine/child_sa.c \
+	engine/tunnel.h engine/tunnel.c \
 	engine/window.h engine/window.c \
 	engine/msg_io.h engine/msg_io.c \
 	engine/proposal.h engine/proposal.c \
