@@ -69,3 +69,12 @@ tests_unit_test_ike_info_LDADD = $(TEST_LDADD)
 tests_unit_test_ike_natt_SOURCES = tests/unit/test_ike_natt.c $(IKE_PAIR)
 tests_unit_test_ike_natt_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_natt_LDADD = $(TEST_LDADD)
+
+# The SA core's state machines on their own, and doc/sa-states.md, which
+# `tests/unit/test_sa_state --doc` prints from the same tables.
+check_PROGRAMS += tests/unit/test_sa_state
+TESTS += tests/unit/test_sa_state
+tests_unit_test_sa_state_SOURCES = tests/unit/test_sa_state.c
+tests_unit_test_sa_state_CFLAGS = $(TEST_CFLAGS) -DSA_STATES_DOC='"$(abs_top_srcdir)/doc/sa-states.md"'
+tests_unit_test_sa_state_LDADD = $(TEST_LDADD)
+EXTRA_DIST += doc/sa-states.md
