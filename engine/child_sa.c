@@ -18,15 +18,10 @@
 /* ---- the transition table ------------------------------------------------ */
 
 #define M(f, t, ev) { CHILD_STATE_##f, CHILD_STATE_##t, SA_EV_##ev }
-static const struct child_sa_move moves[] = {
+static const struct sa_move moves[] = {
 	M(LARVAL, ESTABLISHED, ESTABLISHED),
 	M(LARVAL, DELETING, DELETING),           /* negotiation or install failed */
-	M(ESTABLISHED, REKEYING, REKEYING),
-	M(ESTABLISHED, DELETING, DELETING),
-	M(REKEYING, REKEYING, NONE),             /* replaced while its own rekey ran */
-	M(REKEYING, ESTABLISHED, NONE),          /* our rekey failed: carry on */
-	M(REKEYING, DELETING, DELETING),
-	M(DELETING, CLOSED, GONE),
+	SA_MOVES_WHEN_UP(M),
 };
 #undef M
 
@@ -36,32 +31,24 @@ static const unsigned needs[CHILD_STATE_COUNT] = {
 	[CHILD_STATE_REKEYING] = IN_KERNEL,
 };
 
-const struct child_sa_move *child_sa_moves(size_t *n)
-{
-	*n = sizeof(moves) / sizeof(moves[0]);
-	return moves;
-}
+static const char *const names[CHILD_STATE_COUNT] = {
+	"LARVAL", "ESTABLISHED", "REKEYING", "DELETING", "CLOSED",
+};
 
-unsigned child_sa_needs(enum child_state s)
-{
-	return (unsigned)s < CHILD_STATE_COUNT ? needs[s] : 0;
-}
+const struct sa_machine child_sa_machine = {
+	names, needs, CHILD_STATE_COUNT, moves, sizeof(moves) / sizeof(moves[0]),
+};
 
 const char *child_state_name(enum child_state s)
 {
-	static const char *const names[CHILD_STATE_COUNT] = {
-		"LARVAL", "ESTABLISHED", "REKEYING", "DELETING", "CLOSED",
-	};
-	return (unsigned)s < CHILD_STATE_COUNT ? names[s] : "?";
+	return ike_core_state_name(&child_sa_machine, (int)s);
 }
 
 int child_sa_set_state(struct child_sa *c, enum child_state to)
 {
-	const struct child_sa_move *m = NULL;
-	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]) && !m; i++)
-		if (moves[i].from == c->state && moves[i].to == to)
-			m = &moves[i];
-	if (!m || (c->flags & child_sa_needs(to)) != child_sa_needs(to))
+	const struct sa_move *m = ike_core_move(&child_sa_machine, (int)c->state, (int)to,
+						c->flags);
+	if (!m)
 		return -RTX_EINVAL;
 	c->state = to;
 	if (m->ev != SA_EV_NONE)

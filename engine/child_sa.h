@@ -3,7 +3,7 @@
  * tunnel (tunnel.c). Part of the SA core (ike_core.h).
  *
  * Like an IKE SA, a CHILD SA has a short state with one writer,
- * child_sa_set_state(), a transition table (child_sa_moves, printed in
+ * child_sa_set_state(), a transition table (child_sa_machine, printed in
  * doc/sa-states.md) and prerequisites: what must be in the kernel before
  * it counts as established (CHILD_SAF_*, also what teardown undoes). */
 #ifndef RTX_CHILD_SA_H
@@ -34,11 +34,6 @@ enum child_sa_flag {
 	CHILD_SAF_IN = 1u << 0,       /* the inbound SA */
 	CHILD_SAF_OUT = 1u << 1,      /* the outbound SA */
 	CHILD_SAF_TUNNEL = 1u << 2,   /* a hold on the tunnel (tunnel_hold) */
-};
-
-struct child_sa_move {
-	enum child_state from, to;
-	enum sa_event ev;
 };
 
 struct child_sa {
@@ -85,8 +80,7 @@ void child_sa_rebind(struct child_sa *c, struct ike_sa *to);
 
 /* The one writer of c->state; 0 or -RTX_EINVAL (see ike_sa_set_state). */
 int child_sa_set_state(struct child_sa *c, enum child_state to);
-const struct child_sa_move *child_sa_moves(size_t *n);
-unsigned child_sa_needs(enum child_state s);
+extern const struct sa_machine child_sa_machine;
 const char *child_state_name(enum child_state s);
 
 static inline bool child_sa_up(const struct child_sa *c)

@@ -30,6 +30,24 @@ void ike_core_free(struct ike_core *c)
 	c->n_tunnels = c->numbers_words = 0;
 }
 
+/* ---- state machines -------------------------------------------------------- */
+
+const struct sa_move *ike_core_move(const struct sa_machine *m, int from, int to,
+				    unsigned flags)
+{
+	if (to < 0 || to >= m->n_states || (flags & m->needs[to]) != m->needs[to])
+		return NULL;
+	for (size_t i = 0; i < m->n_moves; i++)
+		if (m->moves[i].from == from && m->moves[i].to == to)
+			return &m->moves[i];
+	return NULL;
+}
+
+const char *ike_core_state_name(const struct sa_machine *m, int state)
+{
+	return state >= 0 && state < m->n_states ? m->names[state] : "?";
+}
+
 /* ---- lifecycle events ----------------------------------------------------- */
 
 void ike_core_emit_ike(struct ike_core *c, struct ike_sa *sa, enum sa_event ev)

@@ -35,6 +35,40 @@ enum sa_event {
 	SA_EV_COUNT,
 };
 
+/* A state machine as data: the legal moves between states (numbered from
+ * 0), the event each raises, and the prerequisite flags each state needs.
+ * ike_sa.c and child_sa.c each have one; doc/sa-states.md prints them. */
+struct sa_move {
+	int from, to;
+	enum sa_event ev;          /* SA_EV_NONE: a move that tells nobody */
+};
+
+struct sa_machine {
+	const char *const *names;  /* [n_states] */
+	const unsigned *needs;     /* [n_states]: flags a state needs */
+	int n_states;
+	const struct sa_move *moves;
+	size_t n_moves;
+};
+
+/* The moves both kinds of SA share once established: REKEYING while a
+ * replacement is negotiated or made (back when our rekey fails, or again
+ * when a rekey of the peer's replaced it meanwhile), and going. M(from, to,
+ * event) spells the kind's own state and event names. */
+#define SA_MOVES_WHEN_UP(M) \
+	M(ESTABLISHED, REKEYING, REKEYING), \
+	M(ESTABLISHED, DELETING, DELETING), \
+	M(REKEYING, REKEYING, NONE), \
+	M(REKEYING, ESTABLISHED, NONE), \
+	M(REKEYING, DELETING, DELETING), \
+	M(DELETING, CLOSED, GONE)
+
+/* The move from -> to when the machine has it and flags meet what `to`
+ * needs; NULL otherwise. */
+const struct sa_move *ike_core_move(const struct sa_machine *m, int from, int to,
+				    unsigned flags);
+const char *ike_core_state_name(const struct sa_machine *m, int state);
+
 /* A module that follows SA lifecycles; either function may be NULL. */
 struct sa_listener {
 	void (*ike)(struct ike_sa *sa, enum sa_event ev);

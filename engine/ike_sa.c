@@ -14,7 +14,7 @@
 /* ---- the transition table ------------------------------------------------ */
 
 #define M(f, t, ev) { IKE_STATE_##f, IKE_STATE_##t, SA_EV_##ev }
-static const struct ike_sa_move moves[] = {
+static const struct sa_move moves[] = {
 	M(INIT, INIT_SENT, NONE),
 	M(INIT, ESTABLISHED, ESTABLISHED),       /* made by an IKE SA rekey */
 	M(INIT, DELETING, DELETING),
@@ -23,12 +23,7 @@ static const struct ike_sa_move moves[] = {
 	M(INIT_SENT, DELETING, DELETING),
 	M(AUTH_SENT, ESTABLISHED, ESTABLISHED),
 	M(AUTH_SENT, DELETING, DELETING),
-	M(ESTABLISHED, REKEYING, REKEYING),
-	M(ESTABLISHED, DELETING, DELETING),
-	M(REKEYING, REKEYING, NONE),             /* replaced while its own rekey ran */
-	M(REKEYING, ESTABLISHED, NONE),          /* our rekey failed: carry on */
-	M(REKEYING, DELETING, DELETING),
-	M(DELETING, CLOSED, GONE),
+	SA_MOVES_WHEN_UP(M),
 };
 #undef M
 
@@ -39,31 +34,17 @@ static const unsigned needs[IKE_STATE_COUNT] = {
 	[IKE_STATE_REKEYING] = IKE_SAF_KEYED | IKE_SAF_AUTHED,
 };
 
-const struct ike_sa_move *ike_sa_moves(size_t *n)
-{
-	*n = sizeof(moves) / sizeof(moves[0]);
-	return moves;
-}
+static const char *const names[IKE_STATE_COUNT] = {
+	"INIT", "INIT_SENT", "AUTH_SENT", "ESTABLISHED", "REKEYING", "DELETING", "CLOSED",
+};
 
-unsigned ike_sa_needs(enum ike_state s)
-{
-	return (unsigned)s < IKE_STATE_COUNT ? needs[s] : 0;
-}
+const struct sa_machine ike_sa_machine = {
+	names, needs, IKE_STATE_COUNT, moves, sizeof(moves) / sizeof(moves[0]),
+};
 
 const char *ike_state_name(enum ike_state s)
 {
-	static const char *const names[IKE_STATE_COUNT] = {
-		"INIT", "INIT_SENT", "AUTH_SENT", "ESTABLISHED", "REKEYING", "DELETING", "CLOSED",
-	};
-	return (unsigned)s < IKE_STATE_COUNT ? names[s] : "?";
-}
-
-static const struct ike_sa_move *move_find(enum ike_state from, enum ike_state to)
-{
-	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
-		if (moves[i].from == from && moves[i].to == to)
-			return &moves[i];
-	return NULL;
+	return ike_core_state_name(&ike_sa_machine, (int)s);
 }
 
 /* Counted in e->half_open: a responder SA not yet authenticated. */
@@ -74,8 +55,9 @@ static bool half_open(const struct ike_sa *sa)
 
 int ike_sa_set_state(struct ike_sa *sa, enum ike_state to)
 {
-	const struct ike_sa_move *m = move_find(sa->state, to);
-	if (!m || (sa->flags & ike_sa_needs(to)) != ike_sa_needs(to))
+	const struct sa_move *m = ike_core_move(&ike_sa_machine, (int)sa->state, (int)to,
+						sa->flags);
+	if (!m)
 		return -RTX_EINVAL;
 	bool was_half_open = half_open(sa);
 	sa->state = to;

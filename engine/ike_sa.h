@@ -2,8 +2,8 @@
  * (ike_core.h), which knows nothing above it.
  *
  * An IKE SA has a short linear state with one writer, ike_sa_set_state(),
- * which accepts only the moves of a transition table (data: ike_sa_moves,
- * printed in doc/sa-states.md), checks the prerequisites the target state
+ * which accepts only the moves of a transition table (data:
+ * ike_sa_machine, printed in doc/sa-states.md), checks the prerequisites the target state
  * needs (IKE_SAF_* flags, iked's sa_stateok), emits the catalogue line and
  * tells the listeners the event the move raises. */
 #ifndef RTX_IKE_SA_H
@@ -43,12 +43,6 @@ enum ike_sa_flag {
 	IKE_SAF_KEYED = 1u << 0,     /* SK_* keys derived: SK payloads work */
 	IKE_SAF_AUTHED = 1u << 1,    /* the peer is authenticated (or the SA this one
 					rekeyed was) */
-};
-
-/* One legal state change and the event it raises (SA_EV_NONE: none). */
-struct ike_sa_move {
-	enum ike_state from, to;
-	enum sa_event ev;
 };
 
 struct ike_sa {
@@ -112,10 +106,8 @@ struct ike_sa *ike_sa_find_half_open(struct ike_core *e, uint64_t spi_i,
 /* The one writer of sa->state: 0, or -RTX_EINVAL for a move the table
  * does not have or a state whose prerequisites are missing. */
 int ike_sa_set_state(struct ike_sa *sa, enum ike_state to);
-/* The transition table, for the doc and the tests. */
-const struct ike_sa_move *ike_sa_moves(size_t *n);
-/* The prerequisites (IKE_SAF_*) state s needs. */
-unsigned ike_sa_needs(enum ike_state s);
+/* The transition table and the prerequisites (IKE_SAF_*) of each state. */
+extern const struct sa_machine ike_sa_machine;
 const char *ike_state_name(enum ike_state s);
 
 /* Established and not going: exchanges may run, CHILD SAs may be made. */

@@ -481,40 +481,32 @@ void rekey_ike_done(struct ike_sa *old, struct ike_sa *nsa)
 
 /* ---- lifecycle ------------------------------------------------------------------- */
 
+/* The rekey timer of an SA is made with it and stopped for good when it
+ * goes; it first runs when the SA is established. */
+static void stop(struct loop *l, struct loop_timer *t, uint8_t *phase)
+{
+	loop_timer_disarm(l, t);
+	*phase = RK_IDLE;
+}
+
 static void on_ike(struct ike_sa *sa, enum sa_event ev)
 {
-	switch (ev) {
-	case SA_EV_CREATED:
+	if (ev == SA_EV_CREATED)
 		loop_timer_init(&sa->rekey, ike_fired, sa);
-		break;
-	case SA_EV_ESTABLISHED:
+	else if (ev == SA_EV_ESTABLISHED)
 		ike_established(sa);
-		break;
-	case SA_EV_DELETING:
-		loop_timer_disarm(sa->e->d.loop, &sa->rekey);
-		sa->rk_phase = RK_IDLE;
-		break;
-	default:
-		break;
-	}
+	else if (ev == SA_EV_DELETING)
+		stop(sa->e->d.loop, &sa->rekey, &sa->rk_phase);
 }
 
 static void on_child(struct child_sa *c, enum sa_event ev)
 {
-	switch (ev) {
-	case SA_EV_CREATED:
+	if (ev == SA_EV_CREATED)
 		loop_timer_init(&c->rekey, child_fired, c);
-		break;
-	case SA_EV_ESTABLISHED:
+	else if (ev == SA_EV_ESTABLISHED)
 		rekey_child_installed(c);
-		break;
-	case SA_EV_GONE:
-		loop_timer_disarm(c->ike->e->d.loop, &c->rekey);
-		c->rk_phase = RK_IDLE;
-		break;
-	default:
-		break;
-	}
+	else if (ev == SA_EV_GONE)
+		stop(c->ike->e->d.loop, &c->rekey, &c->rk_phase);
 }
 
 const struct sa_listener rekey_listener = { .ike = on_ike, .child = on_child };

@@ -199,80 +199,6 @@ static const char *event_heard(const char *kind, int ev)
 	return buf;
 }
 
-/* ---- every move of the IKE SA --------------------------------------------- */
-
-static void test_ike_moves(void **state)
-{
-	struct fx *f = *state;
-	size_t legal = 0, illegal = 0;
-	for (int from = 0; from < IKE_STATE_COUNT; from++)
-		for (int to = 0; to < IKE_STATE_COUNT; to++) {
-			struct ike_sa *sa = new_ike(f, true);
-			sa->state = (enum ike_state)from;
-			sa->flags = IKE_SAF_KEYED | IKE_SAF_AUTHED;
-			heard.n = 0;
-			int rc = ike_sa_set_state(sa, (enum ike_state)to);
-			int ev = want_ike[from][to];
-			if (ev == NO) {
-				assert_int_equal(rc, -RTX_EINVAL);
-				assert_int_equal(sa->state, from);
-				assert_int_equal(heard.n, 0);
-				illegal++;
-			} else {
-				assert_int_equal(rc, 0);
-				assert_int_equal(sa->state, to);
-				if (ev == NONE)
-					assert_int_equal(heard.n, 0);
-				else
-					assert_heard(1, event_heard("ike", ev));
-				legal++;
-			}
-			sa->state = IKE_STATE_INIT;   /* let teardown delete it */
-			ike_sa_delete(sa);
-			heard.n = 0;
-		}
-	assert_int_equal(legal + illegal, IKE_STATE_COUNT * IKE_STATE_COUNT);
-	size_t n;
-	ike_sa_moves(&n);
-	assert_int_equal(n, legal);
-}
-
-/* The table of the engine is the one written out above, move by move. */
-static void test_ike_table(void **state)
-{
-	(void)state;
-	size_t n;
-	const struct ike_sa_move *m = ike_sa_moves(&n);
-	for (size_t i = 0; i < n; i++)
-		assert_int_equal(want_ike[m[i].from][m[i].to], (int)m[i].ev);
-	for (int s = 0; s < IKE_STATE_COUNT; s++)
-		assert_int_equal(ike_sa_needs((enum ike_state)s), want_ike_needs[s]);
-}
-
-/* A state whose prerequisites are missing is refused, from every state
- * that may move there. */
-static void test_ike_needs(void **state)
-{
-	struct fx *f = *state;
-	for (int from = 0; from < IKE_STATE_COUNT; from++)
-		for (int to = 0; to < IKE_STATE_COUNT; to++) {
-			if (want_ike[from][to] == NO || !want_ike_needs[to])
-				continue;
-			for (unsigned flags = 0; flags < 4; flags++) {
-				struct ike_sa *sa = new_ike(f, true);
-				sa->state = (enum ike_state)from;
-				sa->flags = flags;
-				bool ok = (flags & want_ike_needs[to]) == want_ike_needs[to];
-				assert_int_equal(ike_sa_set_state(sa, (enum ike_state)to),
-						 ok ? 0 : -RTX_EINVAL);
-				sa->state = IKE_STATE_INIT;
-				ike_sa_delete(sa);
-			}
-		}
-}
-
-/* ---- every move of the CHILD SA --------------------------------------------- */
-
 static struct child_sa *new_child(struct ike_sa *sa)
 {
 	int err;
@@ -281,73 +207,160 @@ static struct child_sa *new_child(struct ike_sa *sa)
 	return c;
 }
 
-static void test_child_moves(void **state)
+/* ---- either kind of SA, as the walks below see it --------------------------- */
+
+struct kind {
+	const char *name;                    /* as the recorder writes it */
+	const struct sa_machine *machine;
+	const int *want;                     /* [n][n]: want_ike or want_child */
+	const unsigned *want_needs;
+	unsigned all_flags;
+	void *(*make)(struct fx *f);         /* an SA in its first state */
+	void (*put)(void *sa, int state, unsigned flags);   /* forced, for the walk */
+	int (*get)(void *sa);
+	int (*set)(void *sa, int to);        /* the setter under test */
+	void (*drop)(void *sa);
+};
+
+static void *ike_make(struct fx *f)
 {
-	struct fx *f = *state;
-	struct ike_sa *sa = new_ike(f, true);
+	return new_ike(f, true);
+}
+
+static void ike_put(void *sa, int state, unsigned flags)
+{
+	((struct ike_sa *)sa)->state = (enum ike_state)state;
+	((struct ike_sa *)sa)->flags = flags;
+}
+
+static int ike_get(void *sa)
+{
+	return (int)((struct ike_sa *)sa)->state;
+}
+
+static int ike_set(void *sa, int to)
+{
+	return ike_sa_set_state(sa, (enum ike_state)to);
+}
+
+static void ike_drop(void *sa)
+{
+	ike_put(sa, IKE_STATE_INIT, 0);
+	ike_sa_delete(sa);
+}
+
+/* CHILD SAs live under one IKE SA made for the walk. */
+static void *child_make(struct fx *f)
+{
+	return new_child(f->core.sas ? f->core.sas : new_ike(f, true));
+}
+
+static void child_put(void *c, int state, unsigned flags)
+{
+	((struct child_sa *)c)->state = (enum child_state)state;
+	((struct child_sa *)c)->flags = flags;
+}
+
+static int child_get(void *c)
+{
+	return (int)((struct child_sa *)c)->state;
+}
+
+static int child_set(void *c, int to)
+{
+	return child_sa_set_state(c, (enum child_state)to);
+}
+
+/* Nothing of it is in the kernel but its larval SPI. */
+static void child_drop(void *c)
+{
+	child_put(c, CHILD_STATE_LARVAL, 0);
+	child_sa_discard(c);
+}
+
+static const struct kind ike_kind = {
+	"ike", &ike_sa_machine, &want_ike[0][0], want_ike_needs,
+	IKE_SAF_KEYED | IKE_SAF_AUTHED, ike_make, ike_put, ike_get, ike_set, ike_drop,
+};
+
+static const struct kind child_kind = {
+	"child", &child_sa_machine, &want_child[0][0], want_child_needs,
+	IN_KERNEL, child_make, child_put, child_get, child_set, child_drop,
+};
+
+/* Every (from, to): legal moves land and raise their event, illegal ones
+ * change nothing and tell nobody. */
+static void walk_moves(struct fx *f, const struct kind *k)
+{
+	int n = k->machine->n_states;
 	size_t legal = 0;
-	for (int from = 0; from < CHILD_STATE_COUNT; from++)
-		for (int to = 0; to < CHILD_STATE_COUNT; to++) {
-			struct child_sa *c = new_child(sa);
-			c->state = (enum child_state)from;
-			c->flags = IN_KERNEL;   /* prerequisites met; prerequisites below */
+	for (int from = 0; from < n; from++)
+		for (int to = 0; to < n; to++) {
+			void *sa = k->make(f);
+			k->put(sa, from, k->all_flags);
 			heard.n = 0;
-			int rc = child_sa_set_state(c, (enum child_state)to);
-			c->flags = 0;           /* nothing of it to remove but its SPI */
-			int ev = want_child[from][to];
+			int rc = k->set(sa, to), ev = k->want[from * n + to];
 			if (ev == NO) {
 				assert_int_equal(rc, -RTX_EINVAL);
-				assert_int_equal(c->state, from);
+				assert_int_equal(k->get(sa), from);
 				assert_int_equal(heard.n, 0);
 			} else {
 				assert_int_equal(rc, 0);
-				assert_int_equal(c->state, to);
+				assert_int_equal(k->get(sa), to);
 				if (ev == NONE)
 					assert_int_equal(heard.n, 0);
 				else
-					assert_heard(1, event_heard("child", ev));
+					assert_heard(1, event_heard(k->name, ev));
 				legal++;
 			}
-			c->state = CHILD_STATE_LARVAL;
-			child_sa_discard(c);
+			k->drop(sa);
 			heard.n = 0;
 		}
-	size_t n;
-	child_sa_moves(&n);
-	assert_int_equal(n, legal);
+	assert_int_equal(k->machine->n_moves, legal);
 }
 
-static void test_child_table(void **state)
+/* The engine's table is the one written out here, move by move. */
+static void check_table(const struct kind *k)
 {
-	(void)state;
-	size_t n;
-	const struct child_sa_move *m = child_sa_moves(&n);
-	for (size_t i = 0; i < n; i++)
-		assert_int_equal(want_child[m[i].from][m[i].to], (int)m[i].ev);
-	for (int s = 0; s < CHILD_STATE_COUNT; s++)
-		assert_int_equal(child_sa_needs((enum child_state)s), want_child_needs[s]);
+	const struct sa_machine *m = k->machine;
+	for (size_t i = 0; i < m->n_moves; i++)
+		assert_int_equal(k->want[m->moves[i].from * m->n_states + m->moves[i].to],
+				 (int)m->moves[i].ev);
+	for (int s = 0; s < m->n_states; s++)
+		assert_int_equal(m->needs[s], k->want_needs[s]);
 }
 
-static void test_child_needs(void **state)
+/* A state whose prerequisites are missing is refused from every state that
+ * may move there, with every combination of flags. */
+static void walk_needs(struct fx *f, const struct kind *k)
 {
-	struct fx *f = *state;
-	struct ike_sa *sa = new_ike(f, true);
-	for (int from = 0; from < CHILD_STATE_COUNT; from++)
-		for (int to = 0; to < CHILD_STATE_COUNT; to++) {
-			if (want_child[from][to] == NO || !want_child_needs[to])
+	int n = k->machine->n_states;
+	for (int from = 0; from < n; from++)
+		for (int to = 0; to < n; to++) {
+			unsigned need = k->want_needs[to];
+			if (k->want[from * n + to] == NO || !need)
 				continue;
-			for (unsigned flags = 0; flags < 8; flags++) {
-				struct child_sa *c = new_child(sa);
-				c->state = (enum child_state)from;
-				c->flags = flags;
-				bool ok = flags == IN_KERNEL;
-				assert_int_equal(child_sa_set_state(c, (enum child_state)to),
-						 ok ? 0 : -RTX_EINVAL);
-				c->state = CHILD_STATE_LARVAL;
-				c->flags = 0;
-				child_sa_discard(c);
+			for (unsigned flags = 0; flags <= k->all_flags; flags++) {
+				void *sa = k->make(f);
+				k->put(sa, from, flags);
+				assert_int_equal(k->set(sa, to), (flags & need) == need ? 0 : -RTX_EINVAL);
+				k->drop(sa);
 			}
 		}
+}
+
+static void test_ike_moves(void **state)
+{
+	walk_moves(*state, &ike_kind);
+	check_table(&ike_kind);
+	walk_needs(*state, &ike_kind);
+}
+
+static void test_child_moves(void **state)
+{
+	walk_moves(*state, &child_kind);
+	check_table(&child_kind);
+	walk_needs(*state, &child_kind);
 }
 
 /* ---- lifecycles as the listeners hear them ------------------------------------ */
@@ -426,9 +439,22 @@ static void print_needs(FILE *out, unsigned needs, bool child)
 		fputs("-", out);
 }
 
+/* The moves, then what each state needs. */
+static void print_machine(FILE *out, const struct sa_machine *m, bool child)
+{
+	for (size_t i = 0; i < m->n_moves; i++)
+		fprintf(out, "| %s | %s | %s |\n", ike_core_state_name(m, m->moves[i].from),
+			ike_core_state_name(m, m->moves[i].to), event_text(m->moves[i].ev));
+	fputs("\n| state | needs |\n|---|---|\n", out);
+	for (int s = 0; s < m->n_states; s++) {
+		fprintf(out, "| %s | ", ike_core_state_name(m, s));
+		print_needs(out, m->needs[s], child);
+		fputs(" |\n", out);
+	}
+}
+
 static void print_doc(FILE *out)
 {
-	size_t n;
 	fputs("# SA states\n\n"
 	      "<!-- Generated by `tests/unit/test_sa_state --doc` from the tables in\n"
 	      "engine/ike_sa.c and engine/child_sa.c; test_sa_state fails when this file\n"
@@ -442,16 +468,7 @@ static void print_doc(FILE *out)
 	      "INIT or LARVAL); `-` tells nobody.\n\n"
 	      "## IKE SA\n\n"
 	      "| from | to | event |\n|---|---|---|\n", out);
-	const struct ike_sa_move *im = ike_sa_moves(&n);
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "| %s | %s | %s |\n", ike_state_name(im[i].from),
-			ike_state_name(im[i].to), event_text(im[i].ev));
-	fputs("\n| state | needs |\n|---|---|\n", out);
-	for (int s = 0; s < IKE_STATE_COUNT; s++) {
-		fprintf(out, "| %s | ", ike_state_name((enum ike_state)s));
-		print_needs(out, ike_sa_needs((enum ike_state)s), false);
-		fputs(" |\n", out);
-	}
+	print_machine(out, &ike_sa_machine, false);
 	fputs("\nKEYED: the SK_* keys are derived. AUTHED: the peer is authenticated (an SA\n"
 	      "made by an IKE SA rekey inherits it). REKEYING: still usable while its\n"
 	      "replacement is negotiated or after it was made; a failed rekey returns to\n"
@@ -460,16 +477,7 @@ static void print_doc(FILE *out)
 	      "answer.\n\n"
 	      "## CHILD SA\n\n"
 	      "| from | to | event |\n|---|---|---|\n", out);
-	const struct child_sa_move *cm = child_sa_moves(&n);
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "| %s | %s | %s |\n", child_state_name(cm[i].from),
-			child_state_name(cm[i].to), event_text(cm[i].ev));
-	fputs("\n| state | needs |\n|---|---|\n", out);
-	for (int s = 0; s < CHILD_STATE_COUNT; s++) {
-		fprintf(out, "| %s | ", child_state_name((enum child_state)s));
-		print_needs(out, child_sa_needs((enum child_state)s), true);
-		fputs(" |\n", out);
-	}
+	print_machine(out, &child_sa_machine, true);
 	fputs("\nIN, OUT: the inbound and outbound SA are in the kernel. TUNNEL: the CHILD SA\n"
 	      "holds its tunnel's interface, policies and routes (engine/tunnel.c). The\n"
 	      "same flags say what a CHILD SA that goes must remove again.\n", out);
@@ -507,11 +515,7 @@ int main(int argc, char **argv)
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ike_moves, setup, teardown),
-		cmocka_unit_test(test_ike_table),
-		cmocka_unit_test_setup_teardown(test_ike_needs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_child_moves, setup, teardown),
-		cmocka_unit_test(test_child_table),
-		cmocka_unit_test_setup_teardown(test_child_needs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ike_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_half_open_delete, setup, teardown),
 		cmocka_unit_test(test_doc),
