@@ -333,16 +333,15 @@ static size_t add_group(void *arg, const struct endpoint *src, const struct endp
 static void test_invalid_ke(void **state)
 {
 	struct ike_pair *p = *state;
-	struct gateway_config *ga = p->a.config->gateways[0], *gb = p->b.config->gateways[0];
+	struct gateway_config *gs[2] = { p->a.config->gateways[0], p->b.config->gateways[0] };
 	struct group_adder adder = { .from = p->a.addr };
-	for (struct gateway_config *g = ga; g; g = g == ga ? gb : NULL) {
-		g->proposal_limitation = true;
-		g->encryption = IKEV2_ENCR_AES_CBC;
-		g->encryption_bits = 128;
-		g->hash = IKEV2_PRF_HMAC_SHA2_256;
+	for (int i = 0; i < 2; i++) {
+		gs[i]->proposal_limitation = true;
+		gs[i]->encryption = IKEV2_ENCR_AES_CBC;
+		gs[i]->encryption_bits = 128;
+		gs[i]->hash = IKEV2_PRF_HMAC_SHA2_256;
+		gs[i]->group[0] = i ? IKEV2_DH_MODP_2048 : IKEV2_DH_MODP_1024;
 	}
-	ga->group[0] = IKEV2_DH_MODP_1024;
-	gb->group[0] = IKEV2_DH_MODP_2048;
 	memnet_set_mangle(p->net, add_group, &adder);
 	assert_int_equal(ike_pair_start(p), 0);
 	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
