@@ -36,7 +36,7 @@ int auth_psk_compute(struct ike_sa *sa, bool initiator_side, const uint8_t *psk,
 	size_t nonce_len = initiator_side ? sa->nr_len : sa->ni_len;
 	uint8_t *octets = NULL;
 	size_t octets_len = 0;
-	if (!msg || !sa->keyed)
+	if (!msg || !(sa->flags & IKE_SAF_KEYED))
 		return -RTX_EINVAL;
 	int err = keys_signed_octets(sa->e->d.crypto, sa->prop.prf,
 				     initiator_side ? k->sk_pi : k->sk_pr, k->p_len, msg, msg_len,
@@ -45,7 +45,7 @@ int auth_psk_compute(struct ike_sa *sa, bool initiator_side, const uint8_t *psk,
 	if (!err)
 		err = keys_psk_auth(sa->e->d.crypto, sa->prop.prf, psk, psk_len, octets,
 				    octets_len, out);
-	if (!err && (ike_log_types(sa) & LOGTYPE_KEY)) {
+	if (!err && (ike_sa_log_types(sa) & LOGTYPE_KEY)) {
 		log_text(sa->e->d.log, LOG_DEBUG, "[IKE2] %s calculate xAuth data", sub);
 		ike_sa_dump_key(sa, sub, "msg-octets:", octets, octets_len);
 		dump_key_pad(sa, sub, psk, psk_len);

@@ -1,19 +1,62 @@
 #include "engine/child_sa.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "engine/config.h"
 #include "base/err.h"
-#include "engine/ike_sa.h"
 #include "base/log.h"
-#include "engine/natt.h"
-#include "engine/rekey.h"
+#include "engine/config.h"
+#include "engine/ike_sa.h"
+#include "engine/tunnel.h"
 
 /* Packets; the kernel's usual default when the check is on. */
 #define REPLAY_WINDOW 32
+
+/* ---- the transition table ------------------------------------------------ */
+
+#define M(f, t, ev) { CHILD_STATE_##f, CHILD_STATE_##t, SA_EV_##ev }
+static const struct sa_move moves[] = {
+	M(LARVAL, ESTABLISHED, ESTABLISHED),
+	M(LARVAL, DELETING, DELETING),           /* negotiation or install failed */
+	SA_MOVES_WHEN_UP(M),
+};
+#undef M
+
+#define IN_KERNEL (CHILD_SAF_IN | CHILD_SAF_OUT | CHILD_SAF_TUNNEL)
+static const unsigned needs[CHILD_STATE_COUNT] = {
+	[CHILD_STATE_ESTABLISHED] = IN_KERNEL,
+	[CHILD_STATE_REKEYING] = IN_KERNEL,
+};
+
+static const char *const names[CHILD_STATE_COUNT] = {
+	"LARVAL", "ESTABLISHED", "REKEYING", "DELETING", "CLOSED",
+};
+
+const struct sa_machine child_sa_machine = {
+	names, needs, CHILD_STATE_COUNT, moves, sizeof(moves) / sizeof(moves[0]),
+};
+
+const char *child_state_name(enum child_state s)
+{
+	return ike_core_state_name(&child_sa_machine, (int)s);
+}
+
+int child_sa_set_state(struct child_sa *c, enum child_state to)
+{
+	const struct sa_move *m = ike_core_move(&child_sa_machine, (int)c->state, (int)to,
+						c->flags);
+	if (!m)
+		return -RTX_EINVAL;
+	c->state = to;
+	if (m->ev != SA_EV_NONE)
+		ike_core_emit_child(c->ike->e, c, m->ev);
+	return 0;
+}
+
+/* ---- logging ---------------------------------------------------------------- */
 
 static void child_log(struct child_sa *c, bool send, enum log_id id, ...)
 {
@@ -35,19 +78,19 @@ static void kerr(struct child_sa *c, const char *op, int err)
 struct child_sa *child_sa_new(struct ike_sa *ike, unsigned tunnel, uint32_t policy,
 			      int *err)
 {
-	struct ike_engine *e = ike->e;
+	struct ike_core *e = ike->e;
 	struct child_sa *c = calloc(1, sizeof(*c));
 	*err = -RTX_ENOMEM;
 	if (!c)
 		return NULL;
 	c->ike = ike;
-	rekey_child_init(c);
 	c->tunnel = tunnel;
 	c->policy = policy;
 	c->reqid = kernel_tunnel_reqid(tunnel);
 	c->if_id = kernel_tunnel_if_id(tunnel);
-	if (!(c->num_send = ike_number_alloc(e)) || !(c->num_recv = ike_number_alloc(e))) {
-		ike_number_free(e, c->num_send);
+	if (!(c->num_send = ike_core_number_alloc(e)) ||
+	    !(c->num_recv = ike_core_number_alloc(e))) {
+		ike_core_number_free(e, c->num_send);
 		free(c);
 		return NULL;
 	}
@@ -56,6 +99,7 @@ struct child_sa *child_sa_new(struct ike_sa *ike, unsigned tunnel, uint32_t poli
 		child_log(c, send, LOG_BOUND_ON_SA, ike->number);
 		child_log(c, send, LOG_ASSIGNED_POLICY, tunnel, (unsigned)policy);
 	}
+	ike_core_emit_child(e, c, SA_EV_CREATED);
 	*err = e->d.kernel->ops->get_spi(e->d.kernel, &ike->remote.addr, &ike->local.addr,
 					 c->reqid, &c->spi_in);
 	if (*err) {
@@ -66,201 +110,13 @@ struct child_sa *child_sa_new(struct ike_sa *ike, unsigned tunnel, uint32_t poli
 	return c;
 }
 
-/* ---- the tunnel's interface, policies and routes ------------------------ */
-
-static struct tunnel_state *tunnel_find(struct ike_engine *e, unsigned num)
-{
-	for (size_t i = 0; i < e->n_tunnels; i++)
-		if (e->tunnels[i].num == num)
-			return &e->tunnels[i];
-	return NULL;
-}
-
-static void policy_ids(const struct tunnel_state *t, struct kernel_policy *p /* [3] */)
-{
-	static const enum kernel_dir dirs[] = { KERNEL_DIR_OUT, KERNEL_DIR_IN, KERNEL_DIR_FWD };
-	for (int i = 0; i < 3; i++) {
-		bool out = dirs[i] == KERNEL_DIR_OUT;
-		p[i] = (struct kernel_policy){
-			.id = { .src_net = out ? t->ts_l : t->ts_r, .dst_net = out ? t->ts_r : t->ts_l,
-				.src_len = out ? t->ts_l_len : t->ts_r_len,
-				.dst_len = out ? t->ts_r_len : t->ts_l_len,
-				.dir = dirs[i], .if_id = t->if_id },
-			.tun_src = out ? t->local : t->remote,
-			.tun_dst = out ? t->remote : t->local,
-			.reqid = t->reqid,
-		};
-	}
-}
-
-/* Routes of `ip route ... gateway tunnel N`; n_done tells how many went in. */
-static int routes_apply(struct ike_engine *e, unsigned tunnel, bool add)
-{
-	struct kernel *k = e->d.kernel;
-	const struct ipsec_config *cfg = e->d.config;
-	int err = 0;
-	for (size_t i = 0; i < cfg->n_routes; i++) {
-		const struct route_config *r = &cfg->routes[i];
-		if (r->tunnel != tunnel)
-			continue;
-		struct kernel_route kr = { r->net, r->len, tunnel };
-		int rc = add ? k->ops->add_route(k, &kr) : k->ops->del_route(k, &kr);
-		if (rc && !err)
-			err = rc;
-	}
-	return err;
-}
-
-static void tunnel_teardown(struct ike_engine *e, struct tunnel_state *t, int policies)
-{
-	struct kernel *k = e->d.kernel;
-	struct kernel_policy p[3];
-	routes_apply(e, t->num, false);
-	policy_ids(t, p);
-	for (int i = 0; i < policies; i++)
-		k->ops->del_policy(k, &p[i].id);
-	k->ops->del_if(k, t->num);
-}
-
-static int tunnel_up(struct ike_engine *e, struct tunnel_state *t)
-{
-	struct kernel *k = e->d.kernel;
-	struct kernel_policy p[3];
-	int err = k->ops->add_if(k, t->num, t->if_id), i = 0;
-	if (err)
-		return err;
-	if ((err = k->ops->set_if_up(k, t->num, true)))
-		goto fail;
-	policy_ids(t, p);
-	for (; i < 3; i++)
-		if ((err = k->ops->add_policy(k, &p[i])))
-			goto fail;
-	if ((err = routes_apply(e, t->num, true)))
-		goto fail;
-	return 0;
-fail:
-	tunnel_teardown(e, t, i);
-	return err;
-}
-
-static void tunnel_set(struct tunnel_state *t, const struct child_sa *c)
-{
-	t->if_id = c->if_id;
-	t->reqid = c->reqid;
-	t->local = c->ike->local.addr;
-	t->remote = c->ike->remote.addr;
-	t->ts_l = c->ts_l;
-	t->ts_r = c->ts_r;
-	t->ts_l_len = c->ts_l_len;
-	t->ts_r_len = c->ts_r_len;
-}
-
-static bool tunnel_fits(const struct tunnel_state *t, const struct child_sa *c)
-{
-	return ip_addr_equal(&t->local, &c->ike->local.addr) &&
-	       ip_addr_equal(&t->remote, &c->ike->remote.addr) &&
-	       ip_addr_equal(&t->ts_l, &c->ts_l) && ip_addr_equal(&t->ts_r, &c->ts_r) &&
-	       t->ts_l_len == c->ts_l_len && t->ts_r_len == c->ts_r_len;
-}
-
-static int tunnel_hold(struct child_sa *c)
-{
-	struct ike_engine *e = c->ike->e;
-	struct tunnel_state *t = tunnel_find(e, c->tunnel);
-	if (t && !t->nchild && !tunnel_fits(t, c)) {
-		/* Standing on the config's guess (a NAT, narrower selectors):
-		 * the negotiated CHILD SA decides. */
-		tunnel_teardown(e, t, 3);
-		tunnel_set(t, c);
-		int err = tunnel_up(e, t);
-		if (err) {
-			*t = e->tunnels[--e->n_tunnels];
-			return err;
-		}
-	}
-	if (t) {
-		t->nchild++;
-		return 0;
-	}
-	struct tunnel_state *grown = realloc(e->tunnels, (e->n_tunnels + 1) * sizeof(*grown));
-	if (!grown)
-		return -RTX_ENOMEM;
-	e->tunnels = grown;
-	t = &e->tunnels[e->n_tunnels];
-	*t = (struct tunnel_state){ .num = c->tunnel, .nchild = 1 };
-	tunnel_set(t, c);
-	int err = tunnel_up(e, t);
-	if (!err)
-		e->n_tunnels++;
-	return err;
-}
-
-static void tunnel_release(struct child_sa *c)
-{
-	struct ike_engine *e = c->ike->e;
-	struct tunnel_state *t = tunnel_find(e, c->tunnel);
-	if (!t || --t->nchild || t->standing)
-		return;
-	tunnel_teardown(e, t, 3);
-	*t = e->tunnels[--e->n_tunnels];
-}
-
-/* A standing tunnel keeps its interface, policies and routes while it has
- * no CHILD SA, so traffic into it raises an XFRM acquire (the router's
- * answer to `ipsec auto refresh off`). The selectors are those the
- * initiator proposes (everything of the family), so the first CHILD SA
- * finds its policies already in place. */
-int ike_tunnel_stand(struct ike_engine *e, unsigned num, const struct ip_addr *local,
-		     const struct ip_addr *remote)
-{
-	struct tunnel_state *t = tunnel_find(e, num);
-	if (t) {
-		t->standing = true;
-		return 0;
-	}
-	struct tunnel_state *grown = realloc(e->tunnels, (e->n_tunnels + 1) * sizeof(*grown));
-	if (!grown)
-		return -RTX_ENOMEM;
-	e->tunnels = grown;
-	t = &e->tunnels[e->n_tunnels];
-	struct ip_addr all = { .family = remote->family };
-	*t = (struct tunnel_state){ .num = num, .standing = true,
-				    .if_id = kernel_tunnel_if_id(num),
-				    .reqid = kernel_tunnel_reqid(num), .local = *local,
-				    .remote = *remote, .ts_l = all, .ts_r = all };
-	int err = tunnel_up(e, t);
-	if (!err)
-		e->n_tunnels++;
-	return err;
-}
-
-void ike_tunnel_unstand(struct ike_engine *e, unsigned num)
-{
-	struct tunnel_state *t = tunnel_find(e, num);
-	if (!t || !t->standing)
-		return;
-	t->standing = false;
-	if (t->nchild)
-		return;
-	tunnel_teardown(e, t, 3);
-	*t = e->tunnels[--e->n_tunnels];
-}
-
-bool ike_tunnel_standing(const struct ike_engine *e, unsigned num)
-{
-	for (size_t i = 0; i < e->n_tunnels; i++)
-		if (e->tunnels[i].num == num)
-			return e->tunnels[i].standing;
-	return false;
-}
-
 /* ---- SAs ------------------------------------------------------------------ */
 
 static void fill_sa(struct child_sa *c, bool out, const struct child_keys *k,
 		    struct kernel_sa *sa)
 {
 	struct ike_sa *ike = c->ike;
-	const struct gateway_config *g = ike_gateway(ike->e, ike->gateway);
+	const struct gateway_config *g = ike_sa_gateway(ike);
 	const struct policy_config *p = config_policy_find(ike->e->d.config, c->policy);
 	/* KEYMAT i->r protects what the original initiator sends. */
 	bool i_to_r = out == ike->initiator;
@@ -274,7 +130,11 @@ static void fill_sa(struct child_sa *c, bool out, const struct child_keys *k,
 		.replay_window = !out && p && p->anti_replay ? REPLAY_WINDOW : 0,
 		.esn = c->prop.esn,
 	};
-	natt_encap(ike, out, sa);
+	if (ike_sa_udp_encap(ike)) {
+		sa->encap = true;
+		sa->encap_sport = out ? ike->local.port : ike->remote.port;
+		sa->encap_dport = out ? ike->remote.port : ike->local.port;
+	}
 	memcpy(sa->encr_key, i_to_r ? k->ei : k->er, k->e_len);
 	memcpy(sa->integ_key, i_to_r ? k->ai : k->ar, k->a_len);
 	if (g) {
@@ -292,7 +152,7 @@ static void dump_keymat(struct child_sa *c, const struct kernel_sa *out,
 {
 	struct ike_sa *ike = c->ike;
 	char sub[40];
-	if (!(ike_log_types(ike) & LOGTYPE_KEY))
+	if (!(ike_sa_log_types(ike) & LOGTYPE_KEY))
 		return;
 	ike_sa_xsub(ike, "AUTH", sub, sizeof(sub));
 	log_text(ike->e->d.log, LOG_DEBUG, "[IKE2] %s calculate KEYMAT", sub);
@@ -310,24 +170,36 @@ static void dump_keymat(struct child_sa *c, const struct kernel_sa *out,
 	}
 }
 
+/* The tunnel as this CHILD SA wants it: its template and selectors. */
+static void tunnel_want(const struct child_sa *c, struct tunnel_state *t)
+{
+	*t = (struct tunnel_state){ .num = c->tunnel, .if_id = c->if_id, .reqid = c->reqid,
+				    .local = c->ike->local.addr, .remote = c->ike->remote.addr,
+				    .ts_l = c->ts_l, .ts_r = c->ts_r,
+				    .ts_l_len = c->ts_l_len, .ts_r_len = c->ts_r_len };
+}
+
 int child_sa_install(struct child_sa *c, const struct child_keys *keys)
 {
-	struct kernel *k = c->ike->e->d.kernel;
+	struct ike_core *e = c->ike->e;
+	struct kernel *k = e->d.kernel;
 	struct kernel_sa in, out;
+	struct tunnel_state want;
 	fill_sa(c, false, keys, &in);
 	fill_sa(c, true, keys, &out);
 	dump_keymat(c, &out, &in);
 	int err = k->ops->add_sa(k, &in);
 	const char *op = "add_sa(in)";
 	if (!err) {
-		c->in_installed = true;
+		c->flags |= CHILD_SAF_IN;
 		op = "add_sa(out)";
 		err = k->ops->add_sa(k, &out);
 	}
 	if (!err) {
-		c->out_installed = true;
+		c->flags |= CHILD_SAF_OUT;
 		op = "tunnel";
-		err = tunnel_hold(c);
+		tunnel_want(c, &want);
+		err = tunnel_hold(e, &want);
 	}
 	explicit_bzero(&in, sizeof(in));
 	explicit_bzero(&out, sizeof(out));
@@ -335,17 +207,17 @@ int child_sa_install(struct child_sa *c, const struct child_keys *keys)
 		kerr(c, op, err);
 		return err;
 	}
-	c->tunnel_held = true;
-	c->established = true;
-	c->established_ms = ike_now_ms(c->ike->e);
+	c->flags |= CHILD_SAF_TUNNEL;
+	c->established_ms = ike_core_now_ms(e);
 	c->next = c->ike->children;
 	c->ike->children = c;
 	child_log(c, true, LOG_SA_ESTABLISHED);
 	child_log(c, false, LOG_SA_ESTABLISHED);
-	rekey_child_installed(c);
-	return 0;
+	return child_sa_set_state(c, CHILD_STATE_ESTABLISHED);
 }
 
+/* Undoes what CHILD_SAF_* says is in the kernel. The inbound SPI goes in
+ * any case: a larval CHILD SA holds it as an allocation. */
 static void uninstall(struct child_sa *c)
 {
 	struct ike_sa *ike = c->ike;
@@ -354,58 +226,74 @@ static void uninstall(struct child_sa *c)
 				   KERNEL_PROTO_ESP };
 	struct kernel_sa_id out = { ike->local.addr, ike->remote.addr, c->spi_out,
 				    KERNEL_PROTO_ESP };
-	if (c->tunnel_held)
-		tunnel_release(c);
-	if (c->out_installed)
+	if (c->flags & CHILD_SAF_TUNNEL)
+		tunnel_release(ike->e, c->tunnel);
+	if (c->flags & CHILD_SAF_OUT)
 		k->ops->del_sa(k, &out);
-	if (c->in_installed || !c->established)
-		k->ops->del_sa(k, &in);   /* also a larval SPI allocation */
-	c->tunnel_held = c->out_installed = c->in_installed = false;
+	k->ops->del_sa(k, &in);
+	c->flags = 0;
 }
 
-static void finish(struct child_sa *c)
+static void unlink_child(struct child_sa *c)
 {
-	struct ike_engine *e = c->ike->e;
-	rekey_child_gone(c);
+	for (struct child_sa **p = &c->ike->children; *p; p = &(*p)->next)
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
+}
+
+/* DELETING, out of the kernel, CLOSED (the listeners let go), freed. */
+static void child_close(struct child_sa *c)
+{
+	struct ike_core *e = c->ike->e;
+	int err = child_sa_set_state(c, CHILD_STATE_DELETING);
+	assert(!err);   /* every state but CLOSED may go */
+	uninstall(c);
+	if (!err)
+		err = child_sa_set_state(c, CHILD_STATE_CLOSED);
+	assert(!err);
+	(void)err;
 	child_log(c, true, LOG_SA_DELETED);
 	child_log(c, false, LOG_SA_DELETED);
-	ike_number_free(e, c->num_send);
-	ike_number_free(e, c->num_recv);
+	ike_core_number_free(e, c->num_send);
+	ike_core_number_free(e, c->num_recv);
 	free(c);
 }
 
 void child_sa_delete(struct child_sa *c)
 {
-	for (struct child_sa **p = &c->ike->children; *p; p = &(*p)->next)
-		if (*p == c) {
-			*p = c->next;
-			break;
-		}
-	uninstall(c);
-	finish(c);
+	unlink_child(c);
+	child_close(c);
 }
 
 void child_sa_discard(struct child_sa *c)
 {
-	if (!c)
-		return;
-	uninstall(c);
-	finish(c);
+	if (c)
+		child_close(c);
 }
 
 void child_sa_rebind(struct child_sa *c, struct ike_sa *to)
 {
-	for (struct child_sa **p = &c->ike->children; *p; p = &(*p)->next)
-		if (*p == c) {
-			*p = c->next;
-			break;
-		}
+	unlink_child(c);
 	c->ike = to;
 	c->next = to->children;
 	to->children = c;
 	child_log(c, true, LOG_BOUND_ON_SA_CHANGED, to->number);
 	child_log(c, false, LOG_BOUND_ON_SA_CHANGED, to->number);
 }
+
+static void on_ike(struct ike_sa *sa, enum sa_event ev)
+{
+	if (ev != SA_EV_GONE)
+		return;
+	while (sa->children)
+		child_sa_delete(sa->children);
+	child_sa_discard(sa->first_child);
+	sa->first_child = NULL;
+}
+
+const struct sa_listener child_sa_listener = { .ike = on_ike };
 
 /* ---- traffic selectors ---------------------------------------------------- */
 

@@ -1,13 +1,18 @@
 /* CHILD SAs (RFC 7296 1.3, 2.17): one ESP SA pair in tunnel mode for a
- * route-based RTX tunnel, installed through kernel_ops, and the tunnel's
- * interface, policies and routes that come up with its first CHILD SA and
- * go with its last. */
+ * route-based RTX tunnel, installed through kernel_ops together with its
+ * tunnel (tunnel.c). Part of the SA core (ike_core.h).
+ *
+ * Like an IKE SA, a CHILD SA has a short state with one writer,
+ * child_sa_set_state(), a transition table (child_sa_machine, printed in
+ * doc/sa-states.md) and prerequisites: what must be in the kernel before
+ * it counts as established (CHILD_SAF_*, also what teardown undoes). */
 #ifndef RTX_CHILD_SA_H
 #define RTX_CHILD_SA_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "engine/ike_core.h"
 #include "engine/keys.h"
 #include "engine/loop.h"
 #include "engine/proposal.h"
@@ -15,22 +20,38 @@
 
 struct ike_sa;
 
+enum child_state {
+	CHILD_STATE_LARVAL,       /* numbered, inbound SPI allocated, negotiating */
+	CHILD_STATE_ESTABLISHED,  /* both SAs and the tunnel in the kernel */
+	CHILD_STATE_REKEYING,     /* established; its replacement is negotiated or made */
+	CHILD_STATE_DELETING,     /* leaving the kernel */
+	CHILD_STATE_CLOSED,       /* gone; about to be freed */
+	CHILD_STATE_COUNT,
+};
+
+/* What is in the kernel (ESTABLISHED needs all three). */
+enum child_sa_flag {
+	CHILD_SAF_IN = 1u << 0,       /* the inbound SA */
+	CHILD_SAF_OUT = 1u << 1,      /* the outbound SA */
+	CHILD_SAF_TUNNEL = 1u << 2,   /* a hold on the tunnel (tunnel_hold) */
+};
+
 struct child_sa {
 	struct child_sa *next;
 	struct ike_sa *ike;
+	enum child_state state;          /* child_sa_set_state() alone writes it */
+	unsigned flags;                  /* CHILD_SAF_* */
 	unsigned num_send, num_recv;     /* the `sa` numbers of both directions */
 	unsigned tunnel;
 	uint32_t policy;
 	uint32_t spi_in, spi_out;        /* host order; spi_out 0 until agreed */
 	struct proposal_choice prop;
 	uint32_t reqid, if_id;
-	struct ip_addr ts_l, ts_r;   /* traffic selectors as prefixes */
+	struct ip_addr ts_l, ts_r;       /* traffic selectors as prefixes */
 	uint8_t ts_l_len, ts_r_len;
-	bool in_installed, out_installed, tunnel_held;
-	bool established;
 	uint64_t established_ms;
 	uint32_t life_secs;
-	/* rekey.c */
+	/* Kept here for rekey.c; the core never reads them. */
 	struct loop_timer rekey;         /* rekey point, hard life, or the cut after rekey */
 	uint8_t rk_phase;
 	unsigned succ;                   /* num_send of the CHILD SA that replaced it */
@@ -40,21 +61,36 @@ struct child_sa {
 };
 
 /* A CHILD SA for tunnel/policy under ike: numbers assigned ("temporarily
- * assigned", "bound on SA:n/IKE", "assigned policy" logged) and an inbound
- * SPI allocated from the kernel. NULL on failure (logged). */
+ * assigned", "bound on SA:n/IKE", "assigned policy" logged), SA_EV_CREATED
+ * told, and an inbound SPI allocated from the kernel. NULL on failure. */
 struct child_sa *child_sa_new(struct ike_sa *ike, unsigned tunnel, uint32_t policy,
 			      int *err);
 /* Installs both SAs with KEYMAT from keys (RFC order i->r then r->i), then
- * the tunnel's interface, policies and routes if this is its first CHILD
- * SA. On failure everything this CHILD SA installed is removed again. */
+ * holds the tunnel; established, it joins its IKE SA's children. On
+ * failure it stays LARVAL and the caller discards it, which removes what
+ * it installed. */
 int child_sa_install(struct child_sa *c, const struct child_keys *keys);
 /* Removes it from the kernel (and the tunnel's objects if last), logs
  * "deleted" for both directions, unlinks it from its IKE SA and frees. */
 void child_sa_delete(struct child_sa *c);
-/* Frees a CHILD SA that never got installed, without kernel calls. */
+/* The same for one that never joined its IKE SA (NULL is fine). */
 void child_sa_discard(struct child_sa *c);
 /* Moves c to IKE SA `to` (an IKE SA rekey): "bound on SA:n/IKE (changed)". */
 void child_sa_rebind(struct child_sa *c, struct ike_sa *to);
+
+/* The one writer of c->state; 0 or -RTX_EINVAL (see ike_sa_set_state). */
+int child_sa_set_state(struct child_sa *c, enum child_state to);
+extern const struct sa_machine child_sa_machine;
+const char *child_state_name(enum child_state s);
+
+static inline bool child_sa_up(const struct child_sa *c)
+{
+	return c->state == CHILD_STATE_ESTABLISHED || c->state == CHILD_STATE_REKEYING;
+}
+
+/* CHILD SAs go with their IKE SA: this listener deletes them when it
+ * closes. The engine lists it after every listener that still reads them. */
+extern const struct sa_listener child_sa_listener;
 
 /* Traffic selectors: the whole address family, as a route-based RTX
  * tunnel offers them. */

@@ -68,6 +68,8 @@ struct gateway_config {
 	uint16_t encryption;             /* IKEV2_ENCR_* (+ key bits below) */
 	uint16_t encryption_bits;
 	uint16_t hash;                   /* IKEV2_PRF_* as configured by `hash` */
+	uint16_t integ;                  /* IKEV2_AUTH_* of the IKE SA; 0: the one of
+					    `hash` (IKEv2 maps hash to both) */
 	uint16_t group[2];               /* IKEV2_DH_*; group[1] 0 when single */
 	struct {
 		enum tristate sw;            /* default auto */

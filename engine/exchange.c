@@ -6,6 +6,7 @@
 #include "base/err.h"
 #include "engine/exchange_child.h"
 #include "engine/exchange_info.h"
+#include "engine/ike_engine.h"
 #include "engine/ike_sa.h"
 #include "base/log.h"
 #include "engine/names.h"
@@ -60,16 +61,16 @@ void exchange_on_response(struct ike_sa *sa, struct msg_rx *rx)
 	enum xchg_rc rc = ops->process_i(sa, rx);
 	if (rc == XCHG_MORE) {
 		if (exchange_start(sa, ops))
-			ike_sa_failed(sa);
+			ike_attempt_failed(sa);
 		return;
 	}
 	xlog(sa, ops, LOG_EXCHANGE_TERMINATED);
 	if (rc == XCHG_FAIL)
-		ike_sa_failed(sa);
+		ike_attempt_failed(sa);
 	else if (ops->done_i)
 		ops->done_i(sa);
-	if (!sa->deleted)
-		info_kick(sa);   /* Deletes queued while this exchange ran */
+	if (sa->state != IKE_STATE_CLOSED)
+		exchange_info_kick(sa);   /* Deletes queued while this exchange ran */
 }
 
 void exchange_on_request(struct ike_sa *sa, struct msg_rx *rx)

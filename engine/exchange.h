@@ -15,7 +15,7 @@
 
 #include "engine/msg_io.h"
 
-struct ike_engine;
+struct ike_core;
 struct ike_sa;
 struct ip_addr;
 struct proposal_offer;
@@ -63,7 +63,7 @@ void exchange_on_request(struct ike_sa *sa, struct msg_rx *rx);
  * `group` (exchange_init.c). */
 int exchange_init_prepare(struct ike_sa *sa, uint16_t group);
 /* A new IKE_SA_INIT request with no SA yet (exchange_init.c). */
-void exchange_init_new(struct ike_engine *e, struct msg_rx *rx);
+void exchange_init_new(struct ike_core *e, struct msg_rx *rx);
 
 /* Helpers for building messages: payloads that point at data the message
  * owns (copied into its arena). NULL on allocation failure. */

@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "engine/exchange.h"
 #include "engine/exchange_info.h"
+#include "engine/ike_engine.h"
 #include "engine/ike_sa.h"
 #include "engine/keys.h"
 #include "base/log.h"
@@ -153,25 +154,11 @@ static int child_complete(struct ike_sa *sa, struct child_sa *c)
 	return err;
 }
 
-static int esp_offer(struct ike_sa *sa, const struct gateway_config *g,
-		     const struct policy_config *p, uint32_t spi, struct proposal_offer *o)
-{
-	const struct sa_proposal *h = sa->e->hooks.esp_offer;
-	if (!h)
-		return proposal_esp(g, p, sa->e->d.config->model, sa->e->d.crypto, spi, o);
-	const uint8_t be[4] = { (uint8_t)(spi >> 24), (uint8_t)(spi >> 16),
-				(uint8_t)(spi >> 8), (uint8_t)spi };
-	int err = proposal_offer_copy(o, h);
-	if (!err)
-		proposal_offer_spi(o, be, 4);
-	return err;
-}
-
 /* ---- initiator ------------------------------------------------------------- */
 
 static int auth_build_i(struct ike_sa *sa, struct msg *m)
 {
-	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	const struct gateway_config *g = ike_sa_gateway(sa);
 	struct gw_state *gs = ike_gw_state(sa->e, sa->gateway);
 	unsigned tn = g ? config_gateway_tunnel(sa->e->d.config, g->id) : 0;
 	const struct tunnel_config *t = tn ? config_tunnel_find(sa->e->d.config, tn) : NULL;
@@ -188,7 +175,7 @@ static int auth_build_i(struct ike_sa *sa, struct msg *m)
 	if (!add_ident(m, IKEV2_PAYLOAD_IDI, &id, &body))
 		return -RTX_ENOMEM;
 	ident_text(id.type, id.data, id.len, sa->local_id, sizeof(sa->local_id));
-	if (gs && !gs->contacted && !sa->e->hooks.no_initial_contact &&
+	if (gs && !gs->contacted &&
 	    !exchange_add_notify(m, IKEV2_N_INITIAL_CONTACT, true, NULL, 0))
 		return -RTX_ENOMEM;
 	if (g->remote_name && !ident_from_name(g->remote_name, g->remote_name_type, &rid) &&
@@ -200,7 +187,8 @@ static int auth_build_i(struct ike_sa *sa, struct msg *m)
 		return err;
 	if (!sa->offer && !(sa->offer = calloc(1, sizeof(*sa->offer))))
 		return -RTX_ENOMEM;
-	if ((err = esp_offer(sa, g, p, sa->first_child->spi_in, sa->offer)) ||
+	if ((err = proposal_esp(g, p, sa->e->d.config->model, sa->e->d.crypto,
+				sa->first_child->spi_in, sa->offer)) ||
 	    (err = exchange_add_sa(m, sa->offer, true)))
 		return err;
 	struct ip_addr all = { .family = sa->remote.addr.family };
@@ -245,21 +233,26 @@ static void auth_child_i(struct ike_sa *sa, struct msg_rx *rx)
 		child_sa_discard(c);
 }
 
-static void established(struct ike_sa *sa)
+/* The peer is authenticated (checked by the caller): the SA is up. */
+static int established(struct ike_sa *sa)
 {
-	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
-	ike_sa_set_state(sa, IKE_STATE_ESTABLISHED);
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	sa->flags |= IKE_SAF_AUTHED;
+	int err = ike_sa_set_state(sa, IKE_STATE_ESTABLISHED);
+	if (err)
+		return err;
 	sa->life_secs = g ? g->ike_life.seconds : 28800;
 	loop_timer_arm(sa->e->d.loop, &sa->expire, (uint64_t)sa->life_secs * 1000);
 	free(sa->init_i);
 	free(sa->init_r);
 	sa->init_i = sa->init_r = NULL;
 	sa->init_i_len = sa->init_r_len = 0;
+	return 0;
 }
 
 static enum xchg_rc auth_process_i(struct ike_sa *sa, struct msg_rx *rx)
 {
-	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	const struct gateway_config *g = ike_sa_gateway(sa);
 	const struct msg *m = &rx->m;
 	const struct payload *idr = msg_find(m, IKEV2_PAYLOAD_IDR, 0);
 	const struct payload *auth = msg_find(m, IKEV2_PAYLOAD_AUTH, 0);
@@ -275,17 +268,18 @@ static enum xchg_rc auth_process_i(struct ike_sa *sa, struct msg_rx *rx)
 	}
 	if (auth_psk_verify(sa, g->psk, g->psk_len, idr->body, &auth->u.auth, rx->sub)) {
 		/* RFC 7296 2.21.2: the responder believes the SA is up; tell it. */
-		info_send_error(sa, IKEV2_N_AUTHENTICATION_FAILED);
+		exchange_info_send_error(sa, IKEV2_N_AUTHENTICATION_FAILED);
 		return XCHG_FAIL;
 	}
 	ident_text(idr->u.id.id_type, idr->u.id.data.ptr, idr->u.id.data.len, sa->remote_id,
 		   sizeof(sa->remote_id));
+	if (established(sa))
+		return XCHG_FAIL;
 	struct gw_state *gs = ike_gw_state(sa->e, sa->gateway);
 	if (gs) {
 		gs->contacted = true;
 		gs->paused = false;
 	}
-	established(sa);
 	auth_child_i(sa, rx);
 	free(sa->offer);
 	sa->offer = NULL;
@@ -302,7 +296,7 @@ static bool ident_equal(const struct ident *a, const struct payload_id *p)
 
 /* Reference 1.8: name AND type of `ipsec ike remote name` must match IDi;
  * only when no IKEv2 gateway has a remote name, the peer's address picks. */
-static const struct gateway_config *find_gateway(struct ike_engine *e, const struct payload_id *idi,
+static const struct gateway_config *find_gateway(struct ike_core *e, const struct payload_id *idi,
 						 const struct endpoint *remote)
 {
 	const struct ipsec_config *c = e->d.config;
@@ -341,7 +335,7 @@ static void initial_contact(struct ike_sa *sa)
 	struct ike_sa *o = sa->e->sas, *next;
 	for (; o; o = next) {
 		next = o->next;
-		if (o != sa && o->gateway == sa->gateway && !o->deleted)
+		if (o != sa && o->gateway == sa->gateway && o->state != IKE_STATE_CLOSED)
 			ike_sa_delete(o);
 	}
 }
@@ -351,7 +345,7 @@ static void initial_contact(struct ike_sa *sa)
 static uint16_t auth_child_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
 			     const struct gateway_config *g)
 {
-	struct ike_engine *e = sa->e;
+	struct ike_core *e = sa->e;
 	unsigned tn = config_gateway_tunnel(e->d.config, g->id);
 	const struct tunnel_config *t = tn ? config_tunnel_find(e->d.config, tn) : NULL;
 	const struct policy_config *p = t ? config_policy_find(e->d.config, t->policy) : NULL;
@@ -452,7 +446,8 @@ static enum xchg_rc auth_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
 		return auth_refuse(resp);
 	if (msg_find_notify(m, IKEV2_N_INITIAL_CONTACT))
 		initial_contact(sa);
-	established(sa);
+	if (established(sa))
+		return auth_refuse(resp);
 	uint16_t n = auth_child_r(sa, rx, resp, g);
 	if (n)
 		exchange_add_notify(resp, n, true, NULL, 0);

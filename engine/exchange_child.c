@@ -147,20 +147,6 @@ static int child_keys_install(struct ike_sa *sa, struct child_sa *c, bool initia
 
 /* ---- our offers ------------------------------------------------------------------ */
 
-static int esp_offer(struct ike_sa *sa, const struct gateway_config *g,
-		     const struct policy_config *p, uint32_t spi, struct proposal_offer *o)
-{
-	const struct sa_proposal *h = sa->e->hooks.esp_offer;
-	if (!h)
-		return proposal_esp(g, p, sa->e->d.config->model, sa->e->d.crypto, spi, o);
-	const uint8_t be[4] = { (uint8_t)(spi >> 24), (uint8_t)(spi >> 16),
-				(uint8_t)(spi >> 8), (uint8_t)spi };
-	int err = proposal_offer_copy(o, h);
-	if (!err)
-		proposal_offer_spi(o, be, 4);
-	return err;
-}
-
 /* PFS (reference 1.26): the first `ipsec ike group` as the only DH
  * transform of the ESP proposal, replacing one a restart put there. */
 static int offer_group(struct proposal_offer *o, uint16_t group)
@@ -182,15 +168,7 @@ static int offer_group(struct proposal_offer *o, uint16_t group)
 static int ike_offer(struct ike_sa *sa, const struct gateway_config *g, uint16_t group,
 		     struct child_xchg *cx)
 {
-	const struct sa_proposal *h = sa->e->hooks.ike_offer;
-	int err = 0;
-	if (h) {
-		err = proposal_offer_copy(&cx->offer, h);
-		if (!err && !proposal_has_group(h, group))
-			err = offer_group(&cx->offer, group);
-	} else {
-		err = proposal_ike(g, sa->e->d.config->model, sa->e->d.crypto, group, &cx->offer);
-	}
+	int err = proposal_ike(g, sa->e->d.config->model, sa->e->d.crypto, group, &cx->offer);
 	if (err)
 		return err;
 	uint8_t spi[8];
@@ -220,23 +198,26 @@ static void cx_free(struct child_xchg *cx)
 	free(cx);
 }
 
-void exchange_child_free(struct ike_sa *sa)
+/* A closing IKE SA drops our pending CREATE_CHILD_SA with what it made
+ * (the CHILD SA or IKE SA it would have installed); a CHILD SA that goes
+ * while its rekey is pending leaves the rekey to go on without it. */
+static void on_ike(struct ike_sa *sa, enum sa_event ev)
 {
+	if (ev != SA_EV_GONE)
+		return;
 	struct child_xchg *cx = sa->cx;
 	sa->cx = NULL;
 	cx_free(cx);
 }
 
-int exchange_child_pending(const struct ike_sa *sa)
+static void on_child(struct child_sa *c, enum sa_event ev)
 {
-	return sa->cx ? (int)sa->cx->kind : -1;
-}
-
-void exchange_child_forget(struct ike_sa *sa, const struct child_sa *c)
-{
-	if (sa->cx && sa->cx->old == c)
+	struct ike_sa *sa = c->ike;
+	if (ev == SA_EV_GONE && sa->cx && sa->cx->old == c)
 		sa->cx->old = NULL;
 }
+
+const struct sa_listener exchange_child_listener = { .ike = on_ike, .child = on_child };
 
 static int prepare_child(struct ike_sa *sa, const struct gateway_config *g,
 			 struct child_xchg *cx)
@@ -248,7 +229,7 @@ static int prepare_child(struct ike_sa *sa, const struct gateway_config *g,
 	int err = -RTX_ENOENT;
 	if (!p || !(cx->c = child_sa_new(sa, cx->tunnel, pid, &err)))
 		return err;
-	if ((err = esp_offer(sa, g, p, cx->c->spi_in, &cx->offer)))
+	if ((err = proposal_esp(g, p, cfg->model, sa->e->d.crypto, cx->c->spi_in, &cx->offer)))
 		return err;
 	if (!g->pfs)
 		return 0;
@@ -257,7 +238,7 @@ static int prepare_child(struct ike_sa *sa, const struct gateway_config *g,
 
 static int prepare_ike(struct ike_sa *sa, const struct gateway_config *g, struct child_xchg *cx)
 {
-	struct ike_engine *e = sa->e;
+	struct ike_core *e = sa->e;
 	uint16_t group = sa->prop.dh ? sa->prop.dh->id : g->group[0];
 	if (!(cx->nsa = ike_sa_new(e, true, sa->gateway, &sa->local, &sa->remote)))
 		return -RTX_ENOMEM;
@@ -268,17 +249,17 @@ static int prepare_ike(struct ike_sa *sa, const struct gateway_config *g, struct
 int exchange_child_start(struct ike_sa *sa, enum child_xchg_kind kind,
 			 struct child_sa *old, unsigned tunnel)
 {
-	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	const struct gateway_config *g = ike_sa_gateway(sa);
 	if (sa->cx || !window_can_send(&sa->win))
 		return -RTX_EEXIST;
-	if (!g || sa->state != IKE_STATE_ESTABLISHED || sa->succ)
+	if (!g || !ike_sa_up(sa) || sa->succ)
 		return -RTX_EINVAL;
 	struct child_xchg *cx = calloc(1, sizeof(*cx));
 	if (!cx)
 		return -RTX_ENOMEM;
 	*cx = (struct child_xchg){ .kind = kind, .old = old,
 				   .tunnel = old ? old->tunnel : tunnel };
-	int err = ike_random(sa->e, cx->ni, sizeof(cx->ni));
+	int err = ike_core_random(sa->e, cx->ni, sizeof(cx->ni));
 	if (!err)
 		err = kind == CX_REKEY_IKE ? prepare_ike(sa, g, cx) : prepare_child(sa, g, cx);
 	if (!err) {
@@ -330,7 +311,7 @@ static enum xchg_rc retry_group(struct ike_sa *sa, struct child_xchg *cx, const 
 	if (!cx->dh || !a || !crypto_lib_supports(sa->e->d.crypto, a) ||
 	    group == dh_alg(cx->dh)->id || cx->restarts++ >= KE_RESTARTS_MAX)
 		return XCHG_FAIL;
-	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	const struct gateway_config *g = ike_sa_gateway(sa);
 	int err = cx->kind == CX_REKEY_IKE ? (g ? ike_offer(sa, g, group, cx) : -RTX_ENOENT)
 					   : offer_group(&cx->offer, group);
 	if (err || new_dh(sa, cx, group))
@@ -389,7 +370,7 @@ static int ike_rekey_keys(struct ike_sa *old, struct ike_sa *nsa, const uint8_t 
 				    &nsa->keys);
 	if (err)
 		return err;
-	nsa->keyed = true;
+	nsa->flags |= IKE_SAF_KEYED | IKE_SAF_AUTHED;
 	memcpy(nsa->local_id, old->local_id, sizeof(nsa->local_id));
 	memcpy(nsa->remote_id, old->remote_id, sizeof(nsa->remote_id));
 	nsa->nat_local = old->nat_local;
@@ -566,7 +547,7 @@ static uint16_t child_make_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *r
 	int err;
 	struct child_sa *c = child_sa_new(sa, q->tunnel, q->p->id, &err);
 	struct proposal_offer *o = arena_alloc(&resp->arena, sizeof(*o));
-	if (!c || !o || ike_random(sa->e, nr, sizeof(nr)) ||
+	if (!c || !o || ike_core_random(sa->e, nr, sizeof(nr)) ||
 	    (q->choice.dh && (dh_new(sa->e->d.crypto, q->choice.dh->id, &dh) ||
 			      shared_secret(dh, ke, gir, &glen))))
 		goto fail;
@@ -660,7 +641,7 @@ static struct ike_sa *ike_make_r(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	memcpy(nsa->ni, ni->u.nonce.data.ptr, ni->u.nonce.data.len);
 	nsa->ni_len = ni->u.nonce.data.len;
 	nsa->nr_len = NONCE_LEN;
-	int err = ike_random(sa->e, nsa->nr, nsa->nr_len);
+	int err = ike_core_random(sa->e, nsa->nr, nsa->nr_len);
 	if (!err)
 		err = dh_new(sa->e->d.crypto, c->dh->id, &dh);
 	if (!err)
@@ -706,13 +687,13 @@ static enum xchg_rc respond_ike(struct ike_sa *sa, struct msg_rx *rx, struct msg
 
 static enum xchg_rc child_respond(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp)
 {
-	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	const struct gateway_config *g = ike_sa_gateway(sa);
 	const struct payload *sap = msg_find(&rx->m, IKEV2_PAYLOAD_SA, 0);
 	const struct payload *ni = msg_find(&rx->m, IKEV2_PAYLOAD_NONCE, 0);
 	if (!sap || !ni || !sap->u.sa.nproposals)
 		return answer_error(resp, IKEV2_N_INVALID_SYNTAX, 0);
 	/* An IKE SA that was replaced or is not up takes no new SAs. */
-	if (!g || sa->state != IKE_STATE_ESTABLISHED || sa->succ)
+	if (!g || !ike_sa_up(sa) || sa->succ)
 		return answer_error(resp, CHILD_N_TEMPORARY_FAILURE, 0);
 	if (ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > 256)
 		return answer_error(resp, IKEV2_N_INVALID_SYNTAX, 0);

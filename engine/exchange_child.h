@@ -6,6 +6,7 @@
 #define RTX_EXCHANGE_CHILD_H
 
 #include "engine/exchange.h"
+#include "engine/ike_core.h"
 
 struct child_sa;
 struct ike_sa;
@@ -29,11 +30,8 @@ extern const struct exchange_ops exchange_child_ops;
  * -RTX_EEXIST while another exchange of ours is pending. */
 int exchange_child_start(struct ike_sa *sa, enum child_xchg_kind kind,
 			 struct child_sa *old, unsigned tunnel);
-/* The kind of our pending CREATE_CHILD_SA, or -1 when none. */
-int exchange_child_pending(const struct ike_sa *sa);
-/* c is going away: a pending rekey of it goes on without it. */
-void exchange_child_forget(struct ike_sa *sa, const struct child_sa *c);
-/* Drops our pending CREATE_CHILD_SA state (the SA is being deleted). */
-void exchange_child_free(struct ike_sa *sa);
+/* Drops a closing IKE SA's pending CREATE_CHILD_SA, and forgets a CHILD
+ * SA that goes while its rekey is pending. */
+extern const struct sa_listener exchange_child_listener;
 
 #endif

@@ -21,14 +21,16 @@ struct info_job {
 
 /* ---- per-SA state ---------------------------------------------------------- */
 
-struct info_state *info_state(struct ike_sa *sa)
+/* None for a closed SA: it was let go of and stays so. */
+struct exchange_info_state *exchange_info_state(struct ike_sa *sa)
 {
-	if (!sa->info && (sa->info = calloc(1, sizeof(*sa->info))))
+	if (!sa->info && sa->state != IKE_STATE_CLOSED &&
+	    (sa->info = calloc(1, sizeof(*sa->info))))
 		sa->info->sa = sa;
 	return sa->info;
 }
 
-static void jobs_free(struct info_state *s)
+static void jobs_free(struct exchange_info_state *s)
 {
 	while (s->jobs) {
 		struct info_job *j = s->jobs;
@@ -37,34 +39,23 @@ static void jobs_free(struct info_state *s)
 	}
 }
 
-void info_sa_deleted(struct ike_sa *sa)
+/* The queued Deletes and the state go with the SA (liveness.c stopped its
+ * timer when it started to go). */
+static void on_ike(struct ike_sa *sa, enum sa_event ev)
 {
-	struct info_state *s = sa->info;
-	if (!s)
+	if (ev != SA_EV_GONE || !sa->info)
 		return;
-	loop_timer_disarm(sa->e->d.loop, &s->live_timer);
-	loop_timer_disarm(sa->e->d.loop, &s->natt_timer);
-	jobs_free(s);
-}
-
-void info_sa_release(struct ike_sa *sa)
-{
-	if (sa->info)
-		jobs_free(sa->info);
+	jobs_free(sa->info);
 	free(sa->info);
 	sa->info = NULL;
 }
 
-void info_sa_established(struct ike_sa *sa)
-{
-	liveness_start(sa);
-	natt_start(sa);
-}
+const struct sa_listener exchange_info_listener = { .ike = on_ike };
 
-void info_on_authenticated(struct ike_sa *sa, struct msg_rx *rx)
+void exchange_info_on_authenticated(struct ike_sa *sa, struct msg_rx *rx)
 {
 	liveness_heard(sa);
-	natt_on_authenticated(sa, rx);
+	natt_on_authenticated(sa, &rx->local, &rx->remote);
 }
 
 static void log_notify(struct ike_sa *sa, const char *sub, uint16_t type)
@@ -84,8 +75,7 @@ static struct child_sa *child_by_spi_out(struct ike_sa *sa, uint32_t spi)
 
 static bool may_talk(const struct ike_sa *sa)
 {
-	return sa->keyed && !sa->deleted &&
-	       (sa->state == IKE_STATE_ESTABLISHED || sa->state == IKE_STATE_REKEYING);
+	return (sa->flags & IKE_SAF_KEYED) && ike_sa_up(sa);
 }
 
 /* ---- initiator ----------------------------------------------------------------- */
@@ -107,7 +97,7 @@ static int add_delete(struct msg *m, uint8_t proto, const uint32_t *spis, size_t
 /* A probe is empty (RFC 7296 1.4: an INFORMATIONAL with no payloads). */
 static int info_build_i(struct ike_sa *sa, struct msg *m)
 {
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	if (s && s->inflight_spi)
 		return add_delete(m, IKEV2_PROTO_ESP, &s->inflight_spi, 1);
 	return 0;
@@ -131,7 +121,7 @@ static void response_deletes(struct ike_sa *sa, const struct msg *m)
 
 static enum xchg_rc info_process_i(struct ike_sa *sa, struct msg_rx *rx)
 {
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	bool probe = s && s->probing;
 	if (s) {
 		s->inflight_spi = 0;
@@ -153,12 +143,12 @@ static enum xchg_rc info_process_i(struct ike_sa *sa, struct msg_rx *rx)
 
 static void info_done_i(struct ike_sa *sa)
 {
-	info_kick(sa);
+	exchange_info_kick(sa);
 }
 
-void info_kick(struct ike_sa *sa)
+void exchange_info_kick(struct ike_sa *sa)
 {
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	if (!s || !s->jobs || !may_talk(sa) || sa->ix || !window_can_send(&sa->win))
 		return;
 	struct info_job *j = s->jobs;
@@ -169,10 +159,10 @@ void info_kick(struct ike_sa *sa)
 		s->inflight_spi = 0;
 }
 
-int info_delete_child(struct ike_sa *sa, struct child_sa *c)
+int exchange_info_delete_child(struct ike_sa *sa, struct child_sa *c)
 {
 	uint32_t spi = c->spi_in;
-	bool tell = c->established && may_talk(sa);
+	bool tell = child_sa_up(c) && may_talk(sa);
 	if (c == sa->first_child) {
 		sa->first_child = NULL;
 		child_sa_discard(c);
@@ -181,7 +171,7 @@ int info_delete_child(struct ike_sa *sa, struct child_sa *c)
 	child_sa_delete(c);
 	if (!tell)
 		return 0;
-	struct info_state *s = info_state(sa);
+	struct exchange_info_state *s = exchange_info_state(sa);
 	struct info_job *j = s ? calloc(1, sizeof(*j)) : NULL;
 	if (!j)
 		return -RTX_ENOMEM;
@@ -190,7 +180,7 @@ int info_delete_child(struct ike_sa *sa, struct child_sa *c)
 	while (*tail)
 		tail = &(*tail)->next;
 	*tail = j;
-	info_kick(sa);
+	exchange_info_kick(sa);
 	return 0;
 }
 
@@ -217,28 +207,32 @@ static int send_now(struct ike_sa *sa, uint16_t notify)
 	return err;
 }
 
-int info_delete_ike(struct ike_sa *sa)
+/* DELETING while the Delete goes out, then gone: the SA does not wait for
+ * the answer (see exchange_info.h). */
+int exchange_info_delete_ike(struct ike_sa *sa)
 {
-	int err = 0;
-	if (sa->deleted)
+	if (sa->state == IKE_STATE_DELETING || sa->state == IKE_STATE_CLOSED)
 		return 0;
 	/* An initiator in IKE_AUTH may already be known to the peer. */
-	if (sa->keyed && (may_talk(sa) || sa->state == IKE_STATE_AUTH_SENT))
+	bool tell = (sa->flags & IKE_SAF_KEYED) &&
+		    (may_talk(sa) || sa->state == IKE_STATE_AUTH_SENT);
+	int err = ike_sa_set_state(sa, IKE_STATE_DELETING);
+	if (!err && tell)
 		err = send_now(sa, 0);
 	ike_sa_delete(sa);
 	return err;
 }
 
-int info_send_error(struct ike_sa *sa, uint16_t type)
+int exchange_info_send_error(struct ike_sa *sa, uint16_t type)
 {
-	if (!sa->keyed || sa->deleted)
+	if (!(sa->flags & IKE_SAF_KEYED) || sa->state >= IKE_STATE_DELETING)
 		return -RTX_EINVAL;
 	return send_now(sa, type);
 }
 
-int info_send_probe(struct ike_sa *sa)
+int exchange_info_send_probe(struct ike_sa *sa)
 {
-	struct info_state *s = info_state(sa);
+	struct exchange_info_state *s = exchange_info_state(sa);
 	if (!s)
 		return -RTX_ENOMEM;
 	if (!may_talk(sa) || sa->ix || !window_can_send(&sa->win))
@@ -252,7 +246,7 @@ int info_send_probe(struct ike_sa *sa)
 
 /* ---- responder ------------------------------------------------------------------- */
 
-void info_answer_error(struct ike_sa *sa, struct msg_rx *rx)
+void exchange_info_answer_error(struct ike_sa *sa, struct msg_rx *rx)
 {
 	struct msg resp;
 	uint8_t what = rx->m.notify_type;
@@ -269,7 +263,7 @@ void info_answer_error(struct ike_sa *sa, struct msg_rx *rx)
 static int request_delete(struct ike_sa *sa, struct msg_rx *rx, const struct payload_delete *d,
 			  struct msg *resp)
 {
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	if (d->protocol == IKEV2_PROTO_IKE) {
 		if (s)
 			s->close_after = true;
@@ -296,7 +290,7 @@ static int request_delete(struct ike_sa *sa, struct msg_rx *rx, const struct pay
 
 static void request_notify(struct ike_sa *sa, struct msg_rx *rx, const struct payload_notify *n)
 {
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	log_notify(sa, rx->sub, n->type);
 	switch (n->type) {
 	case IKEV2_N_AUTHENTICATION_FAILED:
@@ -325,7 +319,7 @@ static void request_notify(struct ike_sa *sa, struct msg_rx *rx, const struct pa
 /* Every request is answered, an empty one (a liveness check) included. */
 static enum xchg_rc info_respond(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp)
 {
-	struct info_state *s = info_state(sa);
+	struct exchange_info_state *s = exchange_info_state(sa);
 	if (!s)
 		return XCHG_FAIL;
 	s->close_after = false;

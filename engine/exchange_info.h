@@ -8,13 +8,13 @@
  * and lets a new SA start at once. A CHILD SA Delete is a request like any
  * other (queued behind a pending exchange, retransmitted, the peer's
  * answering Delete names SAs we no longer have and is taken as done). An
- * IKE SA Delete goes out once without retransmission, because the SA that
- * would retransmit it is gone; a peer that misses it finds out through
- * liveness checks or our next INITIAL_CONTACT.
+ * IKE SA Delete goes out once without retransmission while the SA is
+ * DELETING, because right after it the SA is gone; a peer that misses it
+ * finds out through liveness checks or our next INITIAL_CONTACT.
  *
- * Each IKE SA that gets this far carries a struct info_state (allocated
- * on first use): the queue of Delete requests, the liveness and NAT-T
- * state. ike_sa.c calls info_sa_deleted() and info_sa_release(). */
+ * Each IKE SA that gets this far carries a struct exchange_info_state
+ * (allocated on first use): the queue of Delete requests and the liveness
+ * state. It goes when the SA is gone (exchange_info_listener). */
 #ifndef RTX_EXCHANGE_INFO_H
 #define RTX_EXCHANGE_INFO_H
 
@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "engine/exchange.h"
+#include "engine/ike_core.h"
 #include "engine/loop.h"
 
 struct child_sa;
@@ -34,7 +35,7 @@ enum {
 
 struct info_job;
 
-struct info_state {
+struct exchange_info_state {
 	struct ike_sa *sa;
 	struct info_job *jobs;        /* Delete requests not yet sent, oldest first */
 	uint32_t inflight_spi;        /* the CHILD SA Delete in flight, or 0 */
@@ -45,41 +46,36 @@ struct info_state {
 	uint64_t last_rx_ms;          /* last authenticated message from the peer */
 	uint64_t up_at_ms;            /* established + upwait: the tunnel counts as up */
 	bool probing;                 /* our liveness request is the one in flight */
-
-	/* natt.c */
-	struct loop_timer natt_timer; /* NAT keepalives */
 };
 
 extern const struct exchange_ops exchange_info_ops;
 
-/* The SA's state, allocated on first use; NULL when out of memory. */
-struct info_state *info_state(struct ike_sa *sa);
-/* The SA went away: timers stop, queued requests are dropped. */
-void info_sa_deleted(struct ike_sa *sa);
-void info_sa_release(struct ike_sa *sa);
-/* The SA just became established: liveness and NAT keepalives start. */
-void info_sa_established(struct ike_sa *sa);
+/* The SA's state, allocated on first use; NULL when out of memory or
+ * once the SA is closed. */
+struct exchange_info_state *exchange_info_state(struct ike_sa *sa);
+/* Frees the state of an SA that is gone. */
+extern const struct sa_listener exchange_info_listener;
 /* An authenticated message from the peer arrived (msg_io.c). */
-void info_on_authenticated(struct ike_sa *sa, struct msg_rx *rx);
+void exchange_info_on_authenticated(struct ike_sa *sa, struct msg_rx *rx);
 
 /* Deletes CHILD SA c of sa now (kernel, "deleted" lines) and tells the
  * peer with a Delete of its inbound SPI. Also for the old CHILD SA after a
  * rekey. 0, or a negative rtx_err when the peer could not be told (c is
  * deleted either way). */
-int info_delete_child(struct ike_sa *sa, struct child_sa *c);
+int exchange_info_delete_child(struct ike_sa *sa, struct child_sa *c);
 /* Tells the peer that sa goes away and deletes it with its CHILD SAs. */
-int info_delete_ike(struct ike_sa *sa);
+int exchange_info_delete_ike(struct ike_sa *sa);
 /* A one-shot INFORMATIONAL request carrying an error notify (RFC 7296
  * 2.21.2: the initiator refusing the responder's AUTH says so). */
-int info_send_error(struct ike_sa *sa, uint16_t type);
+int exchange_info_send_error(struct ike_sa *sa, uint16_t type);
 /* An empty INFORMATIONAL request (liveness.c). -RTX_EEXIST while another
  * request of ours is pending. */
-int info_send_probe(struct ike_sa *sa);
+int exchange_info_send_probe(struct ike_sa *sa);
 /* A request that decrypted but did not parse (RFC 7296 2.21.2): answer
  * with the error notify the codec chose (INVALID_SYNTAX or
  * UNSUPPORTED_CRITICAL_PAYLOAD), which also moves the window on. */
-void info_answer_error(struct ike_sa *sa, struct msg_rx *rx);
+void exchange_info_answer_error(struct ike_sa *sa, struct msg_rx *rx);
 /* Another exchange of ours finished: send the next queued request. */
-void info_kick(struct ike_sa *sa);
+void exchange_info_kick(struct ike_sa *sa);
 
 #endif

@@ -12,6 +12,7 @@
 #include "engine/dh.h"
 #include "base/err.h"
 #include "engine/exchange.h"
+#include "engine/ike_engine.h"
 #include "engine/ike_sa.h"
 #include "base/log.h"
 #include "engine/names.h"
@@ -54,8 +55,6 @@ static int add_nat_notifies(struct ike_sa *sa, struct msg *m, uint64_t spi_r)
 	int err = nat_hash(lib, sa->spi_i, spi_r, &sa->local, src);
 	if (!err)
 		err = nat_hash(lib, sa->spi_i, spi_r, &sa->remote, dst);
-	if (sa->e->hooks.natt_fake)
-		src[0] ^= 0xff;   /* as strongSwan's encap = yes: a NAT that is not there */
 	if (!err && (!exchange_add_notify(m, IKEV2_N_NAT_DETECTION_SOURCE_IP, false, src, 20) ||
 		     !exchange_add_notify(m, IKEV2_N_NAT_DETECTION_DESTINATION_IP, false, dst, 20)))
 		err = -RTX_ENOMEM;
@@ -136,7 +135,7 @@ static int derive(struct ike_sa *sa, const struct payload_ke *ke, const char *su
 			       sa->prop.encr->aead ? NULL : sa->prop.integ, sa->ni, sa->ni_len,
 			       sa->nr, sa->nr_len, gir, glen, spi_i, spi_r, &sa->keys);
 	if (!err) {
-		sa->keyed = true;
+		sa->flags |= IKE_SAF_KEYED;
 		dump_keys(sa, sub, gir, glen);
 	}
 	OPENSSL_cleanse(gir, sizeof(gir));
@@ -167,15 +166,12 @@ static int add_ke_nonce(struct ike_sa *sa, struct msg *m, const uint8_t *nonce, 
 /* The offer and the KE group for a fresh or restarted attempt. */
 static int prepare_offer(struct ike_sa *sa, uint16_t group)
 {
-	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
-	struct ike_test_hooks *h = &sa->e->hooks;
+	const struct gateway_config *g = ike_sa_gateway(sa);
 	if (!g)
 		return -RTX_ENOENT;
 	if (!sa->offer && !(sa->offer = calloc(1, sizeof(*sa->offer))))
 		return -RTX_ENOMEM;
-	int err = h->ike_offer ? proposal_offer_copy(sa->offer, h->ike_offer)
-			       : proposal_ike(g, sa->e->d.config->model, sa->e->d.crypto,
-					      group, sa->offer);
+	int err = proposal_ike(g, sa->e->d.config->model, sa->e->d.crypto, group, sa->offer);
 	if (err)
 		return err;
 	dh_free(sa->dh);
@@ -186,7 +182,7 @@ static int prepare_offer(struct ike_sa *sa, uint16_t group)
 int exchange_init_prepare(struct ike_sa *sa, uint16_t group)
 {
 	sa->ni_len = NONCE_LEN;
-	int err = ike_random(sa->e, sa->ni, sa->ni_len);
+	int err = ike_core_random(sa->e, sa->ni, sa->ni_len);
 	return err ? err : prepare_offer(sa, group);
 }
 
@@ -233,8 +229,6 @@ static enum xchg_rc init_retry_group(struct ike_sa *sa, const struct payload *n,
 	struct gw_state *gs = ike_gw_state(sa->e, sa->gateway);
 	if (gs)
 		gs->ke_group = group;
-	if (sa->e->hooks.ike_offer && !proposal_has_group(sa->e->hooks.ike_offer, group))
-		return XCHG_FAIL;
 	if (prepare_offer(sa, group))
 		return XCHG_FAIL;
 	window_restart(&sa->win);
@@ -296,14 +290,14 @@ static enum xchg_rc init_process_i(struct ike_sa *sa, struct msg_rx *rx)
 static void init_done_i(struct ike_sa *sa)
 {
 	if (exchange_start(sa, &exchange_auth_ops))
-		ike_sa_failed(sa);
+		ike_attempt_failed(sa);
 }
 
 /* ---- responder ---------------------------------------------------------- */
 
 /* The gateway an IKE_SA_INIT probably belongs to, by the peer's address;
  * only used to apply its proposal-limitation before IDi is known. */
-static const struct gateway_config *guess_gateway(struct ike_engine *e,
+static const struct gateway_config *guess_gateway(struct ike_core *e,
 						  const struct endpoint *remote)
 {
 	const struct ipsec_config *c = e->d.config;
@@ -333,16 +327,16 @@ static int make_cookie(struct ike_engine *e, int which, const struct msg_rx *rx,
 		{ spi, 8 },
 	};
 	out[0] = (uint8_t)((e->cookie_rotated_ms / COOKIE_ROTATE_MS + (unsigned)which) & 1);
-	return crypto_hmac(e->d.crypto, h, e->cookie_secret[which], 32, in, 3, out + 1);
+	return crypto_hmac(e->core.d.crypto, h, e->cookie_secret[which], 32, in, 3, out + 1);
 }
 
 static void cookie_rotate(struct ike_engine *e)
 {
-	uint64_t now = ike_now_ms(e);
+	uint64_t now = ike_core_now_ms(&e->core);
 	if (e->cookie_rotated_ms && now - e->cookie_rotated_ms < COOKIE_ROTATE_MS)
 		return;
 	memcpy(e->cookie_secret[1], e->cookie_secret[0], 32);
-	ike_random(e, e->cookie_secret[0], 32);
+	ike_core_random(&e->core, e->cookie_secret[0], 32);
 	e->cookie_rotated_ms = now ? now : 1;
 }
 
@@ -359,7 +353,7 @@ static bool cookie_valid(struct ike_engine *e, const struct msg_rx *rx, const st
 	return false;
 }
 
-static void send_stateless(struct ike_engine *e, struct msg_rx *rx, uint16_t type,
+static void send_stateless(struct ike_core *e, struct msg_rx *rx, uint16_t type,
 			   const void *data, size_t len)
 {
 	struct msg m;
@@ -430,7 +424,7 @@ static enum xchg_rc init_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	struct proposal_offer *answer = calloc(1, sizeof(*answer));
 	int err = answer ? 0 : -RTX_ENOMEM;
 	if (!err)
-		err = ike_random(sa->e, sa->nr, sa->nr_len);
+		err = ike_core_random(sa->e, sa->nr, sa->nr_len);
 	if (!err)
 		err = dh_new(sa->e->d.crypto, sa->prop.dh->id, &sa->dh);
 	if (!err) {
@@ -465,16 +459,17 @@ static void arm_half_open(struct ike_sa *sa)
 	loop_timer_arm(sa->e->d.loop, &sa->expire, ms);
 }
 
-void exchange_init_new(struct ike_engine *e, struct msg_rx *rx)
+void exchange_init_new(struct ike_core *e, struct msg_rx *rx)
 {
+	struct ike_engine *eng = ike_engine_of(e);
 	const struct payload *ni = msg_find(&rx->m, IKEV2_PAYLOAD_NONCE, 0);
 	if (!ni)
 		return;
-	if (e->half_open >= e->cookie_threshold) {
-		cookie_rotate(e);
-		if (!cookie_valid(e, rx, &ni->u.nonce.data)) {
+	if (e->half_open >= eng->cookie_threshold) {
+		cookie_rotate(eng);
+		if (!cookie_valid(eng, rx, &ni->u.nonce.data)) {
 			uint8_t c[33];
-			if (!make_cookie(e, 0, rx, &ni->u.nonce.data, c))
+			if (!make_cookie(eng, 0, rx, &ni->u.nonce.data, c))
 				send_stateless(e, rx, IKEV2_N_COOKIE, c, sizeof(c));
 			return;
 		}
@@ -492,15 +487,13 @@ void exchange_init_new(struct ike_engine *e, struct msg_rx *rx)
 		sa->init_i_len = rx->len;
 	}
 	arm_half_open(sa);
-	e->busy = sa;
+	ike_sa_hold(sa);
 	ike_sa_xsub(sa, "INIT", rx->sub, sizeof(rx->sub));
 	if (window_check_request(&sa->win, rx->m.hdr.msgid, rx->sub) == WINDOW_NEW && copy)
 		exchange_on_request(sa, rx);
 	else
 		ike_sa_delete(sa);
-	e->busy = NULL;
-	if (sa->deleted)
-		ike_sa_release(sa);
+	ike_sa_put(sa);
 }
 
 const struct exchange_ops exchange_init_ops = {

@@ -10,28 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/ike_deps.h"
 #include "kernel/kernel.h"
-
-struct clock;
-struct crypto_lib;
-struct ipsec_config;
-struct log;
-struct loop;
-struct transport;
-
-/* Randomness the engine uses for SPIs, nonces and IVs; tests seed it. */
-typedef int (*ike_rng_fn)(void *arg, uint8_t *buf, size_t len);
-
-struct ike_deps {
-	struct log *log;
-	struct loop *loop;                 /* timers (on its clock) */
-	struct kernel *kernel;             /* SAs, policies, interfaces, routes */
-	struct transport *transport;       /* IKE messages */
-	struct crypto_lib *crypto;
-	const struct ipsec_config *config; /* read on ike_config_changed() */
-	ike_rng_fn rng;                    /* NULL: the crypto library's DRBG */
-	void *rng_arg;
-};
 
 struct ike_engine;
 

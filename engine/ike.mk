@@ -1,9 +1,11 @@
 # IKEv2 engine core: SAs, message I/O, windows, proposals, IKE_SA_INIT,
 # IKE_AUTH (PSK), the first CHILD SA, and the ike.h implementation.
 libengine_a_SOURCES += \
-	engine/ike.h engine/engine.c \
+	engine/ike.h engine/ike_deps.h engine/ike_engine.h engine/ike.c \
+	engine/ike_core.h engine/ike_core.c \
 	engine/ike_sa.h engine/ike_sa.c \
 	engine/child_sa.h engine/child_sa.c \
+	engine/tunnel.h engine/tunnel.c \
 	engine/window.h engine/window.c \
 	engine/msg_io.h engine/msg_io.c \
 	engine/proposal.h engine/proposal.c \
@@ -67,3 +69,12 @@ tests_unit_test_ike_info_LDADD = $(TEST_LDADD)
 tests_unit_test_ike_natt_SOURCES = tests/unit/test_ike_natt.c $(IKE_PAIR)
 tests_unit_test_ike_natt_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_natt_LDADD = $(TEST_LDADD)
+
+# The SA core's state machines on their own, and doc/sa-states.md, which
+# `tests/unit/test_sa_state --doc` prints from the same tables.
+check_PROGRAMS += tests/unit/test_sa_state
+TESTS += tests/unit/test_sa_state
+tests_unit_test_sa_state_SOURCES = tests/unit/test_sa_state.c
+tests_unit_test_sa_state_CFLAGS = $(TEST_CFLAGS) -DSA_STATES_DOC='"$(abs_top_srcdir)/doc/sa-states.md"'
+tests_unit_test_sa_state_LDADD = $(TEST_LDADD)
+EXTRA_DIST += doc/sa-states.md

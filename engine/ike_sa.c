@@ -1,70 +1,97 @@
 #include "engine/ike_sa.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/child_sa.h"
-#include "engine/config.h"
-#include "engine/crypto.h"
-#include "engine/dh.h"
 #include "base/err.h"
-#include "engine/exchange_info.h"
-#include "engine/liveness.h"
 #include "base/log.h"
-#include "engine/msg_io.h"
-#include "engine/rekey.h"
+#include "engine/config.h"
+#include "engine/dh.h"
 
-/* ---- SA numbers ------------------------------------------------------- */
+/* ---- the transition table ------------------------------------------------ */
 
-/* The router shows small numbers that keep counting up; a number comes
- * back only after wrapping, and never while an SA still holds it. */
-#define NUMBER_MAX 0x7fffffffu
+#define M(f, t, ev) { IKE_STATE_##f, IKE_STATE_##t, SA_EV_##ev }
+static const struct sa_move moves[] = {
+	M(INIT, INIT_SENT, NONE),
+	M(INIT, ESTABLISHED, ESTABLISHED),       /* made by an IKE SA rekey */
+	M(INIT, DELETING, DELETING),
+	M(INIT_SENT, AUTH_SENT, NONE),
+	M(INIT_SENT, ESTABLISHED, ESTABLISHED),  /* responder */
+	M(INIT_SENT, DELETING, DELETING),
+	M(AUTH_SENT, ESTABLISHED, ESTABLISHED),
+	M(AUTH_SENT, DELETING, DELETING),
+	SA_MOVES_WHEN_UP(M),
+};
+#undef M
 
-static bool number_used(const struct ike_engine *e, unsigned n)
+static const unsigned needs[IKE_STATE_COUNT] = {
+	[IKE_STATE_INIT_SENT] = IKE_SAF_KEYED,
+	[IKE_STATE_AUTH_SENT] = IKE_SAF_KEYED,
+	[IKE_STATE_ESTABLISHED] = IKE_SAF_KEYED | IKE_SAF_AUTHED,
+	[IKE_STATE_REKEYING] = IKE_SAF_KEYED | IKE_SAF_AUTHED,
+};
+
+static const char *const names[IKE_STATE_COUNT] = {
+	"INIT", "INIT_SENT", "AUTH_SENT", "ESTABLISHED", "REKEYING", "DELETING", "CLOSED",
+};
+
+const struct sa_machine ike_sa_machine = {
+	names, needs, IKE_STATE_COUNT, moves, sizeof(moves) / sizeof(moves[0]),
+};
+
+const char *ike_state_name(enum ike_state s)
 {
-	size_t w = n / 32;
-	return w < e->numbers_words && (e->numbers[w] >> (n % 32)) & 1u;
+	return ike_core_state_name(&ike_sa_machine, (int)s);
 }
 
-static int number_mark(struct ike_engine *e, unsigned n)
+/* Counted in e->half_open: a responder SA not yet authenticated. */
+static bool half_open(const struct ike_sa *sa)
 {
-	size_t w = n / 32;
-	if (w >= e->numbers_words) {
-		size_t nw = e->numbers_words ? e->numbers_words * 2 : 64;
-		while (nw <= w)
-			nw *= 2;
-		uint32_t *grown = realloc(e->numbers, nw * sizeof(*grown));
-		if (!grown)
-			return -RTX_ENOMEM;
-		memset(grown + e->numbers_words, 0, (nw - e->numbers_words) * sizeof(*grown));
-		e->numbers = grown;
-		e->numbers_words = nw;
+	return !sa->initiator && sa->state < IKE_STATE_ESTABLISHED;
+}
+
+int ike_sa_set_state(struct ike_sa *sa, enum ike_state to)
+{
+	const struct sa_move *m = ike_core_move(&ike_sa_machine, (int)sa->state, (int)to,
+						sa->flags);
+	if (!m)
+		return -RTX_EINVAL;
+	bool was_half_open = half_open(sa);
+	sa->state = to;
+	if (was_half_open && !half_open(sa))
+		sa->e->half_open--;
+	if (m->ev == SA_EV_ESTABLISHED) {
+		sa->established_ms = ike_core_now_ms(sa->e);
+		ike_sa_log(sa, LOG_SA_ESTABLISHED);
 	}
-	e->numbers[w] |= 1u << (n % 32);
+	if (m->ev != SA_EV_NONE)
+		ike_core_emit_ike(sa->e, sa, m->ev);
 	return 0;
 }
 
-unsigned ike_number_alloc(struct ike_engine *e)
+/* ---- configuration and logging --------------------------------------------- */
+
+const struct gateway_config *ike_sa_gateway(const struct ike_sa *sa)
 {
-	for (unsigned tries = 0; tries < NUMBER_MAX; tries++) {
-		unsigned n = e->number_next;
-		e->number_next = n >= NUMBER_MAX ? 1 : n + 1;
-		if (n == 0 || number_used(e, n))
-			continue;
-		return number_mark(e, n) ? 0 : n;
-	}
-	return 0;
+	return ike_core_gateway(sa->e, sa->gateway);
 }
 
-void ike_number_free(struct ike_engine *e, unsigned n)
+unsigned ike_sa_log_types(const struct ike_sa *sa)
 {
-	if (number_used(e, n))
-		e->numbers[n / 32] &= ~(1u << (n % 32));
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	return sa->e->d.config->log_types | (g ? g->log_types : 0);
 }
 
-/* ---- logging helpers --------------------------------------------------- */
+/* Decided by where IKE runs: an initiator moves to 4500 only when NAT-T
+ * wants it (natt.c), a responder only by following the peer there. */
+bool ike_sa_udp_encap(const struct ike_sa *sa)
+{
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	return sa->local.port == IKE_NATT_PORT && g && g->natt.on;
+}
 
 void ike_sa_sub(const struct ike_sa *sa, char *buf, size_t len)
 {
@@ -92,15 +119,8 @@ void ike_sa_log(struct ike_sa *sa, enum log_id id, ...)
 void ike_sa_dump_key(const struct ike_sa *sa, const char *sub, const char *title,
 		     const void *data, size_t len)
 {
-	if (ike_log_types(sa) & LOGTYPE_KEY)
+	if (ike_sa_log_types(sa) & LOGTYPE_KEY)
 		log_dump(sa->e->d.log, sub, title, data, len);
-}
-
-const char *ike_state_name(enum ike_state s)
-{
-	static const char *names[] = { "INIT", "INIT_SENT", "AUTH_SENT", "ESTABLISHED",
-				       "REKEYING", "DELETING", "CLOSED" };
-	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
 /* ---- index by our SPI --------------------------------------------------- */
@@ -131,12 +151,13 @@ static void unlink_from(struct ike_sa **head, struct ike_sa *sa, bool hash)
 		}
 }
 
-struct ike_sa *ike_sa_find(struct ike_engine *e, uint64_t spi_i, uint64_t spi_r,
+struct ike_sa *ike_sa_find(struct ike_core *e, uint64_t spi_i, uint64_t spi_r,
 			   bool from_initiator)
 {
 	uint64_t ours = from_initiator ? spi_r : spi_i;
 	for (struct ike_sa *sa = e->bucket[bucket_of(ours)]; sa; sa = sa->hnext) {
-		if (sa->deleted || sa->initiator == from_initiator || our_spi(sa) != ours)
+		if (sa->state == IKE_STATE_CLOSED || sa->initiator == from_initiator ||
+		    our_spi(sa) != ours)
 			continue;
 		/* The responder SPI is still unknown to an initiator in INIT. */
 		if (sa->spi_i == spi_i && (sa->spi_r == spi_r || (sa->initiator && !sa->spi_r)))
@@ -145,11 +166,11 @@ struct ike_sa *ike_sa_find(struct ike_engine *e, uint64_t spi_i, uint64_t spi_r,
 	return NULL;
 }
 
-struct ike_sa *ike_sa_find_half_open(struct ike_engine *e, uint64_t spi_i,
+struct ike_sa *ike_sa_find_half_open(struct ike_core *e, uint64_t spi_i,
 				     const struct endpoint *remote)
 {
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
-		if (!sa->deleted && !sa->initiator && sa->spi_i == spi_i &&
+		if (sa->state != IKE_STATE_CLOSED && !sa->initiator && sa->spi_i == spi_i &&
 		    endpoint_equal(&sa->remote, remote))
 			return sa;
 	return NULL;
@@ -157,33 +178,7 @@ struct ike_sa *ike_sa_find_half_open(struct ike_engine *e, uint64_t spi_i,
 
 /* ---- life cycle --------------------------------------------------------- */
 
-static int sa_resend(void *arg, const uint8_t *buf, size_t len)
-{
-	struct ike_sa *sa = arg;
-	return msg_io_send_raw(sa, buf, len);
-}
-
-static void sa_timed_out(void *arg, uint32_t msgid)
-{
-	(void)msgid;
-	if (!liveness_timed_out(arg))
-		ike_sa_failed(arg);
-}
-
-static const struct window_ops sa_window_ops = { sa_resend, sa_timed_out };
-
-static void sa_expired(struct loop *l, struct loop_timer *t, void *arg)
-{
-	(void)l;
-	(void)t;
-	struct ike_sa *sa = arg;
-	if (sa->state == IKE_STATE_ESTABLISHED)
-		ike_sa_delete(sa);
-	else
-		ike_sa_failed(sa);
-}
-
-struct ike_sa *ike_sa_new(struct ike_engine *e, bool initiator, unsigned gateway,
+struct ike_sa *ike_sa_new(struct ike_core *e, bool initiator, unsigned gateway,
 			  const struct endpoint *local, const struct endpoint *remote)
 {
 	struct ike_sa *sa = calloc(1, sizeof(*sa));
@@ -194,35 +189,32 @@ struct ike_sa *ike_sa_new(struct ike_engine *e, bool initiator, unsigned gateway
 	sa->gateway = gateway;
 	sa->local = *local;
 	sa->remote = *remote;
-	sa->created_ms = ike_now_ms(e);
-	if (!(sa->number = ike_number_alloc(e))) {
+	sa->created_ms = ike_core_now_ms(e);
+	if (!(sa->number = ike_core_number_alloc(e))) {
 		free(sa);
 		return NULL;
 	}
-	window_init(&sa->win, e->d.loop, e->d.log, initiator, &sa_window_ops, sa);
-	window_set_retry(&sa->win, e->d.config->retry_count, e->d.config->retry_interval);
-	loop_timer_init(&sa->expire, sa_expired, sa);
-	rekey_ike_init(sa);
 	uint8_t spi[8];
 	do {
-		if (ike_random(e, spi, sizeof(spi))) {
-			ike_number_free(e, sa->number);
+		if (ike_core_random(e, spi, sizeof(spi))) {
+			ike_core_number_free(e, sa->number);
 			free(sa);
 			return NULL;
 		}
 		memcpy(initiator ? &sa->spi_i : &sa->spi_r, spi, 8);
 	} while (!our_spi(sa));
+	window_init(&sa->win, e->d.loop, e->d.log, initiator, e->window_ops, sa);
+	window_set_retry(&sa->win, e->d.config->retry_count, e->d.config->retry_interval);
 	sa->next = e->sas;
 	e->sas = sa;
 	e->n_sas++;
 	index_add(sa);
-	if (!initiator) {
-		sa->half_open = true;
+	if (half_open(sa))
 		e->half_open++;
-	}
 	ike_sa_log(sa, LOG_SA_TEMP_ASSIGNED);
 	if (gateway)
 		ike_sa_log(sa, LOG_ASSIGNED_GATEWAY, gateway);
+	ike_core_emit_ike(e, sa, SA_EV_CREATED);
 	return sa;
 }
 
@@ -239,77 +231,45 @@ void ike_sa_set_gateway(struct ike_sa *sa, unsigned gateway)
 	ike_sa_log(sa, LOG_ASSIGNED_GATEWAY, gateway);
 }
 
-/* Forward-only, except that any state may close. */
-int ike_sa_set_state(struct ike_sa *sa, enum ike_state to)
-{
-	if (to != IKE_STATE_CLOSED && to != IKE_STATE_DELETING &&
-	    to != IKE_STATE_ESTABLISHED && to <= sa->state)
-		return -RTX_EINVAL;
-	if (sa->state >= IKE_STATE_DELETING && to != IKE_STATE_CLOSED)
-		return -RTX_EINVAL;
-	if (to == IKE_STATE_ESTABLISHED && sa->state == IKE_STATE_ESTABLISHED)
-		return -RTX_EINVAL;
-	enum ike_state from = sa->state;
-	sa->state = to;
-	if (to == IKE_STATE_ESTABLISHED && from != IKE_STATE_REKEYING) {
-		if (sa->half_open) {
-			sa->half_open = false;
-			sa->e->half_open--;
-		}
-		sa->established_ms = ike_now_ms(sa->e);
-		ike_sa_log(sa, LOG_SA_ESTABLISHED);
-		info_sa_established(sa);
-		rekey_ike_established(sa);
-	}
-	return 0;
-}
-
-static void free_negotiation(struct ike_sa *sa)
+static void release(struct ike_sa *sa)
 {
 	dh_free(sa->dh);
-	sa->dh = NULL;
 	free(sa->offer);
-	sa->offer = NULL;
 	free(sa->init_i);
 	free(sa->init_r);
 	free(sa->cookie);
-	sa->init_i = sa->init_r = sa->cookie = NULL;
+	keys_ike_wipe(&sa->keys);
+	free(sa);
 }
 
 void ike_sa_delete(struct ike_sa *sa)
 {
-	if (sa->deleted)
+	struct ike_core *e = sa->e;
+	if (sa->state == IKE_STATE_CLOSED)
 		return;
-	struct ike_engine *e = sa->e;
-	rekey_ike_gone(sa);
-	while (sa->children)
-		child_sa_delete(sa->children);
-	if (sa->first_child) {
-		child_sa_discard(sa->first_child);
-		sa->first_child = NULL;
-	}
-	sa->state = IKE_STATE_CLOSED;
-	sa->deleted = true;
-	loop_timer_disarm(e->d.loop, &sa->expire);
-	info_sa_deleted(sa);
+	/* Every state may go: these moves are in the table. */
+	int err = sa->state == IKE_STATE_DELETING ? 0 : ike_sa_set_state(sa, IKE_STATE_DELETING);
+	if (!err)
+		err = ike_sa_set_state(sa, IKE_STATE_CLOSED);
+	assert(!err);
+	(void)err;
 	window_free(&sa->win);
-	if (sa->half_open) {
-		sa->half_open = false;
-		e->half_open--;
-	}
 	ike_sa_log(sa, LOG_SA_DELETED);
 	unlink_from(&e->bucket[bucket_of(our_spi(sa))], sa, true);
 	unlink_from(&e->sas, sa, false);
 	e->n_sas--;
-	ike_number_free(e, sa->number);
-	if (!msg_io_busy(sa))
-		ike_sa_release(sa);
+	ike_core_number_free(e, sa->number);
+	if (!sa->holds)
+		release(sa);
 }
 
-void ike_sa_release(struct ike_sa *sa)
+void ike_sa_hold(struct ike_sa *sa)
 {
-	free_negotiation(sa);
-	info_sa_release(sa);
-	keys_ike_wipe(&sa->keys);
-	free(sa);
+	sa->holds++;
+}
+
+void ike_sa_put(struct ike_sa *sa)
+{
+	if (!--sa->holds && sa->state == IKE_STATE_CLOSED)
+		release(sa);
 }

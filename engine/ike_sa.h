@@ -1,8 +1,11 @@
-/* The IKE SA (RFC 7296 2) and the engine state the IKE modules share.
+/* The IKE SA (RFC 7296 2): its data and its state, part of the SA core
+ * (ike_core.h), which knows nothing above it.
  *
- * An IKE SA has a short linear state (INIT .. CLOSED) with one writer,
- * ike_sa_set_state(), which refuses illegal moves and emits the
- * catalogue lines. Everything hangs off struct ike_engine: no globals. */
+ * An IKE SA has a short linear state with one writer, ike_sa_set_state(),
+ * which accepts only the moves of a transition table (data:
+ * ike_sa_machine, printed in doc/sa-states.md), checks the prerequisites the target state
+ * needs (IKE_SAF_* flags, iked's sa_stateok), emits the catalogue line and
+ * tells the listeners the event the move raises. */
 #ifndef RTX_IKE_SA_H
 #define RTX_IKE_SA_H
 
@@ -10,7 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/ike.h"
+#include "base/log.h"
+#include "engine/ike_core.h"
 #include "engine/keys.h"
 #include "engine/loop.h"
 #include "engine/proposal.h"
@@ -18,83 +22,38 @@
 #include "engine/window.h"
 
 struct child_sa;
+struct child_xchg;
 struct dh;
-struct gateway_config;
+struct exchange_info_state;
 struct exchange_ops;
-struct info_state;
 
 enum ike_state {
 	IKE_STATE_INIT,          /* created, nothing sent or received yet */
-	IKE_STATE_INIT_SENT,     /* IKE_SA_INIT done on our side, keys pending */
-	IKE_STATE_AUTH_SENT,     /* keys derived, IKE_AUTH under way */
-	IKE_STATE_ESTABLISHED,
-	IKE_STATE_REKEYING,
-	IKE_STATE_DELETING,
-	IKE_STATE_CLOSED,
+	IKE_STATE_INIT_SENT,     /* IKE_SA_INIT done on our side, SK_* keys derived */
+	IKE_STATE_AUTH_SENT,     /* initiator: our IKE_AUTH request is out */
+	IKE_STATE_ESTABLISHED,   /* authenticated and usable */
+	IKE_STATE_REKEYING,      /* usable; its replacement is negotiated or made */
+	IKE_STATE_DELETING,      /* going: timers stopped, a Delete may be sent */
+	IKE_STATE_CLOSED,        /* out of the engine; freed when nobody holds it */
+	IKE_STATE_COUNT,
 };
 
-/* Per-gateway memory that outlives its IKE SAs. Allocated one by one:
- * the retry timer is linked into the loop's heap by address. */
-struct gw_state {
-	struct ike_engine *e;
-	unsigned id;
-	uint16_t ke_group;       /* asked for by the peer's INVALID_KE_PAYLOAD */
-	bool contacted;          /* INITIAL_CONTACT already sent to this peer */
-	bool paused;             /* a failed attempt stopped initiation */
-	struct loop_timer retry;
-};
-
-/* A tunnel whose interface, policies and routes are installed. */
-struct tunnel_state {
-	unsigned num;
-	unsigned nchild;         /* CHILD SAs using it */
-	bool standing;           /* kept without CHILD SA, for acquires */
-	uint32_t if_id, reqid;
-	struct ip_addr local, remote;     /* the policies' template */
-	struct ip_addr ts_l, ts_r;        /* the policies' selectors */
-	uint8_t ts_l_len, ts_r_len;
-};
-
-/* Knobs for tests only; production leaves them zero. */
-struct ike_test_hooks {
-	const struct sa_proposal *ike_offer;  /* replaces our IKE proposal */
-	const struct sa_proposal *esp_offer;  /* replaces our ESP proposal */
-	uint16_t ke_group;                    /* first KE group to send */
-	bool natt_fake;                       /* NAT_DETECTION_SOURCE_IP never matches */
-	bool no_rekey_jitter;                 /* rekey timers fire at exactly rekey % */
-	bool no_initial_contact;              /* benchmarks: forget peers silently */
-};
-
-#define IKE_SA_BUCKETS 4096
-
-struct ike_engine {
-	struct ike_deps d;
-	struct ike_sa *sas;                   /* all SAs, newest first */
-	struct ike_sa *bucket[IKE_SA_BUCKETS]; /* by our SPI */
-	size_t n_sas;
-	uint32_t *numbers;                    /* bitmap of SA numbers in use */
-	size_t numbers_words;
-	unsigned number_next;
-	struct gw_state **gws;
-	size_t n_gws;
-	struct tunnel_state *tunnels;
-	size_t n_tunnels;
-	unsigned cookie_threshold;            /* half-open SAs before COOKIE */
-	uint8_t cookie_secret[2][32];         /* [0] current, [1] previous */
-	uint64_t cookie_rotated_ms;
-	unsigned half_open;
-	struct ike_sa *busy;                  /* SA of the message being dispatched */
-	struct ike_test_hooks hooks;
+/* Prerequisites a state needs (ike_sa_set_state checks them). */
+enum ike_sa_flag {
+	IKE_SAF_KEYED = 1u << 0,     /* SK_* keys derived: SK payloads work */
+	IKE_SAF_AUTHED = 1u << 1,    /* the peer is authenticated (or the SA this one
+					rekeyed was) */
 };
 
 struct ike_sa {
-	struct ike_engine *e;
-	struct ike_sa *next, *hnext;          /* engine list, hash bucket */
+	struct ike_core *e;
+	struct ike_sa *next, *hnext;          /* core list, hash bucket */
 	unsigned number;
 	unsigned gateway;                     /* 0 while unknown (responder) */
 	bool initiator;                       /* original initiator */
-	bool half_open;                       /* counted in e->half_open */
-	enum ike_state state;
+	enum ike_state state;                 /* ike_sa_set_state() alone writes it */
+	unsigned flags;                       /* IKE_SAF_* */
+	unsigned holds;                       /* ike_sa_hold(): memory kept after delete */
 	uint64_t spi_i, spi_r;
 	struct endpoint local, remote;
 	struct proposal_offer *offer;         /* what we proposed, until agreed */
@@ -103,80 +62,83 @@ struct ike_sa {
 	uint8_t ni[256], nr[256];
 	size_t ni_len, nr_len;
 	struct ike_keys keys;
-	bool keyed;
 	uint8_t *init_i, *init_r;             /* IKE_SA_INIT messages, for AUTH */
 	size_t init_i_len, init_r_len;
 	uint8_t *cookie;
 	size_t cookie_len;
 	uint8_t init_restarts;                /* COOKIE / INVALID_KE rounds */
-	struct window win;
-	const struct exchange_ops *ix;        /* our exchange in flight */
-	struct child_sa *children;
+	struct window win;                    /* ops from the core (the engine's) */
+	struct child_sa *children;            /* installed CHILD SAs */
 	struct child_sa *first_child;         /* negotiated in IKE_AUTH */
 	char local_id[64], remote_id[64];
-	bool nat_local, nat_remote;
+	bool nat_local, nat_remote;           /* NAT detected on that side */
 	uint64_t created_ms, established_ms;
 	uint32_t life_secs;
-	struct loop_timer expire;             /* half-open timeout, then hard life */
-	bool deleted;                         /* freed at the end of dispatch */
-	struct info_state *info;              /* exchange_info.c, liveness.c, natt.c */
-	/* rekey.c and exchange_child.c */
-	struct child_xchg *cx;                /* our CREATE_CHILD_SA in flight */
-	struct loop_timer rekey;              /* rekey point, retry, or retirement */
-	uint8_t rk_phase;                     /* what rekey does when it fires */
-	bool rekey_due;                       /* `rekey off`: rekey when a CHILD SA is needed */
-	unsigned succ, pred;                  /* numbers of the SA replacing / replaced */
-	unsigned rekeys;                      /* CREATE_CHILD_SA rekeys in this SA's line */
+
+	/* Kept here for the modules above; the core never reads them. */
+	struct loop_timer expire;             /* ike.c: half-open timeout, then hard life */
+	const struct exchange_ops *ix;        /* exchange.c: our exchange in flight */
+	struct exchange_info_state *info;     /* exchange_info.c, liveness.c */
+	struct loop_timer natt_keepalive;     /* natt.c */
+	struct child_xchg *cx;                /* exchange_child.c: our CREATE_CHILD_SA */
+	struct loop_timer rekey;              /* rekey.c: rekey point, retry, retirement */
+	uint8_t rk_phase;                     /* rekey.c: what the rekey timer does */
+	bool rekey_due;                       /* rekey.c: `rekey off`, due when needed */
+	unsigned succ, pred;                  /* rekey.c: numbers of the SA replacing /
+						 replaced */
+	unsigned rekeys;                      /* rekey.c: CREATE_CHILD_SA rekeys in line */
 };
 
-/* ---- engine helpers (engine.c) ---------------------------------------- */
-
-uint64_t ike_now_ms(const struct ike_engine *e);
-int ike_random(struct ike_engine *e, uint8_t *buf, size_t len);
-const struct gateway_config *ike_gateway(const struct ike_engine *e, unsigned id);
-struct gw_state *ike_gw_state(struct ike_engine *e, unsigned id);
-/* Bits LOGTYPE_* in force for an SA (global plus its gateway's). */
-unsigned ike_log_types(const struct ike_sa *sa);
-/* A failed attempt: delete sa locally and retry later or pause. */
-void ike_sa_failed(struct ike_sa *sa);
-/* A new IKE SA to the gateway even while others exist (a type-1 rekey by
- * IKE_SA_INIT, a CHILD SA re-created with a new IKE SA). NULL: *err. */
-struct ike_sa *ike_initiate_fresh(struct ike_engine *e, unsigned gateway, int *err);
-
-/* ---- SA numbers (ike_sa.c) -------------------------------------------- */
-
-/* One counter for IKE and CHILD SAs, skipping numbers still in use. */
-unsigned ike_number_alloc(struct ike_engine *e);
-void ike_number_free(struct ike_engine *e, unsigned n);
-
-/* ---- IKE SAs (ike_sa.c) ----------------------------------------------- */
-
-struct ike_sa *ike_sa_new(struct ike_engine *e, bool initiator, unsigned gateway,
+/* A new IKE SA with our SPI, numbered and indexed; "temporarily
+ * assigned" (and the gateway when known) logged, SA_EV_CREATED told.
+ * A responder SA counts as half-open until it is established. */
+struct ike_sa *ike_sa_new(struct ike_core *e, bool initiator, unsigned gateway,
 			  const struct endpoint *local, const struct endpoint *remote);
-/* Sets the responder SPI once known and indexes the SA by our SPI. */
 void ike_sa_set_spi_r(struct ike_sa *sa, uint64_t spi_r);
+void ike_sa_set_gateway(struct ike_sa *sa, unsigned gateway);
 /* The SA whose SPIs a received header names, or NULL. */
-struct ike_sa *ike_sa_find(struct ike_engine *e, uint64_t spi_i, uint64_t spi_r,
+struct ike_sa *ike_sa_find(struct ike_core *e, uint64_t spi_i, uint64_t spi_r,
 			   bool from_initiator);
 /* A half-open responder SA for a retransmitted IKE_SA_INIT request. */
-struct ike_sa *ike_sa_find_half_open(struct ike_engine *e, uint64_t spi_i,
+struct ike_sa *ike_sa_find_half_open(struct ike_core *e, uint64_t spi_i,
 				     const struct endpoint *remote);
+
+/* The one writer of sa->state: 0, or -RTX_EINVAL for a move the table
+ * does not have or a state whose prerequisites are missing. */
 int ike_sa_set_state(struct ike_sa *sa, enum ike_state to);
-void ike_sa_set_gateway(struct ike_sa *sa, unsigned gateway);
-/* Local teardown: CHILD SAs out of the kernel, "deleted" logged, the SA
- * unlinked and freed (deferred while a message for it is dispatched). */
+/* The transition table and the prerequisites (IKE_SAF_*) of each state. */
+extern const struct sa_machine ike_sa_machine;
+const char *ike_state_name(enum ike_state s);
+
+/* Established and not going: exchanges may run, CHILD SAs may be made. */
+static inline bool ike_sa_up(const struct ike_sa *sa)
+{
+	return sa->state == IKE_STATE_ESTABLISHED || sa->state == IKE_STATE_REKEYING;
+}
+
+/* Local teardown: DELETING (unless already), then CLOSED, at which the
+ * listeners let go and the CHILD SAs leave the kernel with it; "deleted"
+ * logged, the SA unlinked and freed unless held. */
 void ike_sa_delete(struct ike_sa *sa);
-void ike_sa_release(struct ike_sa *sa);     /* frees a deleted SA */
+/* A message for sa is being dispatched: a delete meanwhile keeps its
+ * memory until ike_sa_put(). */
+void ike_sa_hold(struct ike_sa *sa);
+void ike_sa_put(struct ike_sa *sa);
+
+/* The SA's gateway configuration (NULL while unknown or removed). */
+const struct gateway_config *ike_sa_gateway(const struct ike_sa *sa);
+/* Bits LOGTYPE_* in force for the SA (global plus its gateway's). */
+unsigned ike_sa_log_types(const struct ike_sa *sa);
+/* Whether ESP of its CHILD SAs is UDP-encapsulated (RFC 3948): IKE runs
+ * on port 4500 and the gateway has `nat-traversal on`. */
+bool ike_sa_udp_encap(const struct ike_sa *sa);
 
 /* "SA:n/IKE" and "GW:g/SA:n/TAG" (GW:* while the gateway is unknown). */
 void ike_sa_sub(const struct ike_sa *sa, char *buf, size_t len);
 void ike_sa_xsub(const struct ike_sa *sa, const char *tag, char *buf, size_t len);
 void ike_sa_log(struct ike_sa *sa, enum log_id id, ...);
-
 /* key-info dump of len bytes under `title`, when enabled for sa. */
 void ike_sa_dump_key(const struct ike_sa *sa, const char *sub, const char *title,
 		     const void *data, size_t len);
-
-const char *ike_state_name(enum ike_state s);
 
 #endif

@@ -2,12 +2,13 @@
 
 #include "engine/config.h"
 #include "engine/exchange_info.h"
+#include "engine/ike_engine.h"
 #include "engine/ike_sa.h"
 #include "base/log.h"
 
 static const struct gateway_config *gw(const struct ike_sa *sa)
 {
-	return ike_gateway(sa->e, sa->gateway);
+	return ike_sa_gateway(sa);
 }
 
 /* ICMP echo is not an IKE exchange and needs a pinger we do not have;
@@ -43,7 +44,7 @@ static void probe(struct ike_sa *sa, const struct gateway_config *g)
 {
 	unsigned count = g->keepalive.count ? g->keepalive.count : 6;
 	window_set_retry(&sa->win, count - 1, g->keepalive.interval ? g->keepalive.interval : 10);
-	if (info_send_probe(sa)) {
+	if (exchange_info_send_probe(sa)) {
 		restore_retry(sa);
 		return;
 	}
@@ -53,37 +54,48 @@ static void probe(struct ike_sa *sa, const struct gateway_config *g)
 static void fired(struct loop *l, struct loop_timer *t, void *arg)
 {
 	struct ike_sa *sa = arg;
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	const struct gateway_config *g = gw(sa);
 	if (!s || !enabled(g))
 		return;
-	uint64_t now = ike_now_ms(sa->e), iv = interval_ms(g);
+	uint64_t now = ike_core_now_ms(sa->e), iv = interval_ms(g);
 	uint64_t idle = now - s->last_rx_ms;
-	if (idle >= iv && !s->probing && sa->state == IKE_STATE_ESTABLISHED) {
+	if (idle >= iv && !s->probing && ike_sa_up(sa)) {
 		probe(sa, g);
 		idle = 0;
 	}
 	loop_timer_arm(l, t, idle < iv ? iv - idle : iv);
 }
 
-void liveness_start(struct ike_sa *sa)
+/* The SA became established: the upwait mark is set, probing starts. */
+static void start(struct ike_sa *sa)
 {
-	struct info_state *s = info_state(sa);
+	struct exchange_info_state *s = exchange_info_state(sa);
 	const struct gateway_config *g = gw(sa);
 	if (!s)
 		return;
-	s->last_rx_ms = ike_now_ms(sa->e);
+	s->last_rx_ms = ike_core_now_ms(sa->e);
 	s->up_at_ms = sa->established_ms + (g ? (uint64_t)g->keepalive.upwait * 1000 : 0);
 	loop_timer_init(&s->live_timer, fired, sa);
 	if (enabled(g))
 		loop_timer_arm(sa->e->d.loop, &s->live_timer, interval_ms(g));
 }
 
+static void on_ike(struct ike_sa *sa, enum sa_event ev)
+{
+	if (ev == SA_EV_ESTABLISHED)
+		start(sa);
+	else if (ev == SA_EV_DELETING && sa->info)
+		loop_timer_disarm(sa->e->d.loop, &sa->info->live_timer);
+}
+
+const struct sa_listener liveness_listener = { .ike = on_ike };
+
 void liveness_config_changed(struct ike_sa *sa)
 {
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	const struct gateway_config *g = gw(sa);
-	if (!s || sa->state != IKE_STATE_ESTABLISHED)
+	if (!s || !ike_sa_up(sa))
 		return;
 	if (!enabled(g))
 		loop_timer_disarm(sa->e->d.loop, &s->live_timer);
@@ -93,9 +105,9 @@ void liveness_config_changed(struct ike_sa *sa)
 
 void liveness_heard(struct ike_sa *sa)
 {
-	struct info_state *s = info_state(sa);
+	struct exchange_info_state *s = exchange_info_state(sa);
 	if (s)
-		s->last_rx_ms = ike_now_ms(sa->e);
+		s->last_rx_ms = ike_core_now_ms(sa->e);
 }
 
 void liveness_answered(struct ike_sa *sa)
@@ -105,19 +117,19 @@ void liveness_answered(struct ike_sa *sa)
 }
 
 /* Yamaha 1.6: with keepalive in use the router keeps trying to bring the
- * peer back, whichever side first initiated; ike_sa_failed() already does
+ * peer back, whichever side first initiated; ike_attempt_failed() already does
  * that for an original initiator, a retry interval later. */
 bool liveness_timed_out(struct ike_sa *sa)
 {
-	struct info_state *s = sa->info;
+	struct exchange_info_state *s = sa->info;
 	if (!s || !s->probing)
 		return false;
-	struct ike_engine *e = sa->e;
+	struct ike_core *e = sa->e;
 	unsigned id = sa->gateway;
 	bool initiator = sa->initiator;
 	s->probing = false;
 	ike_sa_log(sa, LOG_DEAD_PEER);
-	ike_sa_failed(sa);
+	ike_attempt_failed(sa);
 	struct gw_state *gs = initiator ? NULL : ike_gw_state(e, id);
 	if (gs && !loop_timer_armed(&gs->retry)) {
 		unsigned secs = e->d.config->retry_interval ? e->d.config->retry_interval : 1;
@@ -128,6 +140,6 @@ bool liveness_timed_out(struct ike_sa *sa)
 
 bool liveness_tunnel_up(struct ike_sa *sa)
 {
-	struct info_state *s = sa->info;
-	return sa->state == IKE_STATE_ESTABLISHED && s && ike_now_ms(sa->e) >= s->up_at_ms;
+	struct exchange_info_state *s = sa->info;
+	return ike_sa_up(sa) && s && ike_core_now_ms(sa->e) >= s->up_at_ms;
 }

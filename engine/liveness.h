@@ -18,10 +18,12 @@
 
 #include <stdbool.h>
 
+#include "engine/ike_core.h"
+
 struct ike_sa;
 
-/* The SA became established: the upwait mark is set, probing starts. */
-void liveness_start(struct ike_sa *sa);
+/* Starts probing when an SA is established, stops when it goes. */
+extern const struct sa_listener liveness_listener;
 /* Keepalive settings may have changed. */
 void liveness_config_changed(struct ike_sa *sa);
 /* Something authenticated came from the peer. */

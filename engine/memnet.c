@@ -18,6 +18,7 @@ struct nat_map {
 
 struct nat {
 	struct ip_addr inside, public;
+	bool keep_ports;          /* one-to-one: only the address changes */
 	struct nat_map *maps;
 	size_t n_maps;
 	uint16_t next_port;
@@ -43,6 +44,8 @@ struct memnet {
 	size_t n_q;
 	memnet_tap_fn *tap;
 	void *tap_arg;
+	memnet_mangle_fn *mangle;
+	void *mangle_arg;
 };
 
 /* splitmix64: small, seeded, good enough to pick faults. */
@@ -99,20 +102,38 @@ void memnet_set_tap(struct memnet *n, memnet_tap_fn *fn, void *arg)
 	n->tap_arg = arg;
 }
 
+void memnet_set_mangle(struct memnet *n, memnet_mangle_fn *fn, void *arg)
+{
+	n->mangle = fn;
+	n->mangle_arg = arg;
+}
+
 size_t memnet_in_flight(const struct memnet *n)
 {
 	return n->n_q;
 }
 
-int memnet_add_nat(struct memnet *n, const struct ip_addr *inside,
-		   const struct ip_addr *public)
+static int add_nat(struct memnet *n, const struct ip_addr *inside,
+		   const struct ip_addr *public, bool keep_ports)
 {
 	struct nat *grown = realloc(n->nats, (n->n_nats + 1) * sizeof(*grown));
 	if (!grown)
 		return -RTX_ENOMEM;
 	n->nats = grown;
-	n->nats[n->n_nats++] = (struct nat){ *inside, *public, NULL, 0, 1024 };
+	n->nats[n->n_nats++] = (struct nat){ *inside, *public, keep_ports, NULL, 0, 1024 };
 	return 0;
+}
+
+int memnet_add_nat(struct memnet *n, const struct ip_addr *inside,
+		   const struct ip_addr *public)
+{
+	return add_nat(n, inside, public, false);
+}
+
+int memnet_add_static_nat(struct memnet *n, const struct ip_addr *inside,
+			  const struct ip_addr *public)
+{
+	return add_nat(n, inside, public, true);
 }
 
 /* Source NAT for packets leaving an inside host. */
@@ -122,6 +143,10 @@ static int nat_out(struct memnet *n, struct endpoint *src)
 		struct nat *t = &n->nats[i];
 		if (!ip_addr_equal(&t->inside, &src->addr))
 			continue;
+		if (t->keep_ports) {
+			src->addr = t->public;
+			return 0;
+		}
 		for (size_t m = 0; m < t->n_maps; m++)
 			if (endpoint_equal(&t->maps[m].inside, src)) {
 				*src = t->maps[m].outside;
@@ -139,9 +164,16 @@ static int nat_out(struct memnet *n, struct endpoint *src)
 	return 0;
 }
 
-/* Destination NAT for replies to a mapping. */
+/* Destination NAT for replies to a mapping, and for anything to the
+ * public address of a one-to-one NAT. */
 static void nat_in(struct memnet *n, struct endpoint *dst)
 {
+	for (size_t i = 0; i < n->n_nats; i++) {
+		if (n->nats[i].keep_ports && ip_addr_equal(&n->nats[i].public, &dst->addr)) {
+			dst->addr = n->nats[i].inside;
+			return;
+		}
+	}
 	for (size_t i = 0; i < n->n_nats; i++)
 		for (size_t m = 0; m < n->nats[i].n_maps; m++)
 			if (endpoint_equal(&n->nats[i].maps[m].outside, dst)) {
@@ -216,23 +248,43 @@ static int enqueue(struct memnet *n, const struct endpoint *src,
 	return 0;
 }
 
+/* What leaves a host after NAT and middlebox: seen, maybe lost, queued,
+ * maybe twice. */
+static int send_out(struct memnet *n, const struct endpoint *src,
+		    const struct endpoint *remote, const uint8_t *dgram, size_t len)
+{
+	int err;
+	if (n->tap)
+		n->tap(n->tap_arg, src, remote, dgram, len);
+	if (roll(n) < n->faults.drop_pct)
+		return 0;
+	if ((err = enqueue(n, src, remote, dgram, len)))
+		return err;
+	if (roll(n) < n->faults.dup_pct)
+		return enqueue(n, src, remote, dgram, len);
+	return 0;
+}
+
 static int host_sendto(struct host *h, const struct endpoint *local,
 		       const struct endpoint *remote, const uint8_t *dgram, size_t len)
 {
 	struct memnet *n = h->net;
 	struct endpoint src = { h->addr, local->port };
+	uint8_t *rewritten = NULL;
 	int err = nat_out(n, &src);
 	if (err)
 		return err;
-	if (n->tap)
-		n->tap(n->tap_arg, &src, remote, dgram, len);
-	if (roll(n) < n->faults.drop_pct)
-		return 0;
-	if ((err = enqueue(n, &src, remote, dgram, len)))
-		return err;
-	if (roll(n) < n->faults.dup_pct)
-		return enqueue(n, &src, remote, dgram, len);
-	return 0;
+	if (n->mangle && (rewritten = malloc(len + MEMNET_MANGLE_ROOM))) {
+		size_t nlen = n->mangle(n->mangle_arg, &src, remote, dgram, len, rewritten,
+					len + MEMNET_MANGLE_ROOM);
+		if (nlen) {
+			dgram = rewritten;
+			len = nlen;
+		}
+	}
+	err = send_out(n, &src, remote, dgram, len);
+	free(rewritten);
+	return err;
 }
 
 static int host_send(struct transport *t, const struct endpoint *local,

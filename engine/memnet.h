@@ -33,11 +33,26 @@ void memnet_set_faults(struct memnet *n, const struct memnet_faults *f);
  * to the inside host's original endpoint. */
 int memnet_add_nat(struct memnet *n, const struct ip_addr *inside,
 		   const struct ip_addr *public);
+/* A one-to-one NAT: the inside host's address becomes public both ways,
+ * its ports stay. Its peer still sees the NAT in NAT detection (RFC 7296
+ * 2.23) without any port to follow, as with a peer that fakes detection. */
+int memnet_add_static_nat(struct memnet *n, const struct ip_addr *inside,
+			  const struct ip_addr *public);
 
 /* Every datagram as it is sent (after NAT), framed as on the wire. */
 typedef void memnet_tap_fn(void *arg, const struct endpoint *src,
 			   const struct endpoint *dst, const uint8_t *dgram, size_t len);
 void memnet_set_tap(struct memnet *n, memnet_tap_fn *fn, void *arg);
+
+/* A middlebox on the path: fn sees every datagram after NAT, framed as on
+ * the wire, and may write a rewritten one into out (cap bytes: the
+ * datagram's length plus MEMNET_MANGLE_ROOM) and return its length, or
+ * return 0 to let it pass as it is. The tap sees what fn made of it. */
+#define MEMNET_MANGLE_ROOM 256
+typedef size_t memnet_mangle_fn(void *arg, const struct endpoint *src,
+				const struct endpoint *dst, const uint8_t *dgram, size_t len,
+				uint8_t *out, size_t cap);
+void memnet_set_mangle(struct memnet *n, memnet_mangle_fn *fn, void *arg);
 
 size_t memnet_in_flight(const struct memnet *n);
 /* Delivers the oldest message in flight; false when none. A message to an

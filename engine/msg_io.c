@@ -13,11 +13,6 @@
 #include "base/log.h"
 #include "engine/sk.h"
 
-bool msg_io_busy(const struct ike_sa *sa)
-{
-	return sa->e->busy == sa;
-}
-
 /* The keys for what we send: SK_ei/ai when we are the original
  * initiator, SK_er/ar otherwise; received messages use the other pair. */
 static void sk_keys_of(const struct ike_sa *sa, bool sending, struct sk_keys *k)
@@ -33,7 +28,7 @@ static void sk_keys_of(const struct ike_sa *sa, bool sending, struct sk_keys *k)
 
 static int rng(void *arg, uint8_t *buf, size_t len)
 {
-	return ike_random(arg, buf, len);
+	return ike_core_random(arg, buf, len);
 }
 
 static void dump_msg(struct log *l, unsigned types, const char *sub, const char *title,
@@ -48,7 +43,7 @@ static void dump_plain(struct ike_sa *sa, const char *sub, const char *what,
 		       const uint8_t *plain, size_t len,
 		       size_t ct_len)
 {
-	if (!(ike_log_types(sa) & LOGTYPE_MESSAGE) || ct_len <= len)
+	if (!(ike_sa_log_types(sa) & LOGTYPE_MESSAGE) || ct_len <= len)
 		return;
 	size_t pad = ct_len - len - 1;
 	uint8_t *p = calloc(1, ct_len);
@@ -98,11 +93,11 @@ static int seal(struct ike_sa *sa, struct msg *m, const char *sub, struct wr *ou
 
 static int encode(struct ike_sa *sa, struct msg *m, const char *sub, struct wr *w)
 {
-	if (ike_log_types(sa) & LOGTYPE_PAYLOAD)
+	if (ike_sa_log_types(sa) & LOGTYPE_PAYLOAD)
 		payload_dump_log(m, true, sa->e->d.log, sub);
 	if (m->hdr.exchange == IKEV2_EXCH_IKE_SA_INIT)
 		return msg_encode(m, w);
-	if (!sa->keyed)
+	if (!(sa->flags & IKE_SAF_KEYED))
 		return -RTX_EINVAL;
 	return seal(sa, m, sub, w);
 }
@@ -123,7 +118,7 @@ int msg_io_send_raw(struct ike_sa *sa, const uint8_t *buf, size_t len)
 {
 	char sub[24];
 	ike_sa_sub(sa, sub, sizeof(sub));
-	dump_msg(sa->e->d.log, ike_log_types(sa), sub, "send message:", buf, len);
+	dump_msg(sa->e->d.log, ike_sa_log_types(sa), sub, "send message:", buf, len);
 	struct transport *t = sa->e->d.transport;
 	return t->ops->send(t, &sa->local, &sa->remote, buf, len);
 }
@@ -143,7 +138,7 @@ int msg_io_send(struct ike_sa *sa, struct msg *m, const char *sub)
 		err = response ? window_sent_response(&sa->win, w.buf, w.len)
 			       : window_sent_request(&sa->win, m->hdr.msgid, w.buf, w.len, sub);
 	if (!err) {
-		dump_msg(sa->e->d.log, ike_log_types(sa), sub, "send message:", w.buf, w.len);
+		dump_msg(sa->e->d.log, ike_sa_log_types(sa), sub, "send message:", w.buf, w.len);
 		struct transport *t = sa->e->d.transport;
 		t->ops->send(t, &sa->local, &sa->remote, w.buf, w.len);
 	}
@@ -151,7 +146,7 @@ int msg_io_send(struct ike_sa *sa, struct msg *m, const char *sub)
 	return err;
 }
 
-int msg_io_send_stateless(struct ike_engine *e, const struct endpoint *local,
+int msg_io_send_stateless(struct ike_core *e, const struct endpoint *local,
 			  const struct endpoint *remote, struct msg *m, const char *sub)
 {
 	struct wr w;
@@ -178,7 +173,7 @@ static int open_sk(struct ike_sa *sa, struct msg_rx *rx)
 		log_ike(sa->e->d.log, rx->sub, LOG_NOT_CONTAINED, "Encrypted");
 		return -RTX_EPARSE;
 	}
-	if (!sa->keyed) {
+	if (!(sa->flags & IKE_SAF_KEYED)) {
 		log_ike(sa->e->d.log, rx->sub, LOG_NO_SKEYS);
 		return -RTX_EAUTH;
 	}
@@ -195,7 +190,7 @@ static int open_sk(struct ike_sa *sa, struct msg_rx *rx)
 		return err;
 	}
 	size_t ct_len = body.len - k.encr->iv_len - (k.integ ? k.integ->icv_len : k.encr->icv_len);
-	if (ike_log_types(sa) & LOGTYPE_MESSAGE) {
+	if (ike_sa_log_types(sa) & LOGTYPE_MESSAGE) {
 		char title[64];
 		snprintf(title, sizeof(title), "decrypted message: (pad size:%zu):",
 			 ct_len - plain_len - 1);
@@ -218,11 +213,11 @@ static const char *tag_of(uint8_t exchange)
 /* Window, decryption and exchange for a message of a known SA. */
 static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 {
-	struct ike_engine *e = sa->e;
+	struct ike_core *e = sa->e;
 	const struct ike_hdr *h = &rx->m.hdr;
 	bool response = msg_is_response(&rx->m);
 	ike_sa_xsub(sa, tag_of(h->exchange), rx->sub, sizeof(rx->sub));
-	dump_msg(e->d.log, ike_log_types(sa), rx->sub, "receive message:", rx->buf, rx->len);
+	dump_msg(e->d.log, ike_sa_log_types(sa), rx->sub, "receive message:", rx->buf, rx->len);
 	if (!response && window_check_request(&sa->win, h->msgid, rx->sub) != WINDOW_NEW)
 		return;
 	if (response && (!sa->win.pending || h->msgid != sa->win.msgid_next ||
@@ -234,12 +229,12 @@ static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 		if (open_sk(sa, rx)) {
 			/* A codec notify after SK opened: the request was genuine. */
 			if (!response && rx->m.notify)
-				info_answer_error(sa, rx);
+				exchange_info_answer_error(sa, rx);
 			return;
 		}
-		info_on_authenticated(sa, rx);
+		exchange_info_on_authenticated(sa, rx);
 	}
-	if (ike_log_types(sa) & LOGTYPE_PAYLOAD)
+	if (ike_sa_log_types(sa) & LOGTYPE_PAYLOAD)
 		payload_dump_log(&rx->m, false, e->d.log, rx->sub);
 	if (response) {
 		if (window_accept_response(&sa->win, h->msgid, rx->sub))
@@ -262,7 +257,7 @@ static bool peek_header(const uint8_t *buf, size_t len, struct ike_hdr *h)
 void msg_io_recv(void *arg, const struct endpoint *local, const struct endpoint *remote,
 		 const uint8_t *buf, size_t len)
 {
-	struct ike_engine *e = arg;
+	struct ike_core *e = arg;
 	struct msg_rx rx = { .buf = buf, .len = len, .local = *local, .remote = *remote };
 	struct ike_hdr h;
 	if (!peek_header(buf, len, &h))
@@ -292,11 +287,9 @@ void msg_io_recv(void *arg, const struct endpoint *local, const struct endpoint 
 	} else if (!sa) {
 		log_ike(e->d.log, rx.sub, LOG_NO_IKE_SA);
 	} else {
-		e->busy = sa;
+		ike_sa_hold(sa);
 		dispatch(sa, &rx);
-		e->busy = NULL;
-		if (sa->deleted)
-			ike_sa_release(sa);
+		ike_sa_put(sa);
 	}
 	msg_free(&rx.m);
 }

@@ -12,7 +12,7 @@
 #include "engine/msg.h"
 #include "engine/transport.h"
 
-struct ike_engine;
+struct ike_core;
 struct ike_sa;
 
 /* A received message with where it came from. */
@@ -32,14 +32,11 @@ int msg_io_send(struct ike_sa *sa, struct msg *m, const char *sub);
 /* Puts already encoded bytes on the wire again (retransmission). */
 int msg_io_send_raw(struct ike_sa *sa, const uint8_t *buf, size_t len);
 /* An IKE_SA_INIT answer that creates no state (COOKIE, INVALID_KE). */
-int msg_io_send_stateless(struct ike_engine *e, const struct endpoint *local,
+int msg_io_send_stateless(struct ike_core *e, const struct endpoint *local,
 			  const struct endpoint *remote, struct msg *m, const char *sub);
 
-/* The transport's receive callback (arg: the engine). */
+/* The transport's receive callback (arg: the engine's struct ike_core). */
 void msg_io_recv(void *arg, const struct endpoint *local, const struct endpoint *remote,
 		 const uint8_t *buf, size_t len);
-
-/* True while a message for sa is being dispatched (its free is deferred). */
-bool msg_io_busy(const struct ike_sa *sa);
 
 #endif

@@ -1,13 +1,13 @@
 #include "engine/natt.h"
 
 #include "engine/config.h"
-#include "engine/exchange_info.h"
 #include "engine/ike_sa.h"
-#include "engine/msg_io.h"
+#include "engine/loop.h"
+#include "engine/transport.h"
 
 static const struct gateway_config *gw(const struct ike_sa *sa)
 {
-	return ike_gateway(sa->e, sa->gateway);
+	return ike_sa_gateway(sa);
 }
 
 void natt_after_init(struct ike_sa *sa)
@@ -19,44 +19,27 @@ void natt_after_init(struct ike_sa *sa)
 	sa->remote.port = IKE_NATT_PORT;
 }
 
-/* Decided by where IKE runs: an initiator moves to 4500 only through
- * natt_after_init(), a responder only by following the peer there. */
-bool natt_in_use(struct ike_sa *sa)
+void natt_on_authenticated(struct ike_sa *sa, const struct endpoint *local,
+			   const struct endpoint *remote)
 {
-	const struct gateway_config *g = gw(sa);
-	return sa->local.port == IKE_NATT_PORT && g && g->natt.on;
-}
-
-void natt_encap(struct ike_sa *sa, bool out, struct kernel_sa *k)
-{
-	if (!natt_in_use(sa))
-		return;
-	k->encap = true;
-	k->encap_sport = out ? sa->local.port : sa->remote.port;
-	k->encap_dport = out ? sa->remote.port : sa->local.port;
-}
-
-void natt_on_authenticated(struct ike_sa *sa, const struct msg_rx *rx)
-{
-	if (rx->local.port == IKE_NATT_PORT && sa->local.port != IKE_NATT_PORT) {
+	if (local->port == IKE_NATT_PORT && sa->local.port != IKE_NATT_PORT) {
 		/* The peer switched (2.23): answer it there from now on. */
 		sa->local.port = IKE_NATT_PORT;
-		sa->remote = rx->remote;
+		sa->remote = *remote;
 		return;
 	}
 	/* A NAT in front of the peer may have given it a new mapping. The
 	 * kernel SAs keep their encapsulation port until the next rekey:
 	 * update_sa would need keys the engine does not keep. */
-	if (sa->local.port == IKE_NATT_PORT && sa->nat_remote &&
-	    !endpoint_equal(&rx->remote, &sa->remote))
-		sa->remote = rx->remote;
+	if (sa->local.port == IKE_NATT_PORT && sa->nat_remote && !endpoint_equal(remote, &sa->remote))
+		sa->remote = *remote;
 }
 
 static void keepalive_fired(struct loop *l, struct loop_timer *t, void *arg)
 {
 	struct ike_sa *sa = arg;
 	const struct gateway_config *g = gw(sa);
-	if (!g || !g->natt.keepalive || !natt_in_use(sa))
+	if (!g || !g->natt.keepalive || !ike_sa_udp_encap(sa))
 		return;
 	struct transport *tr = sa->e->d.transport;
 	tr->ops->send_keepalive(tr, &sa->local, &sa->remote);
@@ -64,13 +47,22 @@ static void keepalive_fired(struct loop *l, struct loop_timer *t, void *arg)
 }
 
 /* RFC 3948 2.3: only the side behind the NAT needs to keep its mapping. */
-void natt_start(struct ike_sa *sa)
+static void start(struct ike_sa *sa)
 {
-	struct info_state *s = info_state(sa);
 	const struct gateway_config *g = gw(sa);
-	if (!s)
-		return;
-	loop_timer_init(&s->natt_timer, keepalive_fired, sa);
-	if (g && g->natt.keepalive && sa->nat_local && natt_in_use(sa))
-		loop_timer_arm(sa->e->d.loop, &s->natt_timer, (uint64_t)g->natt.keepalive * 1000);
+	if (g && g->natt.keepalive && sa->nat_local && ike_sa_udp_encap(sa))
+		loop_timer_arm(sa->e->d.loop, &sa->natt_keepalive,
+			       (uint64_t)g->natt.keepalive * 1000);
 }
+
+static void on_ike(struct ike_sa *sa, enum sa_event ev)
+{
+	if (ev == SA_EV_CREATED)
+		loop_timer_init(&sa->natt_keepalive, keepalive_fired, sa);
+	else if (ev == SA_EV_ESTABLISHED)
+		start(sa);
+	else if (ev == SA_EV_DELETING)
+		loop_timer_disarm(sa->e->d.loop, &sa->natt_keepalive);
+}
+
+const struct sa_listener natt_listener = { .ike = on_ike };

@@ -23,20 +23,20 @@
 
 #include <stdbool.h>
 
+#include "engine/ike_core.h"
+
+struct endpoint;
 struct ike_sa;
-struct kernel_sa;
-struct msg_rx;
 
 /* Initiator, IKE_SA_INIT answered and NAT detection done: switch or not. */
 void natt_after_init(struct ike_sa *sa);
-/* An authenticated message: move to 4500 / follow the peer as needed. */
-void natt_on_authenticated(struct ike_sa *sa, const struct msg_rx *rx);
-/* Established: NAT keepalives start when we are behind a NAT. */
-void natt_start(struct ike_sa *sa);
-/* Whether sa's CHILD SAs are UDP-encapsulated. */
-bool natt_in_use(struct ike_sa *sa);
-/* Marks a kernel SA (out: ours to the peer) for UDP encapsulation with
- * the IKE SA's ports, when NAT-T is in use. */
-void natt_encap(struct ike_sa *sa, bool out, struct kernel_sa *k);
+/* An authenticated message came from remote to local: move to 4500 /
+ * follow the peer as needed. */
+void natt_on_authenticated(struct ike_sa *sa, const struct endpoint *local,
+			   const struct endpoint *remote);
+/* NAT keepalives start when an SA is established with us behind a NAT,
+ * and stop when it goes. (Whether ESP is encapsulated follows from where
+ * IKE runs: ike_sa_udp_encap.) */
+extern const struct sa_listener natt_listener;
 
 #endif

@@ -141,7 +141,7 @@ void proposal_limit_ike(const struct gateway_config *g, struct proposal_limit *o
 	*out = (struct proposal_limit){
 		.encr = alg_find(ALG_ENCR, g->encryption, g->encryption_bits),
 		.prf = alg_find(ALG_PRF, g->hash, 0),
-		.integ = integ_for_prf(g->hash),
+		.integ = g->integ ? alg_find(ALG_INTEG, g->integ, 0) : integ_for_prf(g->hash),
 		.dh = g->group[0],
 	};
 	if (!out->encr)

@@ -2,6 +2,7 @@
  * exchange_child.c, the hard life of an IKE SA in ike_sa.c (sa->expire). */
 #include "engine/rekey.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "base/err.h"
 #include "engine/exchange_child.h"
 #include "engine/exchange_info.h"
+#include "engine/ike_engine.h"
 #include "engine/ike_sa.h"
 #include "base/log.h"
 
@@ -23,33 +25,33 @@
 
 /* ---- helpers --------------------------------------------------------------- */
 
-static uint64_t now_ms(const struct ike_engine *e)
+static uint64_t now_ms(const struct ike_core *e)
 {
-	return ike_now_ms(e);
+	return ike_core_now_ms(e);
 }
 
-static uint64_t jitter(struct ike_engine *e, uint64_t span_ms)
+static uint64_t jitter(struct ike_core *e, uint64_t span_ms)
 {
 	uint32_t r = 0;
 	uint64_t max = span_ms / JITTER_DIV;
-	if (e->hooks.no_rekey_jitter || !max)
+	if (!max)
 		return 0;
 	if (max > JITTER_MAX_MS)
 		max = JITTER_MAX_MS;
-	if (ike_random(e, (uint8_t *)&r, sizeof(r)))
+	if (ike_core_random(e, (uint8_t *)&r, sizeof(r)))
 		return 0;
 	return r % (max + 1);
 }
 
 /* How long a peer may go on retransmitting one request. */
-static uint64_t retry_span_ms(const struct ike_engine *e)
+static uint64_t retry_span_ms(const struct ike_core *e)
 {
 	const struct ipsec_config *c = e->d.config;
 	unsigned iv = c->retry_interval ? c->retry_interval : 1;
 	return (uint64_t)(c->retry_count + 1) * iv * 1000;
 }
 
-static uint64_t later_ms(struct ike_engine *e)
+static uint64_t later_ms(struct ike_core *e)
 {
 	unsigned iv = e->d.config->retry_interval ? e->d.config->retry_interval : 1;
 	return (uint64_t)iv * 1000 + jitter(e, (uint64_t)iv * 1000 * JITTER_DIV / 4);
@@ -60,15 +62,15 @@ static unsigned pct_of(const struct sa_duration *d)
 	return d->rekey_pct ? d->rekey_pct : DEFAULT_REKEY_PCT;
 }
 
-static struct ike_sa *ike_by_number(struct ike_engine *e, unsigned n)
+static struct ike_sa *ike_by_number(struct ike_core *e, unsigned n)
 {
 	for (struct ike_sa *sa = e->sas; n && sa; sa = sa->next)
-		if (sa->number == n && !sa->deleted)
+		if (sa->number == n && sa->state != IKE_STATE_CLOSED)
 			return sa;
 	return NULL;
 }
 
-static struct child_sa *child_by_number(struct ike_engine *e, unsigned n)
+static struct child_sa *child_by_number(struct ike_core *e, unsigned n)
 {
 	for (struct ike_sa *sa = e->sas; n && sa; sa = sa->next)
 		for (struct child_sa *c = sa->children; c; c = c->next)
@@ -119,9 +121,30 @@ static void ike_arm(struct ike_sa *sa, enum rekey_phase ph, uint64_t ms)
 	loop_timer_arm(sa->e->d.loop, &sa->rekey, ms);
 }
 
+/* REKEYING: a replacement is under way or was made. A failed rekey goes
+ * back to ESTABLISHED, unless another rekey replaced the SA meanwhile.
+ * Only SAs that are up move; for any other there is nothing to mark. */
+static void ike_rekeying(struct ike_sa *sa, bool on)
+{
+	if (on ? !ike_sa_up(sa) : sa->state != IKE_STATE_REKEYING || sa->succ)
+		return;
+	int err = ike_sa_set_state(sa, on ? IKE_STATE_REKEYING : IKE_STATE_ESTABLISHED);
+	assert(!err);
+	(void)err;
+}
+
+static void child_rekeying(struct child_sa *c, bool on)
+{
+	if (on ? !child_sa_up(c) : c->state != CHILD_STATE_REKEYING || c->succ)
+		return;
+	int err = child_sa_set_state(c, on ? CHILD_STATE_REKEYING : CHILD_STATE_ESTABLISHED);
+	assert(!err);
+	(void)err;
+}
+
 /* ---- CHILD SAs ----------------------------------------------------------------- */
 
-static bool wants_auto(const struct ike_engine *e, const struct gateway_config *g)
+static bool wants_auto(const struct ike_core *e, const struct gateway_config *g)
 {
 	return e->d.config->auto_refresh && g->auto_refresh;
 }
@@ -130,8 +153,8 @@ static bool wants_auto(const struct ike_engine *e, const struct gateway_config *
  * successor: negotiate again where the router keeps tunnels up. */
 static void child_lost(struct ike_sa *sa, unsigned tunnel)
 {
-	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
-	if (!g || !wants_auto(sa->e, g) || sa->deleted)
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	if (!g || !wants_auto(sa->e, g) || sa->state == IKE_STATE_CLOSED)
 		return;
 	for (struct child_sa *c = sa->children; c; c = c->next)
 		if (c->tunnel == tunnel)
@@ -152,7 +175,7 @@ static void child_retry(struct child_sa *c, uint64_t ms)
 static void child_rekey_now(struct child_sa *c)
 {
 	struct ike_sa *sa = c->ike;
-	struct ike_engine *e = sa->e;
+	struct ike_core *e = sa->e;
 	if (child_by_number(e, c->succ)) {
 		child_log(c, LOG_INHIBITED_REKEY);
 		return;
@@ -173,7 +196,7 @@ static void child_rekey_now(struct child_sa *c)
  * have, which is harmless. */
 static void child_retire_now(struct child_sa *c)
 {
-	info_delete_child(c->ike, c);
+	exchange_info_delete_child(c->ike, c);
 }
 
 static void child_fired(struct loop *l, struct loop_timer *t, void *arg)
@@ -200,15 +223,10 @@ static void child_fired(struct loop *l, struct loop_timer *t, void *arg)
 	}
 }
 
-void rekey_child_init(struct child_sa *c)
-{
-	loop_timer_init(&c->rekey, child_fired, c);
-}
-
 /* Reference 1.29: the IKE SA must not expire before its CHILD SA. */
 static void align_ike_life(struct ike_sa *sa, uint64_t child_end)
 {
-	if (sa->state != IKE_STATE_ESTABLISHED)
+	if (!ike_sa_up(sa))
 		return;
 	uint64_t ike_end = sa->established_ms + (uint64_t)sa->life_secs * 1000;
 	uint64_t now = now_ms(sa->e);
@@ -223,8 +241,8 @@ static void child_retire(struct child_sa *old);
 void rekey_child_installed(struct child_sa *c)
 {
 	struct ike_sa *sa = c->ike;
-	struct ike_engine *e = sa->e;
-	const struct gateway_config *g = ike_gateway(e, sa->gateway);
+	struct ike_core *e = sa->e;
+	const struct gateway_config *g = ike_sa_gateway(sa);
 	c->life_secs = g ? g->child_life.seconds : 28800;
 	uint64_t life = (uint64_t)c->life_secs * 1000;
 	uint64_t at = g ? life * pct_of(&g->child_life) / 100 : life * DEFAULT_REKEY_PCT / 100;
@@ -236,24 +254,21 @@ void rekey_child_installed(struct child_sa *c)
 	sa->pred = 0;
 	if (old && !old->succ) {
 		old->succ = sa->number;
-		info_delete_ike(old);
+		exchange_info_delete_ike(old);
 	}
-}
-
-void rekey_child_gone(struct child_sa *c)
-{
-	loop_timer_disarm(c->ike->e->d.loop, &c->rekey);
-	c->rk_phase = RK_IDLE;
-	exchange_child_forget(c->ike, c);
 }
 
 int rekey_child_start(struct child_sa *c)
 {
-	return exchange_child_start(c->ike, CX_REKEY_CHILD, c, 0);
+	int err = exchange_child_start(c->ike, CX_REKEY_CHILD, c, 0);
+	if (!err)
+		child_rekeying(c, true);
+	return err;
 }
 
 void rekey_child_later(struct child_sa *c)
 {
+	child_rekeying(c, false);
 	child_retry(c, later_ms(c->ike->e));
 }
 
@@ -261,7 +276,7 @@ void rekey_child_later(struct child_sa *c)
  * 1.29: 30 s, or `forced-reduction`) so packets in flight still land. */
 static void child_retire(struct child_sa *old)
 {
-	const struct gateway_config *g = ike_gateway(old->ike->e, old->ike->gateway);
+	const struct gateway_config *g = ike_sa_gateway(old->ike);
 	uint64_t grace = (uint64_t)(g && g->child_life.forced_reduction
 				    ? g->child_life.forced_reduction : REKEY_CHILD_GRACE_SECS) * 1000;
 	uint64_t now = now_ms(old->ike->e), end = child_deadline(old);
@@ -270,6 +285,7 @@ static void child_retire(struct child_sa *old)
 		left = grace;
 		old->life_secs = (uint32_t)((now + grace - old->established_ms + 999) / 1000);
 	}
+	child_rekeying(old, true);
 	child_arm(old, RK_RETIRED, left);
 }
 
@@ -291,7 +307,7 @@ void rekey_child_done(struct child_sa *old, struct child_sa *n)
 			old->succ = n->num_send;
 		if (redundant->made_by_us) {
 			child_log(old, LOG_INHIBITED_REKEY);
-			info_delete_child(redundant->ike, redundant);
+			exchange_info_delete_child(redundant->ike, redundant);
 		} else {
 			child_retire(redundant);
 		}
@@ -303,7 +319,7 @@ void rekey_child_done(struct child_sa *old, struct child_sa *n)
 
 int rekey_child_wanted(struct ike_sa *sa, unsigned tunnel)
 {
-	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	const struct gateway_config *g = ike_sa_gateway(sa);
 	int err = 0;
 	if (!g)
 		return -RTX_ENOENT;
@@ -321,7 +337,7 @@ int rekey_child_wanted(struct ike_sa *sa, unsigned tunnel)
 static bool fresh_pending(const struct ike_sa *sa)
 {
 	for (const struct ike_sa *o = sa->e->sas; o; o = o->next)
-		if (!o->deleted && o->pred == sa->number)
+		if (o->state != IKE_STATE_CLOSED && o->pred == sa->number)
 			return true;
 	return false;
 }
@@ -341,6 +357,7 @@ static void ike_rekey_now(struct ike_sa *sa)
  * as long as the peer might send them, then goes. */
 static void ike_retire(struct ike_sa *old)
 {
+	ike_rekeying(old, true);
 	ike_arm(old, RK_RETIRED, retry_span_ms(old->e));
 }
 
@@ -349,7 +366,7 @@ static void ike_fired(struct loop *l, struct loop_timer *t, void *arg)
 	(void)l;
 	(void)t;
 	struct ike_sa *sa = arg;
-	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	const struct gateway_config *g = ike_sa_gateway(sa);
 	switch (sa->rk_phase) {
 	case RK_WAIT:
 		if (g && !g->ike_life.rekey_pct) {
@@ -363,21 +380,16 @@ static void ike_fired(struct loop *l, struct loop_timer *t, void *arg)
 		ike_rekey_now(sa);
 		break;
 	case RK_RETIRED:
-		info_delete_ike(sa);
+		exchange_info_delete_ike(sa);
 		break;
 	default:
 		break;
 	}
 }
 
-void rekey_ike_init(struct ike_sa *sa)
+static void ike_established(struct ike_sa *sa)
 {
-	loop_timer_init(&sa->rekey, ike_fired, sa);
-}
-
-void rekey_ike_established(struct ike_sa *sa)
-{
-	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	const struct gateway_config *g = ike_sa_gateway(sa);
 	const struct sa_duration *d = g ? &g->ike_life : NULL;
 	sa->life_secs = d ? d->seconds : 28800;
 	uint64_t life = (uint64_t)sa->life_secs * 1000;
@@ -387,18 +399,11 @@ void rekey_ike_established(struct ike_sa *sa)
 	ike_arm(sa, RK_WAIT, at - jitter(sa->e, at));
 }
 
-void rekey_ike_gone(struct ike_sa *sa)
-{
-	loop_timer_disarm(sa->e->d.loop, &sa->rekey);
-	sa->rk_phase = RK_IDLE;
-	exchange_child_free(sa);
-}
-
 /* Reference 1.22: with child-exchange type 1, after `ipsec ike retry`
  * count rekeys by CREATE_CHILD_SA the next one is a new IKE_SA_INIT. */
 int rekey_ike_start(struct ike_sa *sa)
 {
-	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
+	const struct gateway_config *g = ike_sa_gateway(sa);
 	int err = 0;
 	if (!g)
 		return -RTX_ENOENT;
@@ -410,11 +415,14 @@ int rekey_ike_start(struct ike_sa *sa)
 			nsa->pred = sa->number;
 		return err;
 	}
-	return exchange_child_start(sa, CX_REKEY_IKE, NULL, 0);
+	if (!(err = exchange_child_start(sa, CX_REKEY_IKE, NULL, 0)))
+		ike_rekeying(sa, true);
+	return err;
 }
 
 void rekey_ike_later(struct ike_sa *sa)
 {
+	ike_rekeying(sa, false);
 	ike_arm(sa, RK_RETRY, later_ms(sa->e));
 }
 
@@ -439,7 +447,7 @@ static void ike_redundant(struct ike_sa *old, struct ike_sa *r)
 {
 	if (r->initiator) {
 		ike_sa_log(old, LOG_INHIBITED_REKEY);
-		info_delete_ike(r);
+		exchange_info_delete_ike(r);
 	} else {
 		r->succ = old->succ;
 		ike_retire(r);
@@ -466,14 +474,46 @@ void rekey_ike_done(struct ike_sa *old, struct ike_sa *nsa)
 	/* RFC 7296 2.8: the peer that started the rekey deletes the old SA;
 	 * the other keeps it a while for retransmissions of the rekey. */
 	if (nsa->initiator)
-		info_delete_ike(old);
+		exchange_info_delete_ike(old);
 	else
 		ike_retire(old);
 }
 
+/* ---- lifecycle ------------------------------------------------------------------- */
+
+/* The rekey timer of an SA is made with it and stopped for good when it
+ * goes; it first runs when the SA is established. */
+static void stop(struct loop *l, struct loop_timer *t, uint8_t *phase)
+{
+	loop_timer_disarm(l, t);
+	*phase = RK_IDLE;
+}
+
+static void on_ike(struct ike_sa *sa, enum sa_event ev)
+{
+	if (ev == SA_EV_CREATED)
+		loop_timer_init(&sa->rekey, ike_fired, sa);
+	else if (ev == SA_EV_ESTABLISHED)
+		ike_established(sa);
+	else if (ev == SA_EV_DELETING)
+		stop(sa->e->d.loop, &sa->rekey, &sa->rk_phase);
+}
+
+static void on_child(struct child_sa *c, enum sa_event ev)
+{
+	if (ev == SA_EV_CREATED)
+		loop_timer_init(&c->rekey, child_fired, c);
+	else if (ev == SA_EV_ESTABLISHED)
+		rekey_child_installed(c);
+	else if (ev == SA_EV_GONE)
+		stop(c->ike->e->d.loop, &c->rekey, &c->rk_phase);
+}
+
+const struct sa_listener rekey_listener = { .ike = on_ike, .child = on_child };
+
 /* ---- events and operator ------------------------------------------------------------ */
 
-static struct child_sa *child_by_spi(struct ike_engine *e, const struct kernel_sa_id *id)
+static struct child_sa *child_by_spi(struct ike_core *e, const struct kernel_sa_id *id)
 {
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
 		for (struct child_sa *c = sa->children; c; c = c->next)
@@ -483,7 +523,7 @@ static struct child_sa *child_by_spi(struct ike_engine *e, const struct kernel_s
 	return NULL;
 }
 
-static void on_soft(struct ike_engine *e, const struct kernel_event *ev)
+static void on_soft(struct ike_core *e, const struct kernel_event *ev)
 {
 	struct child_sa *c = child_by_spi(e, &ev->sa);
 	if (!c)
@@ -494,7 +534,7 @@ static void on_soft(struct ike_engine *e, const struct kernel_event *ev)
 		child_rekey_now(c);
 }
 
-static void on_hard(struct ike_engine *e, const struct kernel_event *ev)
+static void on_hard(struct ike_core *e, const struct kernel_event *ev)
 {
 	struct child_sa *c = child_by_spi(e, &ev->sa);
 	if (!c)
@@ -509,7 +549,7 @@ static void on_hard(struct ike_engine *e, const struct kernel_event *ev)
 
 /* Traffic hit a tunnel's policy with no SA: negotiate for its gateway
  * (how the router works with `ipsec auto refresh off`). */
-static void on_acquire(struct ike_engine *e, const struct kernel_event *ev)
+static void on_acquire(struct ike_core *e, const struct kernel_event *ev)
 {
 	const struct ipsec_config *cfg = e->d.config;
 	const struct tunnel_config *t = NULL;
@@ -521,15 +561,15 @@ static void on_acquire(struct ike_engine *e, const struct kernel_event *ev)
 		return;
 	struct ike_sa *up = NULL;
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		if (sa->deleted || sa->gateway != g->id)
+		if (sa->state == IKE_STATE_CLOSED || sa->gateway != g->id)
 			continue;
-		if (sa->state != IKE_STATE_ESTABLISHED || sa->pred || sa->cx)
+		if (!ike_sa_up(sa) || sa->pred || sa->cx)
 			return;             /* already negotiating */
 		if (!sa->succ)
 			up = sa;
 	}
 	if (!up) {
-		ike_initiate(e, g->id);
+		ike_initiate(ike_engine_of(e), g->id);
 		return;
 	}
 	for (struct child_sa *c = up->children; c; c = c->next)
@@ -538,8 +578,9 @@ static void on_acquire(struct ike_engine *e, const struct kernel_event *ev)
 	rekey_child_wanted(up, t->num);
 }
 
-void rekey_kernel_event(struct ike_engine *e, const struct kernel_event *ev)
+void rekey_kernel_event(struct ike_engine *eng, const struct kernel_event *ev)
 {
+	struct ike_core *e = &eng->core;
 	switch (ev->type) {
 	case KERNEL_EV_ACQUIRE: on_acquire(e, ev); break;
 	case KERNEL_EV_EXPIRE_SOFT: on_soft(e, ev); break;
@@ -547,8 +588,9 @@ void rekey_kernel_event(struct ike_engine *e, const struct kernel_event *ev)
 	}
 }
 
-int rekey_sa_number(struct ike_engine *e, unsigned n)
+int rekey_sa_number(struct ike_engine *eng, unsigned n)
 {
+	struct ike_core *e = &eng->core;
 	struct ike_sa *sa = ike_by_number(e, n);
 	if (sa)
 		return rekey_ike_start(sa);

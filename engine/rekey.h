@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/ike_core.h"
+
 struct child_sa;
 struct ike_engine;
 struct ike_sa;
@@ -31,18 +33,16 @@ enum rekey_phase {
 /* Seconds a replaced CHILD SA lives on when `forced-reduction` is unset. */
 #define REKEY_CHILD_GRACE_SECS 30
 
-/* ---- hooks for ike_sa.c and child_sa.c ----------------------------------- */
+/* ---- SA lifecycles ---------------------------------------------------------- */
 
-void rekey_ike_init(struct ike_sa *sa);
-/* sa reached ESTABLISHED: the rekey timer starts. */
-void rekey_ike_established(struct ike_sa *sa);
-/* sa is being deleted: timer off, our pending CREATE_CHILD_SA dropped. */
-void rekey_ike_gone(struct ike_sa *sa);
-void rekey_child_init(struct child_sa *c);
-/* c is in the kernel: its rekey timer starts and its IKE SA is made to
- * live at least as long (reference 1.29). */
+/* An SA's rekey timer starts when it is established and stops when it
+ * goes. Rekeys mark the SA REKEYING while its replacement is negotiated
+ * and after it was made; a failed one marks it ESTABLISHED again. */
+extern const struct sa_listener rekey_listener;
+/* c is in the kernel (SA_EV_ESTABLISHED): its rekey timer starts, its IKE
+ * SA is made to live at least as long (reference 1.29), and a type-1
+ * fresh IKE SA that c completes retires the one it replaces. */
 void rekey_child_installed(struct child_sa *c);
-void rekey_child_gone(struct child_sa *c);
 
 /* ---- what starts rekeys ----------------------------------------------------- */
 

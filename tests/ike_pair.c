@@ -10,11 +10,18 @@
 #include "engine/loop.h"
 #include "engine/msg.h"
 
+/* The engines' RNG seam: splitmix64, reproducible and good enough for
+ * SPIs and nonces; a test may ask for zeros first (rng_zeros). */
 static int rng(void *arg, uint8_t *buf, size_t len)
 {
-	uint64_t *s = arg;
+	struct ike_router *r = arg;
+	uint64_t *s = &r->rng;
 	for (size_t i = 0; i < len; i++) {
-		/* splitmix64: reproducible and good enough for SPIs and nonces */
+		if (r->rng_zeros) {
+			r->rng_zeros--;
+			buf[i] = 0;
+			continue;
+		}
 		uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
 		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
@@ -106,7 +113,7 @@ static int engine_start(struct ike_pair *p, struct ike_router *r)
 {
 	struct ike_deps d = {
 		.log = r->log, .loop = p->loop, .kernel = r->kernel, .transport = r->transport,
-		.crypto = p->crypto, .config = r->config, .rng = rng, .rng_arg = &r->rng,
+		.crypto = p->crypto, .config = r->config, .rng = rng, .rng_arg = r,
 	};
 	int err;
 	r->engine = ike_engine_new(&d, &err);
@@ -142,6 +149,21 @@ void ike_pair_free(struct ike_pair *p)
 	}
 	loop_free(p->loop);
 	crypto_lib_free(p->crypto);
+}
+
+int ike_pair_setup(void **state, uint64_t seed)
+{
+	struct ike_pair *p = calloc(1, sizeof(*p));
+	*state = p;
+	return p && !ike_pair_init(p, seed) ? 0 : -1;
+}
+
+int ike_pair_teardown(void **state)
+{
+	if (*state)
+		ike_pair_free(*state);
+	free(*state);
+	return 0;
 }
 
 void ike_pair_run(struct ike_pair *p, uint64_t ms)

@@ -15,7 +15,9 @@
 
 #include "base/clock.h"
 #include "engine/config.h"
+#include "engine/child_sa.h"
 #include "engine/ike.h"
+#include "engine/ike_engine.h"
 #include "engine/ike_sa.h"
 #include "engine/memnet.h"
 
@@ -27,7 +29,8 @@ struct ike_router {
 	struct transport *transport;
 	struct ipsec_config *config;
 	struct ike_engine *engine;
-	uint64_t rng;
+	uint64_t rng;            /* the engine's seeded RNG state */
+	size_t rng_zeros;        /* the next this many random bytes are 0 */
 	unsigned init_sent;      /* IKE_SA_INIT requests this router sent */
 	unsigned msgs_sent;
 	uint8_t last_req[4096];  /* the last request this router sent, framed */
@@ -53,6 +56,10 @@ int ike_pair_start(struct ike_pair *p);
  * its kernel state is flushed, its memory of peers gone. */
 int ike_pair_restart(struct ike_pair *p, struct ike_router *r);
 void ike_pair_free(struct ike_pair *p);
+/* cmocka fixtures: *state becomes a pair on the heap, initialised with
+ * seed (setup returns 0 or -1); teardown frees it. */
+int ike_pair_setup(void **state, uint64_t seed);
+int ike_pair_teardown(void **state);
 
 /* Runs the loop on the virtual clock for ms milliseconds. */
 void ike_pair_run(struct ike_pair *p, uint64_t ms);

@@ -103,26 +103,62 @@ static long rss_kb(void)
 	return kb;
 }
 
-/* B answers N distinct initiators' worth of SAs: each IKE SA on A is a
- * separate gateway/tunnel, so both engines hold N IKE SAs + N CHILD SAs. */
+/* B as a concentrator for n peers: gateway, policy and tunnel i for the
+ * peer that calls itself peer-i (an FQDN). 0 or -1. */
+static int add_peers(struct ipsec_config *c, unsigned n)
+{
+	for (unsigned i = 1; i <= n; i++) {
+		struct gateway_config *g = config_gateway_get(c, i);
+		struct policy_config *p = config_policy_get(c, i);
+		struct tunnel_config *t = config_tunnel_get(c, i);
+		char name[32];
+		snprintf(name, sizeof(name), "peer-%u", i);
+		if (!g || !p || !t)
+			return -1;
+		g->version = 2;
+		memcpy(g->psk, "secret", 6);
+		g->psk_len = 6;
+		free(g->remote_name);
+		if (!(g->remote_name = strdup(name)))
+			return -1;
+		g->remote_name_type = ID_TYPE_FQDN;
+		p->gateway = i;
+		p->integ = IKEV2_AUTH_HMAC_SHA1_96;
+		t->policy = i;
+		t->enabled = true;
+	}
+	return 0;
+}
+
+/* A names itself peer-i for its next IKE SA. */
+static int rename_a(struct ike_pair *p, unsigned i)
+{
+	struct gateway_config *g = p->a.config->gateways[0];
+	char name[32];
+	snprintf(name, sizeof(name), "peer-%u", i);
+	free(g->local_name);
+	g->local_name_type = ID_TYPE_FQDN;
+	return (g->local_name = strdup(name)) ? 0 : -1;
+}
+
+/* B answers n distinct peers, one IKE SA and one CHILD SA each, as a
+ * concentrator does: A plays each peer in turn (a new name per IKE SA)
+ * and forgets the SA it made (ipsec refresh sa), so only B's SAs stay;
+ * each peer's INITIAL_CONTACT concerns that peer alone. */
 static int bench_memory(unsigned n)
 {
 	struct ike_pair p;
-	if (ike_pair_init(&p, 99))
+	if (ike_pair_init(&p, 99) || add_peers(p.b.config, n))
 		return -1;
 	p.a.config->gateways[0]->group[0] = IKEV2_DH_CURVE25519;
 	if (ike_pair_start(&p))
 		return -1;
-	/* Each SA looks like a new peer's first contact, which would make B
-	 * drop the older ones. */
-	p.a.engine->hooks.no_initial_contact = true;
 	log_set_debug(p.a.log, false);
 	log_set_debug(p.b.log, false);
 	struct mallinfo2 m0 = mallinfo2();
 	long r0 = rss_kb();
-	for (unsigned i = 0; i < n; i++) {
-		/* A forgets each SA it made silently (ipsec refresh sa), B keeps all. */
-		if (ike_initiate(p.a.engine, 1))
+	for (unsigned i = 1; i <= n; i++) {
+		if (rename_a(&p, i) || ike_initiate(p.a.engine, 1))
 			return -1;
 		ike_pair_run(&p, 5);
 		ike_refresh(p.a.engine);

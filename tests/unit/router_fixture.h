@@ -1,9 +1,11 @@
 /* A router with a script console on a virtual clock, for the drivers that
- * feed it config lines and read its console: what test_cfgapply and
- * test_router_kernel share. Include after <cmocka.h>. */
+ * feed it config lines and read its console (test_cfgapply,
+ * test_router_kernel, test_grammar, test_config_print). Include after
+ * <cmocka.h>. */
 #ifndef TEST_ROUTER_FIXTURE_H
 #define TEST_ROUTER_FIXTURE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +24,9 @@ struct fx {
 	FILE *outf;
 };
 
-/* o: the router's options; its clock is the fixture's own. */
-static inline struct fx *fx_start(struct router_opts o)
+/* o: the router's options; its clock is the fixture's own. The console
+ * session is an administrator's unless admin is false. */
+static inline struct fx *fx_start_as(struct router_opts o, bool admin)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	assert_non_null(f);
@@ -34,9 +37,14 @@ static inline struct fx *fx_start(struct router_opts o)
 	f->c = cli_new(f->r);
 	assert_non_null(f->c);
 	f->outf = open_memstream(&f->out, &f->outlen);
-	f->s = cli_session_new(f->c, f->outf, true);
+	f->s = cli_session_new(f->c, f->outf, admin);
 	assert_non_null(f->s);
 	return f;
+}
+
+static inline struct fx *fx_start(struct router_opts o)
+{
+	return fx_start_as(o, true);
 }
 
 static inline void fx_free(struct fx *f)

@@ -17,36 +17,11 @@
 #include "engine/router.h"
 #include "shell/cli.h"
 
-struct fx {
-	struct router *r;
-	struct cli *c;
-	struct cli_session *s;
-	char *err;
-	size_t errlen;
-	FILE *errs;
-};
+#include "tests/unit/router_fixture.h"
 
 static struct fx *fx_new(const char *config_path)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	struct router_opts o = { .config_path = config_path };
-	assert_non_null(f);
-	f->r = router_new(&o);
-	f->c = cli_new(f->r);
-	f->errs = open_memstream(&f->err, &f->errlen);
-	f->s = cli_session_new(f->c, f->errs, true);
-	assert_non_null(f->s);
-	return f;
-}
-
-static void fx_free(struct fx *f)
-{
-	cli_session_free(f->s);
-	cli_free(f->c);
-	router_free(f->r);
-	fclose(f->errs);
-	free(f->err);
-	free(f);
+	return fx_start((struct router_opts){ .config_path = config_path });
 }
 
 /* Feeds text line by line; every line must be accepted. */
@@ -56,9 +31,9 @@ static void feed(struct fx *f, const char *text)
 	unsigned n = 0;
 	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		int rc = cli_exec(f->s, l, ++n);
-		fflush(f->errs);
+		fflush(f->outf);
 		if (rc != 0)
-			fail_msg("line %u refused: %s (%s)", n, l, f->err);
+			fail_msg("line %u refused: %s (%s)", n, l, f->out);
 	}
 	free(copy);
 }
@@ -293,8 +268,8 @@ static void test_save(void **state)
 	f = fx_new(NULL);
 	cli_session_set_script(f->s, false);
 	assert_true(cli_exec(f->s, "save", 0) < 0);
-	fflush(f->errs);
-	assert_non_null(strstr(f->err, "Error: No configuration file"));
+	fflush(f->outf);
+	assert_non_null(strstr(f->out, "Error: No configuration file"));
 	feed(f, "ipsec ike version 1 2\nexit\n");
 	assert_int_equal(cli_exec(f->s, "n", 0), 0);
 	assert_string_equal(cli_prompt(f->s), "> ");

@@ -14,58 +14,34 @@
 #include "shell/cli.h"
 #include "shell/grammar.h"
 
-/* ---- a router, a script session and its captured output ---- */
+#include "tests/unit/router_fixture.h"
 
-struct fx {
-	struct router *r;
-	struct cli *c;
-	struct cli_session *s;
-	char *buf;
-	size_t len;
-	FILE *out;
-};
+/* ---- a router, a script session and its captured output ---- */
 
 static struct fx *fx_new(const char *model, bool admin)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	struct router_opts o = { .model = model ? model_find(model) : NULL };
-	assert_non_null(f);
-	f->r = router_new(&o);
-	f->c = cli_new(f->r);
-	f->out = open_memstream(&f->buf, &f->len);
-	f->s = cli_session_new(f->c, f->out, admin);
-	assert_non_null(f->s);
-	return f;
-}
-
-static void fx_free(struct fx *f)
-{
-	cli_session_free(f->s);
-	cli_free(f->c);
-	router_free(f->r);
-	fclose(f->out);
-	free(f->buf);
-	free(f);
+	return fx_start_as((struct router_opts){ .model = model ? model_find(model) : NULL },
+			   admin);
 }
 
 /* Runs one line and returns what it printed (valid until the next call). */
-static const char *run(struct fx *f, const char *line, unsigned lineno, int *rc)
+static const char *line_out(struct fx *f, const char *line, unsigned lineno, int *rc)
 {
-	fflush(f->out);
-	rewind(f->out);
-	f->buf[0] = '\0';
+	fflush(f->outf);
+	rewind(f->outf);
+	f->out[0] = '\0';
 	int r = cli_exec(f->s, line, lineno);
 	if (rc)
 		*rc = r;
-	fputc('\0', f->out);
-	fflush(f->out);
-	return f->buf;
+	fputc('\0', f->outf);
+	fflush(f->outf);
+	return f->out;
 }
 
 static void expect(struct fx *f, const char *line, const char *out)
 {
 	int rc;
-	const char *got = run(f, line, 0, &rc);
+	const char *got = line_out(f, line, 0, &rc);
 	assert_string_equal(got, out);
 	if (out[0])
 		assert_true(rc < 0);
@@ -77,7 +53,7 @@ static void expect(struct fx *f, const char *line, const char *out)
 static void expect_ok(struct fx *f, const char *line, const char *out)
 {
 	int rc;
-	assert_string_equal(run(f, line, 0, &rc), out);
+	assert_string_equal(line_out(f, line, 0, &rc), out);
 	assert_int_equal(rc, 0);
 }
 
@@ -283,7 +259,7 @@ static void test_error_texts(void **state)
 	expect(f, "ip tunnel address 10.0.0.1/30",
 	       "Error: No tunnel interface selected (use tunnel select N)\n");
 	expect(f, "pp auth myname a b", "Error: No pp interface selected (use pp select N)\n");
-	const char *out = run(f, "ipsec ike version 1 9", 12, NULL);
+	const char *out = line_out(f, "ipsec ike version 1 9", 12, NULL);
 	assert_string_equal(out, "line 12: Error: Parameter out of range: \"9\"\n");
 	expect(f, "console character ja.utf8", "");
 	expect(f, "tunnel select 2001", "エラー: パラメータが範囲を越えています: \"2001\"\n");

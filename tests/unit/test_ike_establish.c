@@ -11,23 +11,13 @@
 #include "engine/alg.h"
 #include "base/err.h"
 #include "base/log.h"
+#include "engine/msg.h"
 #include "engine/payload.h"
 #include "tests/ike_pair.h"
 
 static int setup(void **state)
 {
-	struct ike_pair *p = calloc(1, sizeof(*p));
-	if (!p || ike_pair_init(p, 1))
-		return -1;
-	*state = p;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	ike_pair_free(*state);
-	free(*state);
-	return 0;
+	return ike_pair_setup(state, 1);
 }
 
 static const struct ike_sa_row *row_of(struct ike_sa_row *rows, size_t n, enum ike_sa_kind k)
@@ -296,33 +286,70 @@ static void test_not_configured(void **state)
 	assert_int_equal(ike_router_log_count(&p->a, "not configured ipsec ike auth method"), 1);
 }
 
-/* A offers MODP 1024 and 2048 but sends a 1024 KE; B insists on 2048. */
+/* A middlebox adds MODP 2048 to every proposal of the first IKE_SA_INIT
+ * request from `from`: the responder sees two groups offered with a KE
+ * of the first (as from a peer that offers several groups). */
+struct group_adder {
+	struct ip_addr from;
+	bool done;
+};
+
+static size_t add_group(void *arg, const struct endpoint *src, const struct endpoint *dst,
+			const uint8_t *dgram, size_t len, uint8_t *out, size_t cap)
+{
+	(void)dst;
+	struct group_adder *g = arg;
+	struct sa_transform tr[2][PROPOSAL_MAX_TRANSFORMS];
+	struct msg m;
+	struct wr w;
+	size_t n = 0;
+	if (g->done || !ip_addr_equal(&src->addr, &g->from))
+		return 0;
+	wr_init(&w);
+	int err = msg_decode(&m, dgram, len, NULL, "");
+	for (size_t i = 0; !err && i < m.npl; i++) {
+		struct payload_sa *sa = &m.pl[i].u.sa;
+		for (size_t k = 0; m.pl[i].type == IKEV2_PAYLOAD_SA && k < sa->nproposals; k++) {
+			struct sa_proposal *p = &sa->proposals[k];
+			assert_true(k < 2 && p->ntransforms < PROPOSAL_MAX_TRANSFORMS);
+			memcpy(tr[k], p->transforms, p->ntransforms * sizeof(*tr[k]));
+			tr[k][p->ntransforms++] = (struct sa_transform){ .type = ALG_DH,
+								       .id = IKEV2_DH_MODP_2048 };
+			p->transforms = tr[k];
+		}
+	}
+	if (!err && !msg_encode(&m, &w) && w.len <= cap) {
+		memcpy(out, w.buf, w.len);
+		n = w.len;
+	}
+	wr_free(&w);
+	msg_free(&m);
+	g->done = n != 0;
+	return n;
+}
+
+/* A offers MODP 1024 alone, the middlebox adds 2048, B insists on 2048:
+ * A hears INVALID_KE_PAYLOAD and tries again with 2048. */
 static void test_invalid_ke(void **state)
 {
 	struct ike_pair *p = *state;
-	struct gateway_config *gb = p->b.config->gateways[0];
-	static struct sa_transform tr[] = {
-		{ .type = 1, .id = IKEV2_ENCR_AES_CBC, .nattrs = 1,
-		  .attrs = { { .type = IKEV2_ATTR_KEY_LENGTH, .tv = true, .value = 128 } } },
-		{ .type = 2, .id = IKEV2_PRF_HMAC_SHA2_256 },
-		{ .type = 3, .id = IKEV2_AUTH_HMAC_SHA2_256_128 },
-		{ .type = 4, .id = IKEV2_DH_MODP_1024 },
-		{ .type = 4, .id = IKEV2_DH_MODP_2048 },
-	};
-	static struct sa_proposal offer = { .num = 1, .protocol = IKEV2_PROTO_IKE,
-					    .ntransforms = 5, .transforms = tr };
-	gb->proposal_limitation = true;
-	gb->encryption = IKEV2_ENCR_AES_CBC;
-	gb->encryption_bits = 128;
-	gb->hash = IKEV2_PRF_HMAC_SHA2_256;
-	gb->group[0] = IKEV2_DH_MODP_2048;
+	struct gateway_config *gs[2] = { p->a.config->gateways[0], p->b.config->gateways[0] };
+	struct group_adder adder = { .from = p->a.addr };
+	for (int i = 0; i < 2; i++) {
+		gs[i]->proposal_limitation = true;
+		gs[i]->encryption = IKEV2_ENCR_AES_CBC;
+		gs[i]->encryption_bits = 128;
+		gs[i]->hash = IKEV2_PRF_HMAC_SHA2_256;
+		gs[i]->group[0] = i ? IKEV2_DH_MODP_2048 : IKEV2_DH_MODP_1024;
+	}
+	memnet_set_mangle(p->net, add_group, &adder);
 	assert_int_equal(ike_pair_start(p), 0);
-	p->a.engine->hooks.ike_offer = &offer;
 	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
 	assert_true(ike_pair_run_until_up(p, 2000));
+	assert_true(adder.done);
 	assert_int_equal(ike_router_log_count(&p->b, "cannot accept KE payload"), 1);
 	assert_int_equal(p->a.init_sent, 2);
-	assert_int_equal(ike_gw_state(p->a.engine, 1)->ke_group, IKEV2_DH_MODP_2048);
+	assert_int_equal(ike_gw_state(&p->a.engine->core, 1)->ke_group, IKEV2_DH_MODP_2048);
 	struct ike_sa_row *rows;
 	size_t n;
 	assert_int_equal(ike_sa_rows(p->a.engine, &rows, &n), 0);
@@ -330,7 +357,7 @@ static void test_invalid_ke(void **state)
 	free(rows);
 	/* remembered for this peer until the configuration changes */
 	ike_config_changed(p->a.engine);
-	assert_int_equal(ike_gw_state(p->a.engine, 1)->ke_group, 0);
+	assert_int_equal(ike_gw_state(&p->a.engine->core, 1)->ke_group, 0);
 }
 
 static void test_cookie(void **state)
@@ -397,21 +424,21 @@ static void test_delete_and_refresh(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_a_initiates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_b_initiates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_local_address, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_auto_refresh, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_psk, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_psk_always_on, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_auth_from_responder, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_common_proposal, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_id_type_mismatch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fqdn_ids, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_configured, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invalid_ke, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cookie, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_initial_contact, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delete_and_refresh, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_initiates, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_b_initiates, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_no_local_address, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_auto_refresh, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_psk, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_psk_always_on, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_auth_from_responder, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_no_common_proposal, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_id_type_mismatch, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_fqdn_ids, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_not_configured, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_ke, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_cookie, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_initial_contact, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_delete_and_refresh, setup, ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,18 +13,7 @@
 
 static int setup(void **state)
 {
-	struct ike_pair *p = calloc(1, sizeof(*p));
-	if (!p || ike_pair_init(p, 7) || ike_pair_start(p))
-		return -1;
-	*state = p;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	ike_pair_free(*state);
-	free(*state);
-	return 0;
+	return ike_pair_setup(state, 7) ? -1 : ike_pair_start(*state);
 }
 
 /* `ipsec ike retry 10 5`: ten retransmissions 5 s apart, then give up. */
@@ -149,10 +138,10 @@ static void test_loss_and_duplication(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_retransmit_timing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_retry_config, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_replay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retransmit_timing, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_retry_config, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_duplicates, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_replay, setup, ike_pair_teardown),
 		cmocka_unit_test(test_loss_and_duplication),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

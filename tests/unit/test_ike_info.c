@@ -20,18 +20,7 @@
 
 static int setup(void **state)
 {
-	struct ike_pair *p = calloc(1, sizeof(*p));
-	if (!p || ike_pair_init(p, 3))
-		return -1;
-	*state = p;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	ike_pair_free(*state);
-	free(*state);
-	return 0;
+	return ike_pair_setup(state, 3);
 }
 
 static void up(struct ike_pair *p, struct ike_router *initiator)
@@ -183,7 +172,7 @@ static void test_unknown_spi(void **state)
 	struct ike_pair *p = *state;
 	up(p, &p->a);
 	struct ike_sa_row recv = row(&p->a, IKE_SA_ROW_RECV);
-	struct ike_sa *sb = p->b.engine->sas;
+	struct ike_sa *sb = p->b.engine->core.sas;
 	child_sa_delete(sb->children);
 	assert_int_equal(ike_delete_sa(p->a.engine, recv.number), 0);
 	ike_pair_run(p, 100);
@@ -203,7 +192,7 @@ static void test_invalid_spi_notify(void **state)
 	struct ike_pair *p = *state;
 	up(p, &p->a);
 	struct ike_sa_row send = row(&p->b, IKE_SA_ROW_SEND);
-	struct ike_sa *sa = p->a.engine->sas;
+	struct ike_sa *sa = p->a.engine->core.sas;
 	struct msg m;
 	uint8_t spi[4] = { (uint8_t)(send.spi >> 24), (uint8_t)(send.spi >> 16),
 			   (uint8_t)(send.spi >> 8), (uint8_t)send.spi };
@@ -223,7 +212,7 @@ static void test_invalid_syntax(void **state)
 {
 	struct ike_pair *p = *state;
 	up(p, &p->a);
-	struct ike_sa *sa = p->a.engine->sas;
+	struct ike_sa *sa = p->a.engine->core.sas;
 	struct msg m;
 	msg_init(&m, IKEV2_EXCH_INFORMATIONAL, sa->win.msgid_next, IKEV2_FLAG_INITIATOR);
 	struct payload *d = msg_add(&m, IKEV2_PAYLOAD_DELETE, true);
@@ -411,35 +400,35 @@ static void test_upwait(void **state)
 	struct ike_pair *p = *state;
 	gw(&p->a)->keepalive.upwait = 30;
 	up(p, &p->a);
-	struct ike_sa *sa = p->a.engine->sas;
+	struct ike_sa *sa = p->a.engine->core.sas;
 	assert_false(liveness_tunnel_up(sa));
 	ike_pair_run(p, 29000);
 	assert_false(liveness_tunnel_up(sa));
 	ike_pair_run(p, 1500);
 	assert_true(liveness_tunnel_up(sa));
-	assert_true(liveness_tunnel_up(p->b.engine->sas));   /* B: upwait 0 */
+	assert_true(liveness_tunnel_up(p->b.engine->core.sas));   /* B: upwait 0 */
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_delete_child_from_a, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delete_child_from_b, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delete_ike_from_a, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delete_ike_from_b, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tunnel_disable, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delete_all, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_spi, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invalid_spi_notify, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invalid_syntax, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refused_responder_auth, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dead_peer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dead_peer_configured, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keepalive_answered, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keepalive_auto, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keepalive_postponed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delete_queued_behind_probe, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_upwait, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete_child_from_a, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_delete_child_from_b, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_delete_ike_from_a, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_delete_ike_from_b, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_tunnel_disable, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_delete_all, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_spi, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_spi_notify, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_syntax, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_refused_responder_auth, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_dead_peer, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_dead_peer_configured, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_answered, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_auto, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_postponed, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_delete_queued_behind_probe, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_upwait, setup, ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,11 +15,13 @@
 #include "engine/msg.h"
 #include "tests/ike_pair.h"
 
-#define PUBLIC "198.51.100.1"
+#define PUBLIC "198.51.100.1"     /* A's NAT box */
+#define PUBLIC_B "198.51.100.2"   /* B's one-to-one NAT */
 
 /* What went over the wire, as the tap saw it (after NAT). */
 struct wire {
 	struct ike_pair *p;
+	struct ip_addr b_public;               /* B's address after its NAT, if any */
 	unsigned a_keepalives, b_keepalives;   /* 1-byte NAT keepalives */
 	unsigned ike_500, ike_4500;            /* IKE messages: plain, or from/to 4500 */
 	unsigned auth_4500_marked;             /* IKE_AUTH on 4500 behind the marker */
@@ -37,7 +39,8 @@ static void tap(void *arg, const struct endpoint *src, const struct endpoint *ds
 		const uint8_t *d, size_t len)
 {
 	struct wire *w = arg;
-	bool from_a = !ip_addr_equal(&src->addr, &w->p->b.addr);
+	bool from_a = !ip_addr_equal(&src->addr, &w->p->b.addr) &&
+		      !ip_addr_equal(&src->addr, &w->b_public);
 	if (len == 1 && d[0] == 0xff) {
 		(from_a ? &w->a_keepalives : &w->b_keepalives)[0]++;
 		return;
@@ -218,13 +221,18 @@ static void test_force(void **state)
 	assert_int_equal(f->w.a_keepalives + f->w.b_keepalives, 0);
 }
 
-/* B fakes detection as strongSwan's encap = yes does: A sees a NAT at the
- * remote side, moves to 4500, and both sides encapsulate. */
+/* B behind a one-to-one NAT that keeps ports looks to A exactly like a
+ * peer that fakes NAT detection, as strongSwan's encap = yes does: A sees
+ * a NAT at the remote side, moves to 4500, and both sides encapsulate. */
 static void test_peer_fakes_detection(void **state)
 {
 	struct fixture *f = *state;
+	struct gateway_config *ga = f->p.a.config->gateways[0];
+	assert_int_equal(ip_addr_parse(PUBLIC_B, &f->w.b_public), 0);
+	assert_int_equal(memnet_add_static_nat(f->p.net, &f->p.b.addr, &f->w.b_public), 0);
+	free(ga->remote_address);
+	ga->remote_address = strdup(PUBLIC_B);
 	assert_int_equal(ike_pair_start(&f->p), 0);
-	f->p.b.engine->hooks.natt_fake = true;
 	assert_int_equal(ike_initiate(f->p.a.engine, 1), 0);
 	assert_true(ike_pair_run_until_up(&f->p, 2000));
 	assert_int_equal(ike_router_log_count(&f->p.a, "GW:1/SA:1/INIT NAT box detected at remote side"), 1);

@@ -19,18 +19,7 @@
 
 static int setup(void **state)
 {
-	struct ike_pair *p = calloc(1, sizeof(*p));
-	if (!p || ike_pair_init(p, 7))
-		return -1;
-	*state = p;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	ike_pair_free(*state);
-	free(*state);
-	return 0;
+	return ike_pair_setup(state, 7);
 }
 
 /* ---- inspection ----------------------------------------------------------- */
@@ -38,15 +27,15 @@ static int teardown(void **state)
 static size_t n_ike(const struct ike_router *r)
 {
 	size_t n = 0;
-	for (struct ike_sa *sa = r->engine->sas; sa; sa = sa->next)
-		n += !sa->deleted;
+	for (struct ike_sa *sa = r->engine->core.sas; sa; sa = sa->next)
+		n += sa->state != IKE_STATE_CLOSED;
 	return n;
 }
 
 static size_t n_child(const struct ike_router *r)
 {
 	size_t n = 0;
-	for (struct ike_sa *sa = r->engine->sas; sa; sa = sa->next)
+	for (struct ike_sa *sa = r->engine->core.sas; sa; sa = sa->next)
 		for (struct child_sa *c = sa->children; c; c = c->next)
 			n++;
 	return n;
@@ -55,13 +44,13 @@ static size_t n_child(const struct ike_router *r)
 static struct ike_sa *the_ike(const struct ike_router *r)
 {
 	assert_int_equal(n_ike(r), 1);
-	return r->engine->sas;
+	return r->engine->core.sas;
 }
 
 static struct child_sa *the_child(const struct ike_router *r)
 {
 	assert_int_equal(n_child(r), 1);
-	for (struct ike_sa *sa = r->engine->sas; sa; sa = sa->next)
+	for (struct ike_sa *sa = r->engine->core.sas; sa; sa = sa->next)
 		if (sa->children)
 			return sa->children;
 	return NULL;
@@ -199,10 +188,12 @@ static void test_child_rekey_timers_together(void **state)
 	p->a.config->gateways[0]->ike_life.seconds = 3000;
 	p->b.config->gateways[0]->ike_life.seconds = 3000;
 	up(p, &p->a);
-	p->a.engine->hooks.no_rekey_jitter = p->b.engine->hooks.no_rekey_jitter = true;
-	/* re-arm both CHILD SAs' timers under the hook */
+	/* re-arm both CHILD SAs' timers, each drawing a jitter of 0 from the
+	 * RNG seam (4 zero bytes), so both fire at exactly 75 % */
+	p->a.rng_zeros = p->b.rng_zeros = 4;
 	rekey_child_installed(the_child(&p->a));
 	rekey_child_installed(the_child(&p->b));
+	assert_int_equal(p->a.rng_zeros + p->b.rng_zeros, 0);
 	uint32_t old = the_child(&p->a)->spi_out;
 	ike_pair_run(p, 224000);
 	assert_int_equal(the_child(&p->a)->spi_out, old);
@@ -541,25 +532,25 @@ static void test_rekey_child_not_found(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_child_rekey_by_a, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_child_rekey_by_b, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_child_rekey_simultaneous, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_child_rekey_timers_together, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_child_rekey_timer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_child_rekey_pfs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ike_rekey_by_a, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ike_rekey_by_b, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ike_rekey_simultaneous, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ike_and_child_rekey_collide, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rekey_under_loss, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_type1_fresh_after_retry_count, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ike_rekey_off, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kernel_soft_expire, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kernel_hard_expire_bytes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_acquire_type2, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_acquire_type1, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_acquire_no_sa, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rekey_child_not_found, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_child_rekey_by_a, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_child_rekey_by_b, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_child_rekey_simultaneous, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_child_rekey_timers_together, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_child_rekey_timer, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_child_rekey_pfs, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_ike_rekey_by_a, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_ike_rekey_by_b, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_ike_rekey_simultaneous, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_ike_and_child_rekey_collide, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_rekey_under_loss, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_type1_fresh_after_retry_count, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_ike_rekey_off, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_soft_expire, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_hard_expire_bytes, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_acquire_type2, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_acquire_type1, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_acquire_no_sa, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_rekey_child_not_found, setup, ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -186,6 +186,70 @@ static void test_memnet_nat(void **state)
 	memnet_free(n);
 }
 
+/* One-to-one: the inside host is its public address both ways, ports kept. */
+static void test_memnet_static_nat(void **state)
+{
+	(void)state;
+	struct memnet *n = memnet_new(NULL, 3);
+	struct endpoint a = ep("192.0.2.1", IKE_PORT), b = ep("10.0.0.2", IKE_PORT);
+	struct endpoint b_pub = ep("198.51.100.2", IKE_PORT);
+	assert_int_equal(memnet_add_static_nat(n, &b.addr, &b_pub.addr), 0);
+	struct transport *ta = memnet_attach(n, &a.addr), *tb = memnet_attach(n, &b.addr);
+	struct inbox ia = { 0 }, ib = { 0 };
+	transport_set_recv(ta, on_recv, &ia);
+	transport_set_recv(tb, on_recv, &ib);
+	assert_int_equal(ta->ops->send(ta, &a, &b_pub, (const uint8_t *)"hi", 2), 0);
+	assert_true(memnet_deliver_next(n));
+	assert_int_equal(ib.n, 1);
+	assert_true(endpoint_equal(&ib.local[0], &b));
+	assert_true(endpoint_equal(&ib.remote[0], &a));
+	assert_int_equal(tb->ops->send(tb, &b, &a, (const uint8_t *)"yo", 2), 0);
+	assert_true(memnet_deliver_next(n));
+	assert_int_equal(ia.n, 1);
+	assert_true(endpoint_equal(&ia.remote[0], &b_pub));
+	transport_free(ta);
+	transport_free(tb);
+	memnet_free(n);
+}
+
+/* The middlebox rewrites the first datagram it sees and passes the rest. */
+static size_t shout(void *arg, const struct endpoint *src, const struct endpoint *dst,
+		    const uint8_t *dgram, size_t len, uint8_t *out, size_t cap)
+{
+	(void)src;
+	(void)dst;
+	unsigned *seen = arg;
+	if ((*seen)++ || len + 1 > cap)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		out[i] = (uint8_t)(dgram[i] - 'a' + 'A');
+	out[len] = '!';
+	return len + 1;
+}
+
+static void test_memnet_mangle(void **state)
+{
+	(void)state;
+	struct memnet *n = memnet_new(NULL, 4);
+	struct endpoint a = ep("192.0.2.1", IKE_PORT), b = ep("192.0.2.2", IKE_PORT);
+	struct transport *ta = memnet_attach(n, &a.addr), *tb = memnet_attach(n, &b.addr);
+	struct inbox ib = { 0 };
+	unsigned seen = 0;
+	transport_set_recv(tb, on_recv, &ib);
+	memnet_set_mangle(n, shout, &seen);
+	assert_int_equal(ta->ops->send(ta, &a, &b, (const uint8_t *)"hi", 2), 0);
+	assert_int_equal(ta->ops->send(ta, &a, &b, (const uint8_t *)"hi", 2), 0);
+	assert_int_equal(memnet_deliver_all(n, 10), 2);
+	assert_int_equal(seen, 2);
+	assert_int_equal(ib.len[0], 3);
+	assert_memory_equal(ib.msg[0], "HI!", 3);
+	assert_int_equal(ib.len[1], 2);
+	assert_memory_equal(ib.msg[1], "hi", 2);
+	transport_free(ta);
+	transport_free(tb);
+	memnet_free(n);
+}
+
 static void test_memnet_timed_delivery(void **state)
 {
 	(void)state;
@@ -265,6 +329,8 @@ int main(void)
 		cmocka_unit_test(test_memnet_ladder),
 		cmocka_unit_test(test_memnet_faults_deterministic),
 		cmocka_unit_test(test_memnet_nat),
+		cmocka_unit_test(test_memnet_static_nat),
+		cmocka_unit_test(test_memnet_mangle),
 		cmocka_unit_test(test_memnet_timed_delivery),
 		cmocka_unit_test(test_udp_loopback),
 	};

@@ -1,49 +1,29 @@
 /* The engine as ike.h presents it: built from its dependencies, driven by
- * configuration changes, operator commands and kernel events. */
+ * configuration changes, operator commands and kernel events; and what the
+ * IKE modules share through ike_engine.h (per-gateway memory, initiation,
+ * the answer to a failed attempt). */
+#include "engine/ike_engine.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/child_sa.h"
-#include "base/clock.h"
-#include "engine/config.h"
-#include "engine/crypto.h"
 #include "base/err.h"
+#include "base/log.h"
+#include "engine/child_sa.h"
+#include "engine/config.h"
 #include "engine/exchange.h"
+#include "engine/exchange_child.h"
 #include "engine/exchange_info.h"
-#include "engine/ike.h"
 #include "engine/ike_sa.h"
 #include "engine/liveness.h"
-#include "base/log.h"
 #include "engine/msg_io.h"
+#include "engine/natt.h"
 #include "engine/proposal.h"
 #include "engine/rekey.h"
+#include "engine/tunnel.h"
 
 #define COOKIE_THRESHOLD 16
-
-uint64_t ike_now_ms(const struct ike_engine *e)
-{
-	struct clock *c = loop_clock(e->d.loop);
-	return c->mono_ms(c);
-}
-
-int ike_random(struct ike_engine *e, uint8_t *buf, size_t len)
-{
-	if (e->d.rng)
-		return e->d.rng(e->d.rng_arg, buf, len);
-	return crypto_random(e->d.crypto, buf, len);
-}
-
-const struct gateway_config *ike_gateway(const struct ike_engine *e, unsigned id)
-{
-	return id ? config_gateway_find(e->d.config, id) : NULL;
-}
-
-unsigned ike_log_types(const struct ike_sa *sa)
-{
-	const struct gateway_config *g = ike_gateway(sa->e, sa->gateway);
-	return sa->e->d.config->log_types | (g ? g->log_types : 0);
-}
 
 /* ---- per-gateway state ---------------------------------------------------- */
 
@@ -76,8 +56,9 @@ static struct gw_state *gw_state_find(const struct ike_engine *e, unsigned id)
 	return found ? e->gws[i] : NULL;
 }
 
-struct gw_state *ike_gw_state(struct ike_engine *e, unsigned id)
+struct gw_state *ike_gw_state(struct ike_core *c, unsigned id)
 {
+	struct ike_engine *e = ike_engine_of(c);
 	bool found;
 	size_t i = gw_pos(e, id, &found);
 	if (found)
@@ -101,7 +82,7 @@ struct gw_state *ike_gw_state(struct ike_engine *e, unsigned id)
 
 static void gw_state_drop(struct ike_engine *e, size_t i)
 {
-	loop_timer_disarm(e->d.loop, &e->gws[i]->retry);
+	loop_timer_disarm(e->core.d.loop, &e->gws[i]->retry);
 	free(e->gws[i]);
 	memmove(e->gws + i, e->gws + i + 1, (e->n_gws - i - 1) * sizeof(*e->gws));
 	e->n_gws--;
@@ -109,8 +90,8 @@ static void gw_state_drop(struct ike_engine *e, size_t i)
 
 static bool gateway_busy(const struct ike_engine *e, unsigned gw)
 {
-	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next)
-		if (sa->gateway == gw && !sa->deleted)
+	for (const struct ike_sa *sa = e->core.sas; sa; sa = sa->next)
+		if (sa->gateway == gw && sa->state != IKE_STATE_CLOSED)
 			return true;
 	return false;
 }
@@ -121,7 +102,7 @@ static void not_configured(struct ike_engine *e, unsigned gw, const char *what)
 {
 	char sub[16];
 	snprintf(sub, sizeof(sub), "GW:%u", gw);
-	log_ike(e->d.log, sub, LOG_NOT_CONFIGURED, what);
+	log_ike(e->core.d.log, sub, LOG_NOT_CONFIGURED, what);
 }
 
 /* The peer's address: `remote address`, or a remote name that is one. */
@@ -140,7 +121,7 @@ static int remote_addr(const struct gateway_config *g, struct ip_addr *a)
 static int check_initiable(struct ike_engine *e, const struct gateway_config *g,
 			   struct endpoint *local, struct endpoint *remote)
 {
-	const struct ipsec_config *c = e->d.config;
+	const struct ipsec_config *c = e->core.d.config;
 	unsigned tn = config_gateway_tunnel(c, g->id);
 	const struct tunnel_config *t = tn ? config_tunnel_find(c, tn) : NULL;
 	*local = (struct endpoint){ .port = IKE_PORT };
@@ -154,8 +135,8 @@ static int check_initiable(struct ike_engine *e, const struct gateway_config *g,
 	/* Without `ipsec ike local address` the router uses the interface
 	 * nearest to the peer (reference 1.12). */
 	int bad = g->local_address ? ip_addr_parse(g->local_address, &local->addr)
-				   : e->d.transport->ops->source_for(e->d.transport,
-								      &remote->addr, &local->addr);
+				   : e->core.d.transport->ops->source_for(e->core.d.transport,
+									   &remote->addr, &local->addr);
 	if (bad || local->addr.family != remote->addr.family) {
 		not_configured(e, g->id, "ipsec ike local address");
 		return -RTX_ENOENT;
@@ -175,24 +156,24 @@ static int check_initiable(struct ike_engine *e, const struct gateway_config *g,
 	return t->enabled ? 0 : -RTX_EINVAL;
 }
 
-struct ike_sa *ike_initiate_fresh(struct ike_engine *e, unsigned gateway, int *err)
+struct ike_sa *ike_initiate_fresh(struct ike_core *c, unsigned gateway, int *err)
 {
+	struct ike_engine *e = ike_engine_of(c);
 	struct endpoint local, remote;
-	const struct gateway_config *g = ike_gateway(e, gateway);
-	struct gw_state *gs = ike_gw_state(e, gateway);
+	const struct gateway_config *g = ike_core_gateway(c, gateway);
+	struct gw_state *gs = ike_gw_state(c, gateway);
 	if (!g) {
 		*err = -RTX_ENOENT;
 		return NULL;
 	}
 	if ((*err = check_initiable(e, g, &local, &remote)))
 		return NULL;
-	struct ike_sa *sa = ike_sa_new(e, true, g->id, &local, &remote);
+	struct ike_sa *sa = ike_sa_new(c, true, g->id, &local, &remote);
 	if (!sa) {
 		*err = -RTX_ENOMEM;
 		return NULL;
 	}
-	uint16_t group = e->hooks.ke_group ? e->hooks.ke_group
-			 : gs && gs->ke_group ? gs->ke_group : g->group[0];
+	uint16_t group = gs && gs->ke_group ? gs->ke_group : g->group[0];
 	if ((*err = exchange_init_prepare(sa, group)) ||
 	    (*err = exchange_start(sa, &exchange_init_ops))) {
 		ike_sa_delete(sa);
@@ -206,7 +187,7 @@ static int start(struct ike_engine *e, const struct gateway_config *g)
 	int err;
 	if (gateway_busy(e, g->id))
 		return -RTX_EEXIST;
-	ike_initiate_fresh(e, g->id, &err);
+	ike_initiate_fresh(&e->core, g->id, &err);
 	return err;
 }
 
@@ -215,7 +196,7 @@ static void retry_fired(struct loop *l, struct loop_timer *t, void *arg)
 	(void)l;
 	(void)t;
 	struct gw_state *gs = arg;
-	const struct gateway_config *g = ike_gateway(gs->e, gs->id);
+	const struct gateway_config *g = ike_core_gateway(&gs->e->core, gs->id);
 	if (g)
 		start(gs->e, g);
 }
@@ -223,19 +204,19 @@ static void retry_fired(struct loop *l, struct loop_timer *t, void *arg)
 /* Yamaha 1.6: after a failure the router pauses unless always-on (or
  * keepalive) asks it to go on; even then no sooner than one retry
  * interval, so a peer that refuses us never sees a tight loop. */
-void ike_sa_failed(struct ike_sa *sa)
+void ike_attempt_failed(struct ike_sa *sa)
 {
-	struct ike_engine *e = sa->e;
+	struct ike_core *c = sa->e;
 	unsigned gw = sa->gateway;
 	bool initiator = sa->initiator;
 	ike_sa_delete(sa);
-	const struct gateway_config *g = ike_gateway(e, gw);
-	struct gw_state *gs = initiator && g ? ike_gw_state(e, gw) : NULL;
+	const struct gateway_config *g = ike_core_gateway(c, gw);
+	struct gw_state *gs = initiator && g ? ike_gw_state(c, gw) : NULL;
 	if (!gs)
 		return;
 	if (g->always_on || g->keepalive.sw == TRI_ON) {
-		unsigned s = e->d.config->retry_interval ? e->d.config->retry_interval : 1;
-		loop_timer_arm(e->d.loop, &gs->retry, (uint64_t)s * 1000);
+		unsigned s = c->d.config->retry_interval ? c->d.config->retry_interval : 1;
+		loop_timer_arm(c->d.loop, &gs->retry, (uint64_t)s * 1000);
 	} else {
 		gs->paused = true;
 	}
@@ -250,7 +231,7 @@ static bool wants_auto(const struct ipsec_config *c, const struct gateway_config
 
 static void initiate_all(struct ike_engine *e)
 {
-	const struct ipsec_config *c = e->d.config;
+	const struct ipsec_config *c = e->core.d.config;
 	for (size_t i = 0; i < c->n_gateways; i++) {
 		const struct gateway_config *g = c->gateways[i];
 		if (!wants_auto(c, g))
@@ -260,6 +241,60 @@ static void initiate_all(struct ike_engine *e)
 			start(e, g);
 	}
 }
+
+/* ---- what the engine does for every IKE SA ---------------------------------- */
+
+/* The expire timer: a half-open SA that never authenticates (armed by
+ * exchange_init.c), then the hard life of an established one. */
+static void sa_expired(struct loop *l, struct loop_timer *t, void *arg)
+{
+	(void)l;
+	(void)t;
+	struct ike_sa *sa = arg;
+	if (ike_sa_up(sa))
+		ike_sa_delete(sa);
+	else
+		ike_attempt_failed(sa);
+}
+
+static void on_ike(struct ike_sa *sa, enum sa_event ev)
+{
+	if (ev == SA_EV_CREATED)
+		loop_timer_init(&sa->expire, sa_expired, sa);
+	else if (ev == SA_EV_DELETING)
+		loop_timer_disarm(sa->e->d.loop, &sa->expire);
+}
+
+static const struct sa_listener engine_listener = { .ike = on_ike };
+
+/* Who follows SA lifecycles, in the order they are told: exchange_child.c
+ * drops a pending CREATE_CHILD_SA (and what it made) before the CHILD SAs
+ * of a closing IKE SA go (child_sa_listener comes last). */
+static const struct sa_listener *const listeners[] = {
+	&engine_listener,
+	&liveness_listener,
+	&natt_listener,
+	&exchange_info_listener,
+	&rekey_listener,
+	&exchange_child_listener,
+	&child_sa_listener,
+};
+
+static int sa_resend(void *arg, const uint8_t *buf, size_t len)
+{
+	return msg_io_send_raw(arg, buf, len);
+}
+
+/* The window gave up on our request: a liveness probe means a dead peer,
+ * anything else a failed attempt. */
+static void sa_timed_out(void *arg, uint32_t msgid)
+{
+	(void)msgid;
+	if (!liveness_timed_out(arg))
+		ike_attempt_failed(arg);
+}
+
+static const struct window_ops sa_window_ops = { sa_resend, sa_timed_out };
 
 /* ---- ike.h ------------------------------------------------------------------ */
 
@@ -278,10 +313,10 @@ struct ike_engine *ike_engine_new(const struct ike_deps *deps, int *err)
 	*err = -RTX_ENOMEM;
 	if (!(e = calloc(1, sizeof(*e))))
 		return NULL;
-	e->d = *deps;
-	e->number_next = 1;
+	ike_core_init(&e->core, deps, listeners, sizeof(listeners) / sizeof(listeners[0]),
+		      &sa_window_ops);
 	e->cookie_threshold = COOKIE_THRESHOLD;
-	transport_set_recv(deps->transport, msg_io_recv, e);
+	transport_set_recv(deps->transport, msg_io_recv, &e->core);
 	kernel_set_event_handler(deps->kernel, on_kernel_event, e);
 	*err = 0;
 	return e;
@@ -289,8 +324,8 @@ struct ike_engine *ike_engine_new(const struct ike_deps *deps, int *err)
 
 static void delete_all(struct ike_engine *e)
 {
-	while (e->sas)
-		ike_sa_delete(e->sas);
+	while (e->core.sas)
+		ike_sa_delete(e->core.sas);
 }
 
 void ike_engine_free(struct ike_engine *e)
@@ -300,22 +335,21 @@ void ike_engine_free(struct ike_engine *e)
 	delete_all(e);
 	while (e->n_gws)
 		gw_state_drop(e, e->n_gws - 1);
-	transport_set_recv(e->d.transport, NULL, NULL);
-	kernel_set_event_handler(e->d.kernel, NULL, NULL);
+	transport_set_recv(e->core.d.transport, NULL, NULL);
+	kernel_set_event_handler(e->core.d.kernel, NULL, NULL);
 	free(e->gws);
-	free(e->tunnels);
-	free(e->numbers);
+	ike_core_free(&e->core);
 	explicit_bzero(e->cookie_secret, sizeof(e->cookie_secret));
 	free(e);
 }
 
 void ike_config_changed(struct ike_engine *e)
 {
-	const struct ipsec_config *c = e->d.config;
+	const struct ipsec_config *c = e->core.d.config;
 	struct ike_sa *sa, *next;
-	for (sa = e->sas; sa; sa = next) {
+	for (sa = e->core.sas; sa; sa = next) {
 		next = sa->next;
-		const struct gateway_config *g = ike_gateway(e, sa->gateway);
+		const struct gateway_config *g = ike_sa_gateway(sa);
 		if (sa->gateway && (!g || g->version != 2 || !c->ipsec_use))
 			ike_sa_delete(sa);
 		else
@@ -324,7 +358,7 @@ void ike_config_changed(struct ike_engine *e)
 	/* Yamaha 1.18: a group learned from INVALID_KE lasts until the
 	 * configuration changes; so does a pause after failure. */
 	for (size_t i = 0; i < e->n_gws;) {
-		if (!ike_gateway(e, e->gws[i]->id)) {
+		if (!ike_core_gateway(&e->core, e->gws[i]->id)) {
 			gw_state_drop(e, i);
 			continue;
 		}
@@ -337,7 +371,7 @@ void ike_config_changed(struct ike_engine *e)
 
 int ike_initiate(struct ike_engine *e, unsigned gateway)
 {
-	const struct gateway_config *g = ike_gateway(e, gateway);
+	const struct gateway_config *g = ike_core_gateway(&e->core, gateway);
 	if (!g)
 		return -RTX_ENOENT;
 	return start(e, g);
@@ -346,7 +380,7 @@ int ike_initiate(struct ike_engine *e, unsigned gateway)
 static struct ike_sa *find_number(struct ike_engine *e, unsigned n, struct child_sa **child)
 {
 	*child = NULL;
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+	for (struct ike_sa *sa = e->core.sas; sa; sa = sa->next) {
 		if (sa->number == n)
 			return sa;
 		for (struct child_sa *c = sa->children; c; c = c->next)
@@ -365,16 +399,16 @@ int ike_delete_sa(struct ike_engine *e, unsigned sa_number)
 	if (!sa)
 		return -RTX_ENOENT;
 	if (c)
-		info_delete_child(sa, c);
+		exchange_info_delete_child(sa, c);
 	else
-		info_delete_ike(sa);
+		exchange_info_delete_ike(sa);
 	return 0;
 }
 
 void ike_delete_all(struct ike_engine *e)
 {
-	while (e->sas)
-		info_delete_ike(e->sas);
+	while (e->core.sas)
+		exchange_info_delete_ike(e->core.sas);
 }
 
 void ike_refresh(struct ike_engine *e)
@@ -387,21 +421,38 @@ void ike_refresh(struct ike_engine *e)
 
 void ike_tunnel_enable(struct ike_engine *e, unsigned tunnel, bool enable)
 {
-	const struct tunnel_config *t = config_tunnel_find(e->d.config, tunnel);
-	const struct gateway_config *g = t ? config_tunnel_gateway(e->d.config, t) : NULL;
+	const struct ipsec_config *c = e->core.d.config;
+	const struct tunnel_config *t = config_tunnel_find(c, tunnel);
+	const struct gateway_config *g = t ? config_tunnel_gateway(c, t) : NULL;
 	if (!g)
 		return;
 	if (!enable) {
 		struct ike_sa *sa, *next;
-		for (sa = e->sas; sa; sa = next) {
+		for (sa = e->core.sas; sa; sa = next) {
 			next = sa->next;
 			if (sa->gateway == g->id)
-				info_delete_ike(sa);
+				exchange_info_delete_ike(sa);
 		}
 		return;
 	}
-	if (wants_auto(e->d.config, g))
+	if (wants_auto(c, g))
 		start(e, g);
+}
+
+int ike_tunnel_stand(struct ike_engine *e, unsigned tunnel, const struct ip_addr *local,
+		     const struct ip_addr *remote)
+{
+	return tunnel_stand(&e->core, tunnel, local, remote);
+}
+
+void ike_tunnel_unstand(struct ike_engine *e, unsigned tunnel)
+{
+	tunnel_unstand(&e->core, tunnel);
+}
+
+bool ike_tunnel_standing(const struct ike_engine *e, unsigned tunnel)
+{
+	return tunnel_standing(&e->core, tunnel);
 }
 
 /* ---- show ipsec sa ------------------------------------------------------------ */
@@ -417,7 +468,7 @@ static void ike_row(const struct ike_sa *sa, uint64_t now, struct ike_sa_row *r)
 	*r = (struct ike_sa_row){
 		.number = sa->number, .gateway = sa->gateway, .kind = IKE_SA_ROW_IKE,
 		.local = sa->local.addr, .remote = sa->remote.addr, .spi_i = sa->spi_i,
-		.spi_r = sa->spi_r, .established = sa->state == IKE_STATE_ESTABLISHED,
+		.spi_r = sa->spi_r, .established = ike_sa_up(sa),
 		.initiator = sa->initiator, .nat_local = sa->nat_local,
 		.nat_remote = sa->nat_remote,
 	};
@@ -441,7 +492,7 @@ static void child_row(struct ike_engine *e, const struct ike_sa *sa, const struc
 	struct kernel_sa_id id = { send ? sa->local.addr : sa->remote.addr,
 				   send ? sa->remote.addr : sa->local.addr,
 				   send ? c->spi_out : c->spi_in, KERNEL_PROTO_ESP };
-	const struct gateway_config *g = ike_gateway(e, sa->gateway);
+	const struct gateway_config *g = ike_sa_gateway(sa);
 	/* life_secs is cut when a rekey replaced the SA (rekey.c) */
 	uint32_t life = c->life_secs ? c->life_secs : g ? g->child_life.seconds : 28800;
 	*r = base;
@@ -455,7 +506,8 @@ static void child_row(struct ike_engine *e, const struct ike_sa *sa, const struc
 	r->duration = (now - c->established_ms) / 1000;
 	struct proposal_choice shown = { .encr = c->prop.encr, .integ = c->prop.integ };
 	proposal_text(&shown, r->algorithm, sizeof(r->algorithm));
-	if (!e->d.kernel->ops->query_sa(e->d.kernel, &id, &st)) {
+	struct kernel *k = e->core.d.kernel;
+	if (!k->ops->query_sa(k, &id, &st)) {
 		r->bytes = st.bytes;
 		r->packets = st.packets;
 	}
@@ -470,8 +522,8 @@ static int cmp_row(const void *a, const void *b)
 int ike_sa_rows(struct ike_engine *e, struct ike_sa_row **out, size_t *n)
 {
 	size_t cap = 0, k = 0;
-	uint64_t now = ike_now_ms(e);
-	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+	uint64_t now = ike_core_now_ms(&e->core);
+	for (const struct ike_sa *sa = e->core.sas; sa; sa = sa->next) {
 		cap++;
 		for (const struct child_sa *c = sa->children; c; c = c->next)
 			cap += 2;
@@ -481,7 +533,7 @@ int ike_sa_rows(struct ike_engine *e, struct ike_sa_row **out, size_t *n)
 	struct ike_sa_row *rows = calloc(cap ? cap : 1, sizeof(*rows));
 	if (!rows)
 		return -RTX_ENOMEM;
-	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+	for (const struct ike_sa *sa = e->core.sas; sa; sa = sa->next) {
 		ike_row(sa, now, &rows[k]);
 		struct ike_sa_row base = rows[k++];
 		for (const struct child_sa *c = sa->children; c; c = c->next)

@@ -1,0 +1,52 @@
+/* The engine's insides, shared by the IKE modules above the SA core:
+ * struct ike_engine around its core, the per-gateway memory, and the
+ * engine's answers to a failed attempt and to "a new IKE SA, please".
+ * ike.c implements them next to ike.h. */
+#ifndef RTX_IKE_ENGINE_H
+#define RTX_IKE_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/ike.h"
+#include "engine/ike_core.h"
+#include "engine/loop.h"
+
+struct ike_sa;
+
+/* Per-gateway memory that outlives its IKE SAs. Allocated one by one:
+ * the retry timer is linked into the loop's heap by address. */
+struct gw_state {
+	struct ike_engine *e;
+	unsigned id;
+	uint16_t ke_group;       /* asked for by the peer's INVALID_KE_PAYLOAD */
+	bool contacted;          /* INITIAL_CONTACT already sent to this peer */
+	bool paused;             /* a failed attempt stopped initiation */
+	struct loop_timer retry;
+};
+
+struct ike_engine {
+	struct ike_core core;                 /* the SAs and the dependencies */
+	struct gw_state **gws;                /* sorted by gateway id */
+	size_t n_gws;
+	unsigned cookie_threshold;            /* half-open SAs before COOKIE */
+	uint8_t cookie_secret[2][32];         /* [0] current, [1] previous */
+	uint64_t cookie_rotated_ms;
+};
+
+static inline struct ike_engine *ike_engine_of(struct ike_core *c)
+{
+	return (struct ike_engine *)((char *)c - offsetof(struct ike_engine, core));
+}
+
+/* The gateway's memory, made on first use; NULL for 0 or out of memory. */
+struct gw_state *ike_gw_state(struct ike_core *c, unsigned id);
+/* A failed attempt: sa is deleted locally, then its gateway retries later
+ * or pauses (Yamaha 1.6). */
+void ike_attempt_failed(struct ike_sa *sa);
+/* A new IKE SA to the gateway even while others exist (a type-1 rekey by
+ * IKE_SA_INIT, a CHILD SA re-created with a new IKE SA). NULL: *err. */
+struct ike_sa *ike_initiate_fresh(struct ike_core *c, unsigned gateway, int *err);
+
+#endif
