@@ -518,7 +518,7 @@ void params_fill(const struct rtx_model *m, const struct cmd_row *r, char *const
 
 const struct param_val *param(const struct params *p, enum param id)
 {
-	static const struct param_val absent = { .idx = -1 };
+	static const struct param_val absent = { .text = "", .idx = -1 };
 	return param_given(p, id) ? &p->v[id] : &absent;
 }
 

@@ -269,7 +269,7 @@ size_t tok_hex_bytes(const char *word, uint8_t *buf, size_t cap);
  * tok[i] being the row token of w[i] (as struct cmd_args holds them). */
 void params_fill(const struct rtx_model *m, const struct cmd_row *r, char *const *w,
 		 const unsigned char *tok, size_t n, struct params *out);
-/* Slot id's value; an absent one reads as zero with idx -1 and tok NULL. */
+/* Slot id's value; an absent one reads as zero, "" and idx -1 (tok NULL). */
 const struct param_val *param(const struct params *p, enum param id);
 static inline bool param_given(const struct params *p, enum param id)
 {
