@@ -2,6 +2,7 @@
  * of tunnels load in linear time) plus a list in input order. */
 #include "shell/cfgstore.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,11 +125,13 @@ static void unlink_entry(struct cfgstore *st, struct cfg_entry *e)
 }
 
 static struct cfg_entry *entry_new(const struct cmd_row *row, unsigned ctx,
-				   const char *key, char *const *w, size_t n)
+				   const char *key, char *const *w,
+				   const unsigned char *tok, size_t n)
 {
-	struct cfg_entry *e = calloc(1, sizeof(*e));
+	struct cfg_entry *e = calloc(1, offsetof(struct cfg_entry, tok) + n);
 	if (!e)
 		return NULL;
+	memcpy(e->tok, tok, n);
 	e->row = row;
 	e->ctx = ctx;
 	e->key = strdup(key);
@@ -145,9 +148,9 @@ static struct cfg_entry *entry_new(const struct cmd_row *row, unsigned ctx,
 }
 
 int cfgstore_set(struct cfgstore *st, const struct cmd_row *row, unsigned ctx,
-		 const char *key, char *const *w, size_t n)
+		 const char *key, char *const *w, const unsigned char *tok, size_t n)
 {
-	struct cfg_entry *e = entry_new(row, ctx, key, w, n);
+	struct cfg_entry *e = entry_new(row, ctx, key, w, tok, n);
 	if (!e)
 		return -RTX_ENOMEM;
 	const struct cfg_entry *old = cfgstore_find(st, row->setting, ctx, key);

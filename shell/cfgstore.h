@@ -13,14 +13,15 @@ struct cmd_row;
 
 struct cfg_entry {
 	const struct cmd_row *row;    /* the form that stored it */
-	unsigned ctx;                 /* tunnel/pp number, 0: global */
 	char *key;
 	char *line;                   /* what `show config` prints */
 	char **w;                     /* the normalized words of line */
 	size_t n;
 	unsigned long seq;            /* input order, for R_SEQ rows */
-	bool mark;                    /* scratch for the printer */
 	struct cfg_entry *hnext, *prev, *next;
+	unsigned ctx;                 /* tunnel/pp number, 0: global */
+	bool mark;                    /* scratch for the printer */
+	unsigned char tok[];          /* the row token each word matched */
 };
 
 struct cfgstore;
@@ -28,9 +29,10 @@ struct cfgstore;
 struct cfgstore *cfgstore_new(void);
 void cfgstore_free(struct cfgstore *st);
 
-/* Stores (replacing) the line of words w[0..n); returns 0 or -RTX_ENOMEM. */
+/* Stores (replacing) the line of words w[0..n), word i having matched
+ * row token tok[i]; returns 0 or -RTX_ENOMEM. */
 int cfgstore_set(struct cfgstore *st, const struct cmd_row *row, unsigned ctx,
-		 const char *key, char *const *w, size_t n);
+		 const char *key, char *const *w, const unsigned char *tok, size_t n);
 /* Deletes the key, or with prefix every key that starts with the words of
  * key. Returns how many lines went. */
 size_t cfgstore_del(struct cfgstore *st, const char *setting, unsigned ctx,

@@ -79,7 +79,7 @@ static enum gerr store_at(struct cli_session *s, const struct cmd_args *a,
 		e = GE_OK;
 		if (is_default(s->c, r, tail))
 			cfgstore_del(s->c->cfg, r->setting, ctx, key, false);
-		else if (cfgstore_set(s->c->cfg, r, ctx, key, a->w, a->n) < 0)
+		else if (cfgstore_set(s->c->cfg, r, ctx, key, a->w, a->tok, a->n) < 0)
 			e = GE_NOMEM;
 		s->c->dirty = true;
 	}
@@ -181,10 +181,11 @@ static size_t known_tunnels(const struct cli *c, unsigned **out)
 	return n;
 }
 
+/* The row `tunnel disable` stores through (its handler is this file's). */
 static const struct cmd_row *enable_row(void)
 {
 	for (size_t i = 0; i < cmd_table_len; i++)
-		if (cmd_table[i].setting && strcmp(cmd_table[i].setting, "tunnel enable") == 0)
+		if (cmd_table[i].run == cmd_tunnel_enable)
 			return &cmd_table[i];
 	return NULL;
 }
@@ -196,11 +197,13 @@ static enum gerr enable_one(struct cli_session *s, const struct cmd_args *a,
 	char nbuf[16];
 	snprintf(nbuf, sizeof(nbuf), "%u", num);
 	char *w[3] = { "tunnel", "enable", nbuf };
+	static const unsigned char tok[3] = { 0, 1, 2 };
 	struct cmd_args one = *a;
 	one.row = enable_row();
 	if (!one.row)
 		return GE_INVALID;
 	one.w = w;
+	one.tok = (unsigned char *)tok;
 	one.n = 3;
 	one.nkeyw = 3;
 	enum gerr e = store_at(s, &one, num);

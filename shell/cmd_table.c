@@ -1,6 +1,8 @@
 /* THE command table: one row per command form. Matching, `?`, TAB, error
- * text, the config store key and the `show config` position all come from
- * these rows (see grammar.h for the token and row fields).
+ * text, the config store key, the `show config` position and how a stored
+ * line reaches the engine (its apply step, fed the parameters the tokens
+ * name with .param) all come from these rows (see grammar.h for the token
+ * and row fields).
  *
  * Rows of one setting (the forms of one command) must stay adjacent: the
  * setting's position in this table is its order inside its `show config`
@@ -13,9 +15,13 @@
 #include "shell/grammar.h"
 
 #include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "engine/config.h"
+#include "shell/cfgapply.h"
 #include "shell/cmd.h"
 
 #define V(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -29,16 +35,32 @@
 #define OPTS(n, o, h, ...) { .kind = TK_OPTS, .name = (n), .opts = (o), .help = (h), __VA_ARGS__ }
 #define REST(n, h, ...) { .kind = TK_REST, .name = (n), .help = (h), __VA_ARGS__ }
 
-#define ROW(set, sec, fl, nk, df, fn, ...) \
+/* How a row's stored line reaches the engine's typed config (ap below):
+ * AP(step) names its apply step (shell/cfgapply.h); SWITCH(field) and
+ * GW_SWITCH(field) name the bool of struct ipsec_config or of the
+ * gateway that its on/off sets; NOAP: none (operational, R_PASS, R_KEPT).
+ * Each is one parenthesized argument, unwrapped inside ROW. */
+#define AP(step) (.apply = (step))
+#define NOAP (.apply = NULL)
+#define BOOL_FIELD(type, f) _Generic(((struct type *)0)->f, bool: offsetof(struct type, f))
+#define SWITCH(f) (.apply = cfgapply_switch, .field = BOOL_FIELD(ipsec_config, f))
+#define GW_SWITCH(f) (.apply = cfgapply_gw_switch, .field = BOOL_FIELD(gateway_config, f))
+#define UNWRAP(...) __VA_ARGS__
+
+#define ROW(set, sec, fl, nk, df, fn, ap, ...) \
 	{ .setting = (set), .section = (sec), .flags = (fl), .nkey = (nk), \
-	  .dflt = (df), .run = (fn), .tok = { __VA_ARGS__ } }
-/* A stored setting of the IPsec model. */
-#define CFG(set, nk, df, ...) ROW(set, SEC_IPSEC, R_ADMIN, nk, df, NULL, __VA_ARGS__)
+	  .dflt = (df), .run = (fn), UNWRAP ap, .tok = { __VA_ARGS__ } }
+/* A stored setting of the IPsec model the engine applies. */
+#define CFG(set, nk, df, ap, ...) ROW(set, SEC_IPSEC, R_ADMIN, nk, df, NULL, ap, __VA_ARGS__)
+/* A stored setting of the IPsec model that is not emulated (IKEv1 only,
+ * or needs what rtxsh does not have): typed, stored, printed. */
+#define KEPT(set, nk, df, ...) \
+	ROW(set, SEC_IPSEC, R_ADMIN | R_KEPT, nk, df, NULL, NOAP, __VA_ARGS__)
 /* An operational command. */
-#define OP(fl, fn, ...) ROW(NULL, SEC_NONE, (fl) | R_NONO, 0, NULL, fn, __VA_ARGS__)
+#define OP(fl, fn, ...) ROW(NULL, SEC_NONE, (fl) | R_NONO, 0, NULL, fn, NOAP, __VA_ARGS__)
 /* A command accepted and kept as typed, not emulated. */
 #define PASS(set, sec, fl, nk, ...) \
-	ROW(set, sec, R_ADMIN | R_PASS | (fl), nk, NULL, NULL, __VA_ARGS__)
+	ROW(set, sec, R_ADMIN | R_PASS | (fl), nk, NULL, NULL, NOAP, __VA_ARGS__)
 
 /* Shared tokens. */
 #define K_IPSEC  KW("ipsec", "IPsec settings")
@@ -49,13 +71,16 @@
 #define K_AUTH   KW("auth", "Authentication")
 #define K_USER   KW("user", "User accounts")
 #define K_SHOW   KW("show", "Show information")
-#define GW       TY(TK_GW, "gateway_id", "Security gateway ID")
+#define GW       TY(TK_GW, "gateway_id", "Security gateway ID", .param = P_GATEWAY)
 #define GWOPT(g) TY(TK_GW, "gateway_id", "Security gateway ID", .flags = T_OPT, .grp = (g))
-#define SW       EN("switch", V("on", "off"), "on or off")
-#define SW3      EN("switch", V("on", "off", "auto"), "on, off or auto")
+/* On/off values in the order of SW_ON, SW_OFF, SW_AUTO (grammar.h). */
+#define ONOFF    V("on", "off")
+#define SW       EN("switch", ONOFF, "on or off", .param = P_SWITCH)
+#define SW3      EN("switch", V("on", "off", "auto"), "on, off or auto", .param = P_SWITCH)
 #define ID32(n, h, ...) NUM(n, 1, 2147483647, h, __VA_ARGS__)
-#define LAN      TY(TK_LAN, "lanN", "LAN interface")
+#define LAN      TY(TK_LAN, "lanN", "LAN interface", .param = P_LAN)
 #define REMAIN   REST("parameters", "Parameters (kept as typed)")
+#define TUNNEL_KEPT (R_ADMIN | R_TUNNEL | R_KEPT)
 
 #define IDTYPES V("ipv4-addr", "fqdn", "user-fqdn|rfc822-addr", "ipv6-addr", \
 		  "key-id", "tel", "tel-key")
@@ -69,9 +94,21 @@
 #define EXT_GROUPS V("modp3072", "modp4096", "modp6144", "modp8192", "ecp256", \
 		     "ecp384", "ecp521", "x25519", "x448")
 #define AHALGS V("md5-hmac", "sha-hmac", "sha256-hmac", "sha384-hmac*", "sha512-hmac*")
-#define INTERVAL(g) NUM("interval", 1, 600, "Keepalive interval in seconds", .flags = T_OPT, .grp = (g))
-#define COUNT(g)    NUM("count", 1, 50, "Failures before the peer is down", .grp = (g))
-#define UPWAIT(g)   NUM("upwait", 0, 1000000, "Seconds before the tunnel is up", .flags = T_OPT, .grp = (g))
+#define INTERVAL(g) NUM("interval", 1, 600, "Keepalive interval in seconds", .flags = T_OPT, \
+			.grp = (g), .param = P_INTERVAL)
+#define COUNT(g)    NUM("count", 1, 50, "Failures before the peer is down", .grp = (g), \
+			.param = P_COUNT)
+#define UPWAIT(g)   NUM("upwait", 0, 1000000, "Seconds before the tunnel is up", .flags = T_OPT, \
+			.grp = (g), .param = P_UPWAIT)
+#define LOGTYPES EN("type", V("message-info", "payload-info", "key-info"), "What to log", \
+		    .flags = T_REPEAT, .param = P_LOG)
+#define POLICY   ID32("policy_id", "SA policy ID", .param = P_POLICY)
+#define NAME     TXT("name", 1, 256, "Identity", .param = P_NAME)
+#define IDTYPE   EN("type", IDTYPES, "ID type", .flags = T_OPT, .param = P_IDTYPE)
+#define GROUP2   EN("group", GROUPS, "Phase-2 group (IKEv1)", .flags = T_OPT, .param = P_GROUP2)
+#define SECONDS  NUM("second", 300, 691200, "Lifetime in seconds", .param = P_SECONDS)
+#define FORCED   OPTS("option", O(NUM("forced-reduction", 1, 691200, "Old SA remaining life", \
+				      .param = P_FORCED)), "Options")
 
 static const struct tok opt_down[] = {
 	EN("down", V("disconnect"), "Disconnect the PP when the peer is down"),
@@ -79,33 +116,35 @@ static const struct tok opt_down[] = {
 	{ .kind = TK_END },
 };
 static const struct tok opt_replay[] = {
-	EN("anti-replay-check", V("on", "off"), "Check ESP sequence numbers"),
+	EN("anti-replay-check", ONOFF, "Check ESP sequence numbers", .param = P_ANTI_REPLAY),
 	{ .kind = TK_END },
 };
 static const struct tok opt_ah[] = {
 	TY(TK_IPMASK, "local-id", "Local ID (IKEv1)"),
 	TY(TK_IPMASK, "remote-id", "Remote ID (IKEv1)"),
-	EN("anti-replay-check", V("on", "off"), "Check sequence numbers"),
+	EN("anti-replay-check", ONOFF, "Check sequence numbers", .param = P_ANTI_REPLAY),
 	{ .kind = TK_END },
 };
 static const struct tok opt_natt[] = {
-	NUM("keepalive", 30, 100000, "NAT keepalive interval in seconds", .vals = V("off")),
-	EN("force", V("on", "off"), "Use NAT-T even without a NAT"),
-	NUM("type", 1, 2, "NAT-T payload type"),
+	NUM("keepalive", 30, 100000, "NAT keepalive interval in seconds", .vals = V("off"),
+	    .param = P_NATT_KEEPALIVE),
+	EN("force", ONOFF, "Use NAT-T even without a NAT", .param = P_FORCE),
+	NUM("type", 1, 2, "NAT-T payload type", .param = P_TYPE),
 	{ .kind = TK_END },
 };
 static const struct tok opt_pki[] = {
-	NUM("certificate", 1, 8, "Certificate id (pki certificate file)", .flags = T_REQ),
-	NUM("crl", 1, 8, "CRL id (pki crl file)"),
+	NUM("certificate", 1, 8, "Certificate id (pki certificate file)", .flags = T_REQ,
+	    .param = P_CERT),
+	NUM("crl", 1, 8, "CRL id (pki crl file)", .param = P_CRL),
 	{ .kind = TK_END },
 };
 #define XAUTH_OPTS \
-	EN("xauth", V("on", "off"), "Allow XAUTH"), \
+	EN("xauth", ONOFF, "Allow XAUTH"), \
 	TY(TK_IP, "xauth-address", "Address handed out"), \
 	TY(TK_IP, "xauth-dns", "DNS server handed out"), \
 	TY(TK_IP, "xauth-wins", "WINS server handed out"), \
 	TXT("xauth-filter", 1, 256, "Filters for the user"), \
-	EN("eap-md5", V("on", "off"), "Allow IKEv2 EAP-MD5")
+	EN("eap-md5", ONOFF, "Allow IKEv2 EAP-MD5")
 static const struct tok opt_user[] = { XAUTH_OPTS, { .kind = TK_END } };
 static const struct tok opt_group[] = {
 	XAUTH_OPTS,
@@ -114,9 +153,10 @@ static const struct tok opt_group[] = {
 };
 
 /* `ip route` gateways: `gateway GW [param ...]` one or more times, GW being
- * an address, `pp N`, `tunnel N`, `dhcp lanN`, `lanN` or `null`. */
+ * an address, `pp N`, `tunnel N`, `dhcp lanN`, `lanN` or `null`. The typed
+ * value (out->num) is the first tunnel gateway's number, 0 if none. */
 static enum gerr rest_route(const struct rtx_model *m, char **w, size_t n,
-			    size_t *bad)
+			    size_t *bad, struct param_val *out)
 {
 	static const struct tok tun = TY(TK_GW, "tunnel", "");
 	static const struct tok pp = NUM("pp", 1, 65535, "");
@@ -134,8 +174,11 @@ static enum gerr rest_route(const struct rtx_model *m, char **w, size_t n,
 				return GE_TOO_FEW;
 			}
 			*bad = i;
-			e = tok_check(m, tolower((unsigned char)g[0]) == 't' ? &tun :
-				      tolower((unsigned char)g[0]) == 'p' ? &pp : &lan, w[i]);
+			bool is_tun = tolower((unsigned char)g[0]) == 't';
+			e = tok_check(m, is_tun ? &tun : tolower((unsigned char)g[0]) == 'p'
+				      ? &pp : &lan, w[i]);
+			if (!e && is_tun && out && !out->num)
+				out->num = strtoull(w[i], NULL, 10);
 		} else if (strcasecmp(g, "null") != 0 && tok_check(m, &lan, g) &&
 			   tok_check(m, &ip, g)) {
 			e = GE_INVALID;
@@ -159,10 +202,11 @@ static enum gerr rest_route(const struct rtx_model *m, char **w, size_t n,
 
 /* Pass-through `ip ...` lines: anything but the forms typed above. */
 static enum gerr rest_ip_other(const struct rtx_model *m, char **w, size_t n,
-			       size_t *bad)
+			       size_t *bad, struct param_val *out)
 {
 	static const char *const own[] = { "route", "tunnel", "filter", "pp", NULL };
 	(void)m;
+	(void)out;
 	*bad = 0;
 	if (n && (tok_enum_find(own, w[0]) || strncasecmp(w[0], "lan", 3) == 0))
 		return GE_INVALID;
@@ -171,9 +215,10 @@ static enum gerr rest_ip_other(const struct rtx_model *m, char **w, size_t n,
 
 /* Pass-through `ip filter ...` lines that are neither numbered nor dynamic. */
 static enum gerr rest_filter_other(const struct rtx_model *m, char **w,
-				   size_t n, size_t *bad)
+				   size_t n, size_t *bad, struct param_val *out)
 {
 	(void)m;
+	(void)out;
 	*bad = 0;
 	if (n && (isdigit((unsigned char)w[0][0]) || strcasecmp(w[0], "dynamic") == 0))
 		return GE_INVALID;
@@ -216,27 +261,30 @@ const struct cmd_row cmd_table[] = {
 	   NUM("peer_num", 1, 65535, "Peer number", .vals = V("none", "anonymous"))),
 
 	/* ---- console and syslog ---- */
-	ROW("console character", SEC_HEAD, 0, 2, "ascii", cmd_console_character,
+	ROW("console character", SEC_HEAD, R_KEPT, 2, "ascii", cmd_console_character, NOAP,
 	    KW("console", "Console settings"), KW("character", "Character set"),
 	    EN("code", V("ascii", "ja.sjis", "ja.euc", "ja.utf8", "en.ascii"),
 	       "Character set of the console")),
 	PASS("console", SEC_HEAD, R_SEQ, 1, KW("console", "Console settings"),
 	     REST("parameters", "Parameters (kept as typed)", NOT("character"))),
-	ROW("syslog debug", SEC_HEAD, R_ADMIN, 2, "off", cmd_syslog_debug,
+	ROW("syslog debug", SEC_HEAD, R_ADMIN | R_KEPT, 2, "off", cmd_syslog_debug, NOAP,
 	    KW("syslog", "Syslog settings"), KW("debug", "Record DEBUG messages"), SW),
 	PASS("syslog", SEC_HEAD, R_SEQ, 1, KW("syslog", "Syslog settings"),
 	     REST("parameters", "Parameters (kept as typed)", NOT("debug"))),
 
 	/* ---- routes and LAN interfaces ---- */
-	ROW("ip route", SEC_ROUTE, R_ADMIN, 3, NULL, NULL, K_IP,
+	ROW("ip route", SEC_ROUTE, R_ADMIN, 3, NULL, NULL, AP(cfgapply_ip_route), K_IP,
 	    KW("route", "Static route"),
-	    TY(TK_PREFIX, "network", "Destination prefix", .vals = V("default")),
+	    TY(TK_PREFIX, "network", "Destination prefix", .vals = V("default"),
+	       .param = P_NETWORK),
 	    KW("gateway", "Next hop"),
-	    REST("gateway", "Address, pp N, tunnel N, dhcp lanN or null, params", .rest = rest_route)),
-	ROW("ip lan address", SEC_LAN, R_ADMIN, 3, NULL, NULL, K_IP, LAN,
-	    KW("address", "Interface address"),
-	    TY(TK_PREFIX, "address/len", "Address and prefix length", .vals = V("dhcp"))),
-	ROW("description lan", SEC_LAN, R_ADMIN, 2, NULL, NULL,
+	    REST("gateway", "Address, pp N, tunnel N, dhcp lanN or null, params", .rest = rest_route,
+		 .param = P_ROUTE_GW)),
+	ROW("ip lan address", SEC_LAN, R_ADMIN, 3, NULL, NULL, AP(cfgapply_lan_address), K_IP,
+	    LAN, KW("address", "Interface address"),
+	    TY(TK_PREFIX, "address/len", "Address and prefix length", .vals = V("dhcp"),
+	       .param = P_ADDRESS)),
+	ROW("description lan", SEC_LAN, R_ADMIN | R_KEPT, 2, NULL, NULL, NOAP,
 	    KW("description", "Interface description"), LAN,
 	    TXT("text", 1, 255, "Description")),
 	PASS("ip lan secure filter", SEC_LAN, 0, 5, K_IP, LAN,
@@ -260,54 +308,55 @@ const struct cmd_row cmd_table[] = {
 
 	/* ---- tunnel interface ---- */
 	ROW("description tunnel", SEC_TUNNEL, R_ADMIN | R_TUNNEL, 2, NULL, NULL,
+	    AP(cfgapply_tunnel_description),
 	    KW("description", "Interface description"), K_TUNNEL,
-	    TXT("text", 1, 255, "Description")),
-	ROW("tunnel encapsulation", SEC_TUNNEL, R_ADMIN | R_TUNNEL, 2, "ipsec", NULL,
+	    TXT("text", 1, 255, "Description", .param = P_TEXT)),
+	ROW("tunnel encapsulation", SEC_TUNNEL, TUNNEL_KEPT, 2, "ipsec", NULL, NOAP,
 	    K_TUNNEL, KW("encapsulation", "Tunnel type"),
 	    EN("type", V("ipsec", "l2tp", "l2tpv3", "l2tpv3-raw", "ipip"), "Encapsulation")),
-	ROW("tunnel backup", SEC_TUNNEL, R_ADMIN | R_TUNNEL, 2, "none", NULL,
+	ROW("tunnel backup", SEC_TUNNEL, TUNNEL_KEPT, 2, "none", NULL, NOAP,
 	    K_TUNNEL, KW("backup", "Backup interface"), KW("none", "No backup")),
-	ROW("tunnel backup", SEC_TUNNEL, R_ADMIN | R_TUNNEL, 2, "none", NULL,
+	ROW("tunnel backup", SEC_TUNNEL, TUNNEL_KEPT, 2, "none", NULL, NOAP,
 	    K_TUNNEL, KW("backup", "Backup interface"), LAN,
 	    TY(TK_IP, "ip_address", "Next hop on that LAN")),
-	ROW("tunnel backup", SEC_TUNNEL, R_ADMIN | R_TUNNEL, 2, "none", NULL,
+	ROW("tunnel backup", SEC_TUNNEL, TUNNEL_KEPT, 2, "none", NULL, NOAP,
 	    K_TUNNEL, KW("backup", "Backup interface"), KW("pp", "PP interface"),
 	    NUM("peer_num", 1, 65535, "Peer number"),
-	    OPTS("option", O(EN("switch-router", V("on", "off"), "Switch router")), "Options")),
-	ROW("tunnel backup", SEC_TUNNEL, R_ADMIN | R_TUNNEL, 2, "none", NULL,
+	    OPTS("option", O(EN("switch-router", ONOFF, "Switch router")), "Options")),
+	ROW("tunnel backup", SEC_TUNNEL, TUNNEL_KEPT, 2, "none", NULL, NOAP,
 	    K_TUNNEL, KW("backup", "Backup interface"), K_TUNNEL,
 	    TY(TK_GW, "tunnel_num", "Tunnel number"),
-	    OPTS("option", O(EN("switch-interface", V("on", "off"), "Switch interface")), "Options")),
-	ROW("tunnel template", SEC_TUNNEL, R_ADMIN | R_TUNNEL, 2, NULL, NULL,
+	    OPTS("option", O(EN("switch-interface", ONOFF, "Switch interface")), "Options")),
+	ROW("tunnel template", SEC_TUNNEL, TUNNEL_KEPT, 2, NULL, NULL, NOAP,
 	    K_TUNNEL, KW("template", "Copy this tunnel's settings"),
 	    TY(TK_IDLIST, "tunnel_num", "Tunnel number or range N-M", .hi = -1, .flags = T_REPEAT)),
 	ROW("ipsec tunnel", SEC_TUNNEL, R_ADMIN | R_TUNNEL, 2, NULL, NULL,
-	    K_IPSEC, K_TUNNEL, ID32("policy_id", "SA policy ID")),
-	ROW("ipsec tunnel outer df-bit", SEC_TUNNEL, R_ADMIN | R_TUNNEL, 4, "copy", NULL,
+	    AP(cfgapply_tunnel_policy), K_IPSEC, K_TUNNEL, POLICY),
+	ROW("ipsec tunnel outer df-bit", SEC_TUNNEL, TUNNEL_KEPT, 4, "copy", NULL, NOAP,
 	    K_IPSEC, K_TUNNEL, KW("outer", "Outer header"), KW("df-bit", "DF bit"),
 	    EN("mode", V("copy", "set", "clear"), "DF bit of the outer header")),
-	ROW("ipsec ipcomp type", SEC_TUNNEL, R_ADMIN | R_TUNNEL, 3, "none", NULL,
+	ROW("ipsec ipcomp type", SEC_TUNNEL, TUNNEL_KEPT, 3, "none", NULL, NOAP,
 	    K_IPSEC, KW("ipcomp", "IP compression"), KW("type", "Compression type"),
 	    EN("type", V("deflate", "none"), "Algorithm")),
-	ROW("ip tunnel address", SEC_TUNNEL, R_ADMIN | R_TUNNEL, 3, NULL, NULL,
+	ROW("ip tunnel address", SEC_TUNNEL, TUNNEL_KEPT, 3, NULL, NULL, NOAP,
 	    K_IP, K_TUNNEL, KW("address", "Tunnel interface address"),
 	    TY(TK_PREFIX, "address/len", "Address and prefix length")),
-	ROW("ip tunnel remote address", SEC_TUNNEL, R_ADMIN | R_TUNNEL, 4, NULL, NULL,
+	ROW("ip tunnel remote address", SEC_TUNNEL, TUNNEL_KEPT, 4, NULL, NULL, NOAP,
 	    K_IP, K_TUNNEL, KW("remote", "Remote end"), KW("address", "Remote address"),
 	    TY(TK_IP, "ip_address", "Remote tunnel address")),
-	ROW("ip tunnel tcp mss limit", SEC_TUNNEL, R_ADMIN | R_TUNNEL, 5, "off", NULL,
+	ROW("ip tunnel tcp mss limit", SEC_TUNNEL, TUNNEL_KEPT, 5, "off", NULL, NOAP,
 	    K_IP, K_TUNNEL, KW("tcp", "TCP"), KW("mss", "Maximum segment size"),
 	    KW("limit", "Clamp the MSS"),
 	    NUM("mss", 536, 1460, "MSS in bytes", .vals = V("auto", "off"))),
-	ROW("ip tunnel mtu", SEC_TUNNEL, R_ADMIN | R_TUNNEL, 3, "auto", NULL,
+	ROW("ip tunnel mtu", SEC_TUNNEL, TUNNEL_KEPT, 3, "auto", NULL, NOAP,
 	    K_IP, K_TUNNEL, KW("mtu", "Interface MTU"),
 	    NUM("mtu", 64, 1500, "MTU in bytes", .vals = V("auto"))),
 	PASS("ip tunnel", SEC_TUNNEL, R_TUNNEL | R_SEQ, 2, K_IP, K_TUNNEL,
 	     REST("parameters", "Parameters (kept as typed)",
 		  NOT("address", "remote", "tcp", "mtu"))),
 	ROW("tunnel enable", SEC_TUNNEL, R_ADMIN, 3, NULL, cmd_tunnel_enable,
-	    K_TUNNEL, KW("enable", "Enable the tunnel interface"),
-	    TY(TK_GW, "tunnel_num", "Tunnel number", .vals = V("all"))),
+	    AP(cfgapply_tunnel_enable), K_TUNNEL, KW("enable", "Enable the tunnel interface"),
+	    TY(TK_GW, "tunnel_num", "Tunnel number", .vals = V("all"), .param = P_TUNNEL)),
 	OP(R_ADMIN, cmd_tunnel_disable, K_TUNNEL, KW("disable", "Disable the tunnel interface"),
 	   TY(TK_GW, "tunnel_num", "Tunnel number", .vals = V("all"))),
 
@@ -323,33 +372,35 @@ const struct cmd_row cmd_table[] = {
 	     KW("descriptor", "NAT descriptor"), REMAIN),
 
 	/* ---- IPsec: global switches ---- */
-	CFG("ipsec use", 2, "on", K_IPSEC, KW("use", "Use IPsec"), SW),
-	CFG("ipsec auto refresh", 3, "off", K_IPSEC, KW("auto", "Automatic"),
-	    KW("refresh", "Initiate key exchanges"), SW),
-	CFG("ipsec log illegal-spi", 3, "off", K_IPSEC, KW("log", "IPsec logging"),
-	    KW("illegal-spi", "Log packets with an unknown SPI"), SW),
-	CFG("ipsec ike retry", 3, "10 5|10 5 3", K_IPSEC, K_IKE, KW("retry", "Retransmission"),
-	    NUM("count", 1, 50, "Retransmissions"), NUM("interval", 1, 100, "Seconds between them"),
-	    NUM("max_session", 1, 5, "Concurrent phase-1 sessions (IKEv1)", .flags = T_OPT)),
-	CFG("ipsec ike queue length", 4, "@queue", K_IPSEC, K_IKE,
+	CFG("ipsec use", 2, "on", SWITCH(ipsec_use), K_IPSEC, KW("use", "Use IPsec"), SW),
+	CFG("ipsec auto refresh", 3, "off", SWITCH(auto_refresh), K_IPSEC,
+	    KW("auto", "Automatic"), KW("refresh", "Initiate key exchanges"), SW),
+	CFG("ipsec log illegal-spi", 3, "off", SWITCH(log_illegal_spi), K_IPSEC,
+	    KW("log", "IPsec logging"), KW("illegal-spi", "Log packets with an unknown SPI"), SW),
+	CFG("ipsec ike retry", 3, "10 5|10 5 3", AP(cfgapply_ike_retry), K_IPSEC, K_IKE,
+	    KW("retry", "Retransmission"),
+	    NUM("count", 1, 50, "Retransmissions", .param = P_COUNT),
+	    NUM("interval", 1, 100, "Seconds between them", .param = P_INTERVAL),
+	    NUM("max_session", 1, 5, "Concurrent phase-1 sessions (IKEv1)", .flags = T_OPT,
+		.param = P_MAX_SESSION)),
+	CFG("ipsec ike queue length", 4, "@queue", AP(cfgapply_queue_length), K_IPSEC, K_IKE,
 	    KW("queue", "Receive queue"), KW("length", "Queue length"),
-	    TY(TK_QLEN, "length", "Packets")),
-	CFG("ipsec ike log", 3, NULL, K_IPSEC, K_IKE, KW("log", "IKE logging"),
-	    EN("type", V("message-info", "payload-info", "key-info"), "What to log",
-	       .flags = T_REPEAT)),
-	CFG("ipsec tunnel fastpath-fragment-function", 5, "off", K_IPSEC, K_TUNNEL,
+	    TY(TK_QLEN, "length", "Packets", .param = P_LENGTH)),
+	CFG("ipsec ike log", 3, NULL, AP(cfgapply_ike_log), K_IPSEC, K_IKE,
+	    KW("log", "IKE logging"), LOGTYPES),
+	KEPT("ipsec tunnel fastpath-fragment-function", 5, "off", K_IPSEC, K_TUNNEL,
 	    KW("fastpath-fragment-function", "Fast-path fragmentation"),
 	    KW("follow", "Follow"), KW("df-bit", "The DF bit"), SW),
-	CFG("ipsec transport", 3, NULL, K_IPSEC, KW("transport", "Transport mode"),
+	KEPT("ipsec transport", 3, NULL, K_IPSEC, KW("transport", "Transport mode"),
 	    ID32("id", "Transport id"), ID32("policy_id", "SA policy ID"),
 	    TXT("proto", 1, 32, "Protocol", .flags = T_OPT, .grp = 1),
 	    TXT("src_port_list", 1, 255, "Source ports", .flags = T_OPT, .grp = 1),
 	    TXT("dst_port_list", 1, 255, "Destination ports", .flags = T_OPT, .grp = 1)),
-	CFG("ipsec transport template", 4, NULL, K_IPSEC, KW("transport", "Transport mode"),
+	KEPT("ipsec transport template", 4, NULL, K_IPSEC, KW("transport", "Transport mode"),
 	    KW("template", "Copy a transport"), ID32("id", "Transport id"),
 	    TY(TK_IDLIST, "id", "Target id or range N-M", .lo = 1, .hi = 2147483647,
 	       .flags = T_REPEAT)),
-	CFG("ipsec ike mode-cfg address pool", 6, NULL, K_IPSEC, K_IKE,
+	KEPT("ipsec ike mode-cfg address pool", 6, NULL, K_IPSEC, K_IKE,
 	    KW("mode-cfg", "Mode config"), KW("address", "Address assignment"),
 	    KW("pool", "Address pool"), NUM("pool_id", 1, 65535, "Pool id"),
 	    TY(TK_POOL, "range", "address[-address][/len]")),
@@ -357,193 +408,208 @@ const struct cmd_row cmd_table[] = {
 	     KW("license-key", "XAUTH license key (IKEv1)"), REMAIN),
 
 	/* ---- IPsec: SA policies ---- */
-	CFG("ipsec sa policy", 4, NULL, K_IPSEC, K_SA, KW("policy", "SA policy"),
-	    ID32("policy_id", "SA policy ID"), GW, KW("esp", "ESP"),
-	    EN("esp_algorithm", CIPHERS, "Cipher", .flags = T_OPT),
-	    EN("ah_algorithm", AHALGS, "Integrity", .flags = T_OPT),
+	CFG("ipsec sa policy", 4, NULL, AP(cfgapply_sa_policy_esp), K_IPSEC, K_SA,
+	    KW("policy", "SA policy"), POLICY, GW, KW("esp", "ESP"),
+	    EN("esp_algorithm", CIPHERS, "Cipher", .flags = T_OPT, .param = P_CIPHER),
+	    EN("ah_algorithm", AHALGS, "Integrity", .flags = T_OPT, .param = P_INTEG),
 	    OPTS("option", opt_replay, "Options")),
-	CFG("ipsec sa policy", 4, NULL, K_IPSEC, K_SA, KW("policy", "SA policy"),
-	    ID32("policy_id", "SA policy ID"), GW, KW("esp", "ESP"),
-	    EN("esp_algorithm", EXT_CIPHERS, "AEAD cipher, no separate integrity" EXT),
+	CFG("ipsec sa policy", 4, NULL, AP(cfgapply_sa_policy_esp), K_IPSEC, K_SA,
+	    KW("policy", "SA policy"), POLICY, GW, KW("esp", "ESP"),
+	    EN("esp_algorithm", EXT_CIPHERS, "AEAD cipher, no separate integrity" EXT,
+	       .param = P_CIPHER),
 	    OPTS("option", opt_replay, "Options")),
-	CFG("ipsec sa policy", 4, NULL, K_IPSEC, K_SA, KW("policy", "SA policy"),
-	    ID32("policy_id", "SA policy ID"), GW, KW("ah", "AH"),
-	    EN("ah_algorithm", AHALGS, "Integrity", .flags = T_OPT),
+	CFG("ipsec sa policy", 4, NULL, AP(cfgapply_sa_policy_ah), K_IPSEC, K_SA,
+	    KW("policy", "SA policy"), POLICY, GW, KW("ah", "AH"),
+	    EN("ah_algorithm", AHALGS, "Integrity", .flags = T_OPT, .param = P_INTEG),
 	    OPTS("option", opt_ah, "Options")),
 
 	/* ---- IPsec: per gateway, in the reference's order ---- */
-	CFG("ipsec auto refresh gw", 4, "on", K_IPSEC, KW("auto", "Automatic"),
+	CFG("ipsec auto refresh gw", 4, "on", GW_SWITCH(auto_refresh), K_IPSEC, KW("auto", "Automatic"),
 	    KW("refresh", "Initiate key exchanges"), GW, SW),
-	CFG("ipsec ike version", 4, "1", K_IPSEC, K_IKE, KW("version", "IKE version"), GW,
-	    NUM("version", 1, 2, "1 (IKEv1) or 2 (IKEv2)")),
-	CFG("ipsec ike auth method", 5, "auto", K_IPSEC, K_IKE, KW("auth", "Authentication"),
-	    KW("method", "Authentication method"), GW,
-	    EN("method", V("auto", "pre-shared-key", "certificate", "eap-md5"), "Method")),
-	CFG("ipsec ike pre-shared-key", 4, NULL, K_IPSEC, K_IKE,
+	CFG("ipsec ike version", 4, "1", AP(cfgapply_ike_version), K_IPSEC, K_IKE,
+	    KW("version", "IKE version"), GW,
+	    NUM("version", 1, 2, "1 (IKEv1) or 2 (IKEv2)", .param = P_VERSION)),
+	CFG("ipsec ike auth method", 5, "auto", AP(cfgapply_auth_method), K_IPSEC, K_IKE,
+	    KW("auth", "Authentication"), KW("method", "Authentication method"), GW,
+	    EN("method", V("auto", "pre-shared-key", "certificate", "eap-md5"), "Method",
+	       .param = P_METHOD)),
+	CFG("ipsec ike pre-shared-key", 4, NULL, AP(cfgapply_psk_hex), K_IPSEC, K_IKE,
 	    KW("pre-shared-key", "Pre-shared key"), GW,
-	    TY(TK_HEX, "key", "0x followed by up to 128 bytes in hex", .hi = 128)),
-	CFG("ipsec ike pre-shared-key", 4, NULL, K_IPSEC, K_IKE,
+	    TY(TK_HEX, "key", "0x followed by up to 128 bytes in hex", .hi = 128,
+	       .param = P_KEY)),
+	CFG("ipsec ike pre-shared-key", 4, NULL, AP(cfgapply_psk_text), K_IPSEC, K_IKE,
 	    KW("pre-shared-key", "Pre-shared key"), GW, KW("text", "Key as text"),
-	    TXT("text", 1, 128, "Key, up to 128 characters")),
-	CFG("ipsec ike negotiate-strictly", 4, "off", K_IPSEC, K_IKE,
-	    KW("negotiate-strictly", "Refuse mismatching proposals (IKEv1)"), GW, SW),
-	CFG("ipsec ike always-on", 4, "off", K_IPSEC, K_IKE,
+	    TXT("text", 1, 128, "Key, up to 128 characters", .param = P_KEY)),
+	CFG("ipsec ike negotiate-strictly", 4, "off", GW_SWITCH(negotiate_strictly), K_IPSEC,
+	    K_IKE, KW("negotiate-strictly", "Refuse mismatching proposals (IKEv1)"), GW, SW),
+	CFG("ipsec ike always-on", 4, "off", GW_SWITCH(always_on), K_IPSEC, K_IKE,
 	    KW("always-on", "Keep retrying after failures"), GW, SW),
-	CFG("ipsec ike remote name", 5, NULL, K_IPSEC, K_IKE, KW("remote", "Peer settings"),
-	    KW("name", "Peer identity"), GW, TXT("name", 1, 256, "Identity"),
-	    EN("type", IDTYPES, "ID type", .flags = T_OPT)),
-	CFG("ipsec ike remote address", 5, NULL, K_IPSEC, K_IKE, KW("remote", "Peer settings"),
-	    KW("address", "Peer address"), GW,
-	    TY(TK_HOST, "ip_address", "Address, host name or any", .vals = V("any"))),
-	CFG("ipsec ike remote id", 5, NULL, K_IPSEC, K_IKE, KW("remote", "Peer settings"),
+	CFG("ipsec ike remote name", 5, NULL, AP(cfgapply_remote_name), K_IPSEC, K_IKE,
+	    KW("remote", "Peer settings"), KW("name", "Peer identity"), GW, NAME,
+	    IDTYPE),
+	CFG("ipsec ike remote address", 5, NULL, AP(cfgapply_remote_address), K_IPSEC, K_IKE,
+	    KW("remote", "Peer settings"), KW("address", "Peer address"), GW,
+	    TY(TK_HOST, "ip_address", "Address, host name or any", .vals = V("any"),
+	       .param = P_ADDRESS)),
+	KEPT("ipsec ike remote id", 5, NULL, K_IPSEC, K_IKE, KW("remote", "Peer settings"),
 	    KW("id", "Phase-2 remote ID (IKEv1)"), GW,
 	    TY(TK_IPMASK, "ip_address", "address[/mask]")),
-	CFG("ipsec ike local name", 5, NULL, K_IPSEC, K_IKE, KW("local", "Local settings"),
-	    KW("name", "Own identity"), GW, TXT("name", 1, 256, "Identity"),
-	    EN("type", IDTYPES, "ID type", .flags = T_OPT)),
-	CFG("ipsec ike local address", 5, NULL, K_IPSEC, K_IKE, KW("local", "Local settings"),
-	    KW("address", "Own address"), GW, TY(TK_IP, "ip_address", "Own address")),
-	CFG("ipsec ike local address", 5, NULL, K_IPSEC, K_IKE, KW("local", "Local settings"),
+	CFG("ipsec ike local name", 5, NULL, AP(cfgapply_local_name), K_IPSEC, K_IKE,
+	    KW("local", "Local settings"), KW("name", "Own identity"), GW, NAME, IDTYPE),
+	CFG("ipsec ike local address", 5, NULL, AP(cfgapply_local_address), K_IPSEC, K_IKE,
+	    KW("local", "Local settings"), KW("address", "Own address"), GW,
+	    TY(TK_IP, "ip_address", "Own address", .param = P_ADDRESS)),
+	/* The vrrp, ipv6 prefix and ipcp forms need interfaces rtxsh does not
+	 * emulate. */
+	KEPT("ipsec ike local address", 5, NULL, K_IPSEC, K_IKE, KW("local", "Local settings"),
 	    KW("address", "Own address"), GW, KW("vrrp", "VRRP virtual address"),
 	    LAN, NUM("vrid", 1, 255, "VRRP group")),
-	CFG("ipsec ike local address", 5, NULL, K_IPSEC, K_IKE, KW("local", "Local settings"),
+	KEPT("ipsec ike local address", 5, NULL, K_IPSEC, K_IKE, KW("local", "Local settings"),
 	    KW("address", "Own address"), GW, KW("ipv6", "IPv6"), KW("prefix", "Prefix"),
 	    TXT("prefix", 1, 255, "Prefix"), KW("on", "On interface"),
 	    TXT("interface", 1, 32, "Interface")),
-	CFG("ipsec ike local address", 5, NULL, K_IPSEC, K_IKE, KW("local", "Local settings"),
+	KEPT("ipsec ike local address", 5, NULL, K_IPSEC, K_IKE, KW("local", "Local settings"),
 	    KW("address", "Own address"), GW, KW("ipcp", "Address from IPCP"),
 	    KW("pp", "PP interface"), NUM("peer_num", 1, 65535, "Peer number")),
-	CFG("ipsec ike local id", 5, NULL, K_IPSEC, K_IKE, KW("local", "Local settings"),
+	KEPT("ipsec ike local id", 5, NULL, K_IPSEC, K_IKE, KW("local", "Local settings"),
 	    KW("id", "Phase-2 local ID (IKEv1)"), GW,
 	    TY(TK_IPMASK, "ip_address", "address[/mask]")),
-	CFG("ipsec ike keepalive use", 5, "auto", K_IPSEC, K_IKE,
+	CFG("ipsec ike keepalive use", 5, "auto", AP(cfgapply_keepalive), K_IPSEC, K_IKE,
 	    KW("keepalive", "IKE keepalive"), KW("use", "Keepalive method"), GW, SW3,
 	    OPTS("option", opt_down, "Options")),
-	CFG("ipsec ike keepalive use", 5, "auto", K_IPSEC, K_IKE,
-	    KW("keepalive", "IKE keepalive"), KW("use", "Keepalive method"), GW, SW3,
+	CFG("ipsec ike keepalive use", 5, "auto", AP(cfgapply_keepalive_heartbeat), K_IPSEC,
+	    K_IKE, KW("keepalive", "IKE keepalive"), KW("use", "Keepalive method"), GW, SW3,
 	    KW("heartbeat", "Yamaha heartbeat (RFC 4306 for IKEv2)"),
 	    INTERVAL(1), COUNT(1), UPWAIT(1), OPTS("option", opt_down, "Options")),
-	CFG("ipsec ike keepalive use", 5, "auto", K_IPSEC, K_IKE,
-	    KW("keepalive", "IKE keepalive"), KW("use", "Keepalive method"), GW, SW3,
-	    KW("icmp-echo", "ICMP echo"), TY(TK_IP, "ip_address", "Ping target"),
-	    OPTS("option", O(NUM("length", 64, 1500, "ICMP data length")), "Options"),
+	CFG("ipsec ike keepalive use", 5, "auto", AP(cfgapply_keepalive_icmp_echo), K_IPSEC,
+	    K_IKE, KW("keepalive", "IKE keepalive"), KW("use", "Keepalive method"), GW, SW3,
+	    KW("icmp-echo", "ICMP echo"),
+	    TY(TK_IP, "ip_address", "Ping target", .param = P_ADDRESS),
+	    OPTS("option", O(NUM("length", 64, 1500, "ICMP data length", .param = P_ICMP_LENGTH)),
+		 "Options"),
 	    INTERVAL(1), COUNT(1), UPWAIT(1),
 	    OPTS("option", O(EN("down", V("disconnect"), "Disconnect the PP")), "Options")),
-	CFG("ipsec ike keepalive use", 5, "auto", K_IPSEC, K_IKE,
+	CFG("ipsec ike keepalive use", 5, "auto", AP(cfgapply_keepalive_dpd), K_IPSEC, K_IKE,
 	    KW("keepalive", "IKE keepalive"), KW("use", "Keepalive method"), GW, SW3,
 	    KW("dpd", "Dead peer detection (RFC 4306 for IKEv2)"),
 	    INTERVAL(1), COUNT(1), UPWAIT(1)),
-	CFG("ipsec ike keepalive use", 5, "auto", K_IPSEC, K_IKE,
-	    KW("keepalive", "IKE keepalive"), KW("use", "Keepalive method"), GW, SW3,
+	CFG("ipsec ike keepalive use", 5, "auto", AP(cfgapply_keepalive_rfc4306), K_IPSEC,
+	    K_IKE, KW("keepalive", "IKE keepalive"), KW("use", "Keepalive method"), GW, SW3,
 	    KW("rfc4306", "Empty INFORMATIONAL liveness check"),
 	    INTERVAL(1), COUNT(1), UPWAIT(1)),
-	CFG("ipsec ike keepalive log", 5, "on", K_IPSEC, K_IKE,
+	CFG("ipsec ike keepalive log", 5, "on", GW_SWITCH(keepalive.log), K_IPSEC, K_IKE,
 	    KW("keepalive", "IKE keepalive"), KW("log", "Keepalive logging"), GW, SW),
-	CFG("ipsec ike encryption", 4, "3des-cbc", K_IPSEC, K_IKE,
-	    KW("encryption", "IKE cipher"), GW, EN("algorithm", CIPHERS, "Cipher")),
-	CFG("ipsec ike encryption", 4, "3des-cbc", K_IPSEC, K_IKE,
+	CFG("ipsec ike encryption", 4, "3des-cbc", AP(cfgapply_ike_encryption), K_IPSEC, K_IKE,
 	    KW("encryption", "IKE cipher"), GW,
-	    EN("algorithm", EXT_CIPHERS, "AEAD cipher, no separate integrity" EXT)),
-	CFG("ipsec ike group", 4, "modp1024", K_IPSEC, K_IKE, KW("group", "DH group"), GW,
-	    EN("group", GROUPS, "Group"),
-	    EN("group", GROUPS, "Phase-2 group (IKEv1)", .flags = T_OPT)),
-	CFG("ipsec ike group", 4, "modp1024", K_IPSEC, K_IKE, KW("group", "DH group"), GW,
-	    EN("group", EXT_GROUPS, "Group" EXT),
-	    EN("group", GROUPS, "Phase-2 group (IKEv1)", .flags = T_OPT)),
-	CFG("ipsec ike hash", 4, "sha", K_IPSEC, K_IKE, KW("hash", "IKE hash"), GW,
-	    EN("algorithm", HASHES, "Hash (integrity and PRF)")),
-	CFG("ipsec ike proposal-limitation", 4, "off", K_IPSEC, K_IKE,
-	    KW("proposal-limitation", "Propose only the configured algorithms"), GW, SW),
-	CFG("ipsec ike message-id-control", 4, "off", K_IPSEC, K_IKE,
-	    KW("message-id-control", "One outstanding request at a time"), GW, SW),
-	CFG("ipsec ike child-exchange type", 5, "1", K_IPSEC, K_IKE,
+	    EN("algorithm", CIPHERS, "Cipher", .param = P_CIPHER)),
+	CFG("ipsec ike encryption", 4, "3des-cbc", AP(cfgapply_ike_encryption), K_IPSEC, K_IKE,
+	    KW("encryption", "IKE cipher"), GW,
+	    EN("algorithm", EXT_CIPHERS, "AEAD cipher, no separate integrity" EXT,
+	       .param = P_CIPHER)),
+	CFG("ipsec ike group", 4, "modp1024", AP(cfgapply_ike_group), K_IPSEC, K_IKE,
+	    KW("group", "DH group"), GW, EN("group", GROUPS, "Group", .param = P_GROUP),
+	    GROUP2),
+	CFG("ipsec ike group", 4, "modp1024", AP(cfgapply_ike_group), K_IPSEC, K_IKE,
+	    KW("group", "DH group"), GW, EN("group", EXT_GROUPS, "Group" EXT, .param = P_GROUP),
+	    GROUP2),
+	CFG("ipsec ike hash", 4, "sha", AP(cfgapply_ike_hash), K_IPSEC, K_IKE,
+	    KW("hash", "IKE hash"), GW,
+	    EN("algorithm", HASHES, "Hash (integrity and PRF)", .param = P_HASH)),
+	CFG("ipsec ike proposal-limitation", 4, "off", GW_SWITCH(proposal_limitation), K_IPSEC,
+	    K_IKE, KW("proposal-limitation", "Propose only the configured algorithms"), GW, SW),
+	CFG("ipsec ike message-id-control", 4, "off", GW_SWITCH(message_id_control), K_IPSEC,
+	    K_IKE, KW("message-id-control", "One outstanding request at a time"), GW, SW),
+	CFG("ipsec ike child-exchange type", 5, "1", AP(cfgapply_child_exchange), K_IPSEC, K_IKE,
 	    KW("child-exchange", "CHILD SA creation"), KW("type", "Method"), GW,
-	    NUM("type", 1, 2, "1 (new IKE_AUTH) or 2 (CREATE_CHILD_SA)")),
-	CFG("ipsec ike payload type", 5, "2 2", K_IPSEC, K_IKE, KW("payload", "Payload format"),
+	    NUM("type", 1, 2, "1 (new IKE_AUTH) or 2 (CREATE_CHILD_SA)", .param = P_TYPE)),
+	KEPT("ipsec ike payload type", 5, "2 2", K_IPSEC, K_IKE, KW("payload", "Payload format"),
 	    KW("type", "Format"), GW, NUM("type1", 1, 3, "IKEv1 format"),
 	    NUM("type2", 1, 2, "IKEv2 format", .flags = T_OPT)),
-	CFG("ipsec ike send info", 5, "on", K_IPSEC, K_IKE, KW("send", "Sending"),
+	KEPT("ipsec ike send info", 5, "on", K_IPSEC, K_IKE, KW("send", "Sending"),
 	    KW("info", "Informational payloads (IKEv1)"), GW, SW),
-	CFG("ipsec ike pfs", 4, "off", K_IPSEC, K_IKE, KW("pfs", "Perfect forward secrecy"),
-	    GW, SW),
-	CFG("ipsec ike log gw", 4, NULL, K_IPSEC, K_IKE, KW("log", "IKE logging"), GW,
-	    EN("type", V("message-info", "payload-info", "key-info"), "What to log",
-	       .flags = T_REPEAT)),
-	CFG("ipsec ike esp-encapsulation", 4, "off", K_IPSEC, K_IKE,
+	CFG("ipsec ike pfs", 4, "off", GW_SWITCH(pfs), K_IPSEC, K_IKE,
+	    KW("pfs", "Perfect forward secrecy"), GW, SW),
+	CFG("ipsec ike log gw", 4, NULL, AP(cfgapply_gw_log), K_IPSEC, K_IKE,
+	    KW("log", "IKE logging"), GW, LOGTYPES),
+	KEPT("ipsec ike esp-encapsulation", 4, "off", K_IPSEC, K_IKE,
 	    KW("esp-encapsulation", "Yamaha UDP encapsulation (IKEv1)"), GW, SW),
-	CFG("ipsec ike duration", 5, "28800", K_IPSEC, K_IKE, KW("duration", "SA lifetime"),
-	    EN("sa", V("ipsec-sa|child-sa"), "CHILD SA"), GW,
-	    NUM("second", 300, 691200, "Lifetime in seconds"),
-	    NUM("kbytes", 100, 2147483647, "Lifetime in kilobytes", .vals = V("off"), .flags = T_OPT),
+	CFG("ipsec ike duration", 5, "28800", AP(cfgapply_duration_child), K_IPSEC, K_IKE,
+	    KW("duration", "SA lifetime"), EN("sa", V("ipsec-sa|child-sa"), "CHILD SA"), GW,
+	    SECONDS,
+	    NUM("kbytes", 100, 2147483647, "Lifetime in kilobytes", .vals = V("off"), .flags = T_OPT,
+		.param = P_KBYTES),
 	    KW("rekey", "Rekey point", .flags = T_OPT, .grp = 2),
-	    TY(TK_PERCENT, "rekey", "70%-90% of the lifetime", .lo = 70, .hi = 90, .grp = 2),
-	    OPTS("option", O(NUM("forced-reduction", 1, 691200, "Old SA remaining life")),
-		 "Options")),
-	CFG("ipsec ike duration", 5, "28800", K_IPSEC, K_IKE, KW("duration", "SA lifetime"),
-	    EN("sa", V("isakmp-sa|ike-sa"), "IKE SA"), GW,
-	    NUM("second", 300, 691200, "Lifetime in seconds"),
+	    TY(TK_PERCENT, "rekey", "70%-90% of the lifetime", .lo = 70, .hi = 90, .grp = 2,
+	       .param = P_REKEY),
+	    FORCED),
+	CFG("ipsec ike duration", 5, "28800", AP(cfgapply_duration_ike), K_IPSEC, K_IKE,
+	    KW("duration", "SA lifetime"), EN("sa", V("isakmp-sa|ike-sa"), "IKE SA"), GW,
+	    SECONDS,
 	    KW("rekey", "Rekey point", .flags = T_OPT, .grp = 2),
 	    TY(TK_PERCENT, "rekey", "70%-90% of the lifetime, or off", .lo = 70, .hi = 90,
-	       .vals = V("off"), .grp = 2),
-	    OPTS("option", O(NUM("forced-reduction", 1, 691200, "Old SA remaining life")),
-		 "Options")),
-	CFG("ipsec ike restrict-dangling-sa", 4, "auto", K_IPSEC, K_IKE,
+	       .vals = V("off"), .grp = 2, .param = P_REKEY),
+	    FORCED),
+	KEPT("ipsec ike restrict-dangling-sa", 4, "auto", K_IPSEC, K_IKE,
 	    KW("restrict-dangling-sa", "Dangling SA handling (IKEv1)"), GW,
 	    EN("action", V("auto", "off"), "auto or off")),
-	CFG("ipsec ike nat-traversal", 4, "off", K_IPSEC, K_IKE,
+	CFG("ipsec ike nat-traversal", 4, "off", AP(cfgapply_nat_traversal), K_IPSEC, K_IKE,
 	    KW("nat-traversal", "NAT traversal"), GW, SW, OPTS("option", opt_natt, "Options")),
-	CFG("ipsec ike pki file", 5, NULL, K_IPSEC, K_IKE, KW("pki", "Certificates"),
-	    KW("file", "Certificate files"), GW, OPTS("option", opt_pki, "Options")),
-	CFG("ipsec ike eap myname", 5, NULL, K_IPSEC, K_IKE, KW("eap", "EAP-MD5"),
-	    KW("myname", "Own EAP identity"), GW, TXT("name", 1, 256, "Name"),
-	    TXT("password", 1, 64, "Password")),
-	CFG("ipsec ike eap request", 5, "off", K_IPSEC, K_IKE, KW("eap", "EAP-MD5"),
-	    KW("request", "Request EAP-MD5 from initiators"), GW, SW,
-	    TY(TK_USER, "group_id", "auth user group", .flags = T_OPT)),
-	CFG("ipsec ike eap send certreq", 6, "off", K_IPSEC, K_IKE, KW("eap", "EAP-MD5"),
-	    KW("send", "Sending"), KW("certreq", "CERTREQ in IKE_AUTH"), GW, SW),
-	CFG("ipsec ike mode-cfg address", 5, NULL, K_IPSEC, K_IKE,
+	CFG("ipsec ike pki file", 5, NULL, AP(cfgapply_pki_file), K_IPSEC, K_IKE,
+	    KW("pki", "Certificates"), KW("file", "Certificate files"), GW,
+	    OPTS("option", opt_pki, "Options")),
+	CFG("ipsec ike eap myname", 5, NULL, AP(cfgapply_eap_myname), K_IPSEC, K_IKE,
+	    KW("eap", "EAP-MD5"), KW("myname", "Own EAP identity"), GW,
+	    TXT("name", 1, 256, "Name", .param = P_NAME),
+	    TXT("password", 1, 64, "Password", .param = P_PASSWORD)),
+	CFG("ipsec ike eap request", 5, "off", AP(cfgapply_eap_request), K_IPSEC, K_IKE,
+	    KW("eap", "EAP-MD5"), KW("request", "Request EAP-MD5 from initiators"), GW, SW,
+	    TY(TK_USER, "group_id", "auth user group", .flags = T_OPT, .param = P_USER_GROUP)),
+	CFG("ipsec ike eap send certreq", 6, "off", GW_SWITCH(eap_send_certreq), K_IPSEC, K_IKE,
+	    KW("eap", "EAP-MD5"), KW("send", "Sending"), KW("certreq", "CERTREQ in IKE_AUTH"),
+	    GW, SW),
+	KEPT("ipsec ike mode-cfg address", 5, NULL, K_IPSEC, K_IKE,
 	    KW("mode-cfg", "Mode config"), KW("address", "Address assignment"), GW,
 	    NUM("pool_id", 1, 65535, "Pool id")),
-	CFG("ipsec ike mode-cfg method", 5, "set", K_IPSEC, K_IKE,
+	KEPT("ipsec ike mode-cfg method", 5, "set", K_IPSEC, K_IKE,
 	    KW("mode-cfg", "Mode config"), KW("method", "Method"), GW,
 	    EN("method", V("set"), "Method"),
 	    EN("option", V("openswan"), "Option", .flags = T_OPT)),
-	CFG("ipsec ike xauth myname", 5, NULL, K_IPSEC, K_IKE, KW("xauth", "XAUTH (IKEv1)"),
+	KEPT("ipsec ike xauth myname", 5, NULL, K_IPSEC, K_IKE, KW("xauth", "XAUTH (IKEv1)"),
 	    KW("myname", "Own XAUTH identity"), GW, TXT("name", 1, 256, "Name"),
 	    TXT("password", 1, 64, "Password")),
-	CFG("ipsec ike xauth request", 5, "off", K_IPSEC, K_IKE, KW("xauth", "XAUTH (IKEv1)"),
+	KEPT("ipsec ike xauth request", 5, "off", K_IPSEC, K_IKE, KW("xauth", "XAUTH (IKEv1)"),
 	    KW("request", "Request XAUTH"), GW, SW,
 	    TY(TK_USER, "group_id", "auth user group", .flags = T_OPT)),
-	CFG("ipsec ike auto received-id-route-add", 5, "off", K_IPSEC, K_IKE,
+	KEPT("ipsec ike auto received-id-route-add", 5, "off", K_IPSEC, K_IKE,
 	    KW("auto", "Automatic"), KW("received-id-route-add", "Route to received IDs (IKEv1)"),
 	    GW, SW),
-	CFG("ipsec ike backward-compatibility", 4, "1", K_IPSEC, K_IKE,
+	KEPT("ipsec ike backward-compatibility", 4, "1", K_IPSEC, K_IKE,
 	    KW("backward-compatibility", "IKEv1 key exchange type"), GW,
 	    NUM("type", 1, 2, "Type")),
-	CFG("ipsec ike negotiation receive", 5, "on", K_IPSEC, K_IKE,
+	CFG("ipsec ike negotiation receive", 5, "on", GW_SWITCH(negotiation_receive), K_IPSEC,
+	    K_IKE,
 	    KW("negotiation", "Negotiation"), KW("receive", "Answer peer-initiated exchanges"),
 	    GW, SW),
 
 	/* ---- certificates and users ---- */
-	ROW("pki certificate file", SEC_AUTH, R_ADMIN, 4, NULL, NULL,
+	ROW("pki certificate file", SEC_AUTH, R_ADMIN | R_KEPT, 4, NULL, NULL, NOAP,
 	    KW("pki", "Certificates"), KW("certificate", "Certificate"), KW("file", "File"),
 	    NUM("cert_id", 1, 8, "Certificate id"), TXT("file", 1, 255, "Path"),
 	    EN("type", V("pkcs12", "x509-pem"), "File format"),
 	    TXT("password", 1, 64, "Password (pkcs12)", .flags = T_OPT)),
-	ROW("pki crl file", SEC_AUTH, R_ADMIN, 4, NULL, NULL,
+	ROW("pki crl file", SEC_AUTH, R_ADMIN | R_KEPT, 4, NULL, NULL, NOAP,
 	    KW("pki", "Certificates"), KW("crl", "Revocation list"), KW("file", "File"),
 	    NUM("crl_id", 1, 8, "CRL id"), TXT("file", 1, 255, "Path")),
-	ROW("auth user", SEC_AUTH, R_ADMIN, 3, NULL, NULL, K_AUTH, K_USER,
+	ROW("auth user", SEC_AUTH, R_ADMIN | R_KEPT, 3, NULL, NULL, NOAP, K_AUTH, K_USER,
 	    TY(TK_USER, "userid", "User id"), TXT("username", 3, 256, "User name"),
 	    TXT("password", 3, 64, "Password")),
-	ROW("auth user attribute", SEC_AUTH, R_ADMIN, 4, NULL, NULL, K_AUTH, K_USER,
+	ROW("auth user attribute", SEC_AUTH, R_ADMIN | R_KEPT, 4, NULL, NULL, NOAP, K_AUTH, K_USER,
 	    KW("attribute", "User attributes"), TY(TK_USER, "userid", "User id"),
 	    OPTS("attribute", opt_user, "Attributes", .flags = T_REQ)),
-	ROW("auth user group", SEC_AUTH, R_ADMIN, 4, NULL, NULL, K_AUTH, K_USER,
+	ROW("auth user group", SEC_AUTH, R_ADMIN | R_KEPT, 4, NULL, NULL, NOAP, K_AUTH, K_USER,
 	    KW("group", "User group"), TY(TK_USER, "groupid", "Group id"),
 	    TY(TK_IDLIST, "userid", "User id or range N-M", .flags = T_REPEAT)),
-	ROW("auth user group attribute", SEC_AUTH, R_ADMIN, 5, NULL, NULL, K_AUTH, K_USER,
+	ROW("auth user group attribute", SEC_AUTH, R_ADMIN | R_KEPT, 5, NULL, NULL, NOAP, K_AUTH, K_USER,
 	    KW("group", "User group"), KW("attribute", "Group attributes"),
 	    TY(TK_USER, "groupid", "Group id"),
 	    OPTS("attribute", opt_group, "Attributes", .flags = T_REQ)),

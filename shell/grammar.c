@@ -258,7 +258,7 @@ static bool m_rest(struct mstate *s, size_t ti, size_t wi)
 		return false;
 	}
 	if (t->rest) {
-		enum gerr e = t->rest(s->m, s->w + wi, s->n - wi, &bad);
+		enum gerr e = t->rest(s->m, s->w + wi, s->n - wi, &bad, NULL);
 		if (e) {
 			fail(s, wi + bad, e);
 			return false;
@@ -470,6 +470,56 @@ void cmd_args_free(struct cmd_args *a)
 	free(a->w);
 	free(a->tok);
 	memset(a, 0, sizeof(*a));
+}
+
+/* ---- typed parameters --------------------------------------------------- */
+
+/* A repeated enum (T_REPEAT) adds each further value to the set. */
+static void param_put(struct params *p, const struct tok *t, const char *w)
+{
+	struct param_val *v = &p->v[t->param];
+	if (param_given(p, t->param) && (t->flags & T_REPEAT)) {
+		int idx = tok_enum_index(t->vals, w);
+		if (idx >= 0)
+			v->set |= 1ull << idx;
+		return;
+	}
+	tok_value(t, w, v);
+	p->given |= 1ull << t->param;
+}
+
+void params_fill(const struct rtx_model *m, const struct cmd_row *r, char *const *w,
+		 const unsigned char *tok, size_t n, struct params *out)
+{
+	out->given = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct tok *t = &r->tok[tok[i]];
+		if (t->kind == TK_OPTS) {
+			const char *eq = strchr(w[i], '=');
+			size_t idx;
+			const struct tok *o = eq ? opt_find(t, w[i], (size_t)(eq - w[i]), &idx) : NULL;
+			if (o && o->param)
+				param_put(out, o, eq + 1);
+		} else if (t->kind == TK_REST) {
+			if (!t->param)
+				return;
+			struct param_val *v = &out->v[t->param];
+			size_t bad;
+			*v = (struct param_val){ .tok = t, .text = w[i], .idx = -1 };
+			if (t->rest)
+				t->rest(m, (char **)w + i, n - i, &bad, v);
+			out->given |= 1ull << t->param;
+			return;
+		} else if (t->param) {
+			param_put(out, t, w[i]);
+		}
+	}
+}
+
+const struct param_val *param(const struct params *p, enum param id)
+{
+	static const struct param_val absent = { .text = "", .idx = -1 };
+	return param_given(p, id) ? &p->v[id] : &absent;
 }
 
 /* ---- next tokens: `?`, TAB -------------------------------------------- */

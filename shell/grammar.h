@@ -1,6 +1,7 @@
 /* The grammar: one declarative table of command forms (cmd_table.c) and the
- * matcher that every consumer shares. Parsing, `?`, TAB, error text and the
- * config printer all read the same rows, so they cannot drift apart.
+ * matcher that every consumer shares. Parsing, `?`, TAB, error text, the
+ * config printer and the apply steps that fill the engine's typed config
+ * all read the same rows, so they cannot drift apart.
  *
  * A row is a flat token list in Yamaha's fixed-position style. Optional
  * parts are tokens flagged T_OPT; a bracketed group such as
@@ -12,10 +13,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "base/ip_addr.h"
 
 struct rtx_model;
 struct cli_session;
+struct cfgapply;
 
 enum tok_kind {
 	TK_END = 0,   /* terminates a row's token list */
@@ -65,9 +70,72 @@ enum gerr {
 	GE_COUNT
 };
 
+/* Typed parameters: a token whose value an apply step reads names its slot
+ * here (.param); params_fill() turns a matched line's words into typed
+ * values by the token's kind, so no step reads words by position. Slots
+ * are shared by the forms of one command and across commands whose
+ * parameter means the same. */
+enum param {
+	P_NONE = 0,
+	P_SWITCH,        /* on|off[|auto]: the index (SW_ON, SW_OFF, SW_AUTO) */
+	P_GATEWAY,       /* gateway_id */
+	P_TUNNEL,        /* tunnel_num */
+	P_POLICY,        /* SA policy id */
+	P_COUNT,         /* retry count, keepalive count */
+	P_INTERVAL,      /* retry interval, keepalive interval */
+	P_MAX_SESSION,
+	P_UPWAIT,
+	P_LENGTH,        /* queue length */
+	P_ICMP_LENGTH,
+	P_LOG,           /* log types: a set of value indexes */
+	P_CIPHER,        /* encryption / esp algorithm keyword */
+	P_INTEG,         /* AH/ESP integrity keyword */
+	P_HASH,
+	P_GROUP, P_GROUP2,
+	P_ANTI_REPLAY,
+	P_NETWORK,       /* prefix, or `default` */
+	P_ROUTE_GW,      /* ip route gateways: the first tunnel N (rest_route) */
+	P_LAN,           /* lanN: N */
+	P_ADDRESS,       /* an address (or host), with its prefix length */
+	P_VERSION,
+	P_METHOD,        /* auth method index */
+	P_KEY,           /* pre-shared key: hex or text */
+	P_NAME, P_IDTYPE, P_PASSWORD, P_TEXT,
+	P_SECONDS, P_KBYTES, P_REKEY, P_FORCED,
+	P_NATT_KEEPALIVE, P_FORCE, P_TYPE,
+	P_CERT, P_CRL, P_USER_GROUP,
+	NPARAM
+};
+_Static_assert(NPARAM <= 64, "struct params.given has a bit per slot");
+
+/* Index of a switch token's value: the table lists on, off, auto. */
+enum { SW_ON = 0, SW_OFF, SW_AUTO };
+
 struct tok;
+
+/* One parameter's typed value. idx is the value's index in tok->vals
+ * (TK_ENUM always; other kinds when the word was one of their special
+ * spellings, such as `off` or `default`), else -1. */
+struct param_val {
+	const struct tok *tok;       /* the token it matched */
+	const char *text;            /* the normalized word */
+	int idx;
+	unsigned long long num;      /* numbers, N%, lanN, a rest function's result */
+	unsigned long long set;      /* T_REPEAT enums: bit idx of each value given */
+	struct ip_addr addr;         /* addresses; family 0 when the word is none */
+	uint8_t plen;                /* prefix length (a dotted mask counted) */
+};
+
+/* A line's typed parameters; only the slots in given are filled. */
+struct params {
+	uint64_t given;              /* bit per enum param */
+	struct param_val v[NPARAM];
+};
+
+/* Checks the words a TK_REST token took; out, when not NULL, receives
+ * what the rest means as a typed value (its num). */
 typedef enum gerr (*tok_rest_fn)(const struct rtx_model *m, char **w, size_t n,
-				 size_t *bad);
+				 size_t *bad, struct param_val *out);
 
 struct tok {
 	enum tok_kind kind;
@@ -80,6 +148,7 @@ struct tok {
 	unsigned char flags;
 	unsigned char grp;
 	unsigned char need;          /* model feature a value needs (see below) */
+	unsigned char param;         /* enum param slot its value fills, or P_NONE */
 };
 
 /* Values only some models accept (sha384/sha512 ...). */
@@ -109,10 +178,17 @@ enum cfg_section {
 #define R_PASS    0x08u   /* accepted and kept, not emulated */
 #define R_SEQ     0x10u   /* keyed by the whole line, kept in input order */
 #define R_NONO    0x20u   /* has no `no` form */
+#define R_KEPT    0x40u   /* typed and stored, nothing for the engine: not
+			   * emulated, or its own handler acts on it */
 
 struct cmd_args;
 typedef enum gerr (*cmd_fn)(struct cli_session *s, const struct cmd_args *a);
+/* Writes a stored line's typed parameters into the engine's typed config
+ * (shell/cfgapply.h); 0 or -RTX_ENOMEM. */
+typedef int (*cmd_apply_fn)(struct cfgapply *a, const struct params *p);
 
+/* Every stored setting either has an apply step or is R_PASS / R_KEPT
+ * (tests/unit/test_cfgapply.c holds the table to that). */
 struct cmd_row {
 	const char *setting;         /* store identity shared by a command's forms */
 	struct tok tok[ROW_TOKS];
@@ -121,6 +197,8 @@ struct cmd_row {
 	enum cfg_section section;
 	const char *dflt;            /* "a|b": tails equal to the default; "@queue" */
 	cmd_fn run;                  /* NULL: store the line */
+	cmd_apply_fn apply;          /* NULL: the engine never sees the line */
+	unsigned short field;        /* the generic switch steps: offset of the bool */
 };
 
 /* A matched line, normalized: canonical keywords and enum spellings,
@@ -177,7 +255,26 @@ const char *tok_describe(const struct rtx_model *m, const struct tok *t,
 			 char *buf, size_t len);
 /* Canonical spelling of value v among vals, or NULL. */
 const char *tok_enum_find(const char *const *vals, const char *v);
+/* Index of value v among vals, or -1. */
+int tok_enum_index(const char *const *vals, const char *v);
 bool tok_needs_ok(const struct rtx_model *m, const struct tok *t, const char *v);
+/* The typed value of a normalized word the token accepted (set holds the
+ * bit of idx). */
+void tok_value(const struct tok *t, const char *word, struct param_val *out);
+/* "0x..." into buf (an odd digit count reads as a leading zero nibble);
+ * the byte count, 0 for no hex. */
+size_t tok_hex_bytes(const char *word, uint8_t *buf, size_t cap);
+
+/* The typed parameters of the normalized words w[0..n) that row r matched,
+ * tok[i] being the row token of w[i] (as struct cmd_args holds them). */
+void params_fill(const struct rtx_model *m, const struct cmd_row *r, char *const *w,
+		 const unsigned char *tok, size_t n, struct params *out);
+/* Slot id's value; an absent one reads as zero, "" and idx -1 (tok NULL). */
+const struct param_val *param(const struct params *p, enum param id);
+static inline bool param_given(const struct params *p, enum param id)
+{
+	return (p->given >> id) & 1;
+}
 
 /* Error text: English, or Japanese where the reference gives a wording. */
 const char *grammar_message(enum gerr e, bool ja);

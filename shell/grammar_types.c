@@ -21,18 +21,24 @@ static bool enum_alt_eq(const char *alt, size_t len, const char *v)
 	return strlen(v) == len && strncasecmp(alt, v, len) == 0;
 }
 
-const char *tok_enum_find(const char *const *vals, const char *v)
+int tok_enum_index(const char *const *vals, const char *v)
 {
 	for (size_t i = 0; vals && vals[i]; i++) {
 		const char *p = vals[i];
 		while (*p) {
 			size_t len = strcspn(p, "|");
 			if (enum_alt_eq(p, len, v))
-				return vals[i];
+				return (int)i;
 			p += len + (p[len] == '|');
 		}
 	}
-	return NULL;
+	return -1;
+}
+
+const char *tok_enum_find(const char *const *vals, const char *v)
+{
+	int i = tok_enum_index(vals, v);
+	return i < 0 ? NULL : vals[i];
 }
 
 static char *enum_canon(const char *val)
@@ -369,6 +375,100 @@ char *tok_norm(const struct tok *t, const char *w)
 		return strdup(w);
 	}
 }
+
+/* ---- typed values -------------------------------------------------------- */
+
+static uint8_t mask_len(const unsigned char *m, size_t bytes)
+{
+	uint8_t n = 0;
+	for (size_t i = 0; i < bytes && m[i] == 0xff; i++)
+		n += 8;
+	for (unsigned char b = n / 8 < bytes ? m[n / 8] : 0; b & 0x80; b = (unsigned char)(b << 1))
+		n++;
+	return n;
+}
+
+/* address[/len or /dotted mask]; without a length, a host's. */
+static void value_addr(const char *w, struct param_val *out)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const char *slash = strchr(w, '/');
+	size_t alen = slash ? (size_t)(slash - w) : strlen(w);
+	unsigned char mask[4];
+	if (alen >= sizeof(addr))
+		return;
+	memcpy(addr, w, alen);
+	addr[alen] = '\0';
+	if (ip_addr_parse(addr, &out->addr)) {
+		out->addr.family = 0;
+		return;
+	}
+	out->plen = out->addr.family == AF_INET ? 32 : 128;
+	if (slash && strchr(slash, '.') && inet_pton(AF_INET, slash + 1, mask) == 1)
+		out->plen = mask_len(mask, sizeof(mask));
+	else if (slash)
+		out->plen = (uint8_t)strtoul(slash + 1, NULL, 10);
+}
+
+void tok_value(const struct tok *t, const char *w, struct param_val *out)
+{
+	*out = (struct param_val){ .tok = t, .text = w, .idx = tok_enum_index(t->vals, w) };
+	if (out->idx >= 0) {
+		out->set = 1ull << out->idx;
+		return;
+	}
+	switch (t->kind) {
+	case TK_INT:
+	case TK_GW:
+	case TK_QLEN:
+	case TK_USER:
+	case TK_PERCENT:            /* N% reads up to the % */
+		out->num = strtoull(w, NULL, 10);
+		break;
+	case TK_LAN:
+		out->num = strtoull(w + 3, NULL, 10);
+		break;
+	case TK_IPV4:
+	case TK_IP:
+	case TK_IPMASK:
+	case TK_PREFIX:
+	case TK_HOST:               /* a host name leaves addr.family 0 */
+		value_addr(w, out);
+		break;
+	default:
+		break;
+	}
+}
+
+static int hex_val(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch = (char)(ch | 0x20);
+	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+size_t tok_hex_bytes(const char *w, uint8_t *buf, size_t cap)
+{
+	if (strncasecmp(w, "0x", 2) != 0)
+		return 0;
+	const char *p = w + 2;
+	size_t n = 0;
+	bool high = strlen(p) % 2 == 0;
+	unsigned acc = 0;
+	for (; *p && n < cap; p++) {
+		int d = hex_val(*p);
+		if (d < 0)
+			return 0;
+		acc = (acc << 4) | (unsigned)d;
+		if (!high)
+			buf[n++] = (uint8_t)acc, acc = 0;
+		high = !high;
+	}
+	return n;
+}
+
+/* ---- `?` ------------------------------------------------------------------ */
 
 static void describe_vals(const struct tok *t, char *buf, size_t len, size_t used)
 {

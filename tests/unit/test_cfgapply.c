@@ -1,7 +1,8 @@
 /* Config lines -> struct ipsec_config: every IPsec command with an engine
  * meaning lands in its field, `no` forms and replaced lines go back to the
- * defaults, extension keywords map through the algorithm table, and the
- * rebuilt config reaches the router when input pauses. */
+ * defaults, extension keywords map through the algorithm table, every
+ * stored row of the command table either applies or says it is kept, and
+ * the rebuilt config reaches the router when input pauses. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -248,6 +249,353 @@ static void test_every_table_value_maps(void **state)
 	assert_null(cfgapply_alg(ALG_DH, "ecp256x"));
 }
 
+/* ---- every row: applied, or kept on purpose ---------------------------- */
+
+/* Every field of the typed config as text, to see whether a line changed it. */
+static char *dump(const struct ipsec_config *c)
+{
+	char *buf = NULL, a[64];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	fprintf(f, "%d %d %u %u %u %u %d %u\n", c->ipsec_use, c->auto_refresh, c->retry_count,
+		c->retry_interval, c->retry_max_session, c->queue_length, c->log_illegal_spi,
+		c->log_types);
+	for (size_t i = 0; i < c->n_gateways; i++) {
+		const struct gateway_config *g = c->gateways[i];
+		fprintf(f, "gw %u %u %zu", g->id, g->version, g->psk_len);
+		for (size_t j = 0; j < g->psk_len; j++)
+			fprintf(f, "%02x", g->psk[j]);
+		fprintf(f, " %s %d %s %s %d %s", g->remote_name ? g->remote_name : "-",
+			g->remote_name_type, g->remote_address ? g->remote_address : "-",
+			g->local_name ? g->local_name : "-", g->local_name_type,
+			g->local_address ? g->local_address : "-");
+		fprintf(f, " %d%d%d%d%d%d%d%d %u %u/%u %u %u/%u", g->auto_refresh, g->always_on,
+			g->negotiate_strictly, g->proposal_limitation, g->message_id_control,
+			g->pfs, g->negotiation_receive, g->eap_send_certreq,
+			g->child_exchange_type, g->encryption, g->encryption_bits, g->hash,
+			g->group[0], g->group[1]);
+		fprintf(f, " ka %d %d %u %u %u %s %u %d", g->keepalive.sw, g->keepalive.kind,
+			g->keepalive.interval, g->keepalive.count, g->keepalive.upwait,
+			g->keepalive.icmp_target ? g->keepalive.icmp_target : "-",
+			g->keepalive.icmp_length, g->keepalive.log);
+		fprintf(f, " natt %d %u %d %u", g->natt.on, g->natt.keepalive, g->natt.force,
+			g->natt.type);
+		const struct sa_duration *d[] = { &g->ike_life, &g->child_life };
+		for (size_t j = 0; j < 2; j++)
+			fprintf(f, " life %u %u %u %u", d[j]->seconds, d[j]->kbytes,
+				d[j]->rekey_pct, d[j]->forced_reduction);
+		fprintf(f, " %d %u %u %s %s %d %u %u\n", g->auth_method, g->pki_cert, g->pki_crl,
+			g->eap_name ? g->eap_name : "-", g->eap_password ? g->eap_password : "-",
+			g->eap_request, g->eap_request_group, g->log_types);
+	}
+	for (size_t i = 0; i < c->n_policies; i++) {
+		const struct policy_config *p = c->policies[i];
+		fprintf(f, "policy %u %u %d %u %u %u %d\n", p->id, p->gateway, p->esp, p->encr,
+			p->encr_bits, p->integ, p->anti_replay);
+	}
+	for (size_t i = 0; i < c->n_tunnels; i++) {
+		const struct tunnel_config *t = c->tunnels[i];
+		fprintf(f, "tunnel %u %u %d %s\n", t->num, t->policy, t->enabled,
+			t->description ? t->description : "-");
+	}
+	for (size_t i = 0; i < c->n_routes; i++)
+		fprintf(f, "route %s/%u %u\n", ip_addr_str(&c->routes[i].net, a, sizeof(a)),
+			c->routes[i].len, c->routes[i].tunnel);
+	for (size_t i = 0; i <= CONFIG_LAN_MAX; i++)
+		if (c->lan[i].set)
+			fprintf(f, "lan%zu %s/%u\n", i, ip_addr_str(&c->lan[i].addr, a, sizeof(a)),
+				c->lan[i].len);
+	fclose(f);
+	return buf;
+}
+
+/* A value of token t: its lowest (hi false) or highest one, as words go. */
+static void sample_value(const struct rtx_model *m, const struct tok *t, bool hi,
+			 bool key, char *out, size_t len)
+{
+	static const char *const addr[][2] = {
+		[TK_IPV4] = { "192.0.2.1", "198.51.100.7" },
+		[TK_IP] = { "192.0.2.1", "2001:db8::7" },
+		[TK_IPMASK] = { "10.0.0.0/8", "2001:db8::/48" },
+		[TK_PREFIX] = { "10.1.0.0/16", "2001:db8::/32" },
+		[TK_HOST] = { "192.0.2.9", "peer.example" },
+		[TK_POOL] = { "192.0.2.10-192.0.2.20", "2001:db8::/64" },
+		[TK_HEX] = { "0x01", "0xaabbccddeeff" },
+		[TK_REST] = { "tunnel 1", "192.0.2.254 gateway tunnel 2" },
+	};
+	long long lo = t->lo, top = t->hi;
+	hi = hi && !key;   /* the same gateway, tunnel and policy in both lines */
+	switch (t->kind) {
+	case TK_KW:
+		snprintf(out, len, "%s", t->name);
+		return;
+	case TK_ENUM:
+		for (size_t i = 0; t->vals[i]; i++) {
+			char v[48];
+			snprintf(v, sizeof(v), "%.*s", (int)strcspn(t->vals[i], "|*"), t->vals[i]);
+			if (tok_check(m, t, v) == GE_OK && (hi || i == 0))
+				snprintf(out, len, "%s", v);
+		}
+		return;
+	case TK_GW:
+	case TK_QLEN:
+	case TK_USER:
+	case TK_IDLIST:
+		lo = t->kind == TK_QLEN ? m->queue_min : 1;
+		top = t->kind == TK_GW ? m->tunnel_max : t->kind == TK_QLEN ? m->queue_max
+		      : t->kind == TK_USER ? m->auth_user_max : 1;
+		/* fall through */
+	case TK_INT:
+		snprintf(out, len, "%lld", hi ? top : lo);
+		return;
+	case TK_TEXT:
+		snprintf(out, len, "%.*s", (int)(hi && t->hi < 20 ? t->hi : hi ? 20 : t->lo),
+			 hi ? "bbbbbbbbbbbbbbbbbbbb" : "aaaaaaaaaaaaaaaaaaaa");
+		return;
+	case TK_PERCENT:
+		snprintf(out, len, "%lld%%", hi ? t->hi : t->lo);
+		return;
+	case TK_LAN:
+		snprintf(out, len, "lan%d", hi ? 9 : 1);
+		return;
+	default:
+		snprintf(out, len, "%s", addr[t->kind][hi]);
+		return;
+	}
+}
+
+/* A line of row r with every optional part given: the lowest values, or
+ * the highest for token vary (all of them when all_hi). */
+static void sample_line(const struct rtx_model *m, const struct cmd_row *r,
+			const struct tok *vary, bool all_hi, char *out, size_t len)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < row_ntok(r); i++) {
+		const struct tok *t = &r->tok[i];
+		char v[256];
+		for (const struct tok *o = t->kind == TK_OPTS ? t->opts : NULL; o && o->kind; o++) {
+			sample_value(m, o, all_hi || o == vary, false, v, sizeof(v));
+			used += (size_t)snprintf(out + used, len - used, " %s=%s", o->name, v);
+		}
+		if (t->kind != TK_OPTS) {
+			sample_value(m, t, all_hi || t == vary, i < r->nkey, v, sizeof(v));
+			used += (size_t)snprintf(out + used, len - used, " %s", v);
+		}
+		assert_true(used < len);
+	}
+}
+
+static bool gateway_keyed(const struct cmd_row *r)
+{
+	for (size_t i = 0; i < r->nkey; i++)
+		if (r->tok[i].param == P_GATEWAY)
+			return true;
+	return false;
+}
+
+/* The typed config after running a sample line of row r on a fresh router. */
+static char *dump_after(const struct cmd_row *r, const struct tok *vary, bool all_hi)
+{
+	struct fx *f = fx_new(NULL);
+	char line[1024];
+	struct words ws;
+	struct cmd_args a;
+	size_t bad;
+	sample_line(f->r->model, r, vary, all_hi, line, sizeof(line));
+	assert_int_equal(words_split(line, &ws, &bad), GE_OK);
+	if (grammar_match(f->r->model, ws.w, ws.n, &a, &bad) != GE_OK || a.row != r)
+		fail_msg("row %zu: sample \"%s\" is not the row's", (size_t)(r - cmd_table), line);
+	cmd_args_free(&a);
+	words_free(&ws);
+	run(f, (r->flags & R_TUNNEL) ? "tunnel select 1" : "show config");
+	run(f, line);
+	char *d = dump(f->r->ipsec);
+	fx_free(f);
+	return d;
+}
+
+/* What the typed config is before a line of r: the objects the walk hands
+ * the step (a gateway-keyed row's gateway, an R_TUNNEL row's tunnel). */
+static char *dump_before(const struct cmd_row *r)
+{
+	struct ipsec_config *c = config_new(NULL);
+	assert_non_null(c);
+	if (r->apply && gateway_keyed(r))
+		assert_non_null(config_gateway_get(c, 1));
+	if (r->apply && (r->flags & R_TUNNEL))
+		assert_non_null(config_tunnel_get(c, 1));
+	char *d = dump(c);
+	config_free(c);
+	return d;
+}
+
+/* No stored row falls through: each has an apply step, or is marked R_PASS
+ * (kept as typed) or R_KEPT (typed, not emulated) - exactly one. */
+static void test_every_stored_row_applies_or_is_kept(void **state)
+{
+	(void)state;
+	size_t applied = 0;
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		const struct cmd_row *r = &cmd_table[i];
+		int ways = (r->apply != NULL) + !!(r->flags & R_PASS) + !!(r->flags & R_KEPT);
+		if (!r->setting) {
+			if (ways)
+				fail_msg("row %zu: an operational command stores nothing to apply", i);
+			continue;
+		}
+		if (ways != 1)
+			fail_msg("row %zu (%s): %s", i, r->setting,
+				 ways ? "both an apply step and a kept flag"
+				      : "no apply step and not marked R_PASS or R_KEPT");
+		applied += r->apply != NULL;
+	}
+	assert_true(applied >= 40);
+}
+
+/* A sample line of every applied row changes the typed config; one of every
+ * kept row is accepted and changes nothing. Two lines per row (lowest and
+ * highest values), since one of them may be the setting's default. */
+static void test_sample_line_of_every_row(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		const struct cmd_row *r = &cmd_table[i];
+		if (!r->setting || (r->flags & (R_PASS | R_PP)))
+			continue;
+		char *before = dump_before(r), *lo = dump_after(r, NULL, false),
+		     *hi = dump_after(r, NULL, true);
+		if (r->apply && strcmp(lo, before) == 0 && strcmp(hi, before) == 0)
+			fail_msg("row %zu (%s): its apply step changes nothing", i, r->setting);
+		if (!r->apply && (strcmp(lo, before) != 0 || strcmp(hi, before) != 0))
+			fail_msg("row %zu (%s) is kept but changed the config", i, r->setting);
+		free(before);
+		free(lo);
+		free(hi);
+	}
+}
+
+/* Every typed parameter of an applied row reaches the typed config: its
+ * lowest and highest values give different configs. */
+static void check_param_reaches(const struct cmd_row *r, const struct tok *t, const char *lo)
+{
+	if (!t->param)
+		return;
+	char *hi = dump_after(r, t, false);
+	if (strcmp(lo, hi) == 0)
+		fail_msg("row %zu (%s): parameter %s changes nothing", (size_t)(r - cmd_table),
+			 r->setting, t->name);
+	free(hi);
+}
+
+static void test_every_parameter_reaches_the_config(void **state)
+{
+	(void)state;
+	size_t checked = 0;
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		const struct cmd_row *r = &cmd_table[i];
+		if (!r->apply)
+			continue;
+		char *lo = dump_after(r, NULL, false);
+		for (size_t j = r->nkey; j < row_ntok(r); j++) {
+			const struct tok *t = &r->tok[j];
+			check_param_reaches(r, t, lo);
+			for (const struct tok *o = t->kind == TK_OPTS ? t->opts : NULL; o && o->kind; o++)
+				check_param_reaches(r, o, lo);
+			checked += t->param != P_NONE;
+		}
+		free(lo);
+	}
+	assert_true(checked >= 50);
+}
+
+/* Steps read on/off as the value's index: every on/off list keeps the order
+ * of SW_ON, SW_OFF, SW_AUTO. */
+static void check_switch_order(const struct tok *t)
+{
+	if (t->kind != TK_ENUM || !tok_enum_find(t->vals, "on") || !tok_enum_find(t->vals, "off"))
+		return;
+	assert_int_equal(tok_enum_index(t->vals, "on"), SW_ON);
+	assert_int_equal(tok_enum_index(t->vals, "off"), SW_OFF);
+	if (tok_enum_find(t->vals, "auto"))
+		assert_int_equal(tok_enum_index(t->vals, "auto"), SW_AUTO);
+}
+
+static void test_switch_value_order(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < cmd_table_len; i++)
+		for (const struct tok *t = cmd_table[i].tok; t->kind != TK_END; t++) {
+			check_switch_order(t);
+			for (const struct tok *o = t->opts; o && o->kind != TK_END; o++)
+				check_switch_order(o);
+		}
+}
+
+/* Enum values arrive as indexes: each spelling lands as its engine value. */
+static void test_enum_values_map(void **state)
+{
+	(void)state;
+	static const struct { const char *w; enum id_type t; } ids[] = {
+		{ "ipv4-addr", ID_TYPE_IPV4_ADDR }, { "fqdn", ID_TYPE_FQDN },
+		{ "user-fqdn", ID_TYPE_USER_FQDN }, { "rfc822-addr", ID_TYPE_USER_FQDN },
+		{ "ipv6-addr", ID_TYPE_IPV6_ADDR }, { "key-id", ID_TYPE_KEY_ID },
+		{ "tel", ID_TYPE_TEL }, { "tel-key", ID_TYPE_TEL_KEY },
+	};
+	static const struct { const char *w; enum auth_method m; } methods[] = {
+		{ "pre-shared-key", AUTH_METHOD_PSK }, { "certificate", AUTH_METHOD_CERTIFICATE },
+		{ "eap-md5", AUTH_METHOD_EAP_MD5 },
+	};
+	static const struct { const char *w; enum tristate sw; } sws[] = {
+		{ "on", TRI_ON }, { "off", TRI_OFF },
+	};
+	struct fx *f = fx_new(NULL);
+	char line[128];
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		snprintf(line, sizeof(line), "ipsec ike remote name %zu n %s\n"
+			 "ipsec ike local name %zu n %s", i + 1, ids[i].w, i + 1, ids[i].w);
+		run(f, line);
+		const struct gateway_config *g = config_gateway_find(f->r->ipsec, (unsigned)i + 1);
+		assert_int_equal(g->remote_name_type, ids[i].t);
+		assert_int_equal(g->local_name_type, ids[i].t);
+	}
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		snprintf(line, sizeof(line), "ipsec ike auth method 1 %s", methods[i].w);
+		run(f, line);
+		assert_int_equal(config_gateway_find(f->r->ipsec, 1)->auth_method, methods[i].m);
+	}
+	for (size_t i = 0; i < sizeof(sws) / sizeof(sws[0]); i++) {
+		snprintf(line, sizeof(line), "ipsec ike keepalive use 1 %s dpd", sws[i].w);
+		run(f, line);
+		const struct gateway_config *g = config_gateway_find(f->r->ipsec, 1);
+		assert_int_equal(g->keepalive.sw, sws[i].sw);
+		assert_int_equal(g->keepalive.kind, KEEPALIVE_DPD);
+	}
+	fx_free(f);
+}
+
+/* Prefixes with a dotted mask count its bits; `gateway TUNNEL N` is a
+ * tunnel route whatever its case, as the grammar accepts it. */
+static void test_prefix_forms(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	run(f, "ip route 10.5.0.0/255.255.0.0 gateway tunnel 1\n"
+	       "ip route 10.6.0.0/24 gateway TUNNEL 2\n"
+	       "ip route 10.7.0.0/24 gateway 192.0.2.254 gateway tunnel 3\n"
+	       "ip lan2 address 192.0.2.9/255.255.255.128\n");
+	const struct ipsec_config *c = f->r->ipsec;
+	assert_int_equal(c->n_routes, 3);
+	assert_int_equal(c->routes[0].len, 16);
+	assert_int_equal(c->routes[0].tunnel, 1);
+	assert_int_equal(c->routes[1].tunnel, 2);
+	assert_int_equal(c->routes[2].tunnel, 3);
+	assert_true(c->lan[2].set);
+	assert_int_equal(c->lan[2].len, 25);
+	fx_free(f);
+}
+
 /* Lines reach the router's config when input pauses, not per line. */
 static void test_applied_when_input_pauses(void **state)
 {
@@ -324,6 +672,12 @@ int main(void)
 		cmocka_unit_test(test_no_forms_restore_defaults),
 		cmocka_unit_test(test_extension_keywords),
 		cmocka_unit_test(test_every_table_value_maps),
+		cmocka_unit_test(test_every_stored_row_applies_or_is_kept),
+		cmocka_unit_test(test_sample_line_of_every_row),
+		cmocka_unit_test(test_every_parameter_reaches_the_config),
+		cmocka_unit_test(test_switch_value_order),
+		cmocka_unit_test(test_enum_values_map),
+		cmocka_unit_test(test_prefix_forms),
 		cmocka_unit_test(test_applied_when_input_pauses),
 		cmocka_unit_test(test_script_exit_does_not_ask),
 		cmocka_unit_test(test_many_tunnels),

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <cmocka.h>
 
 #include "engine/model.h"
@@ -212,6 +213,87 @@ static void test_hex_text_percent_enum(void **state)
 	assert_int_equal(tok_check(m, hash, "sha1"), GE_INVALID);
 }
 
+/* Typed values: what apply steps read instead of words. */
+static void test_typed_values(void **state)
+{
+	(void)state;
+	struct param_val v;
+	tok_value(find_tok("ipsec ike remote name", "type"), "rfc822-addr", &v);
+	assert_int_equal(v.idx, 2);                   /* user-fqdn|rfc822-addr */
+	assert_int_equal(v.set, 1u << 2);
+	tok_value(find_tok("ipsec ike duration", "kbytes"), "off", &v);
+	assert_int_equal(v.idx, 0);                   /* a special spelling */
+	tok_value(find_tok("ipsec ike duration", "kbytes"), "4096", &v);
+	assert_int_equal(v.idx, -1);
+	assert_int_equal(v.num, 4096);
+	tok_value(find_tok("ipsec ike duration", "rekey"), "80%", &v);
+	assert_int_equal(v.num, 80);
+	tok_value(find_tok("ip lan address", "lanN"), "lan3", &v);
+	assert_int_equal(v.num, 3);
+	tok_value(find_tok("ip route", "network"), "10.1.0.0/255.255.240.0", &v);
+	assert_int_equal(v.addr.family, AF_INET);
+	assert_int_equal(v.plen, 20);
+	assert_memory_equal(v.addr.bytes, ((uint8_t[]){ 10, 1, 0, 0 }), 4);
+	tok_value(find_tok("ip route", "network"), "2001:db8::/48", &v);
+	assert_int_equal(v.addr.family, AF_INET6);
+	assert_int_equal(v.plen, 48);
+	tok_value(find_tok("ip route", "network"), "default", &v);
+	assert_int_equal(v.idx, 0);
+	assert_int_equal(v.addr.family, 0);
+	tok_value(find_tok("ipsec ike remote address", "ip_address"), "peer.example", &v);
+	assert_int_equal(v.addr.family, 0);
+	assert_string_equal(v.text, "peer.example");
+	tok_value(find_tok("ipsec ike local address", "ip_address"), "192.0.2.1", &v);
+	assert_int_equal(v.addr.family, AF_INET);
+	assert_int_equal(v.plen, 32);
+
+	uint8_t buf[4];
+	assert_int_equal(tok_hex_bytes("0xabc", buf, sizeof(buf)), 2);   /* 0x0abc */
+	assert_memory_equal(buf, "\x0a\xbc", 2);
+	assert_int_equal(tok_hex_bytes("0X0102030405", buf, sizeof(buf)), 4);
+	assert_int_equal(tok_hex_bytes("0xzz", buf, sizeof(buf)), 0);
+	assert_int_equal(tok_hex_bytes("abcd", buf, sizeof(buf)), 0);
+}
+
+/* A matched line's parameters by slot: options by key, repeats as a set,
+ * ip route's gateway list through its rest function. */
+static void test_params_fill(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {
+		"ipsec ike nat-traversal 3 on type=2 keepalive=off",
+		"ipsec ike log key-info message-info",
+		"ip route 10.0.0.0/8 gateway 192.0.2.1 gateway Tunnel 7",
+		"ip route 10.0.0.0/8 gateway 192.0.2.1",
+	};
+	const struct rtx_model *m = model_default();
+	struct params p[4];
+	for (size_t i = 0; i < 4; i++) {
+		struct words ws;
+		struct cmd_args a;
+		size_t bad;
+		assert_int_equal(words_split(lines[i], &ws, &bad), GE_OK);
+		assert_int_equal(grammar_match(m, ws.w, ws.n, &a, &bad), GE_OK);
+		params_fill(m, a.row, a.w, a.tok, a.n, &p[i]);
+		/* the values point into a: read them before it goes */
+		if (i == 0) {
+			assert_int_equal(param(&p[0], P_GATEWAY)->num, 3);
+			assert_int_equal(param(&p[0], P_SWITCH)->idx, SW_ON);
+			assert_int_equal(param(&p[0], P_TYPE)->num, 2);
+			assert_int_equal(param(&p[0], P_NATT_KEEPALIVE)->idx, 0);
+			assert_false(param_given(&p[0], P_FORCE));
+			assert_int_equal(param(&p[0], P_FORCE)->idx, -1);
+			assert_string_equal(param(&p[0], P_FORCE)->text, "");
+		}
+		cmd_args_free(&a);
+		words_free(&ws);
+	}
+	assert_int_equal(p[1].v[P_LOG].set, (1u << 2) | (1u << 0));
+	assert_int_equal(param(&p[2], P_ROUTE_GW)->num, 7);
+	assert_true(param_given(&p[3], P_ROUTE_GW));
+	assert_int_equal(param(&p[3], P_ROUTE_GW)->num, 0);
+}
+
 static void test_words_split(void **state)
 {
 	(void)state;
@@ -400,6 +482,8 @@ int main(void)
 		cmocka_unit_test(test_numbers_and_model_ranges),
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_hex_text_percent_enum),
+		cmocka_unit_test(test_typed_values),
+		cmocka_unit_test(test_params_fill),
 		cmocka_unit_test(test_words_split),
 		cmocka_unit_test(test_error_texts),
 		cmocka_unit_test(test_options),
