@@ -33,6 +33,7 @@ struct cli_session {
 	unsigned tunnel;          /* tunnel select N (0: none) */
 	unsigned pp;              /* pp select N (0: none) */
 	unsigned lineno;          /* of the line being run, for messages */
+	char *detail;             /* malloc'd: a handler's word for its error */
 	char prompt[32];
 };
 

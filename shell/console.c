@@ -291,22 +291,23 @@ static bool conn_request(struct conn *c, unsigned type, const uint8_t *p, size_t
 		return req_hello(c, p, n);
 	if (!c->s)
 		return false;
-	size_t skip = type == CONSOLE_LINE ? 4 : 0;
-	if (n < skip)
-		return false;
-	/* A NUL inside would make the interpreter see a shorter line than
-	 * the client sent: refuse rather than run something else. */
-	if (memchr(p + skip, '\0', n - skip))
+	if (type == CONSOLE_LINE) {
+		if (n < 4)
+			return false;
+		/* The interpreter judges the bytes (NUL, length) as on stdin. */
+		int rc = cli_exec_bytes(c->s, (const char *)p + 4, n - 4, console_be32(p));
+		return conn_reply(c, rc);
+	}
+	/* A NUL inside would make the grammar see a shorter prefix than
+	 * the client sent: refuse rather than answer something else. */
+	if (memchr(p, '\0', n))
 		return conn_reply(c, -RTX_EPARSE);
-	char *text = strndup((const char *)p + skip, n - skip);
+	char *text = strndup((const char *)p, n);
 	if (!text)
 		return false;
 	int rc = 0;
 	bool ok = true;
 	switch (type) {
-	case CONSOLE_LINE:
-		rc = cli_exec(c->s, text, console_be32(p));
-		break;
 	case CONSOLE_HELP:
 		cli_help(c->s, text, c->out->f);
 		break;

@@ -230,20 +230,20 @@ struct startup {
 
 /* Errors of the startup config go to stderr, each line prefixed with the
  * file name, so the operator sees which file the line number is in. */
-static int startup_line(void *arg, const char *line, unsigned lineno, bool bad)
+static int startup_line(void *arg, const char *line, size_t len, unsigned lineno)
 {
 	struct startup *st = arg;
 	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
+	size_t buf_len = 0;
+	FILE *m = open_memstream(&buf, &buf_len);
 	if (!m)
 		return -RTX_ENOMEM;
 	int rc = -RTX_EPARSE;
-	if (bad) {
-		script_report_bad(m, lineno);
+	if (!line) {
+		cli_report_too_long(m, lineno);
 	} else {
 		cli_session_set_out(st->s, m);
-		rc = cli_exec(st->s, line, lineno);
+		rc = cli_exec_bytes(st->s, line, len, lineno);
 		cli_session_set_out(st->s, stderr);
 	}
 	fclose(m);
@@ -290,9 +290,9 @@ static void console_end(struct shell *sh)
 		loop_stop(sh->r->loop);
 }
 
-static int console_exec(struct shell *sh, const char *line, unsigned lineno)
+static int console_exec(struct shell *sh, const char *line, size_t len, unsigned lineno)
 {
-	int rc = cli_exec(sh->con, line, lineno);
+	int rc = cli_exec_bytes(sh->con, line, len, lineno);
 	fflush(stdout);
 	if (sh->r->shutdown)
 		loop_stop(sh->r->loop);
@@ -301,11 +301,11 @@ static int console_exec(struct shell *sh, const char *line, unsigned lineno)
 	return rc;
 }
 
-static int script_line(void *arg, const char *line, unsigned lineno, bool bad)
+static int script_line(void *arg, const char *line, size_t len, unsigned lineno)
 {
-	if (!bad)
-		return console_exec(arg, line, lineno);
-	script_report_bad(stdout, lineno);
+	if (line)
+		return console_exec(arg, line, len, lineno);
+	cli_report_too_long(stdout, lineno);
 	fflush(stdout);
 	return -RTX_EPARSE;
 }
@@ -317,15 +317,20 @@ static void script_eof(void *arg)
 	console_end(sh);
 }
 
-static void ed_line(void *arg, const char *line)
+static void ed_line(void *arg, const char *line, size_t len)
 {
 	struct shell *sh = arg;
-	if (line) {
-		console_exec(sh, line, 0);
-		return;
-	}
-	fputc('\n', stdout);   /* Ctrl-D left the cursor after the prompt */
-	console_end(sh);
+	if (line)
+		console_exec(sh, line, len, 0);
+	else
+		console_end(sh);   /* the terminal went away */
+}
+
+static void ed_too_long(void *arg)
+{
+	(void)arg;
+	cli_report_too_long(stdout, 0);
+	fflush(stdout);
 }
 
 static void ed_help(void *arg, const char *prefix)
@@ -346,8 +351,12 @@ static const char *ed_prompt(void *arg)
 	return cli_prompt(sh->con);
 }
 
+/* Ctrl-D is `quit`, as typed: at `#` it asks to save unsaved changes,
+ * at `>` it logs out. */
 static const struct editline_ops console_ops = {
-	ed_line, ed_help, ed_complete, ed_prompt,
+	.line = ed_line, .too_long = ed_too_long, .help = ed_help,
+	.complete = ed_complete, .prompt = ed_prompt,
+	.eof_line = "quit", .line_max = CLI_LINE_MAX,
 };
 
 static int console_start(struct shell *sh)
@@ -375,13 +384,17 @@ static void on_signal(struct loop *l, int signo, void *arg)
 		editline_cancel(sh->ed);
 		return;
 	}
+	if (signo == SIGWINCH) {
+		editline_resize(sh->ed);
+		return;
+	}
 	sh->r->shutdown = true;
 	loop_stop(l);
 }
 
 static int take_signals(struct shell *sh)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
 	signal(SIGPIPE, SIG_IGN);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (loop_signal_add(sh->r->loop, sigs[i], on_signal, sh) < 0)
