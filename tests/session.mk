@@ -20,6 +20,7 @@ TESTS += tests/unit/test_console
 # Tests of the rtxsh binary itself (run from the build directory).
 CONSOLE_TESTS = tests/console/script_mode.sh tests/console/startup_config.sh \
 	tests/console/save.sh tests/console/socket.sh tests/console/options.sh \
-	tests/console/interactive.sh tests/console/terminal_input.sh
+	tests/console/interactive.sh tests/console/terminal_input.sh \
+	tests/console/input_bytes.sh
 TESTS += $(CONSOLE_TESTS)
 EXTRA_DIST += $(CONSOLE_TESTS) tests/console/lib.sh
