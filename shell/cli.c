@@ -178,10 +178,15 @@ static int answer_save(struct cli_session *s, const char *line)
 		return 0;   /* ask again */
 	s->ask_save = false;
 	if (a == 'Y') {
-		enum gerr e = s->c->r->config_path ? cmd_save_to(s->c, s->c->r->config_path)
+		s->detail = NULL;
+		enum gerr e = s->c->r->config_path ? cmd_save_to(s, s->c->r->config_path)
 						   : GE_NO_PATH;
-		if (e)
-			return report(s, e, NULL);
+		if (e) {
+			int rc = report(s, e, s->detail);
+			free(s->detail);
+			s->detail = NULL;
+			return rc;
+		}
 	}
 	s->admin = false;
 	s->tunnel = s->pp = 0;

@@ -17,6 +17,7 @@
 #include "engine/loop.h"
 #include "engine/model.h"
 #include "engine/router.h"
+#include "shell/cfgsave.h"
 #include "shell/cli.h"
 #include "shell/cmd_doc.h"
 #include "shell/console.h"
@@ -264,6 +265,8 @@ static int load_startup(struct shell *sh, const char *path)
 	struct startup st = { cli_session_new(sh->cli, stderr, true), path };
 	if (!st.s)
 		return EXIT_SYSTEM;
+	/* A save the last run did not finish may have left its temp file. */
+	cfgsave_clean(path);
 	int rc = script_load_file(path, startup_line, &st, &sh->startup_failed);
 	cli_session_free(st.s);
 	/* What was just loaded is what the file holds: nothing to save. */

@@ -16,7 +16,7 @@ cleanup() {
 trap cleanup EXIT
 
 fail() {
-	echo "FAIL: $*"
+	echo "FAIL: $*" >&2   # also when stdout is redirected
 	exit 1
 }
 
