@@ -212,8 +212,13 @@ static int open_log(struct shell *sh, const char *path)
 		log_set_stream(sh->r->log, stderr);
 		return -1;
 	}
-	sh->log_file = fopen(path, "ae");
+	/* Owner only: with `syslog debug on` the log holds key material
+	 * (key-info lines). An existing file keeps the mode it was given. */
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	sh->log_file = fd >= 0 ? fdopen(fd, "a") : NULL;
 	if (!sh->log_file) {
+		if (fd >= 0)
+			close(fd);
 		fprintf(stderr, "rtxsh: cannot open log file %s: %s\n", path, strerror(errno));
 		return EXIT_SYSTEM;
 	}
