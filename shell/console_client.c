@@ -29,6 +29,7 @@ struct client {
 	size_t nwords;
 	bool bye;                /* the router ended the session */
 	bool lost;               /* the connection broke mid-reply */
+	bool ended;              /* the router ended a script session unasked */
 	uint8_t rx[CONSOLE_HDR + CONSOLE_FRAME_MAX];
 	size_t rx_len;
 };
@@ -163,11 +164,13 @@ static int request(struct client *cl, enum console_frame type, uint32_t lineno,
 	if (cl->bye || cl->lost)
 		return -RTX_EIO;
 	int rc = send_frame(cl, type, lineno, text, len);
-	if (rc == -RTX_EIO) {
-		cl->lost = true;
+	if (rc == -RTX_ERANGE)
 		return rc;
-	}
-	return rc < 0 ? rc : read_reply(cl);
+	/* A router that hung up on us may still have said why: read it. */
+	int status = read_reply(cl);
+	if (rc < 0)
+		cl->lost = !cl->bye;
+	return rc < 0 ? rc : status;
 }
 
 static void session_over(struct client *cl)
@@ -247,24 +250,44 @@ static const struct editline_ops client_ops = {
 	.eof_line = "quit", .line_max = CLI_LINE_MAX,
 };
 
-/* The router spoke while we were waiting for the user: only a BYE (or
- * the end of the connection) can come unasked. */
+static bool frame_buffered(const struct client *cl)
+{
+	unsigned type;
+	const uint8_t *p;
+	size_t n;
+	return console_frame_parse(cl->rx, cl->rx_len, &type, &p, &n) > 0;
+}
+
+/* The router spoke while we were waiting for the user or the script:
+ * unasked, it only says why it is closing the session (OUTPUT), then
+ * BYE; or the connection just ends. */
 static void on_socket(struct loop *l, int fd, unsigned revents, void *arg)
 {
 	(void)revents;
 	struct client *cl = arg;
-	unsigned type;
+	unsigned type = 0;
 	const uint8_t *p;
 	size_t n;
-	if (!recv_frame(cl, &type, &p, &n) || type == CONSOLE_BYE) {
-		loop_fd_del(l, fd);
-		if (cl->ed)
-			fputs("\nConnection closed by the router.\n", stdout);
-		cl->bye = true;
-		session_over(cl);
-		return;
-	}
-	frame_consumed(cl, n);
+	bool alive;
+	do {
+		alive = recv_frame(cl, &type, &p, &n);
+		if (!alive || type == CONSOLE_BYE)
+			break;
+		if (type == CONSOLE_OUTPUT) {
+			fwrite(p, 1, n, stdout);
+			fflush(stdout);
+		}
+		frame_consumed(cl, n);
+	} while (frame_buffered(cl));
+	if (alive && type != CONSOLE_BYE)
+		return;   /* the BYE is still on its way */
+	loop_fd_del(l, fd);
+	if (cl->ed)
+		fputs("\nConnection closed by the router.\n", stdout);
+	else
+		cl->ended = true;   /* the rest of the script did not run */
+	cl->bye = true;
+	session_over(cl);
 }
 
 static void on_signal(struct loop *l, int signo, void *arg)
@@ -323,11 +346,14 @@ int console_client_run(const char *path, bool interactive)
 	}
 	int status = 3;
 	cl->loop = loop_new(NULL);
-	if (!cl->loop || request(cl, CONSOLE_HELLO, 0, interactive ? "i" : "s", 1) < 0) {
+	int hello = cl->loop ? request(cl, CONSOLE_HELLO, 0, interactive ? "i" : "s", 1) : -1;
+	if (cl->bye)
+		goto out;   /* refused: the router said why */
+	if (hello < 0) {
 		fprintf(stderr, "rtxsh: %s did not answer as an rtxsh console\n", path);
 		goto out;
 	}
-	if (cl->bye || client_start(cl, interactive) < 0) {
+	if (client_start(cl, interactive) < 0) {
 		fprintf(stderr, "rtxsh: cannot start the console session\n");
 		goto out;
 	}
@@ -337,6 +363,10 @@ int console_client_run(const char *path, bool interactive)
 		status = 1;
 	if (cl->lost) {
 		fprintf(stderr, "rtxsh: the connection to the router was lost\n");
+		status = 1;
+	}
+	if (cl->ended) {
+		fprintf(stderr, "rtxsh: the router closed the session\n");
 		status = 1;
 	}
 out:
