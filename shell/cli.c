@@ -1,6 +1,8 @@
 /* The interpreter behind shell/cli.h: sessions, modes, the prompt, and
  * cli_exec(), which splits and matches a line, checks mode and scope, and
  * runs the row's handler (or stores the line). */
+#include "config.h"
+
 #include "shell/cli.h"
 
 #include <ctype.h>
@@ -10,6 +12,7 @@
 #include <strings.h>
 
 #include "engine/config.h"
+#include "engine/model.h"
 #include "base/err.h"
 #include "engine/router.h"
 #include "shell/cfgapply.h"
@@ -93,6 +96,13 @@ void cli_mark_saved(struct cli *c)
 bool cli_dirty(const struct cli *c)
 {
 	return c->dirty;
+}
+
+void cli_banner(const struct cli *c, FILE *out)
+{
+	fprintf(out, "rtxsh %s emulating %s, kernel backend %s\n", PACKAGE_VERSION,
+		c->r->model->name, c->r->backend == KERNEL_NETLINK ? "netlink (Linux XFRM)"
+								   : "sim (SAs in memory only)");
 }
 
 void cli_show_config(struct cli *c, FILE *out)

@@ -77,6 +77,9 @@ bool cli_dirty(const struct cli *c);
 #define CLI_APPLY_QUIET_MS 20
 int cli_apply(struct cli *c);
 
+/* One line for an interactive login: version, model, kernel backend. */
+void cli_banner(const struct cli *c, FILE *out);
+
 /* The running config as `show config` prints it. */
 void cli_show_config(struct cli *c, FILE *out);
 

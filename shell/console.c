@@ -276,6 +276,8 @@ static bool req_hello(struct conn *c, const uint8_t *p, size_t n)
 	if (c->s || n != 1 || (p[0] != 's' && p[0] != 'i'))
 		return false;
 	c->s = cli_session_new(c->srv->cli, c->out->f, p[0] == 's');
+	if (c->s && p[0] == 'i')
+		cli_banner(c->srv->cli, c->out->f);
 	return c->s && conn_reply(c, 0);
 }
 

@@ -374,8 +374,11 @@ static int console_start(struct shell *sh)
 	sh->con = cli_session_new(sh->cli, stdout, !tty);
 	if (!sh->con)
 		return -RTX_ENOMEM;
-	if (tty)
+	if (tty) {
+		/* What the user is talking to; a script's output stays its own. */
+		cli_banner(sh->cli, stdout);
 		sh->ed = editline_new(sh->r->loop, &console_ops, sh);
+	}
 	else
 		sh->script = script_new(sh->r->loop, STDIN_FILENO, script_line, script_eof, sh);
 	return sh->ed || sh->script ? 0 : -RTX_ENOMEM;

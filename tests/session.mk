@@ -27,6 +27,7 @@ TESTS += tests/unit/test_save
 CONSOLE_TESTS = tests/console/script_mode.sh tests/console/startup_config.sh \
 	tests/console/save.sh tests/console/socket.sh tests/console/options.sh \
 	tests/console/interactive.sh tests/console/terminal_input.sh \
-	tests/console/input_bytes.sh tests/console/socket_limits.sh
+	tests/console/input_bytes.sh tests/console/socket_limits.sh \
+	tests/console/tour.sh
 TESTS += $(CONSOLE_TESTS)
 EXTRA_DIST += $(CONSOLE_TESTS) tests/console/lib.sh

@@ -1,10 +1,13 @@
 #!/bin/sh
-# Interactive mode on a real terminal (tmux): the prompt, `?` help that
-# leaves the line as it was, TAB completion, Ctrl-C dropping a line without
-# stopping the router, history, and a clean exit. Skipped without tmux.
+# Interactive mode on a real terminal (tmux): the start-up line, the
+# prompt, `?` help that leaves the line as it was, TAB completion, Ctrl-C
+# dropping a line without stopping the router, history, and Ctrl-D as
+# `quit`. Skipped without tmux.
 . "$(dirname "$0")/lib.sh"
 tmux_start "$RTXSH"
 
+# One line says what runs: version, model, kernel backend.
+wait_for 'emulating RTX1300, kernel backend sim (SAs in memory only)'
 wait_for '>'
 tm send-keys -t t 'admi' Tab
 wait_for '> administrator'

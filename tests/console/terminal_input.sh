@@ -96,6 +96,7 @@ tm kill-server
 sock="$T/console.sock"
 start_router "$sock"
 tmux_start "LANG=C.UTF-8 $RTXSH --connect $sock"
+wait_for 'emulating RTX1300, kernel backend sim'   # what the client reached
 wait_for '>'
 tm send-keys -t t 'administrator' Enter
 wait_for '# '
