@@ -44,14 +44,15 @@ static const char usage_text[] =
 	"                       and 4500 (NATT defaults to PORT+1), for this router\n"
 	"                       and its peers alike: tests and unprivileged runs\n"
 	"      --model NAME     RTX model to emulate (default " RTX_MODEL_DEFAULT ")\n"
-	"      --log-file FILE  also write the log to FILE (- for stderr)\n"
+	"      --log-file FILE  also write the log to FILE (- for stderr; created 0600)\n"
 	"      --socket PATH    also serve console sessions on the Unix socket PATH\n"
 	"      --connect PATH   attach to the rtxsh serving PATH\n"
 	"      --commands       print the command reference (Markdown) and exit\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n"
 	"\n"
-	"With a terminal on stdin, rtxsh is interactive (? for help, TAB completes).\n"
+	"With a terminal on stdin, rtxsh is interactive (? for help, TAB completes,\n"
+	"Ctrl-D is quit). Lines are UTF-8, at most 4096 bytes.\n"
 	"Otherwise stdin is a script run in administrator mode; the exit status is 1\n"
 	"if any line failed.\n";
 
