@@ -41,6 +41,7 @@ while not os.path.exists(release):
     time.sleep(0.05)
 PY
 	HOLDER=$!
+	PIDS="$PIDS $HOLDER"   # killed by cleanup if the test fails
 	i=0
 	until [ -s "$T/held" ]; do
 		i=$((i + 1)); [ $i -lt 200 ] || fail "the idle connections did not open"
@@ -87,6 +88,7 @@ for case in cap fds; do
 	no_spin "$ROUTER" "$sock"
 	touch "$T/release"
 	wait "$HOLDER"
+	PIDS=$(echo "$PIDS" | sed "s/ $HOLDER\b//")
 	# The idle ones gone, a new client is served (the router may still be
 	# reading the hang-ups: retry until the answer comes, bounded).
 	i=0
@@ -110,13 +112,16 @@ open(sys.argv[2], "w").close()
 c, _ = srv.accept()
 def frame(t, p=b""):
     return t + struct.pack(">I", len(p)) + p
-hello = c.recv(6)
+hello = b""
+while len(hello) < 6:   # H, length 1, 's'
+    hello += c.recv(6 - len(hello))
 c.sendall(frame(b"P", b"# ") + frame(b"S", b"\0\0\0\0"))
 msg = b"\nConsole session closed: idle for 300 seconds.\n"
 c.sendall(frame(b"O", msg) + frame(b"B") + frame(b"S", struct.pack(">i", -11)))
 c.close()
 PY
 FAKE=$!
+PIDS="$PIDS $FAKE"
 i=0
 until [ -e "$T/fake.ready" ]; do
 	i=$((i + 1)); [ $i -lt 200 ] || fail "the stand-in router did not start"
