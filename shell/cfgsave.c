@@ -19,25 +19,25 @@
 #define CFGSAVE_RANDOM "XXXXXX"
 #define CFGSAVE_HOPS 40          /* symlinks followed before ELOOP */
 
-/* The directory part of path (malloc'd). */
-static char *dir_of(const char *path)
+/* dirname or basename of path, malloc'd (both may modify their input). */
+static char *part_of(const char *path, char *(*part)(char *))
 {
 	char *copy = strdup(path);
 	if (!copy)
 		return NULL;
-	char *d = strdup(dirname(copy));
+	char *p = strdup(part(copy));
 	free(copy);
-	return d;
+	return p;
+}
+
+static char *dir_of(const char *path)
+{
+	return part_of(path, dirname);
 }
 
 static char *base_of(const char *path)
 {
-	char *copy = strdup(path);
-	if (!copy)
-		return NULL;
-	char *b = strdup(basename(copy));
-	free(copy);
-	return b;
+	return part_of(path, basename);
 }
 
 /* One symlink step: the link's text, relative to the link's directory. */
