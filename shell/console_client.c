@@ -293,7 +293,7 @@ static void on_socket(struct loop *l, int fd, unsigned revents, void *arg)
 static void on_signal(struct loop *l, int signo, void *arg)
 {
 	struct client *cl = arg;
-	if (signo == SIGWINCH)
+	if (signo == SIGWINCH || signo == SIGCONT)
 		editline_resize(cl->ed);
 	else if (signo == SIGINT && cl->ed)
 		editline_cancel(cl->ed);
@@ -325,6 +325,7 @@ static int client_start(struct client *cl, bool interactive)
 		if (loop_signal_add(cl->loop, SIGINT, on_signal, cl) < 0 ||
 		    loop_signal_add(cl->loop, SIGTERM, on_signal, cl) < 0 ||
 		    loop_signal_add(cl->loop, SIGWINCH, on_signal, cl) < 0 ||
+		    loop_signal_add(cl->loop, SIGCONT, on_signal, cl) < 0 ||
 		    !(cl->ed = editline_new(cl->loop, &client_ops, cl)))
 			return -RTX_EIO;
 		return 0;

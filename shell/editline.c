@@ -451,8 +451,13 @@ static void on_readable(struct loop *l, int fd, unsigned revents, void *arg)
 	bool more = fill(e);
 	e->serving = true;
 	while (!e->dead && e->in_len && peek(e, &wc)) {
+		size_t before = e->in_len;
 		editing(e, true);
 		step(e);
+		/* libedit took nothing (it could not set the terminal up):
+		 * wait for the next input rather than spin. */
+		if (!e->fed && e->in_len == before)
+			break;
 	}
 	if (!more && !e->dead) {
 		editing(e, false);
@@ -467,11 +472,15 @@ static void on_readable(struct loop *l, int fd, unsigned revents, void *arg)
 
 void editline_resize(struct editline *e)
 {
-	if (!e)
+	if (!e || !e->editing)
 		return;
+	/* After a stop (Ctrl-Z, fg) the shell has put the terminal back in
+	 * its own mode while libedit still believes it raw: leave and enter
+	 * raw mode again, keeping the line. */
+	el_wset(e->el, EL_PREP_TERM, 0);
+	el_wset(e->el, EL_PREP_TERM, 1);
 	el_resize(e->el);
-	if (e->editing)
-		el_wset(e->el, EL_REFRESH);
+	el_wset(e->el, EL_REFRESH);
 }
 
 /* The editor measures and echoes characters by LC_CTYPE: UTF-8 it must

@@ -50,7 +50,8 @@ struct editline *editline_new(struct loop *l, const struct editline_ops *ops,
 void editline_free(struct editline *e);
 /* Ctrl-C: drop the line being typed and start over at a fresh prompt. */
 void editline_cancel(struct editline *e);
-/* The terminal changed size (SIGWINCH, which the owner takes). */
+/* The terminal changed size (SIGWINCH) or was given back after a stop
+ * (SIGCONT): the owner takes both signals and calls this. */
 void editline_resize(struct editline *e);
 /* Output was printed while a line was being edited (e.g. a console was
  * closed): draw the prompt and the line again. */

@@ -396,7 +396,7 @@ static void on_signal(struct loop *l, int signo, void *arg)
 		editline_cancel(sh->ed);
 		return;
 	}
-	if (signo == SIGWINCH) {
+	if (signo == SIGWINCH || signo == SIGCONT) {
 		editline_resize(sh->ed);
 		return;
 	}
@@ -406,7 +406,7 @@ static void on_signal(struct loop *l, int signo, void *arg)
 
 static int take_signals(struct shell *sh)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGCONT };
 	signal(SIGPIPE, SIG_IGN);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (loop_signal_add(sh->r->loop, sigs[i], on_signal, sh) < 0)

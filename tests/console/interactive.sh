@@ -1,8 +1,8 @@
 #!/bin/sh
 # Interactive mode on a real terminal (tmux): the start-up line, the
 # prompt, `?` help that leaves the line as it was, TAB completion, Ctrl-C
-# dropping a line without stopping the router, history, and Ctrl-D as
-# `quit`. Skipped without tmux.
+# dropping a line without stopping the router, history, Ctrl-D as `quit`,
+# and Ctrl-Z / fg. Skipped without tmux.
 . "$(dirname "$0")/lib.sh"
 tmux_start "$RTXSH"
 
@@ -54,4 +54,24 @@ wait_for '> '
 tm send-keys -t t C-d
 wait_for '> quit'
 wait_for 'EXITED=0'
+tm kill-server
+
+# Stopped (Ctrl-Z) and brought back (fg) by a shell that reset the
+# terminal meanwhile: the line is shown again and still edits.
+tmux_start "PS1='sh$ ' bash --norc --noprofile -i"
+wait_for 'sh$'
+tm send-keys -t t "$RTXSH" Enter
+wait_for 'kernel backend sim'
+tm send-keys -t t 'adm'
+wait_for '> adm'
+tm send-keys -t t C-z
+wait_for 'Stopped'
+tm send-keys -t t 'fg' Enter
+wait_count '> adm' 2
+tm send-keys -t t 'in' Tab
+wait_for '> administrator'
+tm send-keys -t t Enter C-d
+wait_for '# quit'
+tm send-keys -t t C-d
+wait_count 'sh$' 3
 exit 0
