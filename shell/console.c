@@ -395,11 +395,11 @@ static void on_idle(struct loop *l, struct loop_timer *t, void *arg)
 	(void)l;
 	(void)t;
 	struct conn *c = arg;
+	if (c->closing)
+		return;
 	char msg[96];
 	snprintf(msg, sizeof(msg), "\nConsole session closed: idle for %u seconds.\n",
 		 CONSOLE_IDLE_MS / 1000);
-	if (c->closing)
-		return;
 	c->closing = true;
 	if (!conn_queue(c, CONSOLE_OUTPUT, msg, strlen(msg)) ||
 	    !conn_queue(c, CONSOLE_BYE, NULL, 0) || !conn_queue_status(c, -RTX_EIO)) {

@@ -379,9 +379,9 @@ static int console_start(struct shell *sh)
 		/* What the user is talking to; a script's output stays its own. */
 		cli_banner(sh->cli, stdout);
 		sh->ed = editline_new(sh->r->loop, &console_ops, sh);
-	}
-	else
+	} else {
 		sh->script = script_new(sh->r->loop, STDIN_FILENO, script_line, script_eof, sh);
+	}
 	return sh->ed || sh->script ? 0 : -RTX_ENOMEM;
 }
 
