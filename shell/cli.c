@@ -1,14 +1,18 @@
 /* The interpreter behind shell/cli.h: sessions, modes, the prompt, and
  * cli_exec(), which splits and matches a line, checks mode and scope, and
  * runs the row's handler (or stores the line). */
+#include "config.h"
+
 #include "shell/cli.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "engine/config.h"
+#include "engine/model.h"
 #include "base/err.h"
 #include "engine/router.h"
 #include "shell/cfgapply.h"
@@ -94,6 +98,13 @@ bool cli_dirty(const struct cli *c)
 	return c->dirty;
 }
 
+void cli_banner(const struct cli *c, FILE *out)
+{
+	fprintf(out, "rtxsh %s emulating %s, kernel backend %s\n", PACKAGE_VERSION,
+		c->r->model->name, c->r->backend == KERNEL_NETLINK ? "netlink (Linux XFRM)"
+								   : "sim (SAs in memory only)");
+}
+
 void cli_show_config(struct cli *c, FILE *out)
 {
 	cfgprint(c->cfg, out, 0);
@@ -177,10 +188,15 @@ static int answer_save(struct cli_session *s, const char *line)
 		return 0;   /* ask again */
 	s->ask_save = false;
 	if (a == 'Y') {
-		enum gerr e = s->c->r->config_path ? cmd_save_to(s->c, s->c->r->config_path)
+		s->detail = NULL;
+		enum gerr e = s->c->r->config_path ? cmd_save_to(s, s->c->r->config_path)
 						   : GE_NO_PATH;
-		if (e)
-			return report(s, e, NULL);
+		if (e) {
+			int rc = report(s, e, s->detail);
+			free(s->detail);
+			s->detail = NULL;
+			return rc;
+		}
 	}
 	s->admin = false;
 	s->tunnel = s->pp = 0;
@@ -209,12 +225,11 @@ static int report_split(struct cli_session *s, enum gerr e, const char *line,
 	return report(s, e, word);
 }
 
-int cli_exec(struct cli_session *s, const char *line, unsigned lineno)
+static int exec_line(struct cli_session *s, const char *line)
 {
 	struct words ws;
 	struct cmd_args a;
 	size_t bad = 0;
-	s->lineno = lineno;
 	if (s->ask_save)
 		return answer_save(s, line);
 	const char *p = line;
@@ -233,12 +248,85 @@ int cli_exec(struct cli_session *s, const char *line, unsigned lineno)
 	}
 	words_free(&ws);
 	e = check_scope(s, a.row);
+	s->detail = NULL;
 	if (e == GE_OK)
 		e = (a.row->run ? a.row->run : cmd_store)(s, &a);
 	if (e == GE_OK && a.row->setting && !(a.row->flags & R_PASS))
 		cmd_config_touched(s->c);
 	cmd_args_free(&a);
-	return e ? report(s, e, NULL) : 0;
+	int rc = e ? report(s, e, s->detail) : 0;
+	free(s->detail);
+	s->detail = NULL;
+	return rc;
+}
+
+/* ---- what may enter at all ---- */
+
+static bool is_control(unsigned char c)
+{
+	return (c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+/* Refuses a line holding a control character: the error shows the word
+ * around the first one (at most ESC_AROUND bytes each side) with every
+ * control character escaped, so the terminal never receives it raw. */
+#define ESC_AROUND 24
+
+static int refuse_control(struct cli_session *s, const char *line, size_t len, size_t at)
+{
+	size_t start = at, end = at;
+	while (start > 0 && start + ESC_AROUND > at && line[start - 1] != ' ' &&
+	       line[start - 1] != '\t')
+		start--;
+	while (end < len && end < at + ESC_AROUND && line[end] != ' ' && line[end] != '\t')
+		end++;
+	/* Whole UTF-8 characters only. */
+	while (start < at && ((unsigned char)line[start] & 0xc0) == 0x80)
+		start++;
+	while (end > at + 1 && end < len && ((unsigned char)line[end] & 0xc0) == 0x80)
+		end--;
+	char word[(2 * ESC_AROUND + 1) * 4 + 1], *p = word;
+	for (size_t i = start; i < end; i++) {
+		unsigned char c = (unsigned char)line[i];
+		if (is_control(c))
+			p += sprintf(p, "\\x%02x", c);
+		else if (c != '"')
+			*p++ = (char)c;
+	}
+	*p = '\0';
+	return report(s, GE_INVALID, word);
+}
+
+void cli_report_too_long(FILE *out, unsigned lineno)
+{
+	grammar_error(out, lineno, GE_LONG, false, NULL);
+}
+
+int cli_exec_bytes(struct cli_session *s, const char *line, size_t len,
+		   unsigned lineno)
+{
+	static const char bom[] = "\xef\xbb\xbf";
+	s->lineno = lineno;
+	if (len >= 3 && memcmp(line, bom, 3) == 0) {
+		line += 3;
+		len -= 3;
+	}
+	if (len > CLI_LINE_MAX)
+		return report(s, GE_LONG, NULL);
+	for (size_t i = 0; i < len; i++)
+		if (is_control((unsigned char)line[i]))
+			return refuse_control(s, line, len, i);
+	char *copy = strndup(line, len);
+	if (!copy)
+		return report(s, GE_NOMEM, NULL);
+	int rc = exec_line(s, copy);
+	free(copy);
+	return rc;
+}
+
+int cli_exec(struct cli_session *s, const char *line, unsigned lineno)
+{
+	return cli_exec_bytes(s, line, strlen(line), lineno);
 }
 
 void cli_help(struct cli_session *s, const char *prefix, FILE *out)

@@ -28,11 +28,26 @@ void cli_session_set_script(struct cli_session *s, bool script);
 void cli_session_free(struct cli_session *s);
 void cli_session_set_out(struct cli_session *s, FILE *out);
 
+/* The longest line the router takes, in bytes without the line end, on
+ * every input path alike: the prompt, stdin scripts, -c files and console
+ * sockets. A longer line is refused as a whole ("Error: Line too long"). */
+#define CLI_LINE_MAX 4096
+
 /* Runs one input line (comments and blank lines are accepted and ignored).
  * Output and error messages go to the session's stream; lineno > 0 makes
  * error messages carry the line number (script mode, startup config).
  * Returns 0 when the line was accepted, a negative rtx_err otherwise. */
 int cli_exec(struct cli_session *s, const char *line, unsigned lineno);
+/* The same for len raw bytes, as read: a UTF-8 byte order mark at the
+ * start is dropped (Notepad), and a line longer than CLI_LINE_MAX or
+ * holding a control character (a byte below 0x20 other than TAB, or DEL;
+ * NUL included) is refused with the character shown escaped ("\x1b"),
+ * so nothing raw is ever echoed to a terminal or stored. */
+int cli_exec_bytes(struct cli_session *s, const char *line, size_t len,
+		   unsigned lineno);
+/* The refusal of a line that was too long to be read at all, worded as
+ * cli_exec_bytes words it (needs no session: the console client uses it). */
+void cli_report_too_long(FILE *out, unsigned lineno);
 
 /* The prompt to show now: "> ", "# ", "tunnel1# ", or a pending question
  * such as "Save new configuration ? (Y/N)". */
@@ -61,6 +76,9 @@ bool cli_dirty(const struct cli *c);
  * cli_apply() applies pending changes now; 0 or -RTX_ENOMEM. */
 #define CLI_APPLY_QUIET_MS 20
 int cli_apply(struct cli *c);
+
+/* One line for an interactive login: version, model, kernel backend. */
+void cli_banner(const struct cli *c, FILE *out);
 
 /* The running config as `show config` prints it. */
 void cli_show_config(struct cli *c, FILE *out);

@@ -33,6 +33,7 @@ struct cli_session {
 	unsigned tunnel;          /* tunnel select N (0: none) */
 	unsigned pp;              /* pp select N (0: none) */
 	unsigned lineno;          /* of the line being run, for messages */
+	char *detail;             /* malloc'd: a handler's word for its error */
 	char prompt[32];
 };
 
@@ -64,7 +65,8 @@ void cmd_engine_tunnel(struct cli_session *s, unsigned tunnel, bool enable);
 /* The config was applied: tell the engine about disabled tunnels. */
 void cmd_engine_applied(struct cli *c);
 
-/* Writes the running config to path atomically (mode 0600). */
-enum gerr cmd_save_to(struct cli *c, const char *path);
+/* Writes the running config to path (shell/cfgsave.h) and says so; on
+ * failure GE_SAVE with s->detail naming the path and the reason. */
+enum gerr cmd_save_to(struct cli_session *s, const char *path);
 
 #endif

@@ -1,17 +1,13 @@
 /* Command handlers: storing config lines, modes, show commands, save. */
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/log.h"
 #include "engine/model.h"
 #include "engine/router.h"
 #include "shell/cfgprint.h"
+#include "shell/cfgsave.h"
 #include "shell/cfgstore.h"
 #include "shell/cmd.h"
 
@@ -261,57 +257,34 @@ enum gerr cmd_clear_log(struct cli_session *s, const struct cmd_args *a)
 
 /* ---- save ------------------------------------------------------------- */
 
-static void fsync_dir(const char *path)
+/* Writes the config to path, saying so as the RTX does ("Saving ...
+ * CONFIG0 Done ."), with the path for the file name. */
+enum gerr cmd_save_to(struct cli_session *s, const char *path)
 {
-	char *copy = strdup(path);
-	if (!copy)
-		return;
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
+	char *why;
+	if (cfgsave_write(s->c->cfg, path, &why) < 0) {
+		free(s->detail);
+		s->detail = why;
+		return why ? GE_SAVE : GE_NOMEM;
 	}
-	free(copy);
+	s->c->dirty = false;
+	if (s->c->ja)
+		fprintf(s->out, "セーブ中... %s 終了\n", path);
+	else
+		fprintf(s->out, "Saving ... %s Done .\n", path);
+	return GE_OK;
 }
 
-/* Temp file in the same directory, fsync, rename: a crash leaves either the
- * old file or the new one. Mode 0600: the config holds pre-shared keys. */
-enum gerr cmd_save_to(struct cli *c, const char *path)
-{
-	char *tmp = NULL;
-	enum gerr e = GE_SAVE;
-	FILE *f = NULL;
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
-		return GE_NOMEM;
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		goto out;
-	if (fchmod(fd, 0600) < 0 || !(f = fdopen(fd, "w"))) {
-		close(fd);
-		goto out_unlink;
-	}
-	cfgprint(c->cfg, f, 0);
-	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0) {
-		fclose(f);
-		goto out_unlink;
-	}
-	if (fclose(f) != 0 || rename(tmp, path) < 0)
-		goto out_unlink;
-	fsync_dir(path);
-	c->dirty = false;
-	e = GE_OK;
-	goto out;
-out_unlink:
-	unlink(tmp);
-out:
-	free(tmp);
-	return e;
-}
-
+/* `save [FILE]`: FILE, or the -c file. A named file becomes where a plain
+ * `save` (and "Save new configuration ? Y") writes when there was none. */
 enum gerr cmd_save(struct cli_session *s, const struct cmd_args *a)
 {
-	(void)a;
-	if (!s->c->r->config_path)
+	struct router *r = s->c->r;
+	const char *path = a->n >= 2 ? a->w[1] : r->config_path;
+	if (!path)
 		return GE_NO_PATH;
-	return cmd_save_to(s->c, s->c->r->config_path);
+	enum gerr e = cmd_save_to(s, path);
+	if (e == GE_OK && !r->config_path && !(r->config_path = strdup(path)))
+		return GE_NOMEM;
+	return e;
 }

@@ -22,10 +22,19 @@
  * else (an unknown type, a frame too long, a request before HELLO) ends
  * the connection: the router never trusts a client to be well-behaved,
  * and a client that stops reading is dropped once CONSOLE_TX_MAX bytes
- * wait for it, so no console can stall the loop. */
+ * wait for it, so no console can stall the loop.
+ *
+ * Unasked, the router may send OUTPUT then BYE (and STATUS) at any time:
+ * a session idle for CONSOLE_IDLE_MS is closed (the RTX's default login
+ * timer), and a connection past CONSOLE_SESSIONS_MAX, or one accepted
+ * when the process is out of file descriptors, is told why and closed
+ * at once, before its HELLO. Out of descriptors, the router keeps one
+ * spare to say so; without it, it stops accepting for a while instead of
+ * polling a listening socket it cannot serve. */
 #include "shell/console.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +51,7 @@
 
 #define CONSOLE_TX_MAX (8u << 20)
 #define CONSOLE_BACKLOG 16
+#define CONSOLE_ACCEPT_PAUSE_MS 1000
 
 struct conn {
 	struct console_server *srv;
@@ -55,6 +65,7 @@ struct conn {
 	uint8_t *tx;
 	size_t tx_len, tx_off, tx_cap;
 	bool closing;              /* send what is queued, then close */
+	struct loop_timer idle;    /* the login timer */
 };
 
 struct console_server {
@@ -62,7 +73,10 @@ struct console_server {
 	struct loop *loop;
 	char *path;
 	int fd;
+	int spare;                 /* /dev/null, given up to refuse at EMFILE */
+	struct loop_timer resume;  /* accepting again after a pause */
 	struct conn *conns;
+	unsigned nconns;
 };
 
 /* ---- frames ---- */
@@ -141,6 +155,8 @@ static void conn_free(struct conn *c)
 			*pp = c->next;
 			break;
 		}
+	srv->nconns--;
+	loop_timer_disarm(srv->loop, &c->idle);
 	loop_fd_del(srv->loop, c->fd);
 	close(c->fd);
 	cli_session_free(c->s);
@@ -260,6 +276,8 @@ static bool req_hello(struct conn *c, const uint8_t *p, size_t n)
 	if (c->s || n != 1 || (p[0] != 's' && p[0] != 'i'))
 		return false;
 	c->s = cli_session_new(c->srv->cli, c->out->f, p[0] == 's');
+	if (c->s && p[0] == 'i')
+		cli_banner(c->srv->cli, c->out->f);
 	return c->s && conn_reply(c, 0);
 }
 
@@ -291,22 +309,23 @@ static bool conn_request(struct conn *c, unsigned type, const uint8_t *p, size_t
 		return req_hello(c, p, n);
 	if (!c->s)
 		return false;
-	size_t skip = type == CONSOLE_LINE ? 4 : 0;
-	if (n < skip)
-		return false;
-	/* A NUL inside would make the interpreter see a shorter line than
-	 * the client sent: refuse rather than run something else. */
-	if (memchr(p + skip, '\0', n - skip))
+	if (type == CONSOLE_LINE) {
+		if (n < 4)
+			return false;
+		/* The interpreter judges the bytes (NUL, length) as on stdin. */
+		int rc = cli_exec_bytes(c->s, (const char *)p + 4, n - 4, console_be32(p));
+		return conn_reply(c, rc);
+	}
+	/* A NUL inside would make the grammar see a shorter prefix than
+	 * the client sent: refuse rather than answer something else. */
+	if (memchr(p, '\0', n))
 		return conn_reply(c, -RTX_EPARSE);
-	char *text = strndup((const char *)p + skip, n - skip);
+	char *text = strndup((const char *)p, n);
 	if (!text)
 		return false;
 	int rc = 0;
 	bool ok = true;
 	switch (type) {
-	case CONSOLE_LINE:
-		rc = cli_exec(c->s, text, console_be32(p));
-		break;
 	case CONSOLE_HELP:
 		cli_help(c->s, text, c->out->f);
 		break;
@@ -337,6 +356,7 @@ static void conn_readable(struct conn *c)
 		return;
 	}
 	c->rx_len += (size_t)n;
+	loop_timer_arm(c->srv->loop, &c->idle, CONSOLE_IDLE_MS);
 	struct router *r = cli_router(c->srv->cli);
 	unsigned type;
 	const uint8_t *p;
@@ -369,15 +389,89 @@ static void on_conn(struct loop *l, int fd, unsigned revents, void *arg)
 		conn_readable(c);
 }
 
+/* The login timer ran out: say so, then hang up. */
+static void on_idle(struct loop *l, struct loop_timer *t, void *arg)
+{
+	(void)l;
+	(void)t;
+	struct conn *c = arg;
+	if (c->closing)
+		return;
+	char msg[96];
+	snprintf(msg, sizeof(msg), "\nConsole session closed: idle for %u seconds.\n",
+		 CONSOLE_IDLE_MS / 1000);
+	c->closing = true;
+	if (!conn_queue(c, CONSOLE_OUTPUT, msg, strlen(msg)) ||
+	    !conn_queue(c, CONSOLE_BYE, NULL, 0) || !conn_queue_status(c, -RTX_EIO)) {
+		conn_free(c);
+		return;
+	}
+	conn_flush(c);
+}
+
 /* ---- the listening socket ---- */
+
+/* Tells a client it cannot be served, in one small write that fits any
+ * socket buffer, and hangs up without waiting for its HELLO. */
+static void refuse(int fd, const char *why)
+{
+	uint8_t buf[CONSOLE_HDR * 3 + 4 + 128];
+	size_t n = strlen(why) < 128 ? strlen(why) : 128, len = 0;
+	console_frame_header(buf, CONSOLE_OUTPUT, n);
+	memcpy(buf + CONSOLE_HDR, why, n);
+	len = CONSOLE_HDR + n;
+	console_frame_header(buf + len, CONSOLE_BYE, 0);
+	len += CONSOLE_HDR;
+	console_frame_header(buf + len, CONSOLE_STATUS, 4);
+	console_put_be32(buf + len + CONSOLE_HDR, (uint32_t)-RTX_EIO);
+	len += CONSOLE_HDR + 4;
+	(void)!send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(fd);
+}
+
+static void on_resume(struct loop *l, struct loop_timer *t, void *arg)
+{
+	(void)t;
+	struct console_server *srv = arg;
+	loop_fd_set_events(l, srv->fd, LOOP_READ);
+}
+
+/* Out of file descriptors: the spare one makes room to accept and refuse
+ * the client; without a spare, stop accepting for a while, as a level-
+ * triggered poll would report the waiting client forever. */
+static void out_of_fds(struct console_server *srv)
+{
+	if (srv->spare >= 0) {
+		close(srv->spare);
+		int cfd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (cfd >= 0)
+			refuse(cfd, "Console session refused: the router is out of file descriptors.\n");
+		srv->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (cfd >= 0 && srv->spare >= 0)
+			return;
+	}
+	loop_fd_set_events(srv->loop, srv->fd, 0);
+	loop_timer_arm(srv->loop, &srv->resume, CONSOLE_ACCEPT_PAUSE_MS);
+}
 
 static void on_accept(struct loop *l, int fd, unsigned revents, void *arg)
 {
 	(void)revents;
 	struct console_server *srv = arg;
 	int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (cfd < 0 && (errno == EMFILE || errno == ENFILE)) {
+		out_of_fds(srv);
+		return;
+	}
 	if (cfd < 0)
 		return;
+	if (srv->nconns >= CONSOLE_SESSIONS_MAX) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "Console session refused: %u sessions are open "
+			 "already.\n", CONSOLE_SESSIONS_MAX);
+		refuse(cfd, msg);
+		return;
+	}
 	struct conn *c = calloc(1, sizeof(*c));
 	if (!c || !(c->out = sink_open())) {
 		free(c);
@@ -394,6 +488,9 @@ static void on_accept(struct loop *l, int fd, unsigned revents, void *arg)
 	}
 	c->next = srv->conns;
 	srv->conns = c;
+	srv->nconns++;
+	loop_timer_init(&c->idle, on_idle, c);
+	loop_timer_arm(l, &c->idle, CONSOLE_IDLE_MS);
 }
 
 /* Refuses to take over a live router's socket or to unlink anything that
@@ -462,8 +559,12 @@ struct console_server *console_server_new(struct cli *c, struct loop *l,
 	}
 	srv->cli = c;
 	srv->loop = l;
+	loop_timer_init(&srv->resume, on_resume, srv);
+	srv->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	srv->fd = listen_on(path, err);
 	if (srv->fd < 0) {
+		if (srv->spare >= 0)
+			close(srv->spare);
 		free(srv->path);
 		free(srv);
 		return NULL;
@@ -471,6 +572,8 @@ struct console_server *console_server_new(struct cli *c, struct loop *l,
 	if (loop_fd_add(l, srv->fd, LOOP_READ, on_accept, srv) < 0) {
 		*err = "cannot watch the socket";
 		close(srv->fd);
+		if (srv->spare >= 0)
+			close(srv->spare);
 		unlink(path);
 		free(srv->path);
 		free(srv);
@@ -493,8 +596,11 @@ void console_server_free(struct console_server *srv)
 		if (conn_flush(c))
 			conn_free(c);
 	}
+	loop_timer_disarm(srv->loop, &srv->resume);
 	loop_fd_del(srv->loop, srv->fd);
 	close(srv->fd);
+	if (srv->spare >= 0)
+		close(srv->spare);
 	unlink(srv->path);
 	free(srv->path);
 	free(srv);
@@ -502,8 +608,5 @@ void console_server_free(struct console_server *srv)
 
 unsigned console_server_sessions(const struct console_server *srv)
 {
-	unsigned n = 0;
-	for (const struct conn *c = srv->conns; c; c = c->next)
-		n++;
-	return n;
+	return srv->nconns;
 }

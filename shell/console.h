@@ -12,6 +12,13 @@ struct cli;
 struct loop;
 struct console_server;
 
+/* At most this many console connections at once; one more is told so
+ * and closed. */
+#define CONSOLE_SESSIONS_MAX 16
+/* A session with no input for this long is closed, as an RTX closes a
+ * login after its default `login timer` of 300 seconds. */
+#define CONSOLE_IDLE_MS (300u * 1000u)
+
 /* Listens on path (mode 0600: a console can change the router). A stale
  * socket left by a dead rtxsh is replaced; a live one, or any other kind
  * of file, is an error. NULL on failure with *err (a static message). */

@@ -14,6 +14,7 @@
 
 #include "base/err.h"
 #include "engine/loop.h"
+#include "shell/cli.h"
 #include "shell/console_proto.h"
 #include "shell/editline.h"
 #include "shell/script.h"
@@ -28,6 +29,7 @@ struct client {
 	size_t nwords;
 	bool bye;                /* the router ended the session */
 	bool lost;               /* the connection broke mid-reply */
+	bool ended;              /* the router ended a script session unasked */
 	uint8_t rx[CONSOLE_HDR + CONSOLE_FRAME_MAX];
 	size_t rx_len;
 };
@@ -48,9 +50,8 @@ static int send_all(int fd, const void *p, size_t n)
 }
 
 static int send_frame(struct client *cl, enum console_frame type, uint32_t lineno,
-		      const char *text)
+		      const char *text, size_t tlen)
 {
-	size_t tlen = strlen(text);
 	size_t extra = type == CONSOLE_LINE ? 4 : 0;
 	if (tlen + extra > CONSOLE_FRAME_MAX)
 		return -RTX_ERANGE;
@@ -158,16 +159,18 @@ static int read_reply(struct client *cl)
 }
 
 static int request(struct client *cl, enum console_frame type, uint32_t lineno,
-		   const char *text)
+		   const char *text, size_t len)
 {
 	if (cl->bye || cl->lost)
 		return -RTX_EIO;
-	int rc = send_frame(cl, type, lineno, text);
-	if (rc == -RTX_EIO) {
-		cl->lost = true;
+	int rc = send_frame(cl, type, lineno, text, len);
+	if (rc == -RTX_ERANGE)
 		return rc;
-	}
-	return rc < 0 ? rc : read_reply(cl);
+	/* A router that hung up on us may still have said why: read it. */
+	int status = read_reply(cl);
+	if (rc < 0)
+		cl->lost = !cl->bye;
+	return rc < 0 ? rc : status;
 }
 
 static void session_over(struct client *cl)
@@ -180,14 +183,14 @@ static void session_over(struct client *cl)
 
 /* ---- script mode ---- */
 
-static int script_line(void *arg, const char *line, unsigned lineno, bool bad)
+static int script_line(void *arg, const char *line, size_t len, unsigned lineno)
 {
 	struct client *cl = arg;
-	if (bad) {
-		script_report_bad(stdout, lineno);
+	if (!line) {
+		cli_report_too_long(stdout, lineno);
 		return -RTX_EPARSE;
 	}
-	int rc = request(cl, CONSOLE_LINE, lineno, line);
+	int rc = request(cl, CONSOLE_LINE, lineno, line, len);
 	if (cl->bye || cl->lost)
 		session_over(cl);
 	return rc;
@@ -200,27 +203,32 @@ static void script_eof(void *arg)
 
 /* ---- interactive mode ---- */
 
-static void ed_line(void *arg, const char *line)
+static void ed_line(void *arg, const char *line, size_t len)
 {
 	struct client *cl = arg;
 	if (line)
-		request(cl, CONSOLE_LINE, 0, line);
-	else
-		fputc('\n', stdout);   /* Ctrl-D left the cursor after the prompt */
+		request(cl, CONSOLE_LINE, 0, line, len);
 	if (!line || cl->bye || cl->lost)
 		session_over(cl);
 }
 
+static void ed_too_long(void *arg)
+{
+	(void)arg;
+	cli_report_too_long(stdout, 0);
+	fflush(stdout);
+}
+
 static void ed_help(void *arg, const char *prefix)
 {
-	request(arg, CONSOLE_HELP, 0, prefix);
+	request(arg, CONSOLE_HELP, 0, prefix, strlen(prefix));
 }
 
 static size_t ed_complete(void *arg, const char *prefix, char ***words)
 {
 	struct client *cl = arg;
 	*words = NULL;
-	if (request(cl, CONSOLE_COMPLETE, 0, prefix) < 0)
+	if (request(cl, CONSOLE_COMPLETE, 0, prefix, strlen(prefix)) < 0)
 		return 0;
 	size_t n = cl->nwords;
 	*words = cl->words;
@@ -235,34 +243,59 @@ static const char *ed_prompt(void *arg)
 	return cl->prompt ? cl->prompt : "> ";
 }
 
+/* As on the router's own console: Ctrl-D is `quit`. */
 static const struct editline_ops client_ops = {
-	ed_line, ed_help, ed_complete, ed_prompt,
+	.line = ed_line, .too_long = ed_too_long, .help = ed_help,
+	.complete = ed_complete, .prompt = ed_prompt,
+	.eof_line = "quit", .line_max = CLI_LINE_MAX,
 };
 
-/* The router spoke while we were waiting for the user: only a BYE (or
- * the end of the connection) can come unasked. */
+static bool frame_buffered(const struct client *cl)
+{
+	unsigned type;
+	const uint8_t *p;
+	size_t n;
+	return console_frame_parse(cl->rx, cl->rx_len, &type, &p, &n) > 0;
+}
+
+/* The router spoke while we were waiting for the user or the script:
+ * unasked, it only says why it is closing the session (OUTPUT), then
+ * BYE; or the connection just ends. */
 static void on_socket(struct loop *l, int fd, unsigned revents, void *arg)
 {
 	(void)revents;
 	struct client *cl = arg;
-	unsigned type;
+	unsigned type = 0;
 	const uint8_t *p;
 	size_t n;
-	if (!recv_frame(cl, &type, &p, &n) || type == CONSOLE_BYE) {
-		loop_fd_del(l, fd);
-		if (cl->ed)
-			fputs("\nConnection closed by the router.\n", stdout);
-		cl->bye = true;
-		session_over(cl);
-		return;
-	}
-	frame_consumed(cl, n);
+	bool alive;
+	do {
+		alive = recv_frame(cl, &type, &p, &n);
+		if (!alive || type == CONSOLE_BYE)
+			break;
+		if (type == CONSOLE_OUTPUT) {
+			fwrite(p, 1, n, stdout);
+			fflush(stdout);
+		}
+		frame_consumed(cl, n);
+	} while (frame_buffered(cl));
+	if (alive && type != CONSOLE_BYE)
+		return;   /* the BYE is still on its way */
+	loop_fd_del(l, fd);
+	if (cl->ed)
+		fputs("\nConnection closed by the router.\n", stdout);
+	else
+		cl->ended = true;   /* the rest of the script did not run */
+	cl->bye = true;
+	session_over(cl);
 }
 
 static void on_signal(struct loop *l, int signo, void *arg)
 {
 	struct client *cl = arg;
-	if (signo == SIGINT && cl->ed)
+	if (signo == SIGWINCH || signo == SIGCONT)
+		editline_resize(cl->ed);
+	else if (signo == SIGINT && cl->ed)
 		editline_cancel(cl->ed);
 	else
 		loop_stop(l);
@@ -291,6 +324,8 @@ static int client_start(struct client *cl, bool interactive)
 	if (interactive) {
 		if (loop_signal_add(cl->loop, SIGINT, on_signal, cl) < 0 ||
 		    loop_signal_add(cl->loop, SIGTERM, on_signal, cl) < 0 ||
+		    loop_signal_add(cl->loop, SIGWINCH, on_signal, cl) < 0 ||
+		    loop_signal_add(cl->loop, SIGCONT, on_signal, cl) < 0 ||
 		    !(cl->ed = editline_new(cl->loop, &client_ops, cl)))
 			return -RTX_EIO;
 		return 0;
@@ -312,11 +347,14 @@ int console_client_run(const char *path, bool interactive)
 	}
 	int status = 3;
 	cl->loop = loop_new(NULL);
-	if (!cl->loop || request(cl, CONSOLE_HELLO, 0, interactive ? "i" : "s") < 0) {
+	int hello = cl->loop ? request(cl, CONSOLE_HELLO, 0, interactive ? "i" : "s", 1) : -1;
+	if (cl->bye)
+		goto out;   /* refused: the router said why */
+	if (hello < 0) {
 		fprintf(stderr, "rtxsh: %s did not answer as an rtxsh console\n", path);
 		goto out;
 	}
-	if (cl->bye || client_start(cl, interactive) < 0) {
+	if (client_start(cl, interactive) < 0) {
 		fprintf(stderr, "rtxsh: cannot start the console session\n");
 		goto out;
 	}
@@ -326,6 +364,10 @@ int console_client_run(const char *path, bool interactive)
 		status = 1;
 	if (cl->lost) {
 		fprintf(stderr, "rtxsh: the connection to the router was lost\n");
+		status = 1;
+	}
+	if (cl->ended) {
+		fprintf(stderr, "rtxsh: the router closed the session\n");
 		status = 1;
 	}
 out:

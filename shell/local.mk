@@ -12,7 +12,7 @@ bin_PROGRAMS += rtxsh
 rtxsh_SOURCES = shell/main.c
 rtxsh_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
 # The program around the grammar: script input, line editor, console sockets.
-libshell_a_SOURCES += shell/script.h shell/script.c \
+libshell_a_SOURCES += shell/script.h shell/script.c shell/cfgsave.h shell/cfgsave.c \
 	shell/editline.h shell/editline.c \
 	shell/console.h shell/console_proto.h shell/console.c shell/console_client.c
 

@@ -17,6 +17,7 @@
 #include "engine/loop.h"
 #include "engine/model.h"
 #include "engine/router.h"
+#include "shell/cfgsave.h"
 #include "shell/cli.h"
 #include "shell/cmd_doc.h"
 #include "shell/console.h"
@@ -43,14 +44,15 @@ static const char usage_text[] =
 	"                       and 4500 (NATT defaults to PORT+1), for this router\n"
 	"                       and its peers alike: tests and unprivileged runs\n"
 	"      --model NAME     RTX model to emulate (default " RTX_MODEL_DEFAULT ")\n"
-	"      --log-file FILE  also write the log to FILE (- for stderr)\n"
+	"      --log-file FILE  also write the log to FILE (- for stderr; created 0600)\n"
 	"      --socket PATH    also serve console sessions on the Unix socket PATH\n"
 	"      --connect PATH   attach to the rtxsh serving PATH\n"
 	"      --commands       print the command reference (Markdown) and exit\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n"
 	"\n"
-	"With a terminal on stdin, rtxsh is interactive (? for help, TAB completes).\n"
+	"With a terminal on stdin, rtxsh is interactive (? for help, TAB completes,\n"
+	"Ctrl-D is quit). Lines are UTF-8, at most 4096 bytes.\n"
 	"Otherwise stdin is a script run in administrator mode; the exit status is 1\n"
 	"if any line failed.\n";
 
@@ -211,8 +213,13 @@ static int open_log(struct shell *sh, const char *path)
 		log_set_stream(sh->r->log, stderr);
 		return -1;
 	}
-	sh->log_file = fopen(path, "ae");
+	/* Owner only: with `syslog debug on` the log holds key material
+	 * (key-info lines). An existing file keeps the mode it was given. */
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	sh->log_file = fd >= 0 ? fdopen(fd, "a") : NULL;
 	if (!sh->log_file) {
+		if (fd >= 0)
+			close(fd);
 		fprintf(stderr, "rtxsh: cannot open log file %s: %s\n", path, strerror(errno));
 		return EXIT_SYSTEM;
 	}
@@ -230,20 +237,20 @@ struct startup {
 
 /* Errors of the startup config go to stderr, each line prefixed with the
  * file name, so the operator sees which file the line number is in. */
-static int startup_line(void *arg, const char *line, unsigned lineno, bool bad)
+static int startup_line(void *arg, const char *line, size_t len, unsigned lineno)
 {
 	struct startup *st = arg;
 	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
+	size_t buf_len = 0;
+	FILE *m = open_memstream(&buf, &buf_len);
 	if (!m)
 		return -RTX_ENOMEM;
 	int rc = -RTX_EPARSE;
-	if (bad) {
-		script_report_bad(m, lineno);
+	if (!line) {
+		cli_report_too_long(m, lineno);
 	} else {
 		cli_session_set_out(st->s, m);
-		rc = cli_exec(st->s, line, lineno);
+		rc = cli_exec_bytes(st->s, line, len, lineno);
 		cli_session_set_out(st->s, stderr);
 	}
 	fclose(m);
@@ -264,6 +271,8 @@ static int load_startup(struct shell *sh, const char *path)
 	struct startup st = { cli_session_new(sh->cli, stderr, true), path };
 	if (!st.s)
 		return EXIT_SYSTEM;
+	/* A save the last run did not finish may have left its temp file. */
+	cfgsave_clean(path);
 	int rc = script_load_file(path, startup_line, &st, &sh->startup_failed);
 	cli_session_free(st.s);
 	/* What was just loaded is what the file holds: nothing to save. */
@@ -290,9 +299,9 @@ static void console_end(struct shell *sh)
 		loop_stop(sh->r->loop);
 }
 
-static int console_exec(struct shell *sh, const char *line, unsigned lineno)
+static int console_exec(struct shell *sh, const char *line, size_t len, unsigned lineno)
 {
-	int rc = cli_exec(sh->con, line, lineno);
+	int rc = cli_exec_bytes(sh->con, line, len, lineno);
 	fflush(stdout);
 	if (sh->r->shutdown)
 		loop_stop(sh->r->loop);
@@ -301,11 +310,11 @@ static int console_exec(struct shell *sh, const char *line, unsigned lineno)
 	return rc;
 }
 
-static int script_line(void *arg, const char *line, unsigned lineno, bool bad)
+static int script_line(void *arg, const char *line, size_t len, unsigned lineno)
 {
-	if (!bad)
-		return console_exec(arg, line, lineno);
-	script_report_bad(stdout, lineno);
+	if (line)
+		return console_exec(arg, line, len, lineno);
+	cli_report_too_long(stdout, lineno);
 	fflush(stdout);
 	return -RTX_EPARSE;
 }
@@ -317,15 +326,20 @@ static void script_eof(void *arg)
 	console_end(sh);
 }
 
-static void ed_line(void *arg, const char *line)
+static void ed_line(void *arg, const char *line, size_t len)
 {
 	struct shell *sh = arg;
-	if (line) {
-		console_exec(sh, line, 0);
-		return;
-	}
-	fputc('\n', stdout);   /* Ctrl-D left the cursor after the prompt */
-	console_end(sh);
+	if (line)
+		console_exec(sh, line, len, 0);
+	else
+		console_end(sh);   /* the terminal went away */
+}
+
+static void ed_too_long(void *arg)
+{
+	(void)arg;
+	cli_report_too_long(stdout, 0);
+	fflush(stdout);
 }
 
 static void ed_help(void *arg, const char *prefix)
@@ -346,8 +360,12 @@ static const char *ed_prompt(void *arg)
 	return cli_prompt(sh->con);
 }
 
+/* Ctrl-D is `quit`, as typed: at `#` it asks to save unsaved changes,
+ * at `>` it logs out. */
 static const struct editline_ops console_ops = {
-	ed_line, ed_help, ed_complete, ed_prompt,
+	.line = ed_line, .too_long = ed_too_long, .help = ed_help,
+	.complete = ed_complete, .prompt = ed_prompt,
+	.eof_line = "quit", .line_max = CLI_LINE_MAX,
 };
 
 static int console_start(struct shell *sh)
@@ -357,10 +375,13 @@ static int console_start(struct shell *sh)
 	sh->con = cli_session_new(sh->cli, stdout, !tty);
 	if (!sh->con)
 		return -RTX_ENOMEM;
-	if (tty)
+	if (tty) {
+		/* What the user is talking to; a script's output stays its own. */
+		cli_banner(sh->cli, stdout);
 		sh->ed = editline_new(sh->r->loop, &console_ops, sh);
-	else
+	} else {
 		sh->script = script_new(sh->r->loop, STDIN_FILENO, script_line, script_eof, sh);
+	}
 	return sh->ed || sh->script ? 0 : -RTX_ENOMEM;
 }
 
@@ -375,13 +396,17 @@ static void on_signal(struct loop *l, int signo, void *arg)
 		editline_cancel(sh->ed);
 		return;
 	}
+	if (signo == SIGWINCH || signo == SIGCONT) {
+		editline_resize(sh->ed);
+		return;
+	}
 	sh->r->shutdown = true;
 	loop_stop(l);
 }
 
 static int take_signals(struct shell *sh)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGCONT };
 	signal(SIGPIPE, SIG_IGN);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (loop_signal_add(sh->r->loop, sigs[i], on_signal, sh) < 0)

@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "engine/loop.h"
+#include "shell/cli.h"
 
 #define SCRIPT_READ_CHUNK 16384
 
@@ -45,22 +46,15 @@ static int buf_append(struct script *sc, const char *data, size_t n)
 
 static void deliver(struct script *sc)
 {
-	bool bad = sc->too_long;
-	size_t len = sc->len;
+	size_t len = sc->too_long ? 0 : sc->len;
 	char empty[1] = "";
-	char *text = sc->buf && !bad ? sc->buf : empty;
-	if (bad)
-		len = 0;
-	if (len && memchr(text, '\0', len)) {
-		bad = true;
-		len = 0;
-	}
+	char *text = sc->buf && len ? sc->buf : empty;
 	if (len && text[len - 1] == '\r')
 		len--;
 	text[len] = '\0';
 	sc->lineno++;
-	int rc = sc->line(sc->arg, text, sc->lineno, bad);
-	if (rc < 0 || bad)
+	int rc = sc->line(sc->arg, sc->too_long ? NULL : text, len, sc->lineno);
+	if (rc < 0)
 		sc->failed++;
 	sc->len = 0;
 	sc->too_long = false;
@@ -72,7 +66,8 @@ static void feed(struct script *sc, const char *data, size_t n)
 	while (n && !sc->stopped) {
 		const char *nl = memchr(data, '\n', n);
 		size_t take = nl ? (size_t)(nl - data) : n;
-		if (!sc->too_long && (sc->len + take > SCRIPT_LINE_MAX ||
+		/* One byte of slack for a "\r" before the "\n". */
+		if (!sc->too_long && (sc->len + take > CLI_LINE_MAX + 1 ||
 				      buf_append(sc, data, take) < 0)) {
 			/* Out of bounds (or memory): drop the whole line, not just
 			 * its tail, so no shortened command ever runs. */
@@ -178,9 +173,4 @@ int script_load_file(const char *path, script_line_fn *line, void *arg,
 	free(sc.buf);
 	*failed = sc.failed;
 	return rc;
-}
-
-void script_report_bad(FILE *out, unsigned lineno)
-{
-	fprintf(out, "line %u: Error: Line too long or not text\n", lineno);
 }

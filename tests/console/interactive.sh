@@ -1,29 +1,13 @@
 #!/bin/sh
-# Interactive mode on a real terminal (tmux): the prompt, `?` help that
-# leaves the line as it was, TAB completion, Ctrl-C dropping a line without
-# stopping the router, history, and a clean exit. Skipped without tmux.
+# Interactive mode on a real terminal (tmux): the start-up line, the
+# prompt, `?` help that leaves the line as it was, TAB completion, Ctrl-C
+# dropping a line without stopping the router, history, Ctrl-D as `quit`,
+# and Ctrl-Z / fg. Skipped without tmux.
 . "$(dirname "$0")/lib.sh"
-command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; exit 77; }
+tmux_start "$RTXSH"
 
-# A private tmux server, so nothing of the user's is touched.
-TMUX_SOCK="$T/tmux.sock"
-tm() { tmux -S "$TMUX_SOCK" "$@"; }
-tm new-session -d -s t -x 120 -y 50 "$RTXSH; echo EXITED=\$?; sleep 600" || fail "tmux did not start"
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
-
-screen() { tm capture-pane -p -t t; }
-# wait_for TEXT: until the screen shows TEXT (fixed string), up to 10 s.
-wait_for() {
-	i=0
-	until screen | grep -qF -- "$1"; do
-		i=$((i + 1))
-		[ $i -lt 200 ] || { screen; fail "screen never showed '$1'"; }
-		sleep 0.05
-	done
-}
-# last_line: the line the cursor is on, without trailing blanks.
-last_line() { screen | grep -v '^$' | tail -n 1 | sed 's/ *$//'; }
-
+# One line says what runs: version, model, kernel backend.
+wait_for 'emulating RTX1300, kernel backend sim (SAs in memory only)'
 wait_for '>'
 tm send-keys -t t 'admi' Tab
 wait_for '> administrator'
@@ -57,7 +41,37 @@ sleep 0.2
 [ "$(last_line)" = "# show config" ] || { screen; fail "history did not recall the line"; }
 tm send-keys -t t C-u
 
-# Ctrl-D ends the console and the program, status 0.
+# Ctrl-D is `quit`: in administrator mode with unsaved changes it asks
+# to save (it never drops them silently), at the `>` prompt it logs out
+# and ends the program, status 0.
 tm send-keys -t t C-d
+wait_for '# quit'
+wait_for 'Save new configuration ? (Y/N)'
+screen | grep -q EXITED && fail "Ctrl-D ended the program with unsaved changes"
+tm send-keys -t t 'n' Enter
+wait_for '> '
+[ "$(last_line)" = ">" ] || { screen; fail "not back at the normal prompt"; }
+tm send-keys -t t C-d
+wait_for '> quit'
 wait_for 'EXITED=0'
+tm kill-server
+
+# Stopped (Ctrl-Z) and brought back (fg) by a shell that reset the
+# terminal meanwhile: the line is shown again and still edits.
+tmux_start "PS1='sh$ ' bash --norc --noprofile -i"
+wait_for 'sh$'
+tm send-keys -t t "$RTXSH" Enter
+wait_for 'kernel backend sim'
+tm send-keys -t t 'adm'
+wait_for '> adm'
+tm send-keys -t t C-z
+wait_for 'Stopped'
+tm send-keys -t t 'fg' Enter
+wait_count '> adm' 2
+tm send-keys -t t 'in' Tab
+wait_for '> administrator'
+tm send-keys -t t Enter C-d
+wait_for '# quit'
+tm send-keys -t t C-d
+wait_count 'sh$' 3
 exit 0

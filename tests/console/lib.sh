@@ -16,7 +16,7 @@ cleanup() {
 trap cleanup EXIT
 
 fail() {
-	echo "FAIL: $*"
+	echo "FAIL: $*" >&2   # also when stdout is redirected
 	exit 1
 }
 
@@ -64,4 +64,48 @@ stop_wait() {
 	wait "$1"
 	STATUS=$?
 	PIDS=$(echo "$PIDS" | sed "s/ $1\b//")
+}
+
+# ---- a terminal (tmux) for the interactive tests ----
+
+# tmux_start CMD: runs CMD on a private tmux server (nothing of the user's
+# is touched), 120x50, and prints EXITED=status when it ends. Skips the
+# test without tmux.
+tmux_start() {
+	command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; exit 77; }
+	TMUX_N=$((${TMUX_N:-0} + 1))
+	TMUX_SOCK="$T/tmux.$TMUX_N.sock"   # a fresh server each time
+	tm new-session -d -s t -x 120 -y 50 "$1; echo EXITED=\$?; sleep 600" ||
+		fail "tmux did not start"
+	trap 'tm kill-server 2>/dev/null; cleanup' EXIT
+}
+# -u: the terminal is UTF-8 whatever the environment says.
+tm() { tmux -u -S "$TMUX_SOCK" "$@"; }
+screen() { tm capture-pane -p -J -S - -t t; }
+# wait_for TEXT [TRIES]: until the screen shows TEXT (fixed string),
+# polling every 0.05 s, up to TRIES times (default 200).
+wait_for() {
+	i=0
+	until screen | grep -qF -- "$1"; do
+		i=$((i + 1))
+		[ $i -lt "${2:-200}" ] || { screen; fail "screen never showed '$1'"; }
+		sleep 0.05
+	done
+}
+# wait_count TEXT N: until the screen shows TEXT on N lines.
+wait_count() {
+	i=0
+	until [ "$(screen | grep -cF -- "$1")" -ge "$2" ]; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || { screen; fail "screen never showed '$1' $2 times"; }
+		sleep 0.05
+	done
+}
+# last_line: the line the cursor is on, without trailing blanks.
+last_line() { screen | grep -v '^$' | tail -n 1 | sed 's/ *$//'; }
+# paste TEXT: as a terminal paste (one write), without a line end.
+paste() {
+	printf '%s' "$1" >"$T/paste.buf"
+	tm load-buffer "$T/paste.buf"
+	tm paste-buffer -t t
 }

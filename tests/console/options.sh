@@ -60,5 +60,9 @@ expect_status 3 "$RTXSH" --log-file "$T/no/such/dir/log" </dev/null >/dev/null 2
 contains "$T/err" "cannot open log file"
 expect_status 0 "$RTXSH" --log-file "$T/log" </dev/null >/dev/null 2>&1
 [ -e "$T/log" ] || fail "--log-file did not create the file"
+# Owner only, even with a permissive umask: key-info lines go there.
+(umask 022; expect_status 0 "$RTXSH" --log-file "$T/log2" </dev/null >/dev/null 2>&1)
+mode=$(stat -c %a "$T/log2")
+[ "$mode" = 600 ] || fail "--log-file created mode $mode, want 600"
 expect_status 0 "$RTXSH" --log-file - </dev/null >/dev/null 2>&1
 exit 0

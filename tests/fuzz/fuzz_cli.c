@@ -1,6 +1,8 @@
 /* libFuzzer target for the grammar: arbitrary bytes, split at newlines,
- * run as script lines in one session (NUL bytes cut a line short, as a C
- * string would), and every line is also asked for `?` and TAB. The first
+ * run as script lines in one session through cli_exec_bytes (NUL and
+ * control bytes, byte order marks, over-long lines: as a script's lines
+ * are judged), and every line is also asked for `?` and TAB (as a C
+ * string, cut at a NUL). The first
  * byte picks the model so per-model ranges get exercised. The session ends
  * with `show config`, so the printer walks whatever the input stored. */
 #include <stdint.h>
@@ -15,10 +17,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void one_line(struct cli_session *s, FILE *sink, const char *line,
-		     unsigned lineno)
+		     size_t len, unsigned lineno)
 {
 	char **c = NULL;
-	cli_exec(s, line, lineno);
+	cli_exec_bytes(s, line, len, lineno);
 	cli_help(s, line, sink);
 	size_t n = cli_complete(s, line, &c);
 	for (size_t i = 0; i < n; i++)
@@ -46,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			size_t len = i - start;
 			memcpy(buf, data + start, len);
 			buf[len] = '\0';
-			one_line(s, sink, buf, ++lineno);
+			one_line(s, sink, buf, len, ++lineno);
 			start = i + 1;
 		}
 		cli_exec(s, "show config", 0);

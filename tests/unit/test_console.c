@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "base/clock.h"
 #include "engine/loop.h"
 #include "engine/router.h"
 #include "shell/cli.h"
@@ -44,6 +45,7 @@ static void test_frame_parse(void **state)
 }
 
 struct fixture {
+	struct clock_virtual clock;
 	struct router *r;
 	struct cli *cli;
 	struct console_server *srv;
@@ -55,9 +57,13 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct router_opts o = { 0 };
-	strcpy(f->dir, "/tmp/rtxsh-console.XXXXXX");
-	if (!f || !mkdtemp(f->dir))
+	if (!f)
 		return -1;
+	strcpy(f->dir, "/tmp/rtxsh-console.XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	clock_virtual_init(&f->clock, 1700000000);
+	o.clock = &f->clock.base;
 	snprintf(f->path, sizeof(f->path), "%s/sock", f->dir);
 	f->r = router_new(&o);
 	f->cli = cli_new(f->r);
@@ -78,7 +84,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int dial(struct fixture *f)
+/* Connects and lets the router accept. */
+static int connect_to(struct fixture *f)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	strcpy(sa.sun_path, f->path);
@@ -86,6 +93,12 @@ static int dial(struct fixture *f)
 	assert_true(fd >= 0);
 	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	loop_run_once(f->r->loop, 0);   /* accept */
+	return fd;
+}
+
+static int dial(struct fixture *f)
+{
+	int fd = connect_to(f);
 	assert_int_equal(console_server_sessions(f->srv), 1);
 	return fd;
 }
@@ -100,11 +113,10 @@ static void send_req(int fd, enum console_frame type, uint32_t lineno, const cha
 	assert_int_equal(send(fd, text, strlen(text), 0), (ssize_t)strlen(text));
 }
 
-/* Serves the request, then reads the reply up to STATUS: returns the
- * status, the output in out, the frame types seen in types. */
-static int reply(struct fixture *f, int fd, char *out, size_t outsz, char *types)
+/* Reads what the router sent up to STATUS: returns the status, the
+ * output in out, the frame types seen in types. */
+static int frames(int fd, char *out, size_t outsz, char *types)
 {
-	loop_run_once(f->r->loop, 0);
 	uint8_t buf[CONSOLE_HDR + CONSOLE_FRAME_MAX];
 	size_t len = 0;
 	out[0] = types[0] = '\0';
@@ -128,6 +140,13 @@ static int reply(struct fixture *f, int fd, char *out, size_t outsz, char *types
 		memmove(buf, buf + CONSOLE_HDR + n, len - CONSOLE_HDR - n);
 		len -= CONSOLE_HDR + n;
 	}
+}
+
+/* Serves the request, then reads the reply (see frames). */
+static int reply(struct fixture *f, int fd, char *out, size_t outsz, char *types)
+{
+	loop_run_once(f->r->loop, 0);
+	return frames(fd, out, outsz, types);
 }
 
 static void test_hello_and_lines(void **state)
@@ -199,6 +218,58 @@ static void test_shutdown_stops_loop(void **state)
 	close(fd);
 }
 
+/* The login timer: a session without input for CONSOLE_IDLE_MS is told
+ * why and closed; any request starts the time again. */
+static void test_idle_session_closed(void **state)
+{
+	struct fixture *f = *state;
+	int fd = dial(f);
+	char out[256], types[16];
+	send_req(fd, CONSOLE_HELLO, 0, "i");
+	reply(f, fd, out, sizeof(out), types);
+	clock_virtual_advance(&f->clock, CONSOLE_IDLE_MS - 1);
+	loop_run_once(f->r->loop, 0);
+	send_req(fd, CONSOLE_LINE, 0, "show config");
+	reply(f, fd, out, sizeof(out), types);
+	clock_virtual_advance(&f->clock, CONSOLE_IDLE_MS - 1);
+	loop_run_once(f->r->loop, 0);
+	assert_int_equal(console_server_sessions(f->srv), 1);
+
+	clock_virtual_advance(&f->clock, 1);
+	loop_run_once(f->r->loop, 0);
+	assert_true(frames(fd, out, sizeof(out), types) < 0);
+	assert_string_equal(types, "OBS");
+	assert_non_null(strstr(out, "Console session closed: idle for 300 seconds."));
+	assert_int_equal(console_server_sessions(f->srv), 0);
+	char c;
+	assert_int_equal(recv(fd, &c, 1, 0), 0);
+	close(fd);
+}
+
+/* One connection past CONSOLE_SESSIONS_MAX is told so before its HELLO
+ * and closed; the others go on. */
+static void test_sessions_capped(void **state)
+{
+	struct fixture *f = *state;
+	int fds[CONSOLE_SESSIONS_MAX];
+	for (unsigned i = 0; i < CONSOLE_SESSIONS_MAX; i++)
+		fds[i] = connect_to(f);
+	assert_int_equal(console_server_sessions(f->srv), CONSOLE_SESSIONS_MAX);
+	int extra = connect_to(f);
+	char out[256], types[16];
+	assert_true(frames(extra, out, sizeof(out), types) < 0);
+	assert_string_equal(types, "OBS");
+	assert_string_equal(out, "Console session refused: 16 sessions are open already.\n");
+	assert_int_equal(console_server_sessions(f->srv), CONSOLE_SESSIONS_MAX);
+	close(extra);
+	send_req(fds[3], CONSOLE_HELLO, 0, "s");
+	assert_int_equal(reply(f, fds[3], out, sizeof(out), types), 0);
+	for (unsigned i = 0; i < CONSOLE_SESSIONS_MAX; i++)
+		close(fds[i]);
+	loop_run_once(f->r->loop, 0);
+	assert_int_equal(console_server_sessions(f->srv), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +277,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hello_and_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_misbehaving_clients_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_stops_loop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_session_closed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sessions_capped, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
