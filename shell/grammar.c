@@ -582,7 +582,7 @@ static const char *const msg_en[GE_COUNT] = {
 	[GE_LONG] = "Line too long",
 	[GE_NO_TUNNEL] = "No tunnel interface selected (use tunnel select N)",
 	[GE_NO_PP] = "No pp interface selected (use pp select N)",
-	[GE_NO_PATH] = "No configuration file to save to (start rtxsh with -c FILE)",
+	[GE_NO_PATH] = "No configuration file to save to (use save FILE, or start rtxsh with -c FILE)",
 	[GE_SAVE] = "Cannot save the configuration",
 	[GE_NOMEM] = "Out of memory",
 };
