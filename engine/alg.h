@@ -10,13 +10,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Transform types (RFC 7296 3.3.2; the values are the wire values). */
+#include "engine/iana.h"
+
+/* Transform types (RFC 7296 3.3.2), as the table's type. */
 enum alg_type {
-	ALG_ENCR = 1,
-	ALG_PRF = 2,
-	ALG_INTEG = 3,
-	ALG_DH = 4,
-	ALG_ESN = 5,
+	ALG_ENCR = IKEV2_TRANSFORM_ENCR,
+	ALG_PRF = IKEV2_TRANSFORM_PRF,
+	ALG_INTEG = IKEV2_TRANSFORM_INTEG,
+	ALG_DH = IKEV2_TRANSFORM_DH,
+	ALG_ESN = IKEV2_TRANSFORM_ESN,
 };
 
 /* IANA "Transform Type 1 - Encryption Algorithm Transform IDs". */

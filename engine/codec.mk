@@ -1,12 +1,17 @@
 # IKEv2 message codec (payloads, message rules, names): sources and tests.
 libengine_a_SOURCES += \
-	engine/payload.h engine/payload.c \
-	engine/payload_sa.c engine/payload_ke.c engine/payload_id.c \
-	engine/payload_cert.c engine/payload_auth.c engine/payload_nonce.c \
-	engine/payload_notify.c engine/payload_delete.c engine/payload_vendor.c \
-	engine/payload_ts.c engine/payload_cp.c engine/payload_eap.c \
-	engine/payload_sk.c engine/payload_dump.c \
-	engine/msg.h engine/msg.c engine/msg_rules.c \
+	engine/iana.h engine/wire.h engine/wire.c \
+	engine/payload_sa.h engine/payload_sa.c engine/payload_ke.h engine/payload_ke.c \
+	engine/payload_id.h engine/payload_id.c engine/payload_cert.h engine/payload_cert.c \
+	engine/payload_auth.h engine/payload_auth.c \
+	engine/payload_nonce.h engine/payload_nonce.c \
+	engine/payload_notify.h engine/payload_notify.c \
+	engine/payload_delete.h engine/payload_delete.c \
+	engine/payload_vendor.h engine/payload_vendor.c \
+	engine/payload_ts.h engine/payload_ts.c engine/payload_cp.h engine/payload_cp.c \
+	engine/payload_eap.h engine/payload_eap.c engine/payload_sk.h engine/payload_sk.c \
+	engine/payload.h engine/payload.c engine/payload_dump.c \
+	engine/msg_rules.h engine/msg_rules.c engine/msg.h engine/msg.c \
 	engine/names.h engine/names.c
 
 CODEC_TESTS = tests/unit/test_payload tests/unit/test_payload_skf \

@@ -28,10 +28,6 @@
 struct child_sa;
 struct ike_sa;
 
-enum {
-	IKEV2_N_INVALID_SPI = 11,
-};
-
 struct info_job;
 
 struct info_state {

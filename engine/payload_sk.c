@@ -2,12 +2,13 @@
  * (RFC 7383 2.5), with the reassembly of fragments. The codec only frames
  * them: IV, ciphertext and ICV are split by the SK protection code, which
  * knows the algorithm's sizes. */
-#include "engine/payload.h"
+#include "engine/payload_sk.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
+#include "engine/iana.h"
 #include "engine/names.h"
 
 int payload_sk_decode(struct pctx *c, struct rd *rd, struct payload_sk *sk)
