@@ -15,7 +15,8 @@ libengine_a_SOURCES += \
 	engine/names.h engine/names.c
 
 CODEC_TESTS = tests/unit/test_payload tests/unit/test_payload_skf \
-	tests/unit/test_msg tests/unit/test_msg_rules tests/unit/test_msg_tshark
+	tests/unit/test_msg tests/unit/test_msg_rules tests/unit/test_msg_tshark \
+	tests/unit/test_names
 check_PROGRAMS += $(CODEC_TESTS)
 TESTS += $(CODEC_TESTS)
 tests_unit_test_payload_SOURCES = tests/unit/test_payload.c tests/unit/codec_util.h
@@ -30,6 +31,10 @@ tests_unit_test_msg_rules_LDADD = $(TEST_LDADD)
 tests_unit_test_msg_tshark_SOURCES = tests/unit/test_msg_tshark.c tests/unit/codec_util.h
 tests_unit_test_msg_tshark_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_msg_tshark_LDADD = $(TEST_LDADD)
+tests_unit_test_names_SOURCES = tests/unit/test_names.c
+tests_unit_test_names_CFLAGS = $(TEST_CFLAGS) \
+	-DIANA_H='"$(abs_top_srcdir)/engine/iana.h"' -DALG_H='"$(abs_top_srcdir)/engine/alg.h"'
+tests_unit_test_names_LDADD = $(TEST_LDADD)
 tests_unit_test_msg_SOURCES = tests/unit/test_msg.c tests/unit/codec_util.h
 tests_unit_test_msg_CFLAGS = $(TEST_CFLAGS) -DPACKET_DIR='"$(abs_top_srcdir)/testdata/packets"'
 tests_unit_test_msg_LDADD = $(TEST_LDADD)
