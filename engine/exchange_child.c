@@ -132,8 +132,10 @@ static int child_keys_install(struct ike_sa *sa, struct child_sa *c, bool initia
 			      size_t ni_len, const uint8_t *nr, size_t nr_len)
 {
 	struct child_keys keys;
-	int err = keys_child(sa->e->d.crypto, &sa->keys, c->prop.encr, c->prop.integ, gir,
-			     gir_len, ni, ni_len, nr, nr_len, &keys);
+	const struct keys_input in = { .encr = c->prop.encr, .integ = c->prop.integ,
+				       .ni = { ni, ni_len }, .nr = { nr, nr_len },
+				       .gir = { gir, gir_len } };
+	int err = keys_child(sa->e->d.crypto, &sa->keys, &in, &keys);
 	if (!err) {
 		orient(&keys, initiator, sa->initiator);
 		err = child_sa_install(c, &keys);
@@ -380,13 +382,12 @@ static int finish_child_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_r
 static int ike_rekey_keys(struct ike_sa *old, struct ike_sa *nsa, const uint8_t *gir,
 			  size_t glen)
 {
-	uint8_t spi_i[8], spi_r[8];
-	put_be64(spi_i, nsa->spi_i);
-	put_be64(spi_r, nsa->spi_r);
-	int err = keys_ike_sa_rekey(old->e->d.crypto, &old->keys, nsa->prop.prf, nsa->prop.encr,
-				    nsa->prop.encr->aead ? NULL : nsa->prop.integ, nsa->ni,
-				    nsa->ni_len, nsa->nr, nsa->nr_len, gir, glen, spi_i, spi_r,
-				    &nsa->keys);
+	const struct keys_input in = {
+		nsa->prop.prf, nsa->prop.encr, nsa->prop.encr->aead ? NULL : nsa->prop.integ,
+		{ nsa->ni, nsa->ni_len }, { nsa->nr, nsa->nr_len }, { gir, glen },
+		nsa->spi_i, nsa->spi_r,
+	};
+	int err = keys_ike_sa_rekey(old->e->d.crypto, &old->keys, &in, &nsa->keys);
 	if (err)
 		return err;
 	nsa->keyed = true;
