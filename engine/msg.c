@@ -7,7 +7,6 @@
 
 #include "base/err.h"
 #include "engine/msg_rules.h"
-#include "engine/names.h"
 
 void msg_init(struct msg *m, uint8_t exchange, uint32_t msgid, uint8_t flags)
 {
@@ -325,7 +324,7 @@ int msg_decrypt(struct msg *m, struct crypto_lib *lib, const struct sk_keys *k,
 	struct chunk plain;
 	int err;
 	if (!sk && (!f || !r)) {
-		pctx_log(&c, LOG_NOT_CONTAINED, names_payload(IKEV2_PAYLOAD_SK));
+		pctx_log_payload(&c, LOG_NOT_CONTAINED, IKEV2_PAYLOAD_SK);
 		err = pctx_syntax(&c);
 		goto out;
 	}

@@ -4,7 +4,6 @@
 
 #include "base/err.h"
 #include "engine/iana.h"
-#include "engine/names.h"
 
 #define R(t, mn, mx, enc) { IKEV2_PAYLOAD_##t, 0, mn, mx, enc }
 #define RN(n, mn, mx, enc) { IKEV2_PAYLOAD_NOTIFY, IKEV2_N_##n, mn, mx, enc }
@@ -98,15 +97,9 @@ static int rule_index(const struct msg_rules *rs, const struct payload *p)
 	return -1;
 }
 
-static const char *pname(uint8_t type, char *buf, size_t len)
-{
-	return names_or_num(names_payload(type), type, buf, len);
-}
-
 static int refuse(struct pctx *c, enum log_id id, uint8_t type)
 {
-	char num[8];
-	pctx_log(c, id, pname(type, num, sizeof(num)));
+	pctx_log_payload(c, id, type);
 	return pctx_syntax(c);
 }
 

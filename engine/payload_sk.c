@@ -9,7 +9,6 @@
 
 #include "base/err.h"
 #include "engine/iana.h"
-#include "engine/names.h"
 
 int payload_sk_decode(struct pctx *c, struct rd *rd, struct payload_sk *sk)
 {
@@ -74,7 +73,7 @@ int skf_reasm_add(struct skf_reasm *r, struct pctx *c, const struct payload_skf 
 	if (err)
 		return err;
 	if (f->frag_total > SKF_MAX_FRAGMENTS) {
-		pctx_log(c, LOG_CANNOT_ACCEPT, names_payload(IKEV2_PAYLOAD_SKF));
+		pctx_log_payload(c, LOG_CANNOT_ACCEPT, IKEV2_PAYLOAD_SKF);
 		return -RTX_ERANGE;
 	}
 	/* RFC 7383 2.6.2: a larger total means the sender re-fragmented with
@@ -87,7 +86,7 @@ int skf_reasm_add(struct skf_reasm *r, struct pctx *c, const struct payload_skf 
 	if (slot->have)
 		return 0;
 	if (len > SKF_MAX_BYTES - r->bytes) {
-		pctx_log(c, LOG_CANNOT_ACCEPT, names_payload(IKEV2_PAYLOAD_SKF));
+		pctx_log_payload(c, LOG_CANNOT_ACCEPT, IKEV2_PAYLOAD_SKF);
 		skf_reasm_reset(r);
 		return -RTX_ERANGE;
 	}

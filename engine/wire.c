@@ -230,10 +230,14 @@ int pctx_syntax(struct pctx *c)
 	return -RTX_EPARSE;
 }
 
-int pctx_cannot_process(struct pctx *c, uint8_t type)
+void pctx_log_payload(struct pctx *c, enum log_id id, uint8_t type)
 {
 	char num[8];
-	pctx_log(c, LOG_CANNOT_PROCESS, names_or_num(names_payload(type), type,
-						     num, sizeof(num)));
+	pctx_log(c, id, names_or_num(names_payload(type), type, num, sizeof(num)));
+}
+
+int pctx_cannot_process(struct pctx *c, uint8_t type)
+{
+	pctx_log_payload(c, LOG_CANNOT_PROCESS, type);
 	return pctx_syntax(c);
 }

@@ -103,6 +103,9 @@ void pctx_log(struct pctx *c, enum log_id id, ...);
 /* Records INVALID_SYNTAX (unless a notify is already set) and returns
  * -RTX_EPARSE, so decoders can `return pctx_syntax(c);`. */
 int pctx_syntax(struct pctx *c);
+/* Logs a catalogue line whose one argument is a payload's name (its
+ * number for a type names.c does not know). */
+void pctx_log_payload(struct pctx *c, enum log_id id, uint8_t type);
 /* Logs "cannot process <name> payload" and fails with INVALID_SYNTAX. */
 int pctx_cannot_process(struct pctx *c, uint8_t type);
 
