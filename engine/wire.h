@@ -1,7 +1,8 @@
 /* What every codec file reads and writes the wire with: a bounds-checked
  * big-endian cursor, a growable writer, the arena that decoded arrays come
- * from, and the decode context that collects errors. Nothing here knows a
- * payload; the payload and message files sit on top of it. */
+ * from, the decode context that collects errors, and the shape of a
+ * payload codec. Nothing here knows a particular payload: the payload and
+ * message files sit on top of it. */
 #ifndef RTX_WIRE_H
 #define RTX_WIRE_H
 
