@@ -38,10 +38,11 @@ int auth_psk_compute(struct ike_sa *sa, bool initiator_side, const uint8_t *psk,
 	size_t octets_len = 0;
 	if (!msg || !(sa->flags & IKE_SAF_KEYED))
 		return -RTX_EINVAL;
-	int err = keys_signed_octets(sa->e->d.crypto, sa->prop.prf,
-				     initiator_side ? k->sk_pi : k->sk_pr, k->p_len, msg, msg_len,
-				     nonce, nonce_len, id_body.ptr, id_body.len, &octets,
-				     &octets_len);
+	const struct keys_octets o = {
+		sa->prop.prf, { initiator_side ? k->sk_pi : k->sk_pr, k->p_len },
+		{ msg, msg_len }, { nonce, nonce_len }, { id_body.ptr, id_body.len },
+	};
+	int err = keys_signed_octets(sa->e->d.crypto, &o, &octets, &octets_len);
 	if (!err)
 		err = keys_psk_auth(sa->e->d.crypto, sa->prop.prf, psk, psk_len, octets,
 				    octets_len, out);

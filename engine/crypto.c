@@ -118,18 +118,24 @@ bool crypto_lib_has_legacy(const struct crypto_lib *lib)
 	return lib && lib->legacy;
 }
 
-/* A cipher for a, either cached (owned by lib) or fetched from the
- * default context for a NULL lib (then *owned must be freed). */
-static EVP_CIPHER *get_cipher(struct crypto_lib *lib, const struct alg *a,
-			      EVP_CIPHER **owned)
+/* A reference to the cipher for a, from the library's cache or, for a
+ * NULL lib, fetched from the default context: free it either way. */
+static EVP_CIPHER *get_cipher(struct crypto_lib *lib, const struct alg *a)
 {
-	*owned = NULL;
 	if (!a || a->type != ALG_ENCR || !a->ossl)
 		return NULL;
-	if (lib)
-		return lib->ciphers[alg_index(a)];
-	*owned = EVP_CIPHER_fetch(NULL, a->ossl, NULL);
-	return *owned;
+	if (!lib)
+		return EVP_CIPHER_fetch(NULL, a->ossl, NULL);
+	EVP_CIPHER *c = lib->ciphers[alg_index(a)];
+	return c && EVP_CIPHER_up_ref(c) ? c : NULL;
+}
+
+/* The same for HMAC. */
+static EVP_MAC *get_hmac(struct crypto_lib *lib)
+{
+	if (!lib)
+		return EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
+	return lib->hmac && EVP_MAC_up_ref(lib->hmac) ? lib->hmac : NULL;
 }
 
 bool crypto_lib_supports(const struct crypto_lib *lib, const struct alg *a)
@@ -165,13 +171,13 @@ int crypto_cbc(struct crypto_lib *lib, const struct alg *encr, bool encrypt,
 	       const uint8_t *key, const uint8_t *iv,
 	       const uint8_t *in, size_t len, uint8_t *out)
 {
-	EVP_CIPHER *owned, *c;
+	EVP_CIPHER *c;
 	EVP_CIPHER_CTX *ctx = NULL;
 	int n1 = 0, n2 = 0, rc;
 
 	if (!encr || encr->aead || encr->type != ALG_ENCR)
 		return -RTX_EINVAL;
-	c = get_cipher(lib, encr, &owned);
+	c = get_cipher(lib, encr);
 	if (!c)
 		return -RTX_EUNSUPP;
 	rc = -RTX_EINVAL;
@@ -189,7 +195,7 @@ int crypto_cbc(struct crypto_lib *lib, const struct alg *encr, bool encrypt,
 	rc = 0;
 out:
 	EVP_CIPHER_CTX_free(ctx);
-	EVP_CIPHER_free(owned);
+	EVP_CIPHER_free(c);
 	return rc;
 }
 
@@ -225,48 +231,50 @@ static int aead_start(EVP_CIPHER_CTX *ctx, EVP_CIPHER *c,
 	return 0;
 }
 
+/* After aead_start: the text, then the tag checked (open) or made (seal). */
+static int aead_finish(EVP_CIPHER_CTX *ctx, const struct alg *encr, bool encrypt,
+		       const uint8_t *in, size_t len, uint8_t *out, uint8_t *tag)
+{
+	int n1 = 0, n2 = 0;
+
+	if (len && !EVP_CipherUpdate(ctx, out, &n1, in, (int)len))
+		return -RTX_ECRYPTO;
+	if (!encrypt) {
+		if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG,
+					encr->icv_len, tag) <= 0)
+			return -RTX_ECRYPTO;
+		return EVP_CipherFinal_ex(ctx, out + n1, &n2) > 0 ? 0 : -RTX_EAUTH;
+	}
+	if (!EVP_CipherFinal_ex(ctx, out + n1, &n2) ||
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, encr->icv_len,
+				tag) <= 0)
+		return -RTX_ECRYPTO;
+	return 0;
+}
+
 static int aead_run(struct crypto_lib *lib, const struct alg *encr,
 		    bool encrypt, const uint8_t *key, const uint8_t *iv,
 		    const struct crypto_chunk *aad, size_t naad,
 		    const uint8_t *in, size_t len, uint8_t *out, uint8_t *tag)
 {
-	EVP_CIPHER *owned, *c;
-	EVP_CIPHER_CTX *ctx = NULL;
-	int n1 = 0, n2 = 0, rc;
+	EVP_CIPHER *c;
+	EVP_CIPHER_CTX *ctx;
+	int rc;
 
 	if (!encr || encr->type != ALG_ENCR || !encr->aead)
 		return -RTX_EINVAL;
-	c = get_cipher(lib, encr, &owned);
+	c = get_cipher(lib, encr);
 	if (!c)
 		return -RTX_EUNSUPP;
-	rc = -RTX_ENOMEM;
 	ctx = EVP_CIPHER_CTX_new();
-	if (!ctx)
-		goto out;
-	rc = -RTX_EINVAL;
-	if (len > INT32_MAX)
-		goto out;
-	rc = aead_start(ctx, c, encr, encrypt, key, iv, aad, naad);
-	if (rc)
-		goto out;
-	rc = -RTX_ECRYPTO;
-	if (len && !EVP_CipherUpdate(ctx, out, &n1, in, (int)len))
-		goto out;
-	if (!encrypt) {
-		if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG,
-					encr->icv_len, tag) <= 0)
-			goto out;
-		rc = EVP_CipherFinal_ex(ctx, out + n1, &n2) > 0 ? 0 : -RTX_EAUTH;
-		goto out;
-	}
-	if (!EVP_CipherFinal_ex(ctx, out + n1, &n2) ||
-	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, encr->icv_len,
-				tag) <= 0)
-		goto out;
-	rc = 0;
-out:
+	rc = -RTX_ENOMEM;
+	if (ctx)
+		rc = len > INT32_MAX ? -RTX_EINVAL
+				     : aead_start(ctx, c, encr, encrypt, key, iv, aad, naad);
+	if (rc == 0)
+		rc = aead_finish(ctx, encr, encrypt, in, len, out, tag);
 	EVP_CIPHER_CTX_free(ctx);
-	EVP_CIPHER_free(owned);
+	EVP_CIPHER_free(c);
 	return rc;
 }
 
@@ -293,7 +301,7 @@ int crypto_hmac(struct crypto_lib *lib, const struct alg *a,
 		const struct crypto_chunk *in, size_t n, uint8_t *out)
 {
 	static const uint8_t empty_key[1];
-	EVP_MAC *owned = NULL, *mac = lib ? lib->hmac : NULL;
+	EVP_MAC *mac;
 	EVP_MAC_CTX *ctx = NULL;
 	OSSL_PARAM params[2];
 	size_t outl = 0;
@@ -301,8 +309,7 @@ int crypto_hmac(struct crypto_lib *lib, const struct alg *a,
 
 	if (!a || (a->type != ALG_PRF && a->type != ALG_INTEG) || !a->ossl)
 		return rc;
-	if (!mac)
-		mac = owned = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
+	mac = get_hmac(lib);
 	rc = -RTX_ECRYPTO;
 	if (!mac)
 		goto out;
@@ -322,7 +329,7 @@ int crypto_hmac(struct crypto_lib *lib, const struct alg *a,
 	rc = 0;
 out:
 	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(owned);
+	EVP_MAC_free(mac);
 	return rc;
 }
 

@@ -70,6 +70,24 @@ static int ecp_nid(const struct alg *a)
 	return NID_undef;
 }
 
+/* An EVP_PKEY of type name ("DH", "EC") from the values pushed on bld:
+ * -RTX_ERANGE when OpenSSL refuses them. */
+static int pkey_fromdata(struct crypto_lib *lib, const char *name, OSSL_PARAM_BLD *bld,
+			 int sel, EVP_PKEY **out)
+{
+	OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(crypto_lib_ctx(lib), name, NULL);
+	int rc = -RTX_ECRYPTO;
+
+	if (params && ctx && EVP_PKEY_fromdata_init(ctx) > 0)
+		rc = EVP_PKEY_fromdata(ctx, out, sel, params) > 0 ? 0 : -RTX_ERANGE;
+	/* Private values were pushed from secure BIGNUMs, so they sit in
+	 * secure memory, which OSSL_PARAM_free clears. */
+	OSSL_PARAM_free(params);
+	EVP_PKEY_CTX_free(ctx);
+	return rc;
+}
+
 /* ---- MODP ---------------------------------------------------------- */
 
 /* p, g = 2 and q = (p-1)/2 (every RFC 2409/3526 prime is safe). */
@@ -102,55 +120,38 @@ static int modp_params_get(const struct alg *a, struct modp_params *mp)
 	return 0;
 }
 
-/* Builds a DH EVP_PKEY from the group and optional priv/pub values. */
+/* A DH EVP_PKEY of the group mp with optional priv/pub values, which the
+ * callers have made or checked: any failure is OpenSSL's. */
 static int modp_pkey(struct crypto_lib *lib, const struct alg *a,
-		     const BIGNUM *priv, const BIGNUM *pub, EVP_PKEY **out)
+		     const struct modp_params *mp, const BIGNUM *priv,
+		     const BIGNUM *pub, EVP_PKEY **out)
 {
 	const struct modp_info *mi = modp_find(a->id);
 	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *ctx = NULL;
-	struct modp_params mp;
-	int sel = EVP_PKEY_KEY_PARAMETERS, rc;
+	int sel = EVP_PKEY_KEY_PARAMETERS, rc = -RTX_ECRYPTO;
 
 	*out = NULL;
-	rc = modp_params_get(a, &mp);
-	if (rc || !bld)
-		goto out;
-	rc = -RTX_ECRYPTO;
-	if (!OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_P, mp.p) ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_Q, mp.q) ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_G, mp.g))
-		goto out;
-	if (mi->priv_bits && !OSSL_PARAM_BLD_push_int(bld,
-			OSSL_PKEY_PARAM_DH_PRIV_LEN, (int)mi->priv_bits))
-		goto out;
-	if (pub && !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PUB_KEY, pub))
-		goto out;
-	if (priv && !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv))
-		goto out;
-	sel |= pub ? EVP_PKEY_PUBLIC_KEY : 0;
-	sel |= priv ? EVP_PKEY_KEYPAIR : 0;
-	params = OSSL_PARAM_BLD_to_param(bld);
-	ctx = EVP_PKEY_CTX_new_from_name(crypto_lib_ctx(lib), "DH", NULL);
-	if (!params || !ctx || EVP_PKEY_fromdata_init(ctx) <= 0 ||
-	    EVP_PKEY_fromdata(ctx, out, sel, params) <= 0)
-		goto out;
-	rc = 0;
-out:
-	/* Private values were pushed from secure BIGNUMs, so they sit in
-	 * secure memory, which OSSL_PARAM_free clears. */
-	OSSL_PARAM_free(params);
+	if (bld && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_P, mp->p) &&
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_Q, mp->q) &&
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_G, mp->g) &&
+	    (!mi->priv_bits || OSSL_PARAM_BLD_push_int(bld, OSSL_PKEY_PARAM_DH_PRIV_LEN,
+						       (int)mi->priv_bits)) &&
+	    (!pub || OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PUB_KEY, pub)) &&
+	    (!priv || OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv))) {
+		sel |= pub ? EVP_PKEY_PUBLIC_KEY : 0;
+		sel |= priv ? EVP_PKEY_KEYPAIR : 0;
+		rc = pkey_fromdata(lib, "DH", bld, sel, out) ? -RTX_ECRYPTO : 0;
+	}
 	OSSL_PARAM_BLD_free(bld);
-	EVP_PKEY_CTX_free(ctx);
-	modp_params_free(&mp);
 	return rc;
 }
 
 /* RFC 6989 2.1: 1 < y < p-1, and y in the order-q subgroup. For a safe
  * prime that subgroup is exactly the quadratic residues, so the Legendre
- * symbol replaces the full-length y^q mod p exponentiation. */
-static int modp_check(const struct alg *a, const uint8_t *peer, size_t len)
+ * symbol replaces the full-length y^q mod p exponentiation. A valid value
+ * is kept as an EVP_PKEY in *keep unless keep is NULL. */
+static int modp_check(struct crypto_lib *lib, const struct alg *a, const uint8_t *peer,
+		      size_t len, EVP_PKEY **keep)
 {
 	struct modp_params mp;
 	BIGNUM *y = NULL, *pm1 = NULL;
@@ -173,7 +174,7 @@ static int modp_check(const struct alg *a, const uint8_t *peer, size_t len)
 		goto out;
 	if (BN_kronecker(y, mp.p, bctx) != 1)
 		goto out;
-	rc = 0;
+	rc = keep ? modp_pkey(lib, a, &mp, NULL, y, keep) : 0;
 out:
 	BN_free(y);
 	BN_free(pm1);
@@ -205,7 +206,7 @@ static int modp_import_bn(struct dh *dh, BIGNUM *x)
 	BN_set_flags(x, BN_FLG_CONSTTIME);
 	if (!BN_mod_exp_mont_consttime(y, mp.g, x, mp.p, bctx, NULL))
 		goto out;
-	rc = modp_pkey(dh->lib, dh->alg, x, y, &dh->key);
+	rc = modp_pkey(dh->lib, dh->alg, &mp, x, y, &dh->key);
 out:
 	BN_free(y);
 	BN_CTX_free(bctx);
@@ -252,13 +253,18 @@ static int modp_generate_weak(struct dh *dh)
 
 static int modp_generate(struct dh *dh)
 {
+	struct modp_params mp;
 	EVP_PKEY *params = NULL;
 	EVP_PKEY_CTX *ctx = NULL;
 	int rc;
 
 	if (modp_find(dh->alg->id)->priv_bits == 0)
 		return modp_generate_weak(dh);
-	rc = modp_pkey(dh->lib, dh->alg, NULL, NULL, &params);
+	rc = modp_params_get(dh->alg, &mp);
+	if (rc)
+		return rc;
+	rc = modp_pkey(dh->lib, dh->alg, &mp, NULL, NULL, &params);
+	modp_params_free(&mp);
 	if (rc)
 		return rc;
 	rc = -RTX_ECRYPTO;
@@ -285,39 +291,25 @@ static int modp_public(struct dh *dh)
 
 /* ---- ECP (RFC 5903) ------------------------------------------------ */
 
+/* Import rejects coordinates >= p and points off the curve (-RTX_ERANGE). */
 static int ecp_pkey(struct crypto_lib *lib, const struct alg *a,
 		    const BIGNUM *priv, const uint8_t *xy, EVP_PKEY **out)
 {
 	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *ctx = NULL;
 	uint8_t point[1 + 2 * 66];
-	int sel = EVP_PKEY_PUBLIC_KEY, rc = -RTX_ECRYPTO;
+	int rc = -RTX_ECRYPTO;
 
 	*out = NULL;
 	point[0] = POINT_CONVERSION_UNCOMPRESSED;
 	memcpy(point + 1, xy, a->pub_len);
-	if (!bld ||
-	    !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
-					     a->ossl, 0) ||
-	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
-					      point, 1 + a->pub_len))
-		goto out;
-	if (priv) {
-		sel = EVP_PKEY_KEYPAIR;
-		if (!OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv))
-			goto out;
-	}
-	params = OSSL_PARAM_BLD_to_param(bld);
-	ctx = EVP_PKEY_CTX_new_from_name(crypto_lib_ctx(lib), "EC", NULL);
-	if (!params || !ctx || EVP_PKEY_fromdata_init(ctx) <= 0)
-		goto out;
-	/* Import rejects coordinates >= p and points off the curve. */
-	rc = EVP_PKEY_fromdata(ctx, out, sel, params) > 0 ? 0 : -RTX_ERANGE;
-out:
-	OSSL_PARAM_free(params);
+	if (bld &&
+	    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, a->ossl, 0) &&
+	    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point,
+					     1 + a->pub_len) &&
+	    (!priv || OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv)))
+		rc = pkey_fromdata(lib, "EC", bld,
+				   priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, out);
 	OSSL_PARAM_BLD_free(bld);
-	EVP_PKEY_CTX_free(ctx);
 	return rc;
 }
 
@@ -534,7 +526,7 @@ int dh_check_public(struct crypto_lib *lib, uint16_t group,
 		return -RTX_EINVAL;
 	switch (a->dh_kind) {
 	case ALG_DH_MODP:
-		return modp_check(a, peer, peer_len);
+		return modp_check(lib, a, peer, peer_len, NULL);
 	case ALG_DH_ECP:
 		return ecp_check(lib, a, peer, peer_len, NULL);
 	case ALG_DH_ECX:
@@ -550,26 +542,19 @@ static int peer_pkey(struct dh *dh, const uint8_t *peer, size_t len,
 		     EVP_PKEY **out)
 {
 	const struct alg *a = dh->alg;
-	BIGNUM *y;
 	int rc;
 
 	*out = NULL;
+	if (a->dh_kind == ALG_DH_MODP)
+		return modp_check(dh->lib, a, peer, len, out);
 	if (a->dh_kind == ALG_DH_ECP)
 		return ecp_check(dh->lib, a, peer, len, out);
 	rc = dh_check_public(dh->lib, a->id, peer, len);
 	if (rc)
 		return rc;
-	if (a->dh_kind == ALG_DH_ECX) {
-		*out = EVP_PKEY_new_raw_public_key_ex(crypto_lib_ctx(dh->lib),
-						      a->ossl, NULL, peer, len);
-		return *out ? 0 : -RTX_ECRYPTO;
-	}
-	y = BN_bin2bn(peer, (int)len, NULL);
-	if (!y)
-		return -RTX_ENOMEM;
-	rc = modp_pkey(dh->lib, a, NULL, y, out);
-	BN_free(y);
-	return rc;
+	*out = EVP_PKEY_new_raw_public_key_ex(crypto_lib_ctx(dh->lib), a->ossl, NULL,
+					      peer, len);
+	return *out ? 0 : -RTX_ECRYPTO;
 }
 
 static bool all_zero(const uint8_t *p, size_t len)

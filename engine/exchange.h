@@ -20,15 +20,6 @@ struct ike_sa;
 struct ip_addr;
 struct proposal_offer;
 
-/* Error notifies the exchanges send (payload.h has the codec's own). */
-enum {
-	IKEV2_N_NO_PROPOSAL_CHOSEN = 14,
-	IKEV2_N_AUTHENTICATION_FAILED = 24,
-	IKEV2_N_TS_UNACCEPTABLE = 38,
-};
-
-enum { IKEV2_AUTH_SHARED_KEY_MIC = 2 };
-
 enum xchg_rc {
 	XCHG_DONE,   /* finished: the exchange succeeded */
 	XCHG_MORE,   /* initiator: build and send the request again (restart) */

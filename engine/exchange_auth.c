@@ -146,8 +146,9 @@ static uint32_t spi_of(const struct proposal_choice *c)
 static int child_complete(struct ike_sa *sa, struct child_sa *c)
 {
 	struct child_keys keys;
-	int err = keys_child(sa->e->d.crypto, &sa->keys, c->prop.encr, c->prop.integ, NULL, 0,
-			     sa->ni, sa->ni_len, sa->nr, sa->nr_len, &keys);
+	const struct keys_input in = { .encr = c->prop.encr, .integ = c->prop.integ,
+				       .ni = { sa->ni, sa->ni_len }, .nr = { sa->nr, sa->nr_len } };
+	int err = keys_child(sa->e->d.crypto, &sa->keys, &in, &keys);
 	if (!err)
 		err = child_sa_install(c, &keys);
 	keys_child_wipe(&keys);

@@ -132,8 +132,10 @@ static int child_keys_install(struct ike_sa *sa, struct child_sa *c, bool initia
 			      size_t ni_len, const uint8_t *nr, size_t nr_len)
 {
 	struct child_keys keys;
-	int err = keys_child(sa->e->d.crypto, &sa->keys, c->prop.encr, c->prop.integ, gir,
-			     gir_len, ni, ni_len, nr, nr_len, &keys);
+	const struct keys_input in = { .encr = c->prop.encr, .integ = c->prop.integ,
+				       .ni = { ni, ni_len }, .nr = { nr, nr_len },
+				       .gir = { gir, gir_len } };
+	int err = keys_child(sa->e->d.crypto, &sa->keys, &in, &keys);
 	if (!err) {
 		orient(&keys, initiator, sa->initiator);
 		err = child_sa_install(c, &keys);
@@ -361,13 +363,12 @@ static int finish_child_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_r
 static int ike_rekey_keys(struct ike_sa *old, struct ike_sa *nsa, const uint8_t *gir,
 			  size_t glen)
 {
-	uint8_t spi_i[8], spi_r[8];
-	put_be64(spi_i, nsa->spi_i);
-	put_be64(spi_r, nsa->spi_r);
-	int err = keys_ike_sa_rekey(old->e->d.crypto, &old->keys, nsa->prop.prf, nsa->prop.encr,
-				    nsa->prop.encr->aead ? NULL : nsa->prop.integ, nsa->ni,
-				    nsa->ni_len, nsa->nr, nsa->nr_len, gir, glen, spi_i, spi_r,
-				    &nsa->keys);
+	const struct keys_input in = {
+		nsa->prop.prf, nsa->prop.encr, nsa->prop.encr->aead ? NULL : nsa->prop.integ,
+		{ nsa->ni, nsa->ni_len }, { nsa->nr, nsa->nr_len }, { gir, glen },
+		nsa->spi_i, nsa->spi_r,
+	};
+	int err = keys_ike_sa_rekey(old->e->d.crypto, &old->keys, &in, &nsa->keys);
 	if (err)
 		return err;
 	nsa->flags |= IKE_SAF_KEYED | IKE_SAF_AUTHED;
@@ -431,7 +432,7 @@ static enum xchg_rc child_process_i(struct ike_sa *sa, struct msg_rx *rx)
 		err = finish_ike_i(sa, cx, rx);
 	else
 		err = finish_child_i(sa, cx, rx);
-	if (err && type == CHILD_N_CHILD_SA_NOT_FOUND && cx->old)
+	if (err && type == IKEV2_N_CHILD_SA_NOT_FOUND && cx->old)
 		child_sa_delete(cx->old);         /* the peer has no such SA any more */
 	else if (err && cx->kind == CX_REKEY_IKE)
 		rekey_ike_later(sa);
@@ -513,7 +514,7 @@ static uint16_t child_request(struct ike_sa *sa, struct msg_rx *rx, const struct
 	if (rk && !(q->old = rekeyed_child(sa, rk))) {
 		uint32_t spi = rk->u.notify.spi_size == 4 ? get_be32(rk->u.notify.spi) : 0;
 		log_ike(sa->e->d.log, rx->sub, LOG_CHILD_NOT_FOUND, spi);
-		return CHILD_N_CHILD_SA_NOT_FOUND;
+		return IKEV2_N_CHILD_SA_NOT_FOUND;
 	}
 	q->tunnel = q->old ? q->old->tunnel : config_gateway_tunnel(cfg, g->id);
 	const struct tunnel_config *t = config_tunnel_find(cfg, q->tunnel);
@@ -585,7 +586,7 @@ static enum xchg_rc respond_child(struct ike_sa *sa, struct msg_rx *rx, struct m
 	uint16_t want = 0;
 	/* RFC 7296 2.25: not while our IKE SA rekey runs. */
 	if (sa->cx && sa->cx->kind == CX_REKEY_IKE)
-		return answer_error(resp, CHILD_N_TEMPORARY_FAILURE, 0);
+		return answer_error(resp, IKEV2_N_TEMPORARY_FAILURE, 0);
 	uint16_t n = child_request(sa, rx, g, &q, &want);
 	if (!n)
 		n = child_make_r(sa, rx, resp, &q);
@@ -674,7 +675,7 @@ static enum xchg_rc respond_ike(struct ike_sa *sa, struct msg_rx *rx, struct msg
 	/* RFC 7296 2.25.2: a CHILD SA exchange of ours is under way; the peer
 	 * tries again later. Our own IKE SA rekey is a collision (2.8.1). */
 	if (sa->cx && sa->cx->kind != CX_REKEY_IKE)
-		return answer_error(resp, CHILD_N_TEMPORARY_FAILURE, 0);
+		return answer_error(resp, IKEV2_N_TEMPORARY_FAILURE, 0);
 	uint16_t n = ike_choose(sa, rx, g, &c, &want);
 	if (n)
 		return answer_error(resp, n, want);
@@ -694,7 +695,7 @@ static enum xchg_rc child_respond(struct ike_sa *sa, struct msg_rx *rx, struct m
 		return answer_error(resp, IKEV2_N_INVALID_SYNTAX, 0);
 	/* An IKE SA that was replaced or is not up takes no new SAs. */
 	if (!g || !ike_sa_up(sa) || sa->succ)
-		return answer_error(resp, CHILD_N_TEMPORARY_FAILURE, 0);
+		return answer_error(resp, IKEV2_N_TEMPORARY_FAILURE, 0);
 	if (ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > 256)
 		return answer_error(resp, IKEV2_N_INVALID_SYNTAX, 0);
 	if (sap->u.sa.proposals[0].protocol == IKEV2_PROTO_IKE)

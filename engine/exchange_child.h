@@ -17,12 +17,6 @@ enum child_xchg_kind {
 	CX_REKEY_IKE,     /* replace the IKE SA */
 };
 
-/* Notify types of these exchanges that exchange.h does not name. */
-enum {
-	CHILD_N_TEMPORARY_FAILURE = 43,
-	CHILD_N_CHILD_SA_NOT_FOUND = 44,
-};
-
 extern const struct exchange_ops exchange_child_ops;
 
 /* Starts our CREATE_CHILD_SA on sa: `old` is the CHILD SA to rekey

@@ -29,10 +29,6 @@
 struct child_sa;
 struct ike_sa;
 
-enum {
-	IKEV2_N_INVALID_SPI = 11,
-};
-
 struct info_job;
 
 struct exchange_info_state {

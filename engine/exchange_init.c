@@ -122,18 +122,18 @@ static void dump_keys(struct ike_sa *sa, const char *sub, const uint8_t *gir, si
 /* g^ir from the peer's KE, then SKEYSEED and SK_*; the private key goes. */
 static int derive(struct ike_sa *sa, const struct payload_ke *ke, const char *sub)
 {
-	uint8_t gir[ALG_MAX_DH_PUB_LEN], spi_i[8], spi_r[8];
+	uint8_t gir[ALG_MAX_DH_PUB_LEN];
 	size_t glen = dh_secret_len(sa->dh);
 	int err = dh_derive(sa->dh, ke->data.ptr, ke->data.len, gir, glen);
 	if (err) {
 		log_ike(sa->e->d.log, sub, LOG_CANNOT_PROCESS, "KE");
 		return err;
 	}
-	put_be64(spi_i, sa->spi_i);
-	put_be64(spi_r, sa->spi_r);
-	err = keys_ike_sa_init(sa->e->d.crypto, sa->prop.prf, sa->prop.encr,
-			       sa->prop.encr->aead ? NULL : sa->prop.integ, sa->ni, sa->ni_len,
-			       sa->nr, sa->nr_len, gir, glen, spi_i, spi_r, &sa->keys);
+	const struct keys_input in = {
+		sa->prop.prf, sa->prop.encr, sa->prop.encr->aead ? NULL : sa->prop.integ,
+		{ sa->ni, sa->ni_len }, { sa->nr, sa->nr_len }, { gir, glen }, sa->spi_i, sa->spi_r,
+	};
+	err = keys_ike_sa_init(sa->e->d.crypto, &in, &sa->keys);
 	if (!err) {
 		sa->flags |= IKE_SAF_KEYED;
 		dump_keys(sa, sub, gir, glen);

@@ -9,10 +9,7 @@
 #include <stdint.h>
 
 #include "engine/alg.h"
-
-struct crypto_lib;
-
-#define KEYS_SPI_LEN 8
+#include "engine/crypto.h"
 
 /* The keys of one IKE SA. Lengths follow the negotiated transforms:
  * d/pi/pr = PRF key length, ai/ar = integrity key length (0 with AEAD),
@@ -34,57 +31,46 @@ struct child_keys {
 	size_t e_len, a_len;
 };
 
+/* What a derivation reads: the transforms of the SA being keyed, the
+ * nonces of its exchange, the Diffie-Hellman shared secret g^ir and the
+ * SPIs of a new IKE SA. integ must be NULL when encr is AEAD, and non-NULL
+ * otherwise (-RTX_EINVAL). */
+struct keys_input {
+	const struct alg *prf, *encr, *integ;
+	struct crypto_chunk ni, nr;
+	struct crypto_chunk gir;   /* keys_child: { NULL, 0 } without PFS */
+	uint64_t spi_i, spi_r;     /* host order; IKE SAs only */
+};
+
 /* SKEYSEED = prf(Ni | Nr, g^ir), then {SK_d, SK_ai, SK_ar, SK_ei, SK_er,
- * SK_pi, SK_pr} = prf+(SKEYSEED, Ni | Nr | SPIi | SPIr). integ must be
- * NULL when encr is AEAD, and non-NULL otherwise (-RTX_EINVAL). */
-int keys_ike_sa_init(struct crypto_lib *lib, const struct alg *prf,
-		     const struct alg *encr, const struct alg *integ,
-		     const uint8_t *ni, size_t ni_len,
-		     const uint8_t *nr, size_t nr_len,
-		     const uint8_t *gir, size_t gir_len,
-		     const uint8_t spi_i[KEYS_SPI_LEN],
-		     const uint8_t spi_r[KEYS_SPI_LEN], struct ike_keys *out);
+ * SK_pi, SK_pr} = prf+(SKEYSEED, Ni | Nr | SPIi | SPIr). */
+int keys_ike_sa_init(struct crypto_lib *lib, const struct keys_input *in,
+		     struct ike_keys *out);
 
 /* IKE SA rekey (RFC 7296 2.18): SKEYSEED = prf_old(SK_d(old), g^ir(new) |
  * Ni | Nr) with the OLD SA's PRF, then SK_* with the NEW SA's transforms
- * and the new SPIs. old may not alias out. */
+ * and SPIs (in). old may not alias out. */
 int keys_ike_sa_rekey(struct crypto_lib *lib, const struct ike_keys *old,
-		      const struct alg *prf, const struct alg *encr,
-		      const struct alg *integ,
-		      const uint8_t *ni, size_t ni_len,
-		      const uint8_t *nr, size_t nr_len,
-		      const uint8_t *gir, size_t gir_len,
-		      const uint8_t spi_i[KEYS_SPI_LEN],
-		      const uint8_t spi_r[KEYS_SPI_LEN], struct ike_keys *out);
+		      const struct keys_input *in, struct ike_keys *out);
 
-/* The SK_* split alone from a given SKEYSEED (both of the above end here).
- * Fills everything in out but skeyseed/skeyseed_len. */
-int keys_ike_derive(struct crypto_lib *lib, const struct alg *prf,
-		    const struct alg *encr, const struct alg *integ,
-		    const uint8_t *skeyseed, size_t skeyseed_len,
-		    const uint8_t *ni, size_t ni_len,
-		    const uint8_t *nr, size_t nr_len,
-		    const uint8_t spi_i[KEYS_SPI_LEN],
-		    const uint8_t spi_r[KEYS_SPI_LEN], struct ike_keys *out);
-
-/* CHILD SA KEYMAT = prf+(SK_d, [g^ir(new) |] Ni | Nr) (RFC 7296 2.17),
- * split in RFC order: encryption then integrity key of the
- * initiator-to-responder SA, then the same for responder-to-initiator.
- * gir NULL/0 when no PFS. */
+/* CHILD SA KEYMAT = prf+(SK_d, [g^ir(new) |] Ni | Nr) (RFC 7296 2.17)
+ * with the IKE SA's PRF (in->prf and the SPIs are not read), split in
+ * RFC order: encryption then integrity key of the initiator-to-responder
+ * SA, then the same for responder-to-initiator. */
 int keys_child(struct crypto_lib *lib, const struct ike_keys *ike,
-	       const struct alg *encr, const struct alg *integ,
-	       const uint8_t *gir, size_t gir_len,
-	       const uint8_t *ni, size_t ni_len,
-	       const uint8_t *nr, size_t nr_len, struct child_keys *out);
+	       const struct keys_input *in, struct child_keys *out);
 
-/* The octets AUTH covers (RFC 7296 2.15): message | nonce | prf(SK_px,
- * IDx') where IDx' is the ID payload body (type, reserved, data). Allocates
- * *out (prf->out_len + msg_len + nonce_len bytes); free with free(). */
-int keys_signed_octets(struct crypto_lib *lib, const struct alg *prf,
-		       const uint8_t *sk_p, size_t sk_p_len,
-		       const uint8_t *msg, size_t msg_len,
-		       const uint8_t *nonce, size_t nonce_len,
-		       const uint8_t *id_body, size_t id_len,
+/* What AUTH covers (RFC 7296 2.15): the sender's first message, the peer's
+ * nonce, and prf(SK_px, IDx') where IDx' is the ID payload body (type,
+ * reserved, data). */
+struct keys_octets {
+	const struct alg *prf;
+	struct crypto_chunk sk_p, msg, nonce, id_body;
+};
+
+/* The octets as one buffer: allocates *out (prf->out_len + msg.len +
+ * nonce.len bytes); free with free(). */
+int keys_signed_octets(struct crypto_lib *lib, const struct keys_octets *o,
 		       uint8_t **out, size_t *out_len);
 
 /* Shared-key AUTH = prf(prf(secret, "Key Pad for IKEv2"), octets): secret
@@ -93,13 +79,9 @@ int keys_psk_auth(struct crypto_lib *lib, const struct alg *prf,
 		  const uint8_t *secret, size_t secret_len,
 		  const uint8_t *octets, size_t octets_len, uint8_t *auth);
 
-/* The same without the intermediate buffer: builds the octets as chunks. */
-int keys_psk_auth_parts(struct crypto_lib *lib, const struct alg *prf,
-			const uint8_t *secret, size_t secret_len,
-			const uint8_t *sk_p, size_t sk_p_len,
-			const uint8_t *msg, size_t msg_len,
-			const uint8_t *nonce, size_t nonce_len,
-			const uint8_t *id_body, size_t id_len, uint8_t *auth);
+/* The same without the intermediate buffer: feeds the octets as chunks. */
+int keys_psk_auth_parts(struct crypto_lib *lib, const struct keys_octets *o,
+			const uint8_t *secret, size_t secret_len, uint8_t *auth);
 
 void keys_ike_wipe(struct ike_keys *k);
 void keys_child_wipe(struct child_keys *k);

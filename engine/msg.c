@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "engine/names.h"
+#include "engine/msg_rules.h"
 
 void msg_init(struct msg *m, uint8_t exchange, uint32_t msgid, uint8_t flags)
 {
@@ -109,6 +109,22 @@ static int hdr_check(struct pctx *c, const struct ike_hdr *h, size_t len)
 	return 0;
 }
 
+static const struct msg_rules *rules_of(const struct msg *m)
+{
+	return msg_rules_find(m->hdr.exchange, msg_is_response(m));
+}
+
+static int rules_check(const struct msg *m, struct pctx *c)
+{
+	return msg_rules_check(rules_of(m), m->pl, m->npl, m->decrypted, c);
+}
+
+static int rules_order(const struct msg *m, bool encrypted, const struct payload **out,
+		       size_t *n)
+{
+	return msg_rules_order(rules_of(m), m->pl, m->npl, encrypted, out, n);
+}
+
 static void msg_set_err(struct msg *m, const struct pctx *c)
 {
 	m->notify = c->notify;
@@ -128,7 +144,7 @@ int msg_decode(struct msg *m, const uint8_t *buf, size_t len,
 		err = payload_decode_chain(&c, &rd, m->hdr.next, &m->pl, &m->npl,
 					   &m->cap, false);
 	if (!err)
-		err = msg_rules_check(m, &c);
+		err = rules_check(m, &c);
 	msg_set_err(m, &c);
 	return err;
 }
@@ -141,7 +157,7 @@ int msg_decode_inner(struct msg *m, uint8_t first, const uint8_t *plain,
 	int err = payload_decode_chain(&c, &rd, first, &m->pl, &m->npl, &m->cap, true);
 	if (!err) {
 		m->decrypted = true;
-		err = msg_rules_check(m, &c);
+		err = rules_check(m, &c);
 	}
 	msg_set_err(m, &c);
 	return err;
@@ -158,7 +174,7 @@ static int encode_outer(const struct msg *m, const struct payload *last,
 	int err = -RTX_ENOMEM;
 	if (!pl)
 		goto out;
-	if ((err = msg_rules_order(m, false, pl, &n)))
+	if ((err = rules_order(m, false, pl, &n)))
 		goto out;
 	if (last) {
 		/* A decoded message's own SK/SKF gives way to the new one. */
@@ -202,7 +218,7 @@ int msg_encode_inner(const struct msg *m, struct wr *w, uint8_t *first)
 	*first = IKEV2_PAYLOAD_NONE;
 	if (m->npl && !(pl = calloc(m->npl, sizeof(*pl))))
 		goto out;
-	if ((err = msg_rules_order(m, true, pl, &n)))
+	if ((err = rules_order(m, true, pl, &n)))
 		goto out;
 	err = payload_encode_chain(w, pl, n, first);
 out:
@@ -308,7 +324,7 @@ int msg_decrypt(struct msg *m, struct crypto_lib *lib, const struct sk_keys *k,
 	struct chunk plain;
 	int err;
 	if (!sk && (!f || !r)) {
-		pctx_log(&c, LOG_NOT_CONTAINED, names_payload(IKEV2_PAYLOAD_SK));
+		pctx_log_payload(&c, LOG_NOT_CONTAINED, IKEV2_PAYLOAD_SK);
 		err = pctx_syntax(&c);
 		goto out;
 	}

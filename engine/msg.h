@@ -1,21 +1,15 @@
 /* An IKEv2 message (RFC 7296 3.1): the header and its payloads, decoded
  * from a datagram or encoded into one, checked against the per-exchange
- * rules of msg_rules.c. */
+ * rules of msg_rules.h. */
 #ifndef RTX_MSG_H
 #define RTX_MSG_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "engine/iana.h"
 #include "engine/payload.h"
 #include "engine/sk.h"
-
-enum {
-	IKEV2_EXCH_IKE_SA_INIT = 34,
-	IKEV2_EXCH_IKE_AUTH = 35,
-	IKEV2_EXCH_CREATE_CHILD_SA = 36,
-	IKEV2_EXCH_INFORMATIONAL = 37,
-};
 
 enum {
 	IKEV2_FLAG_INITIATOR = 0x08,
@@ -98,34 +92,6 @@ int msg_encrypt_fragments(const struct msg *m, struct crypto_lib *lib,
  * rtx_err (-RTX_EAUTH: "authentication is wrong", drop the message). */
 int msg_decrypt(struct msg *m, struct crypto_lib *lib, const struct sk_keys *k,
 		struct skf_reasm *r, struct log *log, const char *sub);
-
-/* ---- msg_rules.c ------------------------------------------------------ */
-
-#define RULE_MANY 255
-
-struct msg_rule {
-	uint8_t type;
-	uint16_t notify;       /* for Notify rows: this type only; 0 = any */
-	uint8_t min, max;
-	bool encrypted;        /* must be inside SK */
-};
-
-struct msg_rules {
-	uint8_t exchange;
-	bool response;
-	bool encrypted;        /* the exchange is protected by SK */
-	const struct msg_rule *rules;   /* in the order payloads are sent */
-	size_t n;
-};
-
-const struct msg_rules *msg_rules_find(uint8_t exchange, bool response);
-/* Checks presence, counts and encryption; missing mandatory payloads are
- * only reported once the encrypted part has been decoded. */
-int msg_rules_check(const struct msg *m, struct pctx *c);
-/* The payloads of m with the given encrypted flag, in rule order (stable
- * for equal rows). out must hold m->npl entries. */
-int msg_rules_order(const struct msg *m, bool encrypted,
-		    const struct payload **out, size_t *n);
 
 /* ---- payload_dump.c: payload-info ------------------------------------- */
 

@@ -1,13 +1,9 @@
-/* Message structure as data (after strongSwan's message.c): for each
- * exchange and direction, the payloads allowed, how many, whether they
- * must be inside SK, and the order we send them in (RFC 7296 1.2-1.5). */
-#include "engine/msg.h"
-
-#include <stdlib.h>
-#include <string.h>
+/* The rule tables of RFC 7296 1.2-1.5 and the checker and sorter that
+ * read them. */
+#include "engine/msg_rules.h"
 
 #include "base/err.h"
-#include "engine/names.h"
+#include "engine/iana.h"
 
 #define R(t, mn, mx, enc) { IKEV2_PAYLOAD_##t, 0, mn, mx, enc }
 #define RN(n, mn, mx, enc) { IKEV2_PAYLOAD_NOTIFY, IKEV2_N_##n, mn, mx, enc }
@@ -101,26 +97,21 @@ static int rule_index(const struct msg_rules *rs, const struct payload *p)
 	return -1;
 }
 
-static const char *pname(uint8_t type, char *buf, size_t len)
-{
-	return names_or_num(names_payload(type), type, buf, len);
-}
-
 static int refuse(struct pctx *c, enum log_id id, uint8_t type)
 {
-	char num[8];
-	pctx_log(c, id, pname(type, num, sizeof(num)));
+	pctx_log_payload(c, id, type);
 	return pctx_syntax(c);
 }
 
 /* RFC 7296 1.2, 2.6: an error or cookie response replaces the payloads
  * the exchange would otherwise carry. */
-static bool mandatory_waived(const struct msg *m)
+static bool mandatory_waived(const struct msg_rules *rs, const struct payload *pl,
+			     size_t npl)
 {
-	if (!msg_is_response(m))
+	if (!rs->response)
 		return false;
-	for (size_t i = 0; i < m->npl; i++) {
-		const struct payload *p = &m->pl[i];
+	for (size_t i = 0; i < npl; i++) {
+		const struct payload *p = &pl[i];
 		if (p->type == IKEV2_PAYLOAD_NOTIFY &&
 		    (p->u.notify.type <= IKEV2_N_ERROR_MAX || p->u.notify.type == IKEV2_N_COOKIE))
 			return true;
@@ -128,11 +119,19 @@ static bool mandatory_waived(const struct msg *m)
 	return false;
 }
 
-static int check_counts(const struct msg *m, const struct msg_rules *rs,
+static bool has_sk(const struct payload *pl, size_t npl)
+{
+	for (size_t i = 0; i < npl; i++)
+		if (pl[i].type == IKEV2_PAYLOAD_SK || pl[i].type == IKEV2_PAYLOAD_SKF)
+			return true;
+	return false;
+}
+
+static int check_counts(const struct msg_rules *rs, const struct payload *pl, size_t npl,
 			struct pctx *c, uint8_t *count)
 {
-	for (size_t i = 0; i < m->npl; i++) {
-		const struct payload *p = &m->pl[i];
+	for (size_t i = 0; i < npl; i++) {
+		const struct payload *p = &pl[i];
 		int k = rule_index(rs, p);
 		if (k < 0 || rs->rules[k].encrypted != p->encrypted)
 			return refuse(c, LOG_CANNOT_ACCEPT, p->type);
@@ -143,23 +142,22 @@ static int check_counts(const struct msg *m, const struct msg_rules *rs,
 	return 0;
 }
 
-int msg_rules_check(const struct msg *m, struct pctx *c)
+int msg_rules_check(const struct msg_rules *rs, const struct payload *pl, size_t npl,
+		    bool decrypted, struct pctx *c)
 {
-	const struct msg_rules *rs = msg_rules_find(m->hdr.exchange, msg_is_response(m));
 	if (!rs)
-		return -RTX_EUNSUPP;   /* RFC 7296 2.5 (unknown exchange): not ours to parse */
+		return -RTX_EUNSUPP;
 	uint8_t count[32] = { 0 };
-	int err = check_counts(m, rs, c, count);
+	int err = check_counts(rs, pl, npl, c, count);
 	if (err)
 		return err;
-	if (rs->encrypted && !m->decrypted &&
-	    !msg_find(m, IKEV2_PAYLOAD_SK, 0) && !msg_find(m, IKEV2_PAYLOAD_SKF, 0))
+	if (rs->encrypted && !decrypted && !has_sk(pl, npl))
 		return refuse(c, LOG_NOT_CONTAINED, IKEV2_PAYLOAD_SK);
-	if (mandatory_waived(m))
+	if (mandatory_waived(rs, pl, npl))
 		return 0;
 	for (size_t k = 0; k < rs->n; k++) {
 		const struct msg_rule *r = &rs->rules[k];
-		if (r->encrypted && !m->decrypted)
+		if (r->encrypted && !decrypted)
 			continue;
 		if (count[k] < r->min)
 			return refuse(c, LOG_NOT_CONTAINED, r->type);
@@ -167,26 +165,25 @@ int msg_rules_check(const struct msg *m, struct pctx *c)
 	return 0;
 }
 
-int msg_rules_order(const struct msg *m, bool encrypted,
-		    const struct payload **out, size_t *n)
+int msg_rules_order(const struct msg_rules *rs, const struct payload *pl, size_t npl,
+		    bool encrypted, const struct payload **out, size_t *n)
 {
-	const struct msg_rules *rs = msg_rules_find(m->hdr.exchange, msg_is_response(m));
 	*n = 0;
 	if (!rs) {
-		for (size_t i = 0; i < m->npl; i++)
-			if (m->pl[i].encrypted == encrypted)
-				out[(*n)++] = &m->pl[i];
+		for (size_t i = 0; i < npl; i++)
+			if (pl[i].encrypted == encrypted)
+				out[(*n)++] = &pl[i];
 		return 0;
 	}
-	for (size_t i = 0; i < m->npl; i++) {
-		int k = rule_index(rs, &m->pl[i]);
-		if (m->pl[i].encrypted == encrypted && (k < 0 || rs->rules[k].encrypted != encrypted))
+	for (size_t i = 0; i < npl; i++) {
+		int k = rule_index(rs, &pl[i]);
+		if (pl[i].encrypted == encrypted && (k < 0 || rs->rules[k].encrypted != encrypted))
 			return -RTX_EINVAL;     /* we never send what we would refuse */
 	}
 	/* Row by row keeps the emit order a property of the table. */
 	for (size_t k = 0; k < rs->n; k++)
-		for (size_t i = 0; i < m->npl; i++)
-			if (m->pl[i].encrypted == encrypted && rule_index(rs, &m->pl[i]) == (int)k)
-				out[(*n)++] = &m->pl[i];
+		for (size_t i = 0; i < npl; i++)
+			if (pl[i].encrypted == encrypted && rule_index(rs, &pl[i]) == (int)k)
+				out[(*n)++] = &pl[i];
 	return 0;
 }

@@ -1,6 +1,7 @@
-/* IANA value -> name tables for everything the codec prints or logs.
- * Each lookup returns NULL for a value it does not know; names_or_num()
- * turns that into the decimal number so callers always get a string. */
+/* IANA value -> name tables for everything the codec prints or logs, keyed
+ * by the constants of iana.h and alg.h. Each lookup returns NULL for a
+ * value it does not know; names_or_num() turns that into the decimal
+ * number so callers always get a string. */
 #ifndef RTX_NAMES_H
 #define RTX_NAMES_H
 

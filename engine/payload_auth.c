@@ -1,7 +1,8 @@
 /* Authentication payload (RFC 7296 3.8). */
-#include "engine/payload.h"
+#include "engine/payload_auth.h"
 
 #include "base/err.h"
+#include "engine/iana.h"
 
 int payload_auth_decode(struct pctx *c, struct rd *rd, struct payload_auth *a)
 {

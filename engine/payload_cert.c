@@ -1,9 +1,10 @@
 /* Certificate and Certificate Request payloads (RFC 7296 3.6, 3.7): an
  * encoding octet and opaque data (a certificate, or a list of SHA-1 hashes
  * of CA public keys for CERTREQ). */
-#include "engine/payload.h"
+#include "engine/payload_cert.h"
 
 #include "base/err.h"
+#include "engine/iana.h"
 
 int payload_cert_decode(struct pctx *c, struct rd *rd, struct payload_cert *ct)
 {

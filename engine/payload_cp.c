@@ -1,10 +1,11 @@
 /* Configuration payload (RFC 7296 3.15): a type and a list of TLV
  * attributes whose values the remote-access code interprets. */
-#include "engine/payload.h"
+#include "engine/payload_cp.h"
 
 #include "base/err.h"
+#include "engine/iana.h"
 
-enum { CFG_REQUEST = 1, CFG_ACK = 4, CP_ATTR_TYPE_MASK = 0x7fff };
+enum { CP_ATTR_TYPE_MASK = 0x7fff };
 
 static int attr_decode(struct pctx *c, struct rd *rd, struct cp_attr *a)
 {
@@ -44,7 +45,7 @@ int payload_cp_decode(struct pctx *c, struct rd *rd, struct payload_cp *cp)
 
 int payload_cp_verify(struct pctx *c, const struct payload_cp *cp)
 {
-	if (cp->cfg_type < CFG_REQUEST || cp->cfg_type > CFG_ACK)
+	if (cp->cfg_type < IKEV2_CFG_REQUEST || cp->cfg_type > IKEV2_CFG_ACK)
 		return pctx_cannot_process(c, IKEV2_PAYLOAD_CP);
 	return 0;
 }

@@ -1,8 +1,9 @@
 /* Delete payload (RFC 7296 3.11): either the IKE SA itself (no SPIs) or a
  * list of 4-octet ESP/AH SPIs. */
-#include "engine/payload.h"
+#include "engine/payload_delete.h"
 
 #include "base/err.h"
+#include "engine/iana.h"
 
 int payload_delete_decode(struct pctx *c, struct rd *rd, struct payload_delete *d)
 {

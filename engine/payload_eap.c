@@ -1,10 +1,9 @@
 /* EAP payload (RFC 7296 3.16): one EAP message (RFC 3748 4), whose own
  * length field must agree with the payload's. */
-#include "engine/payload.h"
+#include "engine/payload_eap.h"
 
 #include "base/err.h"
-
-enum { EAP_REQUEST = 1, EAP_RESPONSE = 2, EAP_SUCCESS = 3, EAP_FAILURE = 4 };
+#include "engine/iana.h"
 
 static bool eap_has_type(uint8_t code)
 {

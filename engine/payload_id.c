@@ -1,8 +1,9 @@
 /* Identification payloads IDi/IDr (RFC 7296 3.5). The reserved octets are
  * kept as received because AUTH signs the payload body verbatim. */
-#include "engine/payload.h"
+#include "engine/payload_id.h"
 
 #include "base/err.h"
+#include "engine/iana.h"
 
 int payload_id_decode(struct pctx *c, struct rd *rd, struct payload_id *id)
 {

@@ -1,9 +1,10 @@
 /* Key Exchange payload (RFC 7296 3.4). The length of the key exchange data
  * depends on the group; checking it is the DH code's job, since only it
  * knows the group's sizes. */
-#include "engine/payload.h"
+#include "engine/payload_ke.h"
 
 #include "base/err.h"
+#include "engine/iana.h"
 
 int payload_ke_decode(struct pctx *c, struct rd *rd, struct payload_ke *ke)
 {

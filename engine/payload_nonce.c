@@ -1,7 +1,8 @@
 /* Nonce payload (RFC 7296 3.9). */
-#include "engine/payload.h"
+#include "engine/payload_nonce.h"
 
 #include "base/err.h"
+#include "engine/iana.h"
 
 /* RFC 7296 2.10: between 16 and 256 octets. */
 enum { NONCE_MIN = 16, NONCE_MAX = 256 };

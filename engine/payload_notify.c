@@ -1,8 +1,9 @@
 /* Notify payload (RFC 7296 3.10), with the data checks of the notify types
  * whose content RFC 7296, RFC 7383 and RFC 7427 fix. */
-#include "engine/payload.h"
+#include "engine/payload_notify.h"
 
 #include "base/err.h"
+#include "engine/iana.h"
 
 int payload_notify_decode(struct pctx *c, struct rd *rd, struct payload_notify *n)
 {

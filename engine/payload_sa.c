@@ -1,26 +1,29 @@
 /* Security Association payload (RFC 7296 3.3): proposals, transforms and
  * transform attributes, each a substructure with its own length, so every
  * level checks its length against what its container has left. */
-#include "engine/payload.h"
-
-#include <string.h>
+#include "engine/payload_sa.h"
 
 #include "base/err.h"
+#include "engine/iana.h"
 
 enum { LAST_PROPOSAL = 0, MORE_PROPOSALS = 2, LAST_TRANSFORM = 0, MORE_TRANSFORMS = 3 };
 enum { ATTR_TV = 0x8000 };
 
-/* Opens a substructure (proposal, transform) of fixed header size hdr:
- * reads its length at offset 2 and splits it off into *sub. */
-static int sub_open(struct pctx *c, struct rd *rd, size_t hdr, struct rd *sub)
+/* Proposals and transforms both start with last/more, a reserved octet
+ * and their length, in an 8-byte fixed header. */
+enum { SUB_HDR = 8 };
+
+/* Checks a substructure's length against what its container has left,
+ * splits it off into *sub and reads the first half of its header. */
+static int sub_open(struct pctx *c, struct rd *rd, struct rd *sub, uint8_t *more)
 {
-	if (rd_left(rd) < hdr) {
-		pctx_log(c, LOG_FIELD_HDR_SHORT, rd_left(rd), hdr);
+	if (rd_left(rd) < SUB_HDR) {
+		pctx_log(c, LOG_FIELD_HDR_SHORT, rd_left(rd), (size_t)SUB_HDR);
 		return pctx_syntax(c);
 	}
 	size_t len = (size_t)rd->p[rd->off + 2] << 8 | rd->p[rd->off + 3];
-	if (len < hdr) {
-		pctx_log(c, LOG_FIELD_HDR_SHORT, len, hdr);
+	if (len < SUB_HDR) {
+		pctx_log(c, LOG_FIELD_HDR_SHORT, len, (size_t)SUB_HDR);
 		return pctx_syntax(c);
 	}
 	if (len > rd_left(rd)) {
@@ -28,7 +31,21 @@ static int sub_open(struct pctx *c, struct rd *rd, size_t hdr, struct rd *sub)
 		return pctx_syntax(c);
 	}
 	rd_sub(rd, len, sub);
+	rd_u8(sub, more);
+	rd_u8(sub, &(uint8_t){ 0 });
+	rd_u16(sub, &(uint16_t){ 0 });
 	return 0;
+}
+
+/* The encoder's side: the first half of the header, the length to be
+ * filled in by wr_close_u16(). */
+static size_t sub_begin(struct wr *w, uint8_t more)
+{
+	size_t at = wr_mark(w);
+	wr_u8(w, more);
+	wr_u8(w, 0);
+	wr_u16(w, 0);
+	return at;
 }
 
 static int attr_decode(struct pctx *c, struct rd *rd, struct sa_attr *a)
@@ -56,15 +73,12 @@ static int attr_decode(struct pctx *c, struct rd *rd, struct sa_attr *a)
 static int transform_decode(struct pctx *c, struct rd *rd, struct sa_transform *t)
 {
 	struct rd sub;
-	uint8_t more, skip;
-	int err = sub_open(c, rd, 8, &sub);
+	uint8_t more;
+	int err = sub_open(c, rd, &sub, &more);
 	if (err)
 		return err;
-	rd_u8(&sub, &more);
-	rd_u8(&sub, &skip);
-	rd_u16(&sub, &(uint16_t){ 0 });
 	rd_u8(&sub, &t->type);
-	rd_u8(&sub, &skip);
+	rd_u8(&sub, &(uint8_t){ 0 });
 	rd_u16(&sub, &t->id);
 	if (more != (rd_left(rd) ? MORE_TRANSFORMS : LAST_TRANSFORM))
 		return pctx_cannot_process(c, IKEV2_PAYLOAD_SA);
@@ -80,13 +94,10 @@ static int transform_decode(struct pctx *c, struct rd *rd, struct sa_transform *
 static int proposal_decode(struct pctx *c, struct rd *rd, struct sa_proposal *p)
 {
 	struct rd sub;
-	uint8_t more, skip, ntrans;
-	int err = sub_open(c, rd, 8, &sub);
+	uint8_t more, ntrans;
+	int err = sub_open(c, rd, &sub, &more);
 	if (err)
 		return err;
-	rd_u8(&sub, &more);
-	rd_u8(&sub, &skip);
-	rd_u16(&sub, &(uint16_t){ 0 });
 	rd_u8(&sub, &p->num);
 	rd_u8(&sub, &p->protocol);
 	rd_u8(&sub, &p->spi_size);
@@ -174,12 +185,9 @@ uint16_t sa_transform_keylen(const struct sa_transform *t)
 
 static int transform_encode(struct wr *w, const struct sa_transform *t, bool last)
 {
-	size_t at = wr_mark(w);
 	if (t->nattrs > SA_MAX_ATTRS)
 		return -RTX_EINVAL;
-	wr_u8(w, last ? LAST_TRANSFORM : MORE_TRANSFORMS);
-	wr_u8(w, 0);
-	wr_u16(w, 0);
+	size_t at = sub_begin(w, last ? LAST_TRANSFORM : MORE_TRANSFORMS);
 	wr_u8(w, t->type);
 	wr_u8(w, 0);
 	wr_u16(w, t->id);
@@ -192,20 +200,14 @@ static int transform_encode(struct wr *w, const struct sa_transform *t, bool las
 		if (!a->tv)
 			wr_chunk(w, a->data);
 	}
-	if (w->len - at > 0xffff)
-		return -RTX_ERANGE;
-	wr_set_u16(w, at + 2, (uint16_t)(w->len - at));
-	return w->err;
+	return wr_close_u16(w, at);
 }
 
 static int proposal_encode(struct wr *w, const struct sa_proposal *p, bool last)
 {
-	size_t at = wr_mark(w);
 	if (p->spi_size > 8 || p->ntransforms > 255)
 		return -RTX_EINVAL;
-	wr_u8(w, last ? LAST_PROPOSAL : MORE_PROPOSALS);
-	wr_u8(w, 0);
-	wr_u16(w, 0);
+	size_t at = sub_begin(w, last ? LAST_PROPOSAL : MORE_PROPOSALS);
 	wr_u8(w, p->num);
 	wr_u8(w, p->protocol);
 	wr_u8(w, p->spi_size);
@@ -216,10 +218,7 @@ static int proposal_encode(struct wr *w, const struct sa_proposal *p, bool last)
 		if (err)
 			return err;
 	}
-	if (w->len - at > 0xffff)
-		return -RTX_ERANGE;
-	wr_set_u16(w, at + 2, (uint16_t)(w->len - at));
-	return w->err;
+	return wr_close_u16(w, at);
 }
 
 int payload_sa_encode(struct wr *w, const struct payload_sa *sa)

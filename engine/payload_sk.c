@@ -2,13 +2,13 @@
  * (RFC 7383 2.5), with the reassembly of fragments. The codec only frames
  * them: IV, ciphertext and ICV are split by the SK protection code, which
  * knows the algorithm's sizes. */
-#include "engine/payload.h"
+#include "engine/payload_sk.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
-#include "engine/names.h"
+#include "engine/iana.h"
 
 int payload_sk_decode(struct pctx *c, struct rd *rd, struct payload_sk *sk)
 {
@@ -73,7 +73,7 @@ int skf_reasm_add(struct skf_reasm *r, struct pctx *c, const struct payload_skf 
 	if (err)
 		return err;
 	if (f->frag_total > SKF_MAX_FRAGMENTS) {
-		pctx_log(c, LOG_CANNOT_ACCEPT, names_payload(IKEV2_PAYLOAD_SKF));
+		pctx_log_payload(c, LOG_CANNOT_ACCEPT, IKEV2_PAYLOAD_SKF);
 		return -RTX_ERANGE;
 	}
 	/* RFC 7383 2.6.2: a larger total means the sender re-fragmented with
@@ -86,7 +86,7 @@ int skf_reasm_add(struct skf_reasm *r, struct pctx *c, const struct payload_skf 
 	if (slot->have)
 		return 0;
 	if (len > SKF_MAX_BYTES - r->bytes) {
-		pctx_log(c, LOG_CANNOT_ACCEPT, names_payload(IKEV2_PAYLOAD_SKF));
+		pctx_log_payload(c, LOG_CANNOT_ACCEPT, IKEV2_PAYLOAD_SKF);
 		skf_reasm_reset(r);
 		return -RTX_ERANGE;
 	}

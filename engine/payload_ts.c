@@ -1,10 +1,9 @@
 /* Traffic Selector payloads TSi/TSr (RFC 7296 3.13): a count, then
  * selectors whose length is fixed by their type (16 for IPv4, 40 for IPv6). */
-#include "engine/payload.h"
-
-#include <string.h>
+#include "engine/payload_ts.h"
 
 #include "base/err.h"
+#include "engine/iana.h"
 
 static size_t ts_addr_len(uint8_t type)
 {

@@ -1,6 +1,8 @@
 /* Vendor ID payload (RFC 7296 3.12): opaque, compared by the caller
  * against the IDs it knows. */
-#include "engine/payload.h"
+#include "engine/payload_vendor.h"
+
+#include "engine/iana.h"
 
 int payload_vendor_decode(struct pctx *c, struct rd *rd, struct payload_vendor *v)
 {

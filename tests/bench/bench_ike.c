@@ -27,7 +27,7 @@ static double now_s(void)
 /* Both sides' key exchange and SK_* derivation, nothing else. */
 static int crypto_only(struct crypto_lib *lib, uint16_t group)
 {
-	static const uint8_t n[32] = { 1 }, spi[8] = { 2 };
+	static const uint8_t n[32] = { 1 };
 	const struct alg *prf = alg_find(ALG_PRF, IKEV2_PRF_HMAC_SHA2_512, 0);
 	const struct alg *encr = alg_find(ALG_ENCR, IKEV2_ENCR_AES_CBC, 256);
 	const struct alg *integ = alg_find(ALG_INTEG, IKEV2_AUTH_HMAC_SHA2_512_256, 0);
@@ -38,11 +38,12 @@ static int crypto_only(struct crypto_lib *lib, uint16_t group)
 	if (err || (err = dh_new(lib, group, &b)))
 		return err;
 	size_t pl = dh_public_len(a), sl = dh_secret_len(a);
+	const struct keys_input in = { prf, encr, integ, { n, 32 }, { n, 32 }, { s, sl },
+				       2ull << 56, 2ull << 56 };
 	err = dh_public(a, pa, sizeof(pa)) || dh_public(b, pb, sizeof(pb)) ||
 	      dh_derive(a, pb, pl, s, sl) ||
-	      keys_ike_sa_init(lib, prf, encr, integ, n, 32, n, 32, s, sl, spi, spi, &k) ||
-	      dh_derive(b, pa, pl, s, sl) ||
-	      keys_ike_sa_init(lib, prf, encr, integ, n, 32, n, 32, s, sl, spi, spi, &k);
+	      keys_ike_sa_init(lib, &in, &k) || dh_derive(b, pa, pl, s, sl) ||
+	      keys_ike_sa_init(lib, &in, &k);
 	dh_free(a);
 	dh_free(b);
 	return err;

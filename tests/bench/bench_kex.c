@@ -35,7 +35,6 @@ static int one_exchange(struct crypto_lib *lib, const struct alg *g,
 			const uint8_t *peer, struct totals *t)
 {
 	static const uint8_t ni[32] = { 1 }, nr[32] = { 2 };
-	static const uint8_t spi_i[8] = { 3 }, spi_r[8] = { 4 };
 	const struct alg *prf = alg_find(ALG_PRF, IKEV2_PRF_HMAC_SHA2_256, 0);
 	const struct alg *encr = alg_find(ALG_ENCR, IKEV2_ENCR_AES_CBC, 256);
 	const struct alg *integ = alg_find(ALG_INTEG,
@@ -54,9 +53,9 @@ static int one_exchange(struct crypto_lib *lib, const struct alg *g,
 		rc = dh_derive(dh, peer, g->pub_len, gir, g->secret_len);
 	t2 = now_us();
 	if (rc == 0)
-		rc = keys_ike_sa_init(lib, prf, encr, integ, ni, sizeof(ni), nr,
-				      sizeof(nr), gir, g->secret_len, spi_i, spi_r,
-				      &keys);
+		rc = keys_ike_sa_init(lib, &(struct keys_input){ prf, encr, integ,
+				      { ni, sizeof(ni) }, { nr, sizeof(nr) }, { gir, g->secret_len },
+				      3ull << 56, 4ull << 56 }, &keys);
 	t->gen += t1 - t0;
 	t->derive += t2 - t1;
 	t->kdf += now_us() - t2;

@@ -24,6 +24,14 @@ static void fill(uint8_t *p, size_t n, uint8_t seed)
 		p[i] = (uint8_t)(seed + i * 31);
 }
 
+static uint64_t be64(const uint8_t *b)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
 static void ref_hmac(const struct alg *a, const uint8_t *key, size_t klen,
 		     const uint8_t *data, size_t len, uint8_t *out)
 {
@@ -127,9 +135,9 @@ static void test_ike_sa_init(void **state)
 		struct ike_keys k;
 
 		get_suite(&suites[i], &prf, &encr, &integ);
-		assert_int_equal(keys_ike_sa_init(*state, prf, encr, integ,
-						  ni, 32, nr, 32, gir, 256,
-						  spi_i, spi_r, &k), 0);
+		const struct keys_input in = { prf, encr, integ, { ni, 32 }, { nr, 32 },
+					       { gir, 256 }, be64(spi_i), be64(spi_r) };
+		assert_int_equal(keys_ike_sa_init(*state, &in, &k), 0);
 		/* SKEYSEED = prf(Ni | Nr, g^ir). */
 		memcpy(key, ni, 32);
 		memcpy(key + 32, nr, 32);
@@ -149,9 +157,9 @@ static void test_ike_sa_init(void **state)
 		struct ike_keys k;
 
 		get_suite(&suites[0], &prf, &encr, &integ);
-		assert_int_equal(keys_ike_sa_init(*state, prf, encr, integ, ni, 32,
-						  nr, 48, gir, 100, spi_i, spi_r,
-						  &k), 0);
+		const struct keys_input in = { prf, encr, integ, { ni, 32 }, { nr, 48 },
+					       { gir, 100 }, be64(spi_i), be64(spi_r) };
+		assert_int_equal(keys_ike_sa_init(*state, &in, &k), 0);
 		memcpy(key, ni, 32);
 		memcpy(key + 32, nr, 48);
 		ref_hmac(prf, key, 80, gir, 100, seed);
@@ -176,13 +184,15 @@ static void test_ike_rekey(void **state)
 	fill(gir2, 32, 14);
 	get_suite(&suites[1], &prf, &encr, &integ);
 	assert_ptr_equal(prf, old_prf);
-	assert_int_equal(keys_ike_sa_init(*state, prf, encr, integ, ni, 32, nr, 32,
-					  gir, 256, spi, spi2, &old), 0);
+	struct keys_input in = { prf, encr, integ, { ni, 32 }, { nr, 32 }, { gir, 256 },
+				 be64(spi), be64(spi2) };
+	assert_int_equal(keys_ike_sa_init(*state, &in, &old), 0);
 	get_suite(&suites[3], &prf, &encr, &integ);
 	fill(ni, 32, 21);
 	fill(nr, 32, 22);
-	assert_int_equal(keys_ike_sa_rekey(*state, &old, prf, encr, integ, ni, 32,
-					   nr, 32, gir2, 32, spi2, spi, &k), 0);
+	in = (struct keys_input){ prf, encr, integ, { ni, 32 }, { nr, 32 }, { gir2, 32 },
+				  be64(spi2), be64(spi) };
+	assert_int_equal(keys_ike_sa_rekey(*state, &old, &in, &k), 0);
 	memcpy(buf, gir2, 32);
 	memcpy(buf + 32, ni, 32);
 	memcpy(buf + 64, nr, 32);
@@ -191,9 +201,7 @@ static void test_ike_rekey(void **state)
 	assert_memory_equal(k.skeyseed, seed, old_prf->out_len);
 	check_sk(&k, prf, encr, integ, seed, old_prf->out_len, ni, nr, 32,
 		 spi2, spi);
-	assert_int_equal(keys_ike_sa_rekey(*state, &old, prf, encr, integ, ni, 32,
-					   nr, 32, gir2, 32, spi2, spi, &old),
-			 -RTX_EINVAL);
+	assert_int_equal(keys_ike_sa_rekey(*state, &old, &in, &old), -RTX_EINVAL);
 	keys_ike_wipe(&k);
 	keys_ike_wipe(&old);
 }
@@ -207,8 +215,9 @@ static void check_child(struct crypto_lib *lib, const struct ike_keys *ike,
 	size_t el = encr->key_len, al = integ ? integ->key_len : 0, n = 0;
 	struct child_keys c;
 
-	assert_int_equal(keys_child(lib, ike, encr, integ, gir, glen, ni, 32,
-				    nr, 32, &c), 0);
+	const struct keys_input in = { .encr = encr, .integ = integ, .ni = { ni, 32 },
+				       .nr = { nr, 32 }, .gir = { gir, glen } };
+	assert_int_equal(keys_child(lib, ike, &in, &c), 0);
 	if (gir) {
 		memcpy(s, gir, glen);
 		n = glen;
@@ -232,7 +241,7 @@ static void check_child(struct crypto_lib *lib, const struct ike_keys *ike,
 static void test_child_keymat(void **state)
 {
 	const struct alg *prf, *encr, *integ;
-	uint8_t ni[32], nr[32], gir[256], spi[8] = { 1 };
+	uint8_t ni[32], nr[32], gir[256];
 	struct ike_keys ike;
 	struct child_keys c;
 
@@ -240,8 +249,9 @@ static void test_child_keymat(void **state)
 	fill(nr, 32, 32);
 	fill(gir, 256, 33);
 	get_suite(&suites[0], &prf, &encr, &integ);
-	assert_int_equal(keys_ike_sa_init(*state, prf, encr, integ, ni, 32, nr, 32,
-					  gir, 256, spi, spi, &ike), 0);
+	struct keys_input in = { prf, encr, integ, { ni, 32 }, { nr, 32 }, { gir, 256 },
+				 1ull << 56, 1ull << 56 };
+	assert_int_equal(keys_ike_sa_init(*state, &in, &ike), 0);
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
 		const struct alg *p2, *e2, *i2;
 
@@ -250,12 +260,12 @@ static void test_child_keymat(void **state)
 		check_child(*state, &ike, e2, i2, gir, 256, ni, nr);  /* PFS */
 	}
 	/* AEAD with an INTEG transform, or CBC without one, is refused. */
-	assert_int_equal(keys_child(*state, &ike,
-				    alg_find(ALG_ENCR, IKEV2_ENCR_AES_GCM_16, 128),
-				    integ, NULL, 0, ni, 32, nr, 32, &c),
-			 -RTX_EINVAL);
-	assert_int_equal(keys_child(*state, &ike, encr, NULL, NULL, 0, ni, 32, nr,
-				    32, &c), -RTX_EINVAL);
+	in.gir = (struct crypto_chunk){ NULL, 0 };
+	in.encr = alg_find(ALG_ENCR, IKEV2_ENCR_AES_GCM_16, 128);
+	assert_int_equal(keys_child(*state, &ike, &in, &c), -RTX_EINVAL);
+	in.encr = encr;
+	in.integ = NULL;
+	assert_int_equal(keys_child(*state, &ike, &in, &c), -RTX_EINVAL);
 	keys_ike_wipe(&ike);
 }
 
@@ -278,8 +288,8 @@ static void test_psk_auth(void **state)
 	memcpy(want_octets, msg, 300);
 	memcpy(want_octets + 300, nonce, 32);
 	memcpy(want_octets + 332, macid, 32);
-	assert_int_equal(keys_signed_octets(*state, prf, skp, 32, msg, 300, nonce,
-					    32, id, 8, &octets, &len), 0);
+	const struct keys_octets o = { prf, { skp, 32 }, { msg, 300 }, { nonce, 32 }, { id, 8 } };
+	assert_int_equal(keys_signed_octets(*state, &o, &octets, &len), 0);
 	assert_int_equal(len, 364);
 	assert_memory_equal(octets, want_octets, len);
 	/* AUTH = prf(prf(PSK, "Key Pad for IKEv2"), octets). */
@@ -287,8 +297,7 @@ static void test_psk_auth(void **state)
 	ref_hmac(prf, kp, 32, want_octets, 364, want);
 	assert_int_equal(keys_psk_auth(*state, prf, psk, 6, octets, len, auth), 0);
 	assert_memory_equal(auth, want, 32);
-	assert_int_equal(keys_psk_auth_parts(*state, prf, psk, 6, skp, 32, msg,
-					     300, nonce, 32, id, 8, auth2), 0);
+	assert_int_equal(keys_psk_auth_parts(*state, &o, psk, 6, auth2), 0);
 	assert_memory_equal(auth2, want, 32);
 	/* A different PSK gives a different AUTH. */
 	assert_int_equal(keys_psk_auth(*state, prf, (const uint8_t *)"secreT", 6,
@@ -305,22 +314,27 @@ static void test_psk_auth(void **state)
 static void test_bad_suites(void **state)
 {
 	const struct alg *prf, *encr, *integ;
-	uint8_t n[300] = { 0 }, spi[8] = { 0 };
+	uint8_t n[300] = { 0 };
 	struct ike_keys k;
 
 	get_suite(&suites[0], &prf, &encr, &integ);
-	assert_int_equal(keys_ike_sa_init(*state, prf, encr, NULL, n, 32, n, 32,
-					  n, 32, spi, spi, &k), -RTX_EINVAL);
-	assert_int_equal(keys_ike_sa_init(*state, prf, alg_find(ALG_ENCR,
-			IKEV2_ENCR_AES_GCM_16, 256), integ, n, 32, n, 32, n, 32,
-			spi, spi, &k), -RTX_EINVAL);
-	assert_int_equal(keys_ike_sa_init(*state, integ, encr, integ, n, 32, n, 32,
-					  n, 32, spi, spi, &k), -RTX_EINVAL);
+	const struct keys_input good = { prf, encr, integ, { n, 32 }, { n, 32 }, { n, 32 }, 0, 0 };
+	struct keys_input in = good;
+	in.integ = NULL;
+	assert_int_equal(keys_ike_sa_init(*state, &in, &k), -RTX_EINVAL);
+	in = good;
+	in.encr = alg_find(ALG_ENCR, IKEV2_ENCR_AES_GCM_16, 256);
+	assert_int_equal(keys_ike_sa_init(*state, &in, &k), -RTX_EINVAL);
+	in = good;
+	in.prf = integ;
+	assert_int_equal(keys_ike_sa_init(*state, &in, &k), -RTX_EINVAL);
 	/* Nonces beyond RFC 7296's 256 octets each. */
-	assert_int_equal(keys_ike_sa_init(*state, prf, encr, integ, n, 300, n, 300,
-					  n, 32, spi, spi, &k), -RTX_EINVAL);
-	assert_int_equal(keys_ike_sa_init(*state, prf, encr, integ, n, 32, n, 32,
-					  NULL, 0, spi, spi, &k), -RTX_EINVAL);
+	in = good;
+	in.ni.len = in.nr.len = 300;
+	assert_int_equal(keys_ike_sa_init(*state, &in, &k), -RTX_EINVAL);
+	in = good;
+	in.gir = (struct crypto_chunk){ NULL, 0 };
+	assert_int_equal(keys_ike_sa_init(*state, &in, &k), -RTX_EINVAL);
 }
 
 int main(void)

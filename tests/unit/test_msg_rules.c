@@ -8,6 +8,7 @@
 
 #include "codec_util.h"
 #include "base/err.h"
+#include "engine/msg_rules.h"
 
 static uint8_t data[64];
 static struct sa_transform xf[] = { { IKEV2_TRANSFORM_ENCR, 20, 1,
@@ -62,7 +63,8 @@ static int check(struct msg *m, bool decrypted, struct log *l)
 {
 	struct pctx c = { .log = l, .arena = &m->arena };
 	m->decrypted = decrypted;
-	return msg_rules_check(m, &c);
+	return msg_rules_check(msg_rules_find(m->hdr.exchange, msg_is_response(m)), m->pl,
+			       m->npl, decrypted, &c);
 }
 
 struct rule_case {

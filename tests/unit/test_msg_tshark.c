@@ -57,9 +57,9 @@ static void derive(struct exchange *x)
 		x->ni[i] = (uint8_t)(0x10 + i);
 		x->nr[i] = (uint8_t)(0xe0 - i);
 	}
-	assert_int_equal(keys_ike_sa_init(x->lib, x->prf, x->encr, x->integ, x->ni, 32,
-					  x->nr, 32, gir_a, sizeof(gir_a), spi_i, spi_r,
-					  &x->keys), 0);
+	const struct keys_input in = { x->prf, x->encr, x->integ, { x->ni, 32 }, { x->nr, 32 },
+				       { gir_a, sizeof(gir_a) }, be64(spi_i), be64(spi_r) };
+	assert_int_equal(keys_ike_sa_init(x->lib, &in, &x->keys), 0);
 	dh_free(a);
 	dh_free(b);
 }
@@ -129,10 +129,12 @@ static void build_auth(struct exchange *x, bool resp)
 	memcpy(body + 4, id, 13);
 	/* AUTH covers the sender's INIT message, the peer's nonce and prf(SK_p, ID'). */
 	const struct wr *init = &x->pkt[resp ? 1 : 0];
-	assert_int_equal(keys_psk_auth_parts(x->lib, x->prf, (const uint8_t *)psk, strlen(psk),
-					     resp ? x->keys.sk_pr : x->keys.sk_pi, x->keys.p_len,
-					     init->buf, init->len, resp ? x->ni : x->nr, 32,
-					     body, 4 + 13, auth[resp]), 0);
+	const struct keys_octets o = {
+		x->prf, { resp ? x->keys.sk_pr : x->keys.sk_pi, x->keys.p_len },
+		{ init->buf, init->len }, { resp ? x->ni : x->nr, 32 }, { body, 4 + 13 },
+	};
+	assert_int_equal(keys_psk_auth_parts(x->lib, &o, (const uint8_t *)psk, strlen(psk),
+					     auth[resp]), 0);
 	struct msg m;
 	struct payload *p;
 	msg_init(&m, IKEV2_EXCH_IKE_AUTH, 1, resp ? IKEV2_FLAG_RESPONSE : IKEV2_FLAG_INITIATOR);
