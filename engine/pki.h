@@ -96,8 +96,9 @@ int pki_cred_load_pkcs12(const char *path, const char *password, struct pki_cred
  * .cer files often are DER whatever their name says. */
 int pki_cred_load_pem(const char *path, struct pki_cred **out, struct pki_load_error *err);
 /* The same from objects in memory (tests, or a key found elsewhere): key
- * may be NULL; leaf first, then chain in any order. Takes references, so
- * the caller keeps its own. The same checks as the loaders apply. */
+ * may be NULL; with a key, the certificate it belongs to becomes the leaf
+ * wherever it is in certs, and the rest may come in any order. Takes
+ * references, so the caller keeps its own. The loaders' checks apply. */
 int pki_cred_from(EVP_PKEY *key, X509 *const *certs, size_t n, struct pki_cred **out,
 		  struct pki_load_error *err);
 void pki_cred_free(struct pki_cred *cred);
@@ -236,7 +237,7 @@ enum pki_id_match {
  * against the subject, compared as canonical DER (X509_NAME_cmp: byte
  * equality after the normalisation RFC 5280 7.1 allows, so a peer that
  * re-encodes a PrintableString still matches). The CN is never used for
- * FQDN: RFC 4945 5.1.2.3 binds FQDNs to dNSName only. Used both for the
+ * FQDN: RFC 4945 3.1.2 binds FQDNs to dNSName only. Used both for the
  * peer's ID and to check a configured local name against our own
  * certificate (the config warns when it is not there, as strongSwan does,
  * because the peer would refuse). */

@@ -1,5 +1,5 @@
 /* Identities and key hashes: does an IKE ID name a certificate (RFC 4945
- * 3.1 and 5.1.2), the DER forms sent in ID and CERT payloads, and the
+ * 3.1), the DER forms sent in ID and CERT payloads, and the
  * SubjectPublicKeyInfo hash CERTREQ speaks in (RFC 7296 3.7). */
 #include "engine/pki.h"
 

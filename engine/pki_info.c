@@ -18,16 +18,21 @@
 #include "base/err.h"
 #include "engine/pki_priv.h"
 
-/* Copies with a visible cut: an operator must see that a DN was longer. */
+/* Copies with a visible cut: an operator must see that a DN was longer.
+ * The cut backs off to a UTF-8 character boundary. */
 static void copy_cut(char *dst, size_t cap, const char *src, size_t len)
 {
+	size_t cut = cap - 4;
+
 	if (len < cap) {
 		memcpy(dst, src, len);
 		dst[len] = '\0';
 		return;
 	}
-	memcpy(dst, src, cap - 4);
-	memcpy(dst + cap - 4, "...", 4);
+	while (cut > 0 && ((unsigned char)src[cut] & 0xc0) == 0x80)
+		cut--;
+	memcpy(dst, src, cut);
+	memcpy(dst + cut, "...", 4);
 }
 
 /* "C=JP, O=Example, CN=gw1": encoding order, as strongSwan and Yamaha

@@ -580,7 +580,7 @@ static void test_id_sans(void **state)
 	assert_int_equal(match_str(FX_LEAF_P256, IKEV2_ID_KEY_ID, "abc"), PKI_ID_UNSUPPORTED);
 	assert_int_equal(pki_id_match(p256, IKEV2_ID_FQDN, NULL, 0), PKI_ID_MISMATCH);
 
-	/* The CN is not a name to bind an FQDN to (RFC 4945 5.1.2.3). */
+	/* The CN is not a name to bind an FQDN to (RFC 4945 3.1.2). */
 	pki_fixture_fqdn(FX_LEAF_WRONG_SAN, fqdn, sizeof(fqdn));
 	assert_int_equal(match_str(FX_LEAF_WRONG_SAN, IKEV2_ID_FQDN, fqdn), PKI_ID_MISMATCH);
 	assert_int_equal(match_str(FX_LEAF_WRONG_SAN, IKEV2_ID_FQDN, "other.example.org"),
