@@ -482,7 +482,10 @@ static int verify_raw(struct crypto_lib *lib, EVP_PKEY *pub, const struct scheme
 	ok = EVP_DigestVerify(mctx, sig, sig_len, msg, len);
 	EVP_MD_CTX_free(mctx);
 	/* < 0 is a signature OpenSSL cannot even parse: still the peer's. */
-	return ok == 1 ? (ERR_clear_error(), 0) : refuse(chk, AUTH_SIG_BAD_SIGNATURE);
+	if (ok != 1)
+		return refuse(chk, AUTH_SIG_BAD_SIGNATURE);
+	ERR_clear_error();
+	return 0;
 }
 
 int auth_sig_verify(struct crypto_lib *lib, EVP_PKEY *pub, uint8_t method,

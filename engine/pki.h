@@ -194,7 +194,7 @@ enum pki_verify_reason {
 	PKI_VERIFY_CRL_NOT_YET_VALID,
 	PKI_VERIFY_CRL_SIGNATURE,
 	PKI_VERIFY_CRL_UNUSABLE,     /* the CRL is not the leaf issuer's */
-	PKI_VERIFY_MALFORMED,        /* unparsable times, extensions ... */
+	PKI_VERIFY_MALFORMED,        /* bad times or extensions, unknown critical one */
 	PKI_VERIFY_NO_CERT,          /* empty chain */
 	PKI_VERIFY_FAILED,           /* anything else OpenSSL refuses */
 };

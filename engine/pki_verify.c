@@ -237,7 +237,7 @@ const char *pki_verify_reason_text(enum pki_verify_reason reason)
 	case PKI_VERIFY_CRL_UNUSABLE:
 		return "CRL is not from the certificate's issuer";
 	case PKI_VERIFY_MALFORMED:
-		return "malformed certificate";
+		return "malformed certificate or unknown critical extension";
 	case PKI_VERIFY_NO_CERT:
 		return "no certificate received";
 	case PKI_VERIFY_FAILED:

@@ -489,6 +489,44 @@ static void test_verify_failures(void **state)
 	assert_int_equal(res.reason, PKI_VERIFY_NO_CERT);
 }
 
+/* Verifies x, a variant of a good leaf re-signed by the intermediate. */
+static void expect_resigned(X509 *x, const EVP_MD *md, enum pki_verify_reason why)
+{
+	struct pki_chain *chain;
+	struct pki_verify_result res;
+
+	assert_true(X509_sign(x, E->fx->key[FX_KEY_INTER], md) > 0);
+	assert_int_equal(pki_chain_new(&chain), 0);
+	assert_int_equal(pki_chain_add(chain, x), 0);
+	assert_int_equal(pki_verify(E->lib, E->trust, chain, NULL, NOW, &res), -RTX_EAUTH);
+	assert_int_equal(res.reason, why);
+	assert_int_equal(res.depth, 0);
+	pki_chain_free(chain);
+	X509_free(x);
+}
+
+static void test_verify_resigned(void **state)
+{
+	X509 *x = X509_dup(cert(FX_LEAF_P256));
+	ASN1_OBJECT *oid = OBJ_txt2obj("1.3.6.1.4.1.32473.1", 1);
+	ASN1_OCTET_STRING *val = ASN1_OCTET_STRING_new();
+	X509_EXTENSION *ext;
+
+	(void)state;
+	/* Signed with SHA-1: under the 112-bit floor. */
+	expect_resigned(x, EVP_sha1(), PKI_VERIFY_WEAK);
+	/* A critical extension nobody here understands (RFC 5280 4.2). */
+	x = X509_dup(cert(FX_LEAF_P256));
+	assert_true(ASN1_OCTET_STRING_set(val, (const unsigned char *)"\x05\x00", 2));
+	ext = X509_EXTENSION_create_by_OBJ(NULL, oid, 1, val);
+	assert_non_null(ext);
+	assert_true(X509_add_ext(x, ext, -1));
+	X509_EXTENSION_free(ext);
+	ASN1_OCTET_STRING_free(val);
+	ASN1_OBJECT_free(oid);
+	expect_resigned(x, EVP_sha256(), PKI_VERIFY_MALFORMED);
+}
+
 static void test_verify_phrases(void **state)
 {
 	(void)state;
@@ -754,6 +792,7 @@ int main(void)
 		cmocka_unit_test(test_cert_summary),
 		cmocka_unit_test(test_verify_good),
 		cmocka_unit_test(test_verify_failures),
+		cmocka_unit_test(test_verify_resigned),
 		cmocka_unit_test(test_verify_phrases),
 		cmocka_unit_test(test_chain_from_der),
 		cmocka_unit_test(test_id_sans),
