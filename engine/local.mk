@@ -22,3 +22,4 @@ TESTS += tests/unit/test_transport
 include engine/codec.mk
 include engine/crypto.mk
 include engine/ike.mk
+include engine/pki.mk

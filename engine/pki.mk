@@ -1,0 +1,17 @@
+# Certificates and signature authentication (RFC 7296 3.6-3.8, RFC 4754,
+# RFC 7427): sources, and tests sharing a test PKI built at run time.
+libengine_a_SOURCES += \
+	engine/pki.h engine/pki_priv.h engine/pki.c engine/pki_info.c \
+	engine/pki_verify.c engine/pki_id.c \
+	engine/auth_sig.h engine/auth_sig.c
+
+PKI_TESTS = tests/unit/test_pki tests/unit/test_auth_sig
+check_PROGRAMS += $(PKI_TESTS)
+TESTS += $(PKI_TESTS)
+PKI_FIXTURE = tests/pki_fixture.h tests/pki_fixture.c
+tests_unit_test_pki_SOURCES = tests/unit/test_pki.c $(PKI_FIXTURE)
+tests_unit_test_pki_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_pki_LDADD = $(TEST_LDADD)
+tests_unit_test_auth_sig_SOURCES = tests/unit/test_auth_sig.c $(PKI_FIXTURE)
+tests_unit_test_auth_sig_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_auth_sig_LDADD = $(TEST_LDADD)
