@@ -15,27 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/iana.h"
 #include "engine/pki.h"
 
 struct crypto_lib;
-
-/* IKEv2 Authentication Methods (IANA) that sign. */
-enum {
-	IKEV2_AUTH_RSA_SIG = 1,
-	IKEV2_AUTH_ECDSA_SHA256_P256 = 9,
-	IKEV2_AUTH_ECDSA_SHA384_P384 = 10,
-	IKEV2_AUTH_ECDSA_SHA512_P521 = 11,
-	IKEV2_AUTH_DIGITAL_SIGNATURE = 14,
-};
-
-/* IKEv2 Hash Algorithms (IANA), as in SIGNATURE_HASH_ALGORITHMS. */
-enum {
-	IKEV2_HASH_SHA1 = 1,
-	IKEV2_HASH_SHA2_256 = 2,
-	IKEV2_HASH_SHA2_384 = 3,
-	IKEV2_HASH_SHA2_512 = 4,
-	IKEV2_HASH_IDENTITY = 5,
-};
 
 /* Hash sets travel as bit masks: bit n set = hash id n. */
 #define AUTH_SIG_HASH_BIT(id) (1u << (id))

@@ -99,6 +99,15 @@ enum {
 	IKEV2_AUTH_DIGITAL_SIGNATURE = 14,
 };
 
+/* IKEv2 Hash Algorithms (RFC 7427), as in SIGNATURE_HASH_ALGORITHMS. */
+enum {
+	IKEV2_HASH_SHA1 = 1,
+	IKEV2_HASH_SHA2_256 = 2,
+	IKEV2_HASH_SHA2_384 = 3,
+	IKEV2_HASH_SHA2_512 = 4,
+	IKEV2_HASH_IDENTITY = 5,
+};
+
 /* IKEv2 Notify Message Types: errors below 16384, status from there. */
 enum {
 	IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD = 1,
