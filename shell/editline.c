@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -373,13 +374,23 @@ static const char *prompt_fn(EditLine *el)
 }
 
 /* Entering unbuffered mode resets the line and prints the prompt;
- * leaving it puts the terminal back in cooked mode for the output. */
+ * leaving it puts the terminal back in cooked mode for the output. Keys
+ * typed (or the rest of a paste) while a command runs must not be echoed
+ * by the terminal in cooked mode, or they land on the screen before the
+ * next prompt and the editor's own echo: echo stays off until libedit
+ * takes the terminal again (el_end restores the user's settings). */
 static void editing(struct editline *e, bool on)
 {
 	if (e->editing == on)
 		return;
 	e->editing = on;
 	el_wset(e->el, EL_UNBUFFERED, on ? 1 : 0);
+	struct termios t;
+	if (!on && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &t) == 0 &&
+	    (t.c_lflag & ECHO)) {
+		t.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSANOW, &t);
+	}
 }
 
 static void deliver(struct editline *e, const wchar_t *buf, const wchar_t *end)
