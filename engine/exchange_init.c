@@ -489,7 +489,8 @@ void exchange_init_new(struct ike_core *e, struct msg_rx *rx)
 	arm_half_open(sa);
 	ike_sa_hold(sa);
 	ike_sa_xsub(sa, "INIT", rx->sub, sizeof(rx->sub));
-	if (window_check_request(&sa->win, rx->m.hdr.msgid, rx->sub) == WINDOW_NEW && copy)
+	if (window_check_request(&sa->win, rx->m.hdr.msgid, rx->sub, rx->buf, rx->len,
+				 &rx->remote, NULL) == WINDOW_NEW && copy)
 		exchange_on_request(sa, rx);
 	else
 		ike_sa_delete(sa);

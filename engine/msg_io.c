@@ -218,7 +218,8 @@ static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 	bool response = msg_is_response(&rx->m);
 	ike_sa_xsub(sa, tag_of(h->exchange), rx->sub, sizeof(rx->sub));
 	dump_msg(e->d.log, ike_sa_log_types(sa), rx->sub, "receive message:", rx->buf, rx->len);
-	if (!response && window_check_request(&sa->win, h->msgid, rx->sub) != WINDOW_NEW)
+	if (!response && window_check_request(&sa->win, h->msgid, rx->sub, rx->buf, rx->len,
+					      &rx->remote, &sa->remote) != WINDOW_NEW)
 		return;
 	if (response && (!sa->win.pending || h->msgid != sa->win.msgid_next ||
 			 !sa->ix || sa->ix->type != h->exchange)) {
