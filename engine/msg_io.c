@@ -10,6 +10,7 @@
 #include "engine/exchange.h"
 #include "engine/exchange_info.h"
 #include "engine/ike_sa.h"
+#include "base/ip_addr.h"
 #include "base/log.h"
 #include "engine/sk.h"
 
@@ -261,8 +262,13 @@ void msg_io_recv(void *arg, const struct endpoint *local, const struct endpoint 
 	struct ike_core *e = arg;
 	struct msg_rx rx = { .buf = buf, .len = len, .local = *local, .remote = *remote };
 	struct ike_hdr h;
-	if (!peek_header(buf, len, &h))
+	char src[48];
+	/* What this datagram makes us log is rate-limited per sender. */
+	log_set_source(e->d.log, ip_addr_str(&remote->addr, src, sizeof(src)));
+	if (!peek_header(buf, len, &h)) {
+		log_set_source(e->d.log, NULL);
 		return;
+	}
 	bool from_i = h.flags & IKEV2_FLAG_INITIATOR;
 	bool response = h.flags & IKEV2_FLAG_RESPONSE;
 	struct ike_sa *sa = NULL;
@@ -277,6 +283,7 @@ void msg_io_recv(void *arg, const struct endpoint *local, const struct endpoint 
 	int err = msg_decode(&rx.m, buf, len, e->d.log, rx.sub);
 	if (err) {
 		msg_free(&rx.m);
+		log_set_source(e->d.log, NULL);
 		return;
 	}
 	if (!sa && h.exchange == IKEV2_EXCH_IKE_SA_INIT && !response && !h.spi_r && from_i) {
@@ -293,4 +300,5 @@ void msg_io_recv(void *arg, const struct endpoint *local, const struct endpoint 
 		ike_sa_put(sa);
 	}
 	msg_free(&rx.m);
+	log_set_source(e->d.log, NULL);
 }
