@@ -44,7 +44,8 @@ static const char usage_text[] =
 	"                       and 4500 (NATT defaults to PORT+1), for this router\n"
 	"                       and its peers alike: tests and unprivileged runs\n"
 	"      --model NAME     RTX model to emulate (default " RTX_MODEL_DEFAULT ")\n"
-	"      --log-file FILE  also write the log to FILE (- for stderr; created 0600)\n"
+	"      --log-file FILE  also write the log to FILE (- for stderr; created 0600;\n"
+	"                       at 16 MiB it moves to FILE.1 and FILE starts again)\n"
 	"      --socket PATH    also serve console sessions on the Unix socket PATH\n"
 	"      --connect PATH   attach to the rtxsh serving PATH\n"
 	"      --commands       print the command reference (Markdown) and exit\n"
@@ -76,7 +77,6 @@ struct shell {
 	struct script *script;       /* stdin as a script ... */
 	struct editline *ed;         /* ... or as a terminal */
 	struct console_server *srv;
-	FILE *log_file;
 	unsigned startup_failed;
 };
 
@@ -213,18 +213,13 @@ static int open_log(struct shell *sh, const char *path)
 		log_set_stream(sh->r->log, stderr);
 		return -1;
 	}
-	/* Owner only: with `syslog debug on` the log holds key material
-	 * (key-info lines). An existing file keeps the mode it was given. */
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	sh->log_file = fd >= 0 ? fdopen(fd, "a") : NULL;
-	if (!sh->log_file) {
-		if (fd >= 0)
-			close(fd);
-		fprintf(stderr, "rtxsh: cannot open log file %s: %s\n", path, strerror(errno));
+	/* log_open_file: owner only (key-info lines hold key material) and
+	 * bounded by rotation to FILE.1. */
+	int err = log_open_file(sh->r->log, path, 0);
+	if (err) {
+		fprintf(stderr, "rtxsh: cannot open log file %s: %s\n", path, strerror(-err));
 		return EXIT_SYSTEM;
 	}
-	setvbuf(sh->log_file, NULL, _IOLBF, 0);
-	log_set_stream(sh->r->log, sh->log_file);
 	return -1;
 }
 
@@ -457,8 +452,6 @@ static void shell_free(struct shell *sh)
 	if (sh->r)
 		log_set_stream(sh->r->log, NULL);
 	router_free(sh->r);
-	if (sh->log_file)
-		fclose(sh->log_file);
 }
 
 /* With stdin (or stdout, stderr) closed, the next socket would get fd 0
