@@ -277,8 +277,8 @@ const struct cmd_row cmd_table[] = {
 	/* ---- routes and LAN interfaces ---- */
 	ROW("ip route", SEC_ROUTE, R_ADMIN, 3, NULL, NULL, AP(cfgapply_ip_route), K_IP,
 	    KW("route", "Static route"),
-	    TY(TK_PREFIX, "network", "Destination prefix", .vals = V("default"),
-	       .param = P_NETWORK),
+	    TY(TK_IPMASK, "network", "Destination: prefix, host address or default",
+	       .vals = V("default"), .flags = T_HOST, .param = P_NETWORK),
 	    KW("gateway", "Next hop"),
 	    REST("gateway", "Address, pp N, tunnel N, dhcp lanN or null, params", .rest = rest_route,
 		 .param = P_ROUTE_GW)),

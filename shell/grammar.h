@@ -49,6 +49,9 @@ enum tok_kind {
 #define T_OPT    0x01u   /* may be absent (with its whole grp) */
 #define T_REPEAT 0x02u   /* may match several words in a row */
 #define T_REQ    0x04u   /* inside opts: this key must be present */
+#define T_HOST   0x08u   /* TK_IPMASK: an address alone is a host (/32, /128),
+			  * and a full-length prefix is spelled bare, so the
+			  * two spellings are one setting */
 
 /* Matcher outcomes; also the statuses handlers return. grammar.c alone
  * turns them into the Yamaha-style text (grammar_message). */
@@ -66,6 +69,9 @@ enum gerr {
 	GE_NO_PP,        /* pp-scoped command with no pp selected */
 	GE_NO_PATH,      /* save without a configuration file */
 	GE_SAVE,         /* save failed (errno in the text) */
+	GE_EMPTY,        /* "" where text is needed */
+	GE_NO_SA,        /* ipsec sa delete N: no SA numbered N */
+	GE_NO_GATEWAY,   /* a gateway id no line configures */
 	GE_NOMEM,
 	GE_COUNT
 };

@@ -172,6 +172,27 @@ static void test_addresses(void **state)
 	n = tok_norm(&pfx, "2001:DB8:0::/048");
 	assert_string_equal(n, "2001:db8::/48");
 	free(n);
+	/* A host route's three spellings are one setting. */
+	struct tok host = { .kind = TK_IPMASK, .name = "p", .help = "x", .flags = T_HOST };
+	const char *same[] = { "198.51.100.1", "198.51.100.1/32", "198.51.100.1/255.255.255.255" };
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(tok_check(m, &host, same[i]), GE_OK);
+		n = tok_norm(&host, same[i]);
+		assert_string_equal(n, "198.51.100.1");
+		free(n);
+	}
+	n = tok_norm(&host, "10.0.0.0/8");
+	assert_string_equal(n, "10.0.0.0/8");
+	free(n);
+	/* Digits and dots are an address or nothing, never a host name. */
+	struct tok hn = { .kind = TK_HOST, .name = "h", .help = "x" };
+	assert_int_equal(tok_check(m, &hn, "192.0.2.1"), GE_OK);
+	assert_int_equal(tok_check(m, &hn, "vpn1.example.com"), GE_OK);
+	assert_int_equal(tok_check(m, &hn, "300.1.1.1"), GE_RANGE);
+	assert_int_equal(tok_check(m, &hn, "1.2.3"), GE_INVALID);
+	assert_int_equal(tok_check(m, &hn, "1.2.3.4."), GE_INVALID);
+	assert_int_equal(tok_check(m, &hn, "1..2.3"), GE_INVALID);
+	assert_int_equal(tok_check(m, &hn, "99999999999.1.1.1"), GE_INVALID);
 }
 
 static void test_hex_text_percent_enum(void **state)
@@ -198,6 +219,7 @@ static void test_hex_text_percent_enum(void **state)
 	assert_int_equal(tok_check(m, text, longtext), GE_RANGE);
 	longtext[128] = '\0';
 	assert_int_equal(tok_check(m, text, longtext), GE_OK);
+	assert_int_equal(tok_check(m, text, ""), GE_EMPTY);
 	const struct tok *p = find_tok("ipsec ike duration", "rekey");
 	assert_int_equal(tok_check(m, p, "75%"), GE_OK);
 	assert_int_equal(tok_check(m, p, "91%"), GE_RANGE);
