@@ -246,8 +246,19 @@ typedef void (*grammar_next_fn)(void *arg, const struct cmd_row *row,
 void grammar_next_tokens(const struct rtx_model *m, char **w, size_t n,
 			 grammar_next_fn fn, void *arg);
 
-/* `?` and TAB over a raw line prefix. */
-void grammar_help(const struct rtx_model *m, const char *prefix, FILE *out);
+/* Who asks `?`: the session's mode decides which rows it may run. all:
+ * the second `?` on the same line, which also lists the rest (rows of
+ * another mode and pass-through rows that are kept but not emulated). */
+struct help_scope {
+	bool admin, tunnel, pp;
+	bool all;
+};
+
+/* `?` and TAB over a raw line prefix. `?` lists, alphabetically, what the
+ * scope may run; the rest follows only with scope->all, marked, and is
+ * otherwise counted in one closing line. TAB completes every row's words. */
+void grammar_help(const struct rtx_model *m, const char *prefix,
+		  const struct help_scope *scope, FILE *out);
 size_t grammar_complete(const struct rtx_model *m, const char *prefix,
 			char ***out);
 
