@@ -13,6 +13,7 @@
 
 #include "engine/config.h"
 #include "engine/model.h"
+#include "base/clock.h"
 #include "base/err.h"
 #include "engine/router.h"
 #include "shell/cfgapply.h"
@@ -64,6 +65,7 @@ struct cli *cli_new(struct router *r)
 	if (!c)
 		return NULL;
 	c->r = r;
+	c->boot = r->clock->wall(r->clock);
 	loop_timer_init(&c->apply_timer, apply_fired, c);
 	c->cfg = cfgstore_new();
 	if (!c->cfg) {
@@ -129,6 +131,8 @@ void cli_session_set_script(struct cli_session *s, bool script)
 
 void cli_session_free(struct cli_session *s)
 {
+	if (s)
+		free(s->help_last);
 	free(s);
 }
 
@@ -307,6 +311,8 @@ int cli_exec_bytes(struct cli_session *s, const char *line, size_t len,
 {
 	static const char bom[] = "\xef\xbb\xbf";
 	s->lineno = lineno;
+	free(s->help_last);        /* the next `?` starts short again */
+	s->help_last = NULL;
 	if (len >= 3 && memcmp(line, bom, 3) == 0) {
 		line += 3;
 		len -= 3;
@@ -331,7 +337,13 @@ int cli_exec(struct cli_session *s, const char *line, unsigned lineno)
 
 void cli_help(struct cli_session *s, const char *prefix, FILE *out)
 {
-	grammar_help(s->c->r->model, prefix, out);
+	struct help_scope sc = {
+		.admin = s->admin, .tunnel = s->tunnel != 0, .pp = s->pp != 0,
+		.all = s->help_last && strcmp(s->help_last, prefix) == 0,
+	};
+	grammar_help(s->c->r->model, prefix, &sc, out);
+	free(s->help_last);
+	s->help_last = strdup(prefix);
 }
 
 size_t cli_complete(struct cli_session *s, const char *prefix, char ***out)

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "engine/loop.h"
 #include "shell/cli.h"
@@ -21,6 +22,7 @@ struct cli {
 	unsigned *disabled;       /* tunnels disabled since, for the engine */
 	size_t n_disabled;
 	struct loop_timer apply_timer;
+	time_t boot;              /* wall time the router started (show environment) */
 };
 
 struct cli_session {
@@ -34,6 +36,8 @@ struct cli_session {
 	unsigned pp;              /* pp select N (0: none) */
 	unsigned lineno;          /* of the line being run, for messages */
 	char *detail;             /* malloc'd: a handler's word for its error */
+	char *help_last;          /* malloc'd: the prefix of the last `?`, until
+				   * a line runs; `?` again there lists all */
 	char prompt[32];
 };
 
@@ -58,6 +62,8 @@ enum gerr cmd_tunnel_enable(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_tunnel_disable(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_syslog_debug(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_console_character(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_help(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_show_environment(struct cli_session *s, const struct cmd_args *a);
 
 /* A stored line changed: the engine sees it once input pauses (cli.c). */
 void cmd_config_touched(struct cli *c);

@@ -186,6 +186,17 @@ enum gerr cmd_show_ipsec_sa(struct cli_session *s, const struct cmd_args *a)
 	unsigned only = gw && a->n >= 5 && strcmp(a->w[4], "detail") != 0
 			? (unsigned)strtoul(a->w[4], NULL, 10) : 0;
 	size_t shown = 0;
+	if (only && cli_apply(s->c) < 0) {
+		free(rs.v);
+		return GE_NOMEM;
+	}
+	bool known = !only || config_gateway_find(s->c->r->ipsec, only);
+	for (size_t i = 0; !known && i < rs.n; i++)
+		known = rs.v[i].gateway == only;   /* SAs of a gateway since removed */
+	if (!known) {
+		free(rs.v);
+		return (s->detail = strdup(a->w[4])) ? GE_NO_GATEWAY : GE_NOMEM;
+	}
 	for (size_t i = 0; gw && detail && i < rs.n; i++)
 		if (!only || rs.v[i].gateway == only) {
 			detail_one(s->out, &rs.v[i]);
@@ -293,14 +304,16 @@ enum gerr cmd_show_status_tunnel(struct cli_session *s, const struct cmd_args *a
 enum gerr cmd_sa_delete(struct cli_session *s, const struct cmd_args *a)
 {
 	struct router *r = s->c->r;
-	if (!r->engine)
+	bool all = strcmp(a->w[3], "all") == 0;
+	if (!r->engine && all)
 		return GE_OK;
-	if (cli_apply(s->c) < 0)
+	if (r->engine && cli_apply(s->c) < 0)
 		return GE_NOMEM;
-	if (strcmp(a->w[3], "all") == 0)
+	if (all)
 		ike_delete_all(r->engine);
-	else
-		ike_delete_sa(r->engine, (unsigned)strtoul(a->w[3], NULL, 10));
+	else if (!r->engine ||
+		 ike_delete_sa(r->engine, (unsigned)strtoul(a->w[3], NULL, 10)) < 0)
+		return (s->detail = strdup(a->w[3])) ? GE_NO_SA : GE_NOMEM;
 	return GE_OK;
 }
 

@@ -158,6 +158,7 @@ struct mstate {
 static int err_rank(enum gerr e)
 {
 	switch (e) {
+	case GE_EMPTY: return 6;
 	case GE_RANGE: return 5;
 	case GE_INVALID: return 4;
 	case GE_TOO_MANY: return 3;
@@ -584,6 +585,9 @@ static const char *const msg_en[GE_COUNT] = {
 	[GE_NO_PP] = "No pp interface selected (use pp select N)",
 	[GE_NO_PATH] = "No configuration file to save to (use save FILE, or start rtxsh with -c FILE)",
 	[GE_SAVE] = "Cannot save the configuration",
+	[GE_EMPTY] = "Empty parameter (the no form removes a setting)",
+	[GE_NO_SA] = "No such SA (see show ipsec sa)",
+	[GE_NO_GATEWAY] = "No such security gateway",
 	[GE_NOMEM] = "Out of memory",
 };
 

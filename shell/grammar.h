@@ -49,6 +49,9 @@ enum tok_kind {
 #define T_OPT    0x01u   /* may be absent (with its whole grp) */
 #define T_REPEAT 0x02u   /* may match several words in a row */
 #define T_REQ    0x04u   /* inside opts: this key must be present */
+#define T_HOST   0x08u   /* TK_IPMASK: an address alone is a host (/32, /128),
+			  * and a full-length prefix is spelled bare, so the
+			  * two spellings are one setting */
 
 /* Matcher outcomes; also the statuses handlers return. grammar.c alone
  * turns them into the Yamaha-style text (grammar_message). */
@@ -66,6 +69,9 @@ enum gerr {
 	GE_NO_PP,        /* pp-scoped command with no pp selected */
 	GE_NO_PATH,      /* save without a configuration file */
 	GE_SAVE,         /* save failed (errno in the text) */
+	GE_EMPTY,        /* "" where text is needed */
+	GE_NO_SA,        /* ipsec sa delete N: no SA numbered N */
+	GE_NO_GATEWAY,   /* a gateway id no line configures */
 	GE_NOMEM,
 	GE_COUNT
 };
@@ -240,8 +246,19 @@ typedef void (*grammar_next_fn)(void *arg, const struct cmd_row *row,
 void grammar_next_tokens(const struct rtx_model *m, char **w, size_t n,
 			 grammar_next_fn fn, void *arg);
 
-/* `?` and TAB over a raw line prefix. */
-void grammar_help(const struct rtx_model *m, const char *prefix, FILE *out);
+/* Who asks `?`: the session's mode decides which rows it may run. all:
+ * the second `?` on the same line, which also lists the rest (rows of
+ * another mode and pass-through rows that are kept but not emulated). */
+struct help_scope {
+	bool admin, tunnel, pp;
+	bool all;
+};
+
+/* `?` and TAB over a raw line prefix. `?` lists, alphabetically, what the
+ * scope may run; the rest follows only with scope->all, marked, and is
+ * otherwise counted in one closing line. TAB completes every row's words. */
+void grammar_help(const struct rtx_model *m, const char *prefix,
+		  const struct help_scope *scope, FILE *out);
 size_t grammar_complete(const struct rtx_model *m, const char *prefix,
 			char ***out);
 

@@ -11,24 +11,47 @@
 struct cand {
 	char *word;              /* description or completion */
 	const char *help;
-	bool pass;               /* from a pass-through row */
+	bool pass;               /* only from pass-through rows */
+	unsigned char miss;      /* R_ADMIN, R_TUNNEL, R_PP the scope lacks for
+				  * every row offering it (0: may run now) */
 };
 
 struct collect {
 	const struct rtx_model *m;
+	const struct help_scope *scope;  /* NULL: TAB, every row */
 	const char *partial;     /* the word being typed, or NULL */
 	bool complete;           /* TAB: literal words only */
-	bool cr;                 /* the line may end here */
+	bool cr;                 /* the line may end here (a row in scope) */
+	bool cr_other;           /* ... only for a row out of scope */
 	struct cand *c;
 	size_t n;
 	bool oom;
 };
 
-static void add(struct collect *k, const char *word, const char *help, bool pass)
+/* What the scope lacks to run row (NULL: the `no` keyword, which only
+ * administrator mode may use). */
+static unsigned char row_miss(const struct help_scope *sc, const struct cmd_row *row)
+{
+	unsigned flags = row ? row->flags : R_ADMIN;
+	unsigned char miss = 0;
+	if (!sc)
+		return 0;
+	if ((flags & R_ADMIN) && !sc->admin)
+		miss |= R_ADMIN;
+	if ((flags & R_TUNNEL) && !sc->tunnel)
+		miss |= R_TUNNEL;
+	if ((flags & R_PP) && !sc->pp)
+		miss |= R_PP;
+	return miss;
+}
+
+static void add(struct collect *k, const char *word, const char *help, bool pass,
+		unsigned char miss)
 {
 	for (size_t i = 0; i < k->n; i++)
 		if (strcmp(k->c[i].word, word) == 0) {
 			k->c[i].pass &= pass;
+			k->c[i].miss &= miss;
 			return;
 		}
 	struct cand *c = realloc(k->c, (k->n + 1) * sizeof(*c));
@@ -39,7 +62,7 @@ static void add(struct collect *k, const char *word, const char *help, bool pass
 		return;
 	}
 	k->c = c;
-	k->c[k->n++] = (struct cand){ (char *)word, help, pass };
+	k->c[k->n++] = (struct cand){ (char *)word, help, pass, miss };
 }
 
 static bool starts(const char *s, const char *p)
@@ -47,7 +70,8 @@ static bool starts(const char *s, const char *p)
 	return !p || strncasecmp(s, p, strlen(p)) == 0;
 }
 
-static void add_values(struct collect *k, const struct tok *t, bool pass)
+static void add_values(struct collect *k, const struct tok *t, bool pass,
+		       unsigned char miss)
 {
 	for (size_t i = 0; t->vals && t->vals[i]; i++) {
 		const char *v = t->vals[i];
@@ -57,13 +81,37 @@ static void add_values(struct collect *k, const struct tok *t, bool pass)
 			snprintf(word, sizeof(word), "%.*s", (int)(len && v[len - 1] == '*'
 				 ? len - 1 : len), v);
 			if (starts(word, k->partial) && tok_needs_ok(k->m, t, word))
-				add(k, word, t->help, pass);
+				add(k, word, t->help, pass, miss);
 			v += len + (v[len] == '|');
 		}
 	}
 }
 
-static void add_opts(struct collect *k, const struct tok *t, bool pass)
+/* `?` before a value is typed: one line naming every value of the token
+ * ("3des-cbc|des-cbc|aes-cbc|aes256-cbc  Cipher"); aliases are accepted
+ * but not listed. */
+static void add_enum_line(struct collect *k, const struct tok *t, bool pass,
+			  unsigned char miss)
+{
+	char line[512];
+	size_t used = 0;
+	line[0] = '\0';
+	for (size_t i = 0; t->vals && t->vals[i] && used < sizeof(line); i++) {
+		char word[64];
+		size_t len = strcspn(t->vals[i], "|*");
+		snprintf(word, sizeof(word), "%.*s", (int)len, t->vals[i]);
+		if (!tok_needs_ok(k->m, t, word))
+			continue;
+		int w = snprintf(line + used, sizeof(line) - used, "%s%s", used ? "|" : "", word);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	if (used)
+		add(k, line, t->help, pass, miss);
+}
+
+static void add_opts(struct collect *k, const struct tok *t, bool pass, unsigned char miss)
 {
 	char buf[128], word[160];
 	for (const struct tok *o = t->opts; o && o->kind != TK_END; o++) {
@@ -75,7 +123,7 @@ static void add_opts(struct collect *k, const struct tok *t, bool pass)
 			snprintf(word, sizeof(word), "%s=%s", o->name, d);
 		}
 		if (starts(o->name, k->partial))
-			add(k, word, o->help, pass);
+			add(k, word, o->help, pass, miss);
 	}
 }
 
@@ -83,22 +131,29 @@ static void on_next(void *arg, const struct cmd_row *row, const struct tok *t)
 {
 	struct collect *k = arg;
 	bool pass = row && (row->flags & R_PASS);
+	unsigned char miss = row_miss(k->scope, row);
 	char buf[160];
 	if (!t) {
-		k->cr = true;
+		if (miss)
+			k->cr_other = true;
+		else
+			k->cr = true;
 		return;
 	}
 	if (t->kind == TK_KW) {
 		if (starts(t->name, k->partial))
-			add(k, t->name, t->help, pass);
+			add(k, t->name, t->help, pass, miss);
 	} else if (t->kind == TK_ENUM) {
-		add_values(k, t, pass);
+		if (k->complete || k->partial)
+			add_values(k, t, pass, miss);
+		else
+			add_enum_line(k, t, pass, miss);
 	} else if (t->kind == TK_OPTS) {
-		add_opts(k, t, pass);
+		add_opts(k, t, pass, miss);
 	} else if (k->complete) {
-		add_values(k, t, pass);
+		add_values(k, t, pass, miss);
 	} else {
-		add(k, tok_describe(k->m, t, buf, sizeof(buf)), t->help, pass);
+		add(k, tok_describe(k->m, t, buf, sizeof(buf)), t->help, pass, miss);
 	}
 }
 
@@ -133,18 +188,63 @@ static bool run(const struct rtx_model *m, const char *prefix, struct collect *k
 	return !k->oom;
 }
 
-void grammar_help(const struct rtx_model *m, const char *prefix, FILE *out)
+/* As the RTX lists them: alphabetically. */
+static int cmp_cand(const void *a, const void *b)
 {
-	struct collect k = { 0 };
+	const struct cand *x = a, *y = b;
+	return strcmp(x->word, y->word);
+}
+
+#define HELP_COL 28
+
+static void print_line(FILE *out, const char *word, const char *help,
+		       const struct cand *c)
+{
+	char note[96] = "";
+	if (c && (c->miss & R_ADMIN))
+		strcat(note, " (administrator mode)");
+	if (c && (c->miss & R_TUNNEL))
+		strcat(note, " (after tunnel select)");
+	if (c && (c->miss & R_PP))
+		strcat(note, " (after pp select)");
+	if (c && c->pass)
+		strcat(note, " (not emulated)");
+	if (strlen(word) > HELP_COL)   /* a long list of values: help below */
+		fprintf(out, "  %s\n  %-*s %s%s\n", word, HELP_COL, "", help, note);
+	else
+		fprintf(out, "  %-*s %s%s\n", HELP_COL, word, help, note);
+}
+
+void grammar_help(const struct rtx_model *m, const char *prefix,
+		  const struct help_scope *scope, FILE *out)
+{
+	static const struct help_scope everything = { true, true, true, true };
+	struct collect k = { .scope = scope ? scope : &everything };
 	char *partial;
+	bool all = k.scope->all;
 	if (run(m, prefix, &k, &partial)) {
+		size_t shown = 0, rest = 0;
+		qsort(k.c, k.n, sizeof(*k.c), cmp_cand);
+		for (size_t i = 0; i < k.n; i++)   /* what may run here, first */
+			if (!k.c[i].pass && !k.c[i].miss) {
+				print_line(out, k.c[i].word, k.c[i].help, NULL);
+				shown++;
+			}
 		for (size_t i = 0; i < k.n; i++)
-			fprintf(out, "  %-28s %s%s\n", k.c[i].word, k.c[i].help,
-				k.c[i].pass ? " (not emulated)" : "");
-		if (k.cr && !partial)
-			fprintf(out, "  %-28s %s\n", "<cr>", "Run the command");
-		if (k.n == 0 && !k.cr)
-			fprintf(out, "  %-28s %s\n", "(none)", "Nothing can follow");
+			if (k.c[i].pass || k.c[i].miss) {
+				if (all)
+					print_line(out, k.c[i].word, k.c[i].help, &k.c[i]);
+				rest++;
+			}
+		if ((k.cr || (all && k.cr_other)) && !partial)
+			print_line(out, "<cr>", "Run the command", NULL);
+		else if (k.cr_other && !partial)
+			rest++;
+		if (rest && !all)
+			fprintf(out, "  (%zu more: not emulated, or for another mode; "
+				"? again lists them)\n", rest);
+		if (shown == 0 && rest == 0 && !k.cr && !k.cr_other)
+			print_line(out, "(none)", "Nothing can follow", NULL);
 	}
 	free(partial);
 	collect_free(&k);

@@ -155,11 +155,36 @@ static enum gerr check_prefix(const char *w, bool need_len, bool v4_only)
 	return len > (fam == AF_INET ? 32 : 128) ? GE_RANGE : GE_OK;
 }
 
+/* Only digits and dots: meant as an IPv4 address, so it must be one
+ * (300.1.1.1 is not a host name). Four numbers with one above 255 are out
+ * of range; other shapes are invalid. */
+static enum gerr check_dotted(const char *w)
+{
+	unsigned char buf[4];
+	if (inet_pton(AF_INET, w, buf) == 1)
+		return GE_OK;
+	unsigned parts = 0;
+	bool big = false;
+	for (const char *p = w; *p; p += *p == '.') {
+		size_t len = strspn(p, "0123456789");
+		if (len == 0 || len > 10)
+			return GE_INVALID;
+		big |= strtoul(p, NULL, 10) > 255;
+		parts++;
+		p += len;
+		if (*p == '.' && !p[1])
+			return GE_INVALID;
+	}
+	return parts == 4 && big ? GE_RANGE : GE_INVALID;
+}
+
 static enum gerr check_host(const char *w)
 {
 	size_t len = strlen(w);
 	if (len == 0 || len > 255)
 		return len ? GE_RANGE : GE_INVALID;
+	if (strspn(w, "0123456789.") == len)
+		return check_dotted(w);
 	for (const char *p = w; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' &&
 		    *p != ':' && *p != '_')
@@ -290,6 +315,8 @@ enum gerr tok_check(const struct rtx_model *m, const struct tok *t,
 		return check_hex(t, w);
 	case TK_TEXT: {
 		long long len = (long long)strlen(w);
+		if (len == 0 && t->lo > 0)
+			return GE_EMPTY;
 		if (len < t->lo || len > t->hi)
 			return GE_RANGE;
 		return GE_OK;
@@ -338,6 +365,21 @@ static char *norm_num(const char *w)
 	return r;
 }
 
+static void value_addr(const char *w, struct param_val *out);
+
+/* T_HOST: "a/32" and "a/255.255.255.255" are "a" (the address normalized). */
+static char *norm_host(const char *w)
+{
+	struct param_val v = { 0 };
+	char *r = norm_addr(w);
+	if (!r || !strchr(r, '/'))
+		return r;
+	value_addr(r, &v);
+	if (v.addr.family && v.plen == (v.addr.family == AF_INET ? 32 : 128))
+		r[strcspn(r, "/")] = '\0';
+	return r;
+}
+
 char *tok_norm(const struct tok *t, const char *w)
 {
 	const char *val;
@@ -351,9 +393,12 @@ char *tok_norm(const struct tok *t, const char *w)
 	case TK_QLEN:
 	case TK_USER:
 		return norm_num(w);
+	case TK_IPMASK:
+		if (t->flags & T_HOST)
+			return norm_host(w);
+		return norm_addr(w);
 	case TK_IPV4:
 	case TK_IP:
-	case TK_IPMASK:
 	case TK_PREFIX:
 		return norm_addr(w);
 	case TK_HOST:

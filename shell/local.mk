@@ -1,7 +1,7 @@
 noinst_LIBRARIES += libshell.a
 libshell_a_SOURCES = \
 	shell/cli.h shell/cli.c \
-	shell/cmd.h shell/cmd_ops.c shell/cmd_table.c \
+	shell/cmd.h shell/cmd_ops.c shell/cmd_info.c shell/cmd_table.c \
 	shell/grammar.h shell/grammar.c shell/grammar_types.c shell/grammar_help.c \
 	shell/cfgstore.h shell/cfgstore.c \
 	shell/cfgprint.h shell/cfgprint.c \

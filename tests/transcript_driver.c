@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/clock.h"
 #include "engine/model.h"
@@ -82,6 +83,8 @@ int main(void)
 {
 	struct opts o = { 0 };
 	size_t n;
+	setenv("TZ", "UTC", 1);   /* times in transcripts read the same anywhere */
+	tzset();
 	char **lines = read_lines(&n);
 	size_t first = directives(lines, n, &o);
 	struct clock_virtual vc;

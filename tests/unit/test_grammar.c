@@ -172,6 +172,27 @@ static void test_addresses(void **state)
 	n = tok_norm(&pfx, "2001:DB8:0::/048");
 	assert_string_equal(n, "2001:db8::/48");
 	free(n);
+	/* A host route's three spellings are one setting. */
+	struct tok host = { .kind = TK_IPMASK, .name = "p", .help = "x", .flags = T_HOST };
+	const char *same[] = { "198.51.100.1", "198.51.100.1/32", "198.51.100.1/255.255.255.255" };
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(tok_check(m, &host, same[i]), GE_OK);
+		n = tok_norm(&host, same[i]);
+		assert_string_equal(n, "198.51.100.1");
+		free(n);
+	}
+	n = tok_norm(&host, "10.0.0.0/8");
+	assert_string_equal(n, "10.0.0.0/8");
+	free(n);
+	/* Digits and dots are an address or nothing, never a host name. */
+	struct tok hn = { .kind = TK_HOST, .name = "h", .help = "x" };
+	assert_int_equal(tok_check(m, &hn, "192.0.2.1"), GE_OK);
+	assert_int_equal(tok_check(m, &hn, "vpn1.example.com"), GE_OK);
+	assert_int_equal(tok_check(m, &hn, "300.1.1.1"), GE_RANGE);
+	assert_int_equal(tok_check(m, &hn, "1.2.3"), GE_INVALID);
+	assert_int_equal(tok_check(m, &hn, "1.2.3.4."), GE_INVALID);
+	assert_int_equal(tok_check(m, &hn, "1..2.3"), GE_INVALID);
+	assert_int_equal(tok_check(m, &hn, "99999999999.1.1.1"), GE_INVALID);
 }
 
 static void test_hex_text_percent_enum(void **state)
@@ -198,6 +219,7 @@ static void test_hex_text_percent_enum(void **state)
 	assert_int_equal(tok_check(m, text, longtext), GE_RANGE);
 	longtext[128] = '\0';
 	assert_int_equal(tok_check(m, text, longtext), GE_OK);
+	assert_int_equal(tok_check(m, text, ""), GE_EMPTY);
 	const struct tok *p = find_tok("ipsec ike duration", "rekey");
 	assert_int_equal(tok_check(m, p, "75%"), GE_OK);
 	assert_int_equal(tok_check(m, p, "91%"), GE_RANGE);
@@ -397,16 +419,78 @@ static void test_permission(void **state)
 
 /* ---- `?` and TAB ---- */
 
-static char *help(const char *model, const char *prefix)
+/* `?` after prefix, asked times times in a row (the last answer). */
+static char *help_n(const char *model, bool admin, const char *prefix, int times)
 {
-	struct fx *f = fx_new(model, true);
+	struct fx *f = fx_new(model, admin);
 	char *buf = NULL;
 	size_t len;
-	FILE *o = open_memstream(&buf, &len);
-	cli_help(f->s, prefix, o);
-	fclose(o);
+	for (int i = 0; i < times; i++) {
+		free(buf);
+		buf = NULL;
+		FILE *o = open_memstream(&buf, &len);
+		cli_help(f->s, prefix, o);
+		fclose(o);
+	}
 	fx_free(f);
 	return buf;
+}
+
+static char *help(const char *model, const char *prefix)
+{
+	return help_n(model, true, prefix, 1);
+}
+
+/* The listed words (first column) are in strcmp order. */
+static void assert_sorted(const char *h)
+{
+	char prev[64] = "", cur[64];
+	for (const char *l = h; *l; l = strchr(l, '\n') + 1) {
+		if (sscanf(l, " %63s", cur) == 1 && l[2] != ' ' && cur[0] != '(' &&
+		    strcmp(cur, "<cr>") != 0) {
+			assert_true(strcmp(prev, cur) < 0);
+			snprintf(prev, sizeof(prev), "%s", cur);
+		}
+		if (!strchr(l, '\n'))
+			break;
+	}
+}
+
+static void test_help_scope(void **state)
+{
+	(void)state;
+	/* Normal mode: what it may run, alphabetically, the rest counted. */
+	char *h = help_n(NULL, false, "", 1);
+	assert_sorted(h);
+	assert_non_null(strstr(h, "  administrator "));
+	assert_non_null(strstr(h, "  help "));
+	assert_non_null(strstr(h, "  show "));
+	assert_null(strstr(h, "shutdown"));
+	assert_null(strstr(h, "  no "));
+	assert_null(strstr(h, "not emulated)\n  "));
+	assert_non_null(strstr(h, "more: not emulated, or for another mode; ? again lists them)\n"));
+	free(h);
+	/* `?` again: the rest too, marked, after what may run. */
+	h = help_n(NULL, false, "", 2);
+	assert_non_null(strstr(h, "  shutdown                     Stop the router (rtxsh) (administrator mode)\n"));
+	assert_non_null(strstr(h, "  bgp                          Kept as typed (administrator mode) (not emulated)\n"));
+	assert_true(strstr(h, "  show ") < strstr(h, "  auth "));
+	assert_null(strstr(h, "more:"));
+	free(h);
+	/* Tunnel-scoped words wait for tunnel select. */
+	h = help_n(NULL, true, "tunnel ", 1);
+	assert_null(strstr(h, "encapsulation"));
+	assert_non_null(strstr(h, "  select "));
+	free(h);
+	/* Values are named on one line, then one by one once a word begins. */
+	h = help(NULL, "ipsec ike encryption 1 ");
+	assert_non_null(strstr(h, "  3des-cbc|des-cbc|aes-cbc|aes256-cbc\n"));
+	free(h);
+	h = help(NULL, "ipsec ike encryption 1 aes2");
+	assert_string_equal(h, "  aes256-cbc                   Cipher\n"
+			       "  aes256-gcm                   AEAD cipher, no separate integrity"
+			       " (rtxsh extension)\n");
+	free(h);
 }
 
 static void test_help(void **state)
@@ -418,12 +502,12 @@ static void test_help(void **state)
 	h = help(NULL, "ipsec ike version 1 2 ");
 	assert_string_equal(h, "  <cr>                         Run the command\n");
 	free(h);
-	h = help(NULL, "ipsec ike ");
+	h = help_n(NULL, true, "ipsec ike ", 2);
 	assert_non_null(strstr(h, "  version                      IKE version\n"));
 	assert_non_null(strstr(h, "license-key") );
 	assert_non_null(strstr(h, "(IKEv1) (not emulated)\n"));
 	free(h);
-	h = help(NULL, "");
+	h = help_n(NULL, true, "", 2);
 	assert_non_null(strstr(h, "  no   "));
 	assert_non_null(strstr(h, "  bgp                          Kept as typed (not emulated)\n"));
 	assert_non_null(strstr(h, "  ipsec                        IPsec settings\n"));
@@ -489,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_permission),
 		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_help_scope),
 		cmocka_unit_test(test_complete),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
