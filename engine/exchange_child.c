@@ -470,11 +470,8 @@ static uint16_t child_choose(struct ike_sa *sa, const struct gateway_config *g,
 {
 	const struct payload *sap = msg_find(&rx->m, IKEV2_PAYLOAD_SA, 0);
 	const struct payload *ke = msg_find(&rx->m, IKEV2_PAYLOAD_KE, 0);
-	struct proposal_limit lim;
-	if (g->proposal_limitation)
-		proposal_limit_esp(p, &lim);
-	if (proposal_select(&sap->u.sa, IKEV2_PROTO_ESP, g->proposal_limitation ? &lim : NULL,
-			    sa->e->d.crypto, choice) || (ke && !choice->dh)) {
+	if (proposal_select_esp(&sap->u.sa, g, p, sa->e->d.crypto, choice) ||
+	    (ke && !choice->dh)) {
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
 	}
@@ -605,8 +602,7 @@ static uint16_t ike_choose(struct ike_sa *sa, struct msg_rx *rx, const struct ga
 	struct proposal_limit lim;
 	if (g->proposal_limitation)
 		proposal_limit_ike(g, &lim);
-	if (!ke || proposal_select(&sap->u.sa, IKEV2_PROTO_IKE,
-				   g->proposal_limitation ? &lim : NULL, sa->e->d.crypto, c) ||
+	if (!ke || proposal_select_ike(&sap->u.sa, g, sa->e->d.crypto, c) ||
 	    c->spi_size != 8 || !get_be64(c->spi)) {
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;

@@ -382,9 +382,7 @@ static enum xchg_rc init_pick(struct ike_sa *sa, struct msg_rx *rx, struct msg *
 	const struct payload *ke = msg_find(&rx->m, IKEV2_PAYLOAD_KE, 0);
 	if (g && g->proposal_limitation)
 		proposal_limit_ike(g, &lim);
-	if (!sap || !ke || proposal_select(&sap->u.sa, IKEV2_PROTO_IKE,
-					   g && g->proposal_limitation ? &lim : NULL,
-					   sa->e->d.crypto, &sa->prop)) {
+	if (!sap || !ke || proposal_select_ike(&sap->u.sa, g, sa->e->d.crypto, &sa->prop)) {
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
 		init_error(resp, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return XCHG_FAIL;
