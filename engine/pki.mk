@@ -2,7 +2,7 @@
 # RFC 7427): sources, and tests sharing a test PKI built at run time.
 libengine_a_SOURCES += \
 	engine/pki.h engine/pki_priv.h engine/pki.c engine/pki_info.c \
-	engine/pki_verify.c engine/pki_id.c \
+	engine/pki_verify.c engine/pki_id.c engine/pki_store.h engine/pki_store.c \
 	engine/auth_sig.h engine/auth_sig.c
 
 PKI_TESTS = tests/unit/test_pki tests/unit/test_auth_sig

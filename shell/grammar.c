@@ -585,6 +585,7 @@ static const char *const msg_en[GE_COUNT] = {
 	[GE_NO_PATH] = "No configuration file to save to (use save FILE, or start rtxsh with -c FILE)",
 	[GE_SAVE] = "Cannot save the configuration",
 	[GE_NOMEM] = "Out of memory",
+	[GE_PKI_LOAD] = "Cannot load the file (the line is kept)",
 };
 
 /* Only the wording the reference documents; the rest stays English. */
