@@ -25,24 +25,30 @@ static void dump_key_pad(struct ike_sa *sa, const char *sub, const uint8_t *psk,
 	OPENSSL_cleanse(kp, sizeof(kp));
 }
 
-int auth_psk_compute(struct ike_sa *sa, bool initiator_side, const uint8_t *psk,
-		     size_t psk_len, struct chunk id_body, uint8_t *out, size_t *out_len,
-		     const char *sub)
+int auth_signed_octets(struct ike_sa *sa, bool initiator_side, struct chunk id_body,
+		       uint8_t **octets, size_t *len)
 {
 	const struct ike_keys *k = &sa->keys;
 	const uint8_t *msg = initiator_side ? sa->init_i : sa->init_r;
 	size_t msg_len = initiator_side ? sa->init_i_len : sa->init_r_len;
 	const uint8_t *nonce = initiator_side ? sa->nr : sa->ni;
 	size_t nonce_len = initiator_side ? sa->nr_len : sa->ni_len;
-	uint8_t *octets = NULL;
-	size_t octets_len = 0;
 	if (!msg || !(sa->flags & IKE_SAF_KEYED))
 		return -RTX_EINVAL;
 	const struct keys_octets o = {
 		sa->prop.prf, { initiator_side ? k->sk_pi : k->sk_pr, k->p_len },
 		{ msg, msg_len }, { nonce, nonce_len }, { id_body.ptr, id_body.len },
 	};
-	int err = keys_signed_octets(sa->e->d.crypto, &o, &octets, &octets_len);
+	return keys_signed_octets(sa->e->d.crypto, &o, octets, len);
+}
+
+int auth_psk_compute(struct ike_sa *sa, bool initiator_side, const uint8_t *psk,
+		     size_t psk_len, struct chunk id_body, uint8_t *out, size_t *out_len,
+		     const char *sub)
+{
+	uint8_t *octets = NULL;
+	size_t octets_len = 0;
+	int err = auth_signed_octets(sa, initiator_side, id_body, &octets, &octets_len);
 	if (!err)
 		err = keys_psk_auth(sa->e->d.crypto, sa->prop.prf, psk, psk_len, octets,
 				    octets_len, out);

@@ -12,6 +12,11 @@
 
 struct ike_sa;
 
+/* The octets side `initiator_side` of sa signs or MACs (RFC 7296 2.15:
+ * its IKE_SA_INIT message, the peer's nonce, prf(SK_px, ID body)),
+ * malloc'ed. Shared by PSK and signature authentication. */
+int auth_signed_octets(struct ike_sa *sa, bool initiator_side, struct chunk id_body,
+		       uint8_t **octets, size_t *len);
 /* AUTH data of side `initiator_side` of sa (SK_pi over the IKE_SA_INIT
  * request and Nr, or SK_pr over the response and Ni) for ID body id.
  * out holds ALG_MAX_PRF_LEN bytes; *out_len gets the PRF length. */

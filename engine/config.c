@@ -157,7 +157,33 @@ void config_free(struct ipsec_config *c)
 	free(c->policies);
 	free(c->tunnels);
 	free(c->routes);
+	for (unsigned i = 0; i <= CONFIG_PKI_MAX; i++) {
+		config_pki_file_clear(&c->pki_cert[i]);
+		config_pki_file_clear(&c->pki_crl[i]);
+	}
 	free(c);
+}
+
+void config_pki_file_clear(struct pki_file_config *f)
+{
+	free(f->path);
+	if (f->password) {
+		explicit_bzero(f->password, strlen(f->password));
+		free(f->password);
+	}
+	*f = (struct pki_file_config){ 0 };
+}
+
+enum auth_method config_gateway_auth(const struct gateway_config *g)
+{
+	if (g->auth_method != AUTH_METHOD_AUTO)
+		return g->auth_method;
+	if (g->psk_len)
+		return AUTH_METHOD_PSK;
+	if (g->pki_cert)
+		return g->eap_request || g->eap_name ? AUTH_METHOD_EAP_MD5
+						     : AUTH_METHOD_CERTIFICATE;
+	return AUTH_METHOD_PSK;
 }
 
 struct gateway_config *config_gateway_find(const struct ipsec_config *c, unsigned id)

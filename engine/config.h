@@ -127,6 +127,16 @@ struct lan_config {
 	uint8_t len;
 };
 
+/* `pki certificate file ID FILE TYPE [PASSWORD]` / `pki crl file ID FILE`
+ * as typed: the files are read by engine/pki_store.c (relative paths
+ * against the -c file's directory), not here. */
+#define CONFIG_PKI_MAX 8
+struct pki_file_config {
+	char *path;                      /* NULL: not configured */
+	bool pkcs12;                     /* false: x509-pem (or a CRL) */
+	char *password;                  /* pkcs12 only */
+};
+
 struct ipsec_config {
 	const struct rtx_model *model;   /* per-model ranges and defaults */
 	bool ipsec_use;                  /* default on */
@@ -144,6 +154,8 @@ struct ipsec_config {
 	struct route_config *routes;
 	size_t n_routes;
 	struct lan_config lan[CONFIG_LAN_MAX + 1];   /* by N; [0] unused */
+	struct pki_file_config pki_cert[CONFIG_PKI_MAX + 1];   /* by ID; [0] unused */
+	struct pki_file_config pki_crl[CONFIG_PKI_MAX + 1];
 };
 
 struct rtx_model;
@@ -171,6 +183,15 @@ struct gateway_config *config_tunnel_gateway(const struct ipsec_config *c,
 					     const struct tunnel_config *t);
 /* The first tunnel whose policy uses gateway gw (0 if none). */
 unsigned config_gateway_tunnel(const struct ipsec_config *c, unsigned gw);
+
+/* The method `ipsec ike auth method` means for g (reference 2.1): an
+ * explicit one as set; `auto` is PSK when a key is set, else the
+ * certificate when `ipsec ike pki file` is set and no EAP settings are,
+ * else EAP-MD5 when they are, else PSK (which then reports the missing
+ * key). */
+enum auth_method config_gateway_auth(const struct gateway_config *g);
+/* Frees what a pki_file_config holds (the password wiped) and clears it. */
+void config_pki_file_clear(struct pki_file_config *f);
 
 /* Gateway defaults alone, for resetting one setting with a `no` form. */
 void config_gateway_defaults(struct gateway_config *g, unsigned id);

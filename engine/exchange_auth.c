@@ -1,4 +1,5 @@
-/* IKE_AUTH (RFC 7296 1.2, 2.15) with pre-shared keys: identities from
+/* IKE_AUTH (RFC 7296 1.2, 2.15) with pre-shared keys or certificates
+ * (the signature side is engine/auth_cert.c): identities from
  * `ipsec ike local/remote name`, the gateway found by the peer's IDi as the
  * Yamaha reference says, INITIAL_CONTACT (2.4), and the first CHILD SA
  * with route-based traffic selectors (2.9). */
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "engine/auth_cert.h"
 #include "engine/auth_psk.h"
 #include "engine/child_sa.h"
 #include "engine/config.h"
@@ -18,12 +20,13 @@
 #include "engine/keys.h"
 #include "base/log.h"
 #include "engine/names.h"
+#include "engine/pki.h"
 
 /* ---- identities ------------------------------------------------------------ */
 
 struct ident {
 	uint8_t type;               /* IKEV2_ID_* */
-	uint8_t data[256];
+	uint8_t data[1024];         /* a subject DN can be long */
 	size_t len;
 };
 
@@ -71,9 +74,16 @@ static void ident_from_addr(const struct ip_addr *a, struct ident *id)
 	memcpy(id->data, a->bytes, id->len);
 }
 
-/* Our ID for gateway g; logs "invalid ipsec ike local name" when needed. */
-static int local_ident(struct ike_sa *sa, const struct gateway_config *g, struct ident *id)
+/* Our ID for gateway g; logs "invalid ipsec ike local name" when needed.
+ * With a certificate (cred) and no local name it is the certificate's
+ * subject, which every peer can bind to it (RFC 4945 3.1.5). */
+static int local_ident(struct ike_sa *sa, const struct gateway_config *g,
+		       const struct pki_cred *cred, struct ident *id)
 {
+	if (!g->local_name && cred) {
+		id->type = IKEV2_ID_DER_ASN1_DN;
+		return auth_cert_subject_id(cred, id->data, sizeof(id->data), &id->len);
+	}
 	if (!g->local_name) {
 		ident_from_addr(&sa->local.addr, id);
 		return 0;
@@ -90,6 +100,8 @@ static int local_ident(struct ike_sa *sa, const struct gateway_config *g, struct
 static void ident_text(uint8_t type, const uint8_t *data, size_t len, char *buf, size_t cap)
 {
 	struct ip_addr a = { 0 };
+	if (type == IKEV2_ID_DER_ASN1_DN && !pki_dn_text(data, len, buf, cap))
+		return;
 	if ((type == IKEV2_ID_IPV4_ADDR && len == 4) || (type == IKEV2_ID_IPV6_ADDR && len == 16)) {
 		a.family = len == 4 ? AF_INET : AF_INET6;
 		memcpy(a.bytes, data, len);
@@ -119,9 +131,12 @@ static struct payload *add_ident(struct msg *m, uint8_t ptype, const struct iden
 	return p;
 }
 
+/* Our AUTH payload: a signature with cred, else the PSK's MAC. */
 static int add_auth(struct ike_sa *sa, struct msg *m, const struct gateway_config *g,
-		    struct chunk id_body, const char *sub)
+		    const struct pki_cred *cred, struct chunk id_body, const char *sub)
 {
+	if (cred)
+		return auth_cert_add_auth(sa, m, cred, id_body, sub);
 	uint8_t auth[ALG_MAX_PRF_LEN];
 	size_t len;
 	int err = auth_psk_compute(sa, sa->initiator, g->psk, g->psk_len, id_body, auth, &len,
@@ -171,10 +186,17 @@ static int auth_build_i(struct ike_sa *sa, struct msg *m)
 	if (!p)
 		return -RTX_ENOENT;
 	ike_sa_xsub(sa, "AUTH", sub, sizeof(sub));
-	if ((err = local_ident(sa, g, &id)))
+	const struct pki_cred *cred = NULL;
+	if (auth_cert_gateway(g) && !(cred = auth_cert_own(sa, g, sub)))
+		return -RTX_ENOENT;
+	if ((err = local_ident(sa, g, cred, &id)))
 		return err;
 	if (!add_ident(m, IKEV2_PAYLOAD_IDI, &id, &body))
 		return -RTX_ENOMEM;
+	/* RFC 7296 3.6/3.7: our chain, and which CAs we would accept */
+	if (cred && ((err = auth_cert_add_certs(sa, m, cred)) ||
+		     (err = auth_cert_add_certreq(sa->e, m, g, true))))
+		return err;
 	ident_text(id.type, id.data, id.len, sa->local_id, sizeof(sa->local_id));
 	if (gs && !gs->contacted &&
 	    !exchange_add_notify(m, IKEV2_N_INITIAL_CONTACT, true, NULL, 0))
@@ -182,7 +204,7 @@ static int auth_build_i(struct ike_sa *sa, struct msg *m)
 	if (g->remote_name && !ident_from_name(g->remote_name, g->remote_name_type, &rid) &&
 	    !add_ident(m, IKEV2_PAYLOAD_IDR, &rid, &rbody))
 		return -RTX_ENOMEM;
-	if ((err = add_auth(sa, m, g, body, sub)))
+	if ((err = add_auth(sa, m, g, cred, body, sub)))
 		return err;
 	if (!sa->first_child && !(sa->first_child = child_sa_new(sa, tn, p->id, &err)))
 		return err;
@@ -251,6 +273,20 @@ static int established(struct ike_sa *sa)
 	return 0;
 }
 
+/* The peer's AUTH by g's method: 0 or -RTX_EAUTH (logged). */
+static int verify_peer(struct ike_sa *sa, const struct gateway_config *g, const struct msg *m,
+		       const struct payload *id, const char *sub)
+{
+	const struct payload *auth = msg_find(m, IKEV2_PAYLOAD_AUTH, 0);
+	struct ident rn;
+	if (!auth_cert_gateway(g))
+		return auth_psk_verify(sa, g->psk, g->psk_len, id->body, &auth->u.auth, sub);
+	bool named = g->remote_name &&
+		     !ident_from_name(g->remote_name, g->remote_name_type, &rn);
+	struct payload_id want = { .id_type = rn.type, .data = { rn.data, rn.len } };
+	return auth_cert_verify(sa, g, m, id, named ? &want : NULL, sub);
+}
+
 static enum xchg_rc auth_process_i(struct ike_sa *sa, struct msg_rx *rx)
 {
 	const struct gateway_config *g = ike_sa_gateway(sa);
@@ -267,7 +303,7 @@ static enum xchg_rc auth_process_i(struct ike_sa *sa, struct msg_rx *rx)
 			log_ike(sa->e->d.log, rx->sub, LOG_PAYLOAD_NOT_CONTAINED, idr ? "AUTH" : "IDr");
 		return XCHG_FAIL;
 	}
-	if (auth_psk_verify(sa, g->psk, g->psk_len, idr->body, &auth->u.auth, rx->sub)) {
+	if (verify_peer(sa, g, m, idr, rx->sub)) {
 		/* RFC 7296 2.21.2: the responder believes the SA is up; tell it. */
 		exchange_info_send_error(sa, IKEV2_N_AUTHENTICATION_FAILED);
 		return XCHG_FAIL;
@@ -406,11 +442,12 @@ static const struct gateway_config *auth_gateway(struct ike_sa *sa, struct msg_r
 	ike_sa_set_gateway(sa, g->id);
 	ike_sa_xsub(sa, "AUTH", rx->sub, sizeof(rx->sub));
 	snprintf(sub, sizeof(sub), "GW:%u", g->id);
-	if (g->auth_method == AUTH_METHOD_CERTIFICATE || g->auth_method == AUTH_METHOD_EAP_MD5) {
-		log_ike(sa->e->d.log, sub, LOG_NOT_CONFIGURED, "ipsec ike auth method pre-shared-key");
+	enum auth_method am = config_gateway_auth(g);
+	if (am == AUTH_METHOD_EAP_MD5) {
+		log_ike(sa->e->d.log, sub, LOG_NOT_CONFIGURED, "ipsec ike auth method eap-md5");
 		return NULL;
 	}
-	if (!g->psk_len) {
+	if (am == AUTH_METHOD_PSK && !g->psk_len) {
 		log_ike(sa->e->d.log, sub, LOG_NOT_CONFIGURED, "ipsec ike pre-shared-key");
 		return NULL;
 	}
@@ -431,15 +468,19 @@ static enum xchg_rc auth_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
 		log_ike(sa->e->d.log, rx->sub, LOG_PAYLOAD_NOT_CONTAINED, idi ? "AUTH" : "IDi");
 		return auth_refuse(resp);
 	}
-	if (!(g = auth_gateway(sa, rx, idi)) ||
-	    auth_psk_verify(sa, g->psk, g->psk_len, idi->body, &auth->u.auth, rx->sub) ||
-	    local_ident(sa, g, &id))
+	if (!(g = auth_gateway(sa, rx, idi)))
+		return auth_refuse(resp);
+	const struct pki_cred *cred = NULL;
+	if (auth_cert_gateway(g) && !(cred = auth_cert_own(sa, g, rx->sub)))
+		return auth_refuse(resp);
+	if (verify_peer(sa, g, m, idi, rx->sub) || local_ident(sa, g, cred, &id))
 		return auth_refuse(resp);
 	ident_text(idi->u.id.id_type, idi->u.id.data.ptr, idi->u.id.data.len, sa->remote_id,
 		   sizeof(sa->remote_id));
 	ident_text(id.type, id.data, id.len, sa->local_id, sizeof(sa->local_id));
 	if (!add_ident(resp, IKEV2_PAYLOAD_IDR, &id, &body) ||
-	    add_auth(sa, resp, g, body, rx->sub))
+	    (cred && auth_cert_add_certs(sa, resp, cred)) ||
+	    add_auth(sa, resp, g, cred, body, rx->sub))
 		return auth_refuse(resp);
 	if (msg_find_notify(m, IKEV2_N_INITIAL_CONTACT))
 		initial_contact(sa);

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "engine/alg.h"
+#include "engine/auth_cert.h"
 #include "engine/config.h"
 #include "engine/crypto.h"
 #include "engine/dh.h"
@@ -196,7 +197,14 @@ static int init_build_i(struct ike_sa *sa, struct msg *m)
 	if (err)
 		return err;
 	err = add_ke_nonce(sa, m, sa->ni, sa->ni_len);
-	return err ? err : add_nat_notifies(sa, m, 0);
+	if (!err)
+		err = add_nat_notifies(sa, m, 0);
+	/* RFC 7427 4: announce the hashes we verify, so a peer can sign
+	 * with method 14 */
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	if (!err && g && auth_cert_gateway(g))
+		err = auth_cert_add_hashes(m);
+	return err;
 }
 
 static enum xchg_rc init_retry_cookie(struct ike_sa *sa, const struct payload *n)
@@ -271,6 +279,7 @@ static enum xchg_rc init_process_i(struct ike_sa *sa, struct msg_rx *rx)
 		return XCHG_FAIL;
 	memcpy(sa->nr, nr->u.nonce.data.ptr, nr->u.nonce.data.len);
 	sa->nr_len = nr->u.nonce.data.len;
+	auth_cert_read_hashes(sa, m);
 	ike_sa_set_spi_r(sa, m->hdr.spi_r);
 	uint8_t *copy = malloc(rx->len);
 	if (!copy)
@@ -407,6 +416,38 @@ static enum xchg_rc init_pick(struct ike_sa *sa, struct msg_rx *rx, struct msg *
 	return XCHG_DONE;
 }
 
+/* The certificate gateway an IKE_SA_INIT is probably for: by the peer's
+ * address, else the first IKEv2 gateway with certificates (its CERTREQ
+ * names the CAs a peer must chain to; the gateway is only known for sure
+ * from IDi). NULL when no gateway uses certificates. */
+static const struct gateway_config *guess_cert_gateway(struct ike_core *e,
+						       const struct endpoint *remote)
+{
+	const struct gateway_config *g = guess_gateway(e, remote);
+	const struct ipsec_config *c = e->d.config;
+	if (g && auth_cert_gateway(g))
+		return g;
+	for (size_t i = 0; i < c->n_gateways; i++)
+		if (c->gateways[i]->version == 2 && auth_cert_gateway(c->gateways[i]))
+			return c->gateways[i];
+	return NULL;
+}
+
+/* Certificate material of an IKE_SA_INIT response: our hashes when the
+ * peer announced its own (RFC 7427 4), and CERTREQ (RFC 7296 3.7), which
+ * peers such as strongSwan wait for before sending their certificate. */
+static int init_cert_payloads(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp)
+{
+	const struct gateway_config *g = guess_cert_gateway(sa->e, &rx->remote);
+	int err = 0;
+	auth_cert_read_hashes(sa, &rx->m);
+	if (!g)
+		return 0;
+	if (msg_find_notify(&rx->m, IKEV2_N_SIGNATURE_HASH_ALGORITHMS))
+		err = auth_cert_add_hashes(resp);
+	return err ? err : auth_cert_add_certreq(sa->e, resp, g, false);
+}
+
 static enum xchg_rc init_respond(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp)
 {
 	const struct payload *ni = msg_find(&rx->m, IKEV2_PAYLOAD_NONCE, 0);
@@ -437,6 +478,8 @@ static enum xchg_rc init_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
 		err = add_ke_nonce(sa, resp, sa->nr, sa->nr_len);
 	if (!err)
 		err = add_nat_notifies(sa, resp, sa->spi_r);
+	if (!err)
+		err = init_cert_payloads(sa, rx, resp);
 	nat_check(sa, rx);
 	if (!err)
 		err = derive(sa, ke, rx->sub);

@@ -139,11 +139,16 @@ static int check_initiable(struct ike_engine *e, const struct gateway_config *g,
 		not_configured(e, g->id, "ipsec ike local address");
 		return -RTX_ENOENT;
 	}
-	if (g->auth_method == AUTH_METHOD_CERTIFICATE || g->auth_method == AUTH_METHOD_EAP_MD5) {
-		not_configured(e, g->id, "ipsec ike auth method pre-shared-key");
+	enum auth_method am = config_gateway_auth(g);
+	if (am == AUTH_METHOD_EAP_MD5) {
+		not_configured(e, g->id, "ipsec ike auth method eap-md5");
 		return -RTX_EUNSUPP;
 	}
-	if (!g->psk_len) {
+	if (am == AUTH_METHOD_CERTIFICATE && !g->pki_cert) {
+		not_configured(e, g->id, "ipsec ike pki file");
+		return -RTX_ENOENT;
+	}
+	if (am == AUTH_METHOD_PSK && !g->psk_len) {
 		not_configured(e, g->id, "ipsec ike pre-shared-key");
 		return -RTX_ENOENT;
 	}

@@ -13,6 +13,7 @@ struct ipsec_config;
 struct kernel;
 struct log;
 struct loop;
+struct pki_store;
 struct transport;
 
 /* Randomness the engine uses for SPIs, nonces, IVs and rekey jitter;
@@ -26,6 +27,7 @@ struct ike_deps {
 	struct transport *transport;       /* IKE messages */
 	struct crypto_lib *crypto;
 	const struct ipsec_config *config; /* read on ike_config_changed() */
+	const struct pki_store *pki;       /* certificates and CRLs; may be NULL */
 	ike_rng_fn rng;                    /* NULL: the crypto library's DRBG */
 	void *rng_arg;
 };

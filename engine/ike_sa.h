@@ -73,6 +73,7 @@ struct ike_sa {
 	struct child_sa *children;            /* installed CHILD SAs */
 	struct child_sa *first_child;         /* negotiated in IKE_AUTH */
 	char local_id[64], remote_id[64];
+	unsigned peer_hashes;                 /* auth_cert.c: SIGNATURE_HASH_ALGORITHMS, a mask */
 	bool nat_local, nat_remote;           /* NAT detected on that side */
 	uint64_t created_ms, established_ms;
 	uint32_t life_secs;

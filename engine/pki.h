@@ -134,6 +134,9 @@ struct pki_cert_info {
 
 /* Fills info (texts cut with "..." when too long). Never the key. */
 int pki_cert_info(const X509 *cert, struct pki_cert_info *info);
+/* A DER Name (an ID_DER_ASN1_DN body) as text, as subjects are shown;
+ * -RTX_EPARSE when it is not one Name. */
+int pki_dn_text(const uint8_t *der, size_t len, char *buf, size_t cap);
 
 struct pki_crl_info {
 	char issuer[PKI_TEXT_MAX];

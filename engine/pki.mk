@@ -2,8 +2,8 @@
 # RFC 7427): sources, and tests sharing a test PKI built at run time.
 libengine_a_SOURCES += \
 	engine/pki.h engine/pki_priv.h engine/pki.c engine/pki_info.c \
-	engine/pki_verify.c engine/pki_id.c \
-	engine/auth_sig.h engine/auth_sig.c
+	engine/pki_verify.c engine/pki_id.c engine/pki_store.h engine/pki_store.c \
+	engine/auth_sig.h engine/auth_sig.c engine/auth_cert.h engine/auth_cert.c
 
 PKI_TESTS = tests/unit/test_pki tests/unit/test_auth_sig
 check_PROGRAMS += $(PKI_TESTS)
@@ -15,3 +15,10 @@ tests_unit_test_pki_LDADD = $(TEST_LDADD)
 tests_unit_test_auth_sig_SOURCES = tests/unit/test_auth_sig.c $(PKI_FIXTURE)
 tests_unit_test_auth_sig_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_auth_sig_LDADD = $(TEST_LDADD)
+
+# Two routers authenticating with certificates (tests/ike_pair.c).
+check_PROGRAMS += tests/unit/test_ike_cert
+TESTS += tests/unit/test_ike_cert
+tests_unit_test_ike_cert_SOURCES = tests/unit/test_ike_cert.c $(PKI_FIXTURE) $(IKE_PAIR)
+tests_unit_test_ike_cert_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ike_cert_LDADD = $(TEST_LDADD)

@@ -224,3 +224,17 @@ int pki_crl_revoked(const struct pki_crl *crl, size_t i, char *serial, size_t ca
 		rc = time_of(X509_REVOKED_get0_revocationDate(r), when);
 	return rc;
 }
+
+int pki_dn_text(const uint8_t *der, size_t len, char *buf, size_t cap)
+{
+	const unsigned char *p = der;
+	X509_NAME *name = d2i_X509_NAME(NULL, &p, (long)len);
+	if (!name || p != der + len) {
+		X509_NAME_free(name);
+		ERR_clear_error();
+		return -RTX_EPARSE;
+	}
+	int rc = name_text(name, buf, cap);
+	X509_NAME_free(name);
+	return rc;
+}

@@ -1,6 +1,7 @@
 /* The router and the parts it owns; see router.h for the life cycle. */
 #include "engine/router.h"
 
+#include <libgen.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "base/log.h"
 #include "engine/loop.h"
 #include "engine/model.h"
+#include "engine/pki_store.h"
 #include "engine/transport.h"
 #include "kernel/kernel_netlink.h"
 
@@ -435,6 +437,20 @@ int router_backend_parse(const char *name, enum kernel_backend *out)
 	return kernel_backend_parse(name, out);
 }
 
+/* Relative `pki ... file` paths are read from the -c file's directory, so
+ * a config and its certificates move together. */
+static int pki_dir(struct router *r)
+{
+	if (!r->config_path)
+		return 0;
+	char *copy = strdup(r->config_path);
+	if (!copy)
+		return -RTX_ENOMEM;
+	int err = pki_store_set_dir(r->pki, dirname(copy));
+	free(copy);
+	return err;
+}
+
 struct router *router_new(const struct router_opts *opts)
 {
 	struct router *r = calloc(1, sizeof(*r));
@@ -451,7 +467,9 @@ struct router *router_new(const struct router_opts *opts)
 	r->ipsec = config_new(r->model);
 	if (opts->config_path)
 		r->config_path = strdup(opts->config_path);
-	if (!r->log || !r->loop || !r->ipsec || (opts->config_path && !r->config_path)) {
+	r->pki = pki_store_new();
+	if (!r->log || !r->loop || !r->ipsec || !r->pki ||
+	    (opts->config_path && !r->config_path) || pki_dir(r)) {
 		router_free(r);
 		return NULL;
 	}
@@ -498,11 +516,13 @@ int router_start(struct router *r, FILE *diag)
 	struct ike_deps d = {
 		.log = r->log, .loop = r->loop, .kernel = r->kernel,
 		.transport = &r->net->base, .crypto = r->crypto, .config = r->ipsec,
+		.pki = r->pki,
 	};
 	if (!(r->engine = ike_engine_new(&d, &err))) {
 		fprintf(diag, "rtxsh: cannot start the IKE engine: %s\n", rtx_strerror(err));
 		return err;
 	}
+	pki_store_sync(r->pki, r->ipsec);
 	ike_config_changed(r->engine);
 	apply_kernel(r);
 	return 0;
@@ -515,6 +535,7 @@ bool router_started(const struct router *r)
 
 void router_config_changed(struct router *r)
 {
+	pki_store_sync(r->pki, r->ipsec);
 	if (!r->engine)
 		return;
 	rebind(r);
@@ -532,6 +553,7 @@ void router_free(struct router *r)
 		transport_free(&r->net->base);
 	crypto_lib_free(r->crypto);
 	config_free(r->ipsec);
+	pki_store_free(r->pki);
 	loop_free(r->loop);
 	log_free(r->log);
 	free(r->config_path);

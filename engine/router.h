@@ -26,6 +26,7 @@ struct ike_engine;
 struct ipsec_config;
 struct log;
 struct loop;
+struct pki_store;
 struct router_transport;
 struct rtx_model;
 
@@ -48,6 +49,7 @@ struct router {
 	bool shutdown;            /* set by `shutdown` or a signal: leave the loop */
 
 	struct ipsec_config *ipsec;      /* the typed view the engine reads */
+	struct pki_store *pki;           /* files of `pki certificate/crl file` */
 	uint16_t ike_port, natt_port;    /* UDP ports, ours and the peers' */
 	uint32_t route_table;            /* netlink: 0 for the default */
 	/* Started parts (NULL before router_start). */

@@ -446,6 +446,31 @@ int cfgapply_eap_request(struct cfgapply *a, const struct params *p)
 	return 0;
 }
 
+/* ---- certificates ---------------------------------------------------------- */
+
+static int pki_file(struct pki_file_config *f, const struct params *p, bool pkcs12)
+{
+	config_pki_file_clear(f);
+	f->pkcs12 = pkcs12;
+	if (!(f->path = strdup(param(p, P_FILE)->text)))
+		return -RTX_ENOMEM;
+	if (param_given(p, P_PASSWORD) &&
+	    !(f->password = strdup(param(p, P_PASSWORD)->text)))
+		return -RTX_ENOMEM;
+	return 0;
+}
+
+int cfgapply_pki_cert(struct cfgapply *a, const struct params *p)
+{
+	/* pkcs12, x509-pem in the table's order */
+	return pki_file(&a->c->pki_cert[num(p, P_PKI_ID)], p, param(p, P_FORMAT)->idx == 0);
+}
+
+int cfgapply_pki_crl(struct cfgapply *a, const struct params *p)
+{
+	return pki_file(&a->c->pki_crl[num(p, P_PKI_ID)], p, false);
+}
+
 /* ---- the walk ------------------------------------------------------------------ */
 
 /* Rows whose key names a gateway (`ipsec ike ... GW`) apply to that

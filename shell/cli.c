@@ -171,6 +171,7 @@ static int to_rtx_err(enum gerr e)
 	case GE_RANGE: return -RTX_ERANGE;
 	case GE_NOMEM: return -RTX_ENOMEM;
 	case GE_SAVE: return -RTX_EIO;
+	case GE_PKI_LOAD: return -RTX_EIO;
 	case GE_PERM: return -RTX_EINVAL;
 	default: return -RTX_EPARSE;
 	}

@@ -36,7 +36,9 @@ void cli_session_set_out(struct cli_session *s, FILE *out);
 /* Runs one input line (comments and blank lines are accepted and ignored).
  * Output and error messages go to the session's stream; lineno > 0 makes
  * error messages carry the line number (script mode, startup config).
- * Returns 0 when the line was accepted, a negative rtx_err otherwise. */
+ * Returns 0 when the line was accepted, a negative rtx_err otherwise; a
+ * `pki ... file` line whose file does not load is stored all the same
+ * (so the config round-trips) and returns -RTX_EIO after its error. */
 int cli_exec(struct cli_session *s, const char *line, unsigned lineno);
 /* The same for len raw bytes, as read: a UTF-8 byte order mark at the
  * start is dropped (Notepad), and a line longer than CLI_LINE_MAX or

@@ -64,6 +64,10 @@ enum gerr cmd_syslog_debug(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_console_character(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_help(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_environment(struct cli_session *s, const struct cmd_args *a);
+/* shell/cmd_pki.c */
+enum gerr cmd_pki_file(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_show_pki_cert(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_show_pki_crl(struct cli_session *s, const struct cmd_args *a);
 
 /* A stored line changed: the engine sees it once input pauses (cli.c). */
 void cmd_config_touched(struct cli *c);

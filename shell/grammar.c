@@ -589,6 +589,7 @@ static const char *const msg_en[GE_COUNT] = {
 	[GE_NO_SA] = "No such SA (see show ipsec sa)",
 	[GE_NO_GATEWAY] = "No such security gateway",
 	[GE_NOMEM] = "Out of memory",
+	[GE_PKI_LOAD] = "Cannot load the file (the line is kept)",
 };
 
 /* Only the wording the reference documents; the rest stays English. */

@@ -73,6 +73,7 @@ enum gerr {
 	GE_NO_SA,        /* ipsec sa delete N: no SA numbered N */
 	GE_NO_GATEWAY,   /* a gateway id no line configures */
 	GE_NOMEM,
+	GE_PKI_LOAD,     /* pki ... file: the file does not load (line kept) */
 	GE_COUNT
 };
 
@@ -110,6 +111,7 @@ enum param {
 	P_SECONDS, P_KBYTES, P_REKEY, P_FORCED,
 	P_NATT_KEEPALIVE, P_FORCE, P_TYPE,
 	P_CERT, P_CRL, P_USER_GROUP,
+	P_PKI_ID, P_FILE, P_FORMAT,   /* pki certificate/crl file */
 	NPARAM
 };
 _Static_assert(NPARAM <= 64, "struct params.given has a bit per slot");

@@ -88,7 +88,8 @@ static int router_init(struct ike_pair *p, struct ike_router *r, const char *nam
 	r->kernel = kernel_sim_new();
 	r->config = config_new(NULL);
 	r->transport = memnet_attach(p->net, &r->addr);
-	if (!r->log || !r->kernel || !r->config || !r->transport)
+	r->pki = pki_store_new();
+	if (!r->log || !r->kernel || !r->config || !r->transport || !r->pki)
 		return -RTX_ENOMEM;
 	log_set_debug(r->log, true);
 	return config_defaults(r, self, peer, peer_lan);
@@ -113,7 +114,8 @@ static int engine_start(struct ike_pair *p, struct ike_router *r)
 {
 	struct ike_deps d = {
 		.log = r->log, .loop = p->loop, .kernel = r->kernel, .transport = r->transport,
-		.crypto = p->crypto, .config = r->config, .rng = rng, .rng_arg = r,
+		.crypto = p->crypto, .config = r->config, .pki = r->pki, .rng = rng,
+		.rng_arg = r,
 	};
 	int err;
 	r->engine = ike_engine_new(&d, &err);
@@ -145,6 +147,7 @@ void ike_pair_free(struct ike_pair *p)
 	for (int i = 0; i < 2; i++) {
 		kernel_free(rs[i]->kernel);
 		config_free(rs[i]->config);
+		pki_store_free(rs[i]->pki);
 		log_free(rs[i]->log);
 	}
 	loop_free(p->loop);

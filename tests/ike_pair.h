@@ -20,6 +20,7 @@
 #include "engine/ike_engine.h"
 #include "engine/ike_sa.h"
 #include "engine/memnet.h"
+#include "engine/pki_store.h"
 
 struct ike_router {
 	const char *name;
@@ -28,6 +29,7 @@ struct ike_router {
 	struct kernel *kernel;
 	struct transport *transport;
 	struct ipsec_config *config;
+	struct pki_store *pki;   /* certificates: tests put credentials here */
 	struct ike_engine *engine;
 	uint64_t rng;            /* the engine's seeded RNG state */
 	size_t rng_zeros;        /* the next this many random bytes are 0 */

@@ -306,6 +306,14 @@ static char *dump(const struct ipsec_config *c)
 		if (c->lan[i].set)
 			fprintf(f, "lan%zu %s/%u\n", i, ip_addr_str(&c->lan[i].addr, a, sizeof(a)),
 				c->lan[i].len);
+	for (size_t i = 0; i <= CONFIG_PKI_MAX; i++) {
+		const struct pki_file_config *pc = &c->pki_cert[i], *pl = &c->pki_crl[i];
+		if (pc->path)
+			fprintf(f, "cert%zu %s %d %s\n", i, pc->path, pc->pkcs12,
+				pc->password ? pc->password : "-");
+		if (pl->path)
+			fprintf(f, "crl%zu %s\n", i, pl->path);
+	}
 	fclose(f);
 	return buf;
 }

@@ -1,0 +1,63 @@
+/* IKE_AUTH with certificates (RFC 7296 2.15, 3.6-3.8; RFC 4754; RFC
+ * 7427): the CERT, CERTREQ and signature AUTH payloads we send and the
+ * checks of the peer's, on top of engine/pki.h and engine/auth_sig.h. The
+ * exchange code (exchange_auth.c) decides when; this file decides how,
+ * and words every refusal as one `[IKE2] GW:n/SA:n/AUTH ...` line
+ * (doc/pki.md lists them). */
+#ifndef RTX_AUTH_CERT_H
+#define RTX_AUTH_CERT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/payload.h"
+
+struct gateway_config;
+struct ike_core;
+struct ike_sa;
+struct msg;
+struct pki_cred;
+struct pki_trust;
+
+/* g's own credential (`ipsec ike pki file g certificate=N` with a key),
+ * or NULL after logging why not (not configured / not loaded / no key). */
+const struct pki_cred *auth_cert_own(struct ike_sa *sa, const struct gateway_config *g,
+				     const char *sub);
+
+/* The ID we send with a certificate and no `ipsec ike local name`: the
+ * certificate's subject as ID_DER_ASN1_DN; data holds cap bytes. */
+int auth_cert_subject_id(const struct pki_cred *cred, uint8_t *data, size_t cap,
+			 size_t *len);
+
+/* CERT payloads for cred's chain (leaf, then intermediates). */
+int auth_cert_add_certs(struct ike_sa *sa, struct msg *m, const struct pki_cred *cred);
+/* A CERTREQ naming the trust anchors of gateway g (nothing when it has
+ * none). encrypted: inside SK (IKE_AUTH) or not (IKE_SA_INIT). */
+int auth_cert_add_certreq(struct ike_core *e, struct msg *m, const struct gateway_config *g,
+			  bool encrypted);
+/* The signature AUTH payload of our side over id_body, with the method
+ * the peer's SIGNATURE_HASH_ALGORITHMS allows (sa->peer_hashes). */
+int auth_cert_add_auth(struct ike_sa *sa, struct msg *m, const struct pki_cred *cred,
+		       struct chunk id_body, const char *sub);
+
+/* Whether the peer may use certificates with g: the gateway's method is
+ * certificate and its trust anchors are loaded. */
+bool auth_cert_gateway(const struct gateway_config *g);
+
+/* The peer's side of IKE_AUTH: its CERT chain verified against g's
+ * anchors at the engine's clock, the CRL of g when set, its ID (id, the
+ * IDi/IDr payload) and `ipsec ike remote name` (remote_name as an ID,
+ * NULL when unset) bound to the certificate,
+ * and its AUTH signature. 0, or -RTX_EAUTH after one log line saying why
+ * (other negative rtx_err for our own failures, also logged). */
+int auth_cert_verify(struct ike_sa *sa, const struct gateway_config *g, const struct msg *m,
+		     const struct payload *id, const struct payload_id *remote_name,
+		     const char *sub);
+
+/* SIGNATURE_HASH_ALGORITHMS (RFC 7427 4): ours into m, the peer's from
+ * rx into sa->peer_hashes. */
+int auth_cert_add_hashes(struct msg *m);
+void auth_cert_read_hashes(struct ike_sa *sa, const struct msg *m);
+
+#endif
