@@ -19,6 +19,7 @@
 #include "shell/cfgapply.h"
 #include "shell/cfgprint.h"
 #include "shell/cfgstore.h"
+#include "shell/cfgtemplate.h"
 #include "shell/cmd.h"
 #include "shell/grammar.h"
 
@@ -32,7 +33,12 @@ int cli_apply(struct cli *c)
 	loop_timer_disarm(c->r->loop, &c->apply_timer);
 	if (!c->apply_pending)
 		return 0;
-	int err = cfgapply_build(c->cfg, c->r->model, &fresh);
+	struct cfgstore *expanded;
+	int err = cfgtemplate_expand(c->cfg, &expanded);
+	if (err)
+		return err;
+	err = cfgapply_build(expanded ? expanded : c->cfg, c->r->model, &fresh);
+	cfgstore_free(expanded);
 	if (err)
 		return err;
 	struct ipsec_config old = *c->r->ipsec;
