@@ -95,6 +95,11 @@ enum gerr cmd_store(struct cli_session *s, const struct cmd_args *a)
 enum gerr cmd_administrator(struct cli_session *s, const struct cmd_args *a)
 {
 	(void)a;
+	/* A script is its owner's input (a console script logged in). */
+	if (!s->admin && !s->script && cmd_password_stored(s->c, false)) {
+		s->pw_ask = PW_ADMIN;
+		return GE_OK;
+	}
 	s->admin = true;
 	return GE_OK;
 }

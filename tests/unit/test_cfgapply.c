@@ -350,6 +350,12 @@ static void sample_value(const struct rtx_model *m, const struct tok *t, bool hi
 		snprintf(out, len, "%lld", hi ? top : lo);
 		return;
 	case TK_TEXT:
+		if (strcmp(t->name, "hash") == 0) {   /* a password hash has its own form */
+			snprintf(out, len, "$pbkdf2-sha256$1000$AAECAwQFBgcICQoLDA0ODw==$"
+				 "%s", hi ? "f+p1dt5Pv/WKAHCAqWe7vBAPWYBRYD8+nuK+Vm9T83U="
+				 : "32ADBAqeXfg7SygD3HB6rQc0HA1/yd/gLEuujRmRd14=");
+			return;
+		}
 		snprintf(out, len, "%.*s", (int)(hi && t->hi < 20 ? t->hi : hi ? 20 : t->lo),
 			 hi ? "bbbbbbbbbbbbbbbbbbbb" : "aaaaaaaaaaaaaaaaaaaa");
 		return;
