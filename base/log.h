@@ -96,6 +96,39 @@ void log_free(struct log *l);
 void log_set_debug(struct log *l, bool on);    /* syslog debug on|off */
 bool log_debug_enabled(const struct log *l);
 void log_set_stream(struct log *l, FILE *f);   /* NULL: no mirror */
+/* --log-file: opens path for appending, created 0600 (with `syslog debug
+ * on` the log holds key material; an existing file keeps its mode), and
+ * mirrors the log to it. The file stays bounded: when a line would take
+ * it past max_bytes (0: LOG_FILE_MAX) it is renamed to path.1 (replacing
+ * the previous one) and a new path is started, so at most twice max_bytes
+ * are on disk. 0 or -errno. */
+#define LOG_FILE_MAX (16u << 20)
+int log_open_file(struct log *l, const char *path, size_t max_bytes);
+
+/* Lines longer than this are cut (with "..."), so the ring of N lines
+ * holds at most N * LOG_LINE_MAX bytes of text. */
+#define LOG_LINE_MAX 1024
+
+/* Rate limiting of what a remote sender can make us log. While a source
+ * is set (the engine sets the sender's address while it handles one
+ * datagram), the lines that report bad or unwanted input (marked in the
+ * catalogue, and log_text_limited) pass LOG_RL_BURST times per source and
+ * message, then one per LOG_RL_INTERVAL_MS; over all sources at most
+ * LOG_RL_ALL_BURST, then LOG_RL_ALL_PER_SEC a second. What is held back is
+ * counted: the next line of that source and message that passes is
+ * preceded by "[LOG] N similar lines from SOURCE suppressed", and the
+ * total is log_suppressed(). The table of sources is fixed in size. */
+#define LOG_RL_BURST 10
+#define LOG_RL_INTERVAL_MS 1000
+#define LOG_RL_ALL_BURST 200
+#define LOG_RL_ALL_PER_SEC 50
+#define LOG_RL_SLOTS 256
+void log_set_source(struct log *l, const char *source);   /* NULL: none */
+unsigned long long log_suppressed(const struct log *l);
+/* A line outside the catalogue caused by input from the current source:
+ * rate-limited like the catalogue's bad-input lines, keyed by fmt. */
+void log_text_limited(struct log *l, enum log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* A catalogued IKEv2 message; sub may be NULL or "GW:1/SA:2/INIT". */
 void log_ike(struct log *l, const char *sub, enum log_id id, ...);
@@ -122,5 +155,7 @@ const struct log_entry *log_get(const struct log *l, size_t i);
 /* The catalogue itself, for tests and documentation. */
 const char *log_format(enum log_id id);
 enum log_level log_id_level(enum log_id id);
+/* Whether the line reports bad or unwanted input (rate-limited). */
+bool log_id_limited(enum log_id id);
 
 #endif

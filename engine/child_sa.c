@@ -179,7 +179,7 @@ static void tunnel_want(const struct child_sa *c, struct tunnel_state *t)
 				    .ts_l_len = c->ts_l_len, .ts_r_len = c->ts_r_len };
 }
 
-int child_sa_install(struct child_sa *c, const struct child_keys *keys)
+static int install(struct child_sa *c, const struct child_keys *keys, bool hold_out)
 {
 	struct ike_core *e = c->ike->e;
 	struct kernel *k = e->d.kernel;
@@ -193,7 +193,12 @@ int child_sa_install(struct child_sa *c, const struct child_keys *keys)
 	if (!err) {
 		c->flags |= CHILD_SAF_IN;
 		op = "add_sa(out)";
-		err = k->ops->add_sa(k, &out);
+		if (!hold_out)
+			err = k->ops->add_sa(k, &out);
+		else if (!(c->out_held = malloc(sizeof(*c->out_held))))
+			err = -RTX_ENOMEM;
+		else
+			*c->out_held = out;
 	}
 	if (!err) {
 		c->flags |= CHILD_SAF_OUT;
@@ -216,6 +221,39 @@ int child_sa_install(struct child_sa *c, const struct child_keys *keys)
 	return child_sa_set_state(c, CHILD_STATE_ESTABLISHED);
 }
 
+int child_sa_install(struct child_sa *c, const struct child_keys *keys)
+{
+	return install(c, keys, false);
+}
+
+int child_sa_install_holding_out(struct child_sa *c, const struct child_keys *keys)
+{
+	return install(c, keys, true);
+}
+
+static void drop_held(struct child_sa *c)
+{
+	if (!c->out_held)
+		return;
+	explicit_bzero(c->out_held, sizeof(*c->out_held));
+	free(c->out_held);
+	c->out_held = NULL;
+}
+
+int child_sa_release_out(struct child_sa *c)
+{
+	struct kernel *k = c->ike->e->d.kernel;
+	if (!c->out_held)
+		return 0;
+	int err = k->ops->add_sa(k, c->out_held);
+	if (err) {
+		kerr(c, "add_sa(out)", err);
+		return err;
+	}
+	drop_held(c);
+	return 0;
+}
+
 /* Undoes what CHILD_SAF_* says is in the kernel. The inbound SPI goes in
  * any case: a larval CHILD SA holds it as an allocation. */
 static void uninstall(struct child_sa *c)
@@ -228,8 +266,9 @@ static void uninstall(struct child_sa *c)
 				    KERNEL_PROTO_ESP };
 	if (c->flags & CHILD_SAF_TUNNEL)
 		tunnel_release(ike->e, c->tunnel);
-	if (c->flags & CHILD_SAF_OUT)
+	if ((c->flags & CHILD_SAF_OUT) && !c->out_held)
 		k->ops->del_sa(k, &out);
+	drop_held(c);
 	k->ops->del_sa(k, &in);
 	c->flags = 0;
 }

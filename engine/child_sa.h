@@ -32,7 +32,7 @@ enum child_state {
 /* What is in the kernel (ESTABLISHED needs all three). */
 enum child_sa_flag {
 	CHILD_SAF_IN = 1u << 0,       /* the inbound SA */
-	CHILD_SAF_OUT = 1u << 1,      /* the outbound SA */
+	CHILD_SAF_OUT = 1u << 1,      /* the outbound SA, or it held back (out_held) */
 	CHILD_SAF_TUNNEL = 1u << 2,   /* a hold on the tunnel (tunnel_hold) */
 };
 
@@ -51,6 +51,10 @@ struct child_sa {
 	uint8_t ts_l_len, ts_r_len;
 	uint64_t established_ms;
 	uint32_t life_secs;
+	/* The outbound SA, made but not yet in the kernel: the responder of a
+	 * rekey keeps sending on the old SA until the peer surely has the new
+	 * inbound one (child_sa_release_out). NULL once installed. */
+	struct kernel_sa *out_held;
 	/* Kept here for rekey.c; the core never reads them. */
 	struct loop_timer rekey;         /* rekey point, hard life, or the cut after rekey */
 	uint8_t rk_phase;
@@ -70,6 +74,17 @@ struct child_sa *child_sa_new(struct ike_sa *ike, unsigned tunnel, uint32_t poli
  * failure it stays LARVAL and the caller discards it, which removes what
  * it installed. */
 int child_sa_install(struct child_sa *c, const struct child_keys *keys);
+/* The same for the responder of a rekey (RFC 7296 2.8): the inbound SA
+ * goes in now, before our answer lets the peer send on it; the outbound SA
+ * is held back, because the kernel sends on the newest outbound SA at once
+ * and the peer installs our new inbound SA only when our answer reaches
+ * it. rekey.c releases it when the replaced SA goes (the peer's Delete, or
+ * the end of its grace). */
+int child_sa_install_holding_out(struct child_sa *c, const struct child_keys *keys);
+/* Puts a held outbound SA into the kernel (nothing to do when none is
+ * held); from then on traffic leaves on it. 0 or the kernel's refusal,
+ * logged; the SA stays held then and goes with c. */
+int child_sa_release_out(struct child_sa *c);
 /* Removes it from the kernel (and the tunnel's objects if last), logs
  * "deleted" for both directions, unlinks it from its IKE SA and frees. */
 void child_sa_delete(struct child_sa *c);

@@ -353,7 +353,6 @@ static uint16_t auth_child_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *r
 	const struct payload *sap = msg_find(&rx->m, IKEV2_PAYLOAD_SA, 0);
 	const struct payload *tsi = msg_find(&rx->m, IKEV2_PAYLOAD_TSI, 0);
 	const struct payload *tsr = msg_find(&rx->m, IKEV2_PAYLOAD_TSR, 0);
-	struct proposal_limit lim;
 	struct proposal_choice choice;
 	struct ip_addr ts_i, ts_r;
 	uint8_t li, lr, fam = sa->remote.addr.family;
@@ -364,10 +363,7 @@ static uint16_t auth_child_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *r
 		log_ike(e->d.log, sub, LOG_NOT_CONFIGURED, p ? "tunnel enable" : "ipsec sa policy");
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
 	}
-	if (g->proposal_limitation)
-		proposal_limit_esp(p, &lim);
-	if (!sap || proposal_select(&sap->u.sa, IKEV2_PROTO_ESP,
-				    g->proposal_limitation ? &lim : NULL, e->d.crypto, &choice)) {
+	if (!sap || proposal_select_esp(&sap->u.sa, g, p, e->d.crypto, &choice)) {
 		log_ike(e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
 	}

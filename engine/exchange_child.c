@@ -126,9 +126,10 @@ static void orient(struct child_keys *k, bool xchg_initiator, bool ike_initiator
 	OPENSSL_cleanse(t, sizeof(t));
 }
 
-/* KEYMAT (with g^ir under PFS) and the kernel install of c. */
+/* KEYMAT (with g^ir under PFS) and the kernel install of c; hold_out for
+ * the responder of a rekey (child_sa_install_holding_out). */
 static int child_keys_install(struct ike_sa *sa, struct child_sa *c, bool initiator,
-			      const uint8_t *gir, size_t gir_len, const uint8_t *ni,
+			      bool hold_out, const uint8_t *gir, size_t gir_len, const uint8_t *ni,
 			      size_t ni_len, const uint8_t *nr, size_t nr_len)
 {
 	struct child_keys keys;
@@ -138,7 +139,8 @@ static int child_keys_install(struct ike_sa *sa, struct child_sa *c, bool initia
 	int err = keys_child(sa->e->d.crypto, &sa->keys, &in, &keys);
 	if (!err) {
 		orient(&keys, initiator, sa->initiator);
-		err = child_sa_install(c, &keys);
+		err = hold_out ? child_sa_install_holding_out(c, &keys)
+			       : child_sa_install(c, &keys);
 	}
 	keys_child_wipe(&keys);
 	if (!err)
@@ -349,7 +351,9 @@ static int finish_child_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_r
 		return -RTX_ECRYPTO;
 	}
 	c->spi_out = get_be32(c->prop.spi);
-	int err = child_keys_install(sa, c, true, cx->dh ? gir : NULL, glen, cx->ni,
+	/* The peer installed both its SAs before answering: ours both go in
+	 * now, and traffic moves to the new outbound SA at once. */
+	int err = child_keys_install(sa, c, true, false, cx->dh ? gir : NULL, glen, cx->ni,
 				     sizeof(cx->ni), nr->u.nonce.data.ptr, nr->u.nonce.data.len);
 	OPENSSL_cleanse(gir, sizeof(gir));
 	if (err)
@@ -466,11 +470,8 @@ static uint16_t child_choose(struct ike_sa *sa, const struct gateway_config *g,
 {
 	const struct payload *sap = msg_find(&rx->m, IKEV2_PAYLOAD_SA, 0);
 	const struct payload *ke = msg_find(&rx->m, IKEV2_PAYLOAD_KE, 0);
-	struct proposal_limit lim;
-	if (g->proposal_limitation)
-		proposal_limit_esp(p, &lim);
-	if (proposal_select(&sap->u.sa, IKEV2_PROTO_ESP, g->proposal_limitation ? &lim : NULL,
-			    sa->e->d.crypto, choice) || (ke && !choice->dh)) {
+	if (proposal_select_esp(&sap->u.sa, g, p, sa->e->d.crypto, choice) ||
+	    (ke && !choice->dh)) {
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
 	}
@@ -555,8 +556,8 @@ static uint16_t child_make_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *r
 	c->prop = q->choice;
 	c->spi_out = get_be32(q->choice.spi);
 	c->ts_l = q->ts_r, c->ts_l_len = q->lr, c->ts_r = q->ts_i, c->ts_r_len = q->li;
-	if (child_keys_install(sa, c, false, dh ? gir : NULL, glen, ni->u.nonce.data.ptr,
-			       ni->u.nonce.data.len, nr, sizeof(nr)))
+	if (child_keys_install(sa, c, false, q->old != NULL, dh ? gir : NULL, glen,
+			       ni->u.nonce.data.ptr, ni->u.nonce.data.len, nr, sizeof(nr)))
 		goto fail;
 	OPENSSL_cleanse(gir, sizeof(gir));
 	struct proposal_choice mine = q->choice;
@@ -601,8 +602,7 @@ static uint16_t ike_choose(struct ike_sa *sa, struct msg_rx *rx, const struct ga
 	struct proposal_limit lim;
 	if (g->proposal_limitation)
 		proposal_limit_ike(g, &lim);
-	if (!ke || proposal_select(&sap->u.sa, IKEV2_PROTO_IKE,
-				   g->proposal_limitation ? &lim : NULL, sa->e->d.crypto, c) ||
+	if (!ke || proposal_select_ike(&sap->u.sa, g, sa->e->d.crypto, c) ||
 	    c->spi_size != 8 || !get_be64(c->spi)) {
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;

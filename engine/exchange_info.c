@@ -73,6 +73,23 @@ static struct child_sa *child_by_spi_out(struct ike_sa *sa, uint32_t spi)
 	return NULL;
 }
 
+static struct child_sa *child_by_spi_in(struct ike_sa *sa, uint32_t spi)
+{
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		if (c->spi_in == spi)
+			return c;
+	return NULL;
+}
+
+/* A retired CHILD SA whose Delete was answered (or could not be sent)
+ * leaves the kernel now; one deleted locally first is no longer found. */
+static void asked_done(struct ike_sa *sa, uint32_t spi)
+{
+	struct child_sa *c = spi ? child_by_spi_in(sa, spi) : NULL;
+	if (c)
+		child_sa_delete(c);
+}
+
 static bool may_talk(const struct ike_sa *sa)
 {
 	return (sa->flags & IKE_SAF_KEYED) && ike_sa_up(sa);
@@ -123,6 +140,7 @@ static enum xchg_rc info_process_i(struct ike_sa *sa, struct msg_rx *rx)
 {
 	struct exchange_info_state *s = sa->info;
 	bool probe = s && s->probing;
+	uint32_t asked = s ? s->inflight_spi : 0;
 	if (s) {
 		s->inflight_spi = 0;
 		s->probing = false;
@@ -136,6 +154,7 @@ static enum xchg_rc info_process_i(struct ike_sa *sa, struct msg_rx *rx)
 			return XCHG_FAIL;
 	}
 	response_deletes(sa, &rx->m);
+	asked_done(sa, asked);
 	if (probe)
 		liveness_answered(sa);
 	return XCHG_DONE;
@@ -155,11 +174,13 @@ void exchange_info_kick(struct ike_sa *sa)
 	s->jobs = j->next;
 	s->inflight_spi = j->spi;
 	free(j);
-	if (exchange_start(sa, &exchange_info_ops))
+	if (exchange_start(sa, &exchange_info_ops)) {
+		asked_done(sa, s->inflight_spi);
 		s->inflight_spi = 0;
+	}
 }
 
-int exchange_info_delete_child(struct ike_sa *sa, struct child_sa *c)
+static int delete_child(struct ike_sa *sa, struct child_sa *c, bool now)
 {
 	uint32_t spi = c->spi_in;
 	bool tell = child_sa_up(c) && may_talk(sa);
@@ -168,13 +189,17 @@ int exchange_info_delete_child(struct ike_sa *sa, struct child_sa *c)
 		child_sa_discard(c);
 		return 0;
 	}
-	child_sa_delete(c);
+	if (now || !tell)
+		child_sa_delete(c);
 	if (!tell)
 		return 0;
 	struct exchange_info_state *s = exchange_info_state(sa);
 	struct info_job *j = s ? calloc(1, sizeof(*j)) : NULL;
-	if (!j)
+	if (!j) {
+		if (!now)
+			child_sa_delete(c);
 		return -RTX_ENOMEM;
+	}
 	j->spi = spi;
 	struct info_job **tail = &s->jobs;
 	while (*tail)
@@ -182,6 +207,16 @@ int exchange_info_delete_child(struct ike_sa *sa, struct child_sa *c)
 	*tail = j;
 	exchange_info_kick(sa);
 	return 0;
+}
+
+int exchange_info_delete_child(struct ike_sa *sa, struct child_sa *c)
+{
+	return delete_child(sa, c, true);
+}
+
+int exchange_info_retire_child(struct ike_sa *sa, struct child_sa *c)
+{
+	return delete_child(sa, c, false);
 }
 
 /* A request that goes out now, ahead of anything pending (which is given

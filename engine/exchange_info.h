@@ -59,6 +59,11 @@ void exchange_info_on_authenticated(struct ike_sa *sa, struct msg_rx *rx);
  * rekey. 0, or a negative rtx_err when the peer could not be told (c is
  * deleted either way). */
 int exchange_info_delete_child(struct ike_sa *sa, struct child_sa *c);
+/* The same for a CHILD SA that a rekey replaced, in the order that loses
+ * no packet: the Delete goes out first and c leaves the kernel when it is
+ * answered, so what the peer sent on c before it saw the Delete still
+ * lands (c is deleted at once when the peer cannot be told). */
+int exchange_info_retire_child(struct ike_sa *sa, struct child_sa *c);
 /* Tells the peer that sa goes away and deletes it with its CHILD SAs. */
 int exchange_info_delete_ike(struct ike_sa *sa);
 /* A one-shot INFORMATIONAL request carrying an error notify (RFC 7296

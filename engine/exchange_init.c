@@ -11,6 +11,7 @@
 #include "engine/crypto.h"
 #include "engine/dh.h"
 #include "base/err.h"
+#include "base/ip_addr.h"
 #include "engine/exchange.h"
 #include "engine/ike_engine.h"
 #include "engine/ike_sa.h"
@@ -381,9 +382,7 @@ static enum xchg_rc init_pick(struct ike_sa *sa, struct msg_rx *rx, struct msg *
 	const struct payload *ke = msg_find(&rx->m, IKEV2_PAYLOAD_KE, 0);
 	if (g && g->proposal_limitation)
 		proposal_limit_ike(g, &lim);
-	if (!sap || !ke || proposal_select(&sap->u.sa, IKEV2_PROTO_IKE,
-					   g && g->proposal_limitation ? &lim : NULL,
-					   sa->e->d.crypto, &sa->prop)) {
+	if (!sap || !ke || proposal_select_ike(&sap->u.sa, g, sa->e->d.crypto, &sa->prop)) {
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
 		init_error(resp, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return XCHG_FAIL;
@@ -459,6 +458,34 @@ static void arm_half_open(struct ike_sa *sa)
 	loop_timer_arm(sa->e->d.loop, &sa->expire, ms);
 }
 
+/* After the cookie (so that a spoofed sender cannot use up a real one's
+ * share): a sender at its limit of half-open SAs, or anyone when the
+ * engine is at its cap, is ignored without a reply (strongSwan does the
+ * same); its retransmissions get through once some complete or expire. */
+static bool over_limits(struct ike_engine *eng, struct msg_rx *rx)
+{
+	struct ike_core *e = &eng->core;
+	char from[48];
+	unsigned n = half_open_count(&e->half_open_src, &rx->remote.addr);
+	if (eng->half_open_per_source && n >= eng->half_open_per_source) {
+		eng->dropped_per_source++;
+		log_text_limited(e->d.log, LOG_DEBUG, "[IKE2] %s ignored IKE_SA_INIT from %s: "
+				 "%u half-open IKE SAs from that address (limit %u)", rx->sub,
+				 ip_addr_str(&rx->remote.addr, from, sizeof(from)), n,
+				 eng->half_open_per_source);
+		return true;
+	}
+	if (eng->half_open_max && e->half_open >= eng->half_open_max) {
+		eng->dropped_max++;
+		log_text_limited(e->d.log, LOG_DEBUG, "[IKE2] %s ignored IKE_SA_INIT from %s: "
+				 "%u half-open IKE SAs (limit %u)", rx->sub,
+				 ip_addr_str(&rx->remote.addr, from, sizeof(from)), e->half_open,
+				 eng->half_open_max);
+		return true;
+	}
+	return false;
+}
+
 void exchange_init_new(struct ike_core *e, struct msg_rx *rx)
 {
 	struct ike_engine *eng = ike_engine_of(e);
@@ -469,11 +496,15 @@ void exchange_init_new(struct ike_core *e, struct msg_rx *rx)
 		cookie_rotate(eng);
 		if (!cookie_valid(eng, rx, &ni->u.nonce.data)) {
 			uint8_t c[33];
-			if (!make_cookie(eng, 0, rx, &ni->u.nonce.data, c))
+			if (!make_cookie(eng, 0, rx, &ni->u.nonce.data, c)) {
 				send_stateless(e, rx, IKEV2_N_COOKIE, c, sizeof(c));
+				eng->cookies_sent++;
+			}
 			return;
 		}
 	}
+	if (over_limits(eng, rx))
+		return;
 	struct ike_sa *sa = ike_sa_new(e, false, 0, &rx->local, &rx->remote);
 	if (!sa) {
 		log_ike(e->d.log, rx->sub, LOG_NO_IKE_SA);
@@ -489,7 +520,8 @@ void exchange_init_new(struct ike_core *e, struct msg_rx *rx)
 	arm_half_open(sa);
 	ike_sa_hold(sa);
 	ike_sa_xsub(sa, "INIT", rx->sub, sizeof(rx->sub));
-	if (window_check_request(&sa->win, rx->m.hdr.msgid, rx->sub) == WINDOW_NEW && copy)
+	if (window_check_request(&sa->win, rx->m.hdr.msgid, rx->sub, rx->buf, rx->len,
+				 &rx->remote, NULL) == WINDOW_NEW && copy)
 		exchange_on_request(sa, rx);
 	else
 		ike_sa_delete(sa);

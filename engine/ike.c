@@ -23,8 +23,6 @@
 #include "engine/rekey.h"
 #include "engine/tunnel.h"
 
-#define COOKIE_THRESHOLD 16
-
 /* ---- per-gateway state ---------------------------------------------------- */
 
 static void retry_fired(struct loop *l, struct loop_timer *t, void *arg);
@@ -315,11 +313,31 @@ struct ike_engine *ike_engine_new(const struct ike_deps *deps, int *err)
 		return NULL;
 	ike_core_init(&e->core, deps, listeners, sizeof(listeners) / sizeof(listeners[0]),
 		      &sa_window_ops);
-	e->cookie_threshold = COOKIE_THRESHOLD;
+	e->cookie_threshold = IKE_COOKIE_THRESHOLD;
+	e->half_open_per_source = IKE_HALF_OPEN_PER_SOURCE;
+	e->half_open_max = IKE_HALF_OPEN_MAX;
 	transport_set_recv(deps->transport, msg_io_recv, &e->core);
 	kernel_set_event_handler(deps->kernel, on_kernel_event, e);
 	*err = 0;
 	return e;
+}
+
+void ike_half_open_status(struct ike_engine *e, struct ike_half_open_status *out)
+{
+	*out = (struct ike_half_open_status){
+		.half_open = e->core.half_open, .sources = (unsigned)e->core.half_open_src.n_src,
+		.cookie_threshold = e->cookie_threshold, .per_source = e->half_open_per_source,
+		.max = e->half_open_max, .cookies_sent = e->cookies_sent,
+		.dropped_per_source = e->dropped_per_source, .dropped_max = e->dropped_max,
+	};
+}
+
+void ike_set_half_open_limits(struct ike_engine *e, unsigned cookie_threshold,
+			      unsigned per_source, unsigned max)
+{
+	e->cookie_threshold = cookie_threshold;
+	e->half_open_per_source = per_source;
+	e->half_open_max = max;
 }
 
 static void delete_all(struct ike_engine *e)

@@ -65,6 +65,25 @@ struct ike_sa_row {
 	uint64_t bytes, packets;         /* ESP rows: kernel counters */
 };
 
+/* Half-open IKE SAs (responder SAs not yet authenticated) and the limits
+ * on them, for `show status ipsec`. From the COOKIE threshold on, an
+ * IKE_SA_INIT must echo a cookie (RFC 7296 2.6); a sender with
+ * per_source half-open SAs, or any sender once there are max, is ignored
+ * until some complete or time out, so that a peer that returns cookies
+ * cannot make us spend DH computations and memory without bound. */
+#define IKE_COOKIE_THRESHOLD 16
+#define IKE_HALF_OPEN_PER_SOURCE 5     /* strongSwan's block_threshold */
+#define IKE_HALF_OPEN_MAX 1000         /* ~20 KB each: ~20 MB at most */
+struct ike_half_open_status {
+	unsigned half_open, sources;     /* now, and from how many addresses */
+	unsigned cookie_threshold, per_source, max;
+	uint64_t cookies_sent, dropped_per_source, dropped_max;
+};
+void ike_half_open_status(struct ike_engine *e, struct ike_half_open_status *out);
+/* Other limits than the defaults (0: none), for tests and benchmarks. */
+void ike_set_half_open_limits(struct ike_engine *e, unsigned cookie_threshold,
+			      unsigned per_source, unsigned max);
+
 /* A snapshot, sorted by number; *out is malloc'd, free it with free(). */
 int ike_sa_rows(struct ike_engine *e, struct ike_sa_row **out, size_t *n);
 

@@ -4,6 +4,7 @@ libengine_a_SOURCES += \
 	engine/ike.h engine/ike_deps.h engine/ike_engine.h engine/ike.c \
 	engine/ike_core.h engine/ike_core.c \
 	engine/ike_sa.h engine/ike_sa.c \
+	engine/half_open.h engine/half_open.c \
 	engine/child_sa.h engine/child_sa.c \
 	engine/tunnel.h engine/tunnel.c \
 	engine/window.h engine/window.c \
@@ -30,6 +31,14 @@ tests_unit_test_ike_faults_LDADD = $(TEST_LDADD)
 tests_unit_test_ike_proposals_SOURCES = tests/unit/test_ike_proposals.c $(IKE_PAIR)
 tests_unit_test_ike_proposals_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_proposals_LDADD = $(TEST_LDADD)
+
+# Half-open limits under a cookie-echoing IKE_SA_INIT flood (issue 15).
+IKE_FLOOD = tests/ike_flood.h tests/ike_flood.c
+check_PROGRAMS += tests/unit/test_ike_flood
+TESTS += tests/unit/test_ike_flood
+tests_unit_test_ike_flood_SOURCES = tests/unit/test_ike_flood.c $(IKE_PAIR) $(IKE_FLOOD)
+tests_unit_test_ike_flood_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ike_flood_LDADD = $(TEST_LDADD)
 
 # CREATE_CHILD_SA: CHILD and IKE SA rekeys, lifetimes, kernel events.
 check_PROGRAMS += tests/unit/test_ike_rekey

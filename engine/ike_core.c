@@ -23,6 +23,7 @@ void ike_core_init(struct ike_core *c, const struct ike_deps *d,
 
 void ike_core_free(struct ike_core *c)
 {
+	half_open_table_free(&c->half_open_src);
 	free(c->tunnels);
 	free(c->numbers);
 	c->tunnels = NULL;

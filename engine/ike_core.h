@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/half_open.h"
 #include "engine/ike_deps.h"
 
 struct child_sa;
@@ -86,6 +87,7 @@ struct ike_core {
 	struct ike_sa *bucket[IKE_SA_BUCKETS]; /* by our SPI */
 	size_t n_sas;
 	unsigned half_open;                    /* responder SAs not yet established */
+	struct half_open_table half_open_src;  /* the same, per source address */
 	uint32_t *numbers;                     /* bitmap of SA numbers in use */
 	size_t numbers_words;
 	unsigned number_next;

@@ -31,6 +31,9 @@ struct ike_engine {
 	struct gw_state **gws;                /* sorted by gateway id */
 	size_t n_gws;
 	unsigned cookie_threshold;            /* half-open SAs before COOKIE */
+	unsigned half_open_per_source;        /* IKE_SA_INIT dropped beyond (0: no limit) */
+	unsigned half_open_max;               /* the same over all sources */
+	uint64_t cookies_sent, dropped_per_source, dropped_max;
 	uint8_t cookie_secret[2][32];         /* [0] current, [1] previous */
 	uint64_t cookie_rotated_ms;
 };

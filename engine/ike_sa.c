@@ -61,8 +61,12 @@ int ike_sa_set_state(struct ike_sa *sa, enum ike_state to)
 		return -RTX_EINVAL;
 	bool was_half_open = half_open(sa);
 	sa->state = to;
-	if (was_half_open && !half_open(sa))
+	if (was_half_open && !half_open(sa)) {
 		sa->e->half_open--;
+		if (sa->half_open_counted)
+			half_open_remove(&sa->e->half_open_src, &sa->half_open_from);
+		sa->half_open_counted = false;
+	}
 	if (m->ev == SA_EV_ESTABLISHED) {
 		sa->established_ms = ike_core_now_ms(sa->e);
 		ike_sa_log(sa, LOG_SA_ESTABLISHED);
@@ -209,8 +213,13 @@ struct ike_sa *ike_sa_new(struct ike_core *e, bool initiator, unsigned gateway,
 	e->sas = sa;
 	e->n_sas++;
 	index_add(sa);
-	if (half_open(sa))
+	if (half_open(sa)) {
 		e->half_open++;
+		/* remote may move (NAT-T) before the SA is up: remember the
+		 * address that was counted */
+		sa->half_open_from = remote->addr;
+		sa->half_open_counted = half_open_add(&e->half_open_src, &remote->addr) == 0;
+	}
 	ike_sa_log(sa, LOG_SA_TEMP_ASSIGNED);
 	if (gateway)
 		ike_sa_log(sa, LOG_ASSIGNED_GATEWAY, gateway);

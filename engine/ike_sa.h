@@ -56,6 +56,8 @@ struct ike_sa {
 	unsigned holds;                       /* ike_sa_hold(): memory kept after delete */
 	uint64_t spi_i, spi_r;
 	struct endpoint local, remote;
+	struct ip_addr half_open_from;        /* counted there while half-open */
+	bool half_open_counted;
 	struct proposal_offer *offer;         /* what we proposed, until agreed */
 	struct proposal_choice prop;          /* what was agreed */
 	struct dh *dh;

@@ -10,6 +10,7 @@
 #include "engine/exchange.h"
 #include "engine/exchange_info.h"
 #include "engine/ike_sa.h"
+#include "base/ip_addr.h"
 #include "base/log.h"
 #include "engine/sk.h"
 
@@ -218,7 +219,8 @@ static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 	bool response = msg_is_response(&rx->m);
 	ike_sa_xsub(sa, tag_of(h->exchange), rx->sub, sizeof(rx->sub));
 	dump_msg(e->d.log, ike_sa_log_types(sa), rx->sub, "receive message:", rx->buf, rx->len);
-	if (!response && window_check_request(&sa->win, h->msgid, rx->sub) != WINDOW_NEW)
+	if (!response && window_check_request(&sa->win, h->msgid, rx->sub, rx->buf, rx->len,
+					      &rx->remote, &sa->remote) != WINDOW_NEW)
 		return;
 	if (response && (!sa->win.pending || h->msgid != sa->win.msgid_next ||
 			 !sa->ix || sa->ix->type != h->exchange)) {
@@ -260,8 +262,13 @@ void msg_io_recv(void *arg, const struct endpoint *local, const struct endpoint 
 	struct ike_core *e = arg;
 	struct msg_rx rx = { .buf = buf, .len = len, .local = *local, .remote = *remote };
 	struct ike_hdr h;
-	if (!peek_header(buf, len, &h))
+	char src[48];
+	/* What this datagram makes us log is rate-limited per sender. */
+	log_set_source(e->d.log, ip_addr_str(&remote->addr, src, sizeof(src)));
+	if (!peek_header(buf, len, &h)) {
+		log_set_source(e->d.log, NULL);
 		return;
+	}
 	bool from_i = h.flags & IKEV2_FLAG_INITIATOR;
 	bool response = h.flags & IKEV2_FLAG_RESPONSE;
 	struct ike_sa *sa = NULL;
@@ -276,6 +283,7 @@ void msg_io_recv(void *arg, const struct endpoint *local, const struct endpoint 
 	int err = msg_decode(&rx.m, buf, len, e->d.log, rx.sub);
 	if (err) {
 		msg_free(&rx.m);
+		log_set_source(e->d.log, NULL);
 		return;
 	}
 	if (!sa && h.exchange == IKEV2_EXCH_IKE_SA_INIT && !response && !h.spi_r && from_i) {
@@ -292,4 +300,5 @@ void msg_io_recv(void *arg, const struct endpoint *local, const struct endpoint 
 		ike_sa_put(sa);
 	}
 	msg_free(&rx.m);
+	log_set_source(e->d.log, NULL);
 }

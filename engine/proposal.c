@@ -162,6 +162,47 @@ void proposal_limit_esp(const struct policy_config *p, struct proposal_limit *ou
 		out->integ = NULL;
 }
 
+/* Moves the transform equal to `a` to the front of its type's run, so a
+ * responder that honours the initiator's order takes it first. */
+static void front(struct sa_proposal *p, const struct alg *a)
+{
+	size_t first = p->ntransforms, at = p->ntransforms;
+	for (size_t i = 0; a && i < p->ntransforms; i++) {
+		const struct sa_transform *t = &p->transforms[i];
+		if (t->type != a->type)
+			continue;
+		if (first == p->ntransforms)
+			first = i;
+		if (alg_find((enum alg_type)t->type, t->id, sa_transform_keylen(t)) == a)
+			at = i;
+	}
+	if (at == p->ntransforms || at == first)
+		return;
+	struct sa_transform keep = p->transforms[at];
+	memmove(&p->transforms[first + 1], &p->transforms[first],
+		(at - first) * sizeof(keep));
+	p->transforms[first] = keep;
+}
+
+/* proposal-limitation off: everything supported is offered, but the
+ * configured algorithms lead (their proposal first, each first of its
+ * type); proposal numbers stay 1, 2 in sending order (RFC 7296 3.3.1). */
+static void prefer(struct proposal_offer *o, const struct proposal_limit *l)
+{
+	if (l->encr && l->encr->aead && o->nprops == 2) {
+		struct sa_proposal t = o->props[0];
+		o->props[0] = o->props[1];
+		o->props[1] = t;
+		o->props[0].num = 1;
+		o->props[1].num = 2;
+	}
+	for (size_t i = 0; i < o->nprops; i++) {
+		front(&o->props[i], l->encr);
+		front(&o->props[i], l->prf);
+		front(&o->props[i], l->integ);
+	}
+}
+
 int proposal_ike(const struct gateway_config *g, const struct rtx_model *model,
 		 struct crypto_lib *lib, uint16_t group, struct proposal_offer *out)
 {
@@ -188,6 +229,9 @@ int proposal_ike(const struct gateway_config *g, const struct rtx_model *model,
 		add_all_aead(out, model, lib);
 		add_all_prf(out, model, lib);
 		add_tr(out, dh);
+		struct proposal_limit l;
+		proposal_limit_ike(g, &l);
+		prefer(out, &l);
 	}
 	return 0;
 }
@@ -213,6 +257,9 @@ int proposal_esp(const struct gateway_config *g, const struct policy_config *p,
 		offer_aead(out);
 		add_all_aead(out, model, lib);
 		add_tr(out, no_esn);
+		struct proposal_limit l;
+		proposal_limit_esp(p, &l);
+		prefer(out, &l);
 	}
 	const uint8_t be[4] = { (uint8_t)(spi >> 24), (uint8_t)(spi >> 16),
 				(uint8_t)(spi >> 8), (uint8_t)spi };
@@ -253,11 +300,25 @@ static bool allowed(const struct alg *a, const struct proposal_limit *lim,
 	}
 }
 
-/* The strongest allowed transform of each type in one proposal; the ESN
- * choice prefers "no ESN", which every kernel and peer handles. */
+static bool is_pref(const struct alg *a, const struct proposal_limit *pref)
+{
+	if (!pref)
+		return false;
+	switch (a->type) {
+	case ALG_ENCR: return pref->encr == a;
+	case ALG_INTEG: return pref->integ == a;
+	case ALG_PRF: return pref->prf == a;
+	case ALG_DH: return pref->dh && pref->dh == a->id;
+	default: return false;
+	}
+}
+
+/* The strongest allowed transform of each type in one proposal, except
+ * that a preferred (configured) one beats any other; the ESN choice
+ * prefers "no ESN", which every kernel and peer handles. */
 static void best_of(const struct sa_proposal *p, const struct proposal_limit *lim,
-		    struct crypto_lib *lib, struct proposal_choice *c, bool *esn_none,
-		    bool *esn_yes)
+		    const struct proposal_limit *pref, struct crypto_lib *lib,
+		    struct proposal_choice *c, bool *esn_none, bool *esn_yes)
 {
 	for (size_t i = 0; i < p->ntransforms; i++) {
 		const struct alg *a = tr_alg(&p->transforms[i]);
@@ -267,9 +328,14 @@ static void best_of(const struct sa_proposal *p, const struct proposal_limit *li
 					  a->type == ALG_INTEG ? &c->integ :
 					  a->type == ALG_PRF ? &c->prf :
 					  a->type == ALG_DH ? &c->dh : NULL;
-		if (a->type == ALG_ESN)
+		if (a->type == ALG_ESN) {
 			*(a->id == IKEV2_ESN_NONE ? esn_none : esn_yes) = true;
-		else if (slot && (!*slot || a->strength > (*slot)->strength))
+			continue;
+		}
+		if (!slot)
+			continue;
+		bool ap = is_pref(a, pref), sp = *slot && is_pref(*slot, pref);
+		if (!*slot || (ap && !sp) || (ap == sp && a->strength > (*slot)->strength))
 			*slot = a;
 	}
 }
@@ -285,14 +351,14 @@ static bool lists_type(const struct sa_proposal *p, uint8_t type)
 /* A proposal is acceptable when every transform type it lists got a
  * choice and the set is complete for its protocol. */
 static bool choose(const struct sa_proposal *p, uint8_t protocol,
-		   const struct proposal_limit *lim, struct crypto_lib *lib,
-		   struct proposal_choice *c)
+		   const struct proposal_limit *lim, const struct proposal_limit *pref,
+		   struct crypto_lib *lib, struct proposal_choice *c)
 {
 	bool esn_none = false, esn_yes = false;
 	*c = (struct proposal_choice){ .num = p->num, .protocol = protocol,
 				       .spi_size = p->spi_size };
 	memcpy(c->spi, p->spi, sizeof(c->spi));
-	best_of(p, lim, lib, c, &esn_none, &esn_yes);
+	best_of(p, lim, pref, lib, c, &esn_none, &esn_yes);
 	if (!c->encr)
 		return false;
 	if (c->encr->aead)
@@ -310,29 +376,67 @@ static bool choose(const struct sa_proposal *p, uint8_t protocol,
 	return p->spi_size == 4;
 }
 
-static unsigned score(const struct proposal_choice *c)
+/* Preferred (configured) algorithms first, then strength. */
+static uint64_t score(const struct proposal_choice *c, const struct proposal_limit *pref)
 {
-	unsigned s = c->encr->strength * 1000000u;
-	s += (c->integ ? c->integ->strength : c->encr->aead ? 50 : 0) * 10000u;
-	s += (c->prf ? c->prf->strength : 0) * 100u;
-	return s + (c->dh ? c->dh->strength : 0);
+	const struct alg *parts[] = { c->encr, c->integ, c->prf, c->dh };
+	uint64_t npref = 0;
+	for (size_t i = 0; i < 4; i++)
+		npref += parts[i] && is_pref(parts[i], pref);
+	uint64_t s = npref * 1000000000000ull + c->encr->strength * 1000000000ull;
+	s += (c->integ ? c->integ->strength : c->encr->aead ? 50u : 0u) * 1000000ull;
+	s += (c->prf ? c->prf->strength : 0u) * 1000ull;
+	return s + (c->dh ? c->dh->strength : 0u);
+}
+
+int proposal_select_pref(const struct payload_sa *sa, uint8_t protocol,
+			 const struct proposal_limit *lim, const struct proposal_limit *pref,
+			 struct crypto_lib *lib, struct proposal_choice *out)
+{
+	bool found = false;
+	for (size_t i = 0; i < sa->nproposals; i++) {
+		struct proposal_choice c;
+		if (sa->proposals[i].protocol != protocol ||
+		    !choose(&sa->proposals[i], protocol, lim, pref, lib, &c))
+			continue;
+		if (!found || score(&c, pref) > score(out, pref))
+			*out = c;
+		found = true;
+	}
+	return found ? 0 : -RTX_ENOPROP;
 }
 
 int proposal_select(const struct payload_sa *sa, uint8_t protocol,
 		    const struct proposal_limit *lim, struct crypto_lib *lib,
 		    struct proposal_choice *out)
 {
-	bool found = false;
-	for (size_t i = 0; i < sa->nproposals; i++) {
-		struct proposal_choice c;
-		if (sa->proposals[i].protocol != protocol ||
-		    !choose(&sa->proposals[i], protocol, lim, lib, &c))
-			continue;
-		if (!found || score(&c) > score(out))
-			*out = c;
-		found = true;
-	}
-	return found ? 0 : -RTX_ENOPROP;
+	return proposal_select_pref(sa, protocol, lim, NULL, lib, out);
+}
+
+int proposal_select_ike(const struct payload_sa *sa, const struct gateway_config *g,
+			struct crypto_lib *lib, struct proposal_choice *out)
+{
+	struct proposal_limit cfg;
+	if (!g)
+		return proposal_select(sa, IKEV2_PROTO_IKE, NULL, lib, out);
+	proposal_limit_ike(g, &cfg);
+	if (g->proposal_limitation)
+		return proposal_select(sa, IKEV2_PROTO_IKE, &cfg, lib, out);
+	/* The KE payload's group decides DH (RFC 7296 1.2), not a preference
+	 * that would cost an INVALID_KE_PAYLOAD round trip. */
+	cfg.dh = 0;
+	return proposal_select_pref(sa, IKEV2_PROTO_IKE, NULL, &cfg, lib, out);
+}
+
+int proposal_select_esp(const struct payload_sa *sa, const struct gateway_config *g,
+			const struct policy_config *p, struct crypto_lib *lib,
+			struct proposal_choice *out)
+{
+	struct proposal_limit cfg;
+	proposal_limit_esp(p, &cfg);
+	if (g->proposal_limitation)
+		return proposal_select(sa, IKEV2_PROTO_ESP, &cfg, lib, out);
+	return proposal_select_pref(sa, IKEV2_PROTO_ESP, NULL, &cfg, lib, out);
 }
 
 int proposal_accept(const struct payload_sa *answer, const struct proposal_offer *offer,
@@ -358,7 +462,7 @@ int proposal_accept(const struct payload_sa *answer, const struct proposal_offer
 		if (!ours || t->type < 1 || t->type > 5 || seen[t->type]++)
 			return -RTX_ENOPROP;
 	}
-	if (!choose(p, p->protocol, NULL, lib, out))
+	if (!choose(p, p->protocol, NULL, NULL, lib, out))
 		return -RTX_ENOPROP;
 	return 0;
 }

@@ -2,11 +2,17 @@
  * the responder's choice among what a peer offers.
  *
  * Initiator: with `ipsec ike proposal-limitation off` one proposal listing
- * every supported transform in Yamaha's preference order; with `on` only
- * the configured ones. Responder: the strongest offered (alg->strength)
- * among everything the crypto library can run, a superset of what an RTX
- * knows, so common strongSwan proposals (GCM, ChaCha20, ECP, X25519) work;
- * a limit narrows the choice to configured algorithms. */
+ * every supported transform in Yamaha's preference order, except that the
+ * configured algorithms come first of their type (an AEAD cipher's
+ * proposal first); with `on` only the configured ones.
+ * Responder: with `on` only the configured algorithms; with `off` anything
+ * the crypto library can run (a superset of what an RTX knows, so common
+ * strongSwan proposals with GCM, ChaCha20, ECP, X25519 work), preferring
+ * the configured algorithm of each type when offered and otherwise the
+ * strongest (alg->strength). The reference (1.16, 1.19) says an RTX
+ * responder picks the strongest; rtxsh prefers what the administrator
+ * configured so that two routers configured alike agree on exactly it
+ * (issue 14), and falls back to the reference's rule. */
 #ifndef RTX_PROPOSAL_H
 #define RTX_PROPOSAL_H
 
@@ -80,6 +86,19 @@ void proposal_limit_esp(const struct policy_config *p, struct proposal_limit *ou
 int proposal_select(const struct payload_sa *sa, uint8_t protocol,
 		    const struct proposal_limit *lim, struct crypto_lib *lib,
 		    struct proposal_choice *out);
+/* The same with a preference: a transform equal to pref's beats a
+ * stronger one, and a proposal with more preferred transforms wins. */
+int proposal_select_pref(const struct payload_sa *sa, uint8_t protocol,
+			 const struct proposal_limit *lim, const struct proposal_limit *pref,
+			 struct crypto_lib *lib, struct proposal_choice *out);
+/* Responder choice under gateway g's configuration: limited to it with
+ * proposal-limitation on, preferring it with off (g NULL: strongest). For
+ * the IKE SA the DH group is left to the KE payload. */
+int proposal_select_ike(const struct payload_sa *sa, const struct gateway_config *g,
+			struct crypto_lib *lib, struct proposal_choice *out);
+int proposal_select_esp(const struct payload_sa *sa, const struct gateway_config *g,
+			const struct policy_config *p, struct crypto_lib *lib,
+			struct proposal_choice *out);
 /* Initiator: the responder's answer must be one proposal with one
  * transform of each type, all taken from the proposal we offered. */
 int proposal_accept(const struct payload_sa *answer, const struct proposal_offer *offered,

@@ -191,12 +191,18 @@ static void child_rekey_now(struct child_sa *c)
 	child_retry(c, err == -RTX_EEXIST ? BUSY_RETRY_MS : err ? later_ms(e) : retry_span_ms(e));
 }
 
+static void child_going(struct child_sa *c);
+
 /* The replaced SA goes: with a Delete to the peer from the side whose
  * timer is first; the other side's Delete then names an SA we no longer
- * have, which is harmless. */
+ * have, which is harmless. Traffic moves to the successor first (its
+ * outbound SA, when we held it back), then the Delete goes out, and the
+ * old SA leaves the kernel when the peer answered. */
 static void child_retire_now(struct child_sa *c)
 {
-	exchange_info_delete_child(c->ike, c);
+	c->rk_phase = RK_IDLE;
+	child_going(c);
+	exchange_info_retire_child(c->ike, c);
 }
 
 static void child_fired(struct loop *l, struct loop_timer *t, void *arg)
@@ -499,12 +505,26 @@ static void on_ike(struct ike_sa *sa, enum sa_event ev)
 		stop(sa->e->d.loop, &sa->rekey, &sa->rk_phase);
 }
 
+/* A replaced CHILD SA goes (the peer's Delete, the end of its grace, its
+ * hard life): its successor's outbound SA, held back by the responder of
+ * the rekey, goes in first, so traffic moves over before the old SA
+ * leaves. By then the peer has long installed the new inbound SA: its
+ * Delete follows its own install, our grace timer runs for 30 s. */
+static void child_going(struct child_sa *c)
+{
+	struct child_sa *s = child_by_number(c->ike->e, c->succ);
+	if (s && s != c)
+		child_sa_release_out(s);
+}
+
 static void on_child(struct child_sa *c, enum sa_event ev)
 {
 	if (ev == SA_EV_CREATED)
 		loop_timer_init(&c->rekey, child_fired, c);
 	else if (ev == SA_EV_ESTABLISHED)
 		rekey_child_installed(c);
+	else if (ev == SA_EV_DELETING)
+		child_going(c);
 	else if (ev == SA_EV_GONE)
 		stop(c->ike->e->d.loop, &c->rekey, &c->rk_phase);
 }

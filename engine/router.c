@@ -269,6 +269,8 @@ static int open_netlink(struct router *r, FILE *diag)
 		fprintf(diag, "rtxsh: netlink kernel backend: %s\n", rtx_strerror(err));
 		return err;
 	}
+	if (r->route_table)
+		kernel_netlink_set_route_table(r->kernel, r->route_table);
 	int stale = kernel_netlink_cleanup_stale(r->kernel);
 	if (stale > 0)
 		log_text(r->log, LOG_NOTICE, "[KERNEL] removed %d objects a previous rtxsh left",
@@ -442,6 +444,7 @@ struct router *router_new(const struct router_opts *opts)
 	r->clock = opts->clock ? opts->clock : clock_real();
 	r->backend = opts->kernel;
 	r->ike_port = opts->ike_port;
+	r->route_table = opts->route_table;
 	r->natt_port = opts->ike_port ? (opts->natt_port ? opts->natt_port : opts->ike_port + 1) : 0;
 	r->log = log_new(opts->log_lines ? opts->log_lines : ROUTER_LOG_LINES, r->clock);
 	r->loop = loop_new(r->clock);

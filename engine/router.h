@@ -49,6 +49,7 @@ struct router {
 
 	struct ipsec_config *ipsec;      /* the typed view the engine reads */
 	uint16_t ike_port, natt_port;    /* UDP ports, ours and the peers' */
+	uint32_t route_table;            /* netlink: 0 for the default */
 	/* Started parts (NULL before router_start). */
 	struct crypto_lib *crypto;
 	struct kernel *kernel;
@@ -76,6 +77,9 @@ struct router_opts {
 	/* 0: the standard 500 and 4500. Otherwise every router of a test
 	 * uses the same pair, for itself and for its peers. */
 	uint16_t ike_port, natt_port;
+	/* netlink: the routing table of the router's routes; 0: the default
+	 * (KERNEL_NL_ROUTE_TABLE). */
+	uint32_t route_table;
 };
 
 /* The backend a --kernel name selects: "sim" or "netlink"; 0 or

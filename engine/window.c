@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "base/err.h"
 #include "base/log.h"
 
@@ -122,12 +124,41 @@ void window_restart(struct window *w)
 	w->msgid_next = 0;
 }
 
-enum window_verdict window_check_request(struct window *w, uint32_t msgid,
-					 const char *sub)
+/* SHA-256 so that a sender who has not seen the request cannot make a
+ * different one that matches. False when it could not be computed. */
+static bool hash_request(const uint8_t *buf, size_t len, uint8_t out[32])
 {
-	if (msgid == w->msgid_expect)
+	size_t n = 0;
+	if (buf && EVP_Q_digest(NULL, "SHA256", NULL, buf, len, out, &n) && n == 32)
+		return true;
+	memset(out, 0, 32);
+	return false;
+}
+
+static bool same_request(const struct window *w, const uint8_t *buf, size_t len,
+			 const struct endpoint *from, const struct endpoint *current)
+{
+	uint8_t h[32];
+	if (!from || !(endpoint_equal(from, &w->ans_from) ||
+		       (current && endpoint_equal(from, current))))
+		return false;
+	return hash_request(buf, len, h) && memcmp(h, w->ans_hash, sizeof(h)) == 0;
+}
+
+enum window_verdict window_check_request(struct window *w, uint32_t msgid,
+					 const char *sub, const uint8_t *buf, size_t len,
+					 const struct endpoint *from,
+					 const struct endpoint *current)
+{
+	if (msgid == w->msgid_expect) {
+		/* The response goes out before the next datagram is read, so
+		 * this is the request window_sent_response answers. */
+		hash_request(buf, len, w->in_hash);
+		w->in_from = from ? *from : (struct endpoint){ 0 };
 		return WINDOW_NEW;
-	if (w->have_resp && msgid + 1 == w->msgid_expect) {
+	}
+	if (w->have_resp && msgid + 1 == w->msgid_expect &&
+	    same_request(w, buf, len, from, current)) {
 		wlog(w, sub, LOG_I_RETRANSMIT_RESP, LOG_R_RETRANSMIT_RESP, (unsigned)msgid);
 		w->ops->resend(w->arg, w->resp, w->resp_len);
 		return WINDOW_RETRANSMIT;
@@ -146,6 +177,8 @@ int window_sent_response(struct window *w, const uint8_t *buf, size_t len)
 	w->resp = copy;
 	w->resp_len = len;
 	w->have_resp = true;
+	memcpy(w->ans_hash, w->in_hash, sizeof(w->ans_hash));
+	w->ans_from = w->in_from;
 	w->msgid_expect++;
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "engine/loop.h"
+#include "engine/transport.h"
 
 struct log;
 
@@ -51,6 +52,13 @@ struct window {
 	bool have_resp;
 	uint8_t *resp;              /* response to msgid_expect - 1 */
 	size_t resp_len;
+	/* Only the very request we answered earns the cached response again
+	 * (RFC 7296 2.1 asks for a retransmission; a look-alike with the same
+	 * SPIs and ID from a third host must not make us reflect responses):
+	 * its SHA-256 and source. `in_*` is the request being answered now;
+	 * window_sent_response promotes it to `ans_*`. */
+	uint8_t in_hash[32], ans_hash[32];
+	struct endpoint in_from, ans_from;
 };
 
 void window_init(struct window *w, struct loop *loop, struct log *log,
@@ -81,9 +89,16 @@ enum window_verdict {
 	WINDOW_RETRANSMIT,   /* answered from the cache already */
 	WINDOW_DROP,         /* stale or out of window: dropped and logged */
 };
-/* A request of the peer arrived. */
+/* A request of the peer arrived: buf/len as received, from where, and
+ * `current` the SA's peer address now (NAT-T may have moved it since the
+ * request was answered; NULL: none). The cached response goes out again
+ * only when buf is byte-identical to the request it answered and came
+ * from that request's source or from `current`; anything else with the
+ * answered ID is dropped and logged. */
 enum window_verdict window_check_request(struct window *w, uint32_t msgid,
-					 const char *sub);
+					 const char *sub, const uint8_t *buf, size_t len,
+					 const struct endpoint *from,
+					 const struct endpoint *current);
 /* The response to the peer's current request was sent: cache it and move
  * the window on. */
 int window_sent_response(struct window *w, const uint8_t *buf, size_t len);

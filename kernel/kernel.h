@@ -154,6 +154,9 @@ int kernel_sim_account(struct kernel *k, const struct kernel_sa_id *id,
 		       uint64_t bytes, uint64_t packets);
 void kernel_sim_tick(struct kernel *k, uint64_t now_secs);
 int kernel_sim_acquire(struct kernel *k, uint32_t if_id);
+/* The SPI of the outbound SA traffic into tunnel interface if_id leaves
+ * on: like Linux, the newest one installed. 0 or -RTX_ENOENT. */
+int kernel_sim_out_spi(const struct kernel *k, uint32_t if_id, uint32_t *spi);
 size_t kernel_sim_sa_count(const struct kernel *k);
 size_t kernel_sim_policy_count(const struct kernel *k);
 size_t kernel_sim_route_count(const struct kernel *k);

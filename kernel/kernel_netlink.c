@@ -503,7 +503,8 @@ out:
 	return err;
 }
 
-static struct rtnl_route *route_build(const struct kernel_route *r, int ifindex)
+static struct rtnl_route *route_build(const struct kernel_route *r, int ifindex,
+				      uint32_t table)
 {
 	size_t alen = r->dst.family == AF_INET6 ? 16 : 4;
 	struct rtnl_route *rt = rtnl_route_alloc();
@@ -520,7 +521,7 @@ static struct rtnl_route *route_build(const struct kernel_route *r, int ifindex)
 	nl_addr_set_prefixlen(dst, r->dst_len);
 	rtnl_route_set_family(rt, r->dst.family);
 	rtnl_route_set_dst(rt, dst);
-	rtnl_route_set_table(rt, RT_TABLE_MAIN);
+	rtnl_route_set_table(rt, table);
 	rtnl_route_set_protocol(rt, RTPROT_STATIC);
 	rtnl_route_set_scope(rt, RT_SCOPE_LINK);
 	rtnl_route_nh_set_ifindex(nh, ifindex);
@@ -536,14 +537,17 @@ static int route_op(struct kernel *k, const struct kernel_route *r, bool add)
 	struct kernel_nl *n = knl(k);
 	struct rtnl_link *link = NULL;
 	char what[128], d[INET6_ADDRSTRLEN];
-	snprintf(what, sizeof(what), "%s route %s/%u via tunnel %u", add ? "add" : "delete",
-		 ip_addr_str(&r->dst, d, sizeof(d)), r->dst_len, r->tunnel);
+	snprintf(what, sizeof(what), "%s route %s/%u via tunnel %u (table %u)",
+		 add ? "add" : "delete", ip_addr_str(&r->dst, d, sizeof(d)), r->dst_len,
+		 r->tunnel, n->table);
 	if (r->dst.family != AF_INET && r->dst.family != AF_INET6)
 		return kernel_nl_build_failed(n, -RTX_EINVAL, what);
-	int err = get_link(n, r->tunnel, &link, what);
+	int err = add ? kernel_nl_rule_hold(n, r->dst.family) : 0;
+	if (!err)
+		err = get_link(n, r->tunnel, &link, what);
 	if (err)
 		return err;
-	struct rtnl_route *rt = route_build(r, rtnl_link_get_ifindex(link));
+	struct rtnl_route *rt = route_build(r, rtnl_link_get_ifindex(link), n->table);
 	rtnl_link_put(link);
 	if (!rt)
 		return kernel_nl_build_failed(n, -RTX_ENOMEM, what);
@@ -603,6 +607,8 @@ static int nl_flush(struct kernel *k)
 			kernel_nl_vec_remove(&n->ifs, n->ifs.n - 1);
 		first = first ? first : err;
 	}
+	err = kernel_nl_rule_flush(n);
+	first = first ? first : err;
 	err = kernel_nl_flush_addrs(k);
 	first = first ? first : err;
 	return first;
@@ -755,6 +761,7 @@ struct kernel *kernel_netlink_new(struct log *log, int *err)
 	n->ifs.size = sizeof(unsigned);
 	n->routes.size = sizeof(struct kernel_route);
 	n->addrs.size = sizeof(struct tracked_addr);
+	n->table = KERNEL_NL_ROUTE_TABLE;
 	int nlerr = open_sockets(n);
 	if (nlerr) {
 		NOTE(n, "[KERNEL] cannot open netlink sockets: %s", nl_geterror(nlerr));
@@ -855,6 +862,8 @@ int kernel_netlink_cleanup_stale(struct kernel *k)
 			removed++;
 	if (!err)
 		err = remove_stale_links(n, &removed);
+	if (!err)
+		err = kernel_nl_rule_cleanup_stale(n, &removed);
 	free(s.sas.items);
 	free(s.policies.items);
 	return err ? err : removed;

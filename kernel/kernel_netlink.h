@@ -32,6 +32,16 @@ struct kernel *kernel_netlink_new(struct log *log, int *err);
 int kernel_netlink_event_fd(struct kernel *k);
 int kernel_netlink_process_events(struct kernel *k);
 
+/* The routing table rtxsh's routes go into, and the priority of the ip
+ * rule that selects it ahead of `main` (strongSwan uses 220 for both).
+ * --route-table changes the table. */
+#define KERNEL_NL_ROUTE_TABLE 221
+#define KERNEL_NL_RULE_PRIO 221
+/* Before the first route; 1..0xffffffff except 253-255 (default, main,
+ * local: the shell checks). */
+void kernel_netlink_set_route_table(struct kernel *k, uint32_t table);
+uint32_t kernel_netlink_route_table(const struct kernel *k);
+
 /* Lower-layer device for new xfrm interfaces (IFLA_XFRM_LINK); 0, the
  * default, leaves the route lookup to decide. */
 void kernel_netlink_set_if_link(struct kernel *k, int ifindex);
@@ -45,7 +55,8 @@ size_t kernel_netlink_tracked(const struct kernel *k);
 
 /* Delete every SA and policy whose if_id lies in rtxsh's range (or, for
  * an SA without if_id, whose reqid does), every xfrm interface named
- * rtx-tunN, in the namespace of k. Returns the number of objects removed
+ * rtx-tunN (and with them our table's routes), and the ip rule of k's
+ * table at our priority, in the namespace of k. Returns the number of objects removed
  * or a negative rtx_err. */
 int kernel_netlink_cleanup_stale(struct kernel *k);
 

@@ -98,6 +98,8 @@ struct kernel_nl {
 	struct vec ifs;       /* unsigned tunnel */
 	struct vec routes;    /* struct kernel_route */
 	struct vec addrs;     /* struct tracked_addr */
+	uint32_t table;       /* our routing table (kernel_nl_rule.c) */
+	bool rule4, rule6;    /* our ip rule is in place for the family */
 };
 
 /* Operator-visible kernel failures; log may be NULL (the probe). */
@@ -130,5 +132,12 @@ int kernel_nl_add_addr(struct kernel *k, const char *ifname, const struct ip_add
 int kernel_nl_del_addr(struct kernel *k, const char *ifname, const struct ip_addr *a,
 		       uint8_t len);
 int kernel_nl_flush_addrs(struct kernel *k);
+
+/* Our routing table's ip rule (kernel_nl_rule.c): in place for family
+ * before its first route (0 or the logged refusal), removed at flush, and
+ * a crashed instance's one removed (counted in *removed). */
+int kernel_nl_rule_hold(struct kernel_nl *k, int family);
+int kernel_nl_rule_flush(struct kernel_nl *k);
+int kernel_nl_rule_cleanup_stale(struct kernel_nl *k, int *removed);
 
 #endif

@@ -13,6 +13,7 @@
 struct sim_sa {
 	struct kernel_sa sa;
 	struct kernel_sa_stats stats;
+	uint64_t seq;             /* order of install: Linux sends on the newest */
 	bool soft_fired;
 };
 
@@ -34,6 +35,7 @@ struct kernel_sim {
 	size_t n_routes, cap_routes;
 	uint32_t spi_next;
 	uint64_t now;
+	uint64_t sa_seq;
 };
 
 static struct kernel_sim *sim(struct kernel *k) { return (struct kernel_sim *)k; }
@@ -115,7 +117,8 @@ static int sim_add_sa(struct kernel *k, const struct kernel_sa *sa)
 		return -RTX_EEXIST;
 	if ((err = grow((void **)&s->sas, &s->cap_sas, s->n_sas, sizeof(*s->sas))))
 		return err;
-	s->sas[s->n_sas++] = (struct sim_sa){ .sa = *sa, .stats.add_time = s->now };
+	s->sas[s->n_sas++] = (struct sim_sa){ .sa = *sa, .stats.add_time = s->now,
+					      .seq = ++s->sa_seq };
 	return 0;
 }
 
@@ -387,6 +390,21 @@ int kernel_sim_acquire(struct kernel *k, uint32_t if_id)
 		return 0;
 	}
 	return -RTX_ENOENT;
+}
+
+int kernel_sim_out_spi(const struct kernel *k, uint32_t if_id, uint32_t *spi)
+{
+	const struct kernel_sim *s = csim(k);
+	const struct sim_sa *best = NULL;
+	for (size_t i = 0; i < s->n_sas; i++) {
+		const struct sim_sa *e = &s->sas[i];
+		if (!e->sa.inbound && e->sa.if_id == if_id && (!best || e->seq > best->seq))
+			best = e;
+	}
+	if (!best)
+		return -RTX_ENOENT;
+	*spi = best->sa.id.spi;
+	return 0;
 }
 
 size_t kernel_sim_sa_count(const struct kernel *k) { return csim(k)->n_sas; }

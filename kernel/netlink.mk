@@ -3,7 +3,8 @@
 libkernel_a_SOURCES += \
 	kernel/kernel_netlink.h kernel/kernel_nl.h \
 	kernel/kernel_nl_algs.c kernel/kernel_nl_build.c \
-	kernel/kernel_netlink.c kernel/kernel_nl_probe.c kernel/kernel_nl_addr.c
+	kernel/kernel_netlink.c kernel/kernel_nl_probe.c kernel/kernel_nl_addr.c \
+	kernel/kernel_nl_rule.c
 
 check_PROGRAMS += tests/unit/test_kernel_nl_build
 tests_unit_test_kernel_nl_build_SOURCES = tests/unit/test_kernel_nl_build.c

@@ -267,6 +267,8 @@ const struct cmd_row cmd_table[] = {
 	   KW("environment", "Version, model, kernel backend, config file, uptime")),
 	OP(0, cmd_show_status_tunnel, K_SHOW, KW("status", "Interface status"),
 	   K_TUNNEL, TY(TK_GW, "tunnel_num", "Tunnel number")),
+	OP(0, cmd_show_status_ipsec, K_SHOW, KW("status", "Interface status"),
+	   K_IPSEC),
 	OP(0, cmd_show_log, K_SHOW, KW("log", "The router log"),
 	   KW("reverse", "Newest first", .flags = T_OPT)),
 	OP(R_ADMIN, cmd_clear_log, KW("clear", "Clear information"), KW("log", "The router log")),

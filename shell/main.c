@@ -43,8 +43,11 @@ static const char usage_text[] =
 	"      --ike-port PORT[,NATT]  UDP ports for IKE and NAT-T instead of 500\n"
 	"                       and 4500 (NATT defaults to PORT+1), for this router\n"
 	"                       and its peers alike: tests and unprivileged runs\n"
+	"      --route-table N  routing table for the router's routes, selected by an\n"
+	"                       ip rule before main (default 221; -k netlink)\n"
 	"      --model NAME     RTX model to emulate (default " RTX_MODEL_DEFAULT ")\n"
-	"      --log-file FILE  also write the log to FILE (- for stderr; created 0600)\n"
+	"      --log-file FILE  also write the log to FILE (- for stderr; created 0600;\n"
+	"                       at 16 MiB it moves to FILE.1 and FILE starts again)\n"
 	"      --socket PATH    also serve console sessions on the Unix socket PATH\n"
 	"      --connect PATH   attach to the rtxsh serving PATH (asks its login\n"
 	"                       password if set; scripts: RTXSH_PASSWORD)\n"
@@ -65,6 +68,7 @@ struct options {
 	const char *socket;
 	const char *connect;
 	const char *ike_port;
+	const char *route_table;
 	const char *ifmap[ROUTER_LAN_MAX];   /* --interface, in order */
 	unsigned n_ifmap;
 };
@@ -77,7 +81,6 @@ struct shell {
 	struct script *script;       /* stdin as a script ... */
 	struct editline *ed;         /* ... or as a terminal */
 	struct console_server *srv;
-	FILE *log_file;
 	unsigned startup_failed;
 };
 
@@ -98,7 +101,7 @@ static int usage_error(const char *fmt, ...)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_MODEL = 256, OPT_LOG_FILE, OPT_SOCKET, OPT_CONNECT, OPT_IKE_PORT,
-	       OPT_COMMANDS, OPT_INTERFACE };
+	       OPT_COMMANDS, OPT_INTERFACE, OPT_ROUTE_TABLE };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "kernel", required_argument, NULL, 'k' },
@@ -108,6 +111,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "connect", required_argument, NULL, OPT_CONNECT },
 		{ "ike-port", required_argument, NULL, OPT_IKE_PORT },
 		{ "interface", required_argument, NULL, OPT_INTERFACE },
+		{ "route-table", required_argument, NULL, OPT_ROUTE_TABLE },
 		{ "commands", no_argument, NULL, OPT_COMMANDS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -124,6 +128,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_SOCKET: o->socket = optarg; break;
 		case OPT_CONNECT: o->connect = optarg; break;
 		case OPT_IKE_PORT: o->ike_port = optarg; break;
+		case OPT_ROUTE_TABLE: o->route_table = optarg; break;
 		case OPT_INTERFACE:
 			if (o->n_ifmap == ROUTER_LAN_MAX)
 				return usage_error("at most %d --interface options", ROUTER_LAN_MAX);
@@ -147,7 +152,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (o->connect && (o->config || o->kernel || o->model || o->log_file || o->socket ||
-			   o->ike_port || o->n_ifmap))
+			   o->ike_port || o->n_ifmap || o->route_table))
 		return usage_error("%s", "--connect attaches to a running router and takes no other option");
 	return -1;
 }
@@ -190,6 +195,22 @@ static int pick_ports(const char *arg, struct router_opts *ro)
 	return -1;
 }
 
+/* 1..4294967295 but not 253-255 (the kernel's default, main and local). */
+static int pick_route_table(const char *arg, struct router_opts *ro)
+{
+	if (!arg)
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long long t = strtoull(arg, &end, 10);
+	if (*end || arg[0] < '0' || arg[0] > '9' || errno || t < 1 || t > 0xffffffffull ||
+	    (t >= 253 && t <= 255))
+		return usage_error("--route-table wants a table number 1-4294967295 other than "
+				   "253-255 (default, main, local), not '%s'", arg);
+	ro->route_table = (uint32_t)t;
+	return -1;
+}
+
 /* --interface lanN=IFNAME, each; returns -1 to go on. */
 static int map_interfaces(struct router *r, const struct options *o)
 {
@@ -214,18 +235,13 @@ static int open_log(struct shell *sh, const char *path)
 		log_set_stream(sh->r->log, stderr);
 		return -1;
 	}
-	/* Owner only: with `syslog debug on` the log holds key material
-	 * (key-info lines). An existing file keeps the mode it was given. */
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	sh->log_file = fd >= 0 ? fdopen(fd, "a") : NULL;
-	if (!sh->log_file) {
-		if (fd >= 0)
-			close(fd);
-		fprintf(stderr, "rtxsh: cannot open log file %s: %s\n", path, strerror(errno));
+	/* log_open_file: owner only (key-info lines hold key material) and
+	 * bounded by rotation to FILE.1. */
+	int err = log_open_file(sh->r->log, path, 0);
+	if (err) {
+		fprintf(stderr, "rtxsh: cannot open log file %s: %s\n", path, strerror(-err));
 		return EXIT_SYSTEM;
 	}
-	setvbuf(sh->log_file, NULL, _IOLBF, 0);
-	log_set_stream(sh->r->log, sh->log_file);
 	return -1;
 }
 
@@ -464,8 +480,6 @@ static void shell_free(struct shell *sh)
 	if (sh->r)
 		log_set_stream(sh->r->log, NULL);
 	router_free(sh->r);
-	if (sh->log_file)
-		fclose(sh->log_file);
 }
 
 /* With stdin (or stdout, stderr) closed, the next socket would get fd 0
@@ -490,7 +504,8 @@ int main(int argc, char **argv)
 	struct router_opts ro = { .config_path = o.config };
 	if ((st = pick_model(o.model, &ro.model)) >= 0 ||
 	    (st = pick_kernel(o.kernel, &ro.kernel)) >= 0 ||
-	    (st = pick_ports(o.ike_port, &ro)) >= 0)
+	    (st = pick_ports(o.ike_port, &ro)) >= 0 ||
+	    (st = pick_route_table(o.route_table, &ro)) >= 0)
 		return st;
 
 	struct shell sh = { 0 };

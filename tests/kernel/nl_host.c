@@ -80,6 +80,63 @@ static void test_policy(struct kernel *k, struct log *log)
 	CHECK(k->ops->del_policy(k, &q.id) == -RTX_EKERNEL);   /* flush removed it */
 }
 
+/* A shell command in this namespace; true when it exits 0. */
+static bool sh(const char *cmd)
+{
+	return system(cmd) == 0;
+}
+
+/* The host routes 10.98.0.0/24 through rtxv0 (nl_host.sh): our route to
+ * the same LAN goes into our table beside it, wins by our rule, and
+ * leaves with flush, the host's route untouched. A crashed instance's rule
+ * and table go with the next one's stale cleanup. */
+static void test_route_table(struct kernel *k, struct log *log)
+{
+	struct kernel_route r = { .dst = addr("10.98.0.0"), .dst_len = 24, .tunnel = 3 };
+	struct kernel_probe p;
+	CHECK(kernel_netlink_route_table(k) == KERNEL_NL_ROUTE_TABLE);
+	if (kernel_netlink_probe(&p) || !p.xfrmi) {
+		/* nl_tunnel.sh covers it in the guest */
+		printf("route table: not tested, this kernel has no xfrm interfaces\n");
+		return;
+	}
+	CHECK(k->ops->add_if(k, 3, kernel_tunnel_if_id(3)) == 0);
+	CHECK(k->ops->set_if_up(k, 3, true) == 0);
+	CHECK(k->ops->add_route(k, &r) == 0);
+	CHECK(sh("ip rule show | grep -q '^221:.*lookup 221'"));
+	CHECK(sh("ip route show table 221 | grep -q '^10.98.0.0/24 dev rtx-tun3'"));
+	CHECK(sh("ip route get 10.98.0.7 | grep -q 'dev rtx-tun3'"));
+	CHECK(sh("ip route show table main | grep -q '^10.98.0.0/24 dev rtxv0'"));
+	CHECK(k->ops->flush(k) == 0);
+	CHECK(!sh("ip rule show | grep -q 'lookup 221'"));
+	CHECK(sh("ip route get 10.98.0.7 | grep -q 'dev rtxv0'"));
+	CHECK(sh("ip route show table main | grep -q '^10.98.0.0/24 dev rtxv0'"));
+
+	/* --route-table: another number, and a crash that leaves it all */
+	int err;
+	struct kernel *crashed = kernel_netlink_new(log, &err);
+	CHECK(crashed != NULL);
+	if (!crashed)
+		return;
+	kernel_netlink_set_route_table(crashed, 1000);
+	CHECK(crashed->ops->add_if(crashed, 4, kernel_tunnel_if_id(4)) == 0);
+	CHECK(crashed->ops->set_if_up(crashed, 4, true) == 0);
+	r.tunnel = 4;
+	CHECK(crashed->ops->add_route(crashed, &r) == 0);
+	CHECK(sh("ip route get 10.98.0.7 | grep -q 'dev rtx-tun4'"));
+	kernel_free(crashed);
+	CHECK(sh("ip rule show | grep -q '^221:.*lookup 1000'"));
+	struct kernel *next = kernel_netlink_new(log, &err);
+	CHECK(next != NULL);
+	if (!next)
+		return;
+	kernel_netlink_set_route_table(next, 1000);
+	CHECK(kernel_netlink_cleanup_stale(next) == 2);   /* the interface, the rule */
+	CHECK(!sh("ip rule show | grep -q 'lookup 1000'"));
+	CHECK(sh("ip route get 10.98.0.7 | grep -q 'dev rtxv0'"));
+	kernel_free(next);
+}
+
 /* A crashed rtxsh (destroyed without flush) leaves policies and SAs; a
  * new instance removes them and spares a foreign policy. */
 static void test_stale(struct log *log)
@@ -206,6 +263,7 @@ int main(int argc, char **argv)
 	kernel_set_event_handler(k, on_event, NULL);
 	test_spi(k);
 	test_policy(k, log);
+	test_route_table(k, log);
 	test_stale(log);
 	test_esp(k, log, expect_esp);
 	test_probe(expect_esp);

@@ -34,6 +34,7 @@ nsx "$bin" "$expect_esp" || exit 1
 # Whatever the driver did, nothing of ours may remain.
 # (The kernel's own larval state from the acquire test has SPI 0.)
 left=$(nsx ip xfrm state | grep 'spi 0x' | grep -v 'spi 0x00000000'
-	nsx ip xfrm policy; nsx ip -o link show | grep rtx-tun)
+	nsx ip xfrm policy; nsx ip -o link show | grep rtx-tun
+	nsx ip rule show | grep '^221:'; nsx ip -6 rule show | grep '^221:')
 [ -z "$left" ] || { echo "FAIL: left behind:"; echo "$left"; exit 1; }
 exit 0

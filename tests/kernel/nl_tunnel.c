@@ -203,6 +203,9 @@ static int test(const char *ns_a, const char *ns_b)
 		CHECK(run("ip netns exec %s ip xfrm state | grep -q .", ns) != 0);
 		CHECK(run("ip netns exec %s ip xfrm policy | grep -q .", ns) != 0);
 		CHECK(run("ip netns exec %s ip link show rtx-tun1 >/dev/null 2>&1", ns) != 0);
+		/* our rule and table went; the host's own route stayed */
+		CHECK(run("ip netns exec %s ip rule show | grep -q 'lookup 221'", ns) != 0);
+		CHECK(run("ip netns exec %s ip route show | grep -q '^10.251.[12].0/24 via'", ns) == 0);
 	}
 	kernel_free(a.k);
 	kernel_free(b.k);

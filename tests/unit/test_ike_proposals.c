@@ -136,8 +136,25 @@ static void test_aead(void **state)
 	}
 }
 
-/* The default offer (proposal-limitation off) lands on the strongest suite: AES-GCM-256
- * from the combined-mode proposal. */
+/* The ESP SA B sends on, as its sim kernel holds it. */
+static const struct kernel_sa *b_out_esp(struct ike_pair *p)
+{
+	struct ike_sa_row *rows;
+	size_t n;
+	assert_int_equal(ike_sa_rows(p->b.engine, &rows, &n), 0);
+	assert_int_equal(n, 3);
+	struct kernel_sa_id id = { p->b.addr, p->a.addr, rows[1].spi, KERNEL_PROTO_ESP };
+	free(rows);
+	const struct kernel_sa *out = kernel_sim_sa_find(p->b.kernel, &id);
+	assert_non_null(out);
+	return out;
+}
+
+/* proposal-limitation off on both (the default): A offers everything it
+ * supports, its configured algorithms first, and B prefers what it is
+ * configured with, so two routers configured alike (`ipsec ike encryption`
+ * default 3des-cbc, hash sha; `esp aes-cbc sha-hmac`) agree on exactly
+ * that, not on the strongest suite both could run. */
 static void test_default_offer(void **state)
 {
 	(void)state;
@@ -147,11 +164,45 @@ static void test_default_offer(void **state)
 	assert_int_equal(ike_pair_start(&p), 0);
 	assert_int_equal(ike_initiate(p.a.engine, 1), 0);
 	assert_true(ike_pair_run_until_up(&p, 1000));
-	struct ike_sa_row *rows;
-	size_t n;
-	assert_int_equal(ike_sa_rows(p.b.engine, &rows, &n), 0);
-	assert_string_equal(rows[0].algorithm, "AES-GCM-256, HMAC-SHA2-512, MODP 2048bit");
-	free(rows);
+	const struct ike_sa *sa = p.b.engine->core.sas;
+	assert_int_equal(sa->prop.encr->id, IKEV2_ENCR_3DES);
+	assert_int_equal(sa->prop.prf->id, IKEV2_PRF_HMAC_SHA1);
+	assert_int_equal(sa->prop.integ->id, IKEV2_AUTH_HMAC_SHA1_96);
+	assert_int_equal(sa->prop.dh->id, IKEV2_DH_MODP_2048);
+	const struct kernel_sa *out = b_out_esp(&p);
+	assert_int_equal(out->encr, IKEV2_ENCR_AES_CBC);
+	assert_int_equal(out->encr_key_len, 16);
+	assert_int_equal(out->integ, IKEV2_AUTH_HMAC_SHA1_96);
+	ike_pair_free(&p);
+}
+
+/* The responder's own configuration wins over the initiator's order when
+ * the offer holds it: B configured aes256-cbc / sha256 and
+ * `esp aes256-cbc sha256-hmac` takes those out of A's default offer. */
+static void test_responder_prefers_own(void **state)
+{
+	(void)state;
+	struct ike_pair p;
+	assert_int_equal(ike_pair_init(&p, 4), 0);
+	struct gateway_config *gb = p.b.config->gateways[0];
+	struct policy_config *pb = p.b.config->policies[0];
+	gb->encryption = IKEV2_ENCR_AES_CBC;
+	gb->encryption_bits = 256;
+	gb->hash = IKEV2_PRF_HMAC_SHA2_256;
+	pb->encr = IKEV2_ENCR_AES_CBC;
+	pb->encr_bits = 256;
+	pb->integ = IKEV2_AUTH_HMAC_SHA2_256_128;
+	assert_int_equal(ike_pair_start(&p), 0);
+	assert_int_equal(ike_initiate(p.a.engine, 1), 0);
+	assert_true(ike_pair_run_until_up(&p, 1000));
+	const struct ike_sa *sa = p.a.engine->core.sas;
+	assert_int_equal(sa->prop.encr->id, IKEV2_ENCR_AES_CBC);
+	assert_int_equal(sa->prop.encr->key_bits, 256);
+	assert_int_equal(sa->prop.prf->id, IKEV2_PRF_HMAC_SHA2_256);
+	assert_int_equal(sa->prop.integ->id, IKEV2_AUTH_HMAC_SHA2_256_128);
+	const struct kernel_sa *out = b_out_esp(&p);
+	assert_int_equal(out->encr_key_len, 32);
+	assert_int_equal(out->integ, IKEV2_AUTH_HMAC_SHA2_256_128);
 	ike_pair_free(&p);
 }
 
@@ -162,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_each_group),
 		cmocka_unit_test(test_aead),
 		cmocka_unit_test(test_default_offer),
+		cmocka_unit_test(test_responder_prefers_own),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

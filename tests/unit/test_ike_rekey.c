@@ -13,6 +13,8 @@
 #include "engine/child_sa.h"
 #include "base/err.h"
 #include "engine/exchange_child.h"
+#include "engine/exchange_info.h"
+#include "engine/memnet.h"
 #include "base/log.h"
 #include "engine/rekey.h"
 #include "tests/ike_pair.h"
@@ -529,6 +531,110 @@ static void test_rekey_child_not_found(void **state)
 	assert_int_equal(n_ike(&p->a), 1);
 }
 
+/* ---- zero-loss rekeys ------------------------------------------------------ */
+
+/* Traffic from x into tunnel 1 leaves on the SA x's kernel picks (the
+ * newest outbound one, as Linux does); it is lost unless y has that SA as
+ * an inbound one. */
+static bool flows(const struct ike_router *x, const struct ike_router *y)
+{
+	uint32_t spi;
+	if (kernel_sim_out_spi(x->kernel, kernel_tunnel_if_id(1), &spi))
+		return false;
+	struct kernel_sa_id id = out_id(x, y, spi);
+	const struct kernel_sa *in = kernel_sim_sa_find(y->kernel, &id);
+	return in && in->inbound;
+}
+
+struct watch {
+	struct ike_pair *p;
+	unsigned lost;           /* moments one direction would drop packets */
+};
+
+static void watch_check(struct watch *w)
+{
+	w->lost += !flows(&w->p->a, &w->p->b) + !flows(&w->p->b, &w->p->a);
+}
+
+/* Every datagram sent is a moment right after an SA was installed. */
+static void watch_tap(void *arg, const struct endpoint *src, const struct endpoint *dst,
+		      const uint8_t *dgram, size_t len)
+{
+	(void)src, (void)dst, (void)dgram, (void)len;
+	watch_check(arg);
+}
+
+/* Runs ms in 1 ms steps, checking both directions after each. */
+static void run_watched(struct watch *w, uint64_t ms)
+{
+	for (uint64_t i = 0; i < ms; i++) {
+		ike_pair_run(w->p, 1);
+		watch_check(w);
+	}
+}
+
+/* r rekeys the CHILD SA over a network with 20 ms of delay; the old SA
+ * goes by the 30 s grace, or at once after the rekey by a Delete from the
+ * rekey's initiator as strongSwan sends it (delete_now). At no moment does either
+ * side send on an SA its peer lacks. */
+static void zero_loss_rekey_by(struct ike_pair *p, struct ike_router *r, bool delete_now)
+{
+	struct watch w = { p, 0 };
+	up(p, &p->a);
+	memnet_set_faults(p->net, &(struct memnet_faults){ .delay_ms = 20 });
+	memnet_set_tap(p->net, watch_tap, &w);
+	watch_check(&w);
+	assert_int_equal(w.lost, 0);
+	struct child_sa *old = the_child(r);
+	uint32_t old_out = old->spi_out;
+	assert_int_equal(rekey_sa_number(r->engine, old->num_send), 0);
+	run_watched(&w, 200);
+	assert_int_equal(n_child(r), 2);
+	if (delete_now)
+		exchange_info_retire_child(old->ike, old);
+	run_watched(&w, delete_now ? 1000 : 31000);
+	memnet_set_tap(p->net, NULL, NULL);
+	assert_int_equal(w.lost, 0);
+	assert_one_pair(&p->a, &p->b);
+	assert_gone(r, r == &p->a ? &p->b : &p->a, old_out);
+}
+
+static void test_zero_loss_rekey_by_a(void **state)
+{
+	zero_loss_rekey_by(*state, &((struct ike_pair *)*state)->a, false);
+}
+
+static void test_zero_loss_rekey_by_b(void **state)
+{
+	zero_loss_rekey_by(*state, &((struct ike_pair *)*state)->b, false);
+}
+
+static void test_zero_loss_rekey_delete_at_once(void **state)
+{
+	zero_loss_rekey_by(*state, &((struct ike_pair *)*state)->a, true);
+}
+
+/* The responder of a rekey holds its new outbound SA back until the old
+ * SA goes: before that, traffic still leaves on the old one. */
+static void test_responder_holds_out(void **state)
+{
+	struct ike_pair *p = *state;
+	up(p, &p->a);
+	uint32_t old_b_out = the_child(&p->b)->spi_out, spi;
+	uint32_t old_a_out = the_child(&p->a)->spi_out;
+	assert_int_equal(rekey_sa_number(p->a.engine, the_child(&p->a)->num_send), 0);
+	ike_pair_run(p, 1000);
+	assert_int_equal(kernel_sim_out_spi(p->b.kernel, kernel_tunnel_if_id(1), &spi), 0);
+	assert_int_equal(spi, old_b_out);
+	/* A moved to the new SA at once */
+	assert_int_equal(kernel_sim_out_spi(p->a.kernel, kernel_tunnel_if_id(1), &spi), 0);
+	assert_int_not_equal(spi, old_a_out);
+	ike_pair_run(p, 31000);
+	assert_int_equal(kernel_sim_out_spi(p->b.kernel, kernel_tunnel_if_id(1), &spi), 0);
+	assert_int_equal(spi, the_child(&p->b)->spi_out);
+	assert_int_not_equal(spi, old_b_out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -551,6 +657,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_acquire_type1, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_acquire_no_sa, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_rekey_child_not_found, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_zero_loss_rekey_by_a, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_zero_loss_rekey_by_b, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_zero_loss_rekey_delete_at_once, setup,
+						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_responder_holds_out, setup, ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

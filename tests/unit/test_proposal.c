@@ -38,16 +38,24 @@ static void test_ike_default_order(void **state)
 	config_gateway_defaults(&g, 1);
 	assert_int_equal(proposal_ike(&g, model_find("RTX1300"), lib, IKEV2_DH_MODP_1024, &o), 0);
 	const struct sa_transform *t = o.props[0].transforms;
+	/* the configured 3des-cbc / sha lead their types, then Yamaha's order */
 	assert_int_equal(t[0].type, ALG_ENCR);
-	assert_int_equal(sa_transform_keylen(&t[0]), 256);
-	assert_int_equal(sa_transform_keylen(&t[1]), 192);
-	assert_int_equal(sa_transform_keylen(&t[2]), 128);
-	assert_int_equal(t[3].id, IKEV2_ENCR_3DES);
+	assert_int_equal(t[0].id, IKEV2_ENCR_3DES);
+	assert_int_equal(sa_transform_keylen(&t[1]), 256);
+	assert_int_equal(sa_transform_keylen(&t[2]), 192);
+	assert_int_equal(sa_transform_keylen(&t[3]), 128);
 	size_t i = crypto_lib_supports(lib, alg_find(ALG_ENCR, IKEV2_ENCR_DES, 0)) ? 5 : 4;
 	assert_int_equal(t[i].type, ALG_PRF);
-	assert_int_equal(t[i].id, IKEV2_PRF_HMAC_SHA2_512);
-	assert_int_equal(t[o.props[0].ntransforms - 1].type, ALG_DH);
-	assert_int_equal(t[o.props[0].ntransforms - 1].id, IKEV2_DH_MODP_1024);
+	assert_int_equal(t[i].id, IKEV2_PRF_HMAC_SHA1);
+	assert_int_equal(t[i + 1].id, IKEV2_PRF_HMAC_SHA2_512);
+	size_t n = o.props[0].ntransforms;
+	size_t first_integ = 0;
+	while (t[first_integ].type != ALG_INTEG)
+		first_integ++;
+	assert_int_equal(t[first_integ].id, IKEV2_AUTH_HMAC_SHA1_96);
+	assert_int_equal(t[first_integ + 1].id, IKEV2_AUTH_HMAC_SHA2_512_256);
+	assert_int_equal(t[n - 1].type, ALG_DH);
+	assert_int_equal(t[n - 1].id, IKEV2_DH_MODP_1024);
 	size_t groups = 0;
 	for (size_t k = 0; k < o.props[0].ntransforms; k++)
 		groups += t[k].type == ALG_DH;
@@ -155,6 +163,68 @@ static void test_select_strongest(void **state)
 	assert_string_equal(text, "AES-CBC-256, HMAC-SHA2-512, MODP 2048bit");
 }
 
+/* proposal-limitation off, responding: the configured algorithm of each
+ * type wins over a stronger one when offered, otherwise the strongest;
+ * a configured AEAD cipher puts the combined-mode proposal first. */
+static void test_prefer_configured(void **state)
+{
+	(void)state;
+	struct gateway_config g, mine;
+	struct proposal_offer o;
+	struct proposal_choice c;
+	config_gateway_defaults(&g, 1);
+	assert_int_equal(proposal_ike(&g, model_find("RTX1300"), lib, IKEV2_DH_MODP_2048, &o), 0);
+	struct payload_sa sa = { o.nprops, o.props };
+	config_gateway_defaults(&mine, 1);
+	mine.encryption = IKEV2_ENCR_AES_CBC;
+	mine.encryption_bits = 128;
+	mine.hash = IKEV2_PRF_HMAC_SHA2_256;
+	assert_int_equal(proposal_select_ike(&sa, &mine, lib, &c), 0);
+	assert_int_equal(c.encr->id, IKEV2_ENCR_AES_CBC);
+	assert_int_equal(c.encr->key_bits, 128);
+	assert_int_equal(c.prf->id, IKEV2_PRF_HMAC_SHA2_256);
+	assert_int_equal(c.integ->id, IKEV2_AUTH_HMAC_SHA2_256_128);
+	/* the DH group is the KE payload's business, not a preference */
+	assert_int_equal(c.dh->id, IKEV2_DH_MODP_2048);
+	/* a configured cipher the peer does not offer: the strongest offered,
+	 * the configured hash still preferred */
+	mine.encryption = IKEV2_ENCR_AES_GCM_16;
+	mine.encryption_bits = 128;
+	assert_int_equal(proposal_ike(&g, NULL, lib, IKEV2_DH_MODP_2048, &o), 0);
+	o.nprops = 1;      /* no combined-mode proposal */
+	sa = (struct payload_sa){ o.nprops, o.props };
+	assert_int_equal(proposal_select_ike(&sa, &mine, lib, &c), 0);
+	assert_int_equal(c.encr->key_bits, 256);
+	assert_int_equal(c.prf->id, IKEV2_PRF_HMAC_SHA2_256);
+	/* with proposal-limitation on the same offer is refused */
+	mine.proposal_limitation = true;
+	assert_int_equal(proposal_select_ike(&sa, &mine, lib, &c), -RTX_ENOPROP);
+	/* no gateway known yet: the strongest */
+	assert_int_equal(proposal_select_ike(&sa, NULL, lib, &c), 0);
+	assert_int_equal(c.encr->key_bits, 256);
+	/* initiator with an AEAD cipher configured: its proposal goes first */
+	g.encryption = IKEV2_ENCR_AES_GCM_16;
+	g.encryption_bits = 128;
+	assert_int_equal(proposal_ike(&g, NULL, lib, IKEV2_DH_MODP_2048, &o), 0);
+	assert_int_equal(o.nprops, 2);
+	assert_int_equal(o.props[0].num, 1);
+	assert_int_equal(o.props[0].transforms[0].id, IKEV2_ENCR_AES_GCM_16);
+	assert_int_equal(sa_transform_keylen(&o.props[0].transforms[0]), 128);
+	assert_int_equal(o.props[1].num, 2);
+	assert_int_equal(o.props[1].transforms[0].id, IKEV2_ENCR_AES_CBC);
+	/* ESP: the configured policy algorithms lead and are chosen */
+	struct policy_config p = { .id = 1, .esp = true, .encr = IKEV2_ENCR_AES_CBC,
+				   .encr_bits = 128, .integ = IKEV2_AUTH_HMAC_SHA1_96 };
+	mine.proposal_limitation = false;
+	assert_int_equal(proposal_esp(&mine, &p, NULL, lib, 0x1234, &o), 0);
+	assert_int_equal(o.nprops, 2);
+	assert_int_equal(sa_transform_keylen(&o.props[0].transforms[0]), 128);
+	sa = (struct payload_sa){ o.nprops, o.props };
+	assert_int_equal(proposal_select_esp(&sa, &mine, &p, lib, &c), 0);
+	assert_int_equal(c.encr->key_bits, 128);
+	assert_int_equal(c.integ->id, IKEV2_AUTH_HMAC_SHA1_96);
+}
+
 static void test_accept_refuses(void **state)
 {
 	(void)state;
@@ -250,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_limitation_aead),
 		cmocka_unit_test(test_aead_second_proposal),
 		cmocka_unit_test(test_select_strongest),
+		cmocka_unit_test(test_prefer_configured),
 		cmocka_unit_test(test_accept_refuses),
 		cmocka_unit_test(test_unknown_transforms),
 	};

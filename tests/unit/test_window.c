@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "base/clock.h"
+#include "base/ip_addr.h"
 #include "base/log.h"
 #include "engine/loop.h"
 #include "engine/window.h"
@@ -117,21 +118,75 @@ static void test_response_matching(void **state)
 	assert_true(window_can_send(&f->w));
 }
 
+static struct endpoint ep(const char *addr, uint16_t port)
+{
+	struct endpoint e = { .port = port };
+	assert_int_equal(ip_addr_parse(addr, &e.addr), 0);
+	return e;
+}
+
+#define Q(s) (const uint8_t *)(s), sizeof(s) - 1
+
+static enum window_verdict check(struct fx *f, uint32_t msgid, const char *req,
+				 const struct endpoint *from)
+{
+	struct endpoint cur = ep("192.0.2.2", 500);
+	return window_check_request(&f->w, msgid, "S", (const uint8_t *)req, strlen(req),
+				    from, &cur);
+}
+
 static void test_requests_from_peer(void **state)
 {
 	struct fx *f = *state;
+	struct endpoint peer = ep("192.0.2.2", 500);
 	f->w.orig_initiator = false;
-	assert_int_equal(window_check_request(&f->w, 0, "S"), WINDOW_NEW);
-	assert_int_equal(window_sent_response(&f->w, (const uint8_t *)"r0", 2), 0);
-	assert_int_equal(window_check_request(&f->w, 0, "S"), WINDOW_RETRANSMIT);
+	assert_int_equal(check(f, 0, "q0", &peer), WINDOW_NEW);
+	assert_int_equal(window_sent_response(&f->w, Q("r0")), 0);
+	assert_int_equal(check(f, 0, "q0", &peer), WINDOW_RETRANSMIT);
 	assert_int_equal(f->resent, 1);
 	assert_memory_equal(f->last, "r0", 2);
 	assert_string_equal(line(f, 0), "[IKE2] S rWindow retransmit response[msgID:0]");
-	assert_int_equal(window_check_request(&f->w, 5, "S"), WINDOW_DROP);
+	assert_int_equal(check(f, 5, "q5", &peer), WINDOW_DROP);
 	assert_string_equal(line(f, 1), "[IKE2] S rWindow dropped message[msgID:5]");
-	assert_int_equal(window_check_request(&f->w, 1, "S"), WINDOW_NEW);
-	assert_int_equal(window_sent_response(&f->w, (const uint8_t *)"r1", 2), 0);
-	assert_int_equal(window_check_request(&f->w, 0, "S"), WINDOW_DROP);   /* too old */
+	assert_int_equal(check(f, 1, "q1", &peer), WINDOW_NEW);
+	assert_int_equal(window_sent_response(&f->w, Q("r1")), 0);
+	assert_int_equal(check(f, 0, "q0", &peer), WINDOW_DROP);   /* too old */
+}
+
+/* Issue 15 item 2: a third host that knows the SPIs and the last message
+ * ID must not make us reflect the cached response; neither may a changed
+ * request from the peer's own address. */
+static void test_lookalike_requests(void **state)
+{
+	struct fx *f = *state;
+	struct endpoint peer = ep("192.0.2.2", 500), third = ep("198.51.100.7", 500);
+	struct endpoint peer_port = ep("192.0.2.2", 4500), nat = ep("203.0.113.9", 4500);
+	f->w.orig_initiator = false;
+	assert_int_equal(check(f, 0, "request-0", &peer), WINDOW_NEW);
+	/* a forged request with the same ID that never got answered does
+	 * not replace the one that did */
+	assert_int_equal(window_sent_response(&f->w, Q("resp-0")), 0);
+	assert_int_equal(check(f, 0, "request-X", &peer), WINDOW_DROP);
+	assert_int_equal(check(f, 0, "request-0", &third), WINDOW_DROP);
+	assert_int_equal(check(f, 0, "request-0", &peer_port), WINDOW_DROP);
+	assert_int_equal(check(f, 0, "request-", &peer), WINDOW_DROP);
+	assert_int_equal(f->resent, 0);
+	assert_string_equal(line(f, 0), "[IKE2] S rWindow dropped message[msgID:0]");
+	assert_int_equal(check(f, 0, "request-0", &peer), WINDOW_RETRANSMIT);
+	assert_int_equal(f->resent, 1);
+	/* the SA's current peer address (moved by NAT-T) is also accepted */
+	struct endpoint cur = nat;
+	assert_int_equal(window_check_request(&f->w, 0, "S", Q("request-0"), &nat, &cur),
+			 WINDOW_RETRANSMIT);
+	assert_int_equal(f->resent, 2);
+	assert_int_equal(window_check_request(&f->w, 0, "S", Q("request-0"), &third, &cur),
+			 WINDOW_DROP);
+	assert_int_equal(f->resent, 2);
+	/* a new request whose processing failed (no response) leaves the
+	 * answered one in place */
+	assert_int_equal(check(f, 1, "request-1", &third), WINDOW_NEW);
+	assert_int_equal(check(f, 0, "request-0", &peer), WINDOW_RETRANSMIT);
+	assert_int_equal(f->resent, 3);
 }
 
 int main(void)
@@ -140,6 +195,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_retransmit_then_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_response_matching, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requests_from_peer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookalike_requests, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
