@@ -64,7 +64,7 @@ static size_t key_words(const struct cfg_entry *e)
 
 /* Stores e copied from tunnel src to tunnel dst, unless dst has its own. */
 static int copy_entry(struct cfgstore *out, const struct cfgstore *st,
-		      const struct cfg_entry *e, unsigned src, unsigned dst)
+		      const struct cfg_entry *e, size_t nkeyw, unsigned src, unsigned dst)
 {
 	char **w = calloc(e->n + 1, sizeof(*w));
 	char *key = NULL;
@@ -87,7 +87,7 @@ static int copy_entry(struct cfgstore *out, const struct cfgstore *st,
 			goto out;
 	}
 	unsigned ctx = e->ctx == src ? dst : e->ctx;
-	if (!(key = words_join(w, key_words(e))))
+	if (!(key = words_join(w, nkeyw)))
 		goto out;
 	err = 0;
 	if (!cfgstore_find(st, e->row->setting, ctx, key))
@@ -128,13 +128,16 @@ static int expand_one(struct cfgstore *out, const struct cfgstore *st,
 	}
 	/* What the source lends, gathered once: a template over thousands of
 	 * tunnels stays linear in the store's size. */
-	const struct cfg_entry **lend = calloc(cfgstore_count(st) + 1, sizeof(*lend));
+	struct lend {
+		const struct cfg_entry *e;
+		size_t nkeyw;
+	} *lend = calloc(cfgstore_count(st) + 1, sizeof(*lend));
 	size_t n = 0;
 	if (!lend)
 		return -RTX_ENOMEM;
 	for (const struct cfg_entry *e = cfgstore_first(st); e; e = e->next)
 		if (lent(e, src, policy, gw))
-			lend[n++] = e;
+			lend[n++] = (struct lend){ e, key_words(e) };
 	int err = 0;
 	for (size_t i = 2; i < tpl->n && !err; i++) {
 		char *dash;
@@ -147,8 +150,9 @@ static int expand_one(struct cfgstore *out, const struct cfgstore *st,
 			 * source's policy and gateway would serve nothing. */
 			bool own = cfgstore_find(st, "ipsec tunnel", (unsigned)dst, "ipsec tunnel");
 			for (size_t j = 0; j < n && !err; j++)
-				if (!own || lend[j]->row->section == SEC_TUNNEL)
-					err = copy_entry(out, st, lend[j], src, (unsigned)dst);
+				if (!own || lend[j].e->row->section == SEC_TUNNEL)
+					err = copy_entry(out, st, lend[j].e, lend[j].nkeyw, src,
+							 (unsigned)dst);
 		}
 	}
 	free(lend);
