@@ -52,7 +52,7 @@ static bool parse(const char *s, unsigned long *iter, unsigned char salt[SALT_LE
 	if (!isdigit((unsigned char)*s))
 		return false;
 	*iter = strtoul(s, &end, 10);
-	if (*end != '$' || *iter < 1000 || *iter > 10000000)
+	if (*end != '$' || *iter < 1000 || *iter > PASSWD_ITERATIONS_MAX)
 		return false;
 	s = end + 1;
 	const char *d = strchr(s, '$');

@@ -11,6 +11,9 @@
 
 #define PASSWD_PREFIX "$pbkdf2-sha256$"
 #define PASSWD_ITERATIONS 100000
+/* A check runs on the event loop (some 50 ms at 100000 iterations): a
+ * stored hash asking for more than this is refused as malformed. */
+#define PASSWD_ITERATIONS_MAX 1000000
 /* The longest password taken, in bytes (as on an RTX: 32 characters, with
  * room for UTF-8). */
 #define PASSWD_MAX 128
