@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+
 #include "engine/config.h"
 #include "engine/model.h"
 #include "base/clock.h"
@@ -19,6 +21,7 @@
 #include "shell/cfgapply.h"
 #include "shell/cfgprint.h"
 #include "shell/cfgstore.h"
+#include "shell/cfgtemplate.h"
 #include "shell/cmd.h"
 #include "shell/grammar.h"
 
@@ -32,7 +35,12 @@ int cli_apply(struct cli *c)
 	loop_timer_disarm(c->r->loop, &c->apply_timer);
 	if (!c->apply_pending)
 		return 0;
-	int err = cfgapply_build(c->cfg, c->r->model, &fresh);
+	struct cfgstore *expanded;
+	int err = cfgtemplate_expand(c->cfg, &expanded);
+	if (err)
+		return err;
+	err = cfgapply_build(expanded ? expanded : c->cfg, c->r->model, &fresh);
+	cfgstore_free(expanded);
 	if (err)
 		return err;
 	struct ipsec_config old = *c->r->ipsec;
@@ -131,9 +139,24 @@ void cli_session_set_script(struct cli_session *s, bool script)
 
 void cli_session_free(struct cli_session *s)
 {
-	if (s)
+	if (s) {
 		free(s->help_last);
+		if (s->pw_new)
+			OPENSSL_cleanse(s->pw_new, strlen(s->pw_new));
+		free(s->pw_new);
+	}
 	free(s);
+}
+
+bool cli_secret(const struct cli_session *s)
+{
+	return s->pw_ask != PW_NONE;
+}
+
+void cli_session_login(struct cli_session *s)
+{
+	if (cmd_password_stored(s->c, true))
+		s->pw_ask = PW_LOGIN;
 }
 
 void cli_session_set_out(struct cli_session *s, FILE *out)
@@ -149,6 +172,8 @@ bool cli_session_closed(const struct cli_session *s)
 const char *cli_prompt(const struct cli_session *s)
 {
 	struct cli_session *m = (struct cli_session *)s;
+	if (s->pw_ask)
+		return cmd_password_prompt(s);
 	if (s->ask_save)
 		return "Save new configuration ? (Y/N) ";
 	if (!s->admin)
@@ -235,6 +260,10 @@ static int exec_line(struct cli_session *s, const char *line)
 	struct words ws;
 	struct cmd_args a;
 	size_t bad = 0;
+	if (s->pw_ask) {
+		enum gerr pe = cmd_password_answer(s, line);
+		return pe ? report(s, pe, NULL) : 0;
+	}
 	if (s->ask_save)
 		return answer_save(s, line);
 	const char *p = line;
@@ -321,8 +350,14 @@ int cli_exec_bytes(struct cli_session *s, const char *line, size_t len,
 	if (len > CLI_LINE_MAX)
 		return report(s, GE_LONG, NULL);
 	for (size_t i = 0; i < len; i++)
-		if (is_control((unsigned char)line[i]))
-			return refuse_control(s, line, len, i);
+		if (is_control((unsigned char)line[i])) {
+			if (!s->pw_ask)
+				return refuse_control(s, line, len, i);
+			/* A password is never shown, not even escaped. */
+			if (s->pw_ask != PW_LOGIN)
+				s->pw_ask = PW_NONE;
+			return report(s, GE_INVALID, NULL);
+		}
 	char *copy = strndup(line, len);
 	if (!copy)
 		return report(s, GE_NOMEM, NULL);

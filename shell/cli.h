@@ -55,6 +55,15 @@ void cli_report_too_long(FILE *out, unsigned lineno);
  * such as "Save new configuration ? (Y/N)". */
 const char *cli_prompt(const struct cli_session *s);
 
+/* A console login (a --connect session): when a login password is set,
+ * the first line must be it (prompt "Password: "); three wrong ones close
+ * the session. The router's own terminal and stdin are its owner's and
+ * are not asked. */
+void cli_session_login(struct cli_session *s);
+/* The next line answers a password prompt: read it without echo and keep
+ * it out of any history. */
+bool cli_secret(const struct cli_session *s);
+
 /* `?` typed after prefix: the possible next words with one-line help. */
 void cli_help(struct cli_session *s, const char *prefix, FILE *out);
 

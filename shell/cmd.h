@@ -36,6 +36,10 @@ struct cli_session {
 	unsigned pp;              /* pp select N (0: none) */
 	unsigned lineno;          /* of the line being run, for messages */
 	char *detail;             /* malloc'd: a handler's word for its error */
+	unsigned char pw_ask;     /* the next line answers a password prompt (PW_*) */
+	unsigned char pw_tries;   /* wrong login passwords so far */
+	bool pw_login;            /* PW_OLD/NEW/AGAIN set the login password */
+	char *pw_new;             /* malloc'd: the first New_Password, to confirm */
 	char *help_last;          /* malloc'd: the prefix of the last `?`, until
 				   * a line runs; `?` again there lists all */
 	char prompt[32];
@@ -68,6 +72,17 @@ enum gerr cmd_show_environment(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_pki_file(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_pki_cert(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_pki_crl(struct cli_session *s, const struct cmd_args *a);
+
+/* Password prompts (cmd_passwd.c): what the next line answers. */
+enum { PW_NONE = 0, PW_LOGIN, PW_ADMIN, PW_OLD, PW_NEW, PW_AGAIN };
+enum gerr cmd_password(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_password_store(struct cli_session *s, const struct cmd_args *a);
+/* The answer to the pending password prompt; 0 or a negative rtx_err. */
+enum gerr cmd_password_answer(struct cli_session *s, const char *line);
+const char *cmd_password_prompt(const struct cli_session *s);
+/* The stored hash of the login (or administrator) password, or NULL when
+ * none that rtxsh can check is set. */
+const char *cmd_password_stored(const struct cli *c, bool login);
 
 /* A stored line changed: the engine sees it once input pauses (cli.c). */
 void cmd_config_touched(struct cli *c);

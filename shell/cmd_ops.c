@@ -9,6 +9,7 @@
 #include "shell/cfgprint.h"
 #include "shell/cfgsave.h"
 #include "shell/cfgstore.h"
+#include "shell/cfgtemplate.h"
 #include "shell/cmd.h"
 
 #define PP_ANONYMOUS 0xffffffffu
@@ -94,6 +95,11 @@ enum gerr cmd_store(struct cli_session *s, const struct cmd_args *a)
 enum gerr cmd_administrator(struct cli_session *s, const struct cmd_args *a)
 {
 	(void)a;
+	/* A script is its owner's input (a console script logged in). */
+	if (!s->admin && !s->script && cmd_password_stored(s->c, false)) {
+		s->pw_ask = PW_ADMIN;
+		return GE_OK;
+	}
 	s->admin = true;
 	return GE_OK;
 }
@@ -237,8 +243,12 @@ enum gerr cmd_tunnel_disable(struct cli_session *s, const struct cmd_args *a)
 
 enum gerr cmd_show_config(struct cli_session *s, const struct cmd_args *a)
 {
-	unsigned only = a->n == 4 ? (unsigned)strtoul(a->w[3], NULL, 10) : 0;
-	cfgprint(s->c->cfg, s->out, only);
+	unsigned only = a->n >= 4 ? (unsigned)strtoul(a->w[3], NULL, 10) : 0;
+	struct cfgstore *expanded = NULL;
+	if (a->n == 5 && cfgtemplate_expand(s->c->cfg, &expanded) < 0)
+		return GE_NOMEM;
+	cfgprint(expanded ? expanded : s->c->cfg, s->out, only);
+	cfgstore_free(expanded);
 	return GE_OK;
 }
 

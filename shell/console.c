@@ -3,7 +3,9 @@
  * Protocol. Every message is a frame: one type byte, a 32-bit big-endian
  * payload length (at most CONSOLE_FRAME_MAX), then the payload. The client
  * speaks first with HELLO ('s': a script, run in administrator mode as on
- * stdin; 'i': an interactive login, starting in normal mode). After that,
+ * stdin; 'i': an interactive login, starting in normal mode); with a
+ * `login password` set, the first LINE of either must be that password.
+ * After that,
  * strictly one request at a time:
  *
  *   LINE     u32 line number (0: interactive, no number in errors), text
@@ -14,6 +16,7 @@
  *
  *   OUTPUT*  what the console printed, byte for byte
  *   WORDS    (COMPLETE only) the candidates, each ended by a NUL
+ *   SECRET   (empty) the next line is a password: read it without echo
  *   PROMPT   the prompt for the next line
  *   BYE      (if the session ended: `quit`, or the router is stopping)
  *   STATUS   s32: 0, or the negative rtx_err of a failed line
@@ -257,6 +260,8 @@ static bool conn_reply(struct conn *c, int rc)
 	if (!conn_queue_output(c))
 		return false;
 	const char *prompt = cli_prompt(c->s);
+	if (cli_secret(c->s) && !conn_queue(c, CONSOLE_SECRET, NULL, 0))
+		return false;
 	if (!conn_queue(c, CONSOLE_PROMPT, prompt, strlen(prompt)))
 		return false;
 	/* The router stopping ends every session; saying so before STATUS
@@ -278,6 +283,8 @@ static bool req_hello(struct conn *c, const uint8_t *p, size_t n)
 	c->s = cli_session_new(c->srv->cli, c->out->f, p[0] == 's');
 	if (c->s && p[0] == 'i')
 		cli_banner(c->srv->cli, c->out->f);
+	if (c->s)
+		cli_session_login(c->s);
 	return c->s && conn_reply(c, 0);
 }
 

@@ -25,6 +25,7 @@ struct client {
 	struct script *script;
 	struct editline *ed;
 	char *prompt;
+	bool secret;               /* the router asks a password next */
 	char **words;            /* WORDS of the last COMPLETE */
 	size_t nwords;
 	bool bye;                /* the router ended the session */
@@ -123,10 +124,14 @@ static int read_reply(struct client *cl)
 	unsigned type;
 	const uint8_t *p;
 	size_t n;
+	cl->secret = false;
 	while (recv_frame(cl, &type, &p, &n)) {
 		int status = 0;
 		bool done = false;
 		switch (type) {
+		case CONSOLE_SECRET:
+			cl->secret = true;
+			break;
 		case CONSOLE_OUTPUT:
 			fwrite(p, 1, n, stdout);
 			break;
@@ -243,10 +248,15 @@ static const char *ed_prompt(void *arg)
 	return cl->prompt ? cl->prompt : "> ";
 }
 
+static bool ed_secret(void *arg)
+{
+	return ((struct client *)arg)->secret;
+}
+
 /* As on the router's own console: Ctrl-D is `quit`. */
 static const struct editline_ops client_ops = {
 	.line = ed_line, .too_long = ed_too_long, .help = ed_help,
-	.complete = ed_complete, .prompt = ed_prompt,
+	.complete = ed_complete, .prompt = ed_prompt, .secret = ed_secret,
 	.eof_line = "quit", .line_max = CLI_LINE_MAX,
 };
 
@@ -353,6 +363,20 @@ int console_client_run(const char *path, bool interactive)
 	if (hello < 0) {
 		fprintf(stderr, "rtxsh: %s did not answer as an rtxsh console\n", path);
 		goto out;
+	}
+	/* A script has nobody to ask: the login password comes from the
+	 * environment, as sshpass-style tools take it. */
+	if (!interactive && cl->secret) {
+		const char *pw = getenv("RTXSH_PASSWORD");
+		if (!pw) {
+			fprintf(stderr, "rtxsh: %s asks for the login password: set RTXSH_PASSWORD\n",
+				path);
+			goto out;
+		}
+		if (request(cl, CONSOLE_LINE, 0, pw, strlen(pw)) < 0 || cl->secret || cl->bye) {
+			fprintf(stderr, "rtxsh: %s refused the login password\n", path);
+			goto out;
+		}
 	}
 	if (client_start(cl, interactive) < 0) {
 		fprintf(stderr, "rtxsh: cannot start the console session\n");

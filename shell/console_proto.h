@@ -20,6 +20,7 @@ enum console_frame {
 	CONSOLE_OUTPUT = 'O',     /* console output, to print as is */
 	CONSOLE_WORDS = 'W',      /* completions, each ended by a NUL */
 	CONSOLE_PROMPT = 'P',     /* the prompt for the next line */
+	CONSOLE_SECRET = 'Q',     /* (before PROMPT) the next line is a password */
 	CONSOLE_BYE = 'B',        /* the session is over; the router closes */
 	CONSOLE_STATUS = 'S',     /* 32-bit signed result: ends a reply */
 };

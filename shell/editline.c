@@ -20,6 +20,8 @@
 /* How long the rest of a key sequence (an arrow key's ESC [ A) may lag
  * behind its first byte; only waited for in the middle of a sequence. */
 #define EDITLINE_SEQ_WAIT_MS 200
+/* The longest password kept; more is dropped and the line refused. */
+#define EDITLINE_SECRET_MAX 256
 
 struct editline {
 	struct loop *loop;
@@ -38,6 +40,11 @@ struct editline {
 	/* Freed from inside its own callback (the console logged out):
 	 * the free waits until on_readable unwinds. */
 	bool serving, dead;
+	/* A password being read (see secret_mode). */
+	bool secret, secret_over, saved_ok;
+	struct termios saved;
+	char sbuf[EDITLINE_SECRET_MAX + 1];
+	size_t slen;
 };
 
 /* ---- UTF-8 ----------------------------------------------------------- */
@@ -445,6 +452,95 @@ static void step(struct editline *e)
 	deliver(e, buf, buf + n - 1);
 }
 
+/* ---- secret lines (passwords) ------------------------------------------ */
+
+/* A password is read outside libedit, which would echo it and keep it in
+ * the history: the terminal goes to non-canonical mode without echo and
+ * the bytes are collected here. Backspace and Ctrl-U edit, Enter or
+ * Ctrl-D ends the line, Ctrl-C (SIGINT, editline_cancel) starts over. */
+static bool want_secret(struct editline *e)
+{
+	return e->ops->secret && e->ops->secret(e->arg);
+}
+
+static void secret_wipe(struct editline *e)
+{
+	memset(e->sbuf, 0, sizeof(e->sbuf));
+	e->slen = 0;
+	e->secret_over = false;
+}
+
+static void secret_term(struct editline *e)
+{
+	struct termios t = e->saved;
+	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	tcsetattr(STDIN_FILENO, TCSANOW, &t);
+}
+
+static void secret_mode(struct editline *e, bool on)
+{
+	if (e->secret == on)
+		return;
+	e->secret = on;
+	if (on) {
+		editing(e, false);
+		e->saved_ok = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &e->saved) == 0;
+		if (e->saved_ok)
+			secret_term(e);
+		fputs(e->ops->prompt(e->arg), stdout);
+		fflush(stdout);
+	} else {
+		if (e->saved_ok)
+			tcsetattr(STDIN_FILENO, TCSANOW, &e->saved);
+		secret_wipe(e);
+	}
+}
+
+/* Takes the queued bytes into the password; delivers it at Enter. */
+static void secret_step(struct editline *e)
+{
+	while (e->in_len && !e->dead && e->secret) {
+		unsigned char c = e->in[0];
+		take(e, 1);
+		if (c == '\r' || c == '\n' || c == 0x04) {
+			char line[EDITLINE_SECRET_MAX + 1];
+			size_t len = e->slen;
+			bool over = e->secret_over;
+			memcpy(line, e->sbuf, len);
+			line[len] = '\0';
+			secret_wipe(e);
+			fputc('\n', stdout);
+			if (over)
+				e->ops->too_long(e->arg);
+			else
+				e->ops->line(e->arg, line, len);
+			memset(line, 0, sizeof(line));
+			if (e->dead)
+				return;
+			if (!want_secret(e)) {
+				secret_mode(e, false);
+				return;
+			}
+			fputs(e->ops->prompt(e->arg), stdout);   /* the next question */
+			fflush(stdout);
+		} else if (c == 0x7f || c == 0x08) {
+			while (e->slen && ((unsigned char)e->sbuf[e->slen - 1] & 0xc0) == 0x80)
+				e->slen--;   /* a whole UTF-8 character */
+			if (e->slen)
+				e->slen--;
+		} else if (c == 0x15) {
+			secret_wipe(e);
+		} else if (c >= 0x20 && c != 0x7f) {
+			if (e->slen < EDITLINE_SECRET_MAX)
+				e->sbuf[e->slen++] = (char)c;
+			else
+				e->secret_over = true;
+		}
+	}
+}
+
 static void release(struct editline *e)
 {
 	el_end(e->el);
@@ -462,6 +558,11 @@ static void on_readable(struct loop *l, int fd, unsigned revents, void *arg)
 	bool more = fill(e);
 	e->serving = true;
 	while (!e->dead && e->in_len && peek(e, &wc)) {
+		if (e->secret || want_secret(e)) {
+			secret_mode(e, true);
+			secret_step(e);
+			continue;
+		}
 		size_t before = e->in_len;
 		editing(e, true);
 		step(e);
@@ -471,18 +572,25 @@ static void on_readable(struct loop *l, int fd, unsigned revents, void *arg)
 			break;
 	}
 	if (!more && !e->dead) {
+		secret_mode(e, false);
 		editing(e, false);
 		e->ops->line(e->arg, NULL, 0);
 	}
 	e->serving = false;
 	if (e->dead)
 		release(e);
+	else if (e->secret || want_secret(e))
+		secret_mode(e, true);
 	else
 		editing(e, true);
 }
 
 void editline_resize(struct editline *e)
 {
+	if (e && e->secret && e->saved_ok) {
+		secret_term(e);   /* a shell may have reset it (Ctrl-Z, fg) */
+		return;
+	}
 	if (!e || !e->editing)
 		return;
 	/* After a stop (Ctrl-Z, fg) the shell has put the terminal back in
@@ -550,6 +658,7 @@ void editline_free(struct editline *e)
 {
 	if (!e || e->dead)
 		return;
+	secret_mode(e, false);
 	editing(e, false);
 	loop_fd_del(e->loop, STDIN_FILENO);
 	e->dead = true;
@@ -562,6 +671,13 @@ void editline_cancel(struct editline *e)
 	if (!e)
 		return;
 	e->overflow = false;
+	if (e->secret) {
+		secret_wipe(e);
+		fputs("\n", stdout);
+		fputs(e->ops->prompt(e->arg), stdout);
+		fflush(stdout);
+		return;
+	}
 	editing(e, false);
 	fputs("\n", stdout);
 	fflush(stdout);

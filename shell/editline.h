@@ -18,6 +18,7 @@
 #ifndef RTX_EDITLINE_H
 #define RTX_EDITLINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct loop;
@@ -37,6 +38,9 @@ struct editline_ops {
 	size_t (*complete)(void *arg, const char *prefix, char ***words);
 	/* The prompt to show for the next line. */
 	const char *(*prompt)(void *arg);
+	/* Whether the next line is a password (NULL: never): it is read
+	 * without echo, without ? or TAB, and kept out of the history. */
+	bool (*secret)(void *arg);
 	/* Ctrl-D on an empty line is this line typed (shown after the
 	 * prompt, then entered); NULL: Ctrl-D ends the input. */
 	const char *eof_line;

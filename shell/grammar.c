@@ -588,6 +588,9 @@ static const char *const msg_en[GE_COUNT] = {
 	[GE_EMPTY] = "Empty parameter (the no form removes a setting)",
 	[GE_NO_SA] = "No such SA (see show ipsec sa)",
 	[GE_NO_GATEWAY] = "No such security gateway",
+	[GE_PASSWORD] = "Incorrect password",
+	[GE_PW_DIFFER] = "The new passwords differ; the password is unchanged",
+	[GE_PW_SCRIPT] = "A script cannot type a password (use ... password encrypted HASH)",
 	[GE_NOMEM] = "Out of memory",
 	[GE_PKI_LOAD] = "Cannot load the file (the line is kept)",
 };

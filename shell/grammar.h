@@ -72,6 +72,9 @@ enum gerr {
 	GE_EMPTY,        /* "" where text is needed */
 	GE_NO_SA,        /* ipsec sa delete N: no SA numbered N */
 	GE_NO_GATEWAY,   /* a gateway id no line configures */
+	GE_PASSWORD,     /* a wrong password */
+	GE_PW_DIFFER,    /* the two new passwords differ */
+	GE_PW_SCRIPT,    /* a script cannot answer password questions */
 	GE_NOMEM,
 	GE_PKI_LOAD,     /* pki ... file: the file does not load (line kept) */
 	GE_COUNT

@@ -1,10 +1,11 @@
 noinst_LIBRARIES += libshell.a
 libshell_a_SOURCES = \
 	shell/cli.h shell/cli.c \
-	shell/cmd.h shell/cmd_ops.c shell/cmd_info.c shell/cmd_table.c \
+	shell/cmd.h shell/cmd_ops.c shell/cmd_info.c shell/cmd_passwd.c shell/cmd_table.c \
 	shell/grammar.h shell/grammar.c shell/grammar_types.c shell/grammar_help.c \
 	shell/cfgstore.h shell/cfgstore.c \
 	shell/cfgprint.h shell/cfgprint.c \
+	shell/cfgtemplate.h shell/cfgtemplate.c shell/passwd.h shell/passwd.c \
 	shell/cfgapply.h shell/cfgapply.c shell/cmd_show_ipsec.c shell/cmd_show_status.c shell/cmd_pki.c \
 	shell/cmd_doc.h shell/cmd_doc.c
 
@@ -27,3 +28,10 @@ TESTS += tests/commands_doc.sh tests/loopback/two_routers.sh
 EXTRA_DIST += tests/commands_doc.sh tests/loopback/two_routers.sh \
 	tests/bench/gen-tunnels.sh doc/commands.md
 EXTRA_DIST += tests/unit/router_fixture.h
+
+# Console password hashes.
+check_PROGRAMS += tests/unit/test_passwd
+tests_unit_test_passwd_SOURCES = tests/unit/test_passwd.c
+tests_unit_test_passwd_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_passwd_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_passwd

@@ -49,7 +49,8 @@ static const char usage_text[] =
 	"      --log-file FILE  also write the log to FILE (- for stderr; created 0600;\n"
 	"                       at 16 MiB it moves to FILE.1 and FILE starts again)\n"
 	"      --socket PATH    also serve console sessions on the Unix socket PATH\n"
-	"      --connect PATH   attach to the rtxsh serving PATH\n"
+	"      --connect PATH   attach to the rtxsh serving PATH (asks its login\n"
+	"                       password if set; scripts: RTXSH_PASSWORD)\n"
 	"      --commands       print the command reference (Markdown) and exit\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n"
@@ -376,11 +377,17 @@ static const char *ed_prompt(void *arg)
 	return cli_prompt(sh->con);
 }
 
+static bool ed_secret(void *arg)
+{
+	struct shell *sh = arg;
+	return sh->con && cli_secret(sh->con);
+}
+
 /* Ctrl-D is `quit`, as typed: at `#` it asks to save unsaved changes,
  * at `>` it logs out. */
 static const struct editline_ops console_ops = {
 	.line = ed_line, .too_long = ed_too_long, .help = ed_help,
-	.complete = ed_complete, .prompt = ed_prompt,
+	.complete = ed_complete, .prompt = ed_prompt, .secret = ed_secret,
 	.eof_line = "quit", .line_max = CLI_LINE_MAX,
 };
 

@@ -28,6 +28,6 @@ CONSOLE_TESTS = tests/console/script_mode.sh tests/console/startup_config.sh \
 	tests/console/save.sh tests/console/socket.sh tests/console/options.sh \
 	tests/console/interactive.sh tests/console/terminal_input.sh \
 	tests/console/input_bytes.sh tests/console/socket_limits.sh \
-	tests/console/tour.sh tests/console/help.sh
+	tests/console/tour.sh tests/console/help.sh tests/console/passwords.sh
 TESTS += $(CONSOLE_TESTS)
 EXTRA_DIST += $(CONSOLE_TESTS) tests/console/lib.sh
