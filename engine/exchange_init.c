@@ -504,13 +504,17 @@ static void arm_half_open(struct ike_sa *sa)
 /* After the cookie (so that a spoofed sender cannot use up a real one's
  * share): a sender at its limit of half-open SAs, or anyone when the
  * engine is at its cap, is ignored without a reply (strongSwan does the
- * same); its retransmissions get through once some complete or expire. */
+ * same); its retransmissions get through once some complete or expire.
+ * The remote address of a configured gateway has no per-address limit
+ * (only the cap): a peer bringing up many tunnels between the same two
+ * addresses at once must not wait for retransmissions. */
 static bool over_limits(struct ike_engine *eng, struct msg_rx *rx)
 {
 	struct ike_core *e = &eng->core;
 	char from[48];
 	unsigned n = half_open_count(&e->half_open_src, &rx->remote.addr);
-	if (eng->half_open_per_source && n >= eng->half_open_per_source) {
+	if (eng->half_open_per_source && n >= eng->half_open_per_source &&
+	    !guess_gateway(e, &rx->remote)) {
 		eng->dropped_per_source++;
 		log_text_limited(e->d.log, LOG_DEBUG, "[IKE2] %s ignored IKE_SA_INIT from %s: "
 				 "%u half-open IKE SAs from that address (limit %u)", rx->sub,

@@ -59,7 +59,10 @@ tests_unit_test_window_LDADD = $(TEST_LDADD)
 
 # Benchmark (not a test): handshakes/s per group vs crypto-only cost, and
 # memory per established IKE SA with one CHILD SA.
-noinst_PROGRAMS += tests/bench/bench_ike
+noinst_PROGRAMS += tests/bench/bench_ike tests/bench/bench_flood
+tests_bench_bench_flood_SOURCES = tests/bench/bench_flood.c $(IKE_PAIR) $(IKE_FLOOD)
+tests_bench_bench_flood_CFLAGS = $(TEST_CFLAGS)
+tests_bench_bench_flood_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
 tests_bench_bench_ike_SOURCES = tests/bench/bench_ike.c $(IKE_PAIR)
 tests_bench_bench_ike_CFLAGS = $(TEST_CFLAGS)
 tests_bench_bench_ike_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)

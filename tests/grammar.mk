@@ -22,4 +22,16 @@ tests_fuzz_fuzz_cli_SOURCES = tests/fuzz/fuzz_cli.c
 tests_fuzz_fuzz_cli_CFLAGS = $(FUZZER_CFLAGS)
 tests_fuzz_fuzz_cli_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
 tests_fuzz_fuzz_cli_LDFLAGS = $(AM_LDFLAGS) $(FUZZER_LINK)
+# The config file loader with its show-config round trip, and the console
+# socket protocol as a client speaks it.
+FUZZ_TARGETS += tests/fuzz/fuzz_config tests/fuzz/fuzz_console
+noinst_PROGRAMS += tests/fuzz/fuzz_config tests/fuzz/fuzz_console
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c
+tests_fuzz_fuzz_config_CFLAGS = $(FUZZER_CFLAGS)
+tests_fuzz_fuzz_config_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
+tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) $(FUZZER_LINK)
+tests_fuzz_fuzz_console_SOURCES = tests/fuzz/fuzz_console.c
+tests_fuzz_fuzz_console_CFLAGS = $(FUZZER_CFLAGS)
+tests_fuzz_fuzz_console_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
+tests_fuzz_fuzz_console_LDFLAGS = $(AM_LDFLAGS) $(FUZZER_LINK)
 endif

@@ -54,11 +54,41 @@ static int config_defaults(struct ike_router *r, const char *self, const char *p
 	return config_route_add(c, &route);
 }
 
+/* RTX_FUZZ_CORPUS=DIR: every IKE message the two routers send is also
+ * written to DIR (named by its FNV-1a hash, without the non-ESP marker of
+ * port 4500), to seed fuzz_msg's corpus from real traffic
+ * (tests/fuzz/make-corpus). */
+static void corpus_keep(const uint8_t *dgram, size_t len)
+{
+	const char *dir = getenv("RTX_FUZZ_CORPUS");
+	if (!dir || !*dir)
+		return;
+	/* NAT rewrites ports, so judge by the bytes: an initiator SPI is
+	 * never zero, the marker always is; a keepalive is one byte. */
+	if (len >= 4 && !memcmp(dgram, "\0\0\0\0", 4)) {
+		dgram += 4;
+		len -= 4;
+	}
+	if (len < 28)
+		return;
+	uint64_t h = 14695981039346656037ull;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ dgram[i]) * 1099511628211ull;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/ike-%016llx", dir, (unsigned long long)h);
+	FILE *f = fopen(path, "wb");
+	if (f) {
+		fwrite(dgram, 1, len, f);
+		fclose(f);
+	}
+}
+
 static void tap(void *arg, const struct endpoint *src, const struct endpoint *dst,
 		const uint8_t *dgram, size_t len)
 {
-	(void)dst;
 	struct ike_pair *p = arg;
+	(void)dst;
+	corpus_keep(dgram, len);
 	struct ike_router *r = ip_addr_equal(&src->addr, &p->a.addr) ? &p->a : &p->b;
 	r->msgs_sent++;
 	/* header: exchange at 18, flags at 19 (R bit 0x20) */

@@ -6,9 +6,8 @@
  * trip that must give the same payloads back. SKF bodies go through the
  * reassembler.
  *
- * Until FUZZ_TARGETS can take it (see engine/codec.mk), run it by hand:
- *   ./tests/fuzz/fuzz_msg -max_total_time=60 fuzz-work/fuzz_msg \
- *       $(top_srcdir)/testdata/fuzz/fuzz_msg */
+ * By hand: ./tests/fuzz/fuzz_msg -max_total_time=60 fuzz-work/fuzz_msg \
+ *       $(top_srcdir)/tests/fuzz/corpus/fuzz_msg */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -90,6 +90,26 @@ static void test_one_source(void **state)
 	ike_flood_free(f);
 }
 
+/* A configured peer's address is held to the cap only: tunnels between
+ * the same two addresses may all start at once. */
+static void test_configured_peer_address(void **state)
+{
+	struct ike_pair *p = *state;
+	struct ike_flood *f = start_flood(p, 1);
+	struct gateway_config *g = config_gateway_get(p->b.config, 2);
+	assert_non_null(g);
+	g->version = 2;
+	g->remote_address = strdup("203.0.113.0");
+	ike_config_changed(p->b.engine);
+	ike_set_half_open_limits(p->b.engine, 0, IKE_HALF_OPEN_PER_SOURCE, 40);
+	flood(p, f, 100);
+	struct ike_half_open_status st = status(p);
+	assert_int_equal(st.half_open, 40);
+	assert_int_equal(st.dropped_per_source, 0);
+	assert_int_equal(st.dropped_max, 60);
+	ike_flood_free(f);
+}
+
 static void test_many_sources(void **state)
 {
 	struct ike_pair *p = *state;
@@ -142,6 +162,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_one_source, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_configured_peer_address, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_many_sources, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_global_cap, setup, ike_pair_teardown),
 	};

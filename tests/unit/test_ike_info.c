@@ -233,6 +233,40 @@ static void test_invalid_syntax(void **state)
 	assert_int_equal(count(&p->b, "rWindow retransmit response[msgID:2]"), 1);
 }
 
+/* Issue 15 item 2 end to end: B answers a copy of A's last request
+ * (IKE_AUTH, ID 1) from its cache only when it is the very request, from
+ * A; a third host that replays it, or a changed copy from A's address,
+ * makes B send nothing towards A. */
+static void test_lookalike_not_reflected(void **state)
+{
+	struct ike_pair *p = *state;
+	up(p, &p->a);
+	uint8_t req[sizeof(p->a.last_req)];
+	size_t len = p->a.last_req_len;
+	memcpy(req, p->a.last_req, len);
+	assert_int_equal(req[18], IKEV2_EXCH_IKE_AUTH);
+	struct endpoint to = { p->b.addr, IKE_PORT }, a = { p->a.addr, IKE_PORT };
+	struct endpoint third = { .port = IKE_PORT }, a_other_port = { p->a.addr, 4501 };
+	assert_int_equal(ip_addr_parse("198.51.100.7", &third.addr), 0);
+	unsigned sent = p->b.msgs_sent;
+	struct transport *t = p->b.transport;
+	t->recv(t->recv_arg, &to, &third, req, len);
+	t->recv(t->recv_arg, &to, &a_other_port, req, len);
+	req[len - 1] ^= 1;                  /* the ICV no longer verifies */
+	t->recv(t->recv_arg, &to, &a, req, len);
+	ike_pair_run(p, 100);
+	assert_int_equal(p->b.msgs_sent, sent);
+	assert_int_equal(count(&p->b, "rWindow dropped message[msgID:1]"), 3);
+	assert_int_equal(count(&p->b, "retransmit response[msgID:1]"), 0);
+	req[len - 1] ^= 1;
+	t->recv(t->recv_arg, &to, &a, req, len);
+	ike_pair_run(p, 100);
+	assert_int_equal(p->b.msgs_sent, sent + 1);
+	assert_int_equal(count(&p->b, "rWindow retransmit response[msgID:1]"), 1);
+	assert_int_equal(ike_router_ike_up(&p->a), 1);
+	assert_int_equal(ike_router_ike_up(&p->b), 1);
+}
+
 /* A refuses B's AUTH (A's key changed while its request was on the way):
  * A says so in an INFORMATIONAL and B, which thought the SA was up, drops
  * it and its CHILD SA. */
@@ -429,6 +463,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_keepalive_postponed, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_delete_queued_behind_probe, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_upwait, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_lookalike_not_reflected, setup, ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
