@@ -55,6 +55,9 @@ struct child_sa {
 	 * rekey keeps sending on the old SA until the peer surely has the new
 	 * inbound one (child_sa_release_out). NULL once installed. */
 	struct kernel_sa *out_held;
+	/* The kernel's refusal when child_sa_install failed (the words are in
+	 * the core's install_why), for those who hear it go; 0 otherwise. */
+	int install_err;
 	/* Kept here for rekey.c; the core never reads them. */
 	struct loop_timer rekey;         /* rekey point, hard life, or the cut after rekey */
 	uint8_t rk_phase;

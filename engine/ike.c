@@ -10,6 +10,7 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "engine/child_retry.h"
 #include "engine/child_sa.h"
 #include "engine/config.h"
 #include "engine/exchange.h"
@@ -74,6 +75,7 @@ struct gw_state *ike_gw_state(struct ike_core *c, unsigned id)
 	e->gws = grown;
 	*s = (struct gw_state){ .e = e, .id = id };
 	loop_timer_init(&s->retry, retry_fired, s);
+	loop_timer_init(&s->child_timer, child_retry_fired, s);
 	memmove(e->gws + i + 1, e->gws + i, (e->n_gws - i) * sizeof(*e->gws));
 	e->gws[i] = s;
 	e->n_gws++;
@@ -83,6 +85,7 @@ struct gw_state *ike_gw_state(struct ike_core *c, unsigned id)
 static void gw_state_drop(struct ike_engine *e, size_t i)
 {
 	loop_timer_disarm(e->core.d.loop, &e->gws[i]->retry);
+	loop_timer_disarm(e->core.d.loop, &e->gws[i]->child_timer);
 	free(e->gws[i]);
 	memmove(e->gws + i, e->gws + i + 1, (e->n_gws - i - 1) * sizeof(*e->gws));
 	e->n_gws--;
@@ -276,6 +279,7 @@ static const struct sa_listener *const listeners[] = {
 	&natt_listener,
 	&exchange_info_listener,
 	&rekey_listener,
+	&child_retry_listener,
 	&exchange_child_listener,
 	&child_sa_listener,
 };

@@ -24,6 +24,11 @@ struct gw_state {
 	bool contacted;          /* INITIAL_CONTACT already sent to this peer */
 	bool paused;             /* a failed attempt stopped initiation */
 	struct loop_timer retry;
+	/* child_retry.c: a CHILD SA the kernel refused, negotiated again */
+	struct loop_timer child_timer;
+	unsigned child_fails;    /* refusals in a row, for the back-off */
+	unsigned child_tunnel;
+	char down_why[192];      /* why that tunnel is down; "" once it is up */
 };
 
 struct ike_engine {

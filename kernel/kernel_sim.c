@@ -36,9 +36,21 @@ struct kernel_sim {
 	uint32_t spi_next;
 	uint64_t now;
 	uint64_t sa_seq;
+	enum kernel_sim_op fail_op;   /* kernel_sim_fail */
+	int fail_err;
+	unsigned fail_count;
 };
 
 static struct kernel_sim *sim(struct kernel *k) { return (struct kernel_sim *)k; }
+
+/* An injected refusal of op, counted down (kernel_sim_fail). */
+static int injected(struct kernel_sim *s, enum kernel_sim_op op)
+{
+	if (!s->fail_count || s->fail_op != op)
+		return 0;
+	s->fail_count--;
+	return s->fail_err;
+}
 static const struct kernel_sim *csim(const struct kernel *k)
 {
 	return (const struct kernel_sim *)k;
@@ -111,6 +123,8 @@ static int sim_add_sa(struct kernel *k, const struct kernel_sa *sa)
 {
 	struct kernel_sim *s = sim(k);
 	int err = sa_check(sa);
+	if (!err)
+		err = injected(s, KERNEL_SIM_OP_ADD_SA);
 	if (err)
 		return err;
 	if (sa_lookup(s, &sa->id))
@@ -172,6 +186,9 @@ static struct kernel_policy *pol_lookup(const struct kernel_sim *s,
 static int sim_add_policy(struct kernel *k, const struct kernel_policy *p)
 {
 	struct kernel_sim *s = sim(k);
+	int inj = injected(s, KERNEL_SIM_OP_ADD_POLICY);
+	if (inj)
+		return inj;
 	unsigned max = p->id.src_net.family == AF_INET6 ? 128 : 32;
 	if (p->id.src_len > max || p->id.dst_len > max ||
 	    p->id.src_net.family != p->id.dst_net.family)
@@ -253,6 +270,9 @@ static struct kernel_route *route_lookup(const struct kernel_sim *s,
 static int sim_add_route(struct kernel *k, const struct kernel_route *r)
 {
 	struct kernel_sim *s = sim(k);
+	int inj = injected(s, KERNEL_SIM_OP_ADD_ROUTE);
+	if (inj)
+		return inj;
 	if (!if_lookup(s, r->tunnel))
 		return -RTX_ENOENT;
 	if (route_lookup(s, r))
@@ -390,6 +410,14 @@ int kernel_sim_acquire(struct kernel *k, uint32_t if_id)
 		return 0;
 	}
 	return -RTX_ENOENT;
+}
+
+void kernel_sim_fail(struct kernel *k, enum kernel_sim_op op, int err, unsigned count)
+{
+	struct kernel_sim *s = sim(k);
+	s->fail_op = op;
+	s->fail_err = err;
+	s->fail_count = count;
 }
 
 int kernel_sim_out_spi(const struct kernel *k, uint32_t if_id, uint32_t *spi)

@@ -14,6 +14,7 @@
 #include "base/err.h"
 #include "engine/exchange_child.h"
 #include "engine/exchange_info.h"
+#include "engine/ike.h"
 #include "engine/memnet.h"
 #include "base/log.h"
 #include "engine/rekey.h"
@@ -635,6 +636,69 @@ static void test_responder_holds_out(void **state)
 	assert_int_not_equal(spi, old_b_out);
 }
 
+/* ---- a CHILD SA the kernel refuses ------------------------------------------- */
+
+/* A's kernel refuses the tunnel's route once (as Linux did with a host
+ * route to the same LAN in main): A says why, tells B to delete its half,
+ * the tunnel shows down with the reason, and with auto refresh the CHILD
+ * SA comes up on the next try; no IKE SA is left without CHILD SA. */
+static void install_fails(struct ike_pair *p, bool auto_refresh)
+{
+	p->a.config->auto_refresh = auto_refresh;
+	p->a.config->gateways[0]->auto_refresh = true;
+	assert_int_equal(ike_pair_start(p), 0);
+	kernel_sim_fail(p->a.kernel, KERNEL_SIM_OP_ADD_ROUTE, -RTX_EEXIST, 1);
+	(void)ike_initiate(p->a.engine, 1);   /* unless auto refresh did already */
+	ike_pair_run(p, 300);
+	assert_int_equal(n_ike(&p->a), 1);
+	assert_int_equal(n_child(&p->a), 0);
+	assert_int_equal(n_child(&p->b), 0);          /* the Delete reached B */
+	assert_int_equal(kernel_sim_sa_count(p->b.kernel), 0);
+	assert_int_equal(ike_router_log_count(&p->a, "tunnel 1: the CHILD SA could not be "
+					      "installed: adding the route"), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "the peer is told to delete it"), 1);
+	const char *why = ike_tunnel_down_why(p->a.engine, 1);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "adding the route 10."));
+	ike_pair_run(p, 10000);
+	if (!auto_refresh) {
+		assert_int_equal(ike_router_log_count(&p->a, "not retried"), 1);
+		assert_int_equal(n_child(&p->a), 0);
+		return;
+	}
+	assert_int_equal(ike_router_log_count(&p->a, "trying again in"), 1);
+	assert_one_pair(&p->a, &p->b);
+	assert_int_equal(n_ike(&p->a), 1);
+	assert_null(ike_tunnel_down_why(p->a.engine, 1));
+}
+
+static void test_install_fails_retried(void **state)
+{
+	install_fails(*state, true);
+}
+
+static void test_install_fails_not_retried(void **state)
+{
+	install_fails(*state, false);
+}
+
+/* The responder's kernel refuses: it answers with an error, so the
+ * initiator installs nothing; B keeps no half either. */
+static void test_install_fails_responder(void **state)
+{
+	struct ike_pair *p = *state;
+	assert_int_equal(ike_pair_start(p), 0);
+	kernel_sim_fail(p->b.kernel, KERNEL_SIM_OP_ADD_POLICY, -RTX_EKERNEL, 1);
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	ike_pair_run(p, 300);
+	assert_int_equal(n_child(&p->a), 0);
+	assert_int_equal(n_child(&p->b), 0);
+	assert_int_equal(kernel_sim_sa_count(p->a.kernel), 0);
+	assert_int_equal(ike_router_log_count(&p->b, "installed: adding tunnel 1's IPsec "
+					      "policies failed"), 1);
+	assert_int_equal(ike_router_log_count(&p->b, "the peer is told"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -662,6 +726,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_zero_loss_rekey_delete_at_once, setup,
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_responder_holds_out, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_install_fails_retried, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_install_fails_not_retried, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_install_fails_responder, setup, ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
