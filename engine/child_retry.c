@@ -19,7 +19,7 @@
 
 static bool keeps_up(const struct ike_core *e, const struct gateway_config *g)
 {
-	return (e->d.config->auto_refresh && g->auto_refresh) || g->always_on;
+	return ike_auto_refresh(e, g);
 }
 
 static uint64_t backoff_ms(const struct ike_core *e, unsigned fails)
@@ -73,10 +73,30 @@ static void installed(struct child_sa *c)
 	loop_timer_disarm(c->ike->e->d.loop, &gs->child_timer);
 }
 
+/* An up CHILD SA went without successor while its IKE SA stays (the
+ * peer's Delete, `ipsec sa delete N`): with auto refresh a new one is
+ * negotiated a retry interval later. Deferred, as we are inside the
+ * deletion here. */
+static void child_gone(struct child_sa *c)
+{
+	struct ike_sa *sa = c->ike;
+	struct ike_core *e = sa->e;
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	if (!(c->flags & CHILD_SAF_IN) || c->succ || !ike_sa_up(sa) || !g || !keeps_up(e, g))
+		return;
+	struct gw_state *gs = ike_gw_state(e, sa->gateway);
+	if (!gs || loop_timer_armed(&gs->child_timer))
+		return;
+	gs->child_tunnel = c->tunnel;
+	loop_timer_arm(e->d.loop, &gs->child_timer, backoff_ms(e, 1));
+}
+
 static void on_child(struct child_sa *c, enum sa_event ev)
 {
 	if (ev == SA_EV_DELETING && c->install_err)
 		install_failed(c);
+	else if (ev == SA_EV_DELETING)
+		child_gone(c);
 	else if (ev == SA_EV_ESTABLISHED)
 		installed(c);
 }

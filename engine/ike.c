@@ -194,14 +194,48 @@ static int start(struct ike_engine *e, const struct gateway_config *g)
 	return err;
 }
 
+/* Reference 1.4: the global `ipsec auto refresh` decides whether the
+ * router ever starts a key exchange by itself; the gateway's form can
+ * only suppress it for that gateway. Responding is always allowed, and so
+ * is negotiating for traffic that hit a standing tunnel (the acquire of
+ * a router with auto refresh off). */
+static bool wants_auto(const struct ipsec_config *c, const struct gateway_config *g)
+{
+	struct ip_addr a;
+	return c->ipsec_use && c->auto_refresh && g->auto_refresh && g->version == 2 &&
+	       !remote_addr(g, &a);
+}
+
+bool ike_auto_refresh(const struct ike_core *c, const struct gateway_config *g)
+{
+	return wants_auto(c->d.config, g);
+}
+
 static void retry_fired(struct loop *l, struct loop_timer *t, void *arg)
 {
 	(void)l;
 	(void)t;
 	struct gw_state *gs = arg;
 	const struct gateway_config *g = ike_core_gateway(&gs->e->core, gs->id);
-	if (g)
+	if (g && !gs->paused && wants_auto(gs->e->core.d.config, g))
 		start(gs->e, g);
+}
+
+/* An established IKE SA went without a successor (`ipsec sa delete`, the
+ * peer's Delete, dead peer detection, its hard life): with auto refresh
+ * the gateway negotiates again a retry interval later, as the RTX does;
+ * without it the router only answers. */
+static void ike_lost(struct ike_sa *sa)
+{
+	struct ike_core *c = sa->e;
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	if (!(sa->flags & IKE_SAF_AUTHED) || sa->succ || !g || !wants_auto(c->d.config, g))
+		return;
+	struct gw_state *gs = ike_gw_state(c, sa->gateway);
+	if (!gs || loop_timer_armed(&gs->retry))
+		return;
+	unsigned s = c->d.config->retry_interval ? c->d.config->retry_interval : 1;
+	loop_timer_arm(c->d.loop, &gs->retry, (uint64_t)s * 1000);
 }
 
 /* Yamaha 1.6: after a failure the router pauses unless always-on (or
@@ -217,19 +251,12 @@ void ike_attempt_failed(struct ike_sa *sa)
 	struct gw_state *gs = initiator && g ? ike_gw_state(c, gw) : NULL;
 	if (!gs)
 		return;
-	if (g->always_on || g->keepalive.sw == TRI_ON) {
+	if ((g->always_on || g->keepalive.sw == TRI_ON) && wants_auto(c->d.config, g)) {
 		unsigned s = c->d.config->retry_interval ? c->d.config->retry_interval : 1;
 		loop_timer_arm(c->d.loop, &gs->retry, (uint64_t)s * 1000);
 	} else {
 		gs->paused = true;
 	}
-}
-
-static bool wants_auto(const struct ipsec_config *c, const struct gateway_config *g)
-{
-	struct ip_addr a;
-	return c->ipsec_use && c->auto_refresh && g->auto_refresh && g->version == 2 &&
-	       !remote_addr(g, &a);
 }
 
 static void initiate_all(struct ike_engine *e)
@@ -264,8 +291,10 @@ static void on_ike(struct ike_sa *sa, enum sa_event ev)
 {
 	if (ev == SA_EV_CREATED)
 		loop_timer_init(&sa->expire, sa_expired, sa);
-	else if (ev == SA_EV_DELETING)
+	else if (ev == SA_EV_DELETING) {
 		loop_timer_disarm(sa->e->d.loop, &sa->expire);
+		ike_lost(sa);
+	}
 }
 
 static const struct sa_listener engine_listener = { .ike = on_ike };

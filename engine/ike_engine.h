@@ -47,6 +47,10 @@ static inline struct ike_engine *ike_engine_of(struct ike_core *c)
 
 /* The gateway's memory, made on first use; NULL for 0 or out of memory. */
 struct gw_state *ike_gw_state(struct ike_core *c, unsigned id);
+/* Whether the router starts key exchanges for g by itself (reference 1.4:
+ * global and per-gateway `ipsec auto refresh` both on, IKEv2, the peer's
+ * address known). */
+bool ike_auto_refresh(const struct ike_core *c, const struct gateway_config *g);
 /* A failed attempt: sa is deleted locally, then its gateway retries later
  * or pauses (Yamaha 1.6). */
 void ike_attempt_failed(struct ike_sa *sa);
