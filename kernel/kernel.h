@@ -106,6 +106,10 @@ struct kernel_ops {
 	int (*add_sa)(struct kernel *k, const struct kernel_sa *sa);
 	int (*update_sa)(struct kernel *k, const struct kernel_sa *sa);
 	int (*del_sa)(struct kernel *k, const struct kernel_sa_id *id);
+	/* New UDP encapsulation ports (host order) of a UDP-encapsulated SA:
+	 * the peer's NAT gave it a new mapping. -RTX_EINVAL for plain ESP. */
+	int (*update_encap)(struct kernel *k, const struct kernel_sa_id *id, uint16_t sport,
+			    uint16_t dport);
 	int (*query_sa)(struct kernel *k, const struct kernel_sa_id *id,
 			struct kernel_sa_stats *out);
 	int (*add_policy)(struct kernel *k, const struct kernel_policy *p);

@@ -148,6 +148,19 @@ static int sim_update_sa(struct kernel *k, const struct kernel_sa *sa)
 	return 0;
 }
 
+static int sim_update_encap(struct kernel *k, const struct kernel_sa_id *id, uint16_t sport,
+			    uint16_t dport)
+{
+	struct sim_sa *e = sa_lookup(sim(k), id);
+	if (!e)
+		return -RTX_ENOENT;
+	if (!e->sa.encap)
+		return -RTX_EINVAL;
+	e->sa.encap_sport = sport;
+	e->sa.encap_dport = dport;
+	return 0;
+}
+
 static int sim_del_sa(struct kernel *k, const struct kernel_sa_id *id)
 {
 	struct sim_sa *e = sa_lookup(sim(k), id);
@@ -320,6 +333,7 @@ static const struct kernel_ops sim_ops = {
 	.add_sa = sim_add_sa,
 	.update_sa = sim_update_sa,
 	.del_sa = sim_del_sa,
+	.update_encap = sim_update_encap,
 	.query_sa = sim_query_sa,
 	.add_policy = sim_add_policy,
 	.del_policy = sim_del_policy,
