@@ -488,6 +488,11 @@ bool ike_tunnel_standing(const struct ike_engine *e, unsigned tunnel)
 	return tunnel_standing(&e->core, tunnel);
 }
 
+bool ike_tunnel_routed(const struct ike_engine *e, unsigned tunnel)
+{
+	return tunnel_is_up(&e->core, tunnel);
+}
+
 /* ---- show ipsec sa ------------------------------------------------------------ */
 
 static uint64_t remaining(uint64_t now, uint64_t since, uint32_t life)

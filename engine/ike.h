@@ -45,6 +45,8 @@ int ike_tunnel_stand(struct ike_engine *e, unsigned tunnel, const struct ip_addr
 		     const struct ip_addr *remote);
 void ike_tunnel_unstand(struct ike_engine *e, unsigned tunnel);
 bool ike_tunnel_standing(const struct ike_engine *e, unsigned tunnel);
+/* The tunnel's interface, policies and routes are in the kernel. */
+bool ike_tunnel_routed(const struct ike_engine *e, unsigned tunnel);
 
 /* One row of `show ipsec sa`, fed from the engine's real state. */
 enum ike_sa_kind { IKE_SA_ROW_IKE, IKE_SA_ROW_SEND, IKE_SA_ROW_RECV };

@@ -190,3 +190,8 @@ bool tunnel_standing(const struct ike_core *c, unsigned num)
 	const struct tunnel_state *t = tunnel_find(c, num);
 	return t && t->standing;
 }
+
+bool tunnel_is_up(const struct ike_core *c, unsigned num)
+{
+	return tunnel_find(c, num) != NULL;
+}

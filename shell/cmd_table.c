@@ -250,6 +250,7 @@ const struct cmd_row cmd_table[] = {
 	   KW("detail", "Detailed view", .flags = T_OPT)),
 	OP(0, cmd_show_status_tunnel, K_SHOW, KW("status", "Interface status"),
 	   K_TUNNEL, TY(TK_GW, "tunnel_num", "Tunnel number")),
+	OP(0, cmd_show_ip_route, K_SHOW, K_IP, KW("route", "The router's routes")),
 	OP(0, cmd_show_log, K_SHOW, KW("log", "The router log"),
 	   KW("reverse", "Newest first", .flags = T_OPT)),
 	OP(R_ADMIN, cmd_clear_log, KW("clear", "Clear information"), KW("log", "The router log")),

@@ -5,7 +5,7 @@ libshell_a_SOURCES = \
 	shell/grammar.h shell/grammar.c shell/grammar_types.c shell/grammar_help.c \
 	shell/cfgstore.h shell/cfgstore.c \
 	shell/cfgprint.h shell/cfgprint.c \
-	shell/cfgapply.h shell/cfgapply.c shell/cmd_show_ipsec.c \
+	shell/cfgapply.h shell/cfgapply.c shell/cmd_show_ipsec.c shell/cmd_show_ip.c \
 	shell/cmd_doc.h shell/cmd_doc.c
 
 bin_PROGRAMS += rtxsh
