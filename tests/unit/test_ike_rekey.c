@@ -615,6 +615,23 @@ static void test_zero_loss_rekey_delete_at_once(void **state)
 	zero_loss_rekey_by(*state, &((struct ike_pair *)*state)->a, true);
 }
 
+/* Both rekey at once (RFC 7296 2.8.1): whichever pair survives, neither
+ * side ever sends on an SA its peer lacks. */
+static void test_zero_loss_rekey_simultaneous(void **state)
+{
+	struct ike_pair *p = *state;
+	struct watch w = { p, 0 };
+	up(p, &p->a);
+	memnet_set_faults(p->net, &(struct memnet_faults){ .delay_ms = 20 });
+	memnet_set_tap(p->net, watch_tap, &w);
+	assert_int_equal(rekey_sa_number(p->a.engine, the_child(&p->a)->num_send), 0);
+	assert_int_equal(rekey_sa_number(p->b.engine, the_child(&p->b)->num_send), 0);
+	run_watched(&w, 32000);
+	memnet_set_tap(p->net, NULL, NULL);
+	assert_int_equal(w.lost, 0);
+	assert_one_pair(&p->a, &p->b);
+}
+
 /* The responder of a rekey holds its new outbound SA back until the old
  * SA goes: before that, traffic still leaves on the old one. */
 static void test_responder_holds_out(void **state)
@@ -726,6 +743,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_zero_loss_rekey_delete_at_once, setup,
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_responder_holds_out, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_zero_loss_rekey_simultaneous, setup,
+						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_install_fails_retried, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_install_fails_not_retried, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_install_fails_responder, setup, ike_pair_teardown),
