@@ -4,8 +4,8 @@
 # no_esp.sh is the reverse: the failure paths on a kernel without ESP
 # (it skips where the kernel has it).
 # tests/netns/bench-1000.sh is a benchmark, not a test.
-TESTS += tests/netns/two_rtxsh.sh tests/netns/no_esp.sh
-EXTRA_DIST += tests/netns/two_rtxsh.sh tests/netns/no_esp.sh tests/netns/lib.sh tests/netns/bench-1000.sh
+TESTS += tests/netns/two_rtxsh.sh tests/netns/no_esp.sh tests/netns/install_fail.sh
+EXTRA_DIST += tests/netns/two_rtxsh.sh tests/netns/no_esp.sh tests/netns/install_fail.sh tests/netns/lib.sh tests/netns/bench-1000.sh
 
 # The router's kernel-side config on the sim backend: --interface,
 # ip lanN address, standing tunnels and acquire.
