@@ -60,6 +60,7 @@ struct child_sa {
 	int install_err;
 	/* Kept here for rekey.c; the core never reads them. */
 	struct loop_timer rekey;         /* rekey point, hard life, or the cut after rekey */
+	struct loop_timer held;          /* while out_held: looks for the peer's traffic */
 	uint8_t rk_phase;
 	unsigned succ;                   /* num_send of the CHILD SA that replaced it */
 	uint8_t nonce_min[32];           /* lowest nonce of the exchange that made it */

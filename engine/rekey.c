@@ -517,16 +517,44 @@ static void child_going(struct child_sa *c)
 		child_sa_release_out(s);
 }
 
+/* The earliest proof that the peer has our new inbound SA is its traffic
+ * on it: it sends on the new SA only once it installed both. So while the
+ * outbound SA is held back, the inbound SA's packet counter is looked at
+ * every HELD_POLL_MS, and the first packet releases it (else the old SA
+ * would carry our traffic through its whole grace, and a byte lifetime
+ * could run out meanwhile). */
+#define HELD_POLL_MS 100
+
+static void held_fired(struct loop *l, struct loop_timer *t, void *arg)
+{
+	struct child_sa *c = arg;
+	struct ike_sa *sa = c->ike;
+	struct kernel *k = sa->e->d.kernel;
+	struct kernel_sa_id in = { sa->remote.addr, sa->local.addr, c->spi_in, KERNEL_PROTO_ESP };
+	struct kernel_sa_stats st;
+	if (!c->out_held)
+		return;
+	if (!k->ops->query_sa(k, &in, &st) && st.packets > 0 && !child_sa_release_out(c))
+		return;
+	loop_timer_arm(l, t, HELD_POLL_MS);
+}
+
 static void on_child(struct child_sa *c, enum sa_event ev)
 {
-	if (ev == SA_EV_CREATED)
+	struct loop *l = c->ike->e->d.loop;
+	if (ev == SA_EV_CREATED) {
 		loop_timer_init(&c->rekey, child_fired, c);
-	else if (ev == SA_EV_ESTABLISHED)
+		loop_timer_init(&c->held, held_fired, c);
+	} else if (ev == SA_EV_ESTABLISHED) {
 		rekey_child_installed(c);
-	else if (ev == SA_EV_DELETING)
+		if (c->out_held)
+			loop_timer_arm(l, &c->held, HELD_POLL_MS);
+	} else if (ev == SA_EV_DELETING) {
 		child_going(c);
-	else if (ev == SA_EV_GONE)
-		stop(c->ike->e->d.loop, &c->rekey, &c->rk_phase);
+	} else if (ev == SA_EV_GONE) {
+		stop(l, &c->rekey, &c->rk_phase);
+		loop_timer_disarm(l, &c->held);
+	}
 }
 
 const struct sa_listener rekey_listener = { .ike = on_ike, .child = on_child };

@@ -653,6 +653,27 @@ static void test_responder_holds_out(void **state)
 	assert_int_not_equal(spi, old_b_out);
 }
 
+/* The peer's first packet on the new SA shows it has it: the responder's
+ * held outbound SA goes in then, long before the old SA's grace ends. */
+static void test_held_out_released_by_traffic(void **state)
+{
+	struct ike_pair *p = *state;
+	up(p, &p->a);
+	uint32_t old_b_out = the_child(&p->b)->spi_out, spi, new_a_out;
+	assert_int_equal(rekey_sa_number(p->a.engine, the_child(&p->a)->num_send), 0);
+	ike_pair_run(p, 1000);
+	assert_int_equal(kernel_sim_out_spi(p->a.kernel, kernel_tunnel_if_id(1), &new_a_out), 0);
+	assert_int_equal(kernel_sim_out_spi(p->b.kernel, kernel_tunnel_if_id(1), &spi), 0);
+	assert_int_equal(spi, old_b_out);
+	/* A's traffic arrives on its new SA, B's inbound one */
+	struct kernel_sa_id id = out_id(&p->a, &p->b, new_a_out);
+	assert_int_equal(kernel_sim_account(p->b.kernel, &id, 100, 1), 0);
+	ike_pair_run(p, 300);
+	assert_int_equal(kernel_sim_out_spi(p->b.kernel, kernel_tunnel_if_id(1), &spi), 0);
+	assert_int_not_equal(spi, old_b_out);
+	assert_int_equal(n_child(&p->b), 2);    /* the old pair still lives out its grace */
+}
+
 /* ---- a CHILD SA the kernel refuses ------------------------------------------- */
 
 /* A's kernel refuses the tunnel's route once (as Linux did with a host
@@ -743,6 +764,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_zero_loss_rekey_delete_at_once, setup,
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_responder_holds_out, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_held_out_released_by_traffic, setup,
+						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_zero_loss_rekey_simultaneous, setup,
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_install_fails_retried, setup, ike_pair_teardown),
