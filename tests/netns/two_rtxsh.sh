@@ -13,8 +13,9 @@
 # (clear ICMP on the WAN is dropped by iptables, the SA counters grow);
 # `ipsec sa delete all` and re-establishment by the next ping; CHILD SA
 # rekeys under a continuous ping (the 100-kbyte lifetime of the config:
-# the kernel's soft byte expiry starts each rekey) losing at most one
-# packet per rekey; SIGTERM removing all of rtxsh's kernel state and none of the
+# the kernel's soft byte expiry starts each rekey) losing no packet;
+# host routes to the peer LAN through the clear link that rtxsh's own
+# table (221) overrides without touching them; SIGTERM removing all of rtxsh's kernel state and none of the
 # foreign SA, policy, interface, route and address installed beforehand.
 #
 # Needs kernel ESP and xfrm interfaces: where this host lacks them, the

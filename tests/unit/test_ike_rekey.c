@@ -365,7 +365,11 @@ static void test_type1_fresh_after_retry_count(void **state)
 	assert_int_equal(rekey_sa_number(p->a.engine, the_ike(&p->a)->number), 0);
 	ike_pair_run(p, 2000);
 	assert_int_equal(p->a.init_sent, 2);
+	/* make before break: the old IKE SA and its CHILD SA live out the
+	 * CHILD SA's 30 s grace, then go */
 	ike_pair_run(p, 10000);
+	assert_int_equal(n_ike(&p->a), 2);
+	ike_pair_run(p, 30000);
 	assert_ike_pair(&p->a, &p->b);
 	assert_int_equal(the_ike(&p->a)->rekeys, 0);
 	assert_one_pair(&p->a, &p->b);
@@ -632,6 +636,31 @@ static void test_zero_loss_rekey_simultaneous(void **state)
 	assert_one_pair(&p->a, &p->b);
 }
 
+/* Type 1: every retry-count'th rekey is a fresh IKE SA with its own
+ * CHILD SA from IKE_AUTH; that replacement loses no packet either. */
+static void test_zero_loss_type1_fresh(void **state)
+{
+	struct ike_pair *p = *state;
+	struct watch w = { p, 0 };
+	p->a.config->retry_count = p->b.config->retry_count = 1;
+	up(p, &p->a);
+	/* the first IKE SA rekey is a CREATE_CHILD_SA, the next one fresh */
+	assert_int_equal(rekey_sa_number(p->a.engine, the_ike(&p->a)->number), 0);
+	ike_pair_run(p, 5000);
+	assert_int_equal(the_ike(&p->a)->rekeys, 1);
+	memnet_set_faults(p->net, &(struct memnet_faults){ .delay_ms = 20 });
+	memnet_set_tap(p->net, watch_tap, &w);
+	size_t init = ike_router_log_count(&p->a, "/INIT exchange started");
+	assert_int_equal(rekey_sa_number(p->a.engine, the_ike(&p->a)->number), 0);
+	run_watched(&w, 45000);
+	memnet_set_tap(p->net, NULL, NULL);   /* (the pair's own tap counts no more) */
+	assert_int_equal(ike_router_log_count(&p->a, "/INIT exchange started"), init + 1);
+	assert_int_equal(w.lost, 0);
+	assert_one_pair(&p->a, &p->b);
+	assert_int_equal(n_ike(&p->a), 1);
+	assert_int_equal(n_ike(&p->b), 1);
+}
+
 /* The responder of a rekey holds its new outbound SA back until the old
  * SA goes: before that, traffic still leaves on the old one. */
 static void test_responder_holds_out(void **state)
@@ -766,6 +795,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_responder_holds_out, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_held_out_released_by_traffic, setup,
 						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_zero_loss_type1_fresh, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_zero_loss_rekey_simultaneous, setup,
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_install_fails_retried, setup, ike_pair_teardown),
