@@ -88,6 +88,7 @@ struct child_sa *child_sa_new(struct ike_sa *ike, unsigned tunnel, uint32_t poli
 	c->policy = policy;
 	c->reqid = kernel_tunnel_reqid(tunnel);
 	c->if_id = kernel_tunnel_if_id(tunnel);
+	c->made_by_us = ike->initiator;   /* IKE_AUTH's; CREATE_CHILD_SA sets its own */
 	if (!(c->num_send = ike_core_number_alloc(e)) ||
 	    !(c->num_recv = ike_core_number_alloc(e))) {
 		ike_core_number_free(e, c->num_send);
@@ -190,9 +191,13 @@ static int install(struct child_sa *c, const struct child_keys *keys, bool hold_
 	dump_keymat(c, &out, &in);
 	int err = k->ops->add_sa(k, &in);
 	const char *op = "add_sa(in)";
+	snprintf(e->install_why, sizeof(e->install_why), "installing its inbound SA (SPI 0x%08x)",
+		 c->spi_in);
 	if (!err) {
 		c->flags |= CHILD_SAF_IN;
 		op = "add_sa(out)";
+		snprintf(e->install_why, sizeof(e->install_why),
+			 "installing its outbound SA (SPI 0x%08x)", c->spi_out);
 		if (!hold_out)
 			err = k->ops->add_sa(k, &out);
 		else if (!(c->out_held = malloc(sizeof(*c->out_held))))
@@ -210,6 +215,7 @@ static int install(struct child_sa *c, const struct child_keys *keys, bool hold_
 	explicit_bzero(&out, sizeof(out));
 	if (err) {
 		kerr(c, op, err);
+		c->install_err = err;
 		return err;
 	}
 	c->flags |= CHILD_SAF_TUNNEL;

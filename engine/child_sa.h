@@ -55,8 +55,12 @@ struct child_sa {
 	 * rekey keeps sending on the old SA until the peer surely has the new
 	 * inbound one (child_sa_release_out). NULL once installed. */
 	struct kernel_sa *out_held;
+	/* The kernel's refusal when child_sa_install failed (the words are in
+	 * the core's install_why), for those who hear it go; 0 otherwise. */
+	int install_err;
 	/* Kept here for rekey.c; the core never reads them. */
 	struct loop_timer rekey;         /* rekey point, hard life, or the cut after rekey */
+	struct loop_timer held;          /* while out_held: looks for the peer's traffic */
 	uint8_t rk_phase;
 	unsigned succ;                   /* num_send of the CHILD SA that replaced it */
 	uint8_t nonce_min[32];           /* lowest nonce of the exchange that made it */

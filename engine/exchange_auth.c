@@ -21,6 +21,7 @@
 #include "base/log.h"
 #include "engine/names.h"
 #include "engine/pki.h"
+#include "engine/rekey.h"
 
 /* ---- identities ------------------------------------------------------------ */
 
@@ -164,9 +165,14 @@ static int child_complete(struct ike_sa *sa, struct child_sa *c)
 	const struct keys_input in = { .encr = c->prop.encr, .integ = c->prop.integ,
 				       .ni = { sa->ni, sa->ni_len }, .nr = { sa->nr, sa->nr_len } };
 	int err = keys_child(sa->e->d.crypto, &sa->keys, &in, &keys);
+	/* Responder of a fresh IKE SA that replaces an up one (type 1): make
+	 * before break, as for a CREATE_CHILD_SA rekey (rekey.h). */
+	struct child_sa *old = sa->initiator ? NULL : rekey_child_replaced(sa, c->tunnel);
 	if (!err)
-		err = child_sa_install(c, &keys);
+		err = old ? child_sa_install_holding_out(c, &keys) : child_sa_install(c, &keys);
 	keys_child_wipe(&keys);
+	if (!err && old)
+		rekey_child_done(old, c);
 	return err;
 }
 

@@ -137,6 +137,7 @@ static int child_keys_install(struct ike_sa *sa, struct child_sa *c, bool initia
 				       .ni = { ni, ni_len }, .nr = { nr, nr_len },
 				       .gir = { gir, gir_len } };
 	int err = keys_child(sa->e->d.crypto, &sa->keys, &in, &keys);
+	c->made_by_us = initiator;
 	if (!err) {
 		orient(&keys, initiator, sa->initiator);
 		err = hold_out ? child_sa_install_holding_out(c, &keys)
@@ -145,7 +146,6 @@ static int child_keys_install(struct ike_sa *sa, struct child_sa *c, bool initia
 	keys_child_wipe(&keys);
 	if (!err)
 		rekey_nonce_min(ni, ni_len, nr, nr_len, c->nonce_min, &c->nonce_min_len);
-	c->made_by_us = initiator;
 	return err;
 }
 

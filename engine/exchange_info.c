@@ -180,6 +180,22 @@ void exchange_info_kick(struct ike_sa *sa)
 	}
 }
 
+/* A Delete request for our inbound SPI, queued behind what is pending. */
+static int queue_delete(struct ike_sa *sa, uint32_t spi)
+{
+	struct exchange_info_state *s = exchange_info_state(sa);
+	struct info_job *j = s ? calloc(1, sizeof(*j)) : NULL;
+	if (!j)
+		return -RTX_ENOMEM;
+	j->spi = spi;
+	struct info_job **tail = &s->jobs;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = j;
+	exchange_info_kick(sa);
+	return 0;
+}
+
 static int delete_child(struct ike_sa *sa, struct child_sa *c, bool now)
 {
 	uint32_t spi = c->spi_in;
@@ -193,20 +209,15 @@ static int delete_child(struct ike_sa *sa, struct child_sa *c, bool now)
 		child_sa_delete(c);
 	if (!tell)
 		return 0;
-	struct exchange_info_state *s = exchange_info_state(sa);
-	struct info_job *j = s ? calloc(1, sizeof(*j)) : NULL;
-	if (!j) {
-		if (!now)
-			child_sa_delete(c);
-		return -RTX_ENOMEM;
-	}
-	j->spi = spi;
-	struct info_job **tail = &s->jobs;
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = j;
-	exchange_info_kick(sa);
-	return 0;
+	int err = queue_delete(sa, spi);
+	if (err && !now)
+		child_sa_delete(c);
+	return err;
+}
+
+int exchange_info_delete_spi(struct ike_sa *sa, uint32_t spi)
+{
+	return may_talk(sa) ? queue_delete(sa, spi) : 0;
 }
 
 int exchange_info_delete_child(struct ike_sa *sa, struct child_sa *c)

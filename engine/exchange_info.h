@@ -64,6 +64,10 @@ int exchange_info_delete_child(struct ike_sa *sa, struct child_sa *c);
  * answered, so what the peer sent on c before it saw the Delete still
  * lands (c is deleted at once when the peer cannot be told). */
 int exchange_info_retire_child(struct ike_sa *sa, struct child_sa *c);
+/* A Delete for a CHILD SA we no longer have (spi: our inbound SPI of it),
+ * whose other half the peer installed: a CHILD SA the kernel refused here
+ * after the peer had answered. Nothing when the SA cannot talk. */
+int exchange_info_delete_spi(struct ike_sa *sa, uint32_t spi);
 /* Tells the peer that sa goes away and deletes it with its CHILD SAs. */
 int exchange_info_delete_ike(struct ike_sa *sa);
 /* A one-shot INFORMATIONAL request carrying an error notify (RFC 7296

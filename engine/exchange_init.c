@@ -1,6 +1,7 @@
 /* IKE_SA_INIT (RFC 7296 1.2): proposals, key exchange, nonces, the COOKIE
  * (2.6) and INVALID_KE_PAYLOAD (1.2) rounds, NAT detection (2.23) and the
  * derivation of SKEYSEED and the SK_* keys (2.14). */
+#include <arpa/inet.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -539,6 +540,16 @@ void exchange_init_new(struct ike_core *e, struct msg_rx *rx)
 	const struct payload *ni = msg_find(&rx->m, IKEV2_PAYLOAD_NONCE, 0);
 	if (!ni)
 		return;
+	/* Reference: `ipsec ike negotiation receive GW off` never answers
+	 * the peer of GW (it must be configured by address), only initiates. */
+	const struct gateway_config *g = guess_gateway(e, &rx->remote);
+	if (g && !g->negotiation_receive) {
+		char a[INET6_ADDRSTRLEN];
+		log_text(e->d.log, LOG_DEBUG, "[IKE2] IKE_SA_INIT from %s dropped: ipsec ike "
+			 "negotiation receive %u off", ip_addr_str(&rx->remote.addr, a, sizeof(a)),
+			 g->id);
+		return;
+	}
 	if (e->half_open >= eng->cookie_threshold) {
 		cookie_rotate(eng);
 		if (!cookie_valid(eng, rx, &ni->u.nonce.data)) {

@@ -10,6 +10,7 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "engine/child_retry.h"
 #include "engine/child_sa.h"
 #include "engine/config.h"
 #include "engine/exchange.h"
@@ -72,6 +73,7 @@ struct gw_state *ike_gw_state(struct ike_core *c, unsigned id)
 	e->gws = grown;
 	*s = (struct gw_state){ .e = e, .id = id };
 	loop_timer_init(&s->retry, retry_fired, s);
+	loop_timer_init(&s->child_timer, child_retry_fired, s);
 	memmove(e->gws + i + 1, e->gws + i, (e->n_gws - i) * sizeof(*e->gws));
 	e->gws[i] = s;
 	e->n_gws++;
@@ -81,6 +83,7 @@ struct gw_state *ike_gw_state(struct ike_core *c, unsigned id)
 static void gw_state_drop(struct ike_engine *e, size_t i)
 {
 	loop_timer_disarm(e->core.d.loop, &e->gws[i]->retry);
+	loop_timer_disarm(e->core.d.loop, &e->gws[i]->child_timer);
 	free(e->gws[i]);
 	memmove(e->gws + i, e->gws + i + 1, (e->n_gws - i - 1) * sizeof(*e->gws));
 	e->n_gws--;
@@ -194,14 +197,48 @@ static int start(struct ike_engine *e, const struct gateway_config *g)
 	return err;
 }
 
+/* Reference 1.4: the global `ipsec auto refresh` decides whether the
+ * router ever starts a key exchange by itself; the gateway's form can
+ * only suppress it for that gateway. Responding is always allowed, and so
+ * is negotiating for traffic that hit a standing tunnel (the acquire of
+ * a router with auto refresh off). */
+static bool wants_auto(const struct ipsec_config *c, const struct gateway_config *g)
+{
+	struct ip_addr a;
+	return c->ipsec_use && c->auto_refresh && g->auto_refresh && g->version == 2 &&
+	       !remote_addr(g, &a);
+}
+
+bool ike_auto_refresh(const struct ike_core *c, const struct gateway_config *g)
+{
+	return wants_auto(c->d.config, g);
+}
+
 static void retry_fired(struct loop *l, struct loop_timer *t, void *arg)
 {
 	(void)l;
 	(void)t;
 	struct gw_state *gs = arg;
 	const struct gateway_config *g = ike_core_gateway(&gs->e->core, gs->id);
-	if (g)
+	if (g && !gs->paused && wants_auto(gs->e->core.d.config, g))
 		start(gs->e, g);
+}
+
+/* An established IKE SA went without a successor (`ipsec sa delete`, the
+ * peer's Delete, dead peer detection, its hard life): with auto refresh
+ * the gateway negotiates again a retry interval later, as the RTX does;
+ * without it the router only answers. */
+static void ike_lost(struct ike_sa *sa)
+{
+	struct ike_core *c = sa->e;
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	if (!(sa->flags & IKE_SAF_AUTHED) || sa->succ || !g || !wants_auto(c->d.config, g))
+		return;
+	struct gw_state *gs = ike_gw_state(c, sa->gateway);
+	if (!gs || loop_timer_armed(&gs->retry))
+		return;
+	unsigned s = c->d.config->retry_interval ? c->d.config->retry_interval : 1;
+	loop_timer_arm(c->d.loop, &gs->retry, (uint64_t)s * 1000);
 }
 
 /* Yamaha 1.6: after a failure the router pauses unless always-on (or
@@ -217,19 +254,12 @@ void ike_attempt_failed(struct ike_sa *sa)
 	struct gw_state *gs = initiator && g ? ike_gw_state(c, gw) : NULL;
 	if (!gs)
 		return;
-	if (g->always_on || g->keepalive.sw == TRI_ON) {
+	if ((g->always_on || g->keepalive.sw == TRI_ON) && wants_auto(c->d.config, g)) {
 		unsigned s = c->d.config->retry_interval ? c->d.config->retry_interval : 1;
 		loop_timer_arm(c->d.loop, &gs->retry, (uint64_t)s * 1000);
 	} else {
 		gs->paused = true;
 	}
-}
-
-static bool wants_auto(const struct ipsec_config *c, const struct gateway_config *g)
-{
-	struct ip_addr a;
-	return c->ipsec_use && c->auto_refresh && g->auto_refresh && g->version == 2 &&
-	       !remote_addr(g, &a);
 }
 
 static void initiate_all(struct ike_engine *e)
@@ -264,8 +294,10 @@ static void on_ike(struct ike_sa *sa, enum sa_event ev)
 {
 	if (ev == SA_EV_CREATED)
 		loop_timer_init(&sa->expire, sa_expired, sa);
-	else if (ev == SA_EV_DELETING)
+	else if (ev == SA_EV_DELETING) {
 		loop_timer_disarm(sa->e->d.loop, &sa->expire);
+		ike_lost(sa);
+	}
 }
 
 static const struct sa_listener engine_listener = { .ike = on_ike };
@@ -279,6 +311,7 @@ static const struct sa_listener *const listeners[] = {
 	&natt_listener,
 	&exchange_info_listener,
 	&rekey_listener,
+	&child_retry_listener,
 	&exchange_child_listener,
 	&child_sa_listener,
 };
@@ -476,6 +509,11 @@ void ike_tunnel_unstand(struct ike_engine *e, unsigned tunnel)
 bool ike_tunnel_standing(const struct ike_engine *e, unsigned tunnel)
 {
 	return tunnel_standing(&e->core, tunnel);
+}
+
+bool ike_tunnel_routed(const struct ike_engine *e, unsigned tunnel)
+{
+	return tunnel_is_up(&e->core, tunnel);
 }
 
 /* ---- show ipsec sa ------------------------------------------------------------ */

@@ -25,6 +25,9 @@ void ike_config_changed(struct ike_engine *e);
 
 /* Start an IKE SA (and its first CHILD SA) to the gateway now. */
 int ike_initiate(struct ike_engine *e, unsigned gateway);
+/* Why tunnel's CHILD SA is not up when the kernel refused it ("adding the
+ * route 10.1.0.0/24 to tunnel 1 failed: ..."), or NULL (child_retry.c). */
+const char *ike_tunnel_down_why(struct ike_engine *e, unsigned tunnel);
 /* `ipsec sa delete N`: delete SA number N (IKE or CHILD) and tell the peer. */
 int ike_delete_sa(struct ike_engine *e, unsigned sa_number);
 /* `ipsec sa delete all`. */
@@ -42,6 +45,8 @@ int ike_tunnel_stand(struct ike_engine *e, unsigned tunnel, const struct ip_addr
 		     const struct ip_addr *remote);
 void ike_tunnel_unstand(struct ike_engine *e, unsigned tunnel);
 bool ike_tunnel_standing(const struct ike_engine *e, unsigned tunnel);
+/* The tunnel's interface, policies and routes are in the kernel. */
+bool ike_tunnel_routed(const struct ike_engine *e, unsigned tunnel);
 
 /* One row of `show ipsec sa`, fed from the engine's real state. */
 enum ike_sa_kind { IKE_SA_ROW_IKE, IKE_SA_ROW_SEND, IKE_SA_ROW_RECV };

@@ -14,7 +14,8 @@ libengine_a_SOURCES += \
 	engine/exchange_init.c engine/exchange_auth.c \
 	engine/auth_psk.h engine/auth_psk.c \
 	engine/exchange_child.h engine/exchange_child.c \
-	engine/rekey.h engine/rekey.c
+	engine/rekey.h engine/rekey.c \
+	engine/child_retry.h engine/child_retry.c
 
 # Two-router scenarios share the harness in tests/ike_pair.c.
 IKE_PAIR = tests/ike_pair.h tests/ike_pair.c

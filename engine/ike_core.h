@@ -93,6 +93,10 @@ struct ike_core {
 	unsigned number_next;
 	struct tunnel_state *tunnels;          /* tunnel.c */
 	size_t n_tunnels;
+	/* What the last failed CHILD SA install could not put into the
+	 * kernel, in words ("adding the route 10.1.0.0/24 to tunnel 1");
+	 * written by child_sa.c and tunnel.c, read while the CHILD SA goes. */
+	char install_why[128];
 };
 
 void ike_core_init(struct ike_core *c, const struct ike_deps *d,

@@ -24,6 +24,11 @@ struct gw_state {
 	bool contacted;          /* INITIAL_CONTACT already sent to this peer */
 	bool paused;             /* a failed attempt stopped initiation */
 	struct loop_timer retry;
+	/* child_retry.c: a CHILD SA the kernel refused, negotiated again */
+	struct loop_timer child_timer;
+	unsigned child_fails;    /* refusals in a row, for the back-off */
+	unsigned child_tunnel;
+	char down_why[192];      /* why that tunnel is down; "" once it is up */
 };
 
 struct ike_engine {
@@ -45,6 +50,10 @@ static inline struct ike_engine *ike_engine_of(struct ike_core *c)
 
 /* The gateway's memory, made on first use; NULL for 0 or out of memory. */
 struct gw_state *ike_gw_state(struct ike_core *c, unsigned id);
+/* Whether the router starts key exchanges for g by itself (reference 1.4:
+ * global and per-gateway `ipsec auto refresh` both on, IKEv2, the peer's
+ * address known). */
+bool ike_auto_refresh(const struct ike_core *c, const struct gateway_config *g);
 /* A failed attempt: sa is deleted locally, then its gateway retries later
  * or pauses (Yamaha 1.6). */
 void ike_attempt_failed(struct ike_sa *sa);

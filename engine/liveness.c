@@ -118,7 +118,9 @@ void liveness_answered(struct ike_sa *sa)
 
 /* Yamaha 1.6: with keepalive in use the router keeps trying to bring the
  * peer back, whichever side first initiated; ike_attempt_failed() already does
- * that for an original initiator, a retry interval later. */
+ * that for an original initiator, a retry interval later. Only where it
+ * may initiate at all (1.4: `ipsec auto refresh`); otherwise it waits for
+ * the peer or for traffic. */
 bool liveness_timed_out(struct ike_sa *sa)
 {
 	struct exchange_info_state *s = sa->info;
@@ -130,7 +132,9 @@ bool liveness_timed_out(struct ike_sa *sa)
 	s->probing = false;
 	ike_sa_log(sa, LOG_DEAD_PEER);
 	ike_attempt_failed(sa);
-	struct gw_state *gs = initiator ? NULL : ike_gw_state(e, id);
+	const struct gateway_config *g = ike_core_gateway(e, id);
+	struct gw_state *gs = initiator || !g || !ike_auto_refresh(e, g) ? NULL
+			      : ike_gw_state(e, id);
 	if (gs && !loop_timer_armed(&gs->retry)) {
 		unsigned secs = e->d.config->retry_interval ? e->d.config->retry_interval : 1;
 		loop_timer_arm(e->d.loop, &gs->retry, (uint64_t)secs * 1000);

@@ -130,6 +130,15 @@ int memnet_add_nat(struct memnet *n, const struct ip_addr *inside,
 	return add_nat(n, inside, public, false);
 }
 
+void memnet_nat_rebind(struct memnet *n)
+{
+	for (size_t i = 0; i < n->n_nats; i++) {
+		free(n->nats[i].maps);
+		n->nats[i].maps = NULL;
+		n->nats[i].n_maps = 0;
+	}
+}
+
 int memnet_add_static_nat(struct memnet *n, const struct ip_addr *inside,
 			  const struct ip_addr *public)
 {

@@ -33,6 +33,9 @@ void memnet_set_faults(struct memnet *n, const struct memnet_faults *f);
  * to the inside host's original endpoint. */
 int memnet_add_nat(struct memnet *n, const struct ip_addr *inside,
 		   const struct ip_addr *public);
+/* The NAT boxes forget their mappings (a NAT reboot or timeout): the
+ * next datagram from inside gets a new public port. */
+void memnet_nat_rebind(struct memnet *n);
 /* A one-to-one NAT: the inside host's address becomes public both ways,
  * its ports stay. Its peer still sees the NAT in NAT detection (RFC 7296
  * 2.23) without any port to follow, as with a peer that fakes detection. */

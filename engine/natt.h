@@ -15,7 +15,8 @@
  *   router without NAT-T would install them.
  * - after authenticated messages the peer's address and port are followed
  *   when it is behind a NAT (a mapping that changed); kernel SAs get the
- *   new encapsulation port.
+ *   new encapsulation port (kernel_ops update_encap). A new public address
+ *   is followed by IKE only: its CHILD SAs are not moved.
  * - the side behind the NAT sends NAT keepalives every `keepalive=`
  *   seconds (default 300; off disables) as a plain period. */
 #ifndef RTX_NATT_H

@@ -243,6 +243,42 @@ static void align_ike_life(struct ike_sa *sa, uint64_t child_end)
 }
 
 static void child_retire(struct child_sa *old);
+static void ike_arm(struct ike_sa *sa, enum rekey_phase ph, uint64_t ms);
+static uint64_t child_grace_ms(const struct ike_sa *sa);
+
+/* Type 1: the fresh IKE SA nsa is up with c, which replaces the old IKE
+ * SA's CHILD SAs of c's tunnel like a CREATE_CHILD_SA rekey does (make
+ * before break: they live out their grace, the peer keeps sending on them
+ * until it saw ours on c); the old IKE SA goes after them, the peer told. */
+static void fresh_replaces(struct ike_sa *old, struct ike_sa *nsa, struct child_sa *c)
+{
+	struct ike_core *e = nsa->e;
+	old->succ = nsa->number;
+	for (struct child_sa *oc = old->children, *next; oc; oc = next) {
+		next = oc->next;
+		if (oc->tunnel == c->tunnel && !child_by_number(e, oc->succ))
+			rekey_child_done(oc, c);
+	}
+	if (!old->children) {
+		exchange_info_delete_ike(old);
+		return;
+	}
+	ike_rekeying(old, true);
+	ike_arm(old, RK_RETIRED, child_grace_ms(old) + retry_span_ms(e));
+}
+
+struct child_sa *rekey_child_replaced(struct ike_sa *nsa, unsigned tunnel)
+{
+	for (struct ike_sa *o = nsa->e->sas; o; o = o->next) {
+		if (o == nsa || o->gateway != nsa->gateway || !ike_sa_up(o) || o->succ)
+			continue;
+		for (struct child_sa *oc = o->children; oc; oc = oc->next)
+			if (oc->tunnel == tunnel && child_sa_up(oc) &&
+			    !child_by_number(nsa->e, oc->succ))
+				return oc;
+	}
+	return NULL;
+}
 
 void rekey_child_installed(struct child_sa *c)
 {
@@ -258,10 +294,8 @@ void rekey_child_installed(struct child_sa *c)
 	 * CHILD SA, so the old one and its CHILD SAs go, the peer told. */
 	struct ike_sa *old = ike_by_number(e, sa->pred);
 	sa->pred = 0;
-	if (old && !old->succ) {
-		old->succ = sa->number;
-		exchange_info_delete_ike(old);
-	}
+	if (old && !old->succ)
+		fresh_replaces(old, sa, c);
 }
 
 int rekey_child_start(struct child_sa *c)
@@ -278,13 +312,18 @@ void rekey_child_later(struct child_sa *c)
 	child_retry(c, later_ms(c->ike->e));
 }
 
+static uint64_t child_grace_ms(const struct ike_sa *sa)
+{
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	return (uint64_t)(g && g->child_life.forced_reduction
+			  ? g->child_life.forced_reduction : REKEY_CHILD_GRACE_SECS) * 1000;
+}
+
 /* The replaced CHILD SA's remaining life is cut to the grace (reference
  * 1.29: 30 s, or `forced-reduction`) so packets in flight still land. */
 static void child_retire(struct child_sa *old)
 {
-	const struct gateway_config *g = ike_sa_gateway(old->ike);
-	uint64_t grace = (uint64_t)(g && g->child_life.forced_reduction
-				    ? g->child_life.forced_reduction : REKEY_CHILD_GRACE_SECS) * 1000;
+	uint64_t grace = child_grace_ms(old->ike);
 	uint64_t now = now_ms(old->ike->e), end = child_deadline(old);
 	uint64_t left = end > now ? end - now : 0;
 	if (left > grace) {
@@ -517,16 +556,44 @@ static void child_going(struct child_sa *c)
 		child_sa_release_out(s);
 }
 
+/* The earliest proof that the peer has our new inbound SA is its traffic
+ * on it: it sends on the new SA only once it installed both. So while the
+ * outbound SA is held back, the inbound SA's packet counter is looked at
+ * every HELD_POLL_MS, and the first packet releases it (else the old SA
+ * would carry our traffic through its whole grace, and a byte lifetime
+ * could run out meanwhile). */
+#define HELD_POLL_MS 100
+
+static void held_fired(struct loop *l, struct loop_timer *t, void *arg)
+{
+	struct child_sa *c = arg;
+	struct ike_sa *sa = c->ike;
+	struct kernel *k = sa->e->d.kernel;
+	struct kernel_sa_id in = { sa->remote.addr, sa->local.addr, c->spi_in, KERNEL_PROTO_ESP };
+	struct kernel_sa_stats st;
+	if (!c->out_held)
+		return;
+	if (!k->ops->query_sa(k, &in, &st) && st.packets > 0 && !child_sa_release_out(c))
+		return;
+	loop_timer_arm(l, t, HELD_POLL_MS);
+}
+
 static void on_child(struct child_sa *c, enum sa_event ev)
 {
-	if (ev == SA_EV_CREATED)
+	struct loop *l = c->ike->e->d.loop;
+	if (ev == SA_EV_CREATED) {
 		loop_timer_init(&c->rekey, child_fired, c);
-	else if (ev == SA_EV_ESTABLISHED)
+		loop_timer_init(&c->held, held_fired, c);
+	} else if (ev == SA_EV_ESTABLISHED) {
 		rekey_child_installed(c);
-	else if (ev == SA_EV_DELETING)
+		if (c->out_held)
+			loop_timer_arm(l, &c->held, HELD_POLL_MS);
+	} else if (ev == SA_EV_DELETING) {
 		child_going(c);
-	else if (ev == SA_EV_GONE)
-		stop(c->ike->e->d.loop, &c->rekey, &c->rk_phase);
+	} else if (ev == SA_EV_GONE) {
+		stop(l, &c->rekey, &c->rk_phase);
+		loop_timer_disarm(l, &c->held);
+	}
 }
 
 const struct sa_listener rekey_listener = { .ike = on_ike, .child = on_child };

@@ -66,6 +66,11 @@ int rekey_child_wanted(struct ike_sa *sa, unsigned tunnel);
 void rekey_ike_done(struct ike_sa *old, struct ike_sa *nsa);
 /* n was made by rekeying old (old may be NULL when it went meanwhile). */
 void rekey_child_done(struct child_sa *old, struct child_sa *n);
+/* The CHILD SA that a CHILD SA for tunnel under the fresh IKE SA nsa
+ * replaces (type 1: the peer made a new IKE SA with IKE_AUTH while the old
+ * one is up), or NULL. Its responder installs holding the outbound SA
+ * back and hands both to rekey_child_done. */
+struct child_sa *rekey_child_replaced(struct ike_sa *nsa, unsigned tunnel);
 /* Our rekey could not complete now (TEMPORARY_FAILURE, INVALID_KE
  * exhausted, no proposal): try again after a while. */
 void rekey_ike_later(struct ike_sa *sa);

@@ -1,5 +1,7 @@
 #include "engine/tunnel.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "base/err.h"
@@ -45,8 +47,14 @@ static int routes_apply(struct ike_core *c, unsigned tunnel, bool add)
 			continue;
 		struct kernel_route kr = { r->net, r->len, tunnel };
 		int rc = add ? k->ops->add_route(k, &kr) : k->ops->del_route(k, &kr);
-		if (rc && !err)
+		if (rc && !err) {
+			char net[INET6_ADDRSTRLEN];
 			err = rc;
+			if (add)
+				snprintf(c->install_why, sizeof(c->install_why),
+					 "adding the route %s/%u to tunnel %u",
+					 ip_addr_str(&r->net, net, sizeof(net)), r->len, tunnel);
+		}
 	}
 	return err;
 }
@@ -67,11 +75,16 @@ static int tunnel_up(struct ike_core *c, struct tunnel_state *t)
 	struct kernel *k = c->d.kernel;
 	struct kernel_policy p[3];
 	int err = k->ops->add_if(k, t->num, t->if_id), i = 0;
+	snprintf(c->install_why, sizeof(c->install_why), "creating tunnel %u's interface", t->num);
 	if (err)
 		return err;
+	snprintf(c->install_why, sizeof(c->install_why), "bringing tunnel %u's interface up",
+		 t->num);
 	if ((err = k->ops->set_if_up(k, t->num, true)))
 		goto fail;
 	policy_ids(t, p);
+	snprintf(c->install_why, sizeof(c->install_why), "adding tunnel %u's IPsec policies",
+		 t->num);
 	for (; i < 3; i++)
 		if ((err = k->ops->add_policy(k, &p[i])))
 			goto fail;
@@ -176,4 +189,9 @@ bool tunnel_standing(const struct ike_core *c, unsigned num)
 {
 	const struct tunnel_state *t = tunnel_find(c, num);
 	return t && t->standing;
+}
+
+bool tunnel_is_up(const struct ike_core *c, unsigned num)
+{
+	return tunnel_find(c, num) != NULL;
 }

@@ -43,5 +43,7 @@ int tunnel_stand(struct ike_core *c, unsigned num, const struct ip_addr *local,
 /* The tunnel no longer stands; it goes now unless a CHILD SA uses it. */
 void tunnel_unstand(struct ike_core *c, unsigned num);
 bool tunnel_standing(const struct ike_core *c, unsigned num);
+/* Tunnel num is up (a CHILD SA uses it, or it stands): its routes are in. */
+bool tunnel_is_up(const struct ike_core *c, unsigned num);
 
 #endif

@@ -106,6 +106,10 @@ struct kernel_ops {
 	int (*add_sa)(struct kernel *k, const struct kernel_sa *sa);
 	int (*update_sa)(struct kernel *k, const struct kernel_sa *sa);
 	int (*del_sa)(struct kernel *k, const struct kernel_sa_id *id);
+	/* New UDP encapsulation ports (host order) of a UDP-encapsulated SA:
+	 * the peer's NAT gave it a new mapping. -RTX_EINVAL for plain ESP. */
+	int (*update_encap)(struct kernel *k, const struct kernel_sa_id *id, uint16_t sport,
+			    uint16_t dport);
 	int (*query_sa)(struct kernel *k, const struct kernel_sa_id *id,
 			struct kernel_sa_stats *out);
 	int (*add_policy)(struct kernel *k, const struct kernel_policy *p);
@@ -154,6 +158,10 @@ int kernel_sim_account(struct kernel *k, const struct kernel_sa_id *id,
 		       uint64_t bytes, uint64_t packets);
 void kernel_sim_tick(struct kernel *k, uint64_t now_secs);
 int kernel_sim_acquire(struct kernel *k, uint32_t if_id);
+/* Failure injection: the next count calls of op fail with err (a
+ * negative rtx_err), as a real kernel refuses (a conflicting route). */
+enum kernel_sim_op { KERNEL_SIM_OP_ADD_SA, KERNEL_SIM_OP_ADD_POLICY, KERNEL_SIM_OP_ADD_ROUTE };
+void kernel_sim_fail(struct kernel *k, enum kernel_sim_op op, int err, unsigned count);
 /* The SPI of the outbound SA traffic into tunnel interface if_id leaves
  * on: like Linux, the newest one installed. 0 or -RTX_ENOENT. */
 int kernel_sim_out_spi(const struct kernel *k, uint32_t if_id, uint32_t *spi);

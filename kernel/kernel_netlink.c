@@ -8,6 +8,7 @@
  * behind; rolling back an SA/policy pair is the engine's business. */
 #include "kernel/kernel_netlink.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -365,6 +366,58 @@ static int nl_query_sa(struct kernel *k, const struct kernel_sa_id *id,
 	return err;
 }
 
+/* A NAT mapping changed: the SA's UDP encapsulation ports follow. XFRM
+ * updates the encapsulation of a valid SA on XFRM_MSG_UPDSA, but only from
+ * a complete SA, keys included, which the engine does not keep: the
+ * kernel's own GETSA reply is sent back as UPDSA with the ports patched
+ * (strongSwan's update_sa does the same). Both messages are wiped. */
+struct sa_copy {
+	struct nl_msg *m;
+};
+
+static int on_sa_copy(struct nl_msg *msg, void *arg)
+{
+	struct sa_copy *c = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	if (h->nlmsg_type != XFRM_MSG_NEWSA || c->m)
+		return NL_STOP;
+	c->m = nlmsg_alloc_simple(XFRM_MSG_UPDSA, 0);
+	if (c->m && nlmsg_append(c->m, nlmsg_data(h), (size_t)nlmsg_datalen(h), 0) < 0) {
+		kernel_nl_msg_free(c->m);
+		c->m = NULL;
+	}
+	return NL_STOP;
+}
+
+static int nl_update_encap(struct kernel *k, const struct kernel_sa_id *id, uint16_t sport,
+			   uint16_t dport)
+{
+	struct kernel_nl *n = knl(k);
+	struct sa_copy c = { NULL };
+	struct nl_msg *msg;
+	char what[160];
+	sa_desc("update UDP encapsulation of", id, what, sizeof(what));
+	int err = kernel_nl_build_get_sa(id, &msg);
+	if (err)
+		return kernel_nl_build_failed(n, err, what);
+	if ((err = xfrm_request(n, msg, what, on_sa_copy, &c)))
+		return err;
+	if (!c.m) {
+		NOTE(n, "[KERNEL] %s: unreadable reply", what);
+		return -RTX_EKERNEL;
+	}
+	struct nlattr *a = nlmsg_find_attr(nlmsg_hdr(c.m), sizeof(struct xfrm_usersa_info),
+					   XFRMA_ENCAP);
+	if (!a || nla_len(a) < (int)sizeof(struct xfrm_encap_tmpl)) {
+		kernel_nl_msg_free(c.m);
+		return kernel_nl_build_failed(n, -RTX_EINVAL, what);
+	}
+	struct xfrm_encap_tmpl *e = nla_data(a);
+	e->encap_sport = htons(sport);
+	e->encap_dport = htons(dport);
+	return xfrm_request(n, c.m, what, NULL, NULL);
+}
+
 /* ---- policies --------------------------------------------------------- */
 
 static int nl_add_policy(struct kernel *k, const struct kernel_policy *p)
@@ -716,6 +769,7 @@ static const struct kernel_ops netlink_ops = {
 	.add_if = nl_add_if,
 	.del_if = nl_del_if,
 	.set_if_up = nl_set_if_up,
+	.update_encap = nl_update_encap,
 	.add_route = nl_add_route,
 	.del_route = nl_del_route,
 	.add_addr = kernel_nl_add_addr,

@@ -36,9 +36,21 @@ struct kernel_sim {
 	uint32_t spi_next;
 	uint64_t now;
 	uint64_t sa_seq;
+	enum kernel_sim_op fail_op;   /* kernel_sim_fail */
+	int fail_err;
+	unsigned fail_count;
 };
 
 static struct kernel_sim *sim(struct kernel *k) { return (struct kernel_sim *)k; }
+
+/* An injected refusal of op, counted down (kernel_sim_fail). */
+static int injected(struct kernel_sim *s, enum kernel_sim_op op)
+{
+	if (!s->fail_count || s->fail_op != op)
+		return 0;
+	s->fail_count--;
+	return s->fail_err;
+}
 static const struct kernel_sim *csim(const struct kernel *k)
 {
 	return (const struct kernel_sim *)k;
@@ -111,6 +123,8 @@ static int sim_add_sa(struct kernel *k, const struct kernel_sa *sa)
 {
 	struct kernel_sim *s = sim(k);
 	int err = sa_check(sa);
+	if (!err)
+		err = injected(s, KERNEL_SIM_OP_ADD_SA);
 	if (err)
 		return err;
 	if (sa_lookup(s, &sa->id))
@@ -131,6 +145,19 @@ static int sim_update_sa(struct kernel *k, const struct kernel_sa *sa)
 	if (!e)
 		return -RTX_ENOENT;
 	e->sa = *sa;
+	return 0;
+}
+
+static int sim_update_encap(struct kernel *k, const struct kernel_sa_id *id, uint16_t sport,
+			    uint16_t dport)
+{
+	struct sim_sa *e = sa_lookup(sim(k), id);
+	if (!e)
+		return -RTX_ENOENT;
+	if (!e->sa.encap)
+		return -RTX_EINVAL;
+	e->sa.encap_sport = sport;
+	e->sa.encap_dport = dport;
 	return 0;
 }
 
@@ -172,6 +199,9 @@ static struct kernel_policy *pol_lookup(const struct kernel_sim *s,
 static int sim_add_policy(struct kernel *k, const struct kernel_policy *p)
 {
 	struct kernel_sim *s = sim(k);
+	int inj = injected(s, KERNEL_SIM_OP_ADD_POLICY);
+	if (inj)
+		return inj;
 	unsigned max = p->id.src_net.family == AF_INET6 ? 128 : 32;
 	if (p->id.src_len > max || p->id.dst_len > max ||
 	    p->id.src_net.family != p->id.dst_net.family)
@@ -253,6 +283,9 @@ static struct kernel_route *route_lookup(const struct kernel_sim *s,
 static int sim_add_route(struct kernel *k, const struct kernel_route *r)
 {
 	struct kernel_sim *s = sim(k);
+	int inj = injected(s, KERNEL_SIM_OP_ADD_ROUTE);
+	if (inj)
+		return inj;
 	if (!if_lookup(s, r->tunnel))
 		return -RTX_ENOENT;
 	if (route_lookup(s, r))
@@ -300,6 +333,7 @@ static const struct kernel_ops sim_ops = {
 	.add_sa = sim_add_sa,
 	.update_sa = sim_update_sa,
 	.del_sa = sim_del_sa,
+	.update_encap = sim_update_encap,
 	.query_sa = sim_query_sa,
 	.add_policy = sim_add_policy,
 	.del_policy = sim_del_policy,
@@ -390,6 +424,14 @@ int kernel_sim_acquire(struct kernel *k, uint32_t if_id)
 		return 0;
 	}
 	return -RTX_ENOENT;
+}
+
+void kernel_sim_fail(struct kernel *k, enum kernel_sim_op op, int err, unsigned count)
+{
+	struct kernel_sim *s = sim(k);
+	s->fail_op = op;
+	s->fail_err = err;
+	s->fail_count = count;
 }
 
 int kernel_sim_out_spi(const struct kernel *k, uint32_t if_id, uint32_t *spi)

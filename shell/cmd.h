@@ -52,6 +52,7 @@ enum gerr cmd_show_config(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_ipsec_sa(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_status_tunnel(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_status_ipsec(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_show_ip_route(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_log(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_clear_log(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_save(struct cli_session *s, const struct cmd_args *a);

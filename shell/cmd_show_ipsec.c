@@ -289,6 +289,10 @@ enum gerr cmd_show_status_tunnel(struct cli_session *s, const struct cmd_args *a
 	fprintf(out, "  Current status is %s.\n", up ? "Online" : "Offline");
 	if (up)
 		connected_since(out, s->c->r, send->duration);
+	const char *why = up || !s->c->r->engine ? NULL
+			  : ike_tunnel_down_why(s->c->r->engine, num);
+	if (why)   /* rtxsh: the kernel refused the CHILD SA */
+		fprintf(out, "  Down because %s.\n", why);
 	const char *mtu = tunnel_mtu(s->c, num);
 	fprintf(out, "  Maximum Transmission Unit(MTU):\n    IPv4: %s octets\n"
 		"    IPv6: %s octets\n", mtu, mtu);

@@ -274,6 +274,7 @@ const struct cmd_row cmd_table[] = {
 	   NUM("cert_id", 1, 8, "Certificate id", .flags = T_OPT)),
 	OP(0, cmd_show_pki_crl, K_SHOW, KW("pki", "Certificates"),
 	   KW("crl", "Revocation lists"), NUM("crl_id", 1, 8, "CRL id", .flags = T_OPT)),
+	OP(0, cmd_show_ip_route, K_SHOW, K_IP, KW("route", "The router's routes")),
 	OP(0, cmd_show_log, K_SHOW, KW("log", "The router log"),
 	   KW("reverse", "Newest first", .flags = T_OPT)),
 	OP(R_ADMIN, cmd_clear_log, KW("clear", "Clear information"), KW("log", "The router log")),

@@ -90,7 +90,8 @@ sw() {
 #   encap              yes|no [yes with kernel-libipsec]
 #   start              child start_action none|trap|start [none]
 #   dpd dpd_action     dpd_delay [0s] and the child's dpd_action [clear]
-#   ike_life child_life  rekey_time of the IKE and CHILD SA [4h, 1h]
+#   ike_life child_life  rekey_time of the IKE and CHILD SA [4h, 1h]; a
+#                      child_life in seconds (Ns) gets life_time N+30 s
 #   close              child close_action [none]
 charon_conn() {
 	local name=$1 conn=$2 d=$IT/$1 k v
@@ -112,6 +113,12 @@ charon_conn() {
 		esac
 	done
 	[ -n "$lid" ] || lid=$local_addr
+	# A CHILD SA lives 10 % past its rekey by default: 1.2 s for the rekey
+	# cells' 12 s, less than a rekey with PFS takes in an emulated guest
+	# under load, so the old SA would expire before its successor is in.
+	# Those get 30 s of hard life after the rekey point instead.
+	local child_hard=""
+	case $child_life in *[0-9]s) child_hard="life_time = $(( ${child_life%s} + 30 ))s" ;; esac
 	cat >>"$d/swanctl.conf" <<EOF
 $conn {
 	version = 2
@@ -140,6 +147,7 @@ $conn {
 			remote_ts = $rts
 			esp_proposals = $esp
 			rekey_time = $child_life
+			$child_hard
 			rand_time = 0
 			dpd_action = $dpd_action
 			start_action = $start

@@ -69,6 +69,8 @@ static struct kernel_sa sa_between(const char *src, const char *dst, uint32_t sp
 	return sa;
 }
 
+static void test_update_encap(struct kernel *k, const char *ns);
+
 static struct kernel_policy pol(const struct side *s, enum kernel_dir dir)
 {
 	bool out = dir == KERNEL_DIR_OUT;
@@ -192,6 +194,7 @@ static int test(const char *ns_a, const char *ns_b)
 	unlink(cap);
 
 	test_expire(a.k);
+	test_update_encap(a.k, ns_a);
 
 	size_t tracked = kernel_netlink_tracked(a.k);
 	CHECK(tracked == 7);   /* interface, route, 2 SAs, 3 policies */
@@ -243,6 +246,25 @@ static int bench(const char *ns, unsigned count)
 	       t1 - t0, count / (t1 - t0), t2 - t1);
 	kernel_free(k);
 	return err ? 1 : 0;
+}
+
+/* A NAT mapping moved: update_encap rewrites a UDP-encapsulated SA's
+ * ports in place (GETSA sent back as UPDSA); plain ESP is refused. */
+static void test_update_encap(struct kernel *k, const char *ns)
+{
+	struct kernel_sa sa = sa_between("10.250.0.1", "10.250.0.9", 0x5001);
+	sa.encap = true;
+	sa.encap_sport = 4500;
+	sa.encap_dport = 4500;
+	CHECK(k->ops->add_sa(k, &sa) == 0);
+	CHECK(k->ops->update_encap(k, &sa.id, 4500, 40123) == 0);
+	CHECK(run("ip netns exec %s ip xfrm state get src 10.250.0.1 dst 10.250.0.9 proto esp "
+		  "spi 0x5001 | grep -q 'encap type espinudp sport 4500 dport 40123'", ns) == 0);
+	CHECK(k->ops->del_sa(k, &sa.id) == 0);
+	struct kernel_sa plain = sa_between("10.250.0.1", "10.250.0.9", 0x5002);
+	CHECK(k->ops->add_sa(k, &plain) == 0);
+	CHECK(k->ops->update_encap(k, &plain.id, 4500, 40123) == -RTX_EINVAL);
+	CHECK(k->ops->del_sa(k, &plain.id) == 0);
 }
 
 int main(int argc, char **argv)

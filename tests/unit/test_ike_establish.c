@@ -168,12 +168,14 @@ static void test_wrong_psk(void **state)
 	assert_int_equal(p->a.init_sent, 1);
 }
 
-/* With always-on the router goes on, one retry interval apart. */
+/* With always-on the router goes on, one retry interval apart (where it
+ * initiates at all: `ipsec auto refresh on`, reference 1.4). */
 static void test_wrong_psk_always_on(void **state)
 {
 	struct ike_pair *p = *state;
 	memcpy(p->b.config->gateways[0]->psk, "Secret", 6);
 	p->a.config->gateways[0]->always_on = true;
+	p->a.config->auto_refresh = true;
 	assert_int_equal(ike_pair_start(p), 0);
 	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
 	ike_pair_run(p, 4900);
@@ -425,6 +427,23 @@ static void test_delete_and_refresh(void **state)
 	assert_int_equal(ike_router_log_count(&p->a, "[IKE2] SA:4/IKE established"), 1);
 }
 
+/* `ipsec ike negotiation receive 1 off` on B: A's IKE_SA_INIT is dropped
+ * (a debug line, no answer, no SA); B initiating still works. */
+static void test_negotiation_receive_off(void **state)
+{
+	struct ike_pair *p = *state;
+	p->b.config->gateways[0]->negotiation_receive = false;
+	assert_int_equal(ike_pair_start(p), 0);
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	ike_pair_run(p, 3000);
+	assert_int_equal(ike_router_ike_up(&p->a) + ike_router_ike_up(&p->b), 0);
+	assert_int_equal(p->b.msgs_sent, 0);
+	assert_true(ike_router_log_count(&p->b, "IKE_SA_INIT from 192.0.2.1 dropped: ipsec ike "
+					 "negotiation receive 1 off") >= 1);
+	assert_int_equal(ike_initiate(p->b.engine, 1), 0);
+	assert_true(ike_pair_run_until_up(p, 2000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +462,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cookie, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_initial_contact, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_delete_and_refresh, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_negotiation_receive_off, setup, ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

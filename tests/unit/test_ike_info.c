@@ -308,6 +308,7 @@ static void test_dead_peer(void **state)
 {
 	struct ike_pair *p = *state;
 	gw(&p->a)->keepalive.sw = TRI_ON;
+	p->a.config->auto_refresh = true;
 	up(p, &p->a);
 	cut(p, true);
 	ike_pair_run(p, 10000);
@@ -345,6 +346,7 @@ static void test_dead_peer_configured(void **state)
 	gw(&p->a)->keepalive.interval = 3;
 	gw(&p->a)->keepalive.count = 2;
 	gw(&p->a)->always_on = true;
+	p->a.config->auto_refresh = true;
 	up(p, &p->a);
 	cut(p, true);
 	ike_pair_run(p, 8500);
@@ -443,6 +445,76 @@ static void test_upwait(void **state)
 	assert_true(liveness_tunnel_up(p->b.engine->core.sas));   /* B: upwait 0 */
 }
 
+/* ---- the auto refresh rule (reference 1.4) ------------------------------------ */
+
+/* With `ipsec auto refresh off` the router only answers: after dead peer
+ * detection neither side starts again, keepalive and always-on or not. */
+static void test_dead_peer_refresh_off(void **state)
+{
+	struct ike_pair *p = *state;
+	gw(&p->a)->keepalive.sw = TRI_ON;
+	gw(&p->a)->always_on = true;
+	gw(&p->b)->keepalive.sw = TRI_ON;
+	gw(&p->b)->always_on = true;
+	up(p, &p->a);
+	cut(p, true);
+	ike_pair_run(p, 80000);
+	assert_int_equal(count(&p->a, "dead peer detection"), 1);
+	cut(p, false);
+	unsigned a_init = p->a.init_sent, b_init = p->b.init_sent;
+	ike_pair_run(p, 60000);
+	assert_int_equal(p->a.init_sent, a_init);
+	assert_int_equal(p->b.init_sent, b_init);
+	assert_int_equal(ike_router_ike_up(&p->a), 0);
+}
+
+/* SAs removed (`ipsec sa delete`, the peer's Delete of the IKE SA or of
+ * the CHILD SA): with auto refresh on, A negotiates them again a retry
+ * interval later; with it off nothing comes back by itself. */
+static void removed(struct ike_pair *p, bool refresh, int how)
+{
+	p->a.config->auto_refresh = refresh;
+	up(p, &p->a);
+	struct ike_sa *sa = p->a.engine->core.sas, *sb = p->b.engine->core.sas;
+	if (how == 0)
+		exchange_info_delete_ike(sa);            /* A: ipsec sa delete */
+	else if (how == 1)
+		exchange_info_delete_ike(sb);            /* B's Delete of the IKE SA */
+	else
+		exchange_info_delete_child(sb, sb->children);   /* of the CHILD SA */
+	ike_pair_run(p, 500);
+	assert_int_equal(ike_router_child_up(&p->a), 0);
+	ike_pair_run(p, 10000);
+	assert_int_equal(ike_router_child_up(&p->a), refresh ? 1 : 0);
+	assert_int_equal(ike_router_child_up(&p->b), refresh ? 1 : 0);
+	assert_int_equal(kernel_sim_sa_count(p->b.kernel), refresh ? 2u : 0u);
+}
+
+static void test_refresh_on_after_delete(void **state)
+{
+	removed(*state, true, 0);
+}
+
+static void test_refresh_on_after_peer_delete(void **state)
+{
+	removed(*state, true, 1);
+}
+
+static void test_refresh_on_after_peer_child_delete(void **state)
+{
+	removed(*state, true, 2);
+}
+
+static void test_refresh_off_after_delete(void **state)
+{
+	removed(*state, false, 0);
+}
+
+static void test_refresh_off_after_peer_child_delete(void **state)
+{
+	removed(*state, false, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -464,6 +536,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_delete_queued_behind_probe, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_upwait, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_lookalike_not_reflected, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_dead_peer_refresh_off, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_on_after_delete, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_on_after_peer_delete, setup,
+						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_on_after_peer_child_delete, setup,
+						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_off_after_delete, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_off_after_peer_child_delete, setup,
+						ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "engine/msg.h"
+#include "engine/exchange_info.h"
 #include "tests/ike_pair.h"
 
 #define PUBLIC "198.51.100.1"     /* A's NAT box */
@@ -271,6 +272,33 @@ static void test_responder_natt_off(void **state)
 	assert_false(sa_of(&f->p.b, true)->encap);
 }
 
+/* A's NAT forgets its mapping: A's next message leaves from a new public
+ * port, B follows it with IKE and with its kernel SAs' encapsulation. */
+static void test_nat_port_change(void **state)
+{
+	struct fixture *f = *state;
+	struct ike_pair *p = &f->p;
+	behind_nat(f);
+	establish(f);
+	uint16_t first = f->w.a_src_4500;
+	assert_encap(&p->b, IKE_NATT_PORT, first);
+	memnet_nat_rebind(p->net);
+	f->w.a_src_4500 = 0;
+	assert_int_equal(exchange_info_send_probe(p->a.engine->core.sas), 0);
+	ike_pair_run(p, 200);
+	uint16_t moved = f->w.a_src_4500;
+	assert_int_not_equal(moved, 0);
+	assert_int_not_equal(moved, first);
+	assert_encap(&p->b, IKE_NATT_PORT, moved);
+	assert_encap(&p->a, IKE_NATT_PORT, IKE_NATT_PORT);
+	assert_int_equal(ike_router_log_count(&p->b, "NAT mapping moved to port"), 1);
+	/* and B's next request reaches A there: A answers */
+	assert_int_equal(exchange_info_send_probe(p->b.engine->core.sas), 0);
+	ike_pair_run(p, 200);
+	assert_int_equal(ike_router_log_count(&p->b, "received keepalive"), 1);   /* answered */
+	assert_int_equal(ike_router_ike_up(&p->b), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +308,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_peer_fakes_detection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_natt_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_responder_natt_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nat_port_change, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

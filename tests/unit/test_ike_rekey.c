@@ -14,6 +14,7 @@
 #include "base/err.h"
 #include "engine/exchange_child.h"
 #include "engine/exchange_info.h"
+#include "engine/ike.h"
 #include "engine/memnet.h"
 #include "base/log.h"
 #include "engine/rekey.h"
@@ -364,7 +365,11 @@ static void test_type1_fresh_after_retry_count(void **state)
 	assert_int_equal(rekey_sa_number(p->a.engine, the_ike(&p->a)->number), 0);
 	ike_pair_run(p, 2000);
 	assert_int_equal(p->a.init_sent, 2);
+	/* make before break: the old IKE SA and its CHILD SA live out the
+	 * CHILD SA's 30 s grace, then go */
 	ike_pair_run(p, 10000);
+	assert_int_equal(n_ike(&p->a), 2);
+	ike_pair_run(p, 30000);
 	assert_ike_pair(&p->a, &p->b);
 	assert_int_equal(the_ike(&p->a)->rekeys, 0);
 	assert_one_pair(&p->a, &p->b);
@@ -614,6 +619,48 @@ static void test_zero_loss_rekey_delete_at_once(void **state)
 	zero_loss_rekey_by(*state, &((struct ike_pair *)*state)->a, true);
 }
 
+/* Both rekey at once (RFC 7296 2.8.1): whichever pair survives, neither
+ * side ever sends on an SA its peer lacks. */
+static void test_zero_loss_rekey_simultaneous(void **state)
+{
+	struct ike_pair *p = *state;
+	struct watch w = { p, 0 };
+	up(p, &p->a);
+	memnet_set_faults(p->net, &(struct memnet_faults){ .delay_ms = 20 });
+	memnet_set_tap(p->net, watch_tap, &w);
+	assert_int_equal(rekey_sa_number(p->a.engine, the_child(&p->a)->num_send), 0);
+	assert_int_equal(rekey_sa_number(p->b.engine, the_child(&p->b)->num_send), 0);
+	run_watched(&w, 32000);
+	memnet_set_tap(p->net, NULL, NULL);
+	assert_int_equal(w.lost, 0);
+	assert_one_pair(&p->a, &p->b);
+}
+
+/* Type 1: every retry-count'th rekey is a fresh IKE SA with its own
+ * CHILD SA from IKE_AUTH; that replacement loses no packet either. */
+static void test_zero_loss_type1_fresh(void **state)
+{
+	struct ike_pair *p = *state;
+	struct watch w = { p, 0 };
+	p->a.config->retry_count = p->b.config->retry_count = 1;
+	up(p, &p->a);
+	/* the first IKE SA rekey is a CREATE_CHILD_SA, the next one fresh */
+	assert_int_equal(rekey_sa_number(p->a.engine, the_ike(&p->a)->number), 0);
+	ike_pair_run(p, 5000);
+	assert_int_equal(the_ike(&p->a)->rekeys, 1);
+	memnet_set_faults(p->net, &(struct memnet_faults){ .delay_ms = 20 });
+	memnet_set_tap(p->net, watch_tap, &w);
+	size_t init = ike_router_log_count(&p->a, "/INIT exchange started");
+	assert_int_equal(rekey_sa_number(p->a.engine, the_ike(&p->a)->number), 0);
+	run_watched(&w, 45000);
+	memnet_set_tap(p->net, NULL, NULL);   /* (the pair's own tap counts no more) */
+	assert_int_equal(ike_router_log_count(&p->a, "/INIT exchange started"), init + 1);
+	assert_int_equal(w.lost, 0);
+	assert_one_pair(&p->a, &p->b);
+	assert_int_equal(n_ike(&p->a), 1);
+	assert_int_equal(n_ike(&p->b), 1);
+}
+
 /* The responder of a rekey holds its new outbound SA back until the old
  * SA goes: before that, traffic still leaves on the old one. */
 static void test_responder_holds_out(void **state)
@@ -633,6 +680,90 @@ static void test_responder_holds_out(void **state)
 	assert_int_equal(kernel_sim_out_spi(p->b.kernel, kernel_tunnel_if_id(1), &spi), 0);
 	assert_int_equal(spi, the_child(&p->b)->spi_out);
 	assert_int_not_equal(spi, old_b_out);
+}
+
+/* The peer's first packet on the new SA shows it has it: the responder's
+ * held outbound SA goes in then, long before the old SA's grace ends. */
+static void test_held_out_released_by_traffic(void **state)
+{
+	struct ike_pair *p = *state;
+	up(p, &p->a);
+	uint32_t old_b_out = the_child(&p->b)->spi_out, spi, new_a_out;
+	assert_int_equal(rekey_sa_number(p->a.engine, the_child(&p->a)->num_send), 0);
+	ike_pair_run(p, 1000);
+	assert_int_equal(kernel_sim_out_spi(p->a.kernel, kernel_tunnel_if_id(1), &new_a_out), 0);
+	assert_int_equal(kernel_sim_out_spi(p->b.kernel, kernel_tunnel_if_id(1), &spi), 0);
+	assert_int_equal(spi, old_b_out);
+	/* A's traffic arrives on its new SA, B's inbound one */
+	struct kernel_sa_id id = out_id(&p->a, &p->b, new_a_out);
+	assert_int_equal(kernel_sim_account(p->b.kernel, &id, 100, 1), 0);
+	ike_pair_run(p, 300);
+	assert_int_equal(kernel_sim_out_spi(p->b.kernel, kernel_tunnel_if_id(1), &spi), 0);
+	assert_int_not_equal(spi, old_b_out);
+	assert_int_equal(n_child(&p->b), 2);    /* the old pair still lives out its grace */
+}
+
+/* ---- a CHILD SA the kernel refuses ------------------------------------------- */
+
+/* A's kernel refuses the tunnel's route once (as Linux did with a host
+ * route to the same LAN in main): A says why, tells B to delete its half,
+ * the tunnel shows down with the reason, and with auto refresh the CHILD
+ * SA comes up on the next try; no IKE SA is left without CHILD SA. */
+static void install_fails(struct ike_pair *p, bool auto_refresh)
+{
+	p->a.config->auto_refresh = auto_refresh;
+	p->a.config->gateways[0]->auto_refresh = true;
+	assert_int_equal(ike_pair_start(p), 0);
+	kernel_sim_fail(p->a.kernel, KERNEL_SIM_OP_ADD_ROUTE, -RTX_EEXIST, 1);
+	(void)ike_initiate(p->a.engine, 1);   /* unless auto refresh did already */
+	ike_pair_run(p, 300);
+	assert_int_equal(n_ike(&p->a), 1);
+	assert_int_equal(n_child(&p->a), 0);
+	assert_int_equal(n_child(&p->b), 0);          /* the Delete reached B */
+	assert_int_equal(kernel_sim_sa_count(p->b.kernel), 0);
+	assert_int_equal(ike_router_log_count(&p->a, "tunnel 1: the CHILD SA could not be "
+					      "installed: adding the route"), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "the peer is told to delete it"), 1);
+	const char *why = ike_tunnel_down_why(p->a.engine, 1);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "adding the route 10."));
+	ike_pair_run(p, 10000);
+	if (!auto_refresh) {
+		assert_int_equal(ike_router_log_count(&p->a, "not retried"), 1);
+		assert_int_equal(n_child(&p->a), 0);
+		return;
+	}
+	assert_int_equal(ike_router_log_count(&p->a, "trying again in"), 1);
+	assert_one_pair(&p->a, &p->b);
+	assert_int_equal(n_ike(&p->a), 1);
+	assert_null(ike_tunnel_down_why(p->a.engine, 1));
+}
+
+static void test_install_fails_retried(void **state)
+{
+	install_fails(*state, true);
+}
+
+static void test_install_fails_not_retried(void **state)
+{
+	install_fails(*state, false);
+}
+
+/* The responder's kernel refuses: it answers with an error, so the
+ * initiator installs nothing; B keeps no half either. */
+static void test_install_fails_responder(void **state)
+{
+	struct ike_pair *p = *state;
+	assert_int_equal(ike_pair_start(p), 0);
+	kernel_sim_fail(p->b.kernel, KERNEL_SIM_OP_ADD_POLICY, -RTX_EKERNEL, 1);
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	ike_pair_run(p, 300);
+	assert_int_equal(n_child(&p->a), 0);
+	assert_int_equal(n_child(&p->b), 0);
+	assert_int_equal(kernel_sim_sa_count(p->a.kernel), 0);
+	assert_int_equal(ike_router_log_count(&p->b, "installed: adding tunnel 1's IPsec "
+					      "policies failed"), 1);
+	assert_int_equal(ike_router_log_count(&p->b, "the peer is told"), 0);
 }
 
 int main(void)
@@ -662,6 +793,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_zero_loss_rekey_delete_at_once, setup,
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_responder_holds_out, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_held_out_released_by_traffic, setup,
+						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_zero_loss_type1_fresh, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_zero_loss_rekey_simultaneous, setup,
+						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_install_fails_retried, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_install_fails_not_retried, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_install_fails_responder, setup, ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
