@@ -91,7 +91,7 @@ static void gw_state_drop(struct ike_engine *e, size_t i)
 static bool gateway_busy(const struct ike_engine *e, unsigned gw)
 {
 	for (const struct ike_sa *sa = e->core.sas; sa; sa = sa->next)
-		if (sa->gateway == gw && sa->state != IKE_STATE_CLOSED)
+		if (sa->gateway == gw && sa->state < IKE_STATE_DELETING)
 			return true;
 	return false;
 }
@@ -290,6 +290,11 @@ static int sa_resend(void *arg, const uint8_t *buf, size_t len)
 static void sa_timed_out(void *arg, uint32_t msgid)
 {
 	(void)msgid;
+	struct ike_sa *sa = arg;
+	if (sa->state == IKE_STATE_DELETING) {
+		ike_sa_delete(sa);       /* our Delete was never answered */
+		return;
+	}
 	if (!liveness_timed_out(arg))
 		ike_attempt_failed(arg);
 }
@@ -405,10 +410,18 @@ int ike_delete_sa(struct ike_engine *e, unsigned sa_number)
 	return 0;
 }
 
+/* From the head each time: deleting one SA may free others (the IKE SA
+ * its pending rekey made); one that waits DELETING is done. */
 void ike_delete_all(struct ike_engine *e)
 {
-	while (e->core.sas)
-		exchange_info_delete_ike(e->core.sas);
+	for (;;) {
+		struct ike_sa *sa = e->core.sas;
+		while (sa && sa->state >= IKE_STATE_DELETING)
+			sa = sa->next;
+		if (!sa)
+			return;
+		exchange_info_delete_ike(sa);
+	}
 }
 
 void ike_refresh(struct ike_engine *e)
@@ -534,6 +547,8 @@ int ike_sa_rows(struct ike_engine *e, struct ike_sa_row **out, size_t *n)
 	if (!rows)
 		return -RTX_ENOMEM;
 	for (const struct ike_sa *sa = e->core.sas; sa; sa = sa->next) {
+		if (sa->state >= IKE_STATE_DELETING)
+			continue;       /* only waits for the answer to its Delete */
 		ike_row(sa, now, &rows[k]);
 		struct ike_sa_row base = rows[k++];
 		for (const struct child_sa *c = sa->children; c; c = c->next)
