@@ -489,10 +489,12 @@ static void ike_row(const struct ike_sa *sa, uint64_t now, struct ike_sa_row *r)
 		r->life_remaining = remaining(now, sa->established_ms, sa->life_secs);
 		r->duration = (now - sa->established_ms) / 1000;
 		/* cipher, hash, group: the PRF stands for the hash with AEAD */
-		struct proposal_choice shown = { .encr = sa->prop.encr, .integ = sa->prop.integ,
+		struct proposal_choice shown = { .protocol = IKEV2_PROTO_IKE,
+						 .encr = sa->prop.encr, .integ = sa->prop.integ,
 						 .prf = sa->prop.prf, .dh = sa->prop.dh };
 		proposal_text(&shown, r->algorithm, sizeof(r->algorithm));
 	}
+	r->keepalive_next = liveness_next_send(sa, now);
 	snprintf(r->local_id, sizeof(r->local_id), "%s", sa->local_id);
 	snprintf(r->remote_id, sizeof(r->remote_id), "%s", sa->remote_id);
 }
@@ -517,7 +519,8 @@ static void child_row(struct ike_engine *e, const struct ike_sa *sa, const struc
 	r->spi_i = r->spi_r = 0;
 	r->life_remaining = remaining(now, c->established_ms, life);
 	r->duration = (now - c->established_ms) / 1000;
-	struct proposal_choice shown = { .encr = c->prop.encr, .integ = c->prop.integ };
+	struct proposal_choice shown = { .protocol = IKEV2_PROTO_ESP, .encr = c->prop.encr,
+					 .integ = c->prop.integ };
 	proposal_text(&shown, r->algorithm, sizeof(r->algorithm));
 	struct kernel *k = e->core.d.kernel;
 	if (!k->ops->query_sa(k, &id, &st)) {
