@@ -60,7 +60,8 @@ libengine_a_SOURCES += \
 	engine/exchange_info.h engine/exchange_info.c \
 	engine/liveness.h engine/liveness.c \
 	engine/natt.h engine/natt.c
-IKE_INFO_TESTS = tests/unit/test_ike_info tests/unit/test_ike_natt tests/unit/test_ike_logs
+IKE_INFO_TESTS = tests/unit/test_ike_info tests/unit/test_ike_natt tests/unit/test_ike_logs \
+	tests/unit/test_ike_seed
 check_PROGRAMS += $(IKE_INFO_TESTS)
 TESTS += $(IKE_INFO_TESTS)
 tests_unit_test_ike_info_SOURCES = tests/unit/test_ike_info.c $(IKE_PAIR)
@@ -69,6 +70,9 @@ tests_unit_test_ike_info_LDADD = $(TEST_LDADD)
 tests_unit_test_ike_logs_SOURCES = tests/unit/test_ike_logs.c $(IKE_PAIR)
 tests_unit_test_ike_logs_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_logs_LDADD = $(TEST_LDADD)
+tests_unit_test_ike_seed_SOURCES = tests/unit/test_ike_seed.c $(IKE_PAIR)
+tests_unit_test_ike_seed_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ike_seed_LDADD = $(TEST_LDADD)
 tests_unit_test_ike_natt_SOURCES = tests/unit/test_ike_natt.c $(IKE_PAIR)
 tests_unit_test_ike_natt_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_natt_LDADD = $(TEST_LDADD)
