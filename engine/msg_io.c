@@ -280,7 +280,8 @@ static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 }
 
 /* Logs what makes a datagram no IKE message at all ("IKE header size is
- * not enough 10/28"): no SA can be named for it. */
+ * not enough 10/28", "message size unmatched 148/144"): no SA can be
+ * named for it, so the line has no sub-prefix. */
 static bool peek_header(struct log *log, const uint8_t *buf, size_t len, struct ike_hdr *h)
 {
 	if (len < IKEV2_HDR_LEN) {
@@ -288,7 +289,7 @@ static bool peek_header(struct log *log, const uint8_t *buf, size_t len, struct 
 		return false;
 	}
 	struct arena a = { 0 };
-	struct pctx c = { .arena = &a };
+	struct pctx c = { .arena = &a, .log = log };
 	struct rd rd = rd_init(buf, len);
 	bool ok = ike_hdr_decode(&c, &rd, h) == 0;
 	arena_free(&a);
