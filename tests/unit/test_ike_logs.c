@@ -182,6 +182,23 @@ static void test_delete_retransmitted(void **state)
 	no_star_sa(p);
 }
 
+/* Both sides delete at once: each answers the other's Delete and goes;
+ * nothing lingers, nothing is retried for long. */
+static void test_crossing_deletes(void **state)
+{
+	struct ike_pair *p = *state;
+	up(p);
+	assert_int_equal(ike_delete_sa(p->a.engine, 1), 0);
+	assert_int_equal(ike_delete_sa(p->b.engine, 1), 0);
+	ike_pair_run(p, 60000);
+	assert_null(p->a.engine->core.sas);
+	assert_null(p->b.engine->core.sas);
+	assert_true(has_line(&p->a, "SA:1/IKE deleted"));
+	assert_true(has_line(&p->b, "SA:1/IKE deleted"));
+	assert_int_equal(ike_router_ike_up(&p->a) + ike_router_ike_up(&p->b), 0);
+	no_star_sa(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +208,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rekey_key_info, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_short_datagram, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_delete_retransmitted, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_crossing_deletes, setup, ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
