@@ -342,7 +342,9 @@ void log_ikev(struct log *l, const char *sub, enum log_id id, va_list ap)
 	if (vasprintf(&body, catalogue[id].fmt, ap) < 0)
 		return;
 #pragma GCC diagnostic pop
-	if (asprintf(&line, "[IKE2] %s%s%s", sub ? sub : "", sub ? " " : "", body) < 0)
+	/* An empty sub-prefix is none: the seed's bare "[IKE2] text" form. */
+	bool has = sub && *sub;
+	if (asprintf(&line, "[IKE2] %s%s%s", has ? sub : "", has ? " " : "", body) < 0)
 		line = NULL;
 	free(body);
 	log_push(l, catalogue[id].level, line);
@@ -390,7 +392,8 @@ void log_dump(struct log *l, const char *sub, const char *title,
 	if (!l->debug)
 		return;
 	const unsigned char *p = data;
-	log_text(l, LOG_DEBUG, "[IKE2] %s%s%s", sub ? sub : "", sub ? " " : "", title);
+	bool has = sub && *sub;
+	log_text(l, LOG_DEBUG, "[IKE2] %s%s%s", has ? sub : "", has ? " " : "", title);
 	for (size_t off = 0; off < len; off += 16) {
 		char hex[16 * 3 + 1];
 		size_t n = len - off < 16 ? len - off : 16, w = 0;

@@ -155,7 +155,7 @@ static void dump_keymat(struct child_sa *c, const struct kernel_sa *out,
 	char sub[40];
 	if (!(ike_sa_log_types(ike) & LOGTYPE_KEY))
 		return;
-	ike_sa_xsub(ike, "AUTH", sub, sizeof(sub));
+	ike_sa_xsub(ike, c->by_create_child ? "CHLD" : "AUTH", sub, sizeof(sub));
 	log_text(ike->e->d.log, LOG_DEBUG, "[IKE2] %s calculate KEYMAT", sub);
 	const struct kernel_sa *dir[2] = { out, in };
 	static const char *titles[2][3] = {
@@ -328,9 +328,11 @@ void child_sa_rebind(struct child_sa *c, struct ike_sa *to)
 	child_log(c, false, LOG_BOUND_ON_SA_CHANGED, to->number);
 }
 
+/* The CHILD SAs leave the kernel as soon as their IKE SA starts to go
+ * (it may wait DELETING for the answer to its Delete). */
 static void on_ike(struct ike_sa *sa, enum sa_event ev)
 {
-	if (ev != SA_EV_GONE)
+	if (ev != SA_EV_DELETING && ev != SA_EV_GONE)
 		return;
 	while (sa->children)
 		child_sa_delete(sa->children);

@@ -66,6 +66,8 @@ struct child_sa {
 	uint8_t nonce_min[32];           /* lowest nonce of the exchange that made it */
 	uint8_t nonce_min_len;
 	bool made_by_us;                 /* we initiated the exchange that made it */
+	bool by_create_child;            /* made by CREATE_CHILD_SA, not IKE_AUTH
+	                                  * (the prefix of its KEYMAT lines) */
 };
 
 /* A CHILD SA for tunnel/policy under ike: numbers assigned ("temporarily

@@ -53,6 +53,11 @@ void exchange_on_request(struct ike_sa *sa, struct msg_rx *rx);
 /* Nonce, offer and key pair of an initiator's IKE_SA_INIT with KE group
  * `group` (exchange_init.c). */
 int exchange_init_prepare(struct ike_sa *sa, uint16_t group);
+/* key-info of a freshly keyed IKE SA (g^ir, nonces, SKEYSEED, SPIs, SK_*)
+ * under sub-prefix sub, with `ipsec ike log ... key-info` (exchange_init.c;
+ * also for an IKE SA made by CREATE_CHILD_SA). */
+void exchange_dump_ike_keys(struct ike_sa *sa, const char *sub, const uint8_t *gir,
+			    size_t gir_len);
 /* A new IKE_SA_INIT request with no SA yet (exchange_init.c). */
 void exchange_init_new(struct ike_core *e, struct msg_rx *rx);
 

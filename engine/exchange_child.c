@@ -136,6 +136,11 @@ static int child_keys_install(struct ike_sa *sa, struct child_sa *c, bool initia
 	const struct keys_input in = { .encr = c->prop.encr, .integ = c->prop.integ,
 				       .ni = { ni, ni_len }, .nr = { nr, nr_len },
 				       .gir = { gir, gir_len } };
+	char sub[40];
+	ike_sa_xsub(sa, "CHLD", sub, sizeof(sub));
+	if (gir)      /* key-info: the PFS shared value (RFC 7296 2.17) */
+		ike_sa_dump_key(sa, sub, "Diffie-Hellman value:", gir, gir_len);
+	c->by_create_child = true;
 	int err = keys_child(sa->e->d.crypto, &sa->keys, &in, &keys);
 	c->made_by_us = initiator;
 	if (!err) {
@@ -207,7 +212,7 @@ static void cx_free(struct child_xchg *cx)
  * while its rekey is pending leaves the rekey to go on without it. */
 static void on_ike(struct ike_sa *sa, enum sa_event ev)
 {
-	if (ev != SA_EV_GONE)
+	if (ev != SA_EV_DELETING && ev != SA_EV_GONE)
 		return;
 	struct child_xchg *cx = sa->cx;
 	sa->cx = NULL;
@@ -375,6 +380,10 @@ static int ike_rekey_keys(struct ike_sa *old, struct ike_sa *nsa, const uint8_t 
 	int err = keys_ike_sa_rekey(old->e->d.crypto, &old->keys, &in, &nsa->keys);
 	if (err)
 		return err;
+	/* key-info of the new IKE SA, under the exchange that made it */
+	char sub[40];
+	ike_sa_xsub(old, "CHLD", sub, sizeof(sub));
+	exchange_dump_ike_keys(nsa, sub, gir, glen);
 	nsa->flags |= IKE_SAF_KEYED | IKE_SAF_AUTHED;
 	memcpy(nsa->local_id, old->local_id, sizeof(nsa->local_id));
 	memcpy(nsa->remote_id, old->remote_id, sizeof(nsa->remote_id));

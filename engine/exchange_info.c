@@ -231,7 +231,8 @@ int exchange_info_retire_child(struct ike_sa *sa, struct child_sa *c)
 }
 
 /* A request that goes out now, ahead of anything pending (which is given
- * up: the SA is about to go), and is not waited for. */
+ * up: the SA is about to go). An error notify is not waited for; a Delete
+ * is (wait: "exchange terminated" comes with the answer, msg_io.c). */
 static int send_now(struct ike_sa *sa, uint16_t notify)
 {
 	struct msg m;
@@ -249,12 +250,14 @@ static int send_now(struct ike_sa *sa, uint16_t notify)
 	if (!err)
 		err = msg_io_send(sa, &m, sub);
 	msg_free(&m);
-	log_ike(sa->e->d.log, sub, LOG_EXCHANGE_TERMINATED);
+	if (notify || err)
+		log_ike(sa->e->d.log, sub, LOG_EXCHANGE_TERMINATED);
 	return err;
 }
 
-/* DELETING while the Delete goes out, then gone: the SA does not wait for
- * the answer (see exchange_info.h). */
+/* DELETING (its CHILD SAs leave the kernel at once) while the Delete goes
+ * out and is retransmitted; gone when answered or given up on (see
+ * exchange_info.h). */
 int exchange_info_delete_ike(struct ike_sa *sa)
 {
 	if (sa->state == IKE_STATE_DELETING || sa->state == IKE_STATE_CLOSED)
@@ -263,8 +266,8 @@ int exchange_info_delete_ike(struct ike_sa *sa)
 	bool tell = (sa->flags & IKE_SAF_KEYED) &&
 		    (may_talk(sa) || sa->state == IKE_STATE_AUTH_SENT);
 	int err = ike_sa_set_state(sa, IKE_STATE_DELETING);
-	if (!err && tell)
-		err = send_now(sa, 0);
+	if (!err && tell && !(err = send_now(sa, 0)))
+		return 0;
 	ike_sa_delete(sa);
 	return err;
 }

@@ -8,9 +8,14 @@
  * and lets a new SA start at once. A CHILD SA Delete is a request like any
  * other (queued behind a pending exchange, retransmitted, the peer's
  * answering Delete names SAs we no longer have and is taken as done). An
- * IKE SA Delete goes out once without retransmission while the SA is
- * DELETING, because right after it the SA is gone; a peer that misses it
- * finds out through liveness checks or our next INITIAL_CONTACT.
+ * IKE SA Delete goes out ahead of anything pending; the IKE SA's CHILD SAs
+ * leave the kernel and the SA leaves `show ipsec sa` at once, but it stays
+ * DELETING, retransmitting the Delete, until the peer answers or the
+ * retries run out: so the answer finds its SA (no "cannot find or create
+ * IKE SA") and a peer that missed one copy still learns of the delete. A
+ * request the peer sends meanwhile is answered only if it is
+ * INFORMATIONAL (a crossing Delete). A new IKE SA for the gateway may
+ * start at once.
  *
  * Each IKE SA that gets this far carries a struct exchange_info_state
  * (allocated on first use): the queue of Delete requests and the liveness

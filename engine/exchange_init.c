@@ -101,7 +101,8 @@ static void nat_check(struct ike_sa *sa, const struct msg_rx *rx)
 
 /* ---- keys --------------------------------------------------------------- */
 
-static void dump_keys(struct ike_sa *sa, const char *sub, const uint8_t *gir, size_t gir_len)
+void exchange_dump_ike_keys(struct ike_sa *sa, const char *sub, const uint8_t *gir,
+			    size_t gir_len)
 {
 	const struct ike_keys *k = &sa->keys;
 	uint8_t spi[8];
@@ -139,7 +140,7 @@ static int derive(struct ike_sa *sa, const struct payload_ke *ke, const char *su
 	err = keys_ike_sa_init(sa->e->d.crypto, &in, &sa->keys);
 	if (!err) {
 		sa->flags |= IKE_SAF_KEYED;
-		dump_keys(sa, sub, gir, glen);
+		exchange_dump_ike_keys(sa, sub, gir, glen);
 	}
 	OPENSSL_cleanse(gir, sizeof(gir));
 	dh_free(sa->dh);

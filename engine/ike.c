@@ -92,7 +92,7 @@ static void gw_state_drop(struct ike_engine *e, size_t i)
 static bool gateway_busy(const struct ike_engine *e, unsigned gw)
 {
 	for (const struct ike_sa *sa = e->core.sas; sa; sa = sa->next)
-		if (sa->gateway == gw && sa->state != IKE_STATE_CLOSED)
+		if (sa->gateway == gw && sa->state < IKE_STATE_DELETING)
 			return true;
 	return false;
 }
@@ -326,6 +326,11 @@ static int sa_resend(void *arg, const uint8_t *buf, size_t len)
 static void sa_timed_out(void *arg, uint32_t msgid)
 {
 	(void)msgid;
+	struct ike_sa *sa = arg;
+	if (sa->state == IKE_STATE_DELETING) {
+		ike_sa_delete(sa);       /* our Delete was never answered */
+		return;
+	}
 	if (!liveness_timed_out(arg))
 		ike_attempt_failed(arg);
 }
@@ -461,10 +466,18 @@ int ike_delete_sa(struct ike_engine *e, unsigned sa_number)
 	return 0;
 }
 
+/* From the head each time: deleting one SA may free others (the IKE SA
+ * its pending rekey made); one that waits DELETING is done. */
 void ike_delete_all(struct ike_engine *e)
 {
-	while (e->core.sas)
-		exchange_info_delete_ike(e->core.sas);
+	for (;;) {
+		struct ike_sa *sa = e->core.sas;
+		while (sa && sa->state >= IKE_STATE_DELETING)
+			sa = sa->next;
+		if (!sa)
+			return;
+		exchange_info_delete_ike(sa);
+	}
 }
 
 void ike_refresh(struct ike_engine *e)
@@ -537,10 +550,12 @@ static void ike_row(const struct ike_sa *sa, uint64_t now, struct ike_sa_row *r)
 		r->life_remaining = remaining(now, sa->established_ms, sa->life_secs);
 		r->duration = (now - sa->established_ms) / 1000;
 		/* cipher, hash, group: the PRF stands for the hash with AEAD */
-		struct proposal_choice shown = { .encr = sa->prop.encr, .integ = sa->prop.integ,
+		struct proposal_choice shown = { .protocol = IKEV2_PROTO_IKE,
+						 .encr = sa->prop.encr, .integ = sa->prop.integ,
 						 .prf = sa->prop.prf, .dh = sa->prop.dh };
 		proposal_text(&shown, r->algorithm, sizeof(r->algorithm));
 	}
+	r->keepalive_next = liveness_next_send(sa, now);
 	snprintf(r->local_id, sizeof(r->local_id), "%s", sa->local_id);
 	snprintf(r->remote_id, sizeof(r->remote_id), "%s", sa->remote_id);
 }
@@ -565,7 +580,8 @@ static void child_row(struct ike_engine *e, const struct ike_sa *sa, const struc
 	r->spi_i = r->spi_r = 0;
 	r->life_remaining = remaining(now, c->established_ms, life);
 	r->duration = (now - c->established_ms) / 1000;
-	struct proposal_choice shown = { .encr = c->prop.encr, .integ = c->prop.integ };
+	struct proposal_choice shown = { .protocol = IKEV2_PROTO_ESP, .encr = c->prop.encr,
+					 .integ = c->prop.integ };
 	proposal_text(&shown, r->algorithm, sizeof(r->algorithm));
 	struct kernel *k = e->core.d.kernel;
 	if (!k->ops->query_sa(k, &id, &st)) {
@@ -595,6 +611,8 @@ int ike_sa_rows(struct ike_engine *e, struct ike_sa_row **out, size_t *n)
 	if (!rows)
 		return -RTX_ENOMEM;
 	for (const struct ike_sa *sa = e->core.sas; sa; sa = sa->next) {
+		if (sa->state >= IKE_STATE_DELETING)
+			continue;       /* only waits for the answer to its Delete */
 		ike_row(sa, now, &rows[k]);
 		struct ike_sa_row base = rows[k++];
 		for (const struct child_sa *c = sa->children; c; c = c->next)

@@ -63,10 +63,12 @@ struct ike_sa_row {
 	char local_id[64], remote_id[64];
 	uint64_t spi_i, spi_r;           /* IKE rows */
 	uint32_t spi;                    /* ESP rows (host order) */
-	char algorithm[96];              /* "AES-CBC-256, HMAC-SHA2-256, MODP 2048bit" */
+	char algorithm[96];              /* "AES256-CBC, SHA-256, MODP 2048bit" (proposal_text) */
 	bool established;                /* false while still negotiating */
 	bool initiator;                  /* we started this IKE SA */
 	bool nat_local, nat_remote;      /* NAT detected on that side */
+	long keepalive_next;             /* seconds to the IKE SA's next keepalive
+	                                  * request, -1: none (liveness_next_send) */
 	uint64_t bytes, packets;         /* ESP rows: kernel counters */
 };
 

@@ -135,6 +135,17 @@ unsigned ike_core_number_alloc(struct ike_core *c)
 	return 0;
 }
 
+unsigned ike_core_number_peek(const struct ike_core *c)
+{
+	unsigned n = c->number_next;
+	for (unsigned tries = 0; tries < NUMBER_MAX; tries++) {
+		if (n != 0 && !number_used(c, n))
+			return n;
+		n = n >= NUMBER_MAX ? 1 : n + 1;
+	}
+	return 0;
+}
+
 void ike_core_number_free(struct ike_core *c, unsigned n)
 {
 	if (number_used(c, n))

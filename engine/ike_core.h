@@ -119,6 +119,8 @@ const struct gateway_config *ike_core_gateway(const struct ike_core *c, unsigned
 /* The router shows small SA numbers that keep counting up, one counter
  * for IKE and CHILD SAs, skipping numbers still in use. 0: none left. */
 unsigned ike_core_number_alloc(struct ike_core *c);
+/* The number the next ike_core_number_alloc() returns (0: none free). */
+unsigned ike_core_number_peek(const struct ike_core *c);
 void ike_core_number_free(struct ike_core *c, unsigned n);
 
 #endif

@@ -67,6 +67,18 @@ static void fired(struct loop *l, struct loop_timer *t, void *arg)
 	loop_timer_arm(l, t, idle < iv ? iv - idle : iv);
 }
 
+long liveness_next_send(const struct ike_sa *sa, uint64_t now_ms)
+{
+	const struct exchange_info_state *s = sa->info;
+	const struct gateway_config *g = gw(sa);
+	if (!s || !enabled(g) || !ike_sa_up(sa))
+		return -1;
+	uint64_t due = s->last_rx_ms + interval_ms(g);
+	if (s->probing && sa->win.timer.slot)
+		due = sa->win.timer.due_ms;
+	return due <= now_ms ? 0 : (long)((due - now_ms + 999) / 1000);
+}
+
 /* The SA became established: the upwait mark is set, probing starts. */
 static void start(struct ike_sa *sa)
 {

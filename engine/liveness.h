@@ -33,6 +33,11 @@ void liveness_answered(struct ike_sa *sa);
 /* The window gave up on sa's pending request: true when it was a probe,
  * in which case the peer has been declared dead and sa is deleted. */
 bool liveness_timed_out(struct ike_sa *sa);
+/* Seconds until our next keepalive request for sa goes out (a probe, or
+ * the retransmission of the one in flight), rounded up; -1 when keepalive
+ * is not on for its gateway or sa is not up. For `show status tunnel`'s
+ * "[Next send]: N sec after". */
+long liveness_next_send(const struct ike_sa *sa, uint64_t now_ms);
 /* Whether the tunnel counts as up: established and past `upwait`. */
 bool liveness_tunnel_up(struct ike_sa *sa);
 

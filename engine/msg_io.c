@@ -115,10 +115,17 @@ static int keep(uint8_t **dst, size_t *dst_len, const uint8_t *buf, size_t len)
 	return 0;
 }
 
+static const char *tag_of(uint8_t exchange);
+
+/* A retransmission (of a request, or of the cached response to a repeated
+ * request) is dumped under its exchange's prefix, read from the header. */
 int msg_io_send_raw(struct ike_sa *sa, const uint8_t *buf, size_t len)
 {
-	char sub[24];
-	ike_sa_sub(sa, sub, sizeof(sub));
+	char sub[40];
+	if (len >= IKEV2_HDR_LEN)
+		ike_sa_xsub(sa, tag_of(buf[18]), sub, sizeof(sub));
+	else
+		ike_sa_sub(sa, sub, sizeof(sub));
 	dump_msg(sa->e->d.log, ike_sa_log_types(sa), sub, "send message:", buf, len);
 	struct transport *t = sa->e->d.transport;
 	return t->ops->send(t, &sa->local, &sa->remote, buf, len);
@@ -211,6 +218,32 @@ static const char *tag_of(uint8_t exchange)
 	}
 }
 
+/* An SA DELETING waits only for the answer to its Delete
+ * (exchange_info_delete_ike) and answers a crossing INFORMATIONAL request;
+ * anything else is dropped. True when rx was dealt with here. */
+static bool deleting_rx(struct ike_sa *sa, struct msg_rx *rx, bool response)
+{
+	const struct ike_hdr *h = &rx->m.hdr;
+	if (sa->state != IKE_STATE_DELETING)
+		return false;
+	if (!response)
+		return h->exchange != IKEV2_EXCH_INFORMATIONAL;
+	if (!sa->win.pending || h->msgid != sa->win.msgid_next ||
+	    h->exchange != IKEV2_EXCH_INFORMATIONAL) {
+		window_drop(&sa->win, h->msgid, rx->sub);
+		return true;
+	}
+	if (open_sk(sa, rx))
+		return true;
+	if (ike_sa_log_types(sa) & LOGTYPE_PAYLOAD)
+		payload_dump_log(&rx->m, false, sa->e->d.log, rx->sub);
+	if (window_accept_response(&sa->win, h->msgid, rx->sub)) {
+		log_ike(sa->e->d.log, rx->sub, LOG_EXCHANGE_TERMINATED);
+		ike_sa_delete(sa);
+	}
+	return true;
+}
+
 /* Window, decryption and exchange for a message of a known SA. */
 static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 {
@@ -219,6 +252,8 @@ static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 	bool response = msg_is_response(&rx->m);
 	ike_sa_xsub(sa, tag_of(h->exchange), rx->sub, sizeof(rx->sub));
 	dump_msg(e->d.log, ike_sa_log_types(sa), rx->sub, "receive message:", rx->buf, rx->len);
+	if (deleting_rx(sa, rx, response))
+		return;
 	if (!response && window_check_request(&sa->win, h->msgid, rx->sub, rx->buf, rx->len,
 					      &rx->remote, &sa->remote) != WINDOW_NEW)
 		return;
@@ -246,10 +281,17 @@ static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 	}
 }
 
-static bool peek_header(const uint8_t *buf, size_t len, struct ike_hdr *h)
+/* Logs what makes a datagram no IKE message at all ("IKE header size is
+ * not enough 10/28", "message size unmatched 148/144"): no SA can be
+ * named for it, so the line has no sub-prefix. */
+static bool peek_header(struct log *log, const uint8_t *buf, size_t len, struct ike_hdr *h)
 {
+	if (len < IKEV2_HDR_LEN) {
+		log_ike(log, NULL, LOG_IKE_HDR_SHORT, len, (size_t)IKEV2_HDR_LEN);
+		return false;
+	}
 	struct arena a = { 0 };
-	struct pctx c = { .arena = &a };
+	struct pctx c = { .arena = &a, .log = log };
 	struct rd rd = rd_init(buf, len);
 	bool ok = ike_hdr_decode(&c, &rd, h) == 0;
 	arena_free(&a);
@@ -265,7 +307,7 @@ void msg_io_recv(void *arg, const struct endpoint *local, const struct endpoint 
 	char src[48];
 	/* What this datagram makes us log is rate-limited per sender. */
 	log_set_source(e->d.log, ip_addr_str(&remote->addr, src, sizeof(src)));
-	if (!peek_header(buf, len, &h)) {
+	if (!peek_header(e->d.log, buf, len, &h)) {
 		log_set_source(e->d.log, NULL);
 		return;
 	}
@@ -276,17 +318,22 @@ void msg_io_recv(void *arg, const struct endpoint *local, const struct endpoint 
 		sa = ike_sa_find_half_open(e, h.spi_i, remote);
 	else if (!(h.exchange == IKEV2_EXCH_IKE_SA_INIT && !response))
 		sa = ike_sa_find(e, h.spi_i, h.spi_r, from_i);
+	bool fresh = !sa && h.exchange == IKEV2_EXCH_IKE_SA_INIT && !response && !h.spi_r &&
+		     from_i;
+	/* A new IKE_SA_INIT is logged under the number its SA is about to
+	 * get (the seed's GW:star/SA:n/INIT form before the gateway is
+	 * known); a message for no SA of ours under none at all. */
 	if (sa)
 		ike_sa_xsub(sa, tag_of(h.exchange), rx.sub, sizeof(rx.sub));
-	else
-		snprintf(rx.sub, sizeof(rx.sub), "GW:*/SA:*/%s", tag_of(h.exchange));
+	else if (fresh)
+		snprintf(rx.sub, sizeof(rx.sub), "GW:*/SA:%u/INIT", ike_core_number_peek(e));
 	int err = msg_decode(&rx.m, buf, len, e->d.log, rx.sub);
 	if (err) {
 		msg_free(&rx.m);
 		log_set_source(e->d.log, NULL);
 		return;
 	}
-	if (!sa && h.exchange == IKEV2_EXCH_IKE_SA_INIT && !response && !h.spi_r && from_i) {
+	if (fresh) {
 		if (e->d.config->log_types & LOGTYPE_MESSAGE)
 			log_dump(e->d.log, rx.sub, "receive message:", buf, len);
 		if (e->d.config->log_types & LOGTYPE_PAYLOAD)

@@ -204,7 +204,8 @@ struct log_sink {
 static void to_log(void *ctx, const char *text)
 {
 	struct log_sink *s = ctx;
-	log_text(s->l, LOG_DEBUG, "[IKE2] %s%s%s", s->sub ? s->sub : "", s->sub ? " " : "", text);
+	bool has = s->sub && *s->sub;
+	log_text(s->l, LOG_DEBUG, "[IKE2] %s%s%s", has ? s->sub : "", has ? " " : "", text);
 }
 
 void payload_dump_log(const struct msg *m, bool generate, struct log *l, const char *sub)
@@ -212,5 +213,13 @@ void payload_dump_log(const struct msg *m, bool generate, struct log *l, const c
 	if (!l || !log_debug_enabled(l))
 		return;
 	struct log_sink s = { l, sub };
+	/* The seed's "initiator x" / "responder x": our role in the exchange
+	 * the message belongs to (we send requests and receive responses as
+	 * its initiator), x its name. */
+	char num[16], text[48];
+	bool initiator = generate != msg_is_response(m);
+	snprintf(text, sizeof(text), "%s %s", initiator ? "initiator" : "responder",
+		 names_or_num(names_exchange(m->hdr.exchange), m->hdr.exchange, num, sizeof(num)));
+	to_log(&s, text);
 	payload_dump_msg(m, generate, to_log, &s);
 }

@@ -480,15 +480,22 @@ void proposal_from_choice(const struct proposal_choice *c, struct proposal_offer
 		add_tr(out, alg_find(ALG_ESN, c->esn ? IKEV2_ESN_YES : IKEV2_ESN_NONE, 0));
 }
 
-/* Show-command spelling of one algorithm. */
-static const char *show_name(const struct alg *a, char *buf, size_t len)
+/* Show-command spelling, as `show ipsec sa gateway N detail` on an RTX
+ * (reference 5.3: "AES-CBC, SHA-1, MODP 1024bit" for the IKE SA, "AES-CBC
+ * (for Auth.: HMAC-SHA)" for ESP): the key length only where Yamaha's own
+ * names carry it (aes256-cbc -> AES256-CBC), hashes as SHA-1 / SHA-256 for
+ * the IKE SA and HMAC-SHA / HMAC-SHA256 for ESP; rtxsh's extensions
+ * (GCM, ChaCha20, ECP, X25519) in the same manner. */
+static const char *show_name(const struct alg *a, bool esp, char *buf, size_t len)
 {
+	const char *kb = a->key_bits == 128 ? "" : a->key_bits == 192 ? "192" :
+			 a->key_bits == 256 ? "256" : "";
 	switch (a->id * 8 + a->type) {
 	case IKEV2_ENCR_AES_CBC * 8 + ALG_ENCR:
-		snprintf(buf, len, "AES-CBC-%u", a->key_bits);
+		snprintf(buf, len, "AES%s-CBC", kb);
 		return buf;
 	case IKEV2_ENCR_AES_GCM_16 * 8 + ALG_ENCR:
-		snprintf(buf, len, "AES-GCM-%u", a->key_bits);
+		snprintf(buf, len, "AES%s-GCM", kb);
 		return buf;
 	case IKEV2_ENCR_3DES * 8 + ALG_ENCR: return "3DES-CBC";
 	case IKEV2_ENCR_DES * 8 + ALG_ENCR: return "DES-CBC";
@@ -498,31 +505,37 @@ static const char *show_name(const struct alg *a, char *buf, size_t len)
 		snprintf(buf, len, "MODP %ubit", a->pub_len * 8u);
 		return buf;
 	}
-	if (a->type == ALG_INTEG || a->type == ALG_PRF) {
-		const char *h = a->ossl ? a->ossl : "?";
-		if (!strncmp(h, "SHA", 3) && strcmp(h, "SHA1"))
-			snprintf(buf, len, "HMAC-SHA2-%s", h + 3);
-		else
-			snprintf(buf, len, "HMAC-%s", !strcmp(h, "SHA1") ? "SHA1" : h);
+	if (a->type == ALG_DH && a->dh_kind == ALG_DH_ECP) {
+		snprintf(buf, len, "ECP %ubit", a->pub_len * 4u);
 		return buf;
 	}
-	return a->name;
+	if (a->type == ALG_INTEG || a->type == ALG_PRF) {
+		const char *h = a->ossl ? a->ossl : "?";
+		if (!strcmp(h, "SHA1"))
+			return esp ? "HMAC-SHA" : "SHA-1";
+		if (!strcmp(h, "MD5"))
+			return esp ? "HMAC-MD5" : "MD5";
+		if (!strncmp(h, "SHA", 3))
+			snprintf(buf, len, esp ? "HMAC-SHA%s" : "SHA-%s", h + 3);
+		else
+			snprintf(buf, len, "%s", h);
+		return buf;
+	}
+	return a->ossl && a->type == ALG_DH ? a->ossl : a->name;
 }
 
 void proposal_text(const struct proposal_choice *c, char *buf, size_t len)
 {
+	bool esp = c->protocol == IKEV2_PROTO_ESP;
+	char tmp[3][32];
 	/* With an AEAD cipher the IKE SA's hash is its PRF alone. */
-	const struct alg *parts[] = { c->encr, c->integ ? c->integ : c->prf, c->dh };
-	size_t w = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < 3 && w < len; i++) {
-		char tmp[32];
-		if (!parts[i])
-			continue;
-		int n = snprintf(buf + w, len - w, "%s%s", w ? ", " : "",
-				 show_name(parts[i], tmp, sizeof(tmp)));
-		if (n < 0)
-			break;
-		w += (size_t)n;
-	}
+	const struct alg *hash = c->integ ? c->integ : esp ? NULL : c->prf;
+	const char *e = c->encr ? show_name(c->encr, esp, tmp[0], sizeof(tmp[0])) : "-";
+	const char *h = hash ? show_name(hash, esp, tmp[1], sizeof(tmp[1])) : NULL;
+	const char *g = c->dh && !esp ? show_name(c->dh, esp, tmp[2], sizeof(tmp[2])) : NULL;
+	if (esp)
+		snprintf(buf, len, h ? "%s (for Auth.: %s)" : "%s", e, h);
+	else
+		snprintf(buf, len, "%s%s%s%s%s", e, h ? ", " : "", h ? h : "", g ? ", " : "",
+			 g ? g : "");
 }

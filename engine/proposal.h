@@ -108,7 +108,8 @@ void proposal_from_choice(const struct proposal_choice *c, struct proposal_offer
 /* Whether a proposal lists DH group `group`. */
 bool proposal_has_group(const struct sa_proposal *p, uint16_t group);
 
-/* "AES-CBC-256, HMAC-SHA2-256, MODP 2048bit" style text for show. */
+/* The RTX's spelling for show: "AES256-CBC, SHA-256, MODP 2048bit" for an
+ * IKE SA, "AES-CBC (for Auth.: HMAC-SHA)" for ESP (c->protocol). */
 void proposal_text(const struct proposal_choice *c, char *buf, size_t len);
 
 #endif

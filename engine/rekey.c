@@ -648,7 +648,7 @@ static void on_acquire(struct ike_core *e, const struct kernel_event *ev)
 		return;
 	struct ike_sa *up = NULL;
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		if (sa->state == IKE_STATE_CLOSED || sa->gateway != g->id)
+		if (sa->state >= IKE_STATE_DELETING || sa->gateway != g->id)
 			continue;
 		if (!ike_sa_up(sa) || sa->pred || sa->cx)
 			return;             /* already negotiating */

@@ -76,16 +76,6 @@ static void hex_bytes(FILE *out, uint64_t v, int bytes)
 		fprintf(out, "%02x%s", (unsigned)(v >> (8 * i)) & 0xff, i ? " " : "");
 }
 
-/* "AES-CBC-256, HMAC-SHA2-256-128" -> "AES-CBC-256 (for Auth.: HMAC-SHA2-256-128)". */
-static void esp_algorithm(FILE *out, const char *alg)
-{
-	const char *comma = strstr(alg, ", ");
-	if (!comma)
-		fprintf(out, "Algorithm: %s\n", alg);
-	else
-		fprintf(out, "Algorithm: %.*s (for Auth.: %s)\n", (int)(comma - alg), alg, comma + 2);
-}
-
 static void detail_one(FILE *out, const struct ike_sa_row *w)
 {
 	char buf[64];
@@ -95,7 +85,8 @@ static void detail_one(FILE *out, const struct ike_sa_row *w)
 	fprintf(out, "Remote ID: %s\n", w->remote_id[0] ? w->remote_id
 			: ip_addr_str(&w->remote, buf, sizeof(buf)));
 	if (w->kind == IKE_SA_ROW_IKE) {
-		fprintf(out, "Protocol: IKEv2 (Role: %s)\n", w->initiator ? "initiator" : "responder");
+		/* The RTX's words (reference 5.3); the role is in `show log`. */
+		fputs("Protocol: IKE\n", out);
 		fprintf(out, "Algorithm: %s\n", w->algorithm);
 		fputs("SPI: ", out);
 		hex_bytes(out, w->spi_i, 8);
@@ -108,7 +99,7 @@ static void detail_one(FILE *out, const struct ike_sa_row *w)
 	} else {
 		fprintf(out, "Direction: %s\n", row_dir(w));
 		fputs("Protocol: ESP (Mode: tunnel)\n", out);
-		esp_algorithm(out, w->algorithm);
+		fprintf(out, "Algorithm: %s\n", w->algorithm);
 		fputs("SPI: ", out);
 		hex_bytes(out, w->spi, 4);
 		fputc('\n', out);
@@ -252,7 +243,8 @@ static const char *tunnel_mtu(struct cli *c, unsigned tunnel)
 	return e && e->n == 4 && strcmp(e->w[3], "auto") ? e->w[3] : "1280";
 }
 
-static void keepalive_block(FILE *out, const struct gateway_config *g, bool up)
+/* next: seconds to the next keepalive request (-1: unknown, not shown). */
+static void keepalive_block(FILE *out, const struct gateway_config *g, bool up, long next)
 {
 	static const char *const kinds[] = { "rfc4306", "heartbeat", "dpd", "icmp-echo" };
 	if (!g || g->keepalive.sw != TRI_ON)
@@ -262,6 +254,8 @@ static void keepalive_block(FILE *out, const struct gateway_config *g, bool up)
 				: KEEPALIVE_RFC4306;
 	fprintf(out, "  IKE keepalive:\n    [Type]: %s\n    [Status]: %s\n", kinds[k],
 		up ? "OK" : "-");
+	if (up && next >= 0)
+		fprintf(out, "    [Next send]: %ld sec after\n", next);
 }
 
 enum gerr cmd_show_status_tunnel(struct cli_session *s, const struct cmd_args *a)
@@ -298,7 +292,8 @@ enum gerr cmd_show_status_tunnel(struct cli_session *s, const struct cmd_args *a
 		"    IPv6: %s octets\n", mtu, mtu);
 	counters(out, "Received:", recv);
 	counters(out, "Transmitted:", send);
-	keepalive_block(out, t ? config_tunnel_gateway(cfg, t) : NULL, up);
+	keepalive_block(out, t ? config_tunnel_gateway(cfg, t) : NULL, up,
+			send ? send->keepalive_next : -1);
 	free(rs.v);
 	return GE_OK;
 }

@@ -22,14 +22,14 @@ prop() {
 		RX="enc=aes256-cbc hash=sha256 group=modp2048 esp_enc=aes256-cbc esp_auth=sha256-hmac"
 		CH_IKE=AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048
 		CH_ESP=AES_CBC-256/HMAC_SHA2_256_128 CH_DH=MODP_2048
-		RX_WORDS="AES-CBC SHA2-256 MODP-2048"
+		RX_WORDS="AES256-CBC SHA-256 MODP-2048"
 		TS_ENC=aes256 TS_INTEG=sha256 ;;
 	aes128-sha1-modp1024)
 		SW_IKE=aes128-sha1-modp1024 SW_ESP=aes128-sha1-modp1024
 		RX="enc=aes-cbc hash=sha group=modp1024 esp_enc=aes-cbc esp_auth=sha-hmac"
 		CH_IKE=AES_CBC-128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024
 		CH_ESP=AES_CBC-128/HMAC_SHA1_96 CH_DH=MODP_1024
-		RX_WORDS="AES-CBC SHA1 MODP-1024"
+		RX_WORDS="AES-CBC SHA-1 MODP-1024"
 		TS_ENC=aes128 TS_INTEG=sha1 ;;
 	aes128gcm16-prfsha256-ecp256)
 		SW_IKE=aes128gcm16-prfsha256-ecp256 SW_ESP=aes128gcm16-ecp256
@@ -43,7 +43,7 @@ prop() {
 		RX="enc=aes256-cbc hash=sha256 group=x25519 esp_enc=aes256-cbc esp_auth=sha256-hmac"
 		CH_IKE=AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/CURVE_25519
 		CH_ESP=AES_CBC-256/HMAC_SHA2_256_128 CH_DH=CURVE_25519
-		RX_WORDS="AES-CBC SHA2-256 25519"
+		RX_WORDS="AES256-CBC SHA-256 25519"
 		TS_ENC=aes256 TS_INTEG=sha256 ;;
 	*) it_die "unknown proposal $1" ;;
 	esac

@@ -97,12 +97,12 @@ static void test_a_initiates(void **state)
 	assert_int_equal(rows[0].number, 1);
 	assert_int_equal(rows[0].kind, IKE_SA_ROW_IKE);
 	assert_true(rows[0].initiator);
-	assert_string_equal(rows[0].algorithm, "3DES-CBC, HMAC-SHA1, MODP 1024bit");
+	assert_string_equal(rows[0].algorithm, "3DES-CBC, SHA-1, MODP 1024bit");
 	assert_string_equal(rows[0].remote_id, "192.0.2.2");
 	assert_int_equal(rows[1].kind, IKE_SA_ROW_SEND);
 	assert_int_equal(rows[1].ike_number, 1);
 	assert_int_equal(rows[1].tunnel, 1);
-	assert_string_equal(rows[1].algorithm, "AES-CBC-128, HMAC-SHA1");
+	assert_string_equal(rows[1].algorithm, "AES-CBC (for Auth.: HMAC-SHA)");
 	assert_int_equal(rows[1].life_remaining, 28800 - rows[1].duration);
 	free(rows);
 }

@@ -162,8 +162,10 @@ static void test_delete_all(void **state)
 	assert_int_equal(ike_router_ike_up(&p->b), 0);
 	assert_kernel_empty(&p->b);
 	assert_int_equal(count(&p->b, "[IKE2] SA:1/IKE deleted"), 1);
-	/* the peer's answer finds no SA on A: only a debug line */
-	assert_int_equal(count(&p->a, "cannot find or create IKE SA"), 1);
+	/* A kept its SA until B's answer came: nothing unknown arrived */
+	assert_int_equal(count(&p->a, "cannot find or create IKE SA"), 0);
+	assert_int_equal(count(&p->a, "[IKE2] GW:1/SA:1/INFO exchange terminated"), 1);
+	assert_int_equal(count(&p->a, "[IKE2] SA:1/IKE deleted"), 1);
 }
 
 /* B forgot its CHILD SA; A's Delete names an SPI B does not know. */
@@ -382,6 +384,26 @@ static void test_keepalive_answered(void **state)
 	assert_int_equal(count(&p->b, "GW:1/SA:1/INFO exchange terminated"), 6);
 }
 
+/* `show status tunnel`'s "[Next send]: N sec after": counts down to the
+ * next probe; none on a router that only answers. */
+static void test_keepalive_next_send(void **state)
+{
+	struct ike_pair *p = *state;
+	gw(&p->a)->keepalive.sw = TRI_ON;
+	gw(&p->a)->keepalive.interval = 20;
+	up(p, &p->a);
+	struct ike_sa_row ra = row(&p->a, IKE_SA_ROW_IKE);
+	assert_in_range(ra.keepalive_next, 19, 20);
+	assert_int_equal(row(&p->a, IKE_SA_ROW_SEND).keepalive_next, ra.keepalive_next);
+	assert_int_equal(row(&p->b, IKE_SA_ROW_IKE).keepalive_next, -1);
+	ike_pair_run(p, 5000);
+	assert_int_equal(row(&p->a, IKE_SA_ROW_IKE).keepalive_next, ra.keepalive_next - 5);
+	/* a probe went out and was answered: the next one an interval later */
+	ike_pair_run(p, 16000);
+	assert_int_equal(count(&p->a, "send keepalive"), 1);
+	assert_in_range(row(&p->a, IKE_SA_ROW_IKE).keepalive_next, 18, 20);
+}
+
 /* The default `auto` only answers: nothing is sent by itself. */
 static void test_keepalive_auto(void **state)
 {
@@ -531,6 +553,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dead_peer, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_dead_peer_configured, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_keepalive_answered, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_next_send, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_keepalive_auto, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_keepalive_postponed, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_delete_queued_behind_probe, setup, ike_pair_teardown),

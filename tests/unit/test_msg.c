@@ -552,6 +552,7 @@ static void test_payload_info(void **state)
 	log_set_debug(l, true);
 	payload_dump_log(&m, false, l, "GW:1/SA:1/INIT");
 	static const char *const want[] = {
+		"[IKE2] GW:1/SA:1/INIT responder IKE_SA_INIT",
 		"[IKE2] GW:1/SA:1/INIT process IKE header[msgID:0]",
 		"[IKE2] GW:1/SA:1/INIT   SPIi:5f3c9a0e12d4b768 SPIr:0000000000000000",
 		"[IKE2] GW:1/SA:1/INIT   exchange:IKE_SA_INIT flags:I version:2.0",

@@ -160,7 +160,7 @@ static void test_select_strongest(void **state)
 	assert_ptr_equal(back.dh, c.dh);
 	char text[96];
 	proposal_text(&back, text, sizeof(text));
-	assert_string_equal(text, "AES-CBC-256, HMAC-SHA2-512, MODP 2048bit");
+	assert_string_equal(text, "AES256-CBC, SHA-512, MODP 2048bit");
 }
 
 /* proposal-limitation off, responding: the configured algorithm of each
@@ -223,6 +223,48 @@ static void test_prefer_configured(void **state)
 	assert_int_equal(proposal_select_esp(&sa, &mine, &p, lib, &c), 0);
 	assert_int_equal(c.encr->key_bits, 128);
 	assert_int_equal(c.integ->id, IKEV2_AUTH_HMAC_SHA1_96);
+}
+
+/* The RTX's spelling in `show ipsec sa gateway N detail` (reference 5.3). */
+static void test_show_names(void **state)
+{
+	(void)state;
+	char t[96];
+	struct proposal_choice c = {
+		.protocol = IKEV2_PROTO_IKE, .encr = alg_find(ALG_ENCR, IKEV2_ENCR_AES_CBC, 128),
+		.integ = alg_find(ALG_INTEG, IKEV2_AUTH_HMAC_SHA1_96, 0),
+		.prf = alg_find(ALG_PRF, IKEV2_PRF_HMAC_SHA1, 0),
+		.dh = alg_find(ALG_DH, IKEV2_DH_MODP_1024, 0),
+	};
+	proposal_text(&c, t, sizeof(t));
+	assert_string_equal(t, "AES-CBC, SHA-1, MODP 1024bit");
+	c.encr = alg_find(ALG_ENCR, IKEV2_ENCR_AES_GCM_16, 256);
+	c.integ = NULL;
+	c.prf = alg_find(ALG_PRF, IKEV2_PRF_HMAC_SHA2_256, 0);
+	c.dh = alg_find(ALG_DH, IKEV2_DH_ECP_256, 0);
+	proposal_text(&c, t, sizeof(t));
+	assert_string_equal(t, "AES256-GCM, SHA-256, ECP 256bit");
+	c.dh = alg_find(ALG_DH, IKEV2_DH_CURVE25519, 0);
+	proposal_text(&c, t, sizeof(t));
+	assert_string_equal(t, "AES256-GCM, SHA-256, X25519");
+	struct proposal_choice esp = {
+		.protocol = IKEV2_PROTO_ESP, .encr = alg_find(ALG_ENCR, IKEV2_ENCR_AES_CBC, 128),
+		.integ = alg_find(ALG_INTEG, IKEV2_AUTH_HMAC_SHA1_96, 0),
+	};
+	proposal_text(&esp, t, sizeof(t));
+	assert_string_equal(t, "AES-CBC (for Auth.: HMAC-SHA)");
+	esp.encr = alg_find(ALG_ENCR, IKEV2_ENCR_AES_CBC, 256);
+	esp.integ = alg_find(ALG_INTEG, IKEV2_AUTH_HMAC_SHA2_256_128, 0);
+	proposal_text(&esp, t, sizeof(t));
+	assert_string_equal(t, "AES256-CBC (for Auth.: HMAC-SHA256)");
+	esp.encr = alg_find(ALG_ENCR, IKEV2_ENCR_3DES, 0);
+	esp.integ = alg_find(ALG_INTEG, IKEV2_AUTH_HMAC_MD5_96, 0);
+	proposal_text(&esp, t, sizeof(t));
+	assert_string_equal(t, "3DES-CBC (for Auth.: HMAC-MD5)");
+	esp.encr = alg_find(ALG_ENCR, IKEV2_ENCR_AES_GCM_16, 128);
+	esp.integ = NULL;
+	proposal_text(&esp, t, sizeof(t));
+	assert_string_equal(t, "AES-GCM");
 }
 
 static void test_accept_refuses(void **state)
@@ -321,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_aead_second_proposal),
 		cmocka_unit_test(test_select_strongest),
 		cmocka_unit_test(test_prefer_configured),
+		cmocka_unit_test(test_show_names),
 		cmocka_unit_test(test_accept_refuses),
 		cmocka_unit_test(test_unknown_transforms),
 	};

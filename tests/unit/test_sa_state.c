@@ -394,7 +394,8 @@ static void test_ike_lifecycle(void **state)
 	assert_true(ike_sa_up(sa));
 	ike_sa_hold(sa);
 	ike_sa_delete(sa);
-	assert_heard(4, "ike:deleting", "ike:gone", "child:deleting", "child:gone");
+	/* the CHILD SAs go as soon as the IKE SA starts to go */
+	assert_heard(4, "ike:deleting", "child:deleting", "child:gone", "ike:gone");
 	assert_int_equal(sa->state, IKE_STATE_CLOSED);
 	assert_null(sa->first_child);
 	assert_int_equal(f->core.n_sas, 0);
@@ -472,9 +473,10 @@ static void print_doc(FILE *out)
 	fputs("\nKEYED: the SK_* keys are derived. AUTHED: the peer is authenticated (an SA\n"
 	      "made by an IKE SA rekey inherits it). REKEYING: still usable while its\n"
 	      "replacement is negotiated or after it was made; a failed rekey returns to\n"
-	      "ESTABLISHED. DELETING: timers stop; an IKE SA's Delete goes out in this\n"
-	      "state (exchange_info.c), then it is CLOSED at once, without waiting for the\n"
-	      "answer.\n\n"
+	      "ESTABLISHED. DELETING: timers stop and the CHILD SAs leave the kernel; an\n"
+	      "IKE SA's Delete goes out in this state (exchange_info.c) and is\n"
+	      "retransmitted; the SA is CLOSED when the peer answers or the retries run\n"
+	      "out.\n\n"
 	      "## CHILD SA\n\n"
 	      "| from | to | event |\n|---|---|---|\n", out);
 	print_machine(out, &child_sa_machine, true);
