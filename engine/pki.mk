@@ -22,3 +22,10 @@ TESTS += tests/unit/test_ike_cert
 tests_unit_test_ike_cert_SOURCES = tests/unit/test_ike_cert.c $(PKI_FIXTURE) $(IKE_PAIR)
 tests_unit_test_ike_cert_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_cert_LDADD = $(TEST_LDADD)
+
+# The pki commands of the shell on files of the test PKI.
+check_PROGRAMS += tests/unit/test_pki_cmd
+TESTS += tests/unit/test_pki_cmd
+tests_unit_test_pki_cmd_SOURCES = tests/unit/test_pki_cmd.c $(PKI_FIXTURE)
+tests_unit_test_pki_cmd_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_pki_cmd_LDADD = $(TEST_LDADD)
