@@ -203,6 +203,10 @@ static int init_build_i(struct ike_sa *sa, struct msg *m)
 	const struct gateway_config *g = ike_sa_gateway(sa);
 	if (!err && g && auth_cert_gateway(g))
 		err = auth_cert_add_hashes(m);
+	/* RFC 7383 2.3: certificate chains outgrow one datagram */
+	if (!err && g && auth_cert_gateway(g) && g->frag &&
+	    !exchange_add_notify(m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, false, NULL, 0))
+		err = -RTX_ENOMEM;
 	return err;
 }
 
@@ -279,6 +283,12 @@ static enum xchg_rc init_process_i(struct ike_sa *sa, struct msg_rx *rx)
 	memcpy(sa->nr, nr->u.nonce.data.ptr, nr->u.nonce.data.len);
 	sa->nr_len = nr->u.nonce.data.len;
 	auth_cert_read_hashes(sa, m);
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	if (g && auth_cert_gateway(g) && g->frag &&
+	    msg_find_notify(m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED)) {
+		sa->frag = true;
+		sa->frag_size = g->frag_size;
+	}
 	ike_sa_set_spi_r(sa, m->hdr.spi_r);
 	uint8_t *copy = malloc(rx->len);
 	if (!copy)
@@ -446,6 +456,12 @@ static int init_cert_payloads(struct ike_sa *sa, struct msg_rx *rx, struct msg *
 		return 0;
 	if (msg_find_notify(&rx->m, IKEV2_N_SIGNATURE_HASH_ALGORITHMS))
 		err = auth_cert_add_hashes(resp);
+	if (!err && g->frag && msg_find_notify(&rx->m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED)) {
+		if (!exchange_add_notify(resp, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, false, NULL, 0))
+			return -RTX_ENOMEM;
+		sa->frag = true;
+		sa->frag_size = g->frag_size;
+	}
 	return err ? err : auth_cert_add_certreq(sa->e, resp, g, false);
 }
 

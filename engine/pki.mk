@@ -29,3 +29,11 @@ TESTS += tests/unit/test_pki_cmd
 tests_unit_test_pki_cmd_SOURCES = tests/unit/test_pki_cmd.c $(PKI_FIXTURE)
 tests_unit_test_pki_cmd_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_pki_cmd_LDADD = $(TEST_LDADD)
+
+# IKE fragmentation with an RSA-4096 chain of three (keys made at test
+# time: a few seconds).
+check_PROGRAMS += tests/unit/test_ike_frag
+TESTS += tests/unit/test_ike_frag
+tests_unit_test_ike_frag_SOURCES = tests/unit/test_ike_frag.c $(IKE_PAIR)
+tests_unit_test_ike_frag_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ike_frag_LDADD = $(TEST_LDADD)
