@@ -55,6 +55,15 @@ int auth_cert_verify(struct ike_sa *sa, const struct gateway_config *g, const st
 		     const struct payload *id, const struct payload_id *remote_name,
 		     const char *sub);
 
+/* Warns (one INFO line per gateway) when a certificate gateway's `ipsec
+ * ike local name` is not among its certificate's names: the peer would
+ * refuse the ID, as strongSwan warns at load time too. */
+struct ipsec_config;
+struct log;
+struct pki_store;
+void auth_cert_check_names(struct log *log, const struct ipsec_config *c,
+			   const struct pki_store *st);
+
 /* SIGNATURE_HASH_ALGORITHMS (RFC 7427 4): ours into m, the peer's from
  * rx into sa->peer_hashes. */
 int auth_cert_add_hashes(struct msg *m);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "base/err.h"
+#include "base/log.h"
 #include "engine/config.h"
 #include "engine/pki_store.h"
 #include "engine/router.h"
@@ -49,6 +50,15 @@ static int line(struct fx *f, const char *l, unsigned lineno, const char **out)
 	fflush(f->outf);
 	*out = f->out + before;
 	return rc;
+}
+
+static size_t log_lines(struct fx *f, const char *text)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < log_count(f->r->log); i++)
+		if (strstr(log_get(f->r->log, i)->text, text))
+			n++;
+	return n;
 }
 
 static struct fx *start(void)
@@ -93,6 +103,12 @@ static void test_loads_and_shows(void **state)
 	/* the typed config names the files; the store keeps what was loaded */
 	assert_string_equal(f->r->ipsec->pki_cert[1].path, "p256.p12");
 	assert_non_null(pki_store_cert(f->r->pki, 1));
+	/* a local name the certificate does not carry: warned at config time */
+	run(f, "ipsec ike version 1 2\nipsec ike local name 1 other.example.net fqdn");
+	assert_int_equal(log_lines(f, "[IKE2] GW:1 warning: ipsec ike local name other.example.net "
+				   "is not in certificate file 1"), 1);
+	run(f, "ipsec ike local name 1 p256.example.com fqdn");
+	assert_int_equal(log_lines(f, "warning: ipsec ike local name"), 1);
 	run(f, "no pki certificate file 1");
 	assert_null(pki_store_cert(f->r->pki, 1));
 	fx_free(f);
