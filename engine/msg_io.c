@@ -127,7 +127,8 @@ static size_t frag_max_plain(const struct ike_sa *sa, const struct sk_keys *k)
 	return (sa->frag_size - over) / block * block - 1;
 }
 
-static int fragment(struct ike_sa *sa, struct msg *m, struct wr *train)
+static int fragment(struct ike_sa *sa, struct msg *m, const char *sub, size_t whole,
+		    struct wr *train)
 {
 	struct sk_keys k;
 	struct wr out[SKF_MAX_FRAGMENTS];
@@ -147,6 +148,10 @@ static int fragment(struct ike_sa *sa, struct msg *m, struct wr *train)
 		}
 		err = train->err;
 	}
+	if (!err)
+		log_text(sa->e->d.log, LOG_DEBUG,
+			 "[IKE2] %s message of %zu octets sent in %zu fragments (fragment size %u)",
+			 sub, whole, n, sa->frag_size);
 	for (size_t i = 0; i < SKF_MAX_FRAGMENTS; i++)
 		wr_free(&out[i]);
 	return err;
@@ -187,7 +192,7 @@ static int encode(struct ike_sa *sa, struct msg *m, const char *sub, struct wr *
 		return err;
 	struct wr train;
 	wr_init(&train);
-	if (!(err = fragment(sa, m, &train))) {
+	if (!(err = fragment(sa, m, sub, w->len, &train))) {
 		wr_free(w);
 		*w = train;
 	} else {

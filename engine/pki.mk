@@ -37,3 +37,8 @@ TESTS += tests/unit/test_ike_frag
 tests_unit_test_ike_frag_SOURCES = tests/unit/test_ike_frag.c $(IKE_PAIR)
 tests_unit_test_ike_frag_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_frag_LDADD = $(TEST_LDADD)
+
+# Two rtxsh processes over loopback UDP with an RSA-4096 chain of three
+# (openssl CLI; skipped without it); the interop cells' PKI maker.
+TESTS += tests/loopback/two_routers_cert.sh
+EXTRA_DIST += tests/loopback/two_routers_cert.sh tests/interop/pki.sh doc/pki.md
