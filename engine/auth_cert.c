@@ -115,7 +115,8 @@ int auth_cert_add_certreq(struct ike_core *e, struct msg *m, const struct gatewa
 	struct pki_trust *t;
 	uint8_t *hashes;
 	size_t len;
-	if (!e->d.pki || pki_store_trust(e->d.pki, g->pki_cert, &t))
+	if (!e->d.pki || (g ? pki_store_trust(e->d.pki, g->pki_cert, &t)
+			    : pki_store_trust_all(e->d.pki, &t)))
 		return 0;   /* nothing to ask for: the peer's chain will fail later, logged */
 	int err = pki_trust_certreq(e->d.crypto, t, &hashes, &len);
 	pki_trust_free(t);

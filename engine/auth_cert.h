@@ -32,8 +32,8 @@ int auth_cert_subject_id(const struct pki_cred *cred, uint8_t *data, size_t cap,
 
 /* CERT payloads for cred's chain (leaf, then intermediates). */
 int auth_cert_add_certs(struct ike_sa *sa, struct msg *m, const struct pki_cred *cred);
-/* A CERTREQ naming the trust anchors of gateway g (nothing when it has
- * none). encrypted: inside SK (IKE_AUTH) or not (IKE_SA_INIT). */
+/* A CERTREQ naming the trust anchors of gateway g, or of every gateway
+ * when g is NULL (nothing when there are none). encrypted: inside SK (IKE_AUTH) or not (IKE_SA_INIT). */
 int auth_cert_add_certreq(struct ike_core *e, struct msg *m, const struct gateway_config *g,
 			  bool encrypted);
 /* The signature AUTH payload of our side over id_body, with the method

@@ -427,21 +427,19 @@ static enum xchg_rc init_pick(struct ike_sa *sa, struct msg_rx *rx, struct msg *
 	return XCHG_DONE;
 }
 
-/* The certificate gateway an IKE_SA_INIT is probably for: by the peer's
- * address, else the first IKEv2 gateway with certificates (its CERTREQ
- * names the CAs a peer must chain to; the gateway is only known for sure
- * from IDi). NULL when no gateway uses certificates. */
+/* The certificate gateway an IKE_SA_INIT is for, by the peer's address.
+ * *any says whether some IKEv2 gateway uses certificates at all (the
+ * gateway is only known for sure from IDi). */
 static const struct gateway_config *guess_cert_gateway(struct ike_core *e,
-						       const struct endpoint *remote)
+						       const struct endpoint *remote, bool *any)
 {
 	const struct gateway_config *g = guess_gateway(e, remote);
 	const struct ipsec_config *c = e->d.config;
-	if (g && auth_cert_gateway(g))
-		return g;
+	*any = false;
 	for (size_t i = 0; i < c->n_gateways; i++)
 		if (c->gateways[i]->version == 2 && auth_cert_gateway(c->gateways[i]))
-			return c->gateways[i];
-	return NULL;
+			*any = true;
+	return g && auth_cert_gateway(g) ? g : NULL;
 }
 
 /* Certificate material of an IKE_SA_INIT response: our hashes when the
@@ -449,18 +447,21 @@ static const struct gateway_config *guess_cert_gateway(struct ike_core *e,
  * peers such as strongSwan wait for before sending their certificate. */
 static int init_cert_payloads(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp)
 {
-	const struct gateway_config *g = guess_cert_gateway(sa->e, &rx->remote);
+	bool any;
+	const struct gateway_config *g = guess_cert_gateway(sa->e, &rx->remote, &any);
 	int err = 0;
 	auth_cert_read_hashes(sa, &rx->m);
-	if (!g)
+	if (!any)
 		return 0;
 	if (msg_find_notify(&rx->m, IKEV2_N_SIGNATURE_HASH_ALGORITHMS))
 		err = auth_cert_add_hashes(resp);
-	if (!err && g->frag && msg_find_notify(&rx->m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED)) {
+	/* without a gateway by address, the defaults of a fresh gateway */
+	bool frag = g ? g->frag : true;
+	if (!err && frag && msg_find_notify(&rx->m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED)) {
 		if (!exchange_add_notify(resp, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, false, NULL, 0))
 			return -RTX_ENOMEM;
 		sa->frag = true;
-		sa->frag_size = g->frag_size;
+		sa->frag_size = g ? g->frag_size : CONFIG_FRAG_SIZE_DEFAULT;
 	}
 	return err ? err : auth_cert_add_certreq(sa->e, resp, g, false);
 }
