@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "base/err.h"
 #include "base/log.h"
@@ -114,7 +115,8 @@ int auth_cert_add_certreq(struct ike_core *e, struct msg *m, const struct gatewa
 	struct pki_trust *t;
 	uint8_t *hashes;
 	size_t len;
-	if (!e->d.pki || pki_store_trust(e->d.pki, g->pki_cert, &t))
+	if (!e->d.pki || (g ? pki_store_trust(e->d.pki, g->pki_cert, &t)
+			    : pki_store_trust_all(e->d.pki, &t)))
 		return 0;   /* nothing to ask for: the peer's chain will fail later, logged */
 	int err = pki_trust_certreq(e->d.crypto, t, &hashes, &len);
 	pki_trust_free(t);
@@ -317,4 +319,54 @@ void auth_cert_read_hashes(struct ike_sa *sa, const struct msg *m)
 	unsigned mask = 0;
 	if (n && !auth_sig_hashes_decode(n->u.notify.data.ptr, n->u.notify.data.len, &mask))
 		sa->peer_hashes = mask;
+}
+
+/* `ipsec ike local name` as the ID it becomes (exchange_auth.c builds the
+ * same for the wire). false for names that cannot be in a certificate. */
+static bool name_id(const char *name, enum id_type t, struct payload_id *id, uint8_t *buf)
+{
+	struct ip_addr a;
+	bool is_addr = !ip_addr_parse(name, &a);
+	if (t == ID_TYPE_NONE)
+		t = is_addr ? (a.family == AF_INET6 ? ID_TYPE_IPV6_ADDR : ID_TYPE_IPV4_ADDR)
+			    : ID_TYPE_FQDN;
+	switch (t) {
+	case ID_TYPE_IPV4_ADDR:
+	case ID_TYPE_IPV6_ADDR:
+		if (!is_addr || (a.family == AF_INET6) != (t == ID_TYPE_IPV6_ADDR))
+			return false;
+		memcpy(buf, a.bytes, a.family == AF_INET6 ? 16 : 4);
+		*id = (struct payload_id){ .id_type = t == ID_TYPE_IPV6_ADDR ? IKEV2_ID_IPV6_ADDR
+									 : IKEV2_ID_IPV4_ADDR,
+					   .data = { buf, a.family == AF_INET6 ? 16u : 4u } };
+		return true;
+	case ID_TYPE_FQDN:
+	case ID_TYPE_USER_FQDN:
+		*id = (struct payload_id){ .id_type = t == ID_TYPE_FQDN ? IKEV2_ID_FQDN
+									: IKEV2_ID_RFC822_ADDR,
+					   .data = { (const uint8_t *)name, strlen(name) } };
+		return true;
+	default:
+		return false;
+	}
+}
+
+void auth_cert_check_names(struct log *log, const struct ipsec_config *c,
+			   const struct pki_store *st)
+{
+	for (size_t i = 0; i < c->n_gateways; i++) {
+		const struct gateway_config *g = c->gateways[i];
+		const struct pki_cred *cred = pki_store_cert(st, g->pki_cert);
+		struct payload_id id;
+		uint8_t buf[16];
+		if (g->version != 2 || !g->local_name || !cred || !pki_cred_key(cred) ||
+		    !auth_cert_gateway(g))
+			continue;
+		if (!name_id(g->local_name, g->local_name_type, &id, buf) ||
+		    pki_id_match(pki_cred_cert(cred, 0), id.id_type, id.data.ptr, id.data.len) !=
+			    PKI_ID_MATCH)
+			log_text(log, LOG_INFO,
+				 "[IKE2] GW:%u warning: ipsec ike local name %s is not in certificate "
+				 "file %u (peers will refuse it)", g->id, g->local_name, g->pki_cert);
+	}
 }

@@ -32,8 +32,8 @@ int auth_cert_subject_id(const struct pki_cred *cred, uint8_t *data, size_t cap,
 
 /* CERT payloads for cred's chain (leaf, then intermediates). */
 int auth_cert_add_certs(struct ike_sa *sa, struct msg *m, const struct pki_cred *cred);
-/* A CERTREQ naming the trust anchors of gateway g (nothing when it has
- * none). encrypted: inside SK (IKE_AUTH) or not (IKE_SA_INIT). */
+/* A CERTREQ naming the trust anchors of gateway g, or of every gateway
+ * when g is NULL (nothing when there are none). encrypted: inside SK (IKE_AUTH) or not (IKE_SA_INIT). */
 int auth_cert_add_certreq(struct ike_core *e, struct msg *m, const struct gateway_config *g,
 			  bool encrypted);
 /* The signature AUTH payload of our side over id_body, with the method
@@ -54,6 +54,15 @@ bool auth_cert_gateway(const struct gateway_config *g);
 int auth_cert_verify(struct ike_sa *sa, const struct gateway_config *g, const struct msg *m,
 		     const struct payload *id, const struct payload_id *remote_name,
 		     const char *sub);
+
+/* Warns (one INFO line per gateway) when a certificate gateway's `ipsec
+ * ike local name` is not among its certificate's names: the peer would
+ * refuse the ID, as strongSwan warns at load time too. */
+struct ipsec_config;
+struct log;
+struct pki_store;
+void auth_cert_check_names(struct log *log, const struct ipsec_config *c,
+			   const struct pki_store *st);
 
 /* SIGNATURE_HASH_ALGORITHMS (RFC 7427 4): ours into m, the peer's from
  * rx into sa->peer_hashes. */

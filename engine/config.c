@@ -99,6 +99,9 @@ void config_gateway_defaults(struct gateway_config *g, unsigned id)
 		.natt = { .keepalive = 300, .type = 1 },
 		.ike_life = { .seconds = 28800, .rekey_pct = 75 },
 		.child_life = { .seconds = 28800, .kbytes = 2000000, .rekey_pct = 75 },
+		/* RFC 7383 2.5.1: 1280 fits the IPv6 minimum MTU and every IPv4
+		 * path a VPN sensibly runs over */
+		.frag = true, .frag_size = CONFIG_FRAG_SIZE_DEFAULT,
 	};
 }
 

@@ -88,6 +88,8 @@ struct gateway_config {
 	struct sa_duration ike_life, child_life;
 	enum auth_method auth_method;
 	unsigned pki_cert, pki_crl;      /* 1..8, 0: unset */
+	bool frag;                       /* IKE fragmentation (RFC 7383), default on */
+	unsigned frag_size;              /* largest IP datagram of a fragment, 1280 */
 	char *eap_name, *eap_password;   /* ipsec ike eap myname */
 	bool eap_request;
 	unsigned eap_request_group;
@@ -131,6 +133,8 @@ struct lan_config {
  * as typed: the files are read by engine/pki_store.c (relative paths
  * against the -c file's directory), not here. */
 #define CONFIG_PKI_MAX 8
+#define CONFIG_FRAG_SIZE_DEFAULT 1280
+#define CONFIG_FRAG_SIZE_MIN 576
 struct pki_file_config {
 	char *path;                      /* NULL: not configured */
 	bool pkcs12;                     /* false: x509-pem (or a CRL) */

@@ -447,6 +447,9 @@ static const struct gateway_config *auth_gateway(struct ike_sa *sa, struct msg_r
 	}
 	ike_sa_set_gateway(sa, g->id);
 	ike_sa_xsub(sa, "AUTH", rx->sub, sizeof(rx->sub));
+	/* IKE_SA_INIT only guessed the gateway: its own fragment settings */
+	sa->frag = sa->frag && g->frag;
+	sa->frag_size = g->frag_size;
 	snprintf(sub, sizeof(sub), "GW:%u", g->id);
 	enum auth_method am = config_gateway_auth(g);
 	if (am == AUTH_METHOD_EAP_MD5) {

@@ -251,6 +251,9 @@ static int prepare_ike(struct ike_sa *sa, const struct gateway_config *g, struct
 	uint16_t group = sa->prop.dh ? sa->prop.dh->id : g->group[0];
 	if (!(cx->nsa = ike_sa_new(e, true, sa->gateway, &sa->local, &sa->remote)))
 		return -RTX_ENOMEM;
+	/* RFC 7383 2.3: what IKE_SA_INIT negotiated carries over to the rekeyed SA */
+	cx->nsa->frag = sa->frag;
+	cx->nsa->frag_size = sa->frag_size;
 	int err = ike_offer(sa, g, group, cx);
 	return err ? err : new_dh(sa, cx, group);
 }
@@ -646,6 +649,8 @@ static struct ike_sa *ike_make_r(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	struct ike_sa *nsa = ike_sa_new(sa->e, false, sa->gateway, &sa->local, &sa->remote);
 	if (!nsa)
 		return NULL;
+	nsa->frag = sa->frag;            /* RFC 7383 2.3 */
+	nsa->frag_size = sa->frag_size;
 	nsa->spi_i = get_be64(c->spi);
 	nsa->prop = *c;
 	memcpy(nsa->ni, ni->u.nonce.data.ptr, ni->u.nonce.data.len);

@@ -206,6 +206,10 @@ static int init_build_i(struct ike_sa *sa, struct msg *m)
 	const struct gateway_config *g = ike_sa_gateway(sa);
 	if (!err && g && auth_cert_gateway(g))
 		err = auth_cert_add_hashes(m);
+	/* RFC 7383 2.3: certificate chains outgrow one datagram */
+	if (!err && g && auth_cert_gateway(g) && g->frag &&
+	    !exchange_add_notify(m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, false, NULL, 0))
+		err = -RTX_ENOMEM;
 	return err;
 }
 
@@ -282,6 +286,12 @@ static enum xchg_rc init_process_i(struct ike_sa *sa, struct msg_rx *rx)
 	memcpy(sa->nr, nr->u.nonce.data.ptr, nr->u.nonce.data.len);
 	sa->nr_len = nr->u.nonce.data.len;
 	auth_cert_read_hashes(sa, m);
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	if (g && auth_cert_gateway(g) && g->frag &&
+	    msg_find_notify(m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED)) {
+		sa->frag = true;
+		sa->frag_size = g->frag_size;
+	}
 	ike_sa_set_spi_r(sa, m->hdr.spi_r);
 	uint8_t *copy = malloc(rx->len);
 	if (!copy)
@@ -418,21 +428,19 @@ static enum xchg_rc init_pick(struct ike_sa *sa, struct msg_rx *rx, struct msg *
 	return XCHG_DONE;
 }
 
-/* The certificate gateway an IKE_SA_INIT is probably for: by the peer's
- * address, else the first IKEv2 gateway with certificates (its CERTREQ
- * names the CAs a peer must chain to; the gateway is only known for sure
- * from IDi). NULL when no gateway uses certificates. */
+/* The certificate gateway an IKE_SA_INIT is for, by the peer's address.
+ * *any says whether some IKEv2 gateway uses certificates at all (the
+ * gateway is only known for sure from IDi). */
 static const struct gateway_config *guess_cert_gateway(struct ike_core *e,
-						       const struct endpoint *remote)
+						       const struct endpoint *remote, bool *any)
 {
 	const struct gateway_config *g = guess_gateway(e, remote);
 	const struct ipsec_config *c = e->d.config;
-	if (g && auth_cert_gateway(g))
-		return g;
+	*any = false;
 	for (size_t i = 0; i < c->n_gateways; i++)
 		if (c->gateways[i]->version == 2 && auth_cert_gateway(c->gateways[i]))
-			return c->gateways[i];
-	return NULL;
+			*any = true;
+	return g && auth_cert_gateway(g) ? g : NULL;
 }
 
 /* Certificate material of an IKE_SA_INIT response: our hashes when the
@@ -440,13 +448,22 @@ static const struct gateway_config *guess_cert_gateway(struct ike_core *e,
  * peers such as strongSwan wait for before sending their certificate. */
 static int init_cert_payloads(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp)
 {
-	const struct gateway_config *g = guess_cert_gateway(sa->e, &rx->remote);
+	bool any;
+	const struct gateway_config *g = guess_cert_gateway(sa->e, &rx->remote, &any);
 	int err = 0;
 	auth_cert_read_hashes(sa, &rx->m);
-	if (!g)
+	if (!any)
 		return 0;
 	if (msg_find_notify(&rx->m, IKEV2_N_SIGNATURE_HASH_ALGORITHMS))
 		err = auth_cert_add_hashes(resp);
+	/* without a gateway by address, the defaults of a fresh gateway */
+	bool frag = g ? g->frag : true;
+	if (!err && frag && msg_find_notify(&rx->m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED)) {
+		if (!exchange_add_notify(resp, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, false, NULL, 0))
+			return -RTX_ENOMEM;
+		sa->frag = true;
+		sa->frag_size = g ? g->frag_size : CONFIG_FRAG_SIZE_DEFAULT;
+	}
 	return err ? err : auth_cert_add_certreq(sa->e, resp, g, false);
 }
 

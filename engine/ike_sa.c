@@ -1,4 +1,5 @@
 #include "engine/ike_sa.h"
+#include "engine/payload_sk.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -247,6 +248,9 @@ static void release(struct ike_sa *sa)
 	free(sa->init_i);
 	free(sa->init_r);
 	free(sa->cookie);
+	if (sa->frag_rx)
+		skf_reasm_reset(sa->frag_rx);
+	free(sa->frag_rx);
 	keys_ike_wipe(&sa->keys);
 	free(sa);
 }

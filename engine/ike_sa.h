@@ -22,6 +22,7 @@
 #include "engine/window.h"
 
 struct child_sa;
+struct skf_reasm;
 struct child_xchg;
 struct dh;
 struct exchange_info_state;
@@ -74,6 +75,11 @@ struct ike_sa {
 	struct child_sa *first_child;         /* negotiated in IKE_AUTH */
 	char local_id[64], remote_id[64];
 	unsigned peer_hashes;                 /* auth_cert.c: SIGNATURE_HASH_ALGORITHMS, a mask */
+	bool frag;                            /* msg_io.c: both announced RFC 7383 */
+	unsigned frag_size;                   /* msg_io.c: our fragments' IP size */
+	struct skf_reasm *frag_rx;            /* msg_io.c: fragments being collected */
+	uint32_t frag_rx_msgid;
+	bool frag_rx_response;
 	bool nat_local, nat_remote;           /* NAT detected on that side */
 	uint64_t created_ms, established_ms;
 	uint32_t life_secs;

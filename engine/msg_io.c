@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "engine/config.h"
 #include "engine/crypto.h"
@@ -12,6 +13,7 @@
 #include "engine/ike_sa.h"
 #include "base/ip_addr.h"
 #include "base/log.h"
+#include "engine/payload_sk.h"
 #include "engine/sk.h"
 
 /* The keys for what we send: SK_ei/ai when we are the original
@@ -92,6 +94,91 @@ static int seal(struct ike_sa *sa, struct msg *m, const char *sub, struct wr *ou
 	return err;
 }
 
+/* ---- IKE fragmentation (RFC 7383) ------------------------------------------ */
+
+/* The fragments of one message travel through the window (which keeps
+ * what it must retransmit as one buffer) as a train: TRAIN_MAGIC_LEN zero
+ * octets, then a 2-octet length and the datagram, for each fragment. An
+ * IKE message of an SA never starts so: its SPIi is never zero. */
+#define TRAIN_MAGIC_LEN 8
+
+static bool is_train(const uint8_t *buf, size_t len)
+{
+	static const uint8_t zero[TRAIN_MAGIC_LEN];
+	return len > TRAIN_MAGIC_LEN && !memcmp(buf, zero, TRAIN_MAGIC_LEN);
+}
+
+/* The IP datagram a message of len octets becomes: IP and UDP headers and
+ * the non-ESP marker of port 4500 (counted always: the port may change). */
+static size_t ip_size(const struct ike_sa *sa, size_t len)
+{
+	return len + (sa->remote.addr.family == AF_INET6 ? 40 : 20) + 8 + 4;
+}
+
+/* Inner octets per fragment so that each datagram fits sa->frag_size: the
+ * IKE header, the SKF header (RFC 7383 2.5), IV, ICV, and CBC padding to
+ * whole blocks with its length octet. 0 when nothing fits. */
+static size_t frag_max_plain(const struct ike_sa *sa, const struct sk_keys *k)
+{
+	size_t icv = k->integ ? k->integ->icv_len : k->encr->icv_len;
+	size_t over = ip_size(sa, 28 + 8) + k->encr->iv_len + icv;
+	size_t block = k->encr->block_len ? k->encr->block_len : 1;
+	if (sa->frag_size < over + 2 * block)
+		return 0;
+	return (sa->frag_size - over) / block * block - 1;
+}
+
+static int fragment(struct ike_sa *sa, struct msg *m, const char *sub, size_t whole,
+		    struct wr *train)
+{
+	struct sk_keys k;
+	struct wr out[SKF_MAX_FRAGMENTS];
+	size_t n = 0;
+	sk_keys_of(sa, true, &k);
+	size_t max_plain = frag_max_plain(sa, &k);
+	for (size_t i = 0; i < SKF_MAX_FRAGMENTS; i++)
+		wr_init(&out[i]);
+	int err = max_plain ? msg_encrypt_fragments(m, sa->e->d.crypto, &k, rng, sa->e,
+						    max_plain, out, SKF_MAX_FRAGMENTS, &n)
+			    : -RTX_ERANGE;
+	if (!err) {
+		wr_zero(train, TRAIN_MAGIC_LEN);
+		for (size_t i = 0; i < n; i++) {
+			wr_u16(train, (uint16_t)out[i].len);
+			wr_bytes(train, out[i].buf, out[i].len);
+		}
+		err = train->err;
+	}
+	if (!err)
+		log_text(sa->e->d.log, LOG_DEBUG,
+			 "[IKE2] %s message of %zu octets sent in %zu fragments (fragment size %u)",
+			 sub, whole, n, sa->frag_size);
+	for (size_t i = 0; i < SKF_MAX_FRAGMENTS; i++)
+		wr_free(&out[i]);
+	return err;
+}
+
+/* Puts a message, or each datagram of a train, on the wire. */
+static int send_bytes(struct ike_sa *sa, const char *sub, const uint8_t *buf, size_t len)
+{
+	struct transport *t = sa->e->d.transport;
+	if (!is_train(buf, len)) {
+		dump_msg(sa->e->d.log, ike_sa_log_types(sa), sub, "send message:", buf, len);
+		return t->ops->send(t, &sa->local, &sa->remote, buf, len);
+	}
+	int err = 0;
+	for (size_t off = TRAIN_MAGIC_LEN; !err && off + 2 <= len;) {
+		size_t n = (size_t)buf[off] << 8 | buf[off + 1];
+		off += 2;
+		if (n > len - off)
+			return -RTX_EINVAL;
+		dump_msg(sa->e->d.log, ike_sa_log_types(sa), sub, "send message:", buf + off, n);
+		err = t->ops->send(t, &sa->local, &sa->remote, buf + off, n);
+		off += n;
+	}
+	return err;
+}
+
 static int encode(struct ike_sa *sa, struct msg *m, const char *sub, struct wr *w)
 {
 	if (ike_sa_log_types(sa) & LOGTYPE_PAYLOAD)
@@ -100,7 +187,19 @@ static int encode(struct ike_sa *sa, struct msg *m, const char *sub, struct wr *
 		return msg_encode(m, w);
 	if (!(sa->flags & IKE_SAF_KEYED))
 		return -RTX_EINVAL;
-	return seal(sa, m, sub, w);
+	int err = seal(sa, m, sub, w);
+	/* RFC 7383 2.5: fragment only what does not fit, once both said so */
+	if (err || !sa->frag || ip_size(sa, w->len) <= sa->frag_size)
+		return err;
+	struct wr train;
+	wr_init(&train);
+	if (!(err = fragment(sa, m, sub, w->len, &train))) {
+		wr_free(w);
+		*w = train;
+	} else {
+		wr_free(&train);
+	}
+	return err;
 }
 
 static int keep(uint8_t **dst, size_t *dst_len, const uint8_t *buf, size_t len)
@@ -122,13 +221,17 @@ static const char *tag_of(uint8_t exchange);
 int msg_io_send_raw(struct ike_sa *sa, const uint8_t *buf, size_t len)
 {
 	char sub[40];
-	if (len >= IKEV2_HDR_LEN)
-		ike_sa_xsub(sa, tag_of(buf[18]), sub, sizeof(sub));
+	const uint8_t *first = buf;
+	size_t first_len = len;
+	if (is_train(buf, len) && len >= TRAIN_MAGIC_LEN + 2) {
+		first = buf + TRAIN_MAGIC_LEN + 2;
+		first_len = len - TRAIN_MAGIC_LEN - 2;
+	}
+	if (first_len >= IKEV2_HDR_LEN)
+		ike_sa_xsub(sa, tag_of(first[18]), sub, sizeof(sub));
 	else
 		ike_sa_sub(sa, sub, sizeof(sub));
-	dump_msg(sa->e->d.log, ike_sa_log_types(sa), sub, "send message:", buf, len);
-	struct transport *t = sa->e->d.transport;
-	return t->ops->send(t, &sa->local, &sa->remote, buf, len);
+	return send_bytes(sa, sub, buf, len);
 }
 
 int msg_io_send(struct ike_sa *sa, struct msg *m, const char *sub)
@@ -145,11 +248,8 @@ int msg_io_send(struct ike_sa *sa, struct msg *m, const char *sub)
 	if (!err)
 		err = response ? window_sent_response(&sa->win, w.buf, w.len)
 			       : window_sent_request(&sa->win, m->hdr.msgid, w.buf, w.len, sub);
-	if (!err) {
-		dump_msg(sa->e->d.log, ike_sa_log_types(sa), sub, "send message:", w.buf, w.len);
-		struct transport *t = sa->e->d.transport;
-		t->ops->send(t, &sa->local, &sa->remote, w.buf, w.len);
-	}
+	if (!err)
+		send_bytes(sa, sub, w.buf, w.len);
 	wr_free(&w);
 	return err;
 }
@@ -172,11 +272,38 @@ int msg_io_send_stateless(struct ike_core *e, const struct endpoint *local,
 
 /* ---- receiving ---------------------------------------------------------- */
 
+/* One SKF fragment (RFC 7383 2.6): checked and decrypted on its own, then
+ * kept until the message is whole. 0: whole and decoded, 1: more needed,
+ * or a negative rtx_err. Fragments of another message than the one being
+ * collected replace it (the window lets only one request and one response
+ * through at a time). */
+static int open_skf(struct ike_sa *sa, struct msg_rx *rx)
+{
+	struct sk_keys k;
+	bool response = msg_is_response(&rx->m);
+	if (!sa->frag || !(sa->flags & IKE_SAF_KEYED)) {
+		/* not negotiated: RFC 7383 2.6 says drop */
+		log_ike(sa->e->d.log, rx->sub, LOG_NOT_CONTAINED, "Encrypted");
+		return -RTX_EPARSE;
+	}
+	if (!sa->frag_rx && !(sa->frag_rx = calloc(1, sizeof(*sa->frag_rx))))
+		return -RTX_ENOMEM;
+	if (sa->frag_rx->total && (sa->frag_rx_msgid != rx->m.hdr.msgid ||
+				   sa->frag_rx_response != response))
+		skf_reasm_reset(sa->frag_rx);
+	sa->frag_rx_msgid = rx->m.hdr.msgid;
+	sa->frag_rx_response = response;
+	sk_keys_of(sa, false, &k);
+	return msg_decrypt(&rx->m, sa->e->d.crypto, &k, sa->frag_rx, sa->e->d.log, rx->sub);
+}
+
 static int open_sk(struct ike_sa *sa, struct msg_rx *rx)
 {
 	const struct payload *sk = msg_find(&rx->m, IKEV2_PAYLOAD_SK, 0);
 	struct sk_keys k;
 	size_t plain_len;
+	if (!sk && msg_find(&rx->m, IKEV2_PAYLOAD_SKF, 0))
+		return open_skf(sa, rx);
 	if (!sk) {
 		log_ike(sa->e->d.log, rx->sub, LOG_NOT_CONTAINED, "Encrypted");
 		return -RTX_EPARSE;
@@ -254,6 +381,11 @@ static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 	dump_msg(e->d.log, ike_sa_log_types(sa), rx->sub, "receive message:", rx->buf, rx->len);
 	if (deleting_rx(sa, rx, response))
 		return;
+	/* RFC 7383 2.6.1: a retransmitted fragmented request is answered
+	 * once, on its first fragment */
+	const struct payload *skf = msg_find(&rx->m, IKEV2_PAYLOAD_SKF, 0);
+	if (!response && skf && skf->u.skf.frag_num != 1 && h->msgid + 1 == sa->win.msgid_expect)
+		return;
 	if (!response && window_check_request(&sa->win, h->msgid, rx->sub, rx->buf, rx->len,
 					      &rx->remote, &sa->remote) != WINDOW_NEW)
 		return;
@@ -263,7 +395,10 @@ static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 		return;
 	}
 	if (h->exchange != IKEV2_EXCH_IKE_SA_INIT) {
-		if (open_sk(sa, rx)) {
+		int rc = open_sk(sa, rx);
+		if (rc == 1)
+			return;    /* a fragment kept; the message is not whole yet */
+		if (rc) {
 			/* A codec notify after SK opened: the request was genuine. */
 			if (!response && rx->m.notify)
 				exchange_info_answer_error(sa, rx);

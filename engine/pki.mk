@@ -22,3 +22,23 @@ TESTS += tests/unit/test_ike_cert
 tests_unit_test_ike_cert_SOURCES = tests/unit/test_ike_cert.c $(PKI_FIXTURE) $(IKE_PAIR)
 tests_unit_test_ike_cert_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_cert_LDADD = $(TEST_LDADD)
+
+# The pki commands of the shell on files of the test PKI.
+check_PROGRAMS += tests/unit/test_pki_cmd
+TESTS += tests/unit/test_pki_cmd
+tests_unit_test_pki_cmd_SOURCES = tests/unit/test_pki_cmd.c $(PKI_FIXTURE)
+tests_unit_test_pki_cmd_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_pki_cmd_LDADD = $(TEST_LDADD)
+
+# IKE fragmentation with an RSA-4096 chain of three (keys made at test
+# time: a few seconds).
+check_PROGRAMS += tests/unit/test_ike_frag
+TESTS += tests/unit/test_ike_frag
+tests_unit_test_ike_frag_SOURCES = tests/unit/test_ike_frag.c $(IKE_PAIR)
+tests_unit_test_ike_frag_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ike_frag_LDADD = $(TEST_LDADD)
+
+# Two rtxsh processes over loopback UDP with an RSA-4096 chain of three
+# (openssl CLI; skipped without it); the interop cells' PKI maker.
+TESTS += tests/loopback/two_routers_cert.sh
+EXTRA_DIST += tests/loopback/two_routers_cert.sh tests/interop/pki.sh doc/pki.md

@@ -211,7 +211,19 @@ void pki_store_crl_status(const struct pki_store *s, unsigned id, struct pki_sto
 	status_of(&s->crl[id], st);
 }
 
+static int trust_of(const struct pki_store *s, unsigned own, bool all, struct pki_trust **out);
+
 int pki_store_trust(const struct pki_store *s, unsigned own, struct pki_trust **out)
+{
+	return trust_of(s, own, false, out);
+}
+
+int pki_store_trust_all(const struct pki_store *s, struct pki_trust **out)
+{
+	return trust_of(s, 0, true, out);
+}
+
+static int trust_of(const struct pki_store *s, unsigned own, bool all, struct pki_trust **out)
 {
 	struct pki_trust *t;
 	int rc = pki_trust_new(&t);
@@ -220,7 +232,7 @@ int pki_store_trust(const struct pki_store *s, unsigned own, struct pki_trust **
 	for (unsigned i = 1; !rc && i <= CONFIG_PKI_MAX; i++) {
 		const struct pki_cred *c = s->cert[i].obj;
 		/* Another gateway's bundle is its identity, not an anchor. */
-		if (c && (i == own || !pki_cred_key(c)))
+		if (c && (all || i == own || !pki_cred_key(c)))
 			rc = pki_trust_add_cred(t, c);
 	}
 	if (!rc && pki_trust_count(t) == 0)

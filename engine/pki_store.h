@@ -63,5 +63,9 @@ void pki_store_crl_status(const struct pki_store *s, unsigned id, struct pki_sto
  * x509-pem entry (reference 2.2). -RTX_ENOMEM, or -RTX_ENOENT when the
  * set is empty. */
 int pki_store_trust(const struct pki_store *s, unsigned own, struct pki_trust **out);
+/* The anchors of every gateway at once (the CA chains of all bundles and
+ * every x509-pem entry): what a responder asks for before IDi tells it
+ * the gateway. */
+int pki_store_trust_all(const struct pki_store *s, struct pki_trust **out);
 
 #endif

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "base/clock.h"
+#include "engine/auth_cert.h"
 #include "engine/config.h"
 #include "engine/crypto.h"
 #include "base/err.h"
@@ -536,6 +537,7 @@ bool router_started(const struct router *r)
 void router_config_changed(struct router *r)
 {
 	pki_store_sync(r->pki, r->ipsec);
+	auth_cert_check_names(r->log, r->ipsec, r->pki);
 	if (!r->engine)
 		return;
 	rebind(r);

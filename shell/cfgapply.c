@@ -466,6 +466,14 @@ int cfgapply_pki_cert(struct cfgapply *a, const struct params *p)
 	return pki_file(&a->c->pki_cert[num(p, P_PKI_ID)], p, param(p, P_FORMAT)->idx == 0);
 }
 
+int cfgapply_fragmentation(struct cfgapply *a, const struct params *p)
+{
+	a->g->frag = on(p, P_SWITCH);
+	if (param_given(p, P_FRAG_SIZE))
+		a->g->frag_size = num(p, P_FRAG_SIZE);
+	return 0;
+}
+
 int cfgapply_pki_crl(struct cfgapply *a, const struct params *p)
 {
 	return pki_file(&a->c->pki_crl[num(p, P_PKI_ID)], p, false);

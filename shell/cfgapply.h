@@ -69,6 +69,6 @@ cfgapply_step cfgapply_ike_version, cfgapply_auth_method, cfgapply_psk_hex,
 	cfgapply_duration_child, cfgapply_duration_ike, cfgapply_nat_traversal,
 	cfgapply_pki_file, cfgapply_eap_myname, cfgapply_eap_request;
 /* certificates */
-cfgapply_step cfgapply_pki_cert, cfgapply_pki_crl;
+cfgapply_step cfgapply_pki_cert, cfgapply_pki_crl, cfgapply_fragmentation;
 
 #endif

@@ -313,6 +313,62 @@ c_failure() {
 	return 0
 }
 
+# cert_setup ROLE KIND CHARON-CERT [RTX-P12] [rtx keys...]: setup with
+# certificates from a PKI made now (tests/interop/pki.sh): rtxsh a.example
+# with its bundle (relative to its config's directory) and the root's CRL,
+# charon b.example with CHARON-CERT's certificate and key, trusting the
+# root.
+cert_setup() {
+	local role=$1 kind=$2 cc=$3 rp=${4:-a.p12}
+	shift 3; [ $# -gt 0 ] && shift
+	pki_make "$IT/pki" "$kind"
+	cp "$IT/pki/$rp" "$IT/pki/crl.pem" "$IT/pki/root.pem" "$IT/"
+	prop aes256-sha256-modp2048; ids fqdn
+	setup "$role" auth=cert p12="$rp" p12pass="$PKI_PASS" crl=crl.pem "$@" -- \
+		auth=pubkey cert="$IT/pki/$cc.pem" key="$IT/pki/$cc.key" ca="$IT/pki/root.pem"
+}
+
+# cert ROLE KIND: rtxsh and charon authenticate each other with KIND (rsa
+# or ecdsa) certificates of one root; ROLE i: rtxsh initiates.
+c_cert() {
+	cert_setup "$1" "$2" b
+	up_both || { show_state; fail "no tunnel"; }
+	agree || { show_state; exit 1; }
+	grep -q 'AUTH verified signature' "$IT/a/rtxsh.log" ||
+		{ show_state; fail "rtxsh's key-info lacks the verified signature"; }
+	traffic
+	wire
+}
+
+# cert_fail ROLE WHAT: unknown-ca (charon's certificate is from a CA rtxsh
+# does not trust), revoked (on the root's CRL), charon-unknown-ca (rtxsh's
+# is from a CA charon does not trust): refused with the reason on the
+# refusing side and AUTHENTICATION_FAILED to the other.
+c_cert_fail() {
+	local role=$1 what=$2 want cwant
+	case $what in
+	unknown-ca) cert_setup "$role" ecdsa b-rogue; want="certificate issued by an unknown CA" ;;
+	revoked) cert_setup "$role" ecdsa b-revoked; want="certificate has been revoked" ;;
+	charon-unknown-ca) cert_setup "$role" ecdsa b a-rogue.p12 ca=root.pem
+			   want="received AUTHENTICATION_FAILED" ;;
+	esac
+	if [ "$what" = charon-unknown-ca ]; then
+		cwant="no trusted"
+		[ "$role" = r ] && want="received AUTHENTICATION_FAILED"
+	elif [ "$role" = i ]; then
+		# rtxsh refuses the responder: an INFORMATIONAL tells charon
+		cwant="N(AUTH_FAILED)"
+	else
+		cwant="received AUTHENTICATION_FAILED notify"
+	fi
+	sleep 6
+	charon_established b && { show_state; fail "a tunnel came up despite the $what certificate"; }
+	rtx_established a && { show_state; fail "rtxsh lists a tunnel despite the $what certificate"; }
+	grep -qF "$want" "$IT/a/rtxsh.log" || { show_state; fail "rtxsh's log lacks '$want'"; }
+	grep -qiF "$cwant" "$IT/b/charon.log" || { show_state; fail "charon's log lacks '$cwant'"; }
+	return 0
+}
+
 # The harness itself: charon against charon in the same namespaces, so a
 # broken lab is told apart from a broken rtxsh.
 c_harness() {

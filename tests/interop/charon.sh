@@ -10,7 +10,7 @@
 # (the kernel's XFRM). EXTRA: raw lines for the charon { } section.
 charon_start() {
 	local name=$1 ns=$2 kernel=$3 extra=${4:-} d=$IT/$1 plugins
-	plugins="random nonce openssl pem pkcs1 x509 pubkey curve25519 aes sha1 sha2 hmac gcm kdf socket-default vici"
+	plugins="random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints curve25519 aes sha1 sha2 hmac gcm kdf socket-default vici"
 	# kernel-libipsec supplies the IPsec backend and must load before
 	# kernel-netlink, which stays the network backend.
 	case $kernel in
@@ -57,7 +57,7 @@ charon {
 $extra
 }
 swanctl {
-	load = pem pkcs1 x509 pubkey openssl random
+	load = pem pkcs1 pkcs8 x509 pubkey openssl random
 }
 EOF
 	# A restarted charon (the liveness cell) keeps the connections written.
@@ -74,10 +74,12 @@ EOF
 }
 
 # sw NAME SWANCTL-ARGS...: one swanctl command against charon NAME.
+# swanctl reads certificates and keys from SWANCTL_DIR's x509/, x509ca/,
+# private/ and x509crl/: the instance's own directory.
 sw() {
 	local d=$IT/$1
 	shift
-	STRONGSWAN_CONF=$d/strongswan.conf swanctl "$@" --uri "unix://$d/charon.vici"
+	SWANCTL_DIR=$d STRONGSWAN_CONF=$d/strongswan.conf swanctl "$@" --uri "unix://$d/charon.vici"
 }
 
 # charon_conn NAME CONN key=value...: adds connection CONN with one child
@@ -93,12 +95,15 @@ sw() {
 #   ike_life child_life  rekey_time of the IKE and CHILD SA [4h, 1h]; a
 #                      child_life in seconds (Ns) gets life_time N+30 s
 #   close              child close_action [none]
+#   auth               psk|pubkey [psk]; pubkey with:
+#   cert key ca crl    own certificate and key, trusted CA, CRL (PEM files)
 charon_conn() {
 	local name=$1 conn=$2 d=$IT/$1 k v
 	shift 2
 	local local_addr="" remote_addr="" lid="" rid="%any" psk=interop-secret
 	local ike=aes256-sha256-modp2048 esp=aes256-sha256 lts=dynamic rts=dynamic
 	local encap=no start=none dpd=0s dpd_action=clear ike_life=4h child_life=1h close=none
+	local auth=psk cert="" key="" ca="" crl="" certs_line=""
 	grep -q kernel-libipsec "$d/strongswan.conf" && encap=yes
 	for kv in "$@"; do
 		k=${kv%%=*} v=${kv#*=}
@@ -109,6 +114,7 @@ charon_conn() {
 		encap) encap=$v ;; start) start=$v ;; dpd) dpd=$v ;;
 		dpd_action) dpd_action=$v ;; ike_life) ike_life=$v ;;
 		child_life) child_life=$v ;; close) close=$v ;;
+		auth) auth=$v ;; cert) cert=$v ;; key) key=$v ;; ca) ca=$v ;; crl) crl=$v ;;
 		*) it_die "charon_conn: unknown key $k" ;;
 		esac
 	done
@@ -119,6 +125,13 @@ charon_conn() {
 	# Those get 30 s of hard life after the rekey point instead.
 	local child_hard=""
 	case $child_life in *[0-9]s) child_hard="life_time = $(( ${child_life%s} + 30 ))s" ;; esac
+	if [ "$auth" = pubkey ]; then
+		mkdir -p "$d/x509" "$d/x509ca" "$d/private" "$d/x509crl"
+		[ -n "$cert" ] && { cp "$cert" "$d/x509/$conn.pem"; certs_line="certs = $conn.pem"; }
+		[ -n "$key" ] && cp "$key" "$d/private/$conn.pem"
+		[ -n "$ca" ] && cp "$ca" "$d/x509ca/$conn.pem"
+		[ -n "$crl" ] && cp "$crl" "$d/x509crl/$conn.crl"
+	fi
 	cat >>"$d/swanctl.conf" <<EOF
 $conn {
 	version = 2
@@ -133,11 +146,12 @@ $conn {
 	encap = $encap
 	dpd_delay = $dpd
 	local {
-		auth = psk
+		auth = $auth
 		id = $lid
+		$certs_line
 	}
 	remote {
-		auth = psk
+		auth = $auth
 		id = $rid
 	}
 	children {
@@ -156,6 +170,7 @@ $conn {
 	}
 }
 EOF
+	[ "$auth" = psk ] || return 0
 	cat >>"$d/secrets.conf" <<EOF
 ike-$conn {
 	id-a = $lid

@@ -175,7 +175,8 @@ dissect() {
 	[ ${#opts[@]} -gt 0 ] || { say "no session keys"; return 1; }
 	out=$(tshark -n -r "$pcap" "${opts[@]}" -V 2>&1)
 	echo "$out" >"$pcap.txt"
-	nsk=$(echo "$out" | grep -c 'Payload: Encrypted and Authenticated (46)$')
+	# SK (46), or SKF (53) when a side fragments (RFC 7383: certificates)
+	nsk=$(echo "$out" | grep -Ec 'Payload: Encrypted and Authenticated( Fragment)? \((46|53)\)$')
 	ndec=$(echo "$out" | grep -c 'Decrypted Data')
 	say "tshark: $(echo "$out" | grep -c 'Internet Security Association and Key Management Protocol') IKE messages, $nsk SK payloads, $ndec decrypted"
 	echo "$out" | grep -q 'Malformed' && { echo "$out" | grep -B5 Malformed | head -20; say "tshark finds a malformed packet"; return 1; }

@@ -75,6 +75,10 @@ for role in i r; do
 	run "rekey-child-by-charon-rtx$role" c_rekey "$role" child charon
 	run "rekey-ike-by-charon-rtx$role" c_rekey "$role" ike charon
 	run "delete-by-rtx-rtx$role" c_delete "$role" rtx
+	for kind in rsa ecdsa; do
+		run "cert-$kind-rtx$role" c_cert "$role" "$kind"
+	done
+	run "cert-fail-revoked-rtx$role" c_cert_fail "$role" revoked
 done
 # Behind a NAT rtxsh can only initiate (the NAT has no port forwarding).
 IT_TOPO=nat run nat-esp-aes256-sha256-modp2048-rtxi c_establish i aes256-sha256-modp2048 fqdn on

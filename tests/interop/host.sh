@@ -58,6 +58,14 @@ for role in i r; do
 		run "fail-$k-rtx$role" c_failure "$role" "$k"
 	done
 done
+for role in i r; do
+	for kind in rsa ecdsa; do
+		run "cert-$kind-rtx$role" c_cert "$role" "$kind"
+	done
+	for what in unknown-ca revoked charon-unknown-ca; do
+		run "cert-fail-$what-rtx$role" c_cert_fail "$role" "$what"
+	done
+done
 run liveness-dpd-always-on c_liveness
 
 it_summary

@@ -293,4 +293,5 @@ wait_for() {
 
 . "$IT_HERE/charon.sh"
 . "$IT_HERE/rtx.sh"
+. "$IT_HERE/pki.sh"
 . "$IT_HERE/compare.sh"

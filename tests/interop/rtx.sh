@@ -20,6 +20,11 @@
 #   natt                on|off: ipsec ike nat-traversal [on]
 #   net                 the peer's LAN, routed into the tunnel [B_NET]
 #   debug               on: syslog debug and key-info logging [on]
+#   auth                psk|cert [psk]; cert with:
+#   ca                  an extra trusted CA (x509-pem) [none]
+#   p12 p12pass crl     PKCS#12 bundle (own key, certificate, CA), its
+#                       password, a CRL [none]; paths as written (relative
+#                       ones are read from the config file's directory)
 rtx_conf() {
 	local f=$1 kv k v
 	shift
@@ -27,7 +32,7 @@ rtx_conf() {
 	local rid=$B_IP ridtype=ipv4-addr psk=interop-secret enc=aes256-cbc hash=sha256
 	local group=modp2048 esp_enc=aes256-cbc esp_auth=sha256-hmac limit=off pfs=on
 	local refresh=off always_on=off keepalive=off ike_life=28800 child_life=28800
-	local natt=on net=$B_NET debug=on
+	local natt=on net=$B_NET debug=on auth=psk p12="" p12pass="" crl="" ca=""
 	for kv in "$@"; do
 		k=${kv%%=*} v=${kv#*=}
 		case $k in
@@ -38,7 +43,8 @@ rtx_conf() {
 		pfs) pfs=$v ;; refresh) refresh=$v ;; always_on) always_on=$v ;;
 		keepalive) keepalive=$v ;; ike_life) ike_life=$v ;;
 		child_life) child_life=$v ;; natt) natt=$v ;; net) net=$v ;;
-		debug) debug=$v ;;
+		debug) debug=$v ;; auth) auth=$v ;; p12) p12=$v ;; p12pass) p12pass=$v ;;
+		crl) crl=$v ;; ca) ca=$v ;;
 		*) it_die "rtx_conf: unknown key $k" ;;
 		esac
 	done
@@ -51,7 +57,12 @@ tunnel select 1
  ipsec tunnel 1
   ipsec sa policy 1 1 esp $esp_enc $esp_auth
   ipsec ike version 1 2
-  ipsec ike pre-shared-key 1 text $psk
+$(if [ "$auth" = cert ]; then
+	echo "  ipsec ike auth method 1 certificate"
+	echo "  ipsec ike pki file 1 certificate=1${crl:+ crl=1}"
+else
+	echo "  ipsec ike pre-shared-key 1 text $psk"
+fi)
   ipsec ike local address 1 $local_addr
   ipsec ike local name 1 $lid $lidtype
   ipsec ike remote address 1 $remote_addr
@@ -69,6 +80,11 @@ tunnel select 1
  tunnel enable 1
 ipsec auto refresh $refresh
 EOF
+	if [ "$auth" = cert ]; then
+		echo "pki certificate file 1 $p12 pkcs12 $p12pass" >>"$f"
+		[ -n "$crl" ] && echo "pki crl file 1 $crl" >>"$f"
+		[ -n "$ca" ] && echo "pki certificate file 2 $ca x509-pem" >>"$f"
+	fi
 	if [ "$debug" = on ]; then
 		printf '%s\n' "syslog debug on" "ipsec ike log key-info" >>"$f"
 	fi

@@ -285,9 +285,10 @@ static char *dump(const struct ipsec_config *c)
 		for (size_t j = 0; j < 2; j++)
 			fprintf(f, " life %u %u %u %u", d[j]->seconds, d[j]->kbytes,
 				d[j]->rekey_pct, d[j]->forced_reduction);
-		fprintf(f, " %d %u %u %s %s %d %u %u\n", g->auth_method, g->pki_cert, g->pki_crl,
-			g->eap_name ? g->eap_name : "-", g->eap_password ? g->eap_password : "-",
-			g->eap_request, g->eap_request_group, g->log_types);
+		fprintf(f, " %d %u %u %s %s %d %u %u frag %d %u\n", g->auth_method, g->pki_cert,
+			g->pki_crl, g->eap_name ? g->eap_name : "-",
+			g->eap_password ? g->eap_password : "-", g->eap_request,
+			g->eap_request_group, g->log_types, g->frag, g->frag_size);
 	}
 	for (size_t i = 0; i < c->n_policies; i++) {
 		const struct policy_config *p = c->policies[i];

@@ -155,6 +155,27 @@ static void test_fqdn_names(void **state)
 	establish(p, &p->a);
 }
 
+/* A responder that takes any address finds the gateway only from IDi:
+ * its CERTREQ names the anchors of every gateway, and it still answers
+ * with its fragmentation support. */
+static void test_responder_any_address(void **state)
+{
+	struct ike_pair *p = *state;
+	char fa[64];
+	pki_fixture_fqdn(FX_LEAF_P256, fa, sizeof(fa));
+	use_cert(&p->a, FX_LEAF_P256);
+	use_cert(&p->b, FX_LEAF_RSA2048);
+	struct gateway_config *ga = p->a.config->gateways[0], *gb = p->b.config->gateways[0];
+	set_name(&ga->local_name, &ga->local_name_type, fa, ID_TYPE_FQDN);
+	set_name(&gb->remote_name, &gb->remote_name_type, fa, ID_TYPE_FQDN);
+	free(gb->remote_address);
+	gb->remote_address = strdup("any");
+	gb->frag_size = 700;
+	establish(p, &p->a);
+	/* B's IKE_AUTH response, cut to the size of the gateway IDi found */
+	assert_int_equal(ike_router_log_count(&p->b, "fragments (fragment size 700)"), 1);
+}
+
 /* B's certificate fails at A (the initiator), or A's at B (responder). */
 static void refused(struct ike_pair *p, struct ike_router *checker, const char *line)
 {
@@ -331,6 +352,7 @@ int main(void)
 		T(test_ecdsa_method_14),
 		T(test_p521_and_rsa_both_roles),
 		T(test_fqdn_names),
+		T(test_responder_any_address),
 		T(test_unknown_ca_responder),
 		T(test_unknown_ca_initiator),
 		T(test_expired),
