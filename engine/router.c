@@ -173,6 +173,19 @@ static void close_sockets(struct router_transport *rt)
 	rt->n_bound = 0;
 }
 
+/* `ipsec ike queue length` (reference 1.17) bounds each IKE socket's
+ * receive queue. Left at the model's default, rtxsh keeps its deeper
+ * queue, so that thousands of tunnels starting at once are served rather
+ * than dropped (the RTX's default is sized for its own CPU, not ours). */
+static void apply_queue(struct router *r)
+{
+	const struct ipsec_config *c = r->ipsec;
+	if (!r->net || !r->net->udp)
+		return;
+	bool set = c->model && c->queue_length != c->model->queue_default;
+	udp_transport_set_queue(r->net->udp, set ? c->queue_length : 0);
+}
+
 /* Replaces the sockets when the wanted set differs from the bound one.
  * The old sockets go first (the new ones need their ports); if the
  * addresses cannot be bound (not on this host), the wildcards serve. A
@@ -186,8 +199,10 @@ static int rebind(struct router *r)
 		close_sockets(rt);
 		return 0;
 	}
-	if (rt->udp && n == rt->n_bound && same_addrs(want, rt->bound, n))
+	if (rt->udp && n == rt->n_bound && same_addrs(want, rt->bound, n)) {
+		apply_queue(r);
 		return 0;
+	}
 	close_sockets(rt);
 	int err = 0;
 	uint16_t ip = r->ike_port ? r->ike_port : IKE_PORT;
@@ -208,6 +223,7 @@ static int rebind(struct router *r)
 	memcpy(rt->bound, want, n * sizeof(*want));
 	rt->n_bound = n;
 	transport_set_recv(rt->udp, rt_recv, rt);
+	apply_queue(r);
 	return 0;
 }
 

@@ -88,6 +88,14 @@ struct loop;
 struct transport *udp_transport_new(struct loop *loop, const struct ip_addr *addrs,
 				    size_t n, uint16_t ike_port, uint16_t natt_port,
 				    int *err);
+/* `ipsec ike queue length`: each socket's receive queue holds about this
+ * many datagrams (0: a deep default for bursts of thousands); a burst
+ * beyond it is dropped by the kernel and counted. */
+void udp_transport_set_queue(struct transport *t, unsigned datagrams);
+/* Datagrams the full queues dropped so far, as the kernel last reported
+ * with a received datagram (SO_RXQ_OVFL stamps the count on the datagrams
+ * queued after a drop, so it shows with the next one read). */
+uint64_t udp_transport_dropped(const struct transport *t);
 /* The port a socket actually got (useful with ephemeral test ports):
  * which = IKE_PORT or IKE_NATT_PORT. */
 uint16_t udp_transport_port(const struct transport *t, uint16_t which);

@@ -17,11 +17,16 @@
 
 #define UDP_MAX_SOCKS 32
 #define UDP_RCVBUF (8 << 20)
+/* Receive buffer per datagram of `ipsec ike queue length`: the kernel
+ * charges a datagram's buffer (truesize), not its bytes, and an IKE
+ * message of a few hundred bytes costs about this much. */
+#define UDP_QUEUE_SLOT 2048
 
 struct udp_sock {
 	int fd;
 	struct endpoint local;   /* wildcard address when bound to any */
 	bool wildcard;
+	uint32_t drops;          /* the kernel's drop count (SO_RXQ_OVFL) */
 };
 
 struct udp_transport {
@@ -30,7 +35,17 @@ struct udp_transport {
 	struct udp_sock socks[UDP_MAX_SOCKS];
 	size_t n;
 	uint16_t ike_port, natt_port;   /* as bound: the standard ports or test ports */
+	unsigned queue;                 /* datagrams; 0: the deep default */
 };
+
+/* The socket's receive queue: `ipsec ike queue length` datagrams, or the
+ * deep default. */
+static void set_rcvbuf(int fd, unsigned queue)
+{
+	int rcvbuf = queue ? (int)(queue * UDP_QUEUE_SLOT) : UDP_RCVBUF;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+}
 
 static void to_sockaddr(const struct endpoint *e, struct sockaddr_storage *ss, socklen_t *len)
 {
@@ -72,9 +87,18 @@ static uint16_t std_port(const struct udp_transport *u, uint16_t bound)
 	return bound == u->ike_port ? IKE_PORT : IKE_NATT_PORT;
 }
 
-static void local_from_pktinfo(struct msghdr *mh, struct endpoint *local)
+/* The local address (wildcard sockets) and the kernel's count of
+ * datagrams the full queue dropped, from the control messages. */
+static void read_cmsgs(struct msghdr *mh, struct endpoint *local, bool wildcard,
+		       uint32_t *drops)
 {
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
+			memcpy(drops, CMSG_DATA(c), sizeof(*drops));
+			continue;
+		}
+		if (!wildcard)
+			continue;
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo pi;
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
@@ -101,7 +125,7 @@ static void udp_readable(struct loop *l, int fd, unsigned revents, void *arg)
 	static uint8_t buf[IKE_MSG_MAX + 4];   /* one thread, one loop */
 	for (int budget = 64; budget > 0; budget--) {
 		struct sockaddr_storage from;
-		char cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		char cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(uint32_t))];
 		struct iovec iov = { buf, sizeof(buf) };
 		struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
 				     .msg_iov = &iov, .msg_iovlen = 1,
@@ -113,8 +137,7 @@ static void udp_readable(struct loop *l, int fd, unsigned revents, void *arg)
 			continue;
 		struct endpoint local = s->local, remote;
 		from_sockaddr(&from, &remote);
-		if (s->wildcard)
-			local_from_pktinfo(&mh, &local);
+		read_cmsgs(&mh, &local, s->wildcard, &s->drops);
 		local.port = std_port(u, s->local.port);
 		const uint8_t *msg;
 		size_t len;
@@ -230,10 +253,9 @@ static int open_sock(struct udp_transport *u, const struct ip_addr *addr,
 	/* A router bringing up thousands of tunnels at once gets their answers
 	 * in one burst while each costs a DH computation: a deep queue keeps
 	 * them until they are served (FORCE passes rmem_max with CAP_NET_ADMIN). */
-	int rcvbuf = UDP_RCVBUF;
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	set_rcvbuf(fd, u->queue);
 	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
 	if (af == AF_INET6) {
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
@@ -262,7 +284,7 @@ static int open_sock(struct udp_transport *u, const struct ip_addr *addr,
 		close(fd);
 		return err;
 	}
-	u->socks[u->n++] = (struct udp_sock){ fd, local, wildcard };
+	u->socks[u->n++] = (struct udp_sock){ .fd = fd, .local = local, .wildcard = wildcard };
 	return 0;
 }
 
@@ -310,6 +332,25 @@ struct transport *udp_transport_new(struct loop *loop, const struct ip_addr *add
 		return NULL;
 	}
 	return &u->base;
+}
+
+void udp_transport_set_queue(struct transport *t, unsigned datagrams)
+{
+	struct udp_transport *u = (struct udp_transport *)t;
+	if (u->queue == datagrams)
+		return;
+	u->queue = datagrams;
+	for (size_t i = 0; i < u->n; i++)
+		set_rcvbuf(u->socks[i].fd, datagrams);
+}
+
+uint64_t udp_transport_dropped(const struct transport *t)
+{
+	const struct udp_transport *u = (const struct udp_transport *)t;
+	uint64_t n = 0;
+	for (size_t i = 0; i < u->n; i++)
+		n += u->socks[i].drops;
+	return n;
 }
 
 uint16_t udp_transport_port(const struct transport *t, uint16_t which)
