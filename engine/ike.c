@@ -496,13 +496,16 @@ void ike_tunnel_enable(struct ike_engine *e, unsigned tunnel, bool enable)
 	if (!g)
 		return;
 	if (!enable) {
-		struct ike_sa *sa, *next;
-		for (sa = e->core.sas; sa; sa = next) {
-			next = sa->next;
-			if (sa->gateway == g->id)
-				exchange_info_delete_ike(sa);
+		/* From the head each time, as ike_delete_all: a delete may free
+		 * the SA after this one (the one its pending rekey made). */
+		for (;;) {
+			struct ike_sa *sa = e->core.sas;
+			while (sa && (sa->gateway != g->id || sa->state >= IKE_STATE_DELETING))
+				sa = sa->next;
+			if (!sa)
+				return;
+			exchange_info_delete_ike(sa);
 		}
-		return;
 	}
 	if (wants_auto(c, g))
 		start(e, g);

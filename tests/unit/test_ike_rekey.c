@@ -300,6 +300,20 @@ static void test_ike_rekey_simultaneous(void **state)
 			 ike_router_log_count(&p->b, "inhibited rekey (newer SA exists)"), 1);
 }
 
+/* tunnel disable while an IKE rekey is under way: deleting the old SA
+ * frees the half-made new one, which the walk must not touch again. */
+static void test_disable_during_ike_rekey(void **state)
+{
+	struct ike_pair *p = *state;
+	up(p, &p->a);
+	assert_int_equal(rekey_sa_number(p->a.engine, the_ike(&p->a)->number), 0);
+	ike_pair_run(p, 1);
+	ike_tunnel_enable(p->a.engine, 1, false);
+	ike_pair_run(p, 60000);
+	for (struct ike_sa *sa = p->a.engine->core.sas; sa; sa = sa->next)
+		assert_true(sa->state >= IKE_STATE_DELETING);
+}
+
 /* RFC 7296 2.25: an IKE SA rekey from A meets a CHILD SA rekey from B;
  * each side refuses the other's with TEMPORARY_FAILURE and tries again
  * later, and both rekeys happen in the end. */
@@ -777,6 +791,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_child_rekey_pfs, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_ike_rekey_by_a, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_ike_rekey_by_b, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_disable_during_ike_rekey, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_ike_rekey_simultaneous, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_ike_and_child_rekey_collide, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_rekey_under_loss, setup, ike_pair_teardown),
