@@ -4,7 +4,10 @@
 #   charon initiators -> charon responder   (the reference)
 #   charon initiators -> rtxsh responder
 #   rtxsh initiators  -> charon responder
-# for each IKE proposal of BENCH_PROPOSALS, with PSK and N tunnels. Both
+# for each IKE proposal of BENCH_PROPOSALS, with N tunnels, authenticated
+# with PSK or (BENCH_AUTH=rsa|ecdsa) RSA-2048 / ECDSA P-256 certificates
+# of one CA made at run time (every initiator's name is in one certificate,
+# the responder's in another; rtxsh holds them as PKCS#12 bundles). Both
 # daemons share this machine's CPUs; logging is off on both sides, ESP is
 # user-space on charon (kernel-libipsec) and simulated on rtxsh (-k sim),
 # so the figures are about IKE.
@@ -20,6 +23,7 @@
 . "$IT_HERE/cells.sh"
 
 N=${N:-200}
+BENCH_AUTH=${BENCH_AUTH:-psk}
 BENCH_PROPOSALS=${BENCH_PROPOSALS:-"aes256-sha256-modp2048 aes256-sha256-x25519"}
 TUNE="dos_protection = no
 	cookie_threshold = 1000000
@@ -90,9 +94,10 @@ charon_initiators() {
 		remote_addrs = $B_IP
 		proposals = $SW_IKE
 		encap = yes
-		local { auth = psk
-			id = i$i.lab }
-		remote { auth = psk
+		local { auth = $CH_AUTH
+			id = i$i.lab
+			$CH_CERTS }
+		remote { auth = $CH_AUTH
 			id = r.lab }
 		children { net { local_ts = $A_NET
 			remote_ts = $B_NET
@@ -102,8 +107,49 @@ charon_initiators() {
 EOC
 		done
 		echo "}"
-		echo 'secrets { ike-all { secret = "interop-secret" } }'
+		if [ "$BENCH_AUTH" = psk ]; then
+			echo 'secrets { ike-all { secret = "interop-secret" } }'
+		fi
 	} >"$d/bench.conf"
+	[ "$BENCH_AUTH" = psk ] && return 0
+	mkdir -p "$d/x509" "$d/private" "$d/x509ca"
+	cp "$IT/pki/ini.pem" "$d/x509/ini.pem"
+	cp "$IT/pki/ini.key" "$d/private/ini.pem"
+	cp "$IT/pki/root.pem" "$d/x509ca/root.pem"
+}
+
+# bench_pki: with certificates, a CA, the initiators' certificate (names
+# i1.lab .. iN.lab) and the responder's (r.lab), as PEM and PKCS#12.
+CH_AUTH=psk CH_CERTS=""
+bench_pki() {
+	[ "$BENCH_AUTH" = psk ] && return 0
+	local d=$IT/pki i sans="DNS:r.lab"
+	mkdir -p "$d"
+	pki_ca "$d" root "$BENCH_AUTH"
+	pki_leaf "$d" resp "$BENCH_AUTH" root 2001 r.lab
+	sans=$(for i in $(seq 1 "$N"); do printf 'DNS:i%s.lab,' "$i"; done)
+	pki_key "$BENCH_AUTH" "$d/ini.key"
+	openssl req -new -key "$d/ini.key" -out "$d/ini.csr" -subj "/O=rtxsh bench/CN=initiators" 2>/dev/null
+	printf '%s\n' "subjectAltName=${sans%,}" "keyUsage=critical,digitalSignature" >"$d/ini.ext"
+	openssl x509 -req -in "$d/ini.csr" -CA "$d/root.pem" -CAkey "$d/root.key" -set_serial 2002 \
+		-days 30 -sha256 -extfile "$d/ini.ext" -out "$d/ini.pem" 2>/dev/null
+	for i in resp ini; do
+		openssl pkcs12 -export -inkey "$d/$i.key" -in "$d/$i.pem" -certfile "$d/root.pem" \
+			-passout "pass:$PKI_PASS" -out "$d/$i.p12" 2>/dev/null || it_die "bench_pki: openssl"
+	done
+	CH_AUTH=pubkey CH_CERTS="certs = ini.pem"
+}
+
+# The responder charon: PSK or its certificate.
+charon_responder() {
+	if [ "$BENCH_AUTH" = psk ]; then
+		charon_conn b c local="$B_IP" remote=%any lid=r.lab rid=%any ike="$SW_IKE" esp="$SW_ESP" \
+			lts="$B_NET" rts="$A_NET"
+	else
+		charon_conn b c local="$B_IP" remote=%any lid=r.lab rid=%any ike="$SW_IKE" esp="$SW_ESP" \
+			lts="$B_NET" rts="$A_NET" auth=pubkey cert="$IT/pki/resp.pem" key="$IT/pki/resp.key" \
+			ca="$IT/pki/root.pem"
+	fi
 }
 
 # An rtxsh config with N gateways: responders for i1..iN (ROLE r) or
@@ -121,7 +167,8 @@ tunnel select $i
  ipsec tunnel $i
   ipsec sa policy $i $i esp $(rx_get esp_enc) $(rx_get esp_auth)
   ipsec ike version $i 2
-  ipsec ike pre-shared-key $i text interop-secret
+$(if [ "$BENCH_AUTH" = psk ]; then echo "  ipsec ike pre-shared-key $i text interop-secret"
+else echo "  ipsec ike pki file $i certificate=1"; fi)
   ipsec ike local address $i $([ "$role" = r ] && echo "$B_IP" || echo "$A_IP")
   ipsec ike local name $i $lname fqdn
   ipsec ike remote address $i $remote
@@ -134,6 +181,11 @@ tunnel select $i
 EOF
 	done
 	echo "ipsec auto refresh off" >>"$f"
+	if [ "$BENCH_AUTH" != psk ]; then
+		local own=resp
+		[ "$role" = i ] && own=ini
+		echo "pki certificate file 1 $IT/pki/$own.p12 pkcs12 $PKI_PASS" >>"$f"
+	fi
 }
 
 # rx_get KEY: KEY's value in the row's rtx_conf keys ($RX).
@@ -145,18 +197,17 @@ rx_get() {
 
 report() {   # label setups t0 t1 resp_cpu_ticks init_cpu_ticks resp_rss0 resp_rss1
 	awk -v l="$1" -v n="$2" -v t0="$3" -v t1="$4" -v rc="$5" -v ic="$6" -v hz="$hz" \
-		-v r0="$7" -v r1="$8" -v p="$SW_IKE" 'BEGIN {
+		-v r0="$7" -v r1="$8" -v p="$SW_IKE" -v a="$BENCH_AUTH" 'BEGIN {
 		d = t1 - t0
-		printf "%-18s %-24s %5d setups in %6.2f s = %6.1f/s  CPU s: responder %5.2f initiator %5.2f  responder +%.1f KiB/IKE SA\n",
-			l, p, n, d, n / d, rc / hz, ic / hz, (r1 - r0) / n }'
+		printf "%-18s %-6s %-24s %5d setups in %6.2f s = %6.1f/s  CPU s: responder %5.2f initiator %5.2f  responder +%.1f KiB/IKE SA\n",
+			l, a, p, n, d, n / d, rc / hz, ic / hz, (r1 - r0) / n }'
 }
 
 bench_charon_charon() {
 	local rp ip t0 t1 n rc0 ic0 r0 lp
 	it_topology plain
 	charon_quiet b "$NS_B" libipsec
-	charon_conn b c local="$B_IP" remote=%any lid=r.lab rid=%any ike="$SW_IKE" esp="$SW_ESP" \
-		lts="$B_NET" rts="$A_NET"
+	charon_responder
 	charon_load b
 	charon_quiet a "$NS_A" libipsec
 	charon_initiators a
@@ -194,8 +245,7 @@ bench_rtx_charon() {
 	local rp ip t0 t1 n rc0 ic0 r0 lp
 	it_topology plain
 	charon_quiet b "$NS_B" libipsec
-	charon_conn b c local="$B_IP" remote=%any lid=r.lab rid=%any ike="$SW_IKE" esp="$SW_ESP" \
-		lts="$B_NET" rts="$A_NET"
+	charon_responder
 	charon_load b
 	rtx_many i "$IT/i.conf"
 	rtx_start i "$NS_A" "$IT/i.conf" sim --model vRX
@@ -208,7 +258,8 @@ bench_rtx_charon() {
 	charon_stop b; rtx_stop i
 }
 
-say "bench-rate: $N IKE_SA + CHILD_SA setups per run, PSK, $(nproc) CPUs, $($CHARON --version 2>&1 | head -n 1), rtxsh $("$RTXSH" --version | awk '{print $2}')"
+bench_pki
+say "bench-rate: $N IKE_SA + CHILD_SA setups per run, $BENCH_AUTH, $(nproc) CPUs, $($CHARON --version 2>&1 | head -n 1), rtxsh $("$RTXSH" --version | awk '{print $2}')"
 for p in $BENCH_PROPOSALS; do
 	prop "$p"
 	(bench_charon_charon)

@@ -78,7 +78,9 @@ for role in i r; do
 	for kind in rsa ecdsa; do
 		run "cert-$kind-rtx$role" c_cert "$role" "$kind"
 	done
-	run "cert-fail-revoked-rtx$role" c_cert_fail "$role" revoked
+	for what in unknown-ca revoked; do
+		run "cert-fail-$what-rtx$role" c_cert_fail "$role" "$what"
+	done
 done
 # Behind a NAT rtxsh can only initiate (the NAT has no port forwarding).
 IT_TOPO=nat run nat-esp-aes256-sha256-modp2048-rtxi c_establish i aes256-sha256-modp2048 fqdn on

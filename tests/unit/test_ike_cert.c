@@ -16,7 +16,9 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "engine/auth_cert.h"
 #include "engine/iana.h"
+#include "engine/msg.h"
 #include "engine/pki.h"
 #include "engine/pki_store.h"
 #include "tests/ike_pair.h"
@@ -331,6 +333,34 @@ static void test_bad_auth_signature(void **state)
 	refused(p, &p->b, "[IKE2] GW:1/SA:1/AUTH unmatched auth data");
 }
 
+/* A signature AUTH without any CERT payload: the peer's key is unknown.
+ * (rtxsh always sends its chain, so the message is made by hand and
+ * handed to B's established SA.) */
+static void test_no_certificate_received(void **state)
+{
+	struct ike_pair *p = *state;
+	use_cert(&p->a, FX_LEAF_P256);
+	use_cert(&p->b, FX_LEAF_P256);
+	establish(p, &p->a);
+	struct ike_sa *sa = p->b.engine->core.sas;
+	assert_non_null(sa);
+	struct msg m;
+	static const uint8_t name[] = "p256.example.com", sig[64] = { 1 };
+	msg_init(&m, IKEV2_EXCH_IKE_AUTH, 1, 0);
+	struct payload *id = msg_add(&m, IKEV2_PAYLOAD_IDI, true);
+	assert_non_null(id);
+	id->u.id = (struct payload_id){ .id_type = IKEV2_ID_FQDN,
+					.data = { name, sizeof(name) - 1 } };
+	struct payload *auth = msg_add(&m, IKEV2_PAYLOAD_AUTH, true);
+	assert_non_null(auth);
+	auth->u.auth = (struct payload_auth){ IKEV2_AUTH_ECDSA_SHA256_P256, { sig, sizeof(sig) } };
+	const struct payload *idp = msg_find(&m, IKEV2_PAYLOAD_IDI, 0);
+	assert_int_equal(auth_cert_verify(sa, p->b.config->gateways[0], &m, idp, NULL,
+					  "GW:1/SA:9/AUTH"), -RTX_EAUTH);
+	assert_int_equal(ike_router_log_count(&p->b, "[IKE2] GW:1/SA:9/AUTH no certificate received"), 1);
+	msg_free(&m);
+}
+
 static void test_no_own_certificate(void **state)
 {
 	struct ike_pair *p = *state;
@@ -365,6 +395,7 @@ int main(void)
 		T(test_no_digital_signature_usage),
 		T(test_psk_peer),
 		T(test_bad_auth_signature),
+		T(test_no_certificate_received),
 		T(test_no_own_certificate),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
