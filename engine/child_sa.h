@@ -84,8 +84,9 @@ int child_sa_install(struct child_sa *c, const struct child_keys *keys);
  * goes in now, before our answer lets the peer send on it; the outbound SA
  * is held back, because the kernel sends on the newest outbound SA at once
  * and the peer installs our new inbound SA only when our answer reaches
- * it. rekey.c releases it when the replaced SA goes (the peer's Delete, or
- * the end of its grace). */
+ * it. rekey.c releases it at the peer's first packet on the new inbound
+ * SA, or when the replaced SA goes (the peer's Delete, the end of its
+ * grace, its hard life). */
 int child_sa_install_holding_out(struct child_sa *c, const struct child_keys *keys);
 /* Puts a held outbound SA into the kernel (nothing to do when none is
  * held); from then on traffic leaves on it. 0 or the kernel's refusal,
