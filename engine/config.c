@@ -1,4 +1,5 @@
 #include "engine/config.h"
+#include "engine/user.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -161,6 +162,7 @@ void config_free(struct ipsec_config *c)
 		config_pki_file_clear(&c->pki_cert[i]);
 		config_pki_file_clear(&c->pki_crl[i]);
 	}
+	user_table_free(c->users);
 	free(c);
 }
 

@@ -137,6 +137,8 @@ struct pki_file_config {
 	char *password;                  /* pkcs12 only */
 };
 
+struct user_table;
+
 struct ipsec_config {
 	const struct rtx_model *model;   /* per-model ranges and defaults */
 	bool ipsec_use;                  /* default on */
@@ -156,6 +158,7 @@ struct ipsec_config {
 	struct lan_config lan[CONFIG_LAN_MAX + 1];   /* by N; [0] unused */
 	struct pki_file_config pki_cert[CONFIG_PKI_MAX + 1];   /* by ID; [0] unused */
 	struct pki_file_config pki_crl[CONFIG_PKI_MAX + 1];
+	struct user_table *users;        /* auth user (engine/user.h), NULL: none */
 };
 
 struct rtx_model;

@@ -144,7 +144,7 @@ static const struct tok opt_pki[] = {
 	TY(TK_IP, "xauth-dns", "DNS server handed out"), \
 	TY(TK_IP, "xauth-wins", "WINS server handed out"), \
 	TXT("xauth-filter", 1, 256, "Filters for the user"), \
-	EN("eap-md5", ONOFF, "Allow IKEv2 EAP-MD5")
+	EN("eap-md5", ONOFF, "Allow IKEv2 EAP-MD5", .param = P_EAP_MD5)
 static const struct tok opt_user[] = { XAUTH_OPTS, { .kind = TK_END } };
 static const struct tok opt_group[] = {
 	XAUTH_OPTS,
@@ -629,14 +629,17 @@ const struct cmd_row cmd_table[] = {
 	    NUM("crl_id", 1, 8, "CRL id", .param = P_PKI_ID),
 	    TXT("file", 1, 255, "Path, PEM or DER (relative: to the -c file's directory)",
 		.param = P_FILE)),
-	ROW("auth user", SEC_AUTH, R_ADMIN | R_KEPT, 3, NULL, NULL, NOAP, K_AUTH, K_USER,
-	    TY(TK_USER, "userid", "User id"), TXT("username", 3, 256, "User name"),
-	    TXT("password", 3, 64, "Password")),
-	ROW("auth user attribute", SEC_AUTH, R_ADMIN | R_KEPT, 4, NULL, NULL, NOAP, K_AUTH, K_USER,
-	    KW("attribute", "User attributes"), TY(TK_USER, "userid", "User id"),
+	ROW("auth user", SEC_AUTH, R_ADMIN, 3, NULL, NULL, AP(cfgapply_user), K_AUTH, K_USER,
+	    TY(TK_USER, "userid", "User id", .param = P_USER_ID),
+	    TXT("username", 3, 256, "User name", .param = P_NAME),
+	    TXT("password", 3, 64, "Password", .param = P_PASSWORD)),
+	ROW("auth user attribute", SEC_AUTH, R_ADMIN, 4, NULL, NULL, AP(cfgapply_user_attribute),
+	    K_AUTH, K_USER,
+	    KW("attribute", "User attributes"), TY(TK_USER, "userid", "User id", .param = P_USER_ID),
 	    OPTS("attribute", opt_user, "Attributes", .flags = T_REQ)),
-	ROW("auth user group", SEC_AUTH, R_ADMIN | R_KEPT, 4, NULL, NULL, NOAP, K_AUTH, K_USER,
-	    KW("group", "User group"), TY(TK_USER, "groupid", "Group id"),
+	ROW("auth user group", SEC_AUTH, R_ADMIN, 4, NULL, NULL, AP(cfgapply_user_group), K_AUTH,
+	    K_USER,
+	    KW("group", "User group"), TY(TK_USER, "groupid", "Group id", .param = P_USER_ID),
 	    TY(TK_IDLIST, "userid", "User id or range N-M", .flags = T_REPEAT)),
 	ROW("auth user group attribute", SEC_AUTH, R_ADMIN | R_KEPT, 5, NULL, NULL, NOAP, K_AUTH, K_USER,
 	    KW("group", "User group"), KW("attribute", "Group attributes"),

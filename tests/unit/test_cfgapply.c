@@ -17,6 +17,7 @@
 #include "engine/alg.h"
 #include "base/clock.h"
 #include "engine/config.h"
+#include "engine/user.h"
 #include "engine/loop.h"
 #include "engine/model.h"
 #include "engine/router.h"
@@ -313,6 +314,18 @@ static char *dump(const struct ipsec_config *c)
 				pc->password ? pc->password : "-");
 		if (pl->path)
 			fprintf(f, "crl%zu %s\n", i, pl->path);
+	}
+	for (size_t i = 0; c->users && i < c->users->n_users; i++) {
+		const struct user_config *u = &c->users->users[i];
+		fprintf(f, "user %u %s %s %d\n", u->id, u->name ? u->name : "-",
+			u->password ? u->password : "-", u->eap_md5);
+	}
+	for (size_t i = 0; c->users && i < c->users->n_groups; i++) {
+		const struct user_group *g = &c->users->groups[i];
+		fprintf(f, "group %u:", g->id);
+		for (size_t j = 0; j < g->n; j++)
+			fprintf(f, " %u", g->ids[j]);
+		fputc('\n', f);
 	}
 	fclose(f);
 	return buf;

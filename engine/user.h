@@ -1,0 +1,43 @@
+/* `auth user` and `auth user group` (reference 2.4): the users an
+ * EAP-MD5 server checks, kept apart from the gateway config because
+ * every gateway shares them. Passwords are held as typed (the RTX
+ * stores them so) and wiped when freed; nothing here logs. */
+#ifndef RTX_USER_H
+#define RTX_USER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct user_config {
+	unsigned id;
+	char *name, *password;    /* NULL until `auth user ID NAME PASSWORD` */
+	bool eap_md5;             /* `auth user attribute ID eap-md5=on` */
+};
+
+struct user_group {
+	unsigned id;
+	unsigned *ids;            /* member user ids */
+	size_t n;
+};
+
+struct user_table {
+	struct user_config *users;
+	size_t n_users;
+	struct user_group *groups;
+	size_t n_groups;
+};
+
+/* User id in *t (created, and *t with it, when absent); NULL on
+ * allocation failure. */
+struct user_config *user_get(struct user_table **t, unsigned id);
+/* Sets the name and password of user id; 0 or -RTX_ENOMEM. */
+int user_set(struct user_table **t, unsigned id, const char *name, const char *password);
+/* Group gid's members, replacing any earlier list; 0 or -RTX_ENOMEM. */
+int user_group_set(struct user_table **t, unsigned gid, const unsigned *ids, size_t n);
+/* The user called name, within group gid when gid is not 0; NULL when
+ * there is none. */
+const struct user_config *user_find(const struct user_table *t, const char *name,
+				    unsigned gid);
+void user_table_free(struct user_table *t);
+
+#endif
