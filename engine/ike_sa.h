@@ -43,7 +43,11 @@ enum ike_sa_flag {
 	IKE_SAF_KEYED = 1u << 0,     /* SK_* keys derived: SK payloads work */
 	IKE_SAF_AUTHED = 1u << 1,    /* the peer is authenticated (or the SA this one
 					rekeyed was) */
+	IKE_SAF_EAP_CONTACT = 1u << 2,   /* an EAP login's first request had
+					    INITIAL_CONTACT (acted on at its end) */
 };
+
+struct auth_eap;
 
 struct ike_sa {
 	struct ike_core *e;
@@ -73,6 +77,7 @@ struct ike_sa {
 	struct child_sa *children;            /* installed CHILD SAs */
 	struct child_sa *first_child;         /* negotiated in IKE_AUTH */
 	char local_id[64], remote_id[64];
+	struct auth_eap *eap;                 /* auth_eap.c: an EAP login under way */
 	unsigned peer_hashes;                 /* auth_cert.c: SIGNATURE_HASH_ALGORITHMS, a mask */
 	bool nat_local, nat_remote;           /* NAT detected on that side */
 	uint64_t created_ms, established_ms;

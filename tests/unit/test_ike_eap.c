@@ -1,0 +1,176 @@
+/* EAP-MD5 in IKE_AUTH (RFC 7296 2.16) between two routers on the
+ * virtual clock: A logs in as an EAP-MD5 client (`ipsec ike eap myname`),
+ * B authenticates itself with a certificate and asks for EAP
+ * (`ipsec ike eap request 1 on`) against its `auth user` table. Success,
+ * wrong password, unknown user, a user without eap-md5=on, and a group
+ * the user is not in: refused with one `[IKE2]` line on B, the EAP
+ * Failure and AUTHENTICATION_FAILED to A, no SA on either side, and the
+ * password in no log line. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "engine/pki.h"
+#include "engine/pki_store.h"
+#include "engine/user.h"
+#include "tests/ike_pair.h"
+#include "tests/pki_fixture.h"
+
+#define EPOCH 1700000000
+
+static struct pki_fixture *fx;
+
+static int group_setup(void **state)
+{
+	(void)state;
+	return pki_fixture_new(EPOCH, &fx) ? -1 : 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	pki_fixture_free(fx);
+	return 0;
+}
+
+static int setup(void **state)
+{
+	return ike_pair_setup(state, 11);
+}
+
+/* `pki certificate file 1 ...` and `ipsec ike pki file 1 certificate=1`:
+ * the key, leaf and chain; for the client only the chain's root matters,
+ * as the CA that vouches for the server. */
+static void use_cert(struct ike_router *r, enum pki_fx_cert leaf)
+{
+	X509 *certs[8] = { fx->cert[leaf] };
+	size_t n = 1 + pki_fixture_chain(fx, leaf, certs + 1, 7);
+	struct pki_cred *c;
+	struct pki_load_error err;
+	assert_int_equal(pki_cred_from(pki_fixture_key(fx, leaf), certs, n, &c, &err), 0);
+	struct gateway_config *g = r->config->gateways[0];
+	g->psk_len = 0;
+	g->pki_cert = 1;
+	pki_store_put_cert(r->pki, 1, c);
+}
+
+/* A: client "alice"/password; B: server with alice (eap-md5=on,
+ * "wonderland") and bob (no eap-md5, "builder"). */
+static void configure(struct ike_pair *p, const char *name, const char *password)
+{
+	struct gateway_config *ga = p->a.config->gateways[0];
+	struct gateway_config *gb = p->b.config->gateways[0];
+	use_cert(&p->a, FX_LEAF_P256);
+	use_cert(&p->b, FX_LEAF_RSA2048);
+	ga->auth_method = AUTH_METHOD_EAP_MD5;
+	ga->eap_name = strdup(name);
+	ga->eap_password = strdup(password);
+	gb->eap_request = true;
+	free(gb->remote_address);
+	gb->remote_address = strdup("any");
+	assert_int_equal(user_set(&p->b.config->users, 1, "alice", "wonderland"), 0);
+	user_get(&p->b.config->users, 1)->eap_md5 = true;
+	assert_int_equal(user_set(&p->b.config->users, 2, "bob", "builder"), 0);
+}
+
+static void run(struct ike_pair *p)
+{
+	assert_int_equal(ike_pair_start(p), 0);
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	ike_pair_run(p, 3000);
+}
+
+static void assert_no_password(struct ike_pair *p, const char *password)
+{
+	assert_int_equal(ike_router_log_count(&p->a, password), 0);
+	assert_int_equal(ike_router_log_count(&p->b, password), 0);
+}
+
+static void test_success(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	p->a.config->gateways[0]->log_types = LOGTYPE_KEY;
+	p->b.config->gateways[0]->log_types = LOGTYPE_KEY;
+	run(p);
+	if (getenv("EAP_LOG") || ike_router_ike_up(&p->b) != 1) {
+		ike_router_log_print(&p->a);
+		ike_router_log_print(&p->b);
+	}
+	assert_int_equal(ike_router_ike_up(&p->a), 1);
+	assert_int_equal(ike_router_ike_up(&p->b), 1);
+	assert_int_equal(ike_router_child_up(&p->a), 1);
+	assert_int_equal(ike_router_child_up(&p->b), 1);
+	assert_int_equal(ike_router_log_count(&p->b, "EAP-MD5 user alice authenticated"), 1);
+	assert_no_password(p, "wonderland");
+}
+
+static void assert_refused(struct ike_pair *p, const char *line)
+{
+	if (getenv("EAP_LOG") || ike_router_log_count(&p->b, line) != 1) {
+		ike_router_log_print(&p->a);
+		ike_router_log_print(&p->b);
+	}
+	assert_int_equal(ike_router_log_count(&p->b, line), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "the server refused user"), 1);
+	assert_int_equal(ike_router_ike_up(&p->a), 0);
+	assert_int_equal(ike_router_ike_up(&p->b), 0);
+	assert_int_equal(ike_router_child_up(&p->b), 0);
+}
+
+static void test_wrong_password(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "looking-glass");
+	run(p);
+	assert_refused(p, "[IKE2] GW:1/SA:1/AUTH EAP-MD5 authentication failed for user alice: "
+			  "wrong password");
+	assert_no_password(p, "looking-glass");
+	assert_no_password(p, "wonderland");
+}
+
+static void test_unknown_user(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "carol", "wonderland");
+	run(p);
+	assert_refused(p, "authentication failed for user carol: unknown user");
+}
+
+static void test_not_allowed(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "bob", "builder");
+	run(p);
+	assert_refused(p, "authentication failed for user bob: eap-md5 not allowed");
+}
+
+/* `ipsec ike eap request 1 on 5`: only members of group 5 may log in. */
+static void test_group(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	unsigned members[] = { 2, 3 };
+	assert_int_equal(user_group_set(&p->b.config->users, 5, members, 2), 0);
+	p->b.config->gateways[0]->eap_request_group = 5;
+	run(p);
+	assert_refused(p, "authentication failed for user alice: unknown user");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_success, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_password, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_user, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_not_allowed, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_group, setup, ike_pair_teardown),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
