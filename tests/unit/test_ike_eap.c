@@ -163,6 +163,43 @@ static void test_group(void **state)
 	assert_refused(p, "authentication failed for user alice: unknown user");
 }
 
+/* Loss, duplicates and reordering on the virtual clock: the EAP rounds
+ * are ordinary IKE_AUTH exchanges, retransmitted and answered from the
+ * responder's window, so the login still completes, exactly once. */
+static void lossy(uint64_t seed)
+{
+	struct ike_pair p;
+	struct memnet_faults f = { .drop_pct = 30, .dup_pct = 20, .reorder_pct = 10,
+				   .delay_ms = 5 };
+	assert_int_equal(ike_pair_init(&p, seed), 0);
+	configure(&p, "alice", "wonderland");
+	p.a.config->gateways[0]->always_on = true;
+	assert_int_equal(ike_pair_start(&p), 0);
+	memnet_set_faults(p.net, &f);
+	assert_int_equal(ike_initiate(p.a.engine, 1), 0);
+	bool up = ike_pair_run_until_up(&p, 600000);
+	if (!up) {
+		ike_router_log_print(&p.a);
+		ike_router_log_print(&p.b);
+	}
+	assert_true(up);
+	f.drop_pct = f.dup_pct = f.reorder_pct = 0;
+	memnet_set_faults(p.net, &f);
+	ike_pair_run(&p, 120000);   /* half-open leftovers of lost attempts time out */
+	assert_int_equal(ike_router_ike_up(&p.a), 1);
+	assert_int_equal(ike_router_ike_up(&p.b), 1);
+	assert_int_equal(ike_router_child_up(&p.b), 1);
+	assert_int_equal(ike_router_log_count(&p.b, "authentication failed"), 0);
+	ike_pair_free(&p);
+}
+
+static void test_loss_and_duplication(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 8; seed++)
+		lossy(seed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +208,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_user, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_not_allowed, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_group, setup, ike_pair_teardown),
+		cmocka_unit_test(test_loss_and_duplication),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
