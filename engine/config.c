@@ -1,4 +1,5 @@
 #include "engine/config.h"
+#include "engine/pool.h"
 #include "engine/user.h"
 
 #include <stddef.h>
@@ -163,6 +164,7 @@ void config_free(struct ipsec_config *c)
 		config_pki_file_clear(&c->pki_crl[i]);
 	}
 	user_table_free(c->users);
+	pool_table_free(c->pools);
 	free(c);
 }
 

@@ -1,6 +1,7 @@
 # EAP-MD5 (RFC 3748, RFC 1994) and its use in IKE_AUTH (RFC 7296 2.16).
 libengine_a_SOURCES += engine/eap_md5.h engine/eap_md5.c engine/user.h engine/user.c \
-	engine/auth_eap.h engine/auth_eap.c
+	engine/auth_eap.h engine/auth_eap.c engine/pool.h engine/pool.c \
+	engine/modecfg.h engine/modecfg.c
 
 check_PROGRAMS += tests/unit/test_eap_md5
 TESTS += tests/unit/test_eap_md5

@@ -10,6 +10,7 @@
 
 #include "engine/auth_cert.h"
 #include "engine/auth_eap.h"
+#include "engine/modecfg.h"
 #include "engine/auth_psk.h"
 #include "engine/child_sa.h"
 #include "engine/config.h"
@@ -223,6 +224,9 @@ static int auth_build_i(struct ike_sa *sa, struct msg *m)
 	if ((err = exchange_add_ts(m, IKEV2_PAYLOAD_TSI, &all, 0)) ||
 	    (err = exchange_add_ts(m, IKEV2_PAYLOAD_TSR, &all, 0)))
 		return err;
+	/* a remote-access client asks for its inner address (RFC 7296 2.19) */
+	if (auth_eap_client(g) && (err = modecfg_add_request(m)))
+		return err;
 	return ike_sa_set_state(sa, IKE_STATE_AUTH_SENT);
 }
 
@@ -296,6 +300,7 @@ static int verify_peer(struct ike_sa *sa, const struct gateway_config *g, const 
 static enum xchg_rc auth_up_i(struct ike_sa *sa, struct msg_rx *rx)
 {
 	auth_eap_free(sa);
+	modecfg_read_reply(sa, &rx->m, rx->sub);
 	if (established(sa))
 		return XCHG_FAIL;
 	struct gw_state *gs = ike_gw_state(sa->e, sa->gateway);
@@ -392,13 +397,16 @@ static enum xchg_rc auth_refuse(struct msg *resp)
 }
 
 /* The peer is authenticated: older IKE SAs with it are stale (RFC 7296
- * 2.4), deleted here without telling anyone. */
+ * 2.4), deleted here without telling anyone. "It" is the same gateway and
+ * the same authenticated identity: road-warriors share one gateway entry,
+ * and one's reboot must not end another's SAs. */
 static void initial_contact(struct ike_sa *sa)
 {
 	struct ike_sa *o = sa->e->sas, *next;
 	for (; o; o = next) {
 		next = o->next;
-		if (o != sa && o->gateway == sa->gateway && o->state != IKE_STATE_CLOSED)
+		if (o != sa && o->gateway == sa->gateway && o->state != IKE_STATE_CLOSED &&
+		    !strcmp(o->remote_id, sa->remote_id))
 			ike_sa_delete(o);
 	}
 }
@@ -412,6 +420,7 @@ struct child_pick {
 	struct proposal_choice choice;
 	struct ip_addr ts_i, ts_r;
 	uint8_t li, lr;
+	bool cp_request;              /* a CFG_REQUEST for an address came */
 };
 
 static void child_pick_r(struct ike_sa *sa, struct msg_rx *rx, const struct gateway_config *g,
@@ -425,7 +434,8 @@ static void child_pick_r(struct ike_sa *sa, struct msg_rx *rx, const struct gate
 	const struct payload *tsi = msg_find(&rx->m, IKEV2_PAYLOAD_TSI, 0);
 	const struct payload *tsr = msg_find(&rx->m, IKEV2_PAYLOAD_TSR, 0);
 	uint8_t fam = sa->remote.addr.family;
-	*k = (struct child_pick){ .notify = IKEV2_N_NO_PROPOSAL_CHOSEN, .tn = tn };
+	*k = (struct child_pick){ .notify = IKEV2_N_NO_PROPOSAL_CHOSEN, .tn = tn,
+				  .cp_request = modecfg_requested(&rx->m) };
 	if (!p || !t->enabled) {
 		char sub[16];
 		snprintf(sub, sizeof(sub), "GW:%u", g->id);
@@ -454,8 +464,19 @@ static uint16_t auth_child_r(struct ike_sa *sa, const struct child_pick *k, stru
 	struct ip_addr ts_i = k->ts_i, ts_r = k->ts_r;
 	uint8_t li = k->li, lr = k->lr;
 	int err;
+	char sub[40];
 	if (k->notify)
 		return k->notify;
+	ike_sa_xsub(sa, "AUTH", sub, sizeof(sub));
+	uint16_t n = modecfg_lease(sa, ike_sa_gateway(sa), k->cp_request, sub);
+	if (n)
+		return n;
+	if (sa->cp_addr4 && ts_i.family == AF_INET) {
+		/* the client's traffic comes from its leased address only */
+		for (int i = 0; i < 4; i++)
+			ts_i.bytes[i] = (uint8_t)(sa->cp_addr4 >> (24 - 8 * i));
+		li = 32;
+	}
 	struct child_sa *c = child_sa_new(sa, k->tn, k->policy, &err);
 	if (!c)
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
@@ -472,7 +493,8 @@ static uint16_t auth_child_r(struct ike_sa *sa, const struct child_pick *k, stru
 		mine.spi[i] = (uint8_t)(c->spi_in >> (24 - 8 * i));
 	proposal_from_choice(&mine, o);
 	if (exchange_add_sa(resp, o, true) || exchange_add_ts(resp, IKEV2_PAYLOAD_TSI, &ts_i, li) ||
-	    exchange_add_ts(resp, IKEV2_PAYLOAD_TSR, &ts_r, lr))
+	    exchange_add_ts(resp, IKEV2_PAYLOAD_TSR, &ts_r, lr) ||
+	    (sa->cp_addr4 && modecfg_add_reply(sa, resp)))
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
 	return 0;
 }

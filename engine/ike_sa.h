@@ -77,6 +77,8 @@ struct ike_sa {
 	struct child_sa *children;            /* installed CHILD SAs */
 	struct child_sa *first_child;         /* negotiated in IKE_AUTH */
 	char local_id[64], remote_id[64];
+	uint32_t cp_addr4;                    /* mode-cfg address (host order): the
+						 server's lease while sa lives, or ours */
 	struct auth_eap *eap;                 /* auth_eap.c: an EAP login under way */
 	unsigned peer_hashes;                 /* auth_cert.c: SIGNATURE_HASH_ALGORITHMS, a mask */
 	bool nat_local, nat_remote;           /* NAT detected on that side */

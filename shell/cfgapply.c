@@ -3,6 +3,7 @@
  * the grammar has already checked types and ranges, and enum values arrive
  * as their index in the row's value list. */
 #include "shell/cfgapply.h"
+#include "engine/pool.h"
 #include "engine/user.h"
 
 #include <stddef.h>
@@ -515,6 +516,23 @@ int cfgapply_user_group(struct cfgapply *a, const struct params *p)
 		err = user_group_set(&a->c->users, num(p, P_USER_ID), ids, n);
 	free(ids);
 	return err;
+}
+
+/* ---- mode-cfg (reference 2.5) ------------------------------------------------------ */
+
+/* IPv4 ranges only: an IPv6 pool stays stored and printed, unused. */
+int cfgapply_modecfg_pool(struct cfgapply *a, const struct params *p)
+{
+	uint32_t first, last;
+	if (pool_parse(param(p, P_TEXT)->text, &first, &last))
+		return 0;
+	return pool_set(&a->c->pools, num(p, P_POOL), first, last);
+}
+
+int cfgapply_modecfg_address(struct cfgapply *a, const struct params *p)
+{
+	a->g->modecfg_pool = num(p, P_POOL);
+	return 0;
 }
 
 /* ---- the walk ------------------------------------------------------------------ */

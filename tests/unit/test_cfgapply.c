@@ -17,6 +17,7 @@
 #include "engine/alg.h"
 #include "base/clock.h"
 #include "engine/config.h"
+#include "engine/pool.h"
 #include "engine/user.h"
 #include "engine/loop.h"
 #include "engine/model.h"
@@ -289,6 +290,7 @@ static char *dump(const struct ipsec_config *c)
 		fprintf(f, " %d %u %u %s %s %d %u %u\n", g->auth_method, g->pki_cert, g->pki_crl,
 			g->eap_name ? g->eap_name : "-", g->eap_password ? g->eap_password : "-",
 			g->eap_request, g->eap_request_group, g->log_types);
+		fprintf(f, " pool %u\n", g->modecfg_pool);
 	}
 	for (size_t i = 0; i < c->n_policies; i++) {
 		const struct policy_config *p = c->policies[i];
@@ -320,6 +322,9 @@ static char *dump(const struct ipsec_config *c)
 		fprintf(f, "user %u %s %s %d\n", u->id, u->name ? u->name : "-",
 			u->password ? u->password : "-", u->eap_md5);
 	}
+	for (size_t i = 0; c->pools && i < c->pools->n; i++)
+		fprintf(f, "pool %u %08x-%08x\n", c->pools->pools[i].id, c->pools->pools[i].first,
+			c->pools->pools[i].last);
 	for (size_t i = 0; c->users && i < c->users->n_groups; i++) {
 		const struct user_group *g = &c->users->groups[i];
 		fprintf(f, "group %u:", g->id);

@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "engine/pki.h"
 #include "engine/pki_store.h"
+#include "engine/pool.h"
 #include "engine/user.h"
 #include "tests/ike_pair.h"
 #include "tests/pki_fixture.h"
@@ -200,6 +201,94 @@ static void test_loss_and_duplication(void **state)
 		lossy(seed);
 }
 
+/* ---- mode-cfg ------------------------------------------------------------- */
+
+static bool taken_bits(void *ctx, uint32_t a)
+{
+	return (*(const unsigned *)ctx >> (a & 31)) & 1;
+}
+
+static void test_pool_parse_and_pick(void **state)
+{
+	(void)state;
+	uint32_t f, l, a;
+	assert_int_equal(pool_parse("10.8.0.1-10.8.0.3", &f, &l), 0);
+	assert_int_equal(f, 0x0a080001);
+	assert_int_equal(l, 0x0a080003);
+	assert_int_equal(pool_parse("10.9.0.0/24", &f, &l), 0);
+	assert_int_equal(f, 0x0a090001);
+	assert_int_equal(l, 0x0a0900fe);
+	assert_int_equal(pool_parse("192.0.2.7", &f, &l), 0);
+	assert_int_equal(f, l);
+	assert_int_not_equal(pool_parse("10.8.0.3-10.8.0.1", &f, &l), 0);
+	assert_int_not_equal(pool_parse("2001:db8::1-2001:db8::9", &f, &l), 0);
+	struct pool_config p = { 1, 0x0a080001, 0x0a080003 };
+	unsigned taken = 0;
+	assert_int_equal(pool_pick(&p, taken_bits, &taken, &a), 0);
+	assert_int_equal(a, 0x0a080001);
+	taken = 1u << 1 | 1u << 2;
+	assert_int_equal(pool_pick(&p, taken_bits, &taken, &a), 0);
+	assert_int_equal(a, 0x0a080003);
+	taken |= 1u << 3;
+	assert_int_equal(pool_pick(&p, taken_bits, &taken, &a), -RTX_ENOENT);
+	taken &= ~(1u << 2);   /* an SA went: its address is free again */
+	assert_int_equal(pool_pick(&p, taken_bits, &taken, &a), 0);
+	assert_int_equal(a, 0x0a080002);
+}
+
+/* A rebooted and logging in as user name: its INITIAL_CONTACT ends only
+ * the SAs of that same user on B. */
+static void relogin(struct ike_pair *p, const char *name)
+{
+	struct gateway_config *ga = p->a.config->gateways[0];
+	free(ga->eap_name);
+	ga->eap_name = strdup(name);
+	assert_int_equal(ike_pair_restart(p, &p->a), 0);
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	ike_pair_run(p, 3000);
+}
+
+/* B hands out 10.8.0.1-10.8.0.2 (`ipsec ike mode-cfg address pool 1
+ * ...`, `ipsec ike mode-cfg address 1 1`): each user gets the next free
+ * address, a third finds the pool exhausted, and when an IKE SA goes
+ * (here: its user reconnects with INITIAL_CONTACT) its address is handed
+ * out again. */
+static void test_modecfg_leases(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	for (unsigned id = 3; id <= 4; id++) {
+		assert_int_equal(user_set(&p->b.config->users, id, id == 3 ? "carol" : "dave",
+					  "wonderland"), 0);
+		user_get(&p->b.config->users, id)->eap_md5 = true;
+	}
+	assert_int_equal(pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080002), 0);
+	p->b.config->gateways[0]->modecfg_pool = 1;
+	run(p);
+	assert_int_equal(ike_router_ike_up(&p->a), 1);
+	assert_int_equal(ike_router_child_up(&p->b), 1);
+	assert_int_equal(ike_router_log_count(&p->b, "mode-cfg: leased address 10.8.0.1 from pool 1"), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: assigned address 10.8.0.1"), 1);
+	relogin(p, "carol");
+	assert_int_equal(ike_router_ike_up(&p->b), 2);
+	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: assigned address 10.8.0.2"), 1);
+	relogin(p, "dave");
+	if (getenv("EAP_LOG")) {
+		ike_router_log_print(&p->a);
+		ike_router_log_print(&p->b);
+	}
+	assert_int_equal(ike_router_log_count(&p->b, "mode-cfg: address pool 1 exhausted"), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "INTERNAL_ADDRESS_FAILURE"), 1);
+	relogin(p, "alice");
+	assert_int_equal(ike_router_log_count(&p->b, "mode-cfg: leased address 10.8.0.1 from pool 1"), 2);
+	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: assigned address 10.8.0.1"), 2);
+	/* carol's, alice's new one, and dave's: RFC 7296 3.15.4 refuses the
+	 * CHILD SA, not the IKE SA, and dave's vanished host is B's
+	 * liveness check's business */
+	assert_int_equal(ike_router_ike_up(&p->b), 3);
+	assert_int_equal(ike_router_child_up(&p->b), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +298,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_allowed, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_group, setup, ike_pair_teardown),
 		cmocka_unit_test(test_loss_and_duplication),
+		cmocka_unit_test(test_pool_parse_and_pick),
+		cmocka_unit_test_setup_teardown(test_modecfg_leases, setup, ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
