@@ -184,7 +184,7 @@ static int lookup(void *ctx, const char *name, struct eap_user *u)
 	const struct user_config *uc = user_find(l->users, name, l->gid);
 	if (!uc || !uc->password)
 		return -RTX_ENOENT;
-	*u = (struct eap_user){ uc->password, uc->eap_md5 };
+	*u = (struct eap_user){ uc->password, user_eap_md5(l->users, uc) };
 	return 0;
 }
 

@@ -145,6 +145,12 @@ static int check_initiable(struct ike_engine *e, const struct gateway_config *g,
 		not_configured(e, g->id, "ipsec ike eap myname");
 		return -RTX_ENOENT;
 	}
+	/* RFC 7296 2.16: the server proves itself with a certificate, which
+	 * only a CA of ours can vouch for */
+	if (am == AUTH_METHOD_EAP_MD5 && !g->pki_cert) {
+		not_configured(e, g->id, "ipsec ike pki file");
+		return -RTX_ENOENT;
+	}
 	if (am == AUTH_METHOD_CERTIFICATE && !g->pki_cert) {
 		not_configured(e, g->id, "ipsec ike pki file");
 		return -RTX_ENOENT;

@@ -49,29 +49,32 @@ int user_set(struct user_table **t, unsigned id, const char *name, const char *p
 	return 0;
 }
 
-int user_group_set(struct user_table **tp, unsigned gid, const unsigned *ids, size_t n)
+struct user_group *user_group_get(struct user_table **tp, unsigned gid)
 {
 	struct user_table *t = *tp;
 	if (!t && !(t = *tp = calloc(1, sizeof(*t))))
-		return -RTX_ENOMEM;
-	unsigned *copy = malloc((n ? n : 1) * sizeof(*copy));
-	if (!copy)
-		return -RTX_ENOMEM;
-	memcpy(copy, ids, n * sizeof(*copy));
-	struct user_group *g = NULL;
-	for (size_t i = 0; i < t->n_groups && !g; i++)
+		return NULL;
+	for (size_t i = 0; i < t->n_groups; i++)
 		if (t->groups[i].id == gid)
-			g = &t->groups[i];
+			return &t->groups[i];
+	struct user_group *g = realloc(t->groups, (t->n_groups + 1) * sizeof(*g));
+	if (!g)
+		return NULL;
+	t->groups = g;
+	g += t->n_groups++;
+	*g = (struct user_group){ .id = gid };
+	return g;
+}
+
+int user_group_set(struct user_table **tp, unsigned gid, const unsigned *ids, size_t n)
+{
+	unsigned *copy = malloc((n ? n : 1) * sizeof(*copy));
+	struct user_group *g = copy ? user_group_get(tp, gid) : NULL;
 	if (!g) {
-		g = realloc(t->groups, (t->n_groups + 1) * sizeof(*g));
-		if (!g) {
-			free(copy);
-			return -RTX_ENOMEM;
-		}
-		t->groups = g;
-		g += t->n_groups++;
-		*g = (struct user_group){ .id = gid };
+		free(copy);
+		return -RTX_ENOMEM;
 	}
+	memcpy(copy, ids, n * sizeof(*copy));
 	free(g->ids);
 	g->ids = copy;
 	g->n = n;
@@ -98,6 +101,16 @@ const struct user_config *user_find(const struct user_table *t, const char *name
 			return u;
 	}
 	return NULL;
+}
+
+bool user_eap_md5(const struct user_table *t, const struct user_config *u)
+{
+	if (u->eap_md5_set)
+		return u->eap_md5;
+	for (size_t i = 0; t && i < t->n_groups; i++)
+		if (t->groups[i].eap_md5 && in_group(t, t->groups[i].id, u->id))
+			return true;
+	return false;
 }
 
 void user_table_free(struct user_table *t)

@@ -486,8 +486,20 @@ int cfgapply_user_attribute(struct cfgapply *a, const struct params *p)
 	struct user_config *u = user_get(&a->c->users, num(p, P_USER_ID));
 	if (!u)
 		return -RTX_ENOMEM;
-	if (param_given(p, P_EAP_MD5))
+	if (param_given(p, P_EAP_MD5)) {
 		u->eap_md5 = on(p, P_EAP_MD5);
+		u->eap_md5_set = true;
+	}
+	return 0;
+}
+
+int cfgapply_user_group_attribute(struct cfgapply *a, const struct params *p)
+{
+	struct user_group *g = user_group_get(&a->c->users, num(p, P_USER_ID));
+	if (!g)
+		return -RTX_ENOMEM;
+	if (param_given(p, P_EAP_MD5))
+		g->eap_md5 = on(p, P_EAP_MD5);
 	return 0;
 }
 

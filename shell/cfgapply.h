@@ -70,7 +70,7 @@ cfgapply_step cfgapply_ike_version, cfgapply_auth_method, cfgapply_psk_hex,
 	cfgapply_ike_hash, cfgapply_child_exchange, cfgapply_gw_log,
 	cfgapply_duration_child, cfgapply_duration_ike, cfgapply_nat_traversal,
 	cfgapply_pki_file, cfgapply_eap_myname, cfgapply_eap_request,
-	cfgapply_user, cfgapply_user_attribute, cfgapply_user_group,
+	cfgapply_user, cfgapply_user_attribute, cfgapply_user_group, cfgapply_user_group_attribute,
 	cfgapply_modecfg_pool, cfgapply_modecfg_address;
 /* certificates */
 cfgapply_step cfgapply_pki_cert, cfgapply_pki_crl;

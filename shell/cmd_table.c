@@ -641,9 +641,10 @@ const struct cmd_row cmd_table[] = {
 	    K_USER,
 	    KW("group", "User group"), TY(TK_USER, "groupid", "Group id", .param = P_USER_ID),
 	    TY(TK_IDLIST, "userid", "User id or range N-M", .flags = T_REPEAT)),
-	ROW("auth user group attribute", SEC_AUTH, R_ADMIN | R_KEPT, 5, NULL, NULL, NOAP, K_AUTH, K_USER,
+	ROW("auth user group attribute", SEC_AUTH, R_ADMIN, 5, NULL, NULL,
+	    AP(cfgapply_user_group_attribute), K_AUTH, K_USER,
 	    KW("group", "User group"), KW("attribute", "Group attributes"),
-	    TY(TK_USER, "groupid", "Group id"),
+	    TY(TK_USER, "groupid", "Group id", .param = P_USER_ID),
 	    OPTS("attribute", opt_group, "Attributes", .flags = T_REQ)),
 
 	/* ---- everything else a pasted config holds (not emulated) ---- */

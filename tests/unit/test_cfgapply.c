@@ -319,15 +319,15 @@ static char *dump(const struct ipsec_config *c)
 	}
 	for (size_t i = 0; c->users && i < c->users->n_users; i++) {
 		const struct user_config *u = &c->users->users[i];
-		fprintf(f, "user %u %s %s %d\n", u->id, u->name ? u->name : "-",
-			u->password ? u->password : "-", u->eap_md5);
+		fprintf(f, "user %u %s %s %d%d\n", u->id, u->name ? u->name : "-",
+			u->password ? u->password : "-", u->eap_md5, u->eap_md5_set);
 	}
 	for (size_t i = 0; c->pools && i < c->pools->n; i++)
 		fprintf(f, "pool %u %08x-%08x\n", c->pools->pools[i].id, c->pools->pools[i].first,
 			c->pools->pools[i].last);
 	for (size_t i = 0; c->users && i < c->users->n_groups; i++) {
 		const struct user_group *g = &c->users->groups[i];
-		fprintf(f, "group %u:", g->id);
+		fprintf(f, "group %u %d:", g->id, g->eap_md5);
 		for (size_t j = 0; j < g->n; j++)
 			fprintf(f, " %u", g->ids[j]);
 		fputc('\n', f);

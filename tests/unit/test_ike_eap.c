@@ -77,6 +77,7 @@ static void configure(struct ike_pair *p, const char *name, const char *password
 	gb->remote_address = strdup("any");
 	assert_int_equal(user_set(&p->b.config->users, 1, "alice", "wonderland"), 0);
 	user_get(&p->b.config->users, 1)->eap_md5 = true;
+	user_get(&p->b.config->users, 1)->eap_md5_set = true;
 	assert_int_equal(user_set(&p->b.config->users, 2, "bob", "builder"), 0);
 }
 
@@ -261,6 +262,7 @@ static void test_modecfg_leases(void **state)
 		assert_int_equal(user_set(&p->b.config->users, id, id == 3 ? "carol" : "dave",
 					  "wonderland"), 0);
 		user_get(&p->b.config->users, id)->eap_md5 = true;
+		user_get(&p->b.config->users, id)->eap_md5_set = true;
 	}
 	assert_int_equal(pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080002), 0);
 	p->b.config->gateways[0]->modecfg_pool = 1;
@@ -289,6 +291,23 @@ static void test_modecfg_leases(void **state)
 	assert_int_equal(ike_router_child_up(&p->b), 2);
 }
 
+/* `auth user group attribute 6 eap-md5=on` lets bob (no attribute of
+ * his own) in as a member of group 6; his own eap-md5=off would win. */
+static void test_group_attribute(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "bob", "builder");
+	unsigned members[] = { 2 };
+	assert_int_equal(user_group_set(&p->b.config->users, 6, members, 1), 0);
+	user_group_get(&p->b.config->users, 6)->eap_md5 = true;
+	run(p);
+	assert_int_equal(ike_router_ike_up(&p->b), 1);
+	assert_int_equal(ike_router_log_count(&p->b, "EAP-MD5 user bob authenticated"), 1);
+	struct user_config *bob = user_get(&p->b.config->users, 2);
+	bob->eap_md5_set = true;   /* eap-md5=off given */
+	assert_false(user_eap_md5(p->b.config->users, bob));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,6 +316,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_user, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_not_allowed, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_group, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_group_attribute, setup, ike_pair_teardown),
 		cmocka_unit_test(test_loss_and_duplication),
 		cmocka_unit_test(test_pool_parse_and_pick),
 		cmocka_unit_test_setup_teardown(test_modecfg_leases, setup, ike_pair_teardown),
