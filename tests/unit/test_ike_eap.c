@@ -308,6 +308,40 @@ static void test_group_attribute(void **state)
 	assert_false(user_eap_md5(p->b.config->users, bob));
 }
 
+static size_t sa_count(const struct ike_router *r)
+{
+	size_t n = 0;
+	for (const struct ike_sa *o = r->engine->core.sas; o; o = o->next)
+		n++;
+	return n;
+}
+
+/* A client that goes silent in the middle of EAP leaves nothing behind on
+ * the server: the half-open SA (not yet authenticated) times out. */
+static void test_client_vanishes_mid_eap(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	struct memnet_faults f = { .delay_ms = 5 };
+	assert_int_equal(ike_pair_start(p), 0);
+	memnet_set_faults(p->net, &f);
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	/* until B has answered the identity with its challenge */
+	for (int i = 0; i < 500 && ike_router_log_count(&p->b, "AUTH exchange terminated") < 2; i++)
+		ike_pair_run(p, 1);
+	assert_int_equal(ike_router_log_count(&p->b, "AUTH exchange terminated"), 2);
+	f.drop_pct = 100;
+	memnet_set_faults(p->net, &f);
+	ike_pair_run(p, 3000);
+	assert_int_equal(sa_count(&p->b), 1);
+	assert_int_equal(ike_router_ike_up(&p->b), 0);
+	ike_pair_run(p, 600000);
+	if (getenv("EAP_LOG") || sa_count(&p->b)) {
+		ike_router_log_print(&p->b);
+	}
+	assert_int_equal(sa_count(&p->b), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +352,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_group, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_group_attribute, setup, ike_pair_teardown),
 		cmocka_unit_test(test_loss_and_duplication),
+		cmocka_unit_test_setup_teardown(test_client_vanishes_mid_eap, setup, ike_pair_teardown),
 		cmocka_unit_test(test_pool_parse_and_pick),
 		cmocka_unit_test_setup_teardown(test_modecfg_leases, setup, ike_pair_teardown),
 	};
