@@ -37,6 +37,12 @@ bool auth_eap_server(const struct gateway_config *g)
 	return g->eap_request && g->pki_cert;
 }
 
+const char *auth_eap_user(const struct ike_sa *sa)
+{
+	const struct auth_eap *x = sa->eap;
+	return x && x->server && x->step == STEP_FINAL ? x->srv.identity : NULL;
+}
+
 bool auth_eap_running(const struct ike_sa *sa)
 {
 	return sa->eap != NULL;

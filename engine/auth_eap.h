@@ -48,6 +48,9 @@ int auth_eap_begin_r(struct ike_sa *sa, struct chunk idi_body, struct chunk idr_
 enum xchg_rc auth_eap_respond(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
 			      const void **child);
 
+/* Server: the user name EAP authenticated on sa, or NULL. */
+const char *auth_eap_user(const struct ike_sa *sa);
+
 void auth_eap_free(struct ike_sa *sa);
 
 #endif

@@ -6,12 +6,14 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "engine/auth_eap.h"
 #include "engine/config.h"
 #include "engine/exchange.h"
 #include "engine/iana.h"
 #include "engine/ike_engine.h"
 #include "engine/ike_sa.h"
 #include "engine/pool.h"
+#include "engine/user.h"
 
 static int add_cp(struct msg *m, uint8_t cfg_type, const struct cp_attr *attrs, size_t n)
 {
@@ -50,7 +52,14 @@ void modecfg_read_reply(struct ike_sa *sa, const struct msg *m, const char *sub)
 		char t[INET_ADDRSTRLEN];
 		addr_text(sa->cp_addr4, t, sizeof(t));
 		log_text(sa->e->d.log, LOG_INFO, "[IKE2] %s mode-cfg: assigned address %s", sub, t);
-		return;
+	}
+	for (size_t i = 0; i < p->u.cp.nattrs; i++) {
+		const struct cp_attr *a = &p->u.cp.attrs[i];
+		if (a->type != IKEV2_CP_INTERNAL_IP4_DNS || a->value.len != 4)
+			continue;
+		char t[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, a->value.ptr, t, sizeof(t));
+		log_text(sa->e->d.log, LOG_INFO, "[IKE2] %s mode-cfg: DNS server %s", sub, t);
 	}
 }
 
@@ -80,6 +89,19 @@ static bool in_use(void *ctx, uint32_t addr)
 	return false;
 }
 
+static uint32_t addr4(const struct ip_addr *a)
+{
+	return (uint32_t)a->bytes[0] << 24 | (uint32_t)a->bytes[1] << 16 |
+	       (uint32_t)a->bytes[2] << 8 | a->bytes[3];
+}
+
+/* The `auth user` EAP logged in on sa (server side), or NULL. */
+static const struct user_config *lease_user(const struct ike_sa *sa)
+{
+	const char *name = auth_eap_user(sa);
+	return name ? user_find(sa->e->d.config->users, name, 0) : NULL;
+}
+
 uint16_t modecfg_lease(struct ike_sa *sa, const struct gateway_config *g, bool requested,
 		       const char *sub)
 {
@@ -90,17 +112,32 @@ uint16_t modecfg_lease(struct ike_sa *sa, const struct gateway_config *g, bool r
 		log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: the peer asked for no address", sub);
 		return IKEV2_N_FAILED_CP_REQUIRED;
 	}
+	const struct user_config *u = lease_user(sa);
+	struct use_ctx u_ctx = { sa, sa->e->sas };
+	char t[INET_ADDRSTRLEN];
+	if (u && u->address.family == AF_INET) {
+		/* the user's own xauth-address= wins over the pool */
+		uint32_t a = addr4(&u->address);
+		addr_text(a, t, sizeof(t));
+		if (in_use(&u_ctx, a)) {
+			log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: address %s of user %s in use", sub,
+				 t, u->name);
+			return IKEV2_N_INTERNAL_ADDRESS_FAILURE;
+		}
+		sa->cp_addr4 = a;
+		log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: leased address %s of user %s", sub, t,
+			 u->name);
+		return 0;
+	}
 	const struct pool_config *p = pool_find(sa->e->d.config->pools, g->modecfg_pool);
 	if (!p) {
 		log_ike(l, sub, LOG_NOT_CONFIGURED, "ipsec ike mode-cfg address pool");
 		return IKEV2_N_INTERNAL_ADDRESS_FAILURE;
 	}
-	struct use_ctx u = { sa, sa->e->sas };
-	if (pool_pick(p, in_use, &u, &sa->cp_addr4)) {
+	if (pool_pick(p, in_use, &u_ctx, &sa->cp_addr4)) {
 		log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: address pool %u exhausted", sub, p->id);
 		return IKEV2_N_INTERNAL_ADDRESS_FAILURE;
 	}
-	char t[INET_ADDRSTRLEN];
 	addr_text(sa->cp_addr4, t, sizeof(t));
 	log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: leased address %s from pool %u", sub, t, p->id);
 	return 0;
@@ -113,9 +150,13 @@ int modecfg_add_reply(struct ike_sa *sa, struct msg *m)
 		return -RTX_ENOMEM;
 	for (int i = 0; i < 4; i++)
 		v[4 + i] = (uint8_t)(sa->cp_addr4 >> (24 - 8 * i));
+	const struct user_config *u = lease_user(sa);
+	const uint8_t *dns = u && u->dns.family == AF_INET ? exchange_copy(m, u->dns.bytes, 4)
+							    : NULL;
 	const struct cp_attr a[] = {
 		{ IKEV2_CP_INTERNAL_IP4_ADDRESS, { v + 4, 4 } },
 		{ IKEV2_CP_INTERNAL_IP4_NETMASK, { v, 4 } },
+		{ IKEV2_CP_INTERNAL_IP4_DNS, { dns, 4 } },
 	};
-	return add_cp(m, IKEV2_CFG_REPLY, a, 2);
+	return add_cp(m, IKEV2_CFG_REPLY, a, dns ? 3 : 2);
 }

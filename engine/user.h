@@ -8,11 +8,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/ip_addr.h"
+
 struct user_config {
 	unsigned id;
 	char *name, *password;    /* NULL until `auth user ID NAME PASSWORD` */
 	bool eap_md5;             /* `auth user attribute ID eap-md5=on` */
 	bool eap_md5_set;         /* ... given: it wins over the groups' */
+	struct ip_addr address;   /* xauth-address=: wins over the pool (family 0: unset) */
+	struct ip_addr dns;       /* xauth-dns=: INTERNAL_IP4_DNS */
 };
 
 struct user_group {

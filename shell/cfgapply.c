@@ -490,6 +490,10 @@ int cfgapply_user_attribute(struct cfgapply *a, const struct params *p)
 		u->eap_md5 = on(p, P_EAP_MD5);
 		u->eap_md5_set = true;
 	}
+	if (param_given(p, P_XAUTH_ADDRESS))
+		u->address = param(p, P_XAUTH_ADDRESS)->addr;
+	if (param_given(p, P_XAUTH_DNS))
+		u->dns = param(p, P_XAUTH_DNS)->addr;
 	return 0;
 }
 

@@ -319,8 +319,11 @@ static char *dump(const struct ipsec_config *c)
 	}
 	for (size_t i = 0; c->users && i < c->users->n_users; i++) {
 		const struct user_config *u = &c->users->users[i];
-		fprintf(f, "user %u %s %s %d%d\n", u->id, u->name ? u->name : "-",
-			u->password ? u->password : "-", u->eap_md5, u->eap_md5_set);
+		char b1[64], b2[64];
+		fprintf(f, "user %u %s %s %d%d %s %s\n", u->id, u->name ? u->name : "-",
+			u->password ? u->password : "-", u->eap_md5, u->eap_md5_set,
+			u->address.family ? ip_addr_str(&u->address, b1, sizeof(b1)) : "-",
+			u->dns.family ? ip_addr_str(&u->dns, b2, sizeof(b2)) : "-");
 	}
 	for (size_t i = 0; c->pools && i < c->pools->n; i++)
 		fprintf(f, "pool %u %08x-%08x\n", c->pools->pools[i].id, c->pools->pools[i].first,

@@ -308,6 +308,24 @@ static void test_group_attribute(void **state)
 	assert_false(user_eap_md5(p->b.config->users, bob));
 }
 
+/* alice's own xauth-address= wins over the pool; xauth-dns= goes out as
+ * INTERNAL_IP4_DNS. */
+static void test_modecfg_user_address_and_dns(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	assert_int_equal(pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080002), 0);
+	p->b.config->gateways[0]->modecfg_pool = 1;
+	struct user_config *u = user_get(&p->b.config->users, 1);
+	assert_int_equal(ip_addr_parse("10.9.9.9", &u->address), 0);
+	assert_int_equal(ip_addr_parse("192.0.2.53", &u->dns), 0);
+	run(p);
+	assert_int_equal(ike_router_child_up(&p->b), 1);
+	assert_int_equal(ike_router_log_count(&p->b, "mode-cfg: leased address 10.9.9.9 of user alice"), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: assigned address 10.9.9.9"), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: DNS server 192.0.2.53"), 1);
+}
+
 static size_t sa_count(const struct ike_router *r)
 {
 	size_t n = 0;
@@ -355,6 +373,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_client_vanishes_mid_eap, setup, ike_pair_teardown),
 		cmocka_unit_test(test_pool_parse_and_pick),
 		cmocka_unit_test_setup_teardown(test_modecfg_leases, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_modecfg_user_address_and_dns, setup,
+						ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
