@@ -224,6 +224,11 @@ static int auth_build_i(struct ike_sa *sa, struct msg *m)
 	if ((err = exchange_add_ts(m, IKEV2_PAYLOAD_TSI, &all, 0)) ||
 	    (err = exchange_add_ts(m, IKEV2_PAYLOAD_TSR, &all, 0)))
 		return err;
+	/* `ipsec ike eap send certreq`: name our CAs, so that a server that
+	 * sends its certificate only when asked (strongSwan's default) does */
+	if (auth_eap_client(g) && g->eap_send_certreq &&
+	    (err = auth_cert_add_certreq(sa->e, m, g, true)))
+		return err;
 	/* a remote-access client asks for its inner address (RFC 7296 2.19) */
 	if (auth_eap_client(g) && (err = modecfg_add_request(m)))
 		return err;

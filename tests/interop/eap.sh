@@ -6,7 +6,8 @@
 # logs in as alice and asks for a virtual IP. Cells: the login succeeds, a
 # CHILD SA 10.8.0.1/32 === rtxsh's LAN is up on both sides and charon
 # installed 10.8.0.1; a wrong password is refused with EAP Failure and
-# AUTHENTICATION_FAILED and leaves no SA. Skips (77) when not root, without
+# AUTHENTICATION_FAILED and leaves no SA; and rtxsh as the client of a
+# charon EAP-MD5 server with a pool gets its address. Skips (77) when not root, without
 # namespaces, strongSwan's eap-md5 plugin or openssl(1).
 . "$(dirname "$0")/lib.sh"
 
@@ -103,8 +104,74 @@ c_wrong_password() {
 	rtx_no_sa a || fail "rtxsh kept an SA"
 }
 
+# rtxsh as the EAP-MD5 client of a charon server with a certificate and
+# an address pool: it logs in, gets a pool address and a CHILD SA.
+c_rtx_client() {
+	local d=$IT_ROOT/pki
+	it_topology plain
+	charon_start b "$NS_B" libipsec "	load = random nonce openssl pem pkcs1 x509 pubkey curve25519 aes sha1 sha2 hmac gcm kdf socket-default vici eap-md5 eap-identity kernel-libipsec kernel-netlink"
+	cat >"$IT/b/loaded.conf" <<EOF
+connections {
+  c {
+    version = 2
+    local_addrs = $B_IP
+    remote_addrs = %any
+    pools = rw
+    proposals = aes256-sha256-modp2048
+    local { auth = pubkey
+            certs = $d/srv.pem
+            id = vpn.example }
+    remote { auth = eap-md5
+             eap_id = %any }
+    children { net { local_ts = $B_NET
+                     esp_proposals = aes256-sha256 } }
+  }
+}
+pools { rw { addrs = 10.9.0.0/24 } }
+secrets {
+  eap-alice { id = alice
+              secret = wonderland }
+}
+EOF
+	# swanctl reads keys and certificates from its directories
+	mkdir -p "$IT/b/ecdsa" "$IT/b/x509"
+	openssl pkey -in "$d/srv.key" -traditional -out "$IT/b/ecdsa/srv.pem" 2>/dev/null ||
+		it_die "openssl pkey"
+	cp "$d/srv.pem" "$IT/b/x509/srv.pem"
+	sw b --load-all --file "$IT/b/loaded.conf" >"$IT/b/load.out" 2>&1 ||
+		{ cat "$IT/b/load.out"; fail "swanctl --load-all failed"; }
+	cat >"$IT/a.conf" <<EOF
+ip lan1 address $A_LAN/24
+ip route $B_NET gateway tunnel 1
+pki certificate file 1 $d/ca.pem x509-pem
+tunnel select 1
+ tunnel encapsulation ipsec
+ ipsec tunnel 1
+  ipsec sa policy 1 1 esp aes256-cbc sha256-hmac
+  ipsec ike version 1 2
+  ipsec ike local address 1 $A_IP
+  ipsec ike remote address 1 $B_IP
+  ipsec ike encryption 1 aes256-cbc
+  ipsec ike hash 1 sha256
+  ipsec ike group 1 modp2048
+  ipsec ike auth method 1 eap-md5
+  ipsec ike pki file 1 certificate=1
+  ipsec ike eap myname 1 alice wonderland
+  ipsec ike eap send certreq 1 on
+ tunnel enable 1
+ipsec auto refresh on
+syslog debug on
+EOF
+	rtx_start a "$NS_A" "$IT/a.conf" sim
+	wait_for 20 charon_established b || { tail -n 40 "$IT/a/rtxsh.log"; tail -n 25 "$IT/b/charon.log"; cat "$IT/b/load.out"; fail "no SA on charon"; }
+	grep -q 'mode-cfg: assigned address 10.9.0.1' "$IT/a/rtxsh.log" || fail "no address from charon's pool"
+	rtx_established a || fail "rtxsh shows no SA"
+	! grep -q wonderland "$IT/a/rtxsh.log" || fail "the password is in rtxsh's log"
+}
+
 pki
 want() { [[ $1 =~ ${IT_CELLS:-.} ]]; }
 want eap-md5-success && cell eap-md5-success c_success
 want eap-md5-wrong-password && cell eap-md5-wrong-password c_wrong_password
+want eap-md5-rtx-client && cell eap-md5-rtx-client c_rtx_client
 it_summary
