@@ -1,4 +1,6 @@
 #include "engine/config.h"
+#include "engine/pool.h"
+#include "engine/user.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -164,6 +166,8 @@ void config_free(struct ipsec_config *c)
 		config_pki_file_clear(&c->pki_cert[i]);
 		config_pki_file_clear(&c->pki_crl[i]);
 	}
+	user_table_free(c->users);
+	pool_table_free(c->pools);
 	free(c);
 }
 

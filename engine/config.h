@@ -94,6 +94,7 @@ struct gateway_config {
 	bool eap_request;
 	unsigned eap_request_group;
 	bool eap_send_certreq;
+	unsigned modecfg_pool;           /* ipsec ike mode-cfg address GW PID; 0: none */
 	unsigned log_types;              /* LOGTYPE_* bits of `ipsec ike log N` */
 };
 
@@ -141,6 +142,9 @@ struct pki_file_config {
 	char *password;                  /* pkcs12 only */
 };
 
+struct user_table;
+struct pool_table;
+
 struct ipsec_config {
 	const struct rtx_model *model;   /* per-model ranges and defaults */
 	bool ipsec_use;                  /* default on */
@@ -160,6 +164,8 @@ struct ipsec_config {
 	struct lan_config lan[CONFIG_LAN_MAX + 1];   /* by N; [0] unused */
 	struct pki_file_config pki_cert[CONFIG_PKI_MAX + 1];   /* by ID; [0] unused */
 	struct pki_file_config pki_crl[CONFIG_PKI_MAX + 1];
+	struct user_table *users;        /* auth user (engine/user.h), NULL: none */
+	struct pool_table *pools;        /* mode-cfg address pools (engine/pool.h) */
 };
 
 struct rtx_model;

@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 
 #include "engine/auth_cert.h"
+#include "engine/auth_eap.h"
+#include "engine/modecfg.h"
 #include "engine/auth_psk.h"
 #include "engine/child_sa.h"
 #include "engine/config.h"
@@ -191,6 +193,8 @@ static int auth_build_i(struct ike_sa *sa, struct msg *m)
 	int err;
 	if (!p)
 		return -RTX_ENOENT;
+	if (auth_eap_running(sa))
+		return auth_eap_build_i(sa, m);
 	ike_sa_xsub(sa, "AUTH", sub, sizeof(sub));
 	const struct pki_cred *cred = NULL;
 	if (auth_cert_gateway(g) && !(cred = auth_cert_own(sa, g, sub)))
@@ -210,7 +214,9 @@ static int auth_build_i(struct ike_sa *sa, struct msg *m)
 	if (g->remote_name && !ident_from_name(g->remote_name, g->remote_name_type, &rid) &&
 	    !add_ident(m, IKEV2_PAYLOAD_IDR, &rid, &rbody))
 		return -RTX_ENOMEM;
-	if ((err = add_auth(sa, m, g, cred, body, sub)))
+	/* RFC 7296 2.16: an EAP client leaves AUTH out until EAP succeeds */
+	if ((err = auth_eap_client(g) ? auth_eap_begin_i(sa, body)
+				      : add_auth(sa, m, g, cred, body, sub)))
 		return err;
 	if (!sa->first_child && !(sa->first_child = child_sa_new(sa, tn, p->id, &err)))
 		return err;
@@ -223,6 +229,14 @@ static int auth_build_i(struct ike_sa *sa, struct msg *m)
 	struct ip_addr all = { .family = sa->remote.addr.family };
 	if ((err = exchange_add_ts(m, IKEV2_PAYLOAD_TSI, &all, 0)) ||
 	    (err = exchange_add_ts(m, IKEV2_PAYLOAD_TSR, &all, 0)))
+		return err;
+	/* `ipsec ike eap send certreq`: name our CAs, so that a server that
+	 * sends its certificate only when asked (strongSwan's default) does */
+	if (auth_eap_client(g) && g->eap_send_certreq &&
+	    (err = auth_cert_add_certreq(sa->e, m, g, true)))
+		return err;
+	/* a remote-access client asks for its inner address (RFC 7296 2.19) */
+	if (auth_eap_client(g) && (err = modecfg_add_request(m)))
 		return err;
 	return ike_sa_set_state(sa, IKE_STATE_AUTH_SENT);
 }
@@ -285,7 +299,7 @@ static int verify_peer(struct ike_sa *sa, const struct gateway_config *g, const 
 {
 	const struct payload *auth = msg_find(m, IKEV2_PAYLOAD_AUTH, 0);
 	struct ident rn;
-	if (!auth_cert_gateway(g))
+	if (!auth_cert_gateway(g) && !(sa->initiator && auth_eap_client(g)))
 		return auth_psk_verify(sa, g->psk, g->psk_len, id->body, &auth->u.auth, sub);
 	bool named = g->remote_name &&
 		     !ident_from_name(g->remote_name, g->remote_name_type, &rn);
@@ -293,10 +307,32 @@ static int verify_peer(struct ike_sa *sa, const struct gateway_config *g, const 
 	return auth_cert_verify(sa, g, m, id, named ? &want : NULL, sub);
 }
 
+/* Authenticated both ways: the SA is up, and the CHILD SA half. */
+static enum xchg_rc auth_up_i(struct ike_sa *sa, struct msg_rx *rx)
+{
+	auth_eap_free(sa);
+	modecfg_read_reply(sa, &rx->m, rx->sub);
+	if (established(sa))
+		return XCHG_FAIL;
+	struct gw_state *gs = ike_gw_state(sa->e, sa->gateway);
+	if (gs) {
+		gs->contacted = true;
+		gs->paused = false;
+	}
+	auth_child_i(sa, rx);
+	free(sa->offer);
+	sa->offer = NULL;
+	return XCHG_DONE;
+}
+
 static enum xchg_rc auth_process_i(struct ike_sa *sa, struct msg_rx *rx)
 {
 	const struct gateway_config *g = ike_sa_gateway(sa);
 	const struct msg *m = &rx->m;
+	if (g && auth_eap_running(sa) && !msg_find(m, IKEV2_PAYLOAD_IDR, 0)) {
+		enum xchg_rc rc = auth_eap_process_i(sa, rx);
+		return rc == XCHG_DONE ? auth_up_i(sa, rx) : rc;
+	}
 	const struct payload *idr = msg_find(m, IKEV2_PAYLOAD_IDR, 0);
 	const struct payload *auth = msg_find(m, IKEV2_PAYLOAD_AUTH, 0);
 	if (!g)
@@ -316,17 +352,9 @@ static enum xchg_rc auth_process_i(struct ike_sa *sa, struct msg_rx *rx)
 	}
 	ident_text(idr->u.id.id_type, idr->u.id.data.ptr, idr->u.id.data.len, sa->remote_id,
 		   sizeof(sa->remote_id));
-	if (established(sa))
-		return XCHG_FAIL;
-	struct gw_state *gs = ike_gw_state(sa->e, sa->gateway);
-	if (gs) {
-		gs->contacted = true;
-		gs->paused = false;
-	}
-	auth_child_i(sa, rx);
-	free(sa->offer);
-	sa->offer = NULL;
-	return XCHG_DONE;
+	if (auth_eap_running(sa))
+		return auth_eap_first_i(sa, idr->body, rx);
+	return auth_up_i(sa, rx);
 }
 
 /* ---- responder --------------------------------------------------------------- */
@@ -361,6 +389,14 @@ static const struct gateway_config *find_gateway(struct ike_core *e, const struc
 		    !ip_addr_parse(g->remote_address, &a) && ip_addr_equal(&a, &remote->addr))
 			return g;
 	}
+	/* `ipsec ike remote address GW any` without a remote name: the
+	 * gateway of road-warriors, which any peer may reach */
+	for (size_t i = 0; i < c->n_gateways; i++) {
+		const struct gateway_config *g = c->gateways[i];
+		if (g->version == 2 && !g->remote_name && g->remote_address &&
+		    !strcmp(g->remote_address, "any"))
+			return g;
+	}
 	return NULL;
 }
 
@@ -372,21 +408,34 @@ static enum xchg_rc auth_refuse(struct msg *resp)
 }
 
 /* The peer is authenticated: older IKE SAs with it are stale (RFC 7296
- * 2.4), deleted here without telling anyone. */
+ * 2.4), deleted here without telling anyone. "It" is the same gateway and
+ * the same authenticated identity: road-warriors share one gateway entry,
+ * and one's reboot must not end another's SAs. */
 static void initial_contact(struct ike_sa *sa)
 {
 	struct ike_sa *o = sa->e->sas, *next;
 	for (; o; o = next) {
 		next = o->next;
-		if (o != sa && o->gateway == sa->gateway && o->state != IKE_STATE_CLOSED)
+		if (o != sa && o->gateway == sa->gateway && o->state != IKE_STATE_CLOSED &&
+		    !strcmp(o->remote_id, sa->remote_id))
 			ike_sa_delete(o);
 	}
 }
 
-/* Picks, installs and answers for the first CHILD SA. 0, or the notify to
- * send instead. */
-static uint16_t auth_child_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
-			     const struct gateway_config *g)
+/* What the first request asks of the first CHILD SA, chosen when it
+ * arrives (with EAP it is installed some exchanges later). */
+struct child_pick {
+	uint16_t notify;              /* non-zero: refuse the CHILD SA with it */
+	unsigned tn;
+	uint32_t policy;
+	struct proposal_choice choice;
+	struct ip_addr ts_i, ts_r;
+	uint8_t li, lr;
+	bool cp_request;              /* a CFG_REQUEST for an address came */
+};
+
+static void child_pick_r(struct ike_sa *sa, struct msg_rx *rx, const struct gateway_config *g,
+			 struct child_pick *k)
 {
 	struct ike_core *e = sa->e;
 	unsigned tn = config_gateway_tunnel(e->d.config, g->id);
@@ -395,26 +444,51 @@ static uint16_t auth_child_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *r
 	const struct payload *sap = msg_find(&rx->m, IKEV2_PAYLOAD_SA, 0);
 	const struct payload *tsi = msg_find(&rx->m, IKEV2_PAYLOAD_TSI, 0);
 	const struct payload *tsr = msg_find(&rx->m, IKEV2_PAYLOAD_TSR, 0);
-	struct proposal_choice choice;
-	struct ip_addr ts_i, ts_r;
-	uint8_t li, lr, fam = sa->remote.addr.family;
-	int err;
+	uint8_t fam = sa->remote.addr.family;
+	*k = (struct child_pick){ .notify = IKEV2_N_NO_PROPOSAL_CHOSEN, .tn = tn,
+				  .cp_request = modecfg_requested(&rx->m) };
 	if (!p || !t->enabled) {
 		char sub[16];
 		snprintf(sub, sizeof(sub), "GW:%u", g->id);
 		log_ike(e->d.log, sub, LOG_NOT_CONFIGURED, p ? "tunnel enable" : "ipsec sa policy");
-		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+		return;
 	}
-	if (!sap || proposal_select_esp(&sap->u.sa, g, p, e->d.crypto, &choice)) {
+	k->policy = p->id;
+	if (!sap || proposal_select_esp(&sap->u.sa, g, p, e->d.crypto, &k->choice)) {
 		log_ike(e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
-		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+		return;
 	}
-	if (!tsi || !tsr || child_sa_ts_pick(&tsi->u.ts, fam, &ts_i, &li) ||
-	    child_sa_ts_pick(&tsr->u.ts, fam, &ts_r, &lr)) {
+	if (!tsi || !tsr || child_sa_ts_pick(&tsi->u.ts, fam, &k->ts_i, &k->li) ||
+	    child_sa_ts_pick(&tsr->u.ts, fam, &k->ts_r, &k->lr)) {
 		log_ike(e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "TSi");
-		return IKEV2_N_TS_UNACCEPTABLE;
+		k->notify = IKEV2_N_TS_UNACCEPTABLE;
+		return;
 	}
-	struct child_sa *c = child_sa_new(sa, tn, p->id, &err);
+	k->notify = 0;
+}
+
+/* Installs and answers for the first CHILD SA picked in k. 0, or the
+ * notify to send instead. */
+static uint16_t auth_child_r(struct ike_sa *sa, const struct child_pick *k, struct msg *resp)
+{
+	struct proposal_choice choice = k->choice;
+	struct ip_addr ts_i = k->ts_i, ts_r = k->ts_r;
+	uint8_t li = k->li, lr = k->lr;
+	int err;
+	char sub[40];
+	if (k->notify)
+		return k->notify;
+	ike_sa_xsub(sa, "AUTH", sub, sizeof(sub));
+	uint16_t n = modecfg_lease(sa, ike_sa_gateway(sa), k->cp_request, sub);
+	if (n)
+		return n;
+	if (sa->cp_addr4 && ts_i.family == AF_INET) {
+		/* the client's traffic comes from its leased address only */
+		for (int i = 0; i < 4; i++)
+			ts_i.bytes[i] = (uint8_t)(sa->cp_addr4 >> (24 - 8 * i));
+		li = 32;
+	}
+	struct child_sa *c = child_sa_new(sa, k->tn, k->policy, &err);
 	if (!c)
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
 	c->prop = choice;
@@ -430,7 +504,8 @@ static uint16_t auth_child_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *r
 		mine.spi[i] = (uint8_t)(c->spi_in >> (24 - 8 * i));
 	proposal_from_choice(&mine, o);
 	if (exchange_add_sa(resp, o, true) || exchange_add_ts(resp, IKEV2_PAYLOAD_TSI, &ts_i, li) ||
-	    exchange_add_ts(resp, IKEV2_PAYLOAD_TSR, &ts_r, lr))
+	    exchange_add_ts(resp, IKEV2_PAYLOAD_TSR, &ts_r, lr) ||
+	    (sa->cp_addr4 && modecfg_add_reply(sa, resp)))
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
 	return 0;
 }
@@ -452,8 +527,9 @@ static const struct gateway_config *auth_gateway(struct ike_sa *sa, struct msg_r
 	sa->frag_size = g->frag_size;
 	snprintf(sub, sizeof(sub), "GW:%u", g->id);
 	enum auth_method am = config_gateway_auth(g);
-	if (am == AUTH_METHOD_EAP_MD5) {
-		log_ike(sa->e->d.log, sub, LOG_NOT_CONFIGURED, "ipsec ike auth method eap-md5");
+	if (am == AUTH_METHOD_EAP_MD5 && !auth_eap_server(g)) {
+		log_ike(sa->e->d.log, sub, LOG_NOT_CONFIGURED,
+			g->eap_request ? "ipsec ike pki file" : "ipsec ike eap request");
 		return NULL;
 	}
 	if (am == AUTH_METHOD_PSK && !g->psk_len) {
@@ -461,6 +537,48 @@ static const struct gateway_config *auth_gateway(struct ike_sa *sa, struct msg_r
 		return NULL;
 	}
 	return g;
+}
+
+/* RFC 7296 2.16, first request without AUTH: our certificate, AUTH and
+ * the EAP Request/Identity; the CHILD SA waits for EAP to succeed. */
+static enum xchg_rc auth_eap_first_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
+				     const struct gateway_config *g, const struct payload *idi)
+{
+	const struct pki_cred *cred = auth_cert_own(sa, g, rx->sub);
+	struct ident id;
+	struct chunk body;
+	struct child_pick k;
+	if (!cred || local_ident(sa, g, cred, &id))
+		return auth_refuse(resp);
+	ident_text(id.type, id.data, id.len, sa->local_id, sizeof(sa->local_id));
+	child_pick_r(sa, rx, g, &k);
+	if (!add_ident(resp, IKEV2_PAYLOAD_IDR, &id, &body) ||
+	    auth_cert_add_certs(sa, resp, cred) || add_auth(sa, resp, g, cred, body, rx->sub) ||
+	    auth_eap_begin_r(sa, idi->body, body, &k, sizeof(k), resp, rx->sub))
+		return auth_refuse(resp);
+	if (msg_find_notify(&rx->m, IKEV2_N_INITIAL_CONTACT))
+		sa->flags |= IKE_SAF_EAP_CONTACT;
+	return XCHG_DONE;
+}
+
+/* A later request of an EAP login: the next EAP round, or the final AUTH. */
+static enum xchg_rc auth_eap_next_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp)
+{
+	const void *child;
+	enum xchg_rc rc = auth_eap_respond(sa, rx, resp, &child);
+	if (rc == XCHG_MORE)
+		return XCHG_DONE;   /* this exchange is done; the login goes on */
+	if (rc == XCHG_FAIL)
+		return XCHG_FAIL;
+	if (sa->flags & IKE_SAF_EAP_CONTACT)
+		initial_contact(sa);
+	if (established(sa))
+		return auth_refuse(resp);
+	uint16_t n = auth_child_r(sa, child, resp);
+	if (n)
+		exchange_add_notify(resp, n, true, NULL, 0);
+	auth_eap_free(sa);
+	return XCHG_DONE;
 }
 
 static enum xchg_rc auth_respond(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp)
@@ -473,12 +591,20 @@ static enum xchg_rc auth_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	struct chunk body;
 	if (sa->state != IKE_STATE_INIT_SENT)
 		return auth_refuse(resp);
-	if (!idi || !auth) {
-		log_ike(sa->e->d.log, rx->sub, LOG_PAYLOAD_NOT_CONTAINED, idi ? "AUTH" : "IDi");
+	if (sa->state == IKE_STATE_INIT_SENT && auth_eap_running(sa))
+		return auth_eap_next_r(sa, rx, resp);
+	if (!idi) {
+		log_ike(sa->e->d.log, rx->sub, LOG_PAYLOAD_NOT_CONTAINED, "IDi");
 		return auth_refuse(resp);
 	}
 	if (!(g = auth_gateway(sa, rx, idi)))
 		return auth_refuse(resp);
+	if (!auth && auth_eap_server(g))
+		return auth_eap_first_r(sa, rx, resp, g, idi);
+	if (!auth) {
+		log_ike(sa->e->d.log, rx->sub, LOG_PAYLOAD_NOT_CONTAINED, "AUTH");
+		return auth_refuse(resp);
+	}
 	const struct pki_cred *cred = NULL;
 	if (auth_cert_gateway(g) && !(cred = auth_cert_own(sa, g, rx->sub)))
 		return auth_refuse(resp);
@@ -495,7 +621,9 @@ static enum xchg_rc auth_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
 		initial_contact(sa);
 	if (established(sa))
 		return auth_refuse(resp);
-	uint16_t n = auth_child_r(sa, rx, resp, g);
+	struct child_pick k;
+	child_pick_r(sa, rx, g, &k);
+	uint16_t n = auth_child_r(sa, &k, resp);
 	if (n)
 		exchange_add_notify(resp, n, true, NULL, 0);
 	free(sa->offer);

@@ -228,5 +228,7 @@ enum {
 
 /* EAP Codes (RFC 3748 4). */
 enum { EAP_REQUEST = 1, EAP_RESPONSE = 2, EAP_SUCCESS = 3, EAP_FAILURE = 4 };
+/* EAP method types (RFC 3748 5). */
+enum { EAP_TYPE_IDENTITY = 1, EAP_TYPE_NAK = 3, EAP_TYPE_MD5 = 4 };
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "engine/auth_eap.h"
 #include "base/log.h"
 #include "engine/child_retry.h"
 #include "engine/child_sa.h"
@@ -143,9 +144,15 @@ static int check_initiable(struct ike_engine *e, const struct gateway_config *g,
 		return -RTX_ENOENT;
 	}
 	enum auth_method am = config_gateway_auth(g);
-	if (am == AUTH_METHOD_EAP_MD5) {
-		not_configured(e, g->id, "ipsec ike auth method eap-md5");
-		return -RTX_EUNSUPP;
+	if (am == AUTH_METHOD_EAP_MD5 && !auth_eap_client(g)) {
+		not_configured(e, g->id, "ipsec ike eap myname");
+		return -RTX_ENOENT;
+	}
+	/* RFC 7296 2.16: the server proves itself with a certificate, which
+	 * only a CA of ours can vouch for */
+	if (am == AUTH_METHOD_EAP_MD5 && !g->pki_cert) {
+		not_configured(e, g->id, "ipsec ike pki file");
+		return -RTX_ENOENT;
 	}
 	if (am == AUTH_METHOD_CERTIFICATE && !g->pki_cert) {
 		not_configured(e, g->id, "ipsec ike pki file");

@@ -1,5 +1,6 @@
 #include "engine/ike_sa.h"
 #include "engine/payload_sk.h"
+#include "engine/auth_eap.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -244,6 +245,7 @@ void ike_sa_set_gateway(struct ike_sa *sa, unsigned gateway)
 static void release(struct ike_sa *sa)
 {
 	dh_free(sa->dh);
+	auth_eap_free(sa);
 	free(sa->offer);
 	free(sa->init_i);
 	free(sa->init_r);

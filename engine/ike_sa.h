@@ -44,7 +44,11 @@ enum ike_sa_flag {
 	IKE_SAF_KEYED = 1u << 0,     /* SK_* keys derived: SK payloads work */
 	IKE_SAF_AUTHED = 1u << 1,    /* the peer is authenticated (or the SA this one
 					rekeyed was) */
+	IKE_SAF_EAP_CONTACT = 1u << 2,   /* an EAP login's first request had
+					    INITIAL_CONTACT (acted on at its end) */
 };
+
+struct auth_eap;
 
 struct ike_sa {
 	struct ike_core *e;
@@ -74,6 +78,9 @@ struct ike_sa {
 	struct child_sa *children;            /* installed CHILD SAs */
 	struct child_sa *first_child;         /* negotiated in IKE_AUTH */
 	char local_id[64], remote_id[64];
+	uint32_t cp_addr4;                    /* mode-cfg address (host order): the
+						 server's lease while sa lives, or ours */
+	struct auth_eap *eap;                 /* auth_eap.c: an EAP login under way */
 	unsigned peer_hashes;                 /* auth_cert.c: SIGNATURE_HASH_ALGORITHMS, a mask */
 	bool frag;                            /* msg_io.c: both announced RFC 7383 */
 	unsigned frag_size;                   /* msg_io.c: our fragments' IP size */

@@ -23,3 +23,4 @@ include engine/codec.mk
 include engine/crypto.mk
 include engine/ike.mk
 include engine/pki.mk
+include engine/eap.mk

@@ -3,6 +3,8 @@
  * the grammar has already checked types and ranges, and enum values arrive
  * as their index in the row's value list. */
 #include "shell/cfgapply.h"
+#include "engine/pool.h"
+#include "engine/user.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -479,6 +481,84 @@ int cfgapply_pki_crl(struct cfgapply *a, const struct params *p)
 	return pki_file(&a->c->pki_crl[num(p, P_PKI_ID)], p, false);
 }
 
+/* ---- users (reference 2.4) ------------------------------------------------------ */
+
+int cfgapply_user(struct cfgapply *a, const struct params *p)
+{
+	return user_set(&a->c->users, num(p, P_USER_ID), param(p, P_NAME)->text,
+			param(p, P_PASSWORD)->text);
+}
+
+int cfgapply_user_attribute(struct cfgapply *a, const struct params *p)
+{
+	struct user_config *u = user_get(&a->c->users, num(p, P_USER_ID));
+	if (!u)
+		return -RTX_ENOMEM;
+	if (param_given(p, P_EAP_MD5)) {
+		u->eap_md5 = on(p, P_EAP_MD5);
+		u->eap_md5_set = true;
+	}
+	if (param_given(p, P_XAUTH_ADDRESS))
+		u->address = param(p, P_XAUTH_ADDRESS)->addr;
+	if (param_given(p, P_XAUTH_DNS))
+		u->dns = param(p, P_XAUTH_DNS)->addr;
+	return 0;
+}
+
+int cfgapply_user_group_attribute(struct cfgapply *a, const struct params *p)
+{
+	struct user_group *g = user_group_get(&a->c->users, num(p, P_USER_ID));
+	if (!g)
+		return -RTX_ENOMEM;
+	if (param_given(p, P_EAP_MD5))
+		g->eap_md5 = on(p, P_EAP_MD5);
+	return 0;
+}
+
+/* `auth user group GID ID|N-M ...`: the words after the group id, which
+ * the grammar has range-checked already. */
+int cfgapply_user_group(struct cfgapply *a, const struct params *p)
+{
+	unsigned *ids = NULL;
+	size_t n = 0;
+	int err = 0;
+	for (size_t i = 4; i < a->n && !err; i++) {
+		unsigned long lo, hi;
+		char *end;
+		lo = hi = strtoul(a->w[i], &end, 10);
+		if (*end == '-')
+			hi = strtoul(end + 1, NULL, 10);
+		for (unsigned long v = lo; v <= hi && !err; v++) {
+			unsigned *grown = realloc(ids, (n + 1) * sizeof(*ids));
+			if (!grown)
+				err = -RTX_ENOMEM;
+			else
+				(ids = grown)[n++] = (unsigned)v;
+		}
+	}
+	if (!err)
+		err = user_group_set(&a->c->users, num(p, P_USER_ID), ids, n);
+	free(ids);
+	return err;
+}
+
+/* ---- mode-cfg (reference 2.5) ------------------------------------------------------ */
+
+/* IPv4 ranges only: an IPv6 pool stays stored and printed, unused. */
+int cfgapply_modecfg_pool(struct cfgapply *a, const struct params *p)
+{
+	uint32_t first, last;
+	if (pool_parse(param(p, P_TEXT)->text, &first, &last))
+		return 0;
+	return pool_set(&a->c->pools, num(p, P_POOL), first, last);
+}
+
+int cfgapply_modecfg_address(struct cfgapply *a, const struct params *p)
+{
+	a->g->modecfg_pool = num(p, P_POOL);
+	return 0;
+}
+
 /* ---- the walk ------------------------------------------------------------------ */
 
 /* Rows whose key names a gateway (`ipsec ike ... GW`) apply to that
@@ -495,7 +575,7 @@ static int apply_entry(struct ipsec_config *c, const struct rtx_model *m,
 		       const struct cfg_entry *e)
 {
 	const struct cmd_row *r = e->row;
-	struct cfgapply a = { .c = c, .row = r };
+	struct cfgapply a = { .c = c, .row = r, .w = e->w, .n = e->n };
 	struct params p;
 	if (!r->apply || ((r->flags & R_TUNNEL) && !e->ctx))
 		return 0;

@@ -32,6 +32,8 @@ struct cfgapply {
 	const struct cmd_row *row;      /* the form that stored the line */
 	struct gateway_config *g;       /* rows keyed by a gateway_id: that gateway */
 	struct tunnel_config *t;        /* R_TUNNEL rows: the selected tunnel */
+	char *const *w;                 /* the line's normalized words, for lists */
+	size_t n;
 };
 
 /* A fresh typed config for model m from every line of st; 0 or
@@ -67,7 +69,9 @@ cfgapply_step cfgapply_ike_version, cfgapply_auth_method, cfgapply_psk_hex,
 	cfgapply_keepalive_rfc4306, cfgapply_ike_encryption, cfgapply_ike_group,
 	cfgapply_ike_hash, cfgapply_child_exchange, cfgapply_gw_log,
 	cfgapply_duration_child, cfgapply_duration_ike, cfgapply_nat_traversal,
-	cfgapply_pki_file, cfgapply_eap_myname, cfgapply_eap_request;
+	cfgapply_pki_file, cfgapply_eap_myname, cfgapply_eap_request,
+	cfgapply_user, cfgapply_user_attribute, cfgapply_user_group, cfgapply_user_group_attribute,
+	cfgapply_modecfg_pool, cfgapply_modecfg_address;
 /* certificates */
 cfgapply_step cfgapply_pki_cert, cfgapply_pki_crl, cfgapply_fragmentation;
 

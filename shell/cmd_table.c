@@ -138,16 +138,20 @@ static const struct tok opt_pki[] = {
 	NUM("crl", 1, 8, "CRL id (pki crl file)", .param = P_CRL),
 	{ .kind = TK_END },
 };
-#define XAUTH_OPTS \
+/* A user's xauth-address= and xauth-dns= reach its mode-cfg reply; a
+ * group's are kept (no slot). */
+#define XAUTH_OPTS_P(pa, pd) \
 	EN("xauth", ONOFF, "Allow XAUTH"), \
-	TY(TK_IP, "xauth-address", "Address handed out"), \
-	TY(TK_IP, "xauth-dns", "DNS server handed out"), \
+	TY(TK_IP, "xauth-address", "Address handed out", .param = (pa)), \
+	TY(TK_IP, "xauth-dns", "DNS server handed out", .param = (pd)), \
 	TY(TK_IP, "xauth-wins", "WINS server handed out"), \
 	TXT("xauth-filter", 1, 256, "Filters for the user"), \
-	EN("eap-md5", ONOFF, "Allow IKEv2 EAP-MD5")
-static const struct tok opt_user[] = { XAUTH_OPTS, { .kind = TK_END } };
+	EN("eap-md5", ONOFF, "Allow IKEv2 EAP-MD5", .param = P_EAP_MD5)
+static const struct tok opt_user[] = {
+	XAUTH_OPTS_P(P_XAUTH_ADDRESS, P_XAUTH_DNS), { .kind = TK_END }
+};
 static const struct tok opt_group[] = {
-	XAUTH_OPTS,
+	XAUTH_OPTS_P(P_NONE, P_NONE),
 	NUM("xauth-address-pool", 1, 65535, "Address pool id"),
 	{ .kind = TK_END },
 };
@@ -427,10 +431,10 @@ const struct cmd_row cmd_table[] = {
 	    KW("template", "Copy a transport"), ID32("id", "Transport id"),
 	    TY(TK_IDLIST, "id", "Target id or range N-M", .lo = 1, .hi = 2147483647,
 	       .flags = T_REPEAT)),
-	KEPT("ipsec ike mode-cfg address pool", 6, NULL, K_IPSEC, K_IKE,
+	CFG("ipsec ike mode-cfg address pool", 6, NULL, AP(cfgapply_modecfg_pool), K_IPSEC, K_IKE,
 	    KW("mode-cfg", "Mode config"), KW("address", "Address assignment"),
-	    KW("pool", "Address pool"), NUM("pool_id", 1, 65535, "Pool id"),
-	    TY(TK_POOL, "range", "address[-address][/len]")),
+	    KW("pool", "Address pool"), NUM("pool_id", 1, 65535, "Pool id", .param = P_POOL),
+	    TY(TK_POOL, "range", "address[-address][/len]", .param = P_TEXT)),
 	PASS("ipsec ike license-key", SEC_IPSEC, R_SEQ, 3, K_IPSEC, K_IKE,
 	     KW("license-key", "XAUTH license key (IKEv1)"), REMAIN),
 
@@ -599,9 +603,9 @@ const struct cmd_row cmd_table[] = {
 	CFG("ipsec ike eap send certreq", 6, "off", GW_SWITCH(eap_send_certreq), K_IPSEC, K_IKE,
 	    KW("eap", "EAP-MD5"), KW("send", "Sending"), KW("certreq", "CERTREQ in IKE_AUTH"),
 	    GW, SW),
-	KEPT("ipsec ike mode-cfg address", 5, NULL, K_IPSEC, K_IKE,
+	CFG("ipsec ike mode-cfg address", 5, NULL, AP(cfgapply_modecfg_address), K_IPSEC, K_IKE,
 	    KW("mode-cfg", "Mode config"), KW("address", "Address assignment"), GW,
-	    NUM("pool_id", 1, 65535, "Pool id")),
+	    NUM("pool_id", 1, 65535, "Pool id", .param = P_POOL)),
 	KEPT("ipsec ike mode-cfg method", 5, "set", K_IPSEC, K_IKE,
 	    KW("mode-cfg", "Mode config"), KW("method", "Method"), GW,
 	    EN("method", V("set"), "Method"),
@@ -635,18 +639,22 @@ const struct cmd_row cmd_table[] = {
 	    NUM("crl_id", 1, 8, "CRL id", .param = P_PKI_ID),
 	    TXT("file", 1, 255, "Path, PEM or DER (relative: to the -c file's directory)",
 		.param = P_FILE)),
-	ROW("auth user", SEC_AUTH, R_ADMIN | R_KEPT, 3, NULL, NULL, NOAP, K_AUTH, K_USER,
-	    TY(TK_USER, "userid", "User id"), TXT("username", 3, 256, "User name"),
-	    TXT("password", 3, 64, "Password")),
-	ROW("auth user attribute", SEC_AUTH, R_ADMIN | R_KEPT, 4, NULL, NULL, NOAP, K_AUTH, K_USER,
-	    KW("attribute", "User attributes"), TY(TK_USER, "userid", "User id"),
+	ROW("auth user", SEC_AUTH, R_ADMIN, 3, NULL, NULL, AP(cfgapply_user), K_AUTH, K_USER,
+	    TY(TK_USER, "userid", "User id", .param = P_USER_ID),
+	    TXT("username", 3, 256, "User name", .param = P_NAME),
+	    TXT("password", 3, 64, "Password", .param = P_PASSWORD)),
+	ROW("auth user attribute", SEC_AUTH, R_ADMIN, 4, NULL, NULL, AP(cfgapply_user_attribute),
+	    K_AUTH, K_USER,
+	    KW("attribute", "User attributes"), TY(TK_USER, "userid", "User id", .param = P_USER_ID),
 	    OPTS("attribute", opt_user, "Attributes", .flags = T_REQ)),
-	ROW("auth user group", SEC_AUTH, R_ADMIN | R_KEPT, 4, NULL, NULL, NOAP, K_AUTH, K_USER,
-	    KW("group", "User group"), TY(TK_USER, "groupid", "Group id"),
+	ROW("auth user group", SEC_AUTH, R_ADMIN, 4, NULL, NULL, AP(cfgapply_user_group), K_AUTH,
+	    K_USER,
+	    KW("group", "User group"), TY(TK_USER, "groupid", "Group id", .param = P_USER_ID),
 	    TY(TK_IDLIST, "userid", "User id or range N-M", .flags = T_REPEAT)),
-	ROW("auth user group attribute", SEC_AUTH, R_ADMIN | R_KEPT, 5, NULL, NULL, NOAP, K_AUTH, K_USER,
+	ROW("auth user group attribute", SEC_AUTH, R_ADMIN, 5, NULL, NULL,
+	    AP(cfgapply_user_group_attribute), K_AUTH, K_USER,
 	    KW("group", "User group"), KW("attribute", "Group attributes"),
-	    TY(TK_USER, "groupid", "Group id"),
+	    TY(TK_USER, "groupid", "Group id", .param = P_USER_ID),
 	    OPTS("attribute", opt_group, "Attributes", .flags = T_REQ)),
 
 	/* ---- everything else a pasted config holds (not emulated) ---- */

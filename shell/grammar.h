@@ -116,6 +116,9 @@ enum param {
 	P_CERT, P_CRL, P_USER_GROUP,
 	P_PKI_ID, P_FILE, P_FORMAT,   /* pki certificate/crl file */
 	P_FRAG_SIZE,
+	P_USER_ID, P_EAP_MD5,         /* auth user */
+	P_XAUTH_ADDRESS, P_XAUTH_DNS,  /* auth user attribute: mode-cfg values */
+	P_POOL,                       /* mode-cfg address pool id */
 	NPARAM
 };
 _Static_assert(NPARAM <= 64, "struct params.given has a bit per slot");

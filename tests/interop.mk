@@ -3,8 +3,10 @@
 # host.sh: layer 1 on this host (rtxsh -k sim, charon's user-space ESP),
 # a few minutes. guest.sh: layer 2 with real kernel ESP (rtxsh -k netlink,
 # charon's kernel-netlink), moved into the QEMU guest of tests/vm when this
-# kernel lacks ESP. tests/interop/bench-rate.sh is a benchmark, not a test.
-INTEROP_TESTS = tests/interop/host.sh tests/interop/guest.sh
+# kernel lacks ESP. eap.sh: a strongSwan EAP-MD5 road-warrior against
+# rtxsh's remote-access server (host layer, seconds).
+# tests/interop/bench-rate.sh is a benchmark, not a test.
+INTEROP_TESTS = tests/interop/host.sh tests/interop/guest.sh tests/interop/eap.sh
 TESTS += $(INTEROP_TESTS)
 EXTRA_DIST += $(INTEROP_TESTS) tests/interop/lib.sh tests/interop/charon.sh \
 	tests/interop/rtx.sh tests/interop/compare.sh tests/interop/cells.sh \

@@ -17,6 +17,8 @@
 #include "engine/alg.h"
 #include "base/clock.h"
 #include "engine/config.h"
+#include "engine/pool.h"
+#include "engine/user.h"
 #include "engine/loop.h"
 #include "engine/model.h"
 #include "engine/router.h"
@@ -289,6 +291,7 @@ static char *dump(const struct ipsec_config *c)
 			g->pki_crl, g->eap_name ? g->eap_name : "-",
 			g->eap_password ? g->eap_password : "-", g->eap_request,
 			g->eap_request_group, g->log_types, g->frag, g->frag_size);
+		fprintf(f, " pool %u\n", g->modecfg_pool);
 	}
 	for (size_t i = 0; i < c->n_policies; i++) {
 		const struct policy_config *p = c->policies[i];
@@ -314,6 +317,24 @@ static char *dump(const struct ipsec_config *c)
 				pc->password ? pc->password : "-");
 		if (pl->path)
 			fprintf(f, "crl%zu %s\n", i, pl->path);
+	}
+	for (size_t i = 0; c->users && i < c->users->n_users; i++) {
+		const struct user_config *u = &c->users->users[i];
+		char b1[64], b2[64];
+		fprintf(f, "user %u %s %s %d%d %s %s\n", u->id, u->name ? u->name : "-",
+			u->password ? u->password : "-", u->eap_md5, u->eap_md5_set,
+			u->address.family ? ip_addr_str(&u->address, b1, sizeof(b1)) : "-",
+			u->dns.family ? ip_addr_str(&u->dns, b2, sizeof(b2)) : "-");
+	}
+	for (size_t i = 0; c->pools && i < c->pools->n; i++)
+		fprintf(f, "pool %u %08x-%08x\n", c->pools->pools[i].id, c->pools->pools[i].first,
+			c->pools->pools[i].last);
+	for (size_t i = 0; c->users && i < c->users->n_groups; i++) {
+		const struct user_group *g = &c->users->groups[i];
+		fprintf(f, "group %u %d:", g->id, g->eap_md5);
+		for (size_t j = 0; j < g->n; j++)
+			fprintf(f, " %u", g->ids[j]);
+		fputc('\n', f);
 	}
 	fclose(f);
 	return buf;

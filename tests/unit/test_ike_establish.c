@@ -283,13 +283,14 @@ static void test_not_configured(void **state)
 	ike_pair_run(p, 1000);
 	assert_int_equal(ike_router_log_count(&p->a, "[IKE2] GW:1 invalid ipsec ike local name"), 1);
 	assert_int_equal(ike_router_ike_up(&p->a), 0);
-	/* certificates without `ipsec ike pki file`; EAP-MD5 (not yet) */
+	/* certificates without `ipsec ike pki file`; EAP-MD5 without
+	 * `ipsec ike eap myname` */
 	p->a.config->gateways[0]->auth_method = AUTH_METHOD_CERTIFICATE;
 	assert_int_not_equal(ike_initiate(p->a.engine, 1), 0);
 	assert_int_equal(ike_router_log_count(&p->a, "[IKE2] GW:1 not configured ipsec ike pki file"), 1);
 	p->a.config->gateways[0]->auth_method = AUTH_METHOD_EAP_MD5;
 	assert_int_not_equal(ike_initiate(p->a.engine, 1), 0);
-	assert_int_equal(ike_router_log_count(&p->a, "not configured ipsec ike auth method"), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "[IKE2] GW:1 not configured ipsec ike eap myname"), 1);
 }
 
 /* A middlebox adds MODP 2048 to every proposal of the first IKE_SA_INIT

@@ -1,0 +1,17 @@
+# EAP-MD5 (RFC 3748, RFC 1994) and its use in IKE_AUTH (RFC 7296 2.16).
+libengine_a_SOURCES += engine/eap_md5.h engine/eap_md5.c engine/user.h engine/user.c \
+	engine/auth_eap.h engine/auth_eap.c engine/pool.h engine/pool.c \
+	engine/modecfg.h engine/modecfg.c
+
+check_PROGRAMS += tests/unit/test_eap_md5
+TESTS += tests/unit/test_eap_md5
+tests_unit_test_eap_md5_SOURCES = tests/unit/test_eap_md5.c
+tests_unit_test_eap_md5_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_eap_md5_LDADD = $(TEST_LDADD)
+
+# Two routers logging in with EAP-MD5 (tests/ike_pair.c, a test PKI).
+check_PROGRAMS += tests/unit/test_ike_eap
+TESTS += tests/unit/test_ike_eap
+tests_unit_test_ike_eap_SOURCES = tests/unit/test_ike_eap.c $(PKI_FIXTURE) $(IKE_PAIR)
+tests_unit_test_ike_eap_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ike_eap_LDADD = $(TEST_LDADD)

@@ -1,0 +1,177 @@
+#!/bin/bash
+# strongSwan as an EAP-MD5 road-warrior against rtxsh as the remote-access
+# server (doc/remote-access.md), on this host: rtxsh with the sim kernel in
+# one namespace, charon with kernel-libipsec and its eap-md5 plugin in the
+# other. rtxsh authenticates with a certificate made here (openssl), charon
+# logs in as alice and asks for a virtual IP. Cells: the login succeeds, a
+# CHILD SA 10.8.0.1/32 === rtxsh's LAN is up on both sides and charon
+# installed 10.8.0.1; a wrong password is refused with EAP Failure and
+# AUTHENTICATION_FAILED and leaves no SA; and rtxsh as the client of a
+# charon EAP-MD5 server with a pool gets its address. Skips (77) when not root, without
+# namespaces, strongSwan's eap-md5 plugin or openssl(1).
+. "$(dirname "$0")/lib.sh"
+
+it_init
+it_need_charon
+[ -f /usr/lib/ipsec/plugins/libstrongswan-eap-md5.so ] ||
+	it_skip "charon's eap-md5 plugin is missing (Debian: libcharon-extra-plugins)"
+command -v openssl >/dev/null || it_skip "no openssl(1) to make the test certificates"
+[ -x "$RTXSH" ] || it_die "no rtxsh binary at $RTXSH"
+
+# A CA and rtxsh's server certificate (P-256), in a PKCS#12 bundle.
+pki() {
+	local d=$IT_ROOT/pki
+	mkdir -p "$d"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$d/ca.key" -out "$d/ca.pem" -days 30 -subj "/CN=rtxsh interop CA" \
+		-addext "basicConstraints=critical,CA:TRUE" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$d/srv.key" -out "$d/srv.csr" -subj "/CN=vpn.example" 2>/dev/null &&
+	printf 'subjectAltName=DNS:vpn.example\nkeyUsage=critical,digitalSignature\n' >"$d/ext" &&
+	openssl x509 -req -in "$d/srv.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+		-CAcreateserial -out "$d/srv.pem" -days 20 -extfile "$d/ext" 2>/dev/null &&
+	openssl pkcs12 -export -inkey "$d/srv.key" -in "$d/srv.pem" -certfile "$d/ca.pem" \
+		-out "$d/srv.p12" -passout pass:interop 2>/dev/null || it_die "openssl"
+}
+
+# login PASSWORD: the two routers, charon initiating; swanctl's status.
+login() {
+	local pw=$1 d=$IT_ROOT/pki
+	it_topology plain
+	cat >"$IT/a.conf" <<EOF
+ip lan1 address $A_LAN/24
+pki certificate file 1 $d/srv.p12 pkcs12 interop
+auth user 1 alice wonderland
+auth user attribute 1 eap-md5=on
+ipsec ike mode-cfg address pool 1 10.8.0.1-10.8.0.10
+tunnel select 1
+ tunnel encapsulation ipsec
+ ipsec tunnel 1
+  ipsec sa policy 1 1 esp aes256-cbc sha256-hmac
+  ipsec ike version 1 2
+  ipsec ike local address 1 $A_IP
+  ipsec ike remote address 1 any
+  ipsec ike encryption 1 aes256-cbc
+  ipsec ike hash 1 sha256
+  ipsec ike group 1 modp2048
+  ipsec ike pki file 1 certificate=1
+  ipsec ike eap request 1 on
+  ipsec ike mode-cfg address 1 1
+ tunnel enable 1
+syslog debug on
+EOF
+	rtx_start a "$NS_A" "$IT/a.conf" sim
+	charon_start b "$NS_B" libipsec "	load = random nonce openssl pem pkcs1 x509 pubkey curve25519 aes sha1 sha2 hmac gcm kdf socket-default vici eap-md5 eap-identity kernel-libipsec kernel-netlink
+	install_virtual_ip = yes"
+	cat >"$IT/b/swanctl.conf" <<EOF
+  c {
+    version = 2
+    local_addrs = $B_IP
+    remote_addrs = $A_IP
+    vips = 0.0.0.0
+    proposals = aes256-sha256-modp2048
+    local { auth = eap-md5
+            eap_id = alice }
+    remote { auth = pubkey
+             id = %any
+             cacerts = $d/ca.pem }
+    children { net { remote_ts = $A_NET
+                     esp_proposals = aes256-sha256 } }
+  }
+EOF
+	printf '  eap-alice { id = alice\n secret = %s }\n' "$pw" >"$IT/b/secrets.conf"
+	charon_load b
+	charon_initiate b c 20 >"$IT/b/initiate.out" 2>&1
+}
+
+c_success() {
+	login wonderland || { cat "$IT/b/initiate.out"; fail "charon could not log in"; }
+	charon_established b || fail "charon shows no CHILD SA"
+	grep -q 'CHILD_SA net{1} established .* TS 10.8.0.1/32 === ' "$IT/b/charon.log" ||
+		fail "charon's CHILD SA is not for 10.8.0.1/32"
+	grep -q 'installing new virtual IP 10.8.0.1' "$IT/b/charon.log" || fail "no virtual IP"
+	rtx_established a || fail "rtxsh shows no SA"
+	grep -q 'EAP-MD5 user alice authenticated' "$IT/a/rtxsh.log" || fail "no EAP line"
+	! grep -q wonderland "$IT/a/rtxsh.log" || fail "the password is in rtxsh's log"
+}
+
+c_wrong_password() {
+	! login not-the-password || fail "charon logged in with a wrong password"
+	grep -q 'EAP/FAIL N(AUTH_FAILED)' "$IT/b/charon.log" || fail "no EAP Failure + AUTHENTICATION_FAILED"
+	grep -q 'EAP-MD5 authentication failed for user alice: wrong password' "$IT/a/rtxsh.log" ||
+		fail "no refusal line on rtxsh"
+	rtx_no_sa a || fail "rtxsh kept an SA"
+}
+
+# rtxsh as the EAP-MD5 client of a charon server with a certificate and
+# an address pool: it logs in, gets a pool address and a CHILD SA.
+c_rtx_client() {
+	local d=$IT_ROOT/pki
+	it_topology plain
+	charon_start b "$NS_B" libipsec "	load = random nonce openssl pem pkcs1 x509 pubkey curve25519 aes sha1 sha2 hmac gcm kdf socket-default vici eap-md5 eap-identity kernel-libipsec kernel-netlink"
+	cat >"$IT/b/loaded.conf" <<EOF
+connections {
+  c {
+    version = 2
+    local_addrs = $B_IP
+    remote_addrs = %any
+    pools = rw
+    proposals = aes256-sha256-modp2048
+    local { auth = pubkey
+            certs = $d/srv.pem
+            id = vpn.example }
+    remote { auth = eap-md5
+             eap_id = %any }
+    children { net { local_ts = $B_NET
+                     esp_proposals = aes256-sha256 } }
+  }
+}
+pools { rw { addrs = 10.9.0.0/24 } }
+secrets {
+  eap-alice { id = alice
+              secret = wonderland }
+}
+EOF
+	# swanctl reads keys and certificates from its directories
+	mkdir -p "$IT/b/ecdsa" "$IT/b/x509"
+	openssl pkey -in "$d/srv.key" -traditional -out "$IT/b/ecdsa/srv.pem" 2>/dev/null ||
+		it_die "openssl pkey"
+	cp "$d/srv.pem" "$IT/b/x509/srv.pem"
+	sw b --load-all --file "$IT/b/loaded.conf" >"$IT/b/load.out" 2>&1 ||
+		{ cat "$IT/b/load.out"; fail "swanctl --load-all failed"; }
+	cat >"$IT/a.conf" <<EOF
+ip lan1 address $A_LAN/24
+ip route $B_NET gateway tunnel 1
+pki certificate file 1 $d/ca.pem x509-pem
+tunnel select 1
+ tunnel encapsulation ipsec
+ ipsec tunnel 1
+  ipsec sa policy 1 1 esp aes256-cbc sha256-hmac
+  ipsec ike version 1 2
+  ipsec ike local address 1 $A_IP
+  ipsec ike remote address 1 $B_IP
+  ipsec ike encryption 1 aes256-cbc
+  ipsec ike hash 1 sha256
+  ipsec ike group 1 modp2048
+  ipsec ike auth method 1 eap-md5
+  ipsec ike pki file 1 certificate=1
+  ipsec ike eap myname 1 alice wonderland
+  ipsec ike eap send certreq 1 on
+ tunnel enable 1
+ipsec auto refresh on
+syslog debug on
+EOF
+	rtx_start a "$NS_A" "$IT/a.conf" sim
+	wait_for 20 charon_established b || { tail -n 40 "$IT/a/rtxsh.log"; tail -n 25 "$IT/b/charon.log"; cat "$IT/b/load.out"; fail "no SA on charon"; }
+	grep -q 'mode-cfg: assigned address 10.9.0.1' "$IT/a/rtxsh.log" || fail "no address from charon's pool"
+	rtx_established a || fail "rtxsh shows no SA"
+	! grep -q wonderland "$IT/a/rtxsh.log" || fail "the password is in rtxsh's log"
+}
+
+pki
+want() { [[ $1 =~ ${IT_CELLS:-.} ]]; }
+want eap-md5-success && cell eap-md5-success c_success
+want eap-md5-wrong-password && cell eap-md5-wrong-password c_wrong_password
+want eap-md5-rtx-client && cell eap-md5-rtx-client c_rtx_client
+it_summary

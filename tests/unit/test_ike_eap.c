@@ -1,0 +1,380 @@
+/* EAP-MD5 in IKE_AUTH (RFC 7296 2.16) between two routers on the
+ * virtual clock: A logs in as an EAP-MD5 client (`ipsec ike eap myname`),
+ * B authenticates itself with a certificate and asks for EAP
+ * (`ipsec ike eap request 1 on`) against its `auth user` table. Success,
+ * wrong password, unknown user, a user without eap-md5=on, and a group
+ * the user is not in: refused with one `[IKE2]` line on B, the EAP
+ * Failure and AUTHENTICATION_FAILED to A, no SA on either side, and the
+ * password in no log line. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "engine/pki.h"
+#include "engine/pki_store.h"
+#include "engine/pool.h"
+#include "engine/user.h"
+#include "tests/ike_pair.h"
+#include "tests/pki_fixture.h"
+
+#define EPOCH 1700000000
+
+static struct pki_fixture *fx;
+
+static int group_setup(void **state)
+{
+	(void)state;
+	return pki_fixture_new(EPOCH, &fx) ? -1 : 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	pki_fixture_free(fx);
+	return 0;
+}
+
+static int setup(void **state)
+{
+	return ike_pair_setup(state, 11);
+}
+
+/* `pki certificate file 1 ...` and `ipsec ike pki file 1 certificate=1`:
+ * the key, leaf and chain; for the client only the chain's root matters,
+ * as the CA that vouches for the server. */
+static void use_cert(struct ike_router *r, enum pki_fx_cert leaf)
+{
+	X509 *certs[8] = { fx->cert[leaf] };
+	size_t n = 1 + pki_fixture_chain(fx, leaf, certs + 1, 7);
+	struct pki_cred *c;
+	struct pki_load_error err;
+	assert_int_equal(pki_cred_from(pki_fixture_key(fx, leaf), certs, n, &c, &err), 0);
+	struct gateway_config *g = r->config->gateways[0];
+	g->psk_len = 0;
+	g->pki_cert = 1;
+	pki_store_put_cert(r->pki, 1, c);
+}
+
+/* A: client "alice"/password; B: server with alice (eap-md5=on,
+ * "wonderland") and bob (no eap-md5, "builder"). */
+static void configure(struct ike_pair *p, const char *name, const char *password)
+{
+	struct gateway_config *ga = p->a.config->gateways[0];
+	struct gateway_config *gb = p->b.config->gateways[0];
+	use_cert(&p->a, FX_LEAF_P256);
+	use_cert(&p->b, FX_LEAF_RSA2048);
+	ga->auth_method = AUTH_METHOD_EAP_MD5;
+	ga->eap_name = strdup(name);
+	ga->eap_password = strdup(password);
+	gb->eap_request = true;
+	free(gb->remote_address);
+	gb->remote_address = strdup("any");
+	assert_int_equal(user_set(&p->b.config->users, 1, "alice", "wonderland"), 0);
+	user_get(&p->b.config->users, 1)->eap_md5 = true;
+	user_get(&p->b.config->users, 1)->eap_md5_set = true;
+	assert_int_equal(user_set(&p->b.config->users, 2, "bob", "builder"), 0);
+}
+
+static void run(struct ike_pair *p)
+{
+	assert_int_equal(ike_pair_start(p), 0);
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	ike_pair_run(p, 3000);
+}
+
+static void assert_no_password(struct ike_pair *p, const char *password)
+{
+	assert_int_equal(ike_router_log_count(&p->a, password), 0);
+	assert_int_equal(ike_router_log_count(&p->b, password), 0);
+}
+
+static void test_success(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	p->a.config->gateways[0]->log_types = LOGTYPE_KEY;
+	p->b.config->gateways[0]->log_types = LOGTYPE_KEY;
+	run(p);
+	if (getenv("EAP_LOG") || ike_router_ike_up(&p->b) != 1) {
+		ike_router_log_print(&p->a);
+		ike_router_log_print(&p->b);
+	}
+	assert_int_equal(ike_router_ike_up(&p->a), 1);
+	assert_int_equal(ike_router_ike_up(&p->b), 1);
+	assert_int_equal(ike_router_child_up(&p->a), 1);
+	assert_int_equal(ike_router_child_up(&p->b), 1);
+	assert_int_equal(ike_router_log_count(&p->b, "EAP-MD5 user alice authenticated"), 1);
+	assert_no_password(p, "wonderland");
+}
+
+static void assert_refused(struct ike_pair *p, const char *line)
+{
+	if (getenv("EAP_LOG") || ike_router_log_count(&p->b, line) != 1) {
+		ike_router_log_print(&p->a);
+		ike_router_log_print(&p->b);
+	}
+	assert_int_equal(ike_router_log_count(&p->b, line), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "the server refused user"), 1);
+	assert_int_equal(ike_router_ike_up(&p->a), 0);
+	assert_int_equal(ike_router_ike_up(&p->b), 0);
+	assert_int_equal(ike_router_child_up(&p->b), 0);
+}
+
+static void test_wrong_password(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "looking-glass");
+	run(p);
+	assert_refused(p, "[IKE2] GW:1/SA:1/AUTH EAP-MD5 authentication failed for user alice: "
+			  "wrong password");
+	assert_no_password(p, "looking-glass");
+	assert_no_password(p, "wonderland");
+}
+
+static void test_unknown_user(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "carol", "wonderland");
+	run(p);
+	assert_refused(p, "authentication failed for user carol: unknown user");
+}
+
+static void test_not_allowed(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "bob", "builder");
+	run(p);
+	assert_refused(p, "authentication failed for user bob: eap-md5 not allowed");
+}
+
+/* `ipsec ike eap request 1 on 5`: only members of group 5 may log in. */
+static void test_group(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	unsigned members[] = { 2, 3 };
+	assert_int_equal(user_group_set(&p->b.config->users, 5, members, 2), 0);
+	p->b.config->gateways[0]->eap_request_group = 5;
+	run(p);
+	assert_refused(p, "authentication failed for user alice: unknown user");
+}
+
+/* Loss, duplicates and reordering on the virtual clock: the EAP rounds
+ * are ordinary IKE_AUTH exchanges, retransmitted and answered from the
+ * responder's window, so the login still completes, exactly once. */
+static void lossy(uint64_t seed)
+{
+	struct ike_pair p;
+	struct memnet_faults f = { .drop_pct = 30, .dup_pct = 20, .reorder_pct = 10,
+				   .delay_ms = 5 };
+	assert_int_equal(ike_pair_init(&p, seed), 0);
+	configure(&p, "alice", "wonderland");
+	p.a.config->gateways[0]->always_on = true;
+	assert_int_equal(ike_pair_start(&p), 0);
+	memnet_set_faults(p.net, &f);
+	assert_int_equal(ike_initiate(p.a.engine, 1), 0);
+	bool up = ike_pair_run_until_up(&p, 600000);
+	if (!up) {
+		ike_router_log_print(&p.a);
+		ike_router_log_print(&p.b);
+	}
+	assert_true(up);
+	f.drop_pct = f.dup_pct = f.reorder_pct = 0;
+	memnet_set_faults(p.net, &f);
+	ike_pair_run(&p, 120000);   /* half-open leftovers of lost attempts time out */
+	assert_int_equal(ike_router_ike_up(&p.a), 1);
+	assert_int_equal(ike_router_ike_up(&p.b), 1);
+	assert_int_equal(ike_router_child_up(&p.b), 1);
+	assert_int_equal(ike_router_log_count(&p.b, "authentication failed"), 0);
+	ike_pair_free(&p);
+}
+
+static void test_loss_and_duplication(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 8; seed++)
+		lossy(seed);
+}
+
+/* ---- mode-cfg ------------------------------------------------------------- */
+
+static bool taken_bits(void *ctx, uint32_t a)
+{
+	return (*(const unsigned *)ctx >> (a & 31)) & 1;
+}
+
+static void test_pool_parse_and_pick(void **state)
+{
+	(void)state;
+	uint32_t f, l, a;
+	assert_int_equal(pool_parse("10.8.0.1-10.8.0.3", &f, &l), 0);
+	assert_int_equal(f, 0x0a080001);
+	assert_int_equal(l, 0x0a080003);
+	assert_int_equal(pool_parse("10.9.0.0/24", &f, &l), 0);
+	assert_int_equal(f, 0x0a090001);
+	assert_int_equal(l, 0x0a0900fe);
+	assert_int_equal(pool_parse("192.0.2.7", &f, &l), 0);
+	assert_int_equal(f, l);
+	assert_int_not_equal(pool_parse("10.8.0.3-10.8.0.1", &f, &l), 0);
+	assert_int_not_equal(pool_parse("2001:db8::1-2001:db8::9", &f, &l), 0);
+	struct pool_config p = { 1, 0x0a080001, 0x0a080003 };
+	unsigned taken = 0;
+	assert_int_equal(pool_pick(&p, taken_bits, &taken, &a), 0);
+	assert_int_equal(a, 0x0a080001);
+	taken = 1u << 1 | 1u << 2;
+	assert_int_equal(pool_pick(&p, taken_bits, &taken, &a), 0);
+	assert_int_equal(a, 0x0a080003);
+	taken |= 1u << 3;
+	assert_int_equal(pool_pick(&p, taken_bits, &taken, &a), -RTX_ENOENT);
+	taken &= ~(1u << 2);   /* an SA went: its address is free again */
+	assert_int_equal(pool_pick(&p, taken_bits, &taken, &a), 0);
+	assert_int_equal(a, 0x0a080002);
+}
+
+/* A rebooted and logging in as user name: its INITIAL_CONTACT ends only
+ * the SAs of that same user on B. */
+static void relogin(struct ike_pair *p, const char *name)
+{
+	struct gateway_config *ga = p->a.config->gateways[0];
+	free(ga->eap_name);
+	ga->eap_name = strdup(name);
+	assert_int_equal(ike_pair_restart(p, &p->a), 0);
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	ike_pair_run(p, 3000);
+}
+
+/* B hands out 10.8.0.1-10.8.0.2 (`ipsec ike mode-cfg address pool 1
+ * ...`, `ipsec ike mode-cfg address 1 1`): each user gets the next free
+ * address, a third finds the pool exhausted, and when an IKE SA goes
+ * (here: its user reconnects with INITIAL_CONTACT) its address is handed
+ * out again. */
+static void test_modecfg_leases(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	for (unsigned id = 3; id <= 4; id++) {
+		assert_int_equal(user_set(&p->b.config->users, id, id == 3 ? "carol" : "dave",
+					  "wonderland"), 0);
+		user_get(&p->b.config->users, id)->eap_md5 = true;
+		user_get(&p->b.config->users, id)->eap_md5_set = true;
+	}
+	assert_int_equal(pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080002), 0);
+	p->b.config->gateways[0]->modecfg_pool = 1;
+	run(p);
+	assert_int_equal(ike_router_ike_up(&p->a), 1);
+	assert_int_equal(ike_router_child_up(&p->b), 1);
+	assert_int_equal(ike_router_log_count(&p->b, "mode-cfg: leased address 10.8.0.1 from pool 1"), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: assigned address 10.8.0.1"), 1);
+	relogin(p, "carol");
+	assert_int_equal(ike_router_ike_up(&p->b), 2);
+	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: assigned address 10.8.0.2"), 1);
+	relogin(p, "dave");
+	if (getenv("EAP_LOG")) {
+		ike_router_log_print(&p->a);
+		ike_router_log_print(&p->b);
+	}
+	assert_int_equal(ike_router_log_count(&p->b, "mode-cfg: address pool 1 exhausted"), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "INTERNAL_ADDRESS_FAILURE"), 1);
+	relogin(p, "alice");
+	assert_int_equal(ike_router_log_count(&p->b, "mode-cfg: leased address 10.8.0.1 from pool 1"), 2);
+	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: assigned address 10.8.0.1"), 2);
+	/* carol's, alice's new one, and dave's: RFC 7296 3.15.4 refuses the
+	 * CHILD SA, not the IKE SA, and dave's vanished host is B's
+	 * liveness check's business */
+	assert_int_equal(ike_router_ike_up(&p->b), 3);
+	assert_int_equal(ike_router_child_up(&p->b), 2);
+}
+
+/* `auth user group attribute 6 eap-md5=on` lets bob (no attribute of
+ * his own) in as a member of group 6; his own eap-md5=off would win. */
+static void test_group_attribute(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "bob", "builder");
+	unsigned members[] = { 2 };
+	assert_int_equal(user_group_set(&p->b.config->users, 6, members, 1), 0);
+	user_group_get(&p->b.config->users, 6)->eap_md5 = true;
+	run(p);
+	assert_int_equal(ike_router_ike_up(&p->b), 1);
+	assert_int_equal(ike_router_log_count(&p->b, "EAP-MD5 user bob authenticated"), 1);
+	struct user_config *bob = user_get(&p->b.config->users, 2);
+	bob->eap_md5_set = true;   /* eap-md5=off given */
+	assert_false(user_eap_md5(p->b.config->users, bob));
+}
+
+/* alice's own xauth-address= wins over the pool; xauth-dns= goes out as
+ * INTERNAL_IP4_DNS. */
+static void test_modecfg_user_address_and_dns(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	assert_int_equal(pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080002), 0);
+	p->b.config->gateways[0]->modecfg_pool = 1;
+	struct user_config *u = user_get(&p->b.config->users, 1);
+	assert_int_equal(ip_addr_parse("10.9.9.9", &u->address), 0);
+	assert_int_equal(ip_addr_parse("192.0.2.53", &u->dns), 0);
+	run(p);
+	assert_int_equal(ike_router_child_up(&p->b), 1);
+	assert_int_equal(ike_router_log_count(&p->b, "mode-cfg: leased address 10.9.9.9 of user alice"), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: assigned address 10.9.9.9"), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: DNS server 192.0.2.53"), 1);
+}
+
+static size_t sa_count(const struct ike_router *r)
+{
+	size_t n = 0;
+	for (const struct ike_sa *o = r->engine->core.sas; o; o = o->next)
+		n++;
+	return n;
+}
+
+/* A client that goes silent in the middle of EAP leaves nothing behind on
+ * the server: the half-open SA (not yet authenticated) times out. */
+static void test_client_vanishes_mid_eap(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	struct memnet_faults f = { .delay_ms = 5 };
+	assert_int_equal(ike_pair_start(p), 0);
+	memnet_set_faults(p->net, &f);
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	/* until B has answered the identity with its challenge */
+	for (int i = 0; i < 500 && ike_router_log_count(&p->b, "AUTH exchange terminated") < 2; i++)
+		ike_pair_run(p, 1);
+	assert_int_equal(ike_router_log_count(&p->b, "AUTH exchange terminated"), 2);
+	f.drop_pct = 100;
+	memnet_set_faults(p->net, &f);
+	ike_pair_run(p, 3000);
+	assert_int_equal(sa_count(&p->b), 1);
+	assert_int_equal(ike_router_ike_up(&p->b), 0);
+	ike_pair_run(p, 600000);
+	if (getenv("EAP_LOG") || sa_count(&p->b)) {
+		ike_router_log_print(&p->b);
+	}
+	assert_int_equal(sa_count(&p->b), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_success, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_password, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_user, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_not_allowed, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_group, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_group_attribute, setup, ike_pair_teardown),
+		cmocka_unit_test(test_loss_and_duplication),
+		cmocka_unit_test_setup_teardown(test_client_vanishes_mid_eap, setup, ike_pair_teardown),
+		cmocka_unit_test(test_pool_parse_and_pick),
+		cmocka_unit_test_setup_teardown(test_modecfg_leases, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_modecfg_user_address_and_dns, setup,
+						ike_pair_teardown),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
