@@ -18,7 +18,7 @@ EXTRA_DIST += tests/run-transcripts.sh testdata/transcripts testdata/configs
 if ENABLE_FUZZING
 FUZZ_TARGETS += tests/fuzz/fuzz_cli
 noinst_PROGRAMS += tests/fuzz/fuzz_cli
-tests_fuzz_fuzz_cli_SOURCES = tests/fuzz/fuzz_cli.c
+tests_fuzz_fuzz_cli_SOURCES = tests/fuzz/fuzz_cli.c tests/fuzz/fuzz_guard.h
 tests_fuzz_fuzz_cli_CFLAGS = $(FUZZER_CFLAGS)
 tests_fuzz_fuzz_cli_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
 tests_fuzz_fuzz_cli_LDFLAGS = $(AM_LDFLAGS) $(FUZZER_LINK)

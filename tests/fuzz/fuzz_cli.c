@@ -4,7 +4,8 @@
  * are judged), and every line is also asked for `?` and TAB (as a C
  * string, cut at a NUL). The first
  * byte picks the model so per-model ranges get exercised. The session ends
- * with `show config`, so the printer walks whatever the input stored. */
+ * with `show config`, so the printer walks whatever the input stored.
+ * Inputs naming save are skipped (fuzz_guard.h). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "engine/model.h"
 #include "engine/router.h"
 #include "shell/cli.h"
+#include "tests/fuzz/fuzz_guard.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,7 +32,7 @@ static void one_line(struct cli_session *s, FILE *sink, const char *line,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size == 0)
+	if (size == 0 || fuzz_mentions_save(data, size))
 		return 0;
 	const struct rtx_model *m = model_at(data[0] % 9);
 	struct router_opts o = { .model = m ? m : model_default() };

@@ -17,17 +17,10 @@
 
 #include "engine/router.h"
 #include "shell/cli.h"
+#include "tests/fuzz/fuzz_guard.h"
 #include "shell/script.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static bool mentions_save(const uint8_t *d, size_t n)
-{
-	for (size_t i = 0; i + 3 < n; i++)
-		if (!strncasecmp((const char *)d + i, "save", 4))
-			return true;
-	return false;
-}
 
 static int one_line(void *arg, const char *line, size_t len, unsigned lineno)
 {
@@ -74,7 +67,7 @@ static char *load(const uint8_t *data, size_t size, unsigned *failed)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (mentions_save(data, size))
+	if (fuzz_mentions_save(data, size))
 		return 0;
 	unsigned failed = 0, failed2 = 0;
 	char *first = load(data, size, &failed);

@@ -20,6 +20,7 @@
 #include "engine/loop.h"
 #include "engine/router.h"
 #include "shell/cli.h"
+#include "tests/fuzz/fuzz_guard.h"
 #include "shell/console.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -27,14 +28,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define ROUNDS 256
 
 static char sock_path[108];
-
-static bool mentions_save(const uint8_t *d, size_t n)
-{
-	for (size_t i = 0; i + 3 < n; i++)
-		if (!strncasecmp((const char *)d + i, "save", 4))
-			return true;
-	return false;
-}
 
 static int client(void)
 {
@@ -50,7 +43,7 @@ static int client(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (mentions_save(data, size))
+	if (fuzz_mentions_save(data, size))
 		return 0;
 	if (!sock_path[0])
 		snprintf(sock_path, sizeof(sock_path), "/tmp/rtxsh-fuzz-console.%d.sock",
