@@ -25,9 +25,10 @@ port=$((40000 + ($$ % 10000) * 2))
 PIDS=
 for try in 1 2 3; do
 	while read -r dollar cmd; do
-		cmd=$(printf '%s\n' "$cmd" | sed -e "s|\./build/rtxsh|$RTXSH|g" \
-			-e "s|doc/examples/|$top/doc/examples/|" -e "s|/tmp/|$T/|g" \
-			-e "s|17500|$port|")
+		# /tmp/ first: the checkout itself may live under /tmp.
+		cmd=$(printf '%s\n' "$cmd" | sed -e "s|/tmp/|$T/|g" \
+			-e "s|\./build/rtxsh|$RTXSH|g" \
+			-e "s|doc/examples/|$top/doc/examples/|" -e "s|17500|$port|")
 		case $cmd in
 		*'&') eval "${cmd%&} 2>>\"\$T/routers.err\" &"
 			pid=$!
