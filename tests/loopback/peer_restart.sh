@@ -87,7 +87,7 @@ count() {
 }
 
 ike_spi() {
-	ask "$1" "show ipsec sa gateway 1 detail" | sed -n '/^Protocol: IKEv2/,/^SPI:/s/^SPI: //p'
+	ask "$1" "show ipsec sa gateway 1 detail" | sed -n '/^Protocol: IKE$/,/^SPI:/s/^SPI: //p'
 }
 
 now_ms() { date +%s%3N; }

@@ -69,7 +69,7 @@ echo "up: A and B each show one IKE SA and one pair"
 
 now_ms() { date +%s%3N; }
 ike_spi() {
-	ask "$1" "show ipsec sa gateway 1 detail" | sed -n '/^Protocol: IKEv2/,/^SPI:/s/^SPI: //p'
+	ask "$1" "show ipsec sa gateway 1 detail" | sed -n '/^Protocol: IKE$/,/^SPI:/s/^SPI: //p'
 }
 
 # kill9 NAME: SIGKILL, its socket left behind like its kernel state.
