@@ -224,7 +224,8 @@ void grammar_help(const struct rtx_model *m, const char *prefix,
 	bool all = k.scope->all;
 	if (run(m, prefix, &k, &partial)) {
 		size_t shown = 0, rest = 0;
-		qsort(k.c, k.n, sizeof(*k.c), cmp_cand);
+		if (k.n)   /* qsort of a NULL array is undefined even for 0 */
+			qsort(k.c, k.n, sizeof(*k.c), cmp_cand);
 		for (size_t i = 0; i < k.n; i++)   /* what may run here, first */
 			if (!k.c[i].pass && !k.c[i].miss) {
 				print_line(out, k.c[i].word, k.c[i].help, NULL);

@@ -103,6 +103,16 @@ wait_count() {
 }
 # last_line: the line the cursor is on, without trailing blanks.
 last_line() { screen | grep -v '^$' | tail -n 1 | sed 's/ *$//'; }
+# wait_last TEXT: until the last non-empty line of the screen is TEXT
+# (a prompt that comes back only after work such as a password check).
+wait_last() {
+	i=0
+	until [ "$(last_line)" = "$1" ]; do
+		i=$((i + 1))
+		[ $i -lt "${2:-600}" ] || { screen; fail "the last line never became '$1'"; }
+		sleep 0.05
+	done
+}
 # paste TEXT: as a terminal paste (one write), without a line end.
 paste() {
 	printf '%s' "$1" >"$T/paste.buf"
