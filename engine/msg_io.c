@@ -53,7 +53,8 @@ static void dump_plain(struct ike_sa *sa, const char *sub, const char *what,
 	char title[64];
 	if (!p)
 		return;
-	memcpy(p, plain, len);
+	if (len)
+		memcpy(p, plain, len);
 	p[ct_len - 1] = (uint8_t)pad;
 	snprintf(title, sizeof(title), "%s message: (pad size:%zu):", what, pad);
 	log_dump(sa->e->d.log, sub, title, p, ct_len);

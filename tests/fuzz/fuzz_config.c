@@ -3,7 +3,9 @@
  * without "\n", over-long lines) and run line by line in an administrator
  * session as rtxsh -c FILE does at start. Then the round trip the design
  * promises: `show config` of what was loaded, loaded into a fresh router,
- * must load without a refused line and print the same config again.
+ * must print the same config again, refusing no more lines than the
+ * first load did (a kept line naming a missing pki file is refused on
+ * every load, by design: the config still round-trips).
  *
  * Inputs that mention "save" are skipped: `save FILE` writes FILE, and a
  * fuzzer must not write where it likes on the host. */
@@ -74,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!first)
 		return 0;
 	char *second = load((const uint8_t *)first, strlen(first), &failed2);
-	if (!second || failed2 || strcmp(first, second)) {
+	if (!second || failed2 > failed || strcmp(first, second)) {
 		fprintf(stderr, "config round trip broke (%u refused lines)\n--- first\n%s\n"
 			"--- second\n%s\n", failed2, first, second ? second : "(none)");
 		abort();

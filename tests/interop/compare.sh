@@ -10,10 +10,14 @@ ike_spis_of() {
 }
 charon_ike_spis() { sw "$1" --list-sas 2>/dev/null | ike_spis_of; }
 
-# charon_child_spis NAME: "in out" (8 hex digits each) of every CHILD SA.
+# charon_child_spis NAME: "in out" (8 hex digits each) of every CHILD SA
+# charon still uses. A CHILD SA it has sent or received a delete for is
+# left out: charon keeps a rekeyed SA's inbound half listed as DELETED for
+# a few seconds (delete_rekeyed_delay), the peer has dropped it already.
 child_spis_of() {
-	awk '$1 == "in" { sub(/,$/, "", $2); i = $2 }
-	     $1 == "out" { sub(/,$/, "", $2); print i, $2 }'
+	awk '/: #[0-9]+, reqid [0-9]+, / { gone = ($0 ~ /, (DELETING|DELETED|DESTROYING), /) }
+	     $1 == "in" { sub(/,$/, "", $2); i = $2 }
+	     $1 == "out" && !gone { sub(/,$/, "", $2); print i, $2 }'
 }
 charon_child_spis() { sw "$1" --list-sas 2>/dev/null | child_spis_of; }
 
