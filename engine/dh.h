@@ -34,8 +34,9 @@ size_t dh_secret_len(const struct dh *dh);
 int dh_public(const struct dh *dh, uint8_t *out, size_t cap);
 
 /* Checks a peer public value for the group without deriving:
- * -RTX_EPARSE for wrong length, -RTX_ERANGE for a value out of range,
- * not in the prime-order subgroup or not on the curve. */
+ * -RTX_EPARSE for wrong length, -RTX_ERANGE for a value out of range
+ * (MODP: not 1 < y < p-1, all RFC 6989 asks of a safe prime), not on the
+ * curve, or of small order (X25519/X448). */
 int dh_check_public(struct crypto_lib *lib, uint16_t group,
 		    const uint8_t *peer, size_t peer_len);
 
