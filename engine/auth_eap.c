@@ -37,10 +37,14 @@ bool auth_eap_server(const struct gateway_config *g)
 	return g->eap_request && g->pki_cert;
 }
 
+static bool logged_in(const struct auth_eap *x)
+{
+	return x && x->server && x->step == STEP_FINAL;
+}
+
 const char *auth_eap_user(const struct ike_sa *sa)
 {
-	const struct auth_eap *x = sa->eap;
-	return x && x->server && x->step == STEP_FINAL ? x->srv.identity : NULL;
+	return sa->eap_user ? sa->eap_user : logged_in(sa->eap) ? sa->eap->srv.identity : NULL;
 }
 
 bool auth_eap_running(const struct ike_sa *sa)
@@ -63,6 +67,10 @@ void auth_eap_free(struct ike_sa *sa)
 	struct auth_eap *x = sa->eap;
 	if (!x)
 		return;
+	/* The login outlives its exchange: show ipsec sa and the lease name
+	 * the user (a configured name: it matched an `auth user`). */
+	if (logged_in(x) && !sa->eap_user)
+		sa->eap_user = strdup(x->srv.identity);
 	free((void *)x->id_l.ptr);
 	free((void *)x->id_r.ptr);
 	free(x->child);

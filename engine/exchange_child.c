@@ -392,6 +392,11 @@ static int ike_rekey_keys(struct ike_sa *old, struct ike_sa *nsa, const uint8_t 
 	memcpy(nsa->remote_id, old->remote_id, sizeof(nsa->remote_id));
 	nsa->nat_local = old->nat_local;
 	nsa->nat_remote = old->nat_remote;
+	/* A road-warrior's lease and login move to the new IKE SA: the old
+	 * one's Delete must not free the address its client keeps using. */
+	nsa->cp_addr4 = old->cp_addr4;
+	if (old->eap_user && !nsa->eap_user && !(nsa->eap_user = strdup(old->eap_user)))
+		return -RTX_ENOMEM;
 	nsa->rekeys = old->rekeys + 1;
 	return ike_sa_set_state(nsa, IKE_STATE_ESTABLISHED);
 }

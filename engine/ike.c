@@ -568,6 +568,9 @@ static void ike_row(const struct ike_sa *sa, uint64_t now, struct ike_sa_row *r)
 	r->keepalive_next = liveness_next_send(sa, now);
 	snprintf(r->local_id, sizeof(r->local_id), "%s", sa->local_id);
 	snprintf(r->remote_id, sizeof(r->remote_id), "%s", sa->remote_id);
+	const char *user = auth_eap_user(sa);
+	snprintf(r->eap_user, sizeof(r->eap_user), "%s", user ? user : "");
+	r->cp_addr4 = sa->cp_addr4;
 }
 
 static void child_row(struct ike_engine *e, const struct ike_sa *sa, const struct child_sa *c,

@@ -67,6 +67,10 @@ struct ike_sa_row {
 	bool established;                /* false while still negotiating */
 	bool initiator;                  /* we started this IKE SA */
 	bool nat_local, nat_remote;      /* NAT detected on that side */
+	char eap_user[257];              /* IKE rows, server: the EAP-MD5 login (a
+	                                  * configured user name, up to 256) */
+	uint32_t cp_addr4;               /* IKE rows: mode-cfg address (host order),
+	                                  * the client's lease or, as client, ours */
 	long keepalive_next;             /* seconds to the IKE SA's next keepalive
 	                                  * request, -1: none (liveness_next_send) */
 	uint64_t bytes, packets;         /* ESP rows: kernel counters */

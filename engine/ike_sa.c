@@ -246,6 +246,7 @@ static void release(struct ike_sa *sa)
 {
 	dh_free(sa->dh);
 	auth_eap_free(sa);
+	free(sa->eap_user);
 	free(sa->offer);
 	free(sa->init_i);
 	free(sa->init_r);

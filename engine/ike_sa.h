@@ -81,6 +81,7 @@ struct ike_sa {
 	uint32_t cp_addr4;                    /* mode-cfg address (host order): the
 						 server's lease while sa lives, or ours */
 	struct auth_eap *eap;                 /* auth_eap.c: an EAP login under way */
+	char *eap_user;                       /* auth_eap.c, server: who logged in */
 	unsigned peer_hashes;                 /* auth_cert.c: SIGNATURE_HASH_ALGORITHMS, a mask */
 	bool frag;                            /* msg_io.c: both announced RFC 7383 */
 	unsigned frag_size;                   /* msg_io.c: our fragments' IP size */

@@ -96,6 +96,13 @@ static void detail_one(FILE *out, const struct ike_sa_row *w)
 		if (w->nat_local || w->nat_remote)
 			fprintf(out, "NAT: %s\n", w->nat_local && w->nat_remote ? "both sides"
 				: w->nat_local ? "local side" : "remote side");
+		if (w->eap_user[0])
+			fprintf(out, "EAP-MD5 user: %s\n", w->eap_user);
+		if (w->cp_addr4)
+			/* mode-cfg: the server leased it, the client was given it */
+			fprintf(out, "%s: %u.%u.%u.%u\n", w->initiator ? "Assigned address"
+				: "Client address", w->cp_addr4 >> 24, (w->cp_addr4 >> 16) & 0xff,
+				(w->cp_addr4 >> 8) & 0xff, w->cp_addr4 & 0xff);
 	} else {
 		fprintf(out, "Direction: %s\n", row_dir(w));
 		fputs("Protocol: ESP (Mode: tunnel)\n", out);

@@ -93,6 +93,10 @@ c_success() {
 	grep -q 'installing new virtual IP 10.8.0.1' "$IT/b/charon.log" || fail "no virtual IP"
 	rtx_established a || fail "rtxsh shows no SA"
 	grep -q 'EAP-MD5 user alice authenticated' "$IT/a/rtxsh.log" || fail "no EAP line"
+	rtx a 'show ipsec sa gateway 1 detail' >"$IT/a/detail.out" 2>&1
+	grep -qx 'EAP-MD5 user: alice' "$IT/a/detail.out" &&
+		grep -qx 'Client address: 10.8.0.1' "$IT/a/detail.out" ||
+		{ cat "$IT/a/detail.out"; fail "show ipsec sa detail lacks the user or the address"; }
 	! grep -q wonderland "$IT/a/rtxsh.log" || fail "the password is in rtxsh's log"
 }
 
@@ -165,6 +169,8 @@ EOF
 	rtx_start a "$NS_A" "$IT/a.conf" sim
 	wait_for 20 charon_established b || { tail -n 40 "$IT/a/rtxsh.log"; tail -n 25 "$IT/b/charon.log"; cat "$IT/b/load.out"; fail "no SA on charon"; }
 	grep -q 'mode-cfg: assigned address 10.9.0.1' "$IT/a/rtxsh.log" || fail "no address from charon's pool"
+	rtx a 'show ipsec sa gateway 1 detail' 2>&1 | grep -qx 'Assigned address: 10.9.0.1' ||
+		fail "show ipsec sa detail lacks the assigned address"
 	rtx_established a || fail "rtxsh shows no SA"
 	! grep -q wonderland "$IT/a/rtxsh.log" || fail "the password is in rtxsh's log"
 }

@@ -39,13 +39,12 @@ case $? in
 	}
 	say "interop: host kernel $(uname -r) lacks ESP: running the cells in a guest"
 	"$IT_HERE/../vm/run-in-guest" --check || exit 77
-	# Under emulation a sanitizer build runs every cell slower still: a
-	# sample (real ESP, a rekey by charon, a certificate, the NAT) keeps
-	# the netlink layer under ASan without doubling the suite's time.
-	if [ -n "${RTX_SAN_CFLAGS:-}" ] && [ -z "${IT_CELLS:-}" ]; then
-		IT_CELLS='^(esp-aes128gcm16-ecp256-rtxi|rekey-child-by-charon-rtxr|cert-rsa-rtxr|nat-.*)$'
+	# A sanitizer build leaves out the lanes where rtxsh starts the rekeys:
+	# each waits 210 s of its 300 s minimum lifetime, and the unit tests
+	# run the same rekeys under ASan on a virtual clock.
+	if [ -n "${RTX_SAN_CFLAGS:-}" ] && [ -z "${IT_LONG:-}" ]; then
 		IT_LONG=0
-		say "sanitizer build: 4 of the guest's cells (the plain build runs them all)"
+		say "sanitizer build: the rekeys started by rtxsh run in the plain build only"
 	fi
 	RTX_VM_TIMEOUT=${RTX_VM_TIMEOUT:-1500} exec "$IT_HERE/../vm/run-in-guest" \
 		env RTX_IN_GUEST=1 RTXSH="$RTXSH" IT_CELLS="${IT_CELLS:-.}" IT_KEEP="${IT_KEEP:-}" \

@@ -19,6 +19,7 @@
 #include "engine/pki.h"
 #include "engine/pki_store.h"
 #include "engine/pool.h"
+#include "engine/rekey.h"
 #include "engine/user.h"
 #include "tests/ike_pair.h"
 #include "tests/pki_fixture.h"
@@ -249,6 +250,27 @@ static void relogin(struct ike_pair *p, const char *name)
 	ike_pair_run(p, 3000);
 }
 
+/* r's only IKE SA, as `show ipsec sa` gets it: the login and the
+ * mode-cfg address. */
+static unsigned assert_ike_row(struct ike_router *r, const char *user, uint32_t addr)
+{
+	struct ike_sa_row *rows;
+	size_t n, ike = 0;
+	unsigned number = 0;
+	assert_int_equal(ike_sa_rows(r->engine, &rows, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].kind != IKE_SA_ROW_IKE)
+			continue;
+		ike++;
+		assert_string_equal(rows[i].eap_user, user);
+		assert_int_equal(rows[i].cp_addr4, addr);
+		number = rows[i].number;
+	}
+	assert_int_equal(ike, 1);
+	free(rows);
+	return number;
+}
+
 /* B hands out 10.8.0.1-10.8.0.2 (`ipsec ike mode-cfg address pool 1
  * ...`, `ipsec ike mode-cfg address 1 1`): each user gets the next free
  * address, a third finds the pool exhausted, and when an IKE SA goes
@@ -271,6 +293,8 @@ static void test_modecfg_leases(void **state)
 	assert_int_equal(ike_router_child_up(&p->b), 1);
 	assert_int_equal(ike_router_log_count(&p->b, "mode-cfg: leased address 10.8.0.1 from pool 1"), 1);
 	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: assigned address 10.8.0.1"), 1);
+	assert_ike_row(&p->b, "alice", 0x0a080001);
+	assert_ike_row(&p->a, "", 0x0a080001);
 	relogin(p, "carol");
 	assert_int_equal(ike_router_ike_up(&p->b), 2);
 	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: assigned address 10.8.0.2"), 1);
@@ -289,6 +313,27 @@ static void test_modecfg_leases(void **state)
 	 * liveness check's business */
 	assert_int_equal(ike_router_ike_up(&p->b), 3);
 	assert_int_equal(ike_router_child_up(&p->b), 2);
+}
+
+/* An IKE rekey by the server hands the login and the lease to the new IKE
+ * SA: it still shows both, and the next user gets the next address. */
+static void test_lease_survives_ike_rekey(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	assert_int_equal(user_set(&p->b.config->users, 3, "carol", "wonderland"), 0);
+	user_get(&p->b.config->users, 3)->eap_md5 = true;
+	user_get(&p->b.config->users, 3)->eap_md5_set = true;
+	assert_int_equal(pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080002), 0);
+	p->b.config->gateways[0]->modecfg_pool = 1;
+	run(p);
+	unsigned old = assert_ike_row(&p->b, "alice", 0x0a080001);
+	assert_int_equal(rekey_sa_number(p->b.engine, old), 0);
+	ike_pair_run(p, 60000);
+	assert_int_not_equal(assert_ike_row(&p->b, "alice", 0x0a080001), old);
+	assert_ike_row(&p->a, "", 0x0a080001);
+	relogin(p, "carol");
+	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: assigned address 10.8.0.2"), 1);
 }
 
 /* `auth user group attribute 6 eap-md5=on` lets bob (no attribute of
@@ -373,6 +418,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_client_vanishes_mid_eap, setup, ike_pair_teardown),
 		cmocka_unit_test(test_pool_parse_and_pick),
 		cmocka_unit_test_setup_teardown(test_modecfg_leases, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_lease_survives_ike_rekey, setup,
+						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_modecfg_user_address_and_dns, setup,
 						ike_pair_teardown),
 	};
