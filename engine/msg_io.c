@@ -10,6 +10,7 @@
 #include "base/err.h"
 #include "engine/exchange.h"
 #include "engine/exchange_info.h"
+#include "engine/msg_rules.h"
 #include "engine/ike_sa.h"
 #include "base/ip_addr.h"
 #include "base/log.h"
@@ -463,6 +464,13 @@ void msg_io_recv(void *arg, const struct endpoint *local, const struct endpoint 
 		ike_sa_xsub(sa, tag_of(h.exchange), rx.sub, sizeof(rx.sub));
 	else if (fresh)
 		snprintf(rx.sub, sizeof(rx.sub), "GW:*/SA:%u/INIT", ike_core_number_peek(e));
+	/* An exchange type we have no rules for, on one of our SAs: the
+	 * seed's line, and the message is dropped unanswered. */
+	if (sa && !msg_rules_find(h.exchange, response)) {
+		log_ike(e->d.log, rx.sub, LOG_NO_EXCHANGE);
+		log_set_source(e->d.log, NULL);
+		return;
+	}
 	int err = msg_decode(&rx.m, buf, len, e->d.log, rx.sub);
 	if (err) {
 		msg_free(&rx.m);
