@@ -1,4 +1,3 @@
-#include "engine/diagnosis.h"
 #include "engine/auth_psk.h"
 
 #include <openssl/crypto.h>
@@ -6,6 +5,7 @@
 
 #include "engine/config.h"
 #include "base/err.h"
+#include "engine/diagnosis.h"
 #include "engine/exchange.h"
 #include "engine/ike_sa.h"
 #include "base/log.h"

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "engine/diagnosis.h"
 #include "engine/alg.h"
 #include "engine/auth_cert.h"
 #include "engine/config.h"
@@ -15,6 +14,7 @@
 #include "engine/dh.h"
 #include "base/err.h"
 #include "base/ip_addr.h"
+#include "engine/diagnosis.h"
 #include "engine/exchange.h"
 #include "engine/ike_engine.h"
 #include "engine/ike_sa.h"
