@@ -593,6 +593,7 @@ static const char *const msg_en[GE_COUNT] = {
 	[GE_PW_SCRIPT] = "A script cannot type a password (use ... password encrypted HASH)",
 	[GE_NOMEM] = "Out of memory",
 	[GE_PKI_LOAD] = "Cannot load the file (the line is kept)",
+	[GE_MODEL] = "Not available on this model (no remote-access VPN firmware)",
 };
 
 /* Only the wording the reference documents; the rest stays English. */

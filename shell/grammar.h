@@ -77,6 +77,7 @@ enum gerr {
 	GE_PW_SCRIPT,    /* a script cannot answer password questions */
 	GE_NOMEM,
 	GE_PKI_LOAD,     /* pki ... file: the file does not load (line kept) */
+	GE_MODEL,        /* the emulated model lacks the command */
 	GE_COUNT
 };
 
@@ -195,6 +196,8 @@ enum cfg_section {
 #define R_NONO    0x20u   /* has no `no` form */
 #define R_KEPT    0x40u   /* typed and stored, nothing for the engine: not
 			   * emulated, or its own handler acts on it */
+#define R_RA      0x80u   /* a remote-access VPN server command: refused on
+			   * models without that firmware */
 
 struct cmd_args;
 typedef enum gerr (*cmd_fn)(struct cli_session *s, const struct cmd_args *a);
