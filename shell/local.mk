@@ -6,7 +6,7 @@ libshell_a_SOURCES = \
 	shell/cfgstore.h shell/cfgstore.c \
 	shell/cfgprint.h shell/cfgprint.c \
 	shell/cfgtemplate.h shell/cfgtemplate.c shell/passwd.h shell/passwd.c \
-	shell/cfgapply.h shell/cfgapply.c shell/cmd_show_ipsec.c shell/cmd_diagnosis.c shell/cmd_show_status.c shell/cmd_pki.c \
+	shell/cfgapply.h shell/cfgapply.c shell/cmd_show_ipsec.c shell/cmd_diagnosis.c shell/cmd_show_pool.c shell/cmd_show_status.c shell/cmd_pki.c \
 	shell/cmd_show_ip.c \
 	shell/cmd_doc.h shell/cmd_doc.c
 
