@@ -38,16 +38,17 @@ ask() {
 	echo "$2" | "$RTXSH" --connect "$T/$1.sock"
 }
 
-# start NAME PORT: a router in the background until its socket answers.
-# It runs from / so that relative paths must follow its config file.
+# start NAME PORT: a router in the background until its socket answers
+# (a socket left by a killed router is replaced: rtxsh(1), --socket). It
+# runs from / so that relative paths must follow its config file.
 start() {
 	(cd / && exec "$RTXSH" -c "$T/$1.conf" --socket "$T/$1.sock" --ike-port "$2" \
-		--log-file "$T/$1.log" </dev/null >"$T/$1.out" 2>"$T/$1.err") &
+		--log-file "$T/$1.log" </dev/null >>"$T/$1.out" 2>>"$T/$1.err") &
 	pid=$!
 	i=0
-	while [ ! -S "$T/$1.sock" ]; do
+	until ask "$1" "show status ipsec" >/dev/null 2>&1; do
 		i=$((i + 1))
-		[ $i -lt 100 ] || fail "router $1 did not create its socket"
+		[ $i -lt 100 ] || fail "router $1 did not answer on its socket"
 		kill -0 "$pid" 2>/dev/null || fail "router $1 died"
 		sleep 0.05
 	done

@@ -14,37 +14,7 @@
 # peer without the SA) is not covered here: that needs the netns test in
 # the guest (tests/netns). No timed assertion: the bound (60 s) only stops
 # a hung run; the figures are printed.
-set -u
-RTXSH=${RTXSH:-$PWD/rtxsh}
-[ -x "$RTXSH" ] || { echo "no rtxsh binary at $RTXSH"; exit 99; }
-T=$(mktemp -d "${TMPDIR:-/tmp}/rtxsh-restart.XXXXXX")
-PA= PB=
-
-stop() {
-	for p in $PA $PB; do
-		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	PA= PB=
-}
-cleanup() {
-	stop
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-fail() {
-	echo "FAIL: $*"
-	for r in a b; do
-		echo "--- router $r log (last 40 lines):"
-		tail -n 40 "$T/$r.log" 2>/dev/null
-		echo "--- router $r stderr:"
-		cat "$T/$r.err" 2>/dev/null
-	done
-	exit 1
-}
-
-ask() { echo "$2" | "$RTXSH" --connect "$T/$1.sock"; }
+. "$(dirname "$0")/lib.sh"
 
 # config SELF PEER PEER_LAN [extra line]
 config() {
@@ -65,26 +35,6 @@ EOC
 }
 config 127.0.0.1 127.0.0.2 10.2.0.0/24 "ipsec auto refresh on" >"$T/a.conf"
 config 127.0.0.2 127.0.0.1 10.1.0.0/24 "" >"$T/b.conf"
-
-# start NAME: a router in the background until its socket answers. A
-# socket left by a killed router is replaced (rtxsh(1), --socket).
-start() {
-	"$RTXSH" -c "$T/$1.conf" --socket "$T/$1.sock" --ike-port "$port" \
-		--log-file "$T/$1.log" </dev/null >>"$T/$1.out" 2>>"$T/$1.err" &
-	pid=$!
-	i=0
-	until ask "$1" "show status ipsec" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || fail "router $1 did not answer on its socket"
-		kill -0 "$pid" 2>/dev/null || fail "router $1 died"
-		sleep 0.05
-	done
-	eval "P$(echo "$1" | tr ab AB)=$pid"
-}
-
-count() {
-	ask "$1" "show ipsec sa" | sed -n 's/^Total: isakmp:\([0-9]*\) send:\([0-9]*\) recv:\([0-9]*\)$/\1 \2 \3/p'
-}
 
 ike_spi() {
 	ask "$1" "show ipsec sa gateway 1 detail" | sed -n '/^Protocol: IKE$/,/^SPI:/s/^SPI: //p'
@@ -108,16 +58,7 @@ until_up() {
 	UP_MS=$(($(now_ms) - START))
 }
 
-port=$((30000 + ($$ % 10000) * 2))
-for try in 1 2 3; do
-	start b
-	start a
-	grep -q "cannot bind\|cannot open the IKE sockets" "$T/a.err" "$T/b.err" \
-		"$T/a.log" "$T/b.log" 2>/dev/null || break
-	stop
-	[ $try -lt 3 ] || fail "no free UDP port pair"
-	port=$((port + 2))
-done
+start_pair 10000
 
 START=$(now_ms)
 until_up "first setup"
@@ -131,7 +72,7 @@ restart() {
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null
 	START=$(now_ms)
-	start "$1"
+	start "$1" "$port"
 	until_up "after restarting $1"
 	new=$(ike_spi a)
 	[ "$new" != "$old" ] || fail "after restarting $1 the old IKE SA $old is still the one shown"
