@@ -1,6 +1,68 @@
 # Helpers of the netns tests: namespaces, foreign kernel state, rtxsh
 # routers and their consoles, pings, and rtxsh's marks in XFRM dumps.
-# Sourced; the caller sets T (scratch directory), RTXSH, and PA/PB.
+# Sourced first; netns_prelude sets RTXSH, A, B, T and PA/PB/PING.
+
+# netns_prelude PREFIX: skips (77) unless root with ip(8), names the two
+# namespaces PREFIX-$$-a/-b, makes the scratch directory T, and cleans up
+# at exit: the routers and a background ping by PID, the namespaces, T
+# (kept with KEEP=1).
+netns_prelude() {
+	set -u
+	here=$(cd "$(dirname "$0")" && pwd)
+	RTXSH=${RTXSH:-$PWD/rtxsh}
+	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces, XFRM)"; exit 77; }
+	command -v ip >/dev/null || { echo "SKIP: no ip(8)"; exit 77; }
+	[ -x "$RTXSH" ] || { echo "FAIL: no rtxsh binary at $RTXSH"; exit 99; }
+	A=$1-$$-a
+	B=$1-$$-b
+	T=$(mktemp -d "${TMPDIR:-/tmp}/rtxsh-netns.XXXXXX")
+	PA= PB= PING=
+	trap netns_cleanup EXIT
+	trap 'exit 1' INT TERM HUP
+}
+
+netns_cleanup() {
+	[ -n "$PING" ] && kill "$PING" 2>/dev/null && wait "$PING" 2>/dev/null
+	for p in $PA $PB; do kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+	ip netns del "$A" 2>/dev/null
+	ip netns del "$B" 2>/dev/null
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+
+# kernel_can: this kernel holds a tunnel-mode ESP SA and an xfrm
+# interface (asked with ip(8) in a scratch namespace): 0, 100 when no
+# namespace can be made, else not.
+kernel_can() {
+	ip netns add "$A" 2>/dev/null || return 100
+	ip -n "$A" xfrm state add src 192.0.2.9 dst 192.0.2.8 proto esp spi 0x99 mode tunnel \
+		enc 'cbc(aes)' 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff \
+		auth-trunc 'hmac(sha256)' 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff 128 \
+		2>/dev/null && ip -n "$A" link add rtxprobe type xfrm if_id 7 2>/dev/null
+	local rc=$?
+	ip netns del "$A"
+	return $rc
+}
+
+# netns_esp_or_guest TIMEOUT: returns where this kernel can carry the
+# tunnel; else the whole test runs again in one boot of the QEMU guest
+# (tests/vm/run-in-guest, TIMEOUT seconds) and its status is ours.
+netns_esp_or_guest() {
+	local name
+	name=$(basename "$0" .sh)
+	kernel_can
+	case $? in
+	0) ;;
+	100) echo "SKIP: cannot create a network namespace"; exit 77 ;;
+	*)
+		[ -z "${RTX_IN_GUEST:-}" ] || { echo "FAIL: the guest kernel lacks ESP or xfrm interfaces"; exit 1; }
+		echo "$name: host kernel $(uname -r) lacks ESP/xfrm interfaces: running in a guest"
+		"$here/../vm/run-in-guest" --check || exit 77
+		RTX_VM_TIMEOUT=${RTX_VM_TIMEOUT:-$1} exec "$here/../vm/run-in-guest" \
+			env RTX_IN_GUEST=1 RTXSH="$RTXSH" KEEP="${KEEP:-}" "$here/$name.sh"
+		;;
+	esac
+	echo "$name: kernel $(uname -r)"
+}
 
 # Everything rtxsh installs carries if_id or reqid 0x5254xxxx.
 OURS_RE='if_id 0x5254[0-9a-f]{4}|\(0x5254[0-9a-f]{4}\)'

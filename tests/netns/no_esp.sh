@@ -10,25 +10,8 @@
 # interface, rolled back. Skips (77) when not root, or when this kernel
 # can install ESP SAs (a normal Linux host: the failure cannot be caused
 # there without breaking the kernel).
-set -u
-here=$(cd "$(dirname "$0")" && pwd)
-RTXSH=${RTXSH:-$PWD/rtxsh}
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces, XFRM)"; exit 77; }
-command -v ip >/dev/null || { echo "SKIP: no ip(8)"; exit 77; }
-[ -x "$RTXSH" ] || { echo "FAIL: no rtxsh binary at $RTXSH"; exit 99; }
-
-A=rtxnoesp-$$-a
-B=rtxnoesp-$$-b
-T=$(mktemp -d "${TMPDIR:-/tmp}/rtxsh-noesp.XXXXXX")
-PA= PB=
-cleanup() {
-	for p in $PA $PB; do kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	[ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+. "$(dirname "$0")/lib.sh"
+netns_prelude rtxnoesp
 
 ip netns add "$A" 2>/dev/null || { echo "SKIP: cannot create a network namespace"; exit 77; }
 if ip -n "$A" xfrm state add src 192.0.2.9 dst 192.0.2.8 proto esp spi 0x99 mode tunnel \
@@ -40,7 +23,6 @@ if ip -n "$A" xfrm state add src 192.0.2.9 dst 192.0.2.8 proto esp spi 0x99 mode
 fi
 ip netns del "$A"
 
-. "$here/lib.sh"
 netns_pair "$A" "$B"
 rtx_config 10.250.0.1 10.250.0.2 10.251.1.1/24 10.251.2.0/24 on >"$T/a.conf"
 rtx_config 10.250.0.2 10.250.0.1 10.251.2.1/24 10.251.1.0/24 >"$T/b.conf"

@@ -10,52 +10,9 @@
 # Prints each re-establish time; no timed assertion (a 90 s bound only
 # stops a hung run). Needs kernel ESP: where the host lacks it, the run
 # moves into the QEMU guest (tests/vm/run-in-guest), as two_rtxsh.sh.
-set -u
-here=$(cd "$(dirname "$0")" && pwd)
-RTXSH=${RTXSH:-$PWD/rtxsh}
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces, XFRM)"; exit 77; }
-command -v ip >/dev/null || { echo "SKIP: no ip(8)"; exit 77; }
-[ -x "$RTXSH" ] || { echo "FAIL: no rtxsh binary at $RTXSH"; exit 99; }
-
-A=rtxrst-$$-a
-B=rtxrst-$$-b
-T=$(mktemp -d "${TMPDIR:-/tmp}/rtxsh-restart.XXXXXX")
-PA= PB= PING=
-cleanup() {
-	[ -n "$PING" ] && kill "$PING" 2>/dev/null && wait "$PING" 2>/dev/null
-	for p in $PA $PB; do kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	[ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-kernel_can() {
-	ip netns add "$A" 2>/dev/null || return 100
-	ip -n "$A" xfrm state add src 192.0.2.9 dst 192.0.2.8 proto esp spi 0x99 mode tunnel \
-		enc 'cbc(aes)' 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff \
-		auth-trunc 'hmac(sha256)' 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff 128 \
-		2>/dev/null && ip -n "$A" link add rtxprobe type xfrm if_id 7 2>/dev/null
-	local rc=$?
-	ip netns del "$A"
-	return $rc
-}
-kernel_can
-case $? in
-0) ;;
-100) echo "SKIP: cannot create a network namespace"; exit 77 ;;
-*)
-	[ -z "${RTX_IN_GUEST:-}" ] || { echo "FAIL: the guest kernel lacks ESP or xfrm interfaces"; exit 1; }
-	echo "peer_restart: host kernel $(uname -r) lacks ESP/xfrm interfaces: running in a guest"
-	"$here/../vm/run-in-guest" --check || exit 77
-	RTX_VM_TIMEOUT=${RTX_VM_TIMEOUT:-600} exec "$here/../vm/run-in-guest" \
-		env RTX_IN_GUEST=1 RTXSH="$RTXSH" KEEP="${KEEP:-}" "$here/peer_restart.sh"
-	;;
-esac
-
-. "$here/lib.sh"
-echo "peer_restart: kernel $(uname -r)"
+. "$(dirname "$0")/lib.sh"
+netns_prelude rtxrst
+netns_esp_or_guest 600
 netns_pair "$A" "$B"
 { rtx_config 10.250.0.1 10.250.0.2 10.251.1.1/24 10.251.2.0/24 on
   echo "ipsec ike keepalive use 1 on rfc4306 2 3"; } >"$T/a.conf"
