@@ -8,7 +8,8 @@ libshell_a_SOURCES = \
 	shell/cfgtemplate.h shell/cfgtemplate.c shell/passwd.h shell/passwd.c \
 	shell/cfgapply.h shell/cfgapply.c shell/cmd_show_ipsec.c shell/cmd_show_status.c shell/cmd_pki.c \
 	shell/cmd_show_ip.c \
-	shell/cmd_doc.h shell/cmd_doc.c
+	shell/cmd_doc.h shell/cmd_doc.c \
+	shell/export_swanctl.h shell/export_swanctl.c
 
 bin_PROGRAMS += rtxsh
 rtxsh_SOURCES = shell/main.c
