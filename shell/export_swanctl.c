@@ -72,6 +72,11 @@ int swanctl_proposal(const struct sa_proposal *p, unsigned extra_dh, char *buf, 
 			? alg_find((enum alg_type)t->type, t->id, sa_transform_keylen(t)) : NULL;
 		if (!a || !a->swan)
 			return -RTX_EUNSUPP;
+		/* single DES: offered only where OpenSSL's legacy provider
+		 * loads, never chosen over the rest; left out so the file
+		 * does not depend on the machine it was printed on */
+		if (a->legacy)
+			continue;
 		if (n[a->type] < PROPOSAL_MAX_TRANSFORMS)
 			by[a->type][n[a->type]++] = a;
 	}
@@ -85,6 +90,8 @@ int swanctl_proposal(const struct sa_proposal *p, unsigned extra_dh, char *buf, 
 		if (!have)
 			by[ALG_DH][n[ALG_DH]++] = d;
 	}
+	if (n[ALG_ENCR] == 0)
+		return -RTX_EUNSUPP;
 	struct sbuf b = { buf, len, 0, len == 0 };
 	static const enum alg_type order[] = { ALG_ENCR, ALG_INTEG, ALG_PRF, ALG_DH };
 	bool skip_prf = prfs_implied(by[ALG_INTEG], n[ALG_INTEG], by[ALG_PRF], n[ALG_PRF]) &&
@@ -116,6 +123,9 @@ static void offer_line(FILE *out, const char *key, const struct proposal_offer *
 	}
 	if (any)
 		fputc('\n', out);
+	else
+		fprintf(out, "%.*s# none that strongSwan can take (single DES is not exported)\n",
+			(int)strspn(key, "\t"), key);
 }
 
 /* ---- identities, addresses, selectors ------------------------------------- */
@@ -227,6 +237,9 @@ static void ike_proposals(FILE *out, const struct ipsec_config *c,
 		      "\t\t# as responder it also takes any other algorithm it can run\n", out);
 	/* rtxsh sends group[0] only; with limitation off it accepts a second */
 	unsigned second = g->group[1] && !g->proposal_limitation ? g->group[1] : 0;
+	if (g->group[1] && g->proposal_limitation)
+		fprintf(out, "\t\t# ipsec ike group %u: with proposal-limitation on rtxsh takes\n"
+			     "\t\t# the first group only\n", g->id);
 	offer_line(out, "\t\tproposals = ", &o, second);
 }
 
@@ -252,9 +265,13 @@ static void esp_proposals(FILE *out, const struct ipsec_config *c,
 static void lifetimes_ike(FILE *out, const struct gateway_config *g)
 {
 	uint32_t d = g->ike_life.seconds;
-	fprintf(out, "\t\t# ipsec ike duration ike-sa %u %u: rtxsh rekeys at %u %%; this side\n"
-		     "\t\t# at 80-90 %% and never keeps the SA past rtxsh's lifetime\n",
-		g->id, d, g->ike_life.rekey_pct);
+	if (g->ike_life.rekey_pct)
+		fprintf(out, "\t\t# ipsec ike duration ike-sa %u %u: rtxsh rekeys at %u %%; this\n"
+			     "\t\t# side at 80-90 %% and keeps no SA past rtxsh's lifetime\n",
+			g->id, d, g->ike_life.rekey_pct);
+	else
+		fprintf(out, "\t\t# ipsec ike duration ike-sa %u %u: rtxsh does not rekey; this\n"
+			     "\t\t# side does at 80-90 %%\n", g->id, d);
 	fprintf(out, "\t\trekey_time = %us\n\t\tover_time = %us\n", d - d / 10, d / 10);
 }
 
@@ -279,7 +296,8 @@ static void dpd(FILE *out, const struct gateway_config *g)
 			g->id, g->keepalive.interval, g->keepalive.count);
 		fprintf(out, "\t\tdpd_delay = %us\n", g->keepalive.interval);
 	} else {
-		fputs("\t\t# rtxsh's keepalive is off: it answers DPD, sends none\n", out);
+		fprintf(out, "\t\t# rtxsh sends no keepalive (ipsec ike keepalive use %u is not on):\n"
+			     "\t\t# it answers this side's DPD\n", g->id);
 		fputs("\t\tdpd_delay = 0s\n", out);
 	}
 }
@@ -300,23 +318,27 @@ static void psk_secret(FILE *out, const struct gateway_config *g)
 	fputc('\n', out);
 }
 
+/* Which files the peer needs: its own certificate when it signs (peer),
+ * the CA of rtxsh's certificate when rtxsh signs (ca). */
 static void cert_files(FILE *out, const struct ipsec_config *c,
-		       const struct gateway_config *g, unsigned num)
+		       const struct gateway_config *g, unsigned num, bool peer, bool ca)
 {
 	const struct pki_file_config *f = g->pki_cert ? &c->pki_cert[g->pki_cert] : NULL;
-	fprintf(out, "# Certificates: copy this peer's own certificate (issued by a CA rtxsh\n"
-		     "# trusts: one in a `pki certificate file`) to x509/tunnel%u-peer.pem and its\n"
-		     "# private key to private/; the CA certificate that issued rtxsh's own\n",
-		num);
-	if (f && f->path)
-		fprintf(out, "# (pki certificate file %u %s) to x509ca/tunnel%u-ca.pem.\n",
-			g->pki_cert, f->path, num);
-	else
-		fprintf(out, "# (no `ipsec ike pki file %u certificate=`) to x509ca/tunnel%u-ca.pem.\n",
-			g->id, num);
-	if (g->pki_crl)
-		fprintf(out, "# rtxsh checks revocation with pki crl file %u; give strongSwan\n"
-			     "# the same CRL in x509crl/ to check rtxsh's certificate.\n", g->pki_crl);
+	fputs("# Certificates:\n", out);
+	if (peer)
+		fprintf(out, "# - this side's own certificate, issued by a CA rtxsh trusts (one in a\n"
+			     "#   `pki certificate file`): x509/tunnel%u-peer.pem, its key in private/\n",
+			num);
+	if (ca && f && f->path)
+		fprintf(out, "# - the CA that issued rtxsh's certificate (pki certificate file %u\n"
+			     "#   %s): x509ca/tunnel%u-ca.pem\n", g->pki_cert, f->path, num);
+	else if (ca)
+		fprintf(out, "# - the CA that issued rtxsh's certificate (not configured: ipsec ike\n"
+			     "#   pki file %u certificate=ID): x509ca/tunnel%u-ca.pem\n", g->id, num);
+	if (ca && g->pki_crl)
+		fprintf(out, "# rtxsh checks this side's certificate against pki crl file %u;\n"
+			     "# the CRL of rtxsh's CA in x509crl/ lets this side check rtxsh's.\n",
+			g->pki_crl);
 }
 
 static void auth_sections(FILE *out, const struct ipsec_config *c,
@@ -450,7 +472,7 @@ enum export_rc export_swanctl(FILE *out, const struct ipsec_config *c,
 		num, p->id, p->id, g->id,
 		m == AUTH_METHOD_PSK ? " It holds the pre-shared key: keep it private." : "");
 	if (m != AUTH_METHOD_PSK)
-		cert_files(out, c, g, num);
+		cert_files(out, c, g, num, !auth_eap_server(g), !auth_eap_client(g));
 	fprintf(out, "connections {\n\trtxsh-tunnel%u {\n\t\tversion = 2\n", num);
 	notes(out, c, g, t);
 	if (concrete(g->remote_address))
@@ -462,7 +484,8 @@ enum export_rc export_swanctl(FILE *out, const struct ipsec_config *c,
 	if (concrete(g->local_address))
 		fprintf(out, "\t\tremote_addrs = %s\n", g->local_address);
 	else
-		fprintf(out, "\t\t# no ipsec ike local address %u: rtxsh can only call this side\n"
+		fprintf(out, "\t\t# no ipsec ike local address %u: put rtxsh's address here for\n"
+			     "\t\t# this side to start the tunnel\n"
 			     "\t\tremote_addrs = %%any\n", g->id);
 	ike_proposals(out, c, g, lib);
 	lifetimes_ike(out, g);

@@ -26,6 +26,7 @@ enum export_rc {
  * "aes128gcm16-prfsha256-ecp256": ciphers, integrity, PRFs (left out when
  * they are exactly the ones strongSwan derives from the integrity list),
  * groups, then "-modpX" for extra_dh when not 0 (PFS on an ESP proposal).
+ * Legacy algorithms (single DES) are left out.
  * 0; -RTX_ERANGE when buf is too short; -RTX_EUNSUPP for a transform
  * strongSwan has no keyword for. */
 int swanctl_proposal(const struct sa_proposal *p, unsigned extra_dh, char *buf, size_t len);

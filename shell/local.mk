@@ -37,3 +37,10 @@ tests_unit_test_passwd_SOURCES = tests/unit/test_passwd.c
 tests_unit_test_passwd_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_passwd_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_passwd
+
+# show config tunnel N swanctl: strongSwan names and the exported file.
+check_PROGRAMS += tests/unit/test_export_swanctl
+tests_unit_test_export_swanctl_SOURCES = tests/unit/test_export_swanctl.c
+tests_unit_test_export_swanctl_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_export_swanctl_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_export_swanctl
