@@ -1,8 +1,8 @@
 /* `show config tunnel N swanctl` (see export_swanctl.h). Every setting the
  * peer needs is written as a swanctl.conf key; what strongSwan cannot be
  * told becomes a `#` comment that says so, so an engineer reading the file
- * sees the whole tunnel. The pre-shared key appears in this output only
- * (the administrator asked for it); nothing here logs. */
+ * sees the whole tunnel. The pre-shared key is printed (as `show config`
+ * prints it: the administrator asked for it), never logged. */
 #include "config.h"
 
 #include "shell/export_swanctl.h"
