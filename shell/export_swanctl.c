@@ -279,9 +279,11 @@ static void lifetimes_child(FILE *out, const struct gateway_config *g)
 {
 	uint32_t d = g->child_life.seconds;
 	fprintf(out, "\t\t\t\trekey_time = %us\n\t\t\t\tlife_time = %us\n", d - d / 10, d);
-	if (g->child_life.kbytes)
-		fprintf(out, "\t\t\t\tlife_bytes = %llu\n",
-			(unsigned long long)g->child_life.kbytes * 1024);
+	if (g->child_life.kbytes) {
+		unsigned long long b = (unsigned long long)g->child_life.kbytes * 1024;
+		fprintf(out, "\t\t\t\trekey_bytes = %llu\n\t\t\t\tlife_bytes = %llu\n",
+			b - b / 10, b);
+	}
 }
 
 static void dpd(FILE *out, const struct gateway_config *g)
@@ -424,6 +426,11 @@ static void child(FILE *out, const struct ipsec_config *c, const struct gateway_
 	if (ours) {
 		fputs("\t\t\t\t# rtxsh initiates (ipsec auto refresh on): nothing to start\n"
 		      "\t\t\t\t# here; `trap` would also bring it up on traffic\n", out);
+		fputs("\t\t\t\tstart_action = none\n", out);
+	} else if (!concrete(g->local_address)) {
+		fputs("\t\t\t\t# neither side can start: rtxsh has no address to call and this\n"
+		      "\t\t\t\t# side none to call (see remote_addrs; then start_action = start)\n",
+		      out);
 		fputs("\t\t\t\tstart_action = none\n", out);
 	} else {
 		fputs("\t\t\t\t# rtxsh only answers (ipsec auto refresh off, or no remote\n"
