@@ -187,10 +187,16 @@ static void ts_routes(FILE *out, const struct ipsec_config *c, unsigned num)
 		fputc('\n', out);
 }
 
-/* The peer's remote_ts: this router's LANs (`ip lanN address`). */
-static void ts_lans(FILE *out, const struct ipsec_config *c)
+/* The peer's remote_ts: this router's LANs (`ip lanN address`); for an
+ * EAP client, which asks for an inner address, that address. */
+static void ts_lans(FILE *out, const struct ipsec_config *c, const struct gateway_config *g)
 {
 	bool first = true;
+	if (auth_eap_client(g)) {
+		fputs("\t\t\t\t# rtxsh, an EAP-MD5 client, sends from the address this side leases\n"
+		      "\t\t\t\tremote_ts = dynamic\n", out);
+		return;
+	}
 	for (unsigned n = 1; n <= CONFIG_LAN_MAX; n++) {
 		if (!c->lan[n].set)
 			continue;
@@ -419,7 +425,7 @@ static void child(FILE *out, const struct ipsec_config *c, const struct gateway_
 	bool ours = we_initiate(c, g);
 	fprintf(out, "\t\tchildren {\n\t\t\ttunnel%u {\n\t\t\t\tmode = tunnel\n", num);
 	ts_routes(out, c, num);
-	ts_lans(out, c);
+	ts_lans(out, c, g);
 	esp_proposals(out, c, g, p, lib);
 	fprintf(out, "\t\t\t\t# ipsec ike duration ipsec-sa %u %u\n", g->id, g->child_life.seconds);
 	lifetimes_child(out, g);
@@ -502,6 +508,10 @@ enum export_rc export_swanctl(FILE *out, const struct ipsec_config *c,
 	dpd(out, g);
 	fprintf(out, "\t\tfragmentation = %s\n", g->frag ? "yes" : "no");
 	fputs("\t\t# rtxsh does not implement MOBIKE (RFC 4555)\n\t\tmobike = no\n", out);
+	if (auth_eap_client(g))
+		fprintf(out, "\t\t# rtxsh (an EAP-MD5 client) asks for an inner address (RFC 7296\n"
+			     "\t\t# 2.19): lease it from the pool below\n"
+			     "\t\tpools = rtxsh-tunnel%u\n", num);
 	if (g->modecfg_pool)
 		fprintf(out, "\t\t# ipsec ike mode-cfg address %u %u: rtxsh leases this side an "
 			     "address\n\t\tvips = 0.0.0.0\n", g->id, g->modecfg_pool);
@@ -509,5 +519,9 @@ enum export_rc export_swanctl(FILE *out, const struct ipsec_config *c,
 	child(out, c, g, p, lib, num);
 	fputs("\t}\n}\n", out);
 	secrets(out, g, &d, num);
+	if (auth_eap_client(g))
+		fprintf(out, "pools {\n\trtxsh-tunnel%u {\n"
+			     "\t\t# an example range: use addresses free in this side's network\n"
+			     "\t\taddrs = 100.64.0.0/24\n\t}\n}\n", num);
 	return ferror(out) ? EXPORT_NOMEM : EXPORT_OK;
 }
