@@ -5,6 +5,7 @@
 
 #include "engine/config.h"
 #include "base/err.h"
+#include "engine/diagnosis.h"
 #include "engine/exchange.h"
 #include "engine/ike_sa.h"
 #include "base/log.h"
@@ -80,6 +81,7 @@ int auth_psk_verify(struct ike_sa *sa, const uint8_t *psk, size_t psk_len,
 	OPENSSL_cleanse(want, sizeof(want));
 	if (!ok) {
 		log_ike(sa->e->d.log, sub, LOG_UNMATCHED_AUTH_DATA);
+		diag_psk_mismatch(sa, sub);
 		return -RTX_EAUTH;
 	}
 	return 0;

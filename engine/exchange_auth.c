@@ -22,6 +22,7 @@
 #include "engine/keys.h"
 #include "base/log.h"
 #include "engine/names.h"
+#include "engine/diagnosis.h"
 #include "engine/pki.h"
 #include "engine/rekey.h"
 
@@ -271,6 +272,8 @@ static void auth_child_i(struct ike_sa *sa, struct msg_rx *rx)
 			log_notify(sa, rx->sub, n);
 		else
 			log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, sap ? "TSi" : "SA");
+		if (n == IKEV2_N_NO_PROPOSAL_CHOSEN)
+			diag_proposal_refused_by_peer(sa, IKEV2_PROTO_ESP, NULL, rx->sub);
 	}
 	if (err)
 		child_sa_discard(c);
@@ -343,6 +346,8 @@ static enum xchg_rc auth_process_i(struct ike_sa *sa, struct msg_rx *rx)
 			log_notify(sa, rx->sub, n);
 		else
 			log_ike(sa->e->d.log, rx->sub, LOG_PAYLOAD_NOT_CONTAINED, idr ? "AUTH" : "IDr");
+		if (n == IKEV2_N_AUTHENTICATION_FAILED)
+			diag_auth_refused_by_peer(sa, rx->sub);
 		return XCHG_FAIL;
 	}
 	if (verify_peer(sa, g, m, idr, rx->sub)) {
@@ -456,6 +461,8 @@ static void child_pick_r(struct ike_sa *sa, struct msg_rx *rx, const struct gate
 	k->policy = p->id;
 	if (!sap || proposal_select_esp(&sap->u.sa, g, p, e->d.crypto, &k->choice)) {
 		log_ike(e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
+		if (sap)
+			diag_proposal_refused(sa, g, p, &sap->u.sa, rx->sub);
 		return;
 	}
 	if (!tsi || !tsr || child_sa_ts_pick(&tsi->u.ts, fam, &k->ts_i, &k->li) ||
@@ -517,7 +524,11 @@ static const struct gateway_config *auth_gateway(struct ike_sa *sa, struct msg_r
 	const struct gateway_config *g = find_gateway(sa->e, &idi->u.id, &rx->remote);
 	char sub[16];
 	if (!g) {
+		char text[160];
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "IDi");
+		ident_text(idi->u.id.id_type, idi->u.id.data.ptr, idi->u.id.data.len, text,
+			   sizeof(text));
+		diag_unknown_id(sa, &rx->remote.addr, idi->u.id.id_type, text, rx->sub);
 		return NULL;
 	}
 	ike_sa_set_gateway(sa, g->id);

@@ -17,6 +17,7 @@
 #include "engine/crypto.h"
 #include "engine/dh.h"
 #include "base/err.h"
+#include "engine/diagnosis.h"
 #include "engine/ike_sa.h"
 #include "engine/keys.h"
 #include "base/log.h"
@@ -490,6 +491,7 @@ static uint16_t child_choose(struct ike_sa *sa, const struct gateway_config *g,
 	if (proposal_select_esp(&sap->u.sa, g, p, sa->e->d.crypto, choice) ||
 	    (ke && !choice->dh)) {
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
+		diag_proposal_refused(sa, g, p, &sap->u.sa, rx->sub);
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
 	}
 	if (!ke) {

@@ -14,6 +14,7 @@
 #include "engine/dh.h"
 #include "base/err.h"
 #include "base/ip_addr.h"
+#include "engine/diagnosis.h"
 #include "engine/exchange.h"
 #include "engine/ike_engine.h"
 #include "engine/ike_sa.h"
@@ -269,6 +270,10 @@ static enum xchg_rc init_process_i(struct ike_sa *sa, struct msg_rx *rx)
 	uint16_t err_type = exchange_error_notify(m);
 	if (err_type || n) {
 		log_error_notify(sa, rx->sub, err_type ? err_type : n->u.notify.type);
+		if (err_type == IKEV2_N_NO_PROPOSAL_CHOSEN && sa->offer) {
+			struct payload_sa offer = proposal_offer_sa(sa->offer);
+			diag_proposal_refused_by_peer(sa, IKEV2_PROTO_IKE, &offer, rx->sub);
+		}
 		return XCHG_FAIL;
 	}
 	const struct payload *sap = msg_find(m, IKEV2_PAYLOAD_SA, 0);
@@ -405,6 +410,8 @@ static enum xchg_rc init_pick(struct ike_sa *sa, struct msg_rx *rx, struct msg *
 		proposal_limit_ike(g, &lim);
 	if (!sap || !ke || proposal_select_ike(&sap->u.sa, g, sa->e->d.crypto, &sa->prop)) {
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
+		if (sap)
+			diag_proposal_refused(sa, g, NULL, &sap->u.sa, rx->sub);
 		init_error(resp, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return XCHG_FAIL;
 	}

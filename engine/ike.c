@@ -14,6 +14,7 @@
 #include "engine/child_retry.h"
 #include "engine/child_sa.h"
 #include "engine/config.h"
+#include "engine/diagnosis.h"
 #include "engine/exchange.h"
 #include "engine/exchange_child.h"
 #include "engine/exchange_info.h"
@@ -85,6 +86,7 @@ static void gw_state_drop(struct ike_engine *e, size_t i)
 {
 	loop_timer_disarm(e->core.d.loop, &e->gws[i]->retry);
 	loop_timer_disarm(e->core.d.loop, &e->gws[i]->child_timer);
+	free(e->gws[i]->diag);
 	free(e->gws[i]);
 	memmove(e->gws + i, e->gws + i + 1, (e->n_gws - i - 1) * sizeof(*e->gws));
 	e->n_gws--;
@@ -319,6 +321,7 @@ static const struct sa_listener *const listeners[] = {
 	&exchange_info_listener,
 	&rekey_listener,
 	&child_retry_listener,
+	&diagnosis_listener,
 	&exchange_child_listener,
 	&child_sa_listener,
 };
@@ -338,8 +341,14 @@ static void sa_timed_out(void *arg, uint32_t msgid)
 		ike_sa_delete(sa);       /* our Delete was never answered */
 		return;
 	}
-	if (!liveness_timed_out(arg))
-		ike_attempt_failed(arg);
+	if (liveness_timed_out(arg))
+		return;
+	/* Never up: the peer did not answer at all, or stopped mid-way. */
+	if (sa->state < IKE_STATE_ESTABLISHED)
+		diag_no_response(sa, sa->state == IKE_STATE_INIT ? IKEV2_EXCH_IKE_SA_INIT
+								  : IKEV2_EXCH_IKE_AUTH,
+				 sa->win.tries + 1);
+	ike_attempt_failed(arg);
 }
 
 static const struct window_ops sa_window_ops = { sa_resend, sa_timed_out };

@@ -29,6 +29,7 @@ struct gw_state {
 	unsigned child_fails;    /* refusals in a row, for the back-off */
 	unsigned child_tunnel;
 	char down_why[192];      /* why that tunnel is down; "" once it is up */
+	struct diagnosis *diag;  /* diagnosis.c: the last failure, or NULL */
 };
 
 struct ike_engine {

@@ -24,3 +24,4 @@ include engine/crypto.mk
 include engine/ike.mk
 include engine/pki.mk
 include engine/eap.mk
+include engine/diagnosis.mk

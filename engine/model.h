@@ -14,6 +14,7 @@ struct rtx_model {
 	bool sha2_long;           /* sha384/sha512 (IKE hash, ESP sha384/512-hmac) */
 	bool send_only_new_sa_auto; /* keepalive send-only-new-sa default is auto */
 	bool anti_replay_default; /* ipsec sa policy anti-replay-check default */
+	bool remote_access;       /* remote-access VPN server commands exist */
 };
 
 #define RTX_MODEL_DEFAULT "RTX1300"

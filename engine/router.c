@@ -186,6 +186,11 @@ static void apply_queue(struct router *r)
 	udp_transport_set_queue(r->net->udp, set ? c->queue_length : 0);
 }
 
+uint64_t router_ike_queue_drops(const struct router *r)
+{
+	return r->net && r->net->udp ? udp_transport_dropped(r->net->udp) : 0;
+}
+
 /* Replaces the sockets when the wanted set differs from the bound one.
  * The old sockets go first (the new ones need their ports); if the
  * addresses cannot be bound (not on this host), the wildcards serve. A

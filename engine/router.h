@@ -111,6 +111,9 @@ int router_map_interface(struct router *r, const char *spec);
 /* The host interface of lanN (1..ROUTER_LAN_MAX) into buf. */
 const char *router_lan_ifname(const struct router *r, unsigned n, char *buf, size_t len);
 
+/* IKE datagrams the kernel dropped because a socket's receive queue (`ipsec
+ * ike queue length`) was full, since the sockets opened. */
+uint64_t router_ike_queue_drops(const struct router *r);
 /* Local addresses the IKE sockets are bound to now (0: the wildcards). */
 size_t router_bound_addrs(const struct router *r, const struct ip_addr **out);
 

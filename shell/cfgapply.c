@@ -51,6 +51,21 @@ const struct alg *cfgapply_alg(enum alg_type type, const char *keyword)
 	return alg_by_keyword(type, keyword);
 }
 
+const char *cfgapply_keyword(const struct alg *a, bool esp)
+{
+	if (!a)
+		return NULL;
+	if (esp && a->yamaha_esp)
+		return a->yamaha_esp;
+	if (a->yamaha)
+		return a->yamaha;
+	for (size_t i = 0; i < N_EXT; i++)
+		if (extensions[i].type == a->type && extensions[i].id == a->id &&
+		    (!extensions[i].bits || extensions[i].bits == a->key_bits))
+			return extensions[i].keyword;
+	return NULL;
+}
+
 bool cfgapply_is_extension(const char *keyword)
 {
 	for (size_t i = 0; i < N_EXT; i++)

@@ -47,6 +47,9 @@ int cfgapply_build(const struct cfgstore *st, const struct rtx_model *m,
  * table, rtxsh's extensions (aes-gcm, ecp256, ...) by IANA id and key
  * bits. NULL for anything else. */
 const struct alg *cfgapply_alg(enum alg_type type, const char *keyword);
+/* The reverse: the keyword a command takes for a (`ipsec sa policy`'s
+ * when esp), or NULL when no command can name it. */
+const char *cfgapply_keyword(const struct alg *a, bool esp);
 /* Whether keyword is one of rtxsh's extensions (not in the reference). */
 bool cfgapply_is_extension(const char *keyword);
 

@@ -241,6 +241,8 @@ static enum gerr check_scope(const struct cli_session *s, const struct cmd_row *
 		return GE_NO_TUNNEL;
 	if ((r->flags & R_PP) && !s->pp)
 		return GE_NO_PP;
+	if ((r->flags & R_RA) && !s->c->r->model->remote_access)
+		return GE_MODEL;
 	return GE_OK;
 }
 
@@ -282,7 +284,7 @@ static int exec_line(struct cli_session *s, const char *line)
 	}
 	words_free(&ws);
 	e = check_scope(s, a.row);
-	s->detail = NULL;
+	s->detail = e == GE_MODEL ? strdup(s->c->r->model->name) : NULL;
 	if (e == GE_OK)
 		e = (a.row->run ? a.row->run : cmd_store)(s, &a);
 	if (e == GE_OK && a.row->setting && !(a.row->flags & R_PASS))

@@ -51,6 +51,8 @@ enum gerr cmd_store(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_config(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_config_swanctl(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_ipsec_sa(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_show_ipsec_diagnosis(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_show_pool(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_status_tunnel(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_status_ipsec(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_ip_route(struct cli_session *s, const struct cmd_args *a);

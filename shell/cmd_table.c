@@ -52,6 +52,9 @@
 	  .dflt = (df), .run = (fn), UNWRAP ap, .tok = { __VA_ARGS__ } }
 /* A stored setting of the IPsec model the engine applies. */
 #define CFG(set, nk, df, ap, ...) ROW(set, SEC_IPSEC, R_ADMIN, nk, df, NULL, ap, __VA_ARGS__)
+/* The same for a remote-access VPN server setting (model-dependent). */
+#define CFG_RA(set, nk, df, ap, ...) \
+	ROW(set, SEC_IPSEC, R_ADMIN | R_RA, nk, df, NULL, ap, __VA_ARGS__)
 /* A stored setting of the IPsec model that is not emulated (IKEv1 only,
  * or needs what rtxsh does not have): typed, stored, printed. */
 #define KEPT(set, nk, df, ...) \
@@ -270,6 +273,12 @@ const struct cmd_row cmd_table[] = {
 	OP(0, cmd_show_ipsec_sa, K_SHOW, K_IPSEC, K_SA,
 	   KW("gateway", "Per security gateway"), GWOPT(0),
 	   KW("detail", "Detailed view", .flags = T_OPT)),
+	OP(R_RA, cmd_show_pool, K_SHOW, K_IPSEC, K_IKE, KW("mode-cfg", "Mode config"),
+	   KW("pool", "Remote-access address pools and who holds their addresses"),
+	   NUM("pool_id", 1, 65535, "Pool id", .flags = T_OPT)),
+	OP(0, cmd_show_ipsec_diagnosis, K_SHOW, K_IPSEC, K_SA,
+	   KW("gateway", "Per security gateway"), TY(TK_GW, "gateway_id", "Security gateway ID"),
+	   KW("diagnosis", "Why the last negotiation failed and the commands that fix it")),
 	OP(0, cmd_show_environment, K_SHOW,
 	   KW("environment", "Version, model, kernel backend, config file, uptime")),
 	OP(0, cmd_show_status_tunnel, K_SHOW, KW("status", "Interface status"),
@@ -434,7 +443,7 @@ const struct cmd_row cmd_table[] = {
 	    KW("template", "Copy a transport"), ID32("id", "Transport id"),
 	    TY(TK_IDLIST, "id", "Target id or range N-M", .lo = 1, .hi = 2147483647,
 	       .flags = T_REPEAT)),
-	CFG("ipsec ike mode-cfg address pool", 6, NULL, AP(cfgapply_modecfg_pool), K_IPSEC, K_IKE,
+	CFG_RA("ipsec ike mode-cfg address pool", 6, NULL, AP(cfgapply_modecfg_pool), K_IPSEC, K_IKE,
 	    KW("mode-cfg", "Mode config"), KW("address", "Address assignment"),
 	    KW("pool", "Address pool"), NUM("pool_id", 1, 65535, "Pool id", .param = P_POOL),
 	    TY(TK_POOL, "range", "address[-address][/len]", .param = P_TEXT)),
@@ -600,13 +609,13 @@ const struct cmd_row cmd_table[] = {
 	    KW("eap", "EAP-MD5"), KW("myname", "Own EAP identity"), GW,
 	    TXT("name", 1, 256, "Name", .param = P_NAME),
 	    TXT("password", 1, 64, "Password", .param = P_PASSWORD)),
-	CFG("ipsec ike eap request", 5, "off", AP(cfgapply_eap_request), K_IPSEC, K_IKE,
+	CFG_RA("ipsec ike eap request", 5, "off", AP(cfgapply_eap_request), K_IPSEC, K_IKE,
 	    KW("eap", "EAP-MD5"), KW("request", "Request EAP-MD5 from initiators"), GW, SW,
 	    TY(TK_USER, "group_id", "auth user group", .flags = T_OPT, .param = P_USER_GROUP)),
 	CFG("ipsec ike eap send certreq", 6, "off", GW_SWITCH(eap_send_certreq), K_IPSEC, K_IKE,
 	    KW("eap", "EAP-MD5"), KW("send", "Sending"), KW("certreq", "CERTREQ in IKE_AUTH"),
 	    GW, SW),
-	CFG("ipsec ike mode-cfg address", 5, NULL, AP(cfgapply_modecfg_address), K_IPSEC, K_IKE,
+	CFG_RA("ipsec ike mode-cfg address", 5, NULL, AP(cfgapply_modecfg_address), K_IPSEC, K_IKE,
 	    KW("mode-cfg", "Mode config"), KW("address", "Address assignment"), GW,
 	    NUM("pool_id", 1, 65535, "Pool id", .param = P_POOL)),
 	KEPT("ipsec ike mode-cfg method", 5, "set", K_IPSEC, K_IKE,

@@ -79,6 +79,7 @@ enum gerr {
 	GE_PKI_LOAD,     /* pki ... file: the file does not load (line kept) */
 	GE_NO_TUNNEL_N,  /* a tunnel number no line configures */
 	GE_NOT_IPSEC,    /* a tunnel without an IPsec policy and gateway */
+	GE_MODEL,        /* the emulated model lacks the command */
 	GE_COUNT
 };
 
@@ -197,6 +198,8 @@ enum cfg_section {
 #define R_NONO    0x20u   /* has no `no` form */
 #define R_KEPT    0x40u   /* typed and stored, nothing for the engine: not
 			   * emulated, or its own handler acts on it */
+#define R_RA      0x80u   /* a remote-access VPN server command: refused on
+			   * models without that firmware */
 
 struct cmd_args;
 typedef enum gerr (*cmd_fn)(struct cli_session *s, const struct cmd_args *a);

@@ -6,13 +6,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include "engine/model.h"
 #include "shell/grammar.h"
 
 struct cand {
 	char *word;              /* description or completion */
 	const char *help;
 	bool pass;               /* only from pass-through rows */
-	unsigned char miss;      /* R_ADMIN, R_TUNNEL, R_PP the scope lacks for
+	unsigned char miss;      /* R_ADMIN, R_TUNNEL, R_PP, R_RA the scope lacks for
 				  * every row offering it (0: may run now) */
 };
 
@@ -28,9 +29,10 @@ struct collect {
 	bool oom;
 };
 
-/* What the scope lacks to run row (NULL: the `no` keyword, which only
- * administrator mode may use). */
-static unsigned char row_miss(const struct help_scope *sc, const struct cmd_row *row)
+/* What the scope (and model m) lacks to run row (NULL: the `no` keyword,
+ * which only administrator mode may use). */
+static unsigned char row_miss(const struct help_scope *sc, const struct rtx_model *m,
+			      const struct cmd_row *row)
 {
 	unsigned flags = row ? row->flags : R_ADMIN;
 	unsigned char miss = 0;
@@ -42,6 +44,8 @@ static unsigned char row_miss(const struct help_scope *sc, const struct cmd_row 
 		miss |= R_TUNNEL;
 	if ((flags & R_PP) && !sc->pp)
 		miss |= R_PP;
+	if ((flags & R_RA) && m && !m->remote_access)
+		miss |= R_RA;
 	return miss;
 }
 
@@ -131,7 +135,7 @@ static void on_next(void *arg, const struct cmd_row *row, const struct tok *t)
 {
 	struct collect *k = arg;
 	bool pass = row && (row->flags & R_PASS);
-	unsigned char miss = row_miss(k->scope, row);
+	unsigned char miss = row_miss(k->scope, k->m, row);
 	char buf[160];
 	if (!t) {
 		if (miss)
@@ -207,6 +211,8 @@ static void print_line(FILE *out, const char *word, const char *help,
 		strcat(note, " (after tunnel select)");
 	if (c && (c->miss & R_PP))
 		strcat(note, " (after pp select)");
+	if (c && (c->miss & R_RA))
+		strcat(note, " (not on this model)");
 	if (c && c->pass)
 		strcat(note, " (not emulated)");
 	if (strlen(word) > HELP_COL)   /* a long list of values: help below */

@@ -6,7 +6,7 @@ libshell_a_SOURCES = \
 	shell/cfgstore.h shell/cfgstore.c \
 	shell/cfgprint.h shell/cfgprint.c \
 	shell/cfgtemplate.h shell/cfgtemplate.c shell/passwd.h shell/passwd.c \
-	shell/cfgapply.h shell/cfgapply.c shell/cmd_show_ipsec.c shell/cmd_show_status.c shell/cmd_pki.c \
+	shell/cfgapply.h shell/cfgapply.c shell/cmd_show_ipsec.c shell/cmd_diagnosis.c shell/cmd_show_pool.c shell/cmd_show_status.c shell/cmd_pki.c \
 	shell/cmd_show_ip.c \
 	shell/cmd_doc.h shell/cmd_doc.c \
 	shell/export_swanctl.h shell/export_swanctl.c
@@ -26,8 +26,10 @@ tests_unit_test_cfgapply_SOURCES = tests/unit/test_cfgapply.c
 tests_unit_test_cfgapply_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cfgapply_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_cfgapply
-TESTS += tests/commands_doc.sh tests/loopback/two_routers.sh tests/loopback/peer_restart.sh
+TESTS += tests/commands_doc.sh tests/loopback/two_routers.sh tests/loopback/peer_restart.sh \
+	tests/loopback/diagnosis.sh
 EXTRA_DIST += tests/commands_doc.sh tests/loopback/two_routers.sh tests/loopback/peer_restart.sh \
+	tests/loopback/diagnosis.sh tests/loopback/lib.sh \
 	tests/bench/gen-tunnels.sh doc/commands.md
 EXTRA_DIST += tests/unit/router_fixture.h
 

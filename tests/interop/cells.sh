@@ -313,6 +313,48 @@ c_failure() {
 	return 0
 }
 
+# diagnosis KIND: charon initiates and disagrees with rtxsh on KIND
+# (proposal: IKE and ESP; id; psk). rtxsh's `show ipsec sa gateway 1
+# diagnosis` names the commands; the cell types the first block of them
+# into rtxsh (the PSK placeholder filled with charon's key), charon tries
+# again, and after at most three rounds (IKE, then ESP) the tunnel is up.
+c_diagnosis() {
+	local kind=$1 round before="" now fix line
+	prop aes256-sha256-modp2048; ids fqdn
+	case $kind in
+	proposal) setup r limit=on -- ike=aes128-sha256-ecp384 esp=aes128-sha256 ;;
+	id) setup r -- lid=fqdn:someone-else.example ;;
+	psk) setup r -- psk=not-the-secret ;;
+	esac
+	for round in 1 2 3; do
+		# a new cause, not the one the last round fixed
+		wait_for 15 rtx_diag_new "$before" ||
+			{ show_state; fail "round $round: rtxsh explains no new failure"; }
+		now=$(rtx a 'show ipsec sa gateway 1 diagnosis')
+		say "round $round: $(echo "$now" | sed -n 's/^Cause: //p')"
+		fix=$(echo "$now" | sed -n '/enter:$/,/^[^ ]/s/^  \(ipsec .*\)$/\1/p' |
+			sed "s/<the peer's key>/not-the-secret/")
+		[ -n "$fix" ] || { echo "$now"; fail "round $round: the diagnosis names no command"; }
+		while read -r line; do
+			say "  typing: $line"
+			rtx a "$line" | grep -q Error && fail "rtxsh refused '$line'"
+		done <<<"$fix"
+		before=$(echo "$now" | sed -n 's/^Cause: //p')
+		charon_initiate b c >"$IT/initiate.$round" 2>&1
+		up_both 10 && break
+		[ $round = 3 ] && { show_state; fail "still down after three rounds of fixes"; }
+	done
+	rtx a 'show ipsec sa gateway 1 diagnosis' | grep -q 'no failed negotiation since the last success' ||
+		fail "rtxsh still explains a failure with the tunnel up"
+}
+
+# rtx_diag_new CAUSE: rtxsh's diagnosis names a cause other than CAUSE.
+rtx_diag_new() {
+	local c
+	c=$(rtx a 'show ipsec sa gateway 1 diagnosis' | sed -n 's/^Cause: //p')
+	[ -n "$c" ] && [ "$c" != "$1" ]
+}
+
 # cert_setup ROLE KIND CHARON-CERT [RTX-P12] [rtx keys...]: setup with
 # certificates from a PKI made now (tests/interop/pki.sh): rtxsh a.example
 # with its bundle (relative to its config's directory) and the root's CRL,

@@ -97,6 +97,10 @@ c_success() {
 	grep -qx 'EAP-MD5 user: alice' "$IT/a/detail.out" &&
 		grep -qx 'Client address: 10.8.0.1' "$IT/a/detail.out" ||
 		{ cat "$IT/a/detail.out"; fail "show ipsec sa detail lacks the user or the address"; }
+	rtx a 'show ipsec ike mode-cfg pool' >"$IT/a/pool.out" 2>&1
+	grep -q '^Pool 1: 10.8.0.1-10.8.0.10, 10 addresses, 1 in use$' "$IT/a/pool.out" &&
+		grep -Eq '^  10\.8\.0\.1 +gateway 1 +SA\[[0-9]+\]  alice$' "$IT/a/pool.out" ||
+		{ cat "$IT/a/pool.out"; fail "show ipsec ike mode-cfg pool does not show alice's lease"; }
 	! grep -q wonderland "$IT/a/rtxsh.log" || fail "the password is in rtxsh's log"
 }
 

@@ -58,6 +58,10 @@ for role in i r; do
 		run "fail-$k-rtx$role" c_failure "$role" "$k"
 	done
 done
+# rtxsh explains each failure as charon's responder; its commands fix it.
+for k in proposal id psk; do
+	run "diag-$k-rtxr" c_diagnosis "$k"
+done
 for role in i r; do
 	for kind in rsa ecdsa; do
 		run "cert-$kind-rtx$role" c_cert "$role" "$kind"

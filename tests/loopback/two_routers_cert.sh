@@ -5,36 +5,8 @@
 # does not fit 1280 octets and both sides fragment it (RFC 7383). The
 # bundles are named relative to the config files' directory. Skips (77)
 # without the openssl command.
-set -u
-RTXSH=${RTXSH:-$PWD/rtxsh}
-[ -x "$RTXSH" ] || { echo "no rtxsh binary at $RTXSH"; exit 99; }
+. "$(dirname "$0")/lib.sh"
 command -v openssl >/dev/null || { echo "SKIP: no openssl command"; exit 77; }
-T=$(mktemp -d "${TMPDIR:-/tmp}/rtxsh-loopcert.XXXXXX")
-PA= PB=
-
-stop() {
-	for p in $PA $PB; do
-		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	PA= PB=
-}
-cleanup() {
-	stop
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-fail() {
-	echo "FAIL: $*"
-	for r in a b; do
-		echo "--- router $r log (tail):"
-		tail -n 40 "$T/$r.log" 2>/dev/null
-		echo "--- router $r stderr:"
-		cat "$T/$r.err" 2>/dev/null
-	done
-	exit 1
-}
 
 # ---- the PKI -----------------------------------------------------------------
 key() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out "$T/$1.key" 2>/dev/null; }
@@ -84,51 +56,9 @@ EOC
 config 127.0.0.1 127.0.0.2 10.2.0.0/24 a b "ipsec auto refresh on" >"$T/a.conf"
 config 127.0.0.2 127.0.0.1 10.1.0.0/24 b a "" >"$T/b.conf"
 
-ask() {
-	echo "$2" | "$RTXSH" --connect "$T/$1.sock"
-}
-
-# start NAME PORT: run from another directory, so relative paths must
-# follow the config file.
-start() {
-	(cd / && exec "$RTXSH" -c "$T/$1.conf" --socket "$T/$1.sock" --ike-port "$2" \
-		--log-file "$T/$1.log" </dev/null >"$T/$1.out" 2>"$T/$1.err") &
-	pid=$!
-	i=0
-	while [ ! -S "$T/$1.sock" ]; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || fail "router $1 did not create its socket"
-		kill -0 "$pid" 2>/dev/null || fail "router $1 died"
-		sleep 0.05
-	done
-	eval "P$(echo "$1" | tr ab AB)=$pid"
-}
-
-port=$((30000 + ($$ % 10000) * 2))
-for try in 1 2 3; do
-	start b "$port"
-	start a "$port"
-	if ! grep -q "cannot bind\|cannot open the IKE sockets" "$T/a.err" "$T/b.err" \
-		"$T/a.log" "$T/b.log" 2>/dev/null; then
-		break
-	fi
-	stop
-	[ $try -lt 3 ] || fail "no free UDP port pair"
-	port=$((port + 2))
-done
+start_pair 30000
 grep -q Error "$T/a.err" "$T/b.err" && fail "a config line was refused"
 
-count() {
-	ask "$1" "show ipsec sa" | sed -n 's/^Total: isakmp:\([0-9]*\) send:\([0-9]*\) recv:\([0-9]*\)$/\1 \2 \3/p'
-}
-wait_for() {
-	i=0
-	while [ "$(count "$1")" != "$2" ]; do
-		i=$((i + 1))
-		[ $i -lt 150 ] || fail "router $1 shows '$(count "$1")', want '$2'"
-		sleep 0.1
-	done
-}
 wait_for a "1 1 1"
 wait_for b "1 1 1"
 

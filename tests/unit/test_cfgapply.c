@@ -755,6 +755,33 @@ static void test_many_tunnels(void **state)
 	fx_free(f);
 }
 
+/* cfgapply_keyword names every algorithm a keyword configures, and
+ * cfgapply_alg reads that keyword back as the same algorithm: the
+ * diagnosis's commands configure what they say. */
+static void test_keyword_round_trip(void **state)
+{
+	(void)state;
+	size_t named = 0;
+	for (size_t i = 0; alg_at(i); i++) {
+		const struct alg *a = alg_at(i);
+		for (int esp = 0; esp <= 1; esp++) {
+			const char *k = cfgapply_keyword(a, esp);
+			if (!k)
+				continue;
+			named++;
+			const struct alg *back = cfgapply_alg(a->type, k);
+			assert_non_null(back);
+			assert_int_equal(back->id, a->id);
+			assert_int_equal(back->key_bits, a->key_bits);
+		}
+	}
+	assert_non_null(cfgapply_keyword(alg_find(ALG_DH, IKEV2_DH_ECP_384, 0), false));
+	assert_string_equal(cfgapply_keyword(alg_find(ALG_INTEG, IKEV2_AUTH_HMAC_SHA2_256_128, 0),
+					     true), "sha256-hmac");
+	assert_null(cfgapply_keyword(alg_find(ALG_ENCR, IKEV2_ENCR_AES_CBC, 192), false));
+	assert_true(named > 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -772,6 +799,7 @@ int main(void)
 		cmocka_unit_test(test_script_exit_does_not_ask),
 		cmocka_unit_test(test_tunnel_template),
 		cmocka_unit_test(test_many_tunnels),
+		cmocka_unit_test(test_keyword_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

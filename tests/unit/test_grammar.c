@@ -558,6 +558,34 @@ static void test_complete(void **state)
 	fx_free(f);
 }
 
+/* The remote-access server commands exist only on models whose firmware
+ * has remote-access VPN (the IKEv2 page's model table): refused with the
+ * model named, nothing stored; the default model takes them. */
+static void test_remote_access_models(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {
+		"ipsec ike mode-cfg address pool 1 10.8.0.1-10.8.0.9",
+		"ipsec ike mode-cfg address 1 1",
+		"ipsec ike eap request 1 on",
+	};
+	char want[160];
+	for (int k = 0; k < 2; k++) {
+		const char *model = k ? "RTX1210" : "vRX";
+		struct fx *f = fx_new(model, true);
+		snprintf(want, sizeof(want), "Error: Not available on this model (no remote-access "
+			 "VPN firmware): \"%s\"\n", model);
+		for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+			expect(f, lines[i], want);
+		expect_ok(f, "show config", "");
+		fx_free(f);
+	}
+	struct fx *f = fx_new(NULL, true);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		expect_ok(f, lines[i], "");
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -575,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_help_scope),
 		cmocka_unit_test(test_complete),
+		cmocka_unit_test(test_remote_access_models),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
