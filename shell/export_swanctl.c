@@ -169,46 +169,88 @@ static void put_net(FILE *out, const struct ip_addr *net, uint8_t len, bool *fir
 	*first = false;
 }
 
-/* The peer's local_ts: this router's routes into the tunnel. */
-static void ts_routes(FILE *out, const struct ipsec_config *c, unsigned num)
+/* The tunnel's address family: its peer's (rtxsh proposes and picks
+ * traffic selectors of that family only, exchange_auth.c). */
+static uint8_t family_of(const struct gateway_config *g)
+{
+	struct ip_addr a;
+	if ((g->remote_address && !ip_addr_parse(g->remote_address, &a)) ||
+	    (g->local_address && !ip_addr_parse(g->local_address, &a)))
+		return a.family;
+	return AF_INET;
+}
+
+/* One side's networks of the tunnel's family as `key = a, b`, or
+ * everything with why when there is none. */
+struct nets {
+	const struct ip_addr *net[CONFIG_LAN_MAX + 64];
+	uint8_t len[CONFIG_LAN_MAX + 64];
+	size_t n, other;          /* kept; left out for their family */
+	bool full;
+};
+
+static void nets_add(struct nets *s, uint8_t fam, const struct ip_addr *net, uint8_t len)
+{
+	if (net->family != fam)
+		s->other++;
+	else if (s->n < sizeof(s->net) / sizeof(s->net[0]))
+		s->net[s->n] = net, s->len[s->n++] = len;
+	else
+		s->full = true;
+}
+
+static void nets_print(FILE *out, const struct nets *s, uint8_t fam, const char *key,
+		       const char *none)
 {
 	bool first = true;
-	for (size_t i = 0; i < c->n_routes; i++) {
-		if (c->routes[i].tunnel != num)
-			continue;
-		if (first)
-			fputs("\t\t\t\tlocal_ts = ", out);
-		put_net(out, &c->routes[i].net, c->routes[i].len, &first);
+	if (s->other)
+		fprintf(out, "\t\t\t\t# %zu %s network(s) left out: rtxsh negotiates the family of\n"
+			     "\t\t\t\t# its peer's address only\n", s->other,
+			fam == AF_INET6 ? "IPv4" : "IPv6");
+	if (s->n > 1 || s->full)
+		fputs("\t\t\t\t# rtxsh keeps one selector of each side per CHILD SA (the\n"
+		      "\t\t\t\t# first): the SA covers the first network of this list only\n", out);
+	if (s->n == 0) {
+		fprintf(out, "\t\t\t\t# %s\n\t\t\t\t%s = %s\n", none, key,
+			fam == AF_INET6 ? "::/0" : "0.0.0.0/0");
+		return;
 	}
-	if (first)
-		fprintf(out, "\t\t\t\t# no `ip route ... gateway tunnel %u`: rtxsh routes nothing in yet\n"
-			     "\t\t\t\tlocal_ts = 0.0.0.0/0\n", num);
-	else
-		fputc('\n', out);
+	fprintf(out, "\t\t\t\t%s = ", key);
+	for (size_t i = 0; i < s->n; i++)
+		put_net(out, s->net[i], s->len[i], &first);
+	fputc('\n', out);
+}
+
+/* The peer's local_ts: this router's routes into the tunnel. */
+static void ts_routes(FILE *out, const struct ipsec_config *c, const struct gateway_config *g,
+		      unsigned num)
+{
+	struct nets s = { .n = 0 };
+	uint8_t fam = family_of(g);
+	char why[80];
+	for (size_t i = 0; i < c->n_routes; i++)
+		if (c->routes[i].tunnel == num)
+			nets_add(&s, fam, &c->routes[i].net, c->routes[i].len);
+	snprintf(why, sizeof(why), "no `ip route ... gateway tunnel %u`: rtxsh routes nothing in yet",
+		 num);
+	nets_print(out, &s, fam, "local_ts", why);
 }
 
 /* The peer's remote_ts: this router's LANs (`ip lanN address`); for an
  * EAP client, which asks for an inner address, that address. */
 static void ts_lans(FILE *out, const struct ipsec_config *c, const struct gateway_config *g)
 {
-	bool first = true;
+	struct nets s = { .n = 0 };
+	uint8_t fam = family_of(g);
 	if (auth_eap_client(g)) {
 		fputs("\t\t\t\t# rtxsh, an EAP-MD5 client, sends from the address this side leases\n"
 		      "\t\t\t\tremote_ts = dynamic\n", out);
 		return;
 	}
-	for (unsigned n = 1; n <= CONFIG_LAN_MAX; n++) {
-		if (!c->lan[n].set)
-			continue;
-		if (first)
-			fputs("\t\t\t\tremote_ts = ", out);
-		put_net(out, &c->lan[n].addr, c->lan[n].len, &first);
-	}
-	if (first)
-		fputs("\t\t\t\t# no `ip lanN address`: rtxsh's side is not known\n"
-		      "\t\t\t\tremote_ts = 0.0.0.0/0\n", out);
-	else
-		fputc('\n', out);
+	for (unsigned n = 1; n <= CONFIG_LAN_MAX; n++)
+		if (c->lan[n].set)
+			nets_add(&s, fam, &c->lan[n].addr, c->lan[n].len);
+	nets_print(out, &s, fam, "remote_ts", "no `ip lanN address`: rtxsh's side is not known");
 }
 
 /* ---- the connection ------------------------------------------------------ */
@@ -424,7 +466,7 @@ static void child(FILE *out, const struct ipsec_config *c, const struct gateway_
 {
 	bool ours = we_initiate(c, g);
 	fprintf(out, "\t\tchildren {\n\t\t\ttunnel%u {\n\t\t\t\tmode = tunnel\n", num);
-	ts_routes(out, c, num);
+	ts_routes(out, c, g, num);
 	ts_lans(out, c, g);
 	esp_proposals(out, c, g, p, lib);
 	fprintf(out, "\t\t\t\t# ipsec ike duration ipsec-sa %u %u\n", g->id, g->child_life.seconds);
@@ -507,6 +549,9 @@ enum export_rc export_swanctl(FILE *out, const struct ipsec_config *c,
 		      "\t\tencap = yes\n", out);
 	dpd(out, g);
 	fprintf(out, "\t\tfragmentation = %s\n", g->frag ? "yes" : "no");
+	if (g->frag && g->frag_size != CONFIG_FRAG_SIZE_DEFAULT)
+		fprintf(out, "\t\t# IKE fragments of at most %u bytes: not exported (strongswan.conf\n"
+			     "\t\t# charon.fragment_size sets it for all connections)\n", g->frag_size);
 	fputs("\t\t# rtxsh does not implement MOBIKE (RFC 4555)\n\t\tmobike = no\n", out);
 	if (auth_eap_client(g))
 		fprintf(out, "\t\t# rtxsh (an EAP-MD5 client) asks for an inner address (RFC 7296\n"
