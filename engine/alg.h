@@ -144,6 +144,9 @@ struct alg {
 	                           * NULL when the RTX has none */
 	const char *yamaha_esp;   /* `ipsec sa policy` keyword, NULL if none */
 	const char *ossl;         /* OpenSSL cipher / digest / group name */
+	const char *swan;         /* strongSwan proposal keyword ("aes256",
+	                           * "prfsha256", "modp2048"), for the
+	                           * swanctl.conf export of a tunnel's peer */
 
 	/* ENCR: key_len = key + salt bytes taken from prf+; INTEG: HMAC key
 	 * length; PRF: preferred key length (= out_len for HMAC). */

@@ -49,6 +49,7 @@ struct cli_session {
 enum gerr cmd_store(struct cli_session *s, const struct cmd_args *a);
 
 enum gerr cmd_show_config(struct cli_session *s, const struct cmd_args *a);
+enum gerr cmd_show_config_swanctl(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_ipsec_sa(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_ipsec_diagnosis(struct cli_session *s, const struct cmd_args *a);
 enum gerr cmd_show_pool(struct cli_session *s, const struct cmd_args *a);

@@ -9,8 +9,11 @@
 #include "shell/cfgprint.h"
 #include "shell/cfgsave.h"
 #include "shell/cfgstore.h"
+#include "engine/config.h"
+#include "shell/cfgapply.h"
 #include "shell/cfgtemplate.h"
 #include "shell/cmd.h"
+#include "shell/export_swanctl.h"
 
 #define PP_ANONYMOUS 0xffffffffu
 
@@ -250,6 +253,31 @@ enum gerr cmd_show_config(struct cli_session *s, const struct cmd_args *a)
 	cfgprint(expanded ? expanded : s->c->cfg, s->out, only);
 	cfgstore_free(expanded);
 	return GE_OK;
+}
+
+/* The peer's side of tunnel N as swanctl.conf, from the config as typed so
+ * far (the engine may not have applied the last lines yet). */
+enum gerr cmd_show_config_swanctl(struct cli_session *s, const struct cmd_args *a)
+{
+	unsigned num = (unsigned)strtoul(a->w[3], NULL, 10);
+	struct cfgstore *expanded = NULL;
+	struct ipsec_config *c = NULL;
+	if (cfgtemplate_expand(s->c->cfg, &expanded) < 0 ||
+	    cfgapply_build(expanded ? expanded : s->c->cfg, s->c->r->model, &c) < 0) {
+		cfgstore_free(expanded);
+		return GE_NOMEM;
+	}
+	cfgstore_free(expanded);
+	enum export_rc rc = export_swanctl(s->out, c, s->c->r->crypto, num);
+	config_free(c);
+	if (rc == EXPORT_OK)
+		return GE_OK;
+	if (rc == EXPORT_NOMEM)
+		return GE_NOMEM;
+	s->detail = strdup(a->w[3]);
+	if (!s->detail)
+		return GE_NOMEM;
+	return rc == EXPORT_NO_TUNNEL ? GE_NO_TUNNEL_N : GE_NOT_IPSEC;
 }
 
 enum gerr cmd_show_log(struct cli_session *s, const struct cmd_args *a)

@@ -593,6 +593,8 @@ static const char *const msg_en[GE_COUNT] = {
 	[GE_PW_SCRIPT] = "A script cannot type a password (use ... password encrypted HASH)",
 	[GE_NOMEM] = "Out of memory",
 	[GE_PKI_LOAD] = "Cannot load the file (the line is kept)",
+	[GE_NO_TUNNEL_N] = "No such tunnel interface",
+	[GE_NOT_IPSEC] = "Not an IPsec tunnel (no ipsec tunnel, ipsec sa policy and gateway)",
 	[GE_MODEL] = "Not available on this model (no remote-access VPN firmware)",
 };
 

@@ -77,6 +77,8 @@ enum gerr {
 	GE_PW_SCRIPT,    /* a script cannot answer password questions */
 	GE_NOMEM,
 	GE_PKI_LOAD,     /* pki ... file: the file does not load (line kept) */
+	GE_NO_TUNNEL_N,  /* a tunnel number no line configures */
+	GE_NOT_IPSEC,    /* a tunnel without an IPsec policy and gateway */
 	GE_MODEL,        /* the emulated model lacks the command */
 	GE_COUNT
 };

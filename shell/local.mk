@@ -8,7 +8,8 @@ libshell_a_SOURCES = \
 	shell/cfgtemplate.h shell/cfgtemplate.c shell/passwd.h shell/passwd.c \
 	shell/cfgapply.h shell/cfgapply.c shell/cmd_show_ipsec.c shell/cmd_diagnosis.c shell/cmd_show_pool.c shell/cmd_show_status.c shell/cmd_pki.c \
 	shell/cmd_show_ip.c \
-	shell/cmd_doc.h shell/cmd_doc.c
+	shell/cmd_doc.h shell/cmd_doc.c \
+	shell/export_swanctl.h shell/export_swanctl.c
 
 bin_PROGRAMS += rtxsh
 rtxsh_SOURCES = shell/main.c
@@ -38,3 +39,10 @@ tests_unit_test_passwd_SOURCES = tests/unit/test_passwd.c
 tests_unit_test_passwd_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_passwd_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_passwd
+
+# show config tunnel N swanctl: strongSwan names and the exported file.
+check_PROGRAMS += tests/unit/test_export_swanctl
+tests_unit_test_export_swanctl_SOURCES = tests/unit/test_export_swanctl.c
+tests_unit_test_export_swanctl_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_export_swanctl_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_export_swanctl

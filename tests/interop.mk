@@ -4,9 +4,12 @@
 # a few minutes. guest.sh: layer 2 with real kernel ESP (rtxsh -k netlink,
 # charon's kernel-netlink), moved into the QEMU guest of tests/vm when this
 # kernel lacks ESP. eap.sh: a strongSwan EAP-MD5 road-warrior against
-# rtxsh's remote-access server (host layer, seconds).
+# rtxsh's remote-access server (host layer, seconds). export.sh: charon
+# loads what `show config tunnel 1 swanctl` prints and the tunnel comes up
+# either way round (host layer, under a minute).
 # tests/interop/bench-rate.sh is a benchmark, not a test.
-INTEROP_TESTS = tests/interop/host.sh tests/interop/guest.sh tests/interop/eap.sh
+INTEROP_TESTS = tests/interop/host.sh tests/interop/guest.sh tests/interop/eap.sh \
+	tests/interop/export.sh
 TESTS += $(INTEROP_TESTS)
 EXTRA_DIST += $(INTEROP_TESTS) tests/interop/lib.sh tests/interop/charon.sh \
 	tests/interop/rtx.sh tests/interop/compare.sh tests/interop/cells.sh \
