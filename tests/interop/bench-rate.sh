@@ -4,6 +4,7 @@
 #   charon initiators -> charon responder   (the reference)
 #   charon initiators -> rtxsh responder
 #   rtxsh initiators  -> charon responder
+#   rtxsh initiators  -> rtxsh responder
 # for each IKE proposal of BENCH_PROPOSALS, with N tunnels, authenticated
 # with PSK or (BENCH_AUTH=rsa|ecdsa) RSA-2048 / ECDSA P-256 certificates
 # of one CA made at run time (every initiator's name is in one certificate,
@@ -153,12 +154,17 @@ charon_responder() {
 }
 
 # An rtxsh config with N gateways: responders for i1..iN (ROLE r) or
-# initiators as i1..iN toward B (ROLE i).
+# initiators as i1..iN toward B (ROLE i). The responder's gateways name
+# the initiators' address, as site-to-site configs do: with `remote
+# address any` every IKE_SA_INIT from A would count against one source's
+# half-open limit (5 once 16 are half-open, like charon's block_threshold,
+# which TUNE switches off for charon) and 200 starting at once from one
+# address are paced to a few dozen per second.
 rtx_many() {
 	local role=$1 f=$2 i remote lname rname
 	: >"$f"
 	for i in $(seq 1 "$N"); do
-		if [ "$role" = r ]; then remote=any lname=r.lab rname=i$i.lab
+		if [ "$role" = r ]; then remote=$A_IP lname=r.lab rname=i$i.lab
 		else remote=$B_IP lname=i$i.lab rname=r.lab; fi
 		# shellcheck disable=SC2086
 		cat >>"$f" <<EOF
@@ -258,6 +264,22 @@ bench_rtx_charon() {
 	charon_stop b; rtx_stop i
 }
 
+bench_rtx_rtx() {
+	local rp ip t0 t1 n rc0 ic0 r0
+	it_topology plain
+	rtx_many r "$IT/r.conf"
+	rtx_start r "$NS_B" "$IT/r.conf" sim --model vRX
+	rtx_many i "$IT/i.conf"
+	rtx_start i "$NS_A" "$IT/i.conf" sim --model vRX
+	rp=$(cat "$IT/r/pid"); ip=$(cat "$IT/i/pid")
+	r0=$(rss "$rp"); rc0=$(cpu "$rp"); ic0=$(cpu "$ip")
+	t0=$(now)
+	rtx i 'ipsec auto refresh on' >/dev/null
+	read -r n t1 <<<"$(wait_count 300 rtx_ike_count r)"
+	report "rtxsh -> rtxsh" "$n" "$t0" "$t1" $(( $(cpu "$rp") - rc0 )) $(( $(cpu "$ip") - ic0 )) "$r0" "$(rss "$rp")"
+	rtx_stop i; rtx_stop r
+}
+
 bench_pki
 say "bench-rate: $N IKE_SA + CHILD_SA setups per run, $BENCH_AUTH, $(nproc) CPUs, $($CHARON --version 2>&1 | head -n 1), rtxsh $("$RTXSH" --version | awk '{print $2}')"
 for p in $BENCH_PROPOSALS; do
@@ -265,4 +287,5 @@ for p in $BENCH_PROPOSALS; do
 	(bench_charon_charon)
 	(bench_charon_rtx)
 	(bench_rtx_charon)
+	(bench_rtx_rtx)
 done
