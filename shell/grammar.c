@@ -104,10 +104,18 @@ char *words_join(char *const *w, size_t n)
 	char *out = malloc(len), *p = out;
 	if (!out)
 		return NULL;
+	/* memcpy, not sprintf: a 6000-tunnel config joins 300,000 keys */
 	for (size_t i = 0; i < n; i++) {
 		bool q = needs_quotes(w[i]);
-		p += sprintf(p, "%s%s%s%s", i ? " " : "", q ? "\"" : "", w[i],
-			     q ? "\"" : "");
+		size_t wl = strlen(w[i]);
+		if (i)
+			*p++ = ' ';
+		if (q)
+			*p++ = '"';
+		memcpy(p, w[i], wl);
+		p += wl;
+		if (q)
+			*p++ = '"';
 	}
 	*p = '\0';
 	return out;
