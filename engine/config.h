@@ -160,7 +160,10 @@ struct ipsec_config {
 	struct tunnel_config **tunnels;       /* sorted by num */
 	size_t n_tunnels;
 	struct route_config *routes;
-	size_t n_routes;
+	size_t n_routes, cap_routes;
+	uint32_t *route_slots;           /* config.c: open-addressing index of
+					    routes by network (index + 1) */
+	size_t n_route_slots;
 	struct lan_config lan[CONFIG_LAN_MAX + 1];   /* by N; [0] unused */
 	struct pki_file_config pki_cert[CONFIG_PKI_MAX + 1];   /* by ID; [0] unused */
 	struct pki_file_config pki_crl[CONFIG_PKI_MAX + 1];

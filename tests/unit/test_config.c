@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <cmocka.h>
 
@@ -100,9 +101,47 @@ static void test_relations_and_routes(void **state)
 	config_free(c);
 }
 
+/* Many routes through the index: each added once, a second add replaces,
+ * deletes keep the rest findable (v4 and v6 alike), and the order of the
+ * routes is the order they were added in. */
+static void test_many_routes(void **state)
+{
+	(void)state;
+	struct ipsec_config *c = config_new(model_find("vRX"));
+	char text[64];
+	for (unsigned i = 0; i < 3000; i++) {
+		struct route_config r = { .len = i % 2 ? 24 : 64, .tunnel = i + 1 };
+		if (i % 2)
+			snprintf(text, sizeof(text), "10.%u.%u.0", i / 250, i % 250);
+		else
+			snprintf(text, sizeof(text), "2001:db8:%x::", i);
+		assert_int_equal(ip_addr_parse(text, &r.net), 0);
+		assert_int_equal(config_route_add(c, &r), 0);
+		r.tunnel = 9999;
+		assert_int_equal(config_route_add(c, &r), 0);   /* replaces */
+	}
+	assert_int_equal(c->n_routes, 3000);
+	for (unsigned i = 0; i < 3000; i += 3) {              /* every third goes */
+		struct ip_addr a;
+		const struct route_config *r = &c->routes[i - i / 3];
+		a = r->net;
+		config_route_del(c, &a, r->len);
+	}
+	assert_int_equal(c->n_routes, 2000);
+	for (size_t i = 0; i < c->n_routes; i++) {
+		struct route_config r = c->routes[i];
+		r.tunnel = 7;
+		assert_int_equal(config_route_add(c, &r), 0);   /* found: replaced */
+		assert_int_equal(c->n_routes, 2000);
+		assert_int_equal(c->routes[i].tunnel, 7);
+	}
+	config_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_many_routes),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_sorted_lookup_many),
 		cmocka_unit_test(test_relations_and_routes),
