@@ -171,13 +171,12 @@ static void dump_keymat(struct child_sa *c, const struct kernel_sa *out,
 	}
 }
 
-/* The tunnel as this CHILD SA wants it: its template and selectors. */
-static void tunnel_want(const struct child_sa *c, struct tunnel_state *t)
+/* The policies this CHILD SA wants on its tunnel: template and selectors. */
+static void tunnel_want(const struct child_sa *c, struct tunnel_sel *t)
 {
-	*t = (struct tunnel_state){ .num = c->tunnel, .if_id = c->if_id, .reqid = c->reqid,
-				    .local = c->ike->local.addr, .remote = c->ike->remote.addr,
-				    .ts_l = c->ts_l, .ts_r = c->ts_r,
-				    .ts_l_len = c->ts_l_len, .ts_r_len = c->ts_r_len };
+	*t = (struct tunnel_sel){ .local = c->ike->local.addr, .remote = c->ike->remote.addr,
+				  .ts_l = c->ts_l, .ts_r = c->ts_r,
+				  .ts_l_len = c->ts_l_len, .ts_r_len = c->ts_r_len };
 }
 
 static int install(struct child_sa *c, const struct child_keys *keys, bool hold_out)
@@ -185,7 +184,7 @@ static int install(struct child_sa *c, const struct child_keys *keys, bool hold_
 	struct ike_core *e = c->ike->e;
 	struct kernel *k = e->d.kernel;
 	struct kernel_sa in, out;
-	struct tunnel_state want;
+	struct tunnel_sel want;
 	fill_sa(c, false, keys, &in);
 	fill_sa(c, true, keys, &out);
 	dump_keymat(c, &out, &in);
@@ -209,7 +208,7 @@ static int install(struct child_sa *c, const struct child_keys *keys, bool hold_
 		c->flags |= CHILD_SAF_OUT;
 		op = "tunnel";
 		tunnel_want(c, &want);
-		err = tunnel_hold(e, &want);
+		err = tunnel_hold(e, c->tunnel, c->if_id, c->reqid, &want);
 	}
 	explicit_bzero(&in, sizeof(in));
 	explicit_bzero(&out, sizeof(out));
@@ -270,8 +269,11 @@ static void uninstall(struct child_sa *c)
 				   KERNEL_PROTO_ESP };
 	struct kernel_sa_id out = { ike->local.addr, ike->remote.addr, c->spi_out,
 				    KERNEL_PROTO_ESP };
-	if (c->flags & CHILD_SAF_TUNNEL)
-		tunnel_release(ike->e, c->tunnel);
+	if (c->flags & CHILD_SAF_TUNNEL) {
+		struct tunnel_sel sel;
+		tunnel_want(c, &sel);
+		tunnel_release(ike->e, c->tunnel, &sel);
+	}
 	if ((c->flags & CHILD_SAF_OUT) && !c->out_held)
 		k->ops->del_sa(k, &out);
 	drop_held(c);
