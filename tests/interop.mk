@@ -10,4 +10,5 @@ INTEROP_TESTS = tests/interop/host.sh tests/interop/guest.sh tests/interop/eap.s
 TESTS += $(INTEROP_TESTS)
 EXTRA_DIST += $(INTEROP_TESTS) tests/interop/lib.sh tests/interop/charon.sh \
 	tests/interop/rtx.sh tests/interop/compare.sh tests/interop/cells.sh \
+	tests/interop/ra-cells.sh tests/interop/pki.sh \
 	tests/interop/expected-failures tests/interop/bench-rate.sh doc/interop.md

@@ -18,23 +18,6 @@ it_need_charon
 command -v openssl >/dev/null || it_skip "no openssl(1) to make the test certificates"
 [ -x "$RTXSH" ] || it_die "no rtxsh binary at $RTXSH"
 
-# A CA and rtxsh's server certificate (P-256), in a PKCS#12 bundle.
-pki() {
-	local d=$IT_ROOT/pki
-	mkdir -p "$d"
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$d/ca.key" -out "$d/ca.pem" -days 30 -subj "/CN=rtxsh interop CA" \
-		-addext "basicConstraints=critical,CA:TRUE" \
-		-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null &&
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$d/srv.key" -out "$d/srv.csr" -subj "/CN=vpn.example" 2>/dev/null &&
-	printf 'subjectAltName=DNS:vpn.example\nkeyUsage=critical,digitalSignature\n' >"$d/ext" &&
-	openssl x509 -req -in "$d/srv.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
-		-CAcreateserial -out "$d/srv.pem" -days 20 -extfile "$d/ext" 2>/dev/null &&
-	openssl pkcs12 -export -inkey "$d/srv.key" -in "$d/srv.pem" -certfile "$d/ca.pem" \
-		-out "$d/srv.p12" -passout pass:interop 2>/dev/null || it_die "openssl"
-}
-
 # login PASSWORD: the two routers, charon initiating; swanctl's status.
 login() {
 	local pw=$1 d=$IT_ROOT/pki
@@ -175,7 +158,7 @@ EOF
 	! grep -q wonderland "$IT/a/rtxsh.log" || fail "the password is in rtxsh's log"
 }
 
-pki
+pki_ra_server "$IT_ROOT/pki"
 want() { [[ $1 =~ ${IT_CELLS:-.} ]]; }
 want eap-md5-success && cell eap-md5-success c_success
 want eap-md5-wrong-password && cell eap-md5-wrong-password c_wrong_password

@@ -1,0 +1,181 @@
+# Remote access on the real kernel (guest layer, doc/remote-access.md):
+# rtxsh -k netlink as the EAP-MD5 server with a certificate and an address
+# pool, strongSwan road-warriors with kernel-netlink that install their
+# virtual IP and ping rtxsh's LAN from it through kernel ESP. Sourced by
+# guest.sh after lib.sh and cells.sh.
+#
+# Topology: the plain one of lib.sh (rtxsh in A, road-warrior "b" in B at
+# 10.250.0.2) and, for a second road-warrior at the same time, "c" in a
+# third namespace ($NS_N: these cells use no NAT) on a second link of A's:
+#
+#   C eth0 10.250.1.2/24 <== veth ==> A eth1 10.250.1.1/24
+#
+# c reaches rtxsh's IKE address 10.250.0.1 and its LAN through A. A drops
+# any packet from the pool that did not come through IPsec, so a ping
+# reply proves the ESP path.
+
+RA_POOL_NET=10.8.0.0/24
+C_IP=10.250.1.2
+
+# ra_topology CLIENTS: the namespaces; CLIENTS 2 adds C.
+ra_topology() {
+	it_topology plain
+	if [ "$1" -ge 2 ]; then
+		ns_new "$NS_N"
+		ip link add eth1 netns "$NS_A" type veth peer name eth0 netns "$NS_N" || it_die "veth"
+		ip -n "$NS_A" addr add 10.250.1.1/24 dev eth1
+		ip -n "$NS_N" addr add "$C_IP/24" dev eth0
+		ip -n "$NS_A" link set eth1 up
+		ip -n "$NS_N" link set eth0 up
+		ip -n "$NS_N" route add 10.250.0.0/24 via 10.250.1.1
+		ip -n "$NS_N" route add "$A_NET" via 10.250.1.1
+		ip netns exec "$NS_N" ping -c1 -W2 "$A_IP" >/dev/null 2>&1 || it_die "no path from C to A"
+	fi
+	ip netns exec "$NS_A" iptables -A INPUT -s "$RA_POOL_NET" -m policy --dir in --pol none \
+		-j DROP 2>/dev/null || say "note: no iptables policy match in $NS_A: the leak guard is off"
+}
+
+# ra_server: rtxsh in A as the server of users alice and bob, pool
+# 10.8.0.1-10.8.0.9 routed into tunnel 1.
+ra_server() {
+	local d=$IT_ROOT/pki
+	cat >"$IT/a.conf" <<EOF
+ip lan1 address $A_LAN/24
+ip route $RA_POOL_NET gateway tunnel 1
+pki certificate file 1 $d/srv.p12 pkcs12 interop
+auth user 1 alice wonderland
+auth user 2 bob builder
+auth user attribute 1 eap-md5=on
+auth user attribute 2 eap-md5=on
+ipsec ike mode-cfg address pool 1 10.8.0.1-10.8.0.9
+tunnel select 1
+ tunnel encapsulation ipsec
+ ipsec tunnel 1
+  ipsec sa policy 1 1 esp aes256-cbc sha256-hmac
+  ipsec ike version 1 2
+  ipsec ike local address 1 $A_IP
+  ipsec ike remote address 1 any
+  ipsec ike encryption 1 aes256-cbc
+  ipsec ike hash 1 sha256
+  ipsec ike group 1 modp2048
+  ipsec ike pki file 1 certificate=1
+  ipsec ike eap request 1 on
+  ipsec ike mode-cfg address 1 1
+ tunnel enable 1
+syslog debug on
+EOF
+	rtx_start a "$NS_A" "$IT/a.conf" netlink
+	rtx_need_ike "$NS_A"
+}
+
+# ra_client NAME NS ADDR USER PASSWORD: charon NAME in NS at ADDR, with
+# kernel-netlink and its virtual IP installed, logs in to rtxsh.
+ra_client() {
+	local name=$1 ns=$2 addr=$3 user=$4 pw=$5 d=$IT_ROOT/pki
+	charon_start "$name" "$ns" netlink "	load = random nonce openssl pem pkcs1 x509 pubkey curve25519 aes sha1 sha2 hmac gcm kdf socket-default vici eap-md5 eap-identity kernel-netlink
+	install_virtual_ip = yes"
+	cat >"$IT/$name/swanctl.conf" <<EOF
+  c {
+    version = 2
+    local_addrs = $addr
+    remote_addrs = $A_IP
+    vips = 0.0.0.0
+    proposals = aes256-sha256-modp2048
+    local { auth = eap-md5
+            eap_id = $user }
+    remote { auth = pubkey
+             id = %any
+             cacerts = $d/ca.pem }
+    children { net { remote_ts = $A_NET
+                     esp_proposals = aes256-sha256 } }
+  }
+EOF
+	printf '  eap-%s { id = %s\n secret = %s }\n' "$user" "$user" "$pw" >"$IT/$name/secrets.conf"
+	charon_load "$name"
+	charon_initiate "$name" c 30 >"$IT/$name/initiate.out" 2>&1 ||
+		{ cat "$IT/$name/initiate.out"; ra_state; fail "charon $name could not log in as $user"; }
+}
+
+# ra_vip NAME: the virtual IP charon NAME installed.
+ra_vip() {
+	sed -n 's/.*installing new virtual IP \([0-9.]*\).*/\1/p' "$IT/$1/charon.log" | tail -n 1
+}
+
+# packets of rtxsh's kernel SA from SRC to DST (ip -s xfrm state in A).
+ra_sa_packets() {
+	ip -n "$NS_A" -s xfrm state | awk -v s="$1" -v d="$2" '
+		/^src / { hit = ($2 == s && $4 == d) }
+		hit && /lifetime current:/ { cur = 1; next }
+		hit && cur { sub(/\(packets\).*/, ""); sub(/.*, /, ""); print; exit }'
+}
+
+ra_state() {
+	local ns
+	for ns in "$NS_A" "$NS_B" "$NS_N"; do
+		ip netns list | awk '{print $1}' | grep -qx "$ns" || continue
+		say "--- $ns: ip -s xfrm state / policy, addresses, routes"
+		ip -n "$ns" -s xfrm state
+		ip -n "$ns" xfrm policy
+		ip -n "$ns" -br addr
+		ip -n "$ns" route show table all | grep -v 'table local'
+	done
+	say "--- rtxsh show ipsec sa"; rtx a 'show ipsec sa' 2>&1
+	say "--- rtxsh log (tail)"; tail -n 40 "$IT/a/rtxsh.log" 2>/dev/null
+}
+
+# ra_check NAME NS ADDR VIP: charon NAME (in NS, outer address ADDR) holds
+# VIP, pings rtxsh's LAN from it through ESP, and rtxsh's SAs with ADDR
+# counted the packets both ways.
+ra_check() {
+	local name=$1 ns=$2 addr=$3 vip=$4 got in out
+	got=$(ra_vip "$name")
+	[ "$got" = "$vip" ] || { ra_state; fail "charon $name installed '$got', not $vip"; }
+	ip -n "$ns" -br addr | grep -q "$vip/" || { ra_state; fail "$vip is not on any interface of $ns"; }
+	grep -q "mode-cfg: leased address $vip from pool 1" "$IT/a/rtxsh.log" ||
+		fail "rtxsh did not log the lease of $vip"
+	ip netns exec "$ns" ping -c 3 -W 2 -I "$vip" "$A_LAN" >"$IT/$name/ping.out" 2>&1 ||
+		{ cat "$IT/$name/ping.out"; ra_state; fail "no ping from $vip to $A_LAN through ESP"; }
+	in=$(ra_sa_packets "$addr" "$A_IP")
+	out=$(ra_sa_packets "$A_IP" "$addr")
+	say "$name ($vip): rtxsh's SA $addr->$A_IP counted ${in:-?} packets, $A_IP->$addr ${out:-?}"
+	[ "${in:-0}" -ge 1 ] && [ "${out:-0}" -ge 1 ] ||
+		{ ra_state; fail "rtxsh's kernel SAs with $addr did not count the pings"; }
+}
+
+# The route for the pool is on tunnel 1's xfrm interface.
+ra_route() {
+	ip -n "$NS_A" route show table all | grep -q "^$RA_POOL_NET dev rtx-tun1 " ||
+		{ ra_state; fail "no route $RA_POOL_NET on rtx-tun1 in rtxsh's namespace"; }
+}
+
+# One road-warrior: alice logs in, gets 10.8.0.1 and pings the LAN.
+c_ra_ping() {
+	ra_topology 1
+	ra_server
+	ra_client b "$NS_B" "$B_IP" alice wonderland
+	grep -q 'EAP-MD5 user alice authenticated' "$IT/a/rtxsh.log" || fail "no EAP line on rtxsh"
+	ra_route
+	ra_check b "$NS_B" "$B_IP" 10.8.0.1
+}
+
+# Two road-warriors at once: alice gets 10.8.0.1, bob 10.8.0.2, both
+# tunnels stay up together and each pings the LAN; then alice leaves and
+# bob still pings.
+c_ra_two() {
+	ra_topology 2
+	ra_server
+	ra_client b "$NS_B" "$B_IP" alice wonderland
+	ra_client c "$NS_N" "$C_IP" bob builder
+	ra_route
+	ra_check b "$NS_B" "$B_IP" 10.8.0.1
+	ra_check c "$NS_N" "$C_IP" 10.8.0.2
+	# Both again, now that both tunnels are in: neither took the other's.
+	ip netns exec "$NS_B" ping -c 2 -W 2 -I 10.8.0.1 "$A_LAN" >/dev/null ||
+		{ ra_state; fail "alice's ping stopped once bob was in"; }
+	sw b --terminate --ike c --timeout 10 >/dev/null || fail "swanctl --terminate failed"
+	wait_for 10 sh -c "! ip -n $NS_A xfrm state | grep -q 'src $B_IP '" ||
+		{ ra_state; fail "rtxsh kept alice's SAs after she left"; }
+	ip netns exec "$NS_N" ping -c 2 -W 2 -I 10.8.0.2 "$A_LAN" >/dev/null ||
+		{ ra_state; fail "bob's ping stopped when alice left"; }
+	ra_route
+}
