@@ -444,7 +444,9 @@ static unsigned ike_number_of(struct ike_router *r, const char *user)
  * carried only the first client's traffic, as the guest's ra-two-clients
  * cell showed). A client's policies go with its SA, the other's stay, and
  * the pool's route (`ip route 10.8.0.0/24 gateway tunnel 1`) stays on the
- * tunnel until the last client is gone. */
+ * tunnel until the last client is gone. Nor does the second login count
+ * as the first one's reauthentication (type 1 rekey): that retired
+ * alice's CHILD SA 30 s after carol came. */
 static void test_policies_per_client(void **state)
 {
 	struct ike_pair *p = *state;
@@ -471,6 +473,13 @@ static void test_policies_per_client(void **state)
 	}
 	assert_int_equal(kernel_sim_policy_count(p->b.kernel), 6);
 	assert_int_equal(kernel_count(&p->b, "route 10.8.0.0/24 dev tunnel1"), 1);
+	/* carol's login is no reauthentication of alice's: her SAs outlive
+	 * the 30 s a replaced CHILD SA keeps, and her life is not cut */
+	ike_pair_run(p, 120000);
+	assert_int_equal(ike_router_ike_up(&p->b), 2);
+	assert_int_equal(ike_router_child_up(&p->b), 2);
+	assert_int_equal(kernel_sim_policy_count(p->b.kernel), 6);
+	assert_int_equal(ike_router_log_count(&p->b, "deleted"), 0);
 
 	assert_int_equal(ike_delete_sa(p->b.engine, ike_number_of(&p->b, "alice")), 0);
 	ike_pair_run(p, 3000);
