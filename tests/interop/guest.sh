@@ -92,7 +92,8 @@ for role in i r; do
 done
 # Remote access (ra-cells.sh): strongSwan road-warriors log in with
 # EAP-MD5 and ping rtxsh's LAN from their pool address.
-if want ra-eap-md5-ping || want ra-two-clients; then
+if want ra-eap-md5-ping || want ra-two-clients || want ra-wrong-password ||
+	want ra-pool-exhausted; then
 	if [ ! -f /usr/lib/ipsec/plugins/libstrongswan-eap-md5.so ]; then
 		say "NOT-RUN: ra-*: charon's eap-md5 plugin is missing (Debian: libcharon-extra-plugins)"
 	elif ! command -v openssl >/dev/null; then
@@ -101,6 +102,8 @@ if want ra-eap-md5-ping || want ra-two-clients; then
 		pki_ra_server "$IT_ROOT/pki"
 		run ra-eap-md5-ping c_ra_ping
 		run ra-two-clients c_ra_two
+		run ra-wrong-password c_ra_wrong_password
+		run ra-pool-exhausted c_ra_pool_exhausted
 	fi
 fi
 # Behind a NAT rtxsh can only initiate (the NAT has no port forwarding).

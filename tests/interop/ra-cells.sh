@@ -35,10 +35,10 @@ ra_topology() {
 		-j DROP 2>/dev/null || say "note: no iptables policy match in $NS_A: the leak guard is off"
 }
 
-# ra_server: rtxsh in A as the server of users alice and bob, pool
-# 10.8.0.1-10.8.0.9 routed into tunnel 1.
+# ra_server [POOL]: rtxsh in A as the server of users alice and bob, its
+# pool [10.8.0.1-10.8.0.9] routed into tunnel 1.
 ra_server() {
-	local d=$IT_ROOT/pki
+	local d=$IT_ROOT/pki pool=${1:-10.8.0.1-10.8.0.9}
 	cat >"$IT/a.conf" <<EOF
 ip lan1 address $A_LAN/24
 ip route $RA_POOL_NET gateway tunnel 1
@@ -47,7 +47,7 @@ auth user 1 alice wonderland
 auth user 2 bob builder
 auth user attribute 1 eap-md5=on
 auth user attribute 2 eap-md5=on
-ipsec ike mode-cfg address pool 1 10.8.0.1-10.8.0.9
+ipsec ike mode-cfg address pool 1 $pool
 tunnel select 1
  tunnel encapsulation ipsec
  ipsec tunnel 1
@@ -68,9 +68,10 @@ EOF
 	rtx_need_ike "$NS_A"
 }
 
-# ra_client NAME NS ADDR USER PASSWORD: charon NAME in NS at ADDR, with
-# kernel-netlink and its virtual IP installed, logs in to rtxsh.
-ra_client() {
+# ra_login NAME NS ADDR USER PASSWORD: charon NAME in NS at ADDR, with
+# kernel-netlink and install_virtual_ip, tries to log in to rtxsh;
+# swanctl's status.
+ra_login() {
 	local name=$1 ns=$2 addr=$3 user=$4 pw=$5 d=$IT_ROOT/pki
 	charon_start "$name" "$ns" netlink "	load = random nonce openssl pem pkcs1 x509 pubkey curve25519 aes sha1 sha2 hmac gcm kdf socket-default vici eap-md5 eap-identity kernel-netlink
 	install_virtual_ip = yes"
@@ -92,8 +93,13 @@ ra_client() {
 EOF
 	printf '  eap-%s { id = %s\n secret = %s }\n' "$user" "$user" "$pw" >"$IT/$name/secrets.conf"
 	charon_load "$name"
-	charon_initiate "$name" c 30 >"$IT/$name/initiate.out" 2>&1 ||
-		{ cat "$IT/$name/initiate.out"; ra_state; fail "charon $name could not log in as $user"; }
+	charon_initiate "$name" c 30 >"$IT/$name/initiate.out" 2>&1
+}
+
+# ra_client NAME NS ADDR USER PASSWORD: the same, and it must succeed.
+ra_client() {
+	ra_login "$@" ||
+		{ cat "$IT/$1/initiate.out"; ra_state; fail "charon $1 could not log in as $4"; }
 }
 
 # ra_vip NAME: the virtual IP charon NAME installed.
@@ -159,8 +165,8 @@ c_ra_ping() {
 }
 
 # Two road-warriors at once: alice gets 10.8.0.1, bob 10.8.0.2, both
-# tunnels stay up together and each pings the LAN; then alice leaves and
-# bob still pings.
+# tunnels stay up together (also past the grace of a replaced SA) and
+# each pings the LAN; then alice leaves and bob still pings.
 c_ra_two() {
 	ra_topology 2
 	ra_server
@@ -169,13 +175,54 @@ c_ra_two() {
 	ra_route
 	ra_check b "$NS_B" "$B_IP" 10.8.0.1
 	ra_check c "$NS_N" "$C_IP" 10.8.0.2
-	# Both again, now that both tunnels are in: neither took the other's.
+	# bob's login is no reauthentication of alice's: past the 30 s a
+	# replaced CHILD SA would keep, both still ping.
+	sleep 35
 	ip netns exec "$NS_B" ping -c 2 -W 2 -I 10.8.0.1 "$A_LAN" >/dev/null ||
-		{ ra_state; fail "alice's ping stopped once bob was in"; }
+		{ ra_state; fail "alice's ping stopped 35 s after bob logged in"; }
+	ip netns exec "$NS_N" ping -c 2 -W 2 -I 10.8.0.2 "$A_LAN" >/dev/null ||
+		{ ra_state; fail "bob's ping stopped after 35 s"; }
+	[ "$(rtx a 'show ipsec sa' 2>/dev/null | grep -Ec '^[0-9]+ +1 +- +ike ')" = 2 ] ||
+		{ ra_state; fail "rtxsh does not list both IKE SAs"; }
 	sw b --terminate --ike c --timeout 10 >/dev/null || fail "swanctl --terminate failed"
 	wait_for 10 sh -c "! ip -n $NS_A xfrm state | grep -q 'src $B_IP '" ||
 		{ ra_state; fail "rtxsh kept alice's SAs after she left"; }
 	ip netns exec "$NS_N" ping -c 2 -W 2 -I 10.8.0.2 "$A_LAN" >/dev/null ||
 		{ ra_state; fail "bob's ping stopped when alice left"; }
 	ra_route
+}
+
+# A wrong password: bob is refused (EAP Failure, AUTHENTICATION_FAILED),
+# rtxsh's kernel holds nothing for him, and alice, logged in before,
+# still pings.
+c_ra_wrong_password() {
+	ra_topology 2
+	ra_server
+	ra_client b "$NS_B" "$B_IP" alice wonderland
+	! ra_login c "$NS_N" "$C_IP" bob not-the-password || fail "bob logged in with a wrong password"
+	grep -q 'EAP-MD5 authentication failed for user bob: wrong password' "$IT/a/rtxsh.log" ||
+		{ ra_state; fail "no refusal line on rtxsh"; }
+	grep -q 'EAP/FAIL N(AUTH_FAILED)' "$IT/c/charon.log" ||
+		{ tail -n 20 "$IT/c/charon.log"; fail "charon c heard no AUTHENTICATION_FAILED"; }
+	! ip -n "$NS_A" xfrm state | grep -q "$C_IP" || { ra_state; fail "rtxsh has an SA with bob"; }
+	! grep -q not-the-password "$IT/a/rtxsh.log" || fail "the password is in rtxsh's log"
+	ra_check b "$NS_B" "$B_IP" 10.8.0.1
+}
+
+# A pool of one address: alice gets it, bob's CHILD SA is refused with
+# INTERNAL_ADDRESS_FAILURE (no SA nor policy for him in rtxsh's kernel),
+# alice still pings.
+c_ra_pool_exhausted() {
+	ra_topology 2
+	ra_server 10.8.0.1-10.8.0.1
+	ra_client b "$NS_B" "$B_IP" alice wonderland
+	! ra_login c "$NS_N" "$C_IP" bob builder || fail "bob got a CHILD SA from an exhausted pool"
+	grep -q 'mode-cfg: address pool 1 exhausted' "$IT/a/rtxsh.log" ||
+		{ ra_state; fail "rtxsh did not log the exhausted pool"; }
+	grep -q 'INTERNAL_ADDRESS_FAILURE' "$IT/c/charon.log" ||
+		{ tail -n 20 "$IT/c/charon.log"; fail "charon c heard no INTERNAL_ADDRESS_FAILURE"; }
+	! ip -n "$NS_A" xfrm state | grep -q "$C_IP" || { ra_state; fail "rtxsh has an ESP SA with bob"; }
+	[ "$(ip -n "$NS_A" xfrm policy | grep -c '^src ')" = 3 ] ||
+		{ ra_state; fail "rtxsh's kernel holds policies other than alice's three"; }
+	ra_check b "$NS_B" "$B_IP" 10.8.0.1
 }
