@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "engine/auth_eap.h"
 #include "engine/config.h"
 #include "engine/ike_sa.h"
 #include "engine/tunnel.h"
@@ -179,6 +180,23 @@ static void tunnel_want(const struct child_sa *c, struct tunnel_sel *t)
 				  .ts_l_len = c->ts_l_len, .ts_r_len = c->ts_r_len };
 }
 
+/* The address a remote-access server assigned us (mode-cfg), which our
+ * traffic into the tunnel leaves from: true on a client that got one. A
+ * server's cp_addr4 is its client's lease, never its own. */
+static bool own_cp_addr(const struct child_sa *c, struct ip_addr *out)
+{
+	const struct ike_sa *ike = c->ike;
+	if (!ike->cp_addr4 || !auth_eap_client(ike_sa_gateway(ike)))
+		return false;
+	uint32_t a = ike->cp_addr4;
+	*out = (struct ip_addr){ .family = AF_INET };
+	out->bytes[0] = (uint8_t)(a >> 24);
+	out->bytes[1] = (uint8_t)(a >> 16);
+	out->bytes[2] = (uint8_t)(a >> 8);
+	out->bytes[3] = (uint8_t)a;
+	return true;
+}
+
 static int install(struct child_sa *c, const struct child_keys *keys, bool hold_out)
 {
 	struct ike_core *e = c->ike->e;
@@ -210,6 +228,14 @@ static int install(struct child_sa *c, const struct child_keys *keys, bool hold_
 		tunnel_want(c, &want);
 		err = tunnel_hold(e, c->tunnel, c->if_id, c->reqid, &want);
 	}
+	if (!err) {
+		c->flags |= CHILD_SAF_TUNNEL;
+		if (own_cp_addr(c, &c->own_addr)) {
+			op = "address";
+			if (!(err = tunnel_addr_hold(e, c->tunnel, &c->own_addr)))
+				c->flags |= CHILD_SAF_ADDR;
+		}
+	}
 	explicit_bzero(&in, sizeof(in));
 	explicit_bzero(&out, sizeof(out));
 	if (err) {
@@ -217,7 +243,6 @@ static int install(struct child_sa *c, const struct child_keys *keys, bool hold_
 		c->install_err = err;
 		return err;
 	}
-	c->flags |= CHILD_SAF_TUNNEL;
 	c->established_ms = ike_core_now_ms(e);
 	c->next = c->ike->children;
 	c->ike->children = c;
@@ -269,6 +294,8 @@ static void uninstall(struct child_sa *c)
 				   KERNEL_PROTO_ESP };
 	struct kernel_sa_id out = { ike->local.addr, ike->remote.addr, c->spi_out,
 				    KERNEL_PROTO_ESP };
+	if (c->flags & CHILD_SAF_ADDR)
+		tunnel_addr_release(ike->e, c->tunnel, &c->own_addr);
 	if (c->flags & CHILD_SAF_TUNNEL) {
 		struct tunnel_sel sel;
 		tunnel_want(c, &sel);

@@ -288,6 +288,43 @@ void tunnel_release(struct ike_core *c, unsigned num, const struct tunnel_sel *s
 	}
 }
 
+static uint8_t host_len(const struct ip_addr *a)
+{
+	return a->family == AF_INET6 ? 128 : 32;
+}
+
+int tunnel_addr_hold(struct ike_core *c, unsigned num, const struct ip_addr *a)
+{
+	struct kernel *k = c->d.kernel;
+	struct tunnel_state *t = tunnel_find(c, num);
+	if (!t)
+		return -RTX_ENOENT;
+	if (t->addr_refs && ip_addr_equal(&t->addr, a)) {
+		t->addr_refs++;
+		return 0;
+	}
+	snprintf(c->install_why, sizeof(c->install_why), "adding our address to tunnel %u",
+		 num);
+	if (t->addr_refs)
+		k->ops->del_tunnel_addr(k, num, &t->addr, host_len(&t->addr));
+	t->addr_refs = 0;
+	int err = k->ops->add_tunnel_addr(k, num, a, host_len(a));
+	if (err)
+		return err;
+	t->addr = *a;
+	t->addr_refs = 1;
+	return 0;
+}
+
+void tunnel_addr_release(struct ike_core *c, unsigned num, const struct ip_addr *a)
+{
+	struct kernel *k = c->d.kernel;
+	struct tunnel_state *t = tunnel_find(c, num);
+	if (!t || !t->addr_refs || !ip_addr_equal(&t->addr, a) || --t->addr_refs)
+		return;
+	k->ops->del_tunnel_addr(k, num, a, host_len(a));
+}
+
 int tunnel_stand(struct ike_core *c, unsigned num, const struct ip_addr *local,
 		 const struct ip_addr *remote)
 {

@@ -35,6 +35,8 @@ struct tunnel_state {
 	uint32_t if_id, reqid;
 	struct tunnel_sel *sels; /* distinct selectors, each its policies */
 	size_t n_sels;
+	struct ip_addr addr;     /* our mode-cfg address on the interface */
+	unsigned addr_refs;      /* CHILD SAs using it; 0: none there */
 };
 
 /* A CHILD SA of tunnel num (interface if_id, reqid) is in the kernel with
@@ -51,6 +53,16 @@ int tunnel_hold(struct ike_core *c, unsigned num, uint32_t if_id, uint32_t reqid
  * left the kernel: the last one on those selectors takes their policies,
  * the last one on the tunnel the tunnel, unless it stands. */
 void tunnel_release(struct ike_core *c, unsigned num, const struct tunnel_sel *sel);
+
+/* A CHILD SA of a remote-access client holds tunnel num (tunnel_hold
+ * first) and wants a, the address the server assigned, on the tunnel's
+ * interface (/32 or /128): the source of the client's traffic into the
+ * tunnel. Counted like the selectors; another address replaces the old
+ * one. 0 or a negative rtx_err. */
+int tunnel_addr_hold(struct ike_core *c, unsigned num, const struct ip_addr *a);
+/* Such a CHILD SA lets go of a (before tunnel_release): the last one
+ * takes the address off the interface. */
+void tunnel_addr_release(struct ike_core *c, unsigned num, const struct ip_addr *a);
 
 /* Keeps tunnel num up without CHILD SA, its policies from local to remote
  * for everything of the family (what an initiator proposes, so the first

@@ -226,3 +226,113 @@ c_ra_pool_exhausted() {
 		{ ra_state; fail "rtxsh's kernel holds policies other than alice's three"; }
 	ra_check b "$NS_B" "$B_IP" 10.8.0.1
 }
+
+# ---- rtxsh as the road-warrior ------------------------------------------------
+
+# ra_charon_server: charon "b" in B as an EAP-MD5 server with the
+# certificate of pki_ra_server, user alice and pool 10.9.0.0/24, offering
+# its LAN; B routes the pool back to A like an ordinary host and drops
+# pool traffic that came without IPsec.
+ra_charon_server() {
+	local d=$IT_ROOT/pki
+	charon_start b "$NS_B" netlink "	load = random nonce openssl pem pkcs1 x509 pubkey curve25519 aes sha1 sha2 hmac gcm kdf socket-default vici eap-md5 eap-identity kernel-netlink"
+	cat >"$IT/b/loaded.conf" <<EOF2
+connections {
+  c {
+    version = 2
+    local_addrs = $B_IP
+    remote_addrs = %any
+    pools = rw
+    proposals = aes256-sha256-modp2048
+    local { auth = pubkey
+            certs = $IT/b/x509/srv.pem
+            id = vpn.example }
+    remote { auth = eap-md5
+             eap_id = %any }
+    children { net { local_ts = $B_NET
+                     esp_proposals = aes256-sha256 } }
+  }
+}
+pools { rw { addrs = 10.9.0.0/24 } }
+secrets {
+  eap-alice { id = alice
+              secret = wonderland }
+}
+EOF2
+	mkdir -p "$IT/b/ecdsa" "$IT/b/x509"
+	openssl pkey -in "$d/srv.key" -traditional -out "$IT/b/ecdsa/srv.pem" 2>/dev/null ||
+		it_die "openssl pkey"
+	cp "$d/srv.pem" "$IT/b/x509/srv.pem"
+	sw b --load-all --file "$IT/b/loaded.conf" >"$IT/b/load.out" 2>&1 ||
+		{ cat "$IT/b/load.out"; fail "swanctl --load-all failed"; }
+	ip -n "$NS_B" route add 10.9.0.0/24 via "$A_IP"
+	ip netns exec "$NS_B" iptables -A INPUT -s 10.9.0.0/24 -m policy --dir in --pol none \
+		-j DROP 2>/dev/null || say "note: no iptables policy match in $NS_B: the leak guard is off"
+}
+
+# ra_rtx_client PASSWORD: rtxsh in A (-k netlink) logs in to charon as
+# alice with PASSWORD, trusting the CA of pki_ra_server.
+ra_rtx_client() {
+	local d=$IT_ROOT/pki
+	cat >"$IT/a.conf" <<EOF2
+ip lan1 address $A_LAN/24
+ip route $B_NET gateway tunnel 1
+pki certificate file 1 $d/ca.pem x509-pem
+tunnel select 1
+ tunnel encapsulation ipsec
+ ipsec tunnel 1
+  ipsec sa policy 1 1 esp aes256-cbc sha256-hmac
+  ipsec ike version 1 2
+  ipsec ike local address 1 $A_IP
+  ipsec ike remote address 1 $B_IP
+  ipsec ike encryption 1 aes256-cbc
+  ipsec ike hash 1 sha256
+  ipsec ike group 1 modp2048
+  ipsec ike auth method 1 eap-md5
+  ipsec ike pki file 1 certificate=1
+  ipsec ike eap myname 1 alice $1
+  ipsec ike eap send certreq 1 on
+ tunnel enable 1
+ipsec auto refresh on
+syslog debug on
+EOF2
+	rtx_start a "$NS_A" "$IT/a.conf" netlink
+	rtx_need_ike "$NS_A"
+}
+
+# rtxsh logs in to charon, puts the address from charon's pool on its
+# tunnel interface and pings charon's LAN from it through kernel ESP.
+c_ra_rtx_client_ping() {
+	local in out
+	it_topology plain
+	ra_charon_server
+	ra_rtx_client wonderland
+	wait_for 30 charon_established b || { ra_state; tail -n 25 "$IT/b/charon.log"; fail "no SA on charon"; }
+	grep -q 'mode-cfg: assigned address 10.9.0.1' "$IT/a/rtxsh.log" ||
+		{ ra_state; fail "rtxsh got no address from charon's pool"; }
+	wait_for 5 sh -c "ip -n $NS_A -br addr show dev rtx-tun1 | grep -q 10.9.0.1/32" ||
+		{ ra_state; fail "10.9.0.1 is not on rtx-tun1"; }
+	ip netns exec "$NS_A" ping -c 3 -W 2 -I 10.9.0.1 "$B_LAN" >"$IT/a/ping.out" 2>&1 ||
+		{ cat "$IT/a/ping.out"; ra_state; fail "no ping from 10.9.0.1 to $B_LAN through ESP"; }
+	in=$(ra_sa_packets "$B_IP" "$A_IP")
+	out=$(ra_sa_packets "$A_IP" "$B_IP")
+	say "rtxsh's SA $B_IP->$A_IP counted ${in:-?} packets, $A_IP->$B_IP ${out:-?}"
+	[ "${in:-0}" -ge 1 ] && [ "${out:-0}" -ge 1 ] ||
+		{ ra_state; fail "rtxsh's kernel SAs did not count the pings"; }
+	# The address goes with the SAs.
+	rtx a 'ipsec sa delete all' >/dev/null
+	wait_for 10 sh -c "! ip -n $NS_A -br addr | grep -q 10.9.0.1/" ||
+		{ ra_state; fail "10.9.0.1 stayed after the SAs went"; }
+}
+
+# A wrong password: charon refuses, rtxsh logs it, nothing in its kernel.
+c_ra_rtx_client_wrong_password() {
+	it_topology plain
+	ra_charon_server
+	ra_rtx_client not-the-password
+	wait_for 20 grep -q 'EAP-MD5 authentication failed: the server refused user alice' \
+		"$IT/a/rtxsh.log" || { ra_state; fail "rtxsh did not log the refusal"; }
+	charon_established b && { ra_state; fail "charon has an SA"; }
+	[ -z "$(ip -n "$NS_A" xfrm state)" ] || { ra_state; fail "rtxsh's kernel holds an SA"; }
+	! grep -q not-the-password "$IT/a/rtxsh.log" || fail "the password is in rtxsh's log"
+}

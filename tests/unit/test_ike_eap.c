@@ -495,6 +495,43 @@ static void test_policies_per_client(void **state)
 	assert_int_equal(kernel_sim_route_count(p->b.kernel), 0);
 }
 
+/* The client puts the address the server assigned on its tunnel's
+ * interface (the source of its traffic into the tunnel), keeps it across
+ * a CHILD SA rekey and takes it off when its SAs go; the server puts
+ * nothing there (its cp_addr4 is the client's lease). */
+static void test_client_address(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	assert_int_equal(pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080002), 0);
+	p->b.config->gateways[0]->modecfg_pool = 1;
+	run(p);
+	if (getenv("EAP_LOG"))
+		kernel_sim_dump(p->a.kernel, stdout);
+	assert_int_equal(ike_router_child_up(&p->a), 1);
+	assert_int_equal(kernel_count(&p->a, "address 10.8.0.1/32 dev tunnel1"), 1);
+	assert_int_equal(kernel_count(&p->b, "address "), 0);
+	assert_int_equal(kernel_count(&p->a, "policy 10.8.0.1/32 -> "), 1);   /* out */
+
+	struct ike_sa_row *rows;
+	size_t n;
+	unsigned child = 0;
+	assert_int_equal(ike_sa_rows(p->a.engine, &rows, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].kind == IKE_SA_ROW_SEND)
+			child = rows[i].number;
+	free(rows);
+	assert_int_equal(rekey_sa_number(p->a.engine, child), 0);
+	ike_pair_run(p, 60000);
+	assert_int_equal(ike_router_log_count(&p->a, "CHLD_SEND established"), 2);
+	assert_int_equal(kernel_count(&p->a, "address 10.8.0.1/32 dev tunnel1"), 1);
+
+	ike_delete_all(p->a.engine);
+	ike_pair_run(p, 3000);
+	assert_int_equal(ike_router_ike_up(&p->a), 0);
+	assert_int_equal(kernel_count(&p->a, "address "), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -513,6 +550,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_modecfg_user_address_and_dns, setup,
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_policies_per_client, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_client_address, setup, ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
