@@ -5,37 +5,52 @@
 # guest.sh after lib.sh and cells.sh.
 #
 # Topology: the plain one of lib.sh (rtxsh in A, road-warrior "b" in B at
-# 10.250.0.2) and, for a second road-warrior at the same time, "c" in a
-# third namespace ($NS_N: these cells use no NAT) on a second link of A's:
+# 10.250.0.2) and, for more road-warriors at the same time, "c" in a
+# third namespace ($NS_N: these cells use no NAT) and "d" in a fourth,
+# each on a link of A's of its own:
 #
 #   C eth0 10.250.1.2/24 <== veth ==> A eth1 10.250.1.1/24
+#   D eth0 10.250.2.2/24 <== veth ==> A eth2 10.250.2.1/24
 #
-# c reaches rtxsh's IKE address 10.250.0.1 and its LAN through A. A drops
+# They reach rtxsh's IKE address 10.250.0.1 and its LAN through A. A drops
 # any packet from the pool that did not come through IPsec, so a ping
 # reply proves the ESP path.
 
 RA_POOL_NET=10.8.0.0/24
 C_IP=10.250.1.2
 
-# ra_topology CLIENTS: the namespaces; CLIENTS 2 adds C.
+# ra_link NS N: namespace NS on A's link ethN: A 10.250.N.1/24, NS
+# 10.250.N.2/24, which reaches rtxsh's IKE address and LAN through A.
+ra_link() {
+	local ns=$1 n=$2
+	ns_new "$ns"
+	ip link add "eth$n" netns "$NS_A" type veth peer name eth0 netns "$ns" || it_die "veth"
+	ip -n "$NS_A" addr add "10.250.$n.1/24" dev "eth$n"
+	ip -n "$ns" addr add "10.250.$n.2/24" dev eth0
+	ip -n "$NS_A" link set "eth$n" up
+	ip -n "$ns" link set eth0 up
+	ip -n "$ns" route add 10.250.0.0/24 via "10.250.$n.1"
+	ip -n "$ns" route add "$A_NET" via "10.250.$n.1"
+	ip netns exec "$ns" ping -c1 -W2 "$A_IP" >/dev/null 2>&1 || it_die "no path from $ns to A"
+}
+
+# ra_topology CLIENTS: the namespaces; CLIENTS 2 adds C ($NS_N), 3 also
+# D ($NS_D, 10.250.2.2), dropped when the cell ends.
+NS_D=
 ra_topology() {
 	it_topology plain
-	if [ "$1" -ge 2 ]; then
-		ns_new "$NS_N"
-		ip link add eth1 netns "$NS_A" type veth peer name eth0 netns "$NS_N" || it_die "veth"
-		ip -n "$NS_A" addr add 10.250.1.1/24 dev eth1
-		ip -n "$NS_N" addr add "$C_IP/24" dev eth0
-		ip -n "$NS_A" link set eth1 up
-		ip -n "$NS_N" link set eth0 up
-		ip -n "$NS_N" route add 10.250.0.0/24 via 10.250.1.1
-		ip -n "$NS_N" route add "$A_NET" via 10.250.1.1
-		ip netns exec "$NS_N" ping -c1 -W2 "$A_IP" >/dev/null 2>&1 || it_die "no path from C to A"
+	[ "$1" -ge 2 ] && ra_link "$NS_N" 1
+	if [ "$1" -ge 3 ]; then
+		NS_D=${NS_A%-a}-d
+		echo "$NS_D" >>"$IT/namespaces"
+		trap 'ns_drop "$NS_D"' EXIT
+		ra_link "$NS_D" 2
 	fi
 	ip netns exec "$NS_A" iptables -A INPUT -s "$RA_POOL_NET" -m policy --dir in --pol none \
 		-j DROP 2>/dev/null || say "note: no iptables policy match in $NS_A: the leak guard is off"
 }
 
-# ra_server [POOL]: rtxsh in A as the server of users alice and bob, its
+# ra_server [POOL]: rtxsh in A as the server of users alice, bob and carol, its
 # pool [10.8.0.1-10.8.0.9] routed into tunnel 1.
 ra_server() {
 	local d=$IT_ROOT/pki pool=${1:-10.8.0.1-10.8.0.9}
@@ -45,8 +60,10 @@ ip route $RA_POOL_NET gateway tunnel 1
 pki certificate file 1 $d/srv.p12 pkcs12 interop
 auth user 1 alice wonderland
 auth user 2 bob builder
+auth user 3 carol wonderland
 auth user attribute 1 eap-md5=on
 auth user attribute 2 eap-md5=on
+auth user attribute 3 eap-md5=on
 ipsec ike mode-cfg address pool 1 $pool
 tunnel select 1
  tunnel encapsulation ipsec
@@ -117,7 +134,7 @@ ra_sa_packets() {
 
 ra_state() {
 	local ns
-	for ns in "$NS_A" "$NS_B" "$NS_N"; do
+	for ns in "$NS_A" "$NS_B" "$NS_N" ${NS_D:+"$NS_D"}; do
 		ip netns list | awk '{print $1}' | grep -qx "$ns" || continue
 		say "--- $ns: ip -s xfrm state / policy, addresses, routes"
 		ip -n "$ns" -s xfrm state
@@ -190,6 +207,22 @@ c_ra_two() {
 	ip netns exec "$NS_N" ping -c 2 -W 2 -I 10.8.0.2 "$A_LAN" >/dev/null ||
 		{ ra_state; fail "bob's ping stopped when alice left"; }
 	ra_route
+}
+
+# Three road-warriors at once (alice, bob, carol): 10.8.0.1-3 on the one
+# tunnel, each pings the LAN from its own address.
+c_ra_three() {
+	ra_topology 3
+	ra_server
+	ra_client b "$NS_B" "$B_IP" alice wonderland
+	ra_client c "$NS_N" "$C_IP" bob builder
+	ra_client d "$NS_D" 10.250.2.2 carol wonderland
+	ra_route
+	ra_check b "$NS_B" "$B_IP" 10.8.0.1
+	ra_check c "$NS_N" "$C_IP" 10.8.0.2
+	ra_check d "$NS_D" 10.250.2.2 10.8.0.3
+	[ "$(ip -n "$NS_A" xfrm policy | grep -c '^src ')" = 9 ] ||
+		{ ra_state; fail "rtxsh's kernel does not hold three policies per client"; }
 }
 
 # A wrong password: bob is refused (EAP Failure, AUTHENTICATION_FAILED),
