@@ -207,11 +207,6 @@ static void test_loss_and_duplication(void **state)
 
 /* ---- mode-cfg ------------------------------------------------------------- */
 
-static bool taken_bits(void *ctx, uint32_t a)
-{
-	return (*(const unsigned *)ctx >> (a & 31)) & 1;
-}
-
 static void test_pool_parse_and_pick(void **state)
 {
 	(void)state;
@@ -227,17 +222,20 @@ static void test_pool_parse_and_pick(void **state)
 	assert_int_not_equal(pool_parse("10.8.0.3-10.8.0.1", &f, &l), 0);
 	assert_int_not_equal(pool_parse("2001:db8::1-2001:db8::9", &f, &l), 0);
 	struct pool_config p = { 1, 0x0a080001, 0x0a080003 };
-	unsigned taken = 0;
-	assert_int_equal(pool_pick(&p, taken_bits, &taken, &a), 0);
+	assert_int_equal(pool_pick_sorted(&p, NULL, 0, &a), 0);
 	assert_int_equal(a, 0x0a080001);
-	taken = 1u << 1 | 1u << 2;
-	assert_int_equal(pool_pick(&p, taken_bits, &taken, &a), 0);
+	/* below the pool, duplicates, above it: only 1 and 2 count */
+	const uint32_t some[] = { 0x0a080000, 0x0a080001, 0x0a080001, 0x0a080002, 0x0a090001 };
+	assert_int_equal(pool_pick_sorted(&p, some, 5, &a), 0);
 	assert_int_equal(a, 0x0a080003);
-	taken |= 1u << 3;
-	assert_int_equal(pool_pick(&p, taken_bits, &taken, &a), -RTX_ENOENT);
-	taken &= ~(1u << 2);   /* an SA went: its address is free again */
-	assert_int_equal(pool_pick(&p, taken_bits, &taken, &a), 0);
+	const uint32_t all[] = { 0x0a080001, 0x0a080002, 0x0a080003 };
+	assert_int_equal(pool_pick_sorted(&p, all, 3, &a), -RTX_ENOENT);
+	const uint32_t gap[] = { 0x0a080001, 0x0a080003 };   /* an SA went: free again */
+	assert_int_equal(pool_pick_sorted(&p, gap, 2, &a), 0);
 	assert_int_equal(a, 0x0a080002);
+	struct pool_config top = { 2, 0xfffffffe, 0xffffffff };
+	const uint32_t full[] = { 0xfffffffe, 0xffffffff };   /* no wrap past the last */
+	assert_int_equal(pool_pick_sorted(&top, full, 2, &a), -RTX_ENOENT);
 }
 
 /* A rebooted and logging in as user name: its INITIAL_CONTACT ends only
