@@ -3,7 +3,8 @@
 # host.sh: layer 1 on this host (rtxsh -k sim, charon's user-space ESP),
 # a few minutes. guest.sh: layer 2 with real kernel ESP (rtxsh -k netlink,
 # charon's kernel-netlink), moved into the QEMU guest of tests/vm when this
-# kernel lacks ESP. eap.sh: a strongSwan EAP-MD5 road-warrior against
+# kernel lacks ESP (its ra-* cells: remote access, tests/interop/ra-cells.sh).
+# eap.sh: strongSwan EAP-MD5 road-warriors (one, and three at once) against
 # rtxsh's remote-access server (host layer, seconds).
 # tests/interop/bench-rate.sh is a benchmark, not a test.
 INTEROP_TESTS = tests/interop/host.sh tests/interop/guest.sh tests/interop/eap.sh

@@ -7,9 +7,12 @@
 # CHILD SA 10.8.0.1/32 === rtxsh's LAN is up on both sides and charon
 # installed 10.8.0.1; a wrong password is refused with EAP Failure and
 # AUTHENTICATION_FAILED and leaves no SA; and rtxsh as the client of a
-# charon EAP-MD5 server with a pool gets its address. Skips (77) when not root, without
+# charon EAP-MD5 server with a pool gets its address; and three charon
+# road-warriors at once (ra-cells.sh's topology) get 10.8.0.1-3 with a
+# CHILD SA each. Skips (77) when not root, without
 # namespaces, strongSwan's eap-md5 plugin or openssl(1).
 . "$(dirname "$0")/lib.sh"
+. "$IT_HERE/ra-cells.sh"
 
 it_init
 it_need_charon
@@ -158,9 +161,34 @@ EOF
 	! grep -q wonderland "$IT/a/rtxsh.log" || fail "the password is in rtxsh's log"
 }
 
+# Three road-warriors at once (ra-cells.sh's topology and configs, on
+# this host's kernel): each gets its own pool address and CHILD SA.
+c_three() {
+	local got
+	RA_RTX_KERNEL=sim RA_CH_KERNEL=libipsec
+	ra_topology 3
+	ra_server
+	ra_client b "$NS_B" "$B_IP" alice wonderland
+	ra_client c "$NS_N" "$C_IP" bob builder
+	ra_client d "$NS_D" 10.250.2.2 carol wonderland
+	got=$(for n in b c d; do ra_vip "$n"; done | tr '\n' ' ')
+	[ "$got" = "10.8.0.1 10.8.0.2 10.8.0.3 " ] || { ra_state; fail "virtual IPs: $got"; }
+	for n in b c d; do
+		charon_established "$n" || { ra_state; fail "charon $n shows no CHILD SA"; }
+	done
+	rtx a 'show ipsec sa gateway 1 detail' >"$IT/a/detail.out" 2>&1
+	for a in 10.8.0.1 10.8.0.2 10.8.0.3; do
+		grep -qx "Client address: $a" "$IT/a/detail.out" ||
+			{ cat "$IT/a/detail.out"; fail "show ipsec sa detail lacks client $a"; }
+	done
+	[ "$(rtx a 'show ipsec sa' 2>/dev/null | grep -Ec '^[0-9]+ +1 +- +ike ')" = 3 ] ||
+		{ ra_state; fail "rtxsh does not list three IKE SAs"; }
+}
+
 pki_ra_server "$IT_ROOT/pki"
 want() { [[ $1 =~ ${IT_CELLS:-.} ]]; }
 want eap-md5-success && cell eap-md5-success c_success
 want eap-md5-wrong-password && cell eap-md5-wrong-password c_wrong_password
 want eap-md5-rtx-client && cell eap-md5-rtx-client c_rtx_client
+want eap-md5-three-clients && cell eap-md5-three-clients c_three
 it_summary

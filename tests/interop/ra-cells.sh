@@ -2,7 +2,9 @@
 # rtxsh -k netlink as the EAP-MD5 server with a certificate and an address
 # pool, strongSwan road-warriors with kernel-netlink that install their
 # virtual IP and ping rtxsh's LAN from it through kernel ESP. Sourced by
-# guest.sh after lib.sh and cells.sh.
+# guest.sh after lib.sh and cells.sh, and by eap.sh, which runs the
+# server and its clients on this host's kernel with RA_RTX_KERNEL=sim and
+# RA_CH_KERNEL=libipsec (no ping there: the sim carries no packets).
 #
 # Topology: the plain one of lib.sh (rtxsh in A, road-warrior "b" in B at
 # 10.250.0.2) and, for more road-warriors at the same time, "c" in a
@@ -17,6 +19,8 @@
 # reply proves the ESP path.
 
 RA_POOL_NET=10.8.0.0/24
+RA_RTX_KERNEL=${RA_RTX_KERNEL:-netlink}
+RA_CH_KERNEL=${RA_CH_KERNEL:-netlink}
 C_IP=10.250.1.2
 
 # ra_link NS N: namespace NS on A's link ethN: A 10.250.N.1/24, NS
@@ -81,7 +85,7 @@ tunnel select 1
  tunnel enable 1
 syslog debug on
 EOF
-	rtx_start a "$NS_A" "$IT/a.conf" netlink
+	rtx_start a "$NS_A" "$IT/a.conf" "$RA_RTX_KERNEL"
 	rtx_need_ike "$NS_A"
 }
 
@@ -90,7 +94,9 @@ EOF
 # swanctl's status.
 ra_login() {
 	local name=$1 ns=$2 addr=$3 user=$4 pw=$5 d=$IT_ROOT/pki
-	charon_start "$name" "$ns" netlink "	load = random nonce openssl pem pkcs1 x509 pubkey curve25519 aes sha1 sha2 hmac gcm kdf socket-default vici eap-md5 eap-identity kernel-netlink
+	local knl=kernel-netlink
+	[ "$RA_CH_KERNEL" = libipsec ] && knl="kernel-libipsec kernel-netlink"
+	charon_start "$name" "$ns" "$RA_CH_KERNEL" "	load = random nonce openssl pem pkcs1 x509 pubkey curve25519 aes sha1 sha2 hmac gcm kdf socket-default vici eap-md5 eap-identity $knl
 	install_virtual_ip = yes"
 	cat >"$IT/$name/swanctl.conf" <<EOF
   c {
