@@ -93,7 +93,7 @@ done
 # Remote access (ra-cells.sh): strongSwan road-warriors log in with
 # EAP-MD5 and ping rtxsh's LAN from their pool address.
 if want ra-eap-md5-ping || want ra-two-clients || want ra-wrong-password ||
-	want ra-pool-exhausted || want ra-three-clients || want ra-rtx-client-ping ||
+	want ra-pool-exhausted || want ra-three-clients || want ra-reconnect || want ra-rtx-client-ping ||
 	want ra-rtx-client-wrong-password; then
 	if [ ! -f /usr/lib/ipsec/plugins/libstrongswan-eap-md5.so ]; then
 		say "NOT-RUN: ra-*: charon's eap-md5 plugin is missing (Debian: libcharon-extra-plugins)"
@@ -104,6 +104,7 @@ if want ra-eap-md5-ping || want ra-two-clients || want ra-wrong-password ||
 		run ra-eap-md5-ping c_ra_ping
 		run ra-two-clients c_ra_two
 		run ra-three-clients c_ra_three
+		run ra-reconnect c_ra_reconnect
 		run ra-wrong-password c_ra_wrong_password
 		run ra-pool-exhausted c_ra_pool_exhausted
 		run ra-rtx-client-ping c_ra_rtx_client_ping

@@ -108,7 +108,7 @@ ra_login() {
     local { auth = eap-md5
             eap_id = $user }
     remote { auth = pubkey
-             id = %any
+             id = ${RA_RID:-%any}
              cacerts = $d/ca.pem }
     children { net { remote_ts = $A_NET
                      esp_proposals = aes256-sha256 } }
@@ -229,6 +229,38 @@ c_ra_three() {
 	ra_check d "$NS_D" 10.250.2.2 10.8.0.3
 	[ "$(ip -n "$NS_A" xfrm policy | grep -c '^src ')" = 9 ] ||
 		{ ra_state; fail "rtxsh's kernel does not hold three policies per client"; }
+}
+
+# alice's machine crashes (charon killed) and she logs in again with
+# INITIAL_CONTACT while bob stays: rtxsh drops her old SAs and policies,
+# she gets 10.8.0.1 again, and both ping; rtxsh's kernel holds exactly
+# two clients' SAs and policies. (charon sends INITIAL_CONTACT only to a
+# peer named without wildcards: the clients name the server by the
+# subject DN rtxsh sends as its IDr, having no `ipsec ike local name`.)
+c_ra_reconnect() {
+	RA_RID='"CN=vpn.example"'
+	ra_topology 2
+	ra_server
+	ra_client b "$NS_B" "$B_IP" alice wonderland
+	ra_client c "$NS_N" "$C_IP" bob builder
+	ra_check b "$NS_B" "$B_IP" 10.8.0.1
+	kill -KILL "$(cat "$IT/b/pid")"
+	rm -f "$IT/b/pid"
+	# what the crashed charon left in its kernel goes with the crash
+	ip -n "$NS_B" xfrm state flush
+	ip -n "$NS_B" xfrm policy flush
+	ip -n "$NS_B" addr del 10.8.0.1/32 dev eth0 2>/dev/null
+	: >"$IT/b/charon.log"
+	ra_client b "$NS_B" "$B_IP" alice wonderland
+	grep -q 'IKE_AUTH request 1 \[.*N(INIT_CONTACT)' "$IT/b/charon.log" ||
+		{ ra_state; fail "charon sent no INITIAL_CONTACT"; }
+	ra_check b "$NS_B" "$B_IP" 10.8.0.1
+	ip netns exec "$NS_N" ping -c 2 -W 2 -I 10.8.0.2 "$A_LAN" >/dev/null ||
+		{ ra_state; fail "bob's ping stopped when alice came back"; }
+	wait_for 10 sh -c "[ \$(ip -n $NS_A xfrm state | grep -c '^src ') = 4 ]" ||
+		{ ra_state; fail "rtxsh's kernel does not hold exactly two clients' four SAs"; }
+	[ "$(ip -n "$NS_A" xfrm policy | grep -c '^src ')" = 6 ] ||
+		{ ra_state; fail "rtxsh's kernel does not hold exactly two clients' six policies"; }
 }
 
 # A wrong password: bob is refused (EAP Failure, AUTHENTICATION_FAILED),
