@@ -94,7 +94,7 @@ done
 # EAP-MD5 and ping rtxsh's LAN from their pool address.
 if want ra-eap-md5-ping || want ra-two-clients || want ra-wrong-password ||
 	want ra-pool-exhausted || want ra-three-clients || want ra-reconnect || want ra-rtx-client-ping ||
-	want ra-rtx-client-wrong-password; then
+	want ra-rtx-client-wrong-password || want ra-rtx-client-pool-exhausted; then
 	if [ ! -f /usr/lib/ipsec/plugins/libstrongswan-eap-md5.so ]; then
 		say "NOT-RUN: ra-*: charon's eap-md5 plugin is missing (Debian: libcharon-extra-plugins)"
 	elif ! command -v openssl >/dev/null; then
@@ -109,6 +109,7 @@ if want ra-eap-md5-ping || want ra-two-clients || want ra-wrong-password ||
 		run ra-pool-exhausted c_ra_pool_exhausted
 		run ra-rtx-client-ping c_ra_rtx_client_ping
 		run ra-rtx-client-wrong-password c_ra_rtx_client_wrong_password
+		run ra-rtx-client-pool-exhausted c_ra_rtx_client_pool_exhausted
 	fi
 fi
 # Behind a NAT rtxsh can only initiate (the NAT has no port forwarding).

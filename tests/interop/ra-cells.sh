@@ -300,12 +300,12 @@ c_ra_pool_exhausted() {
 
 # ---- rtxsh as the road-warrior ------------------------------------------------
 
-# ra_charon_server: charon "b" in B as an EAP-MD5 server with the
-# certificate of pki_ra_server, user alice and pool 10.9.0.0/24, offering
-# its LAN; B routes the pool back to A like an ordinary host and drops
-# pool traffic that came without IPsec.
+# ra_charon_server [POOL]: charon "b" in B as an EAP-MD5 server with the
+# certificate of pki_ra_server, users alice and bob and pool [10.9.0.0/24],
+# offering its LAN; B routes the pool back to A like an ordinary host and
+# drops pool traffic that came without IPsec.
 ra_charon_server() {
-	local d=$IT_ROOT/pki
+	local d=$IT_ROOT/pki pool=${1:-10.9.0.0/24}
 	charon_start b "$NS_B" netlink "	load = random nonce openssl pem pkcs1 x509 pubkey curve25519 aes sha1 sha2 hmac gcm kdf socket-default vici eap-md5 eap-identity kernel-netlink"
 	cat >"$IT/b/loaded.conf" <<EOF2
 connections {
@@ -324,10 +324,12 @@ connections {
                      esp_proposals = aes256-sha256 } }
   }
 }
-pools { rw { addrs = 10.9.0.0/24 } }
+pools { rw { addrs = $pool } }
 secrets {
   eap-alice { id = alice
               secret = wonderland }
+  eap-bob { id = bob
+            secret = builder }
 }
 EOF2
 	mkdir -p "$IT/b/ecdsa" "$IT/b/x509"
@@ -406,4 +408,28 @@ c_ra_rtx_client_wrong_password() {
 	charon_established b && { ra_state; fail "charon has an SA"; }
 	[ -z "$(ip -n "$NS_A" xfrm state)" ] || { ra_state; fail "rtxsh's kernel holds an SA"; }
 	! grep -q not-the-password "$IT/a/rtxsh.log" || fail "the password is in rtxsh's log"
+}
+
+# charon's pool has one address and bob (a charon road-warrior in C,
+# reaching B through A, which forwards) holds it: rtxsh's login as alice
+# gets no address. rtxsh logs the refusal and holds no ESP SA, no address
+# on its tunnel.
+c_ra_rtx_client_pool_exhausted() {
+	it_topology plain
+	ra_link "$NS_N" 1
+	ip netns exec "$NS_A" sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$NS_B" route add 10.250.1.0/24 via "$A_IP"
+	ra_charon_server 10.9.0.1/32
+	RA_CH_KERNEL=netlink
+	# bob's charon names B as the server
+	A_IP=$B_IP A_NET=$B_NET ra_client c "$NS_N" "$C_IP" bob builder
+	[ "$(ra_vip c)" = 10.9.0.1 ] || { ra_state; fail "bob did not get 10.9.0.1"; }
+	ra_rtx_client wonderland
+	wait_for 20 grep -q 'INTERNAL_ADDRESS_FAILURE\|FAILED_CP_REQUIRED' "$IT/a/rtxsh.log" ||
+		{ ra_state; tail -n 20 "$IT/b/charon.log"; fail "rtxsh logged no refusal of its address"; }
+	grep -m1 'INTERNAL_ADDRESS_FAILURE\|FAILED_CP_REQUIRED' "$IT/a/rtxsh.log"
+	! grep -q 'mode-cfg: assigned address' "$IT/a/rtxsh.log" || { ra_state; fail "rtxsh got an address"; }
+	sleep 2
+	[ -z "$(ip -n "$NS_A" xfrm state)" ] || { ra_state; fail "rtxsh's kernel holds an SA"; }
+	! ip -n "$NS_A" -br addr | grep -q '10\.9\.' || { ra_state; fail "rtxsh put an address on its tunnel"; }
 }
