@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "engine/auth_eap.h"
 #include "engine/config.h"
 #include "engine/ike_sa.h"
 #include "engine/tunnel.h"
@@ -171,13 +172,29 @@ static void dump_keymat(struct child_sa *c, const struct kernel_sa *out,
 	}
 }
 
-/* The tunnel as this CHILD SA wants it: its template and selectors. */
-static void tunnel_want(const struct child_sa *c, struct tunnel_state *t)
+/* The policies this CHILD SA wants on its tunnel: template and selectors. */
+static void tunnel_want(const struct child_sa *c, struct tunnel_sel *t)
 {
-	*t = (struct tunnel_state){ .num = c->tunnel, .if_id = c->if_id, .reqid = c->reqid,
-				    .local = c->ike->local.addr, .remote = c->ike->remote.addr,
-				    .ts_l = c->ts_l, .ts_r = c->ts_r,
-				    .ts_l_len = c->ts_l_len, .ts_r_len = c->ts_r_len };
+	*t = (struct tunnel_sel){ .local = c->ike->local.addr, .remote = c->ike->remote.addr,
+				  .ts_l = c->ts_l, .ts_r = c->ts_r,
+				  .ts_l_len = c->ts_l_len, .ts_r_len = c->ts_r_len };
+}
+
+/* The address a remote-access server assigned us (mode-cfg), which our
+ * traffic into the tunnel leaves from: true on a client that got one. A
+ * server's cp_addr4 is its client's lease, never its own. */
+static bool own_cp_addr(const struct child_sa *c, struct ip_addr *out)
+{
+	const struct ike_sa *ike = c->ike;
+	if (!ike->cp_addr4 || !auth_eap_client(ike_sa_gateway(ike)))
+		return false;
+	uint32_t a = ike->cp_addr4;
+	*out = (struct ip_addr){ .family = AF_INET };
+	out->bytes[0] = (uint8_t)(a >> 24);
+	out->bytes[1] = (uint8_t)(a >> 16);
+	out->bytes[2] = (uint8_t)(a >> 8);
+	out->bytes[3] = (uint8_t)a;
+	return true;
 }
 
 static int install(struct child_sa *c, const struct child_keys *keys, bool hold_out)
@@ -185,7 +202,7 @@ static int install(struct child_sa *c, const struct child_keys *keys, bool hold_
 	struct ike_core *e = c->ike->e;
 	struct kernel *k = e->d.kernel;
 	struct kernel_sa in, out;
-	struct tunnel_state want;
+	struct tunnel_sel want;
 	fill_sa(c, false, keys, &in);
 	fill_sa(c, true, keys, &out);
 	dump_keymat(c, &out, &in);
@@ -209,7 +226,15 @@ static int install(struct child_sa *c, const struct child_keys *keys, bool hold_
 		c->flags |= CHILD_SAF_OUT;
 		op = "tunnel";
 		tunnel_want(c, &want);
-		err = tunnel_hold(e, &want);
+		err = tunnel_hold(e, c->tunnel, c->if_id, c->reqid, &want);
+	}
+	if (!err) {
+		c->flags |= CHILD_SAF_TUNNEL;
+		if (own_cp_addr(c, &c->own_addr)) {
+			op = "address";
+			if (!(err = tunnel_addr_hold(e, c->tunnel, &c->own_addr)))
+				c->flags |= CHILD_SAF_ADDR;
+		}
 	}
 	explicit_bzero(&in, sizeof(in));
 	explicit_bzero(&out, sizeof(out));
@@ -218,7 +243,6 @@ static int install(struct child_sa *c, const struct child_keys *keys, bool hold_
 		c->install_err = err;
 		return err;
 	}
-	c->flags |= CHILD_SAF_TUNNEL;
 	c->established_ms = ike_core_now_ms(e);
 	c->next = c->ike->children;
 	c->ike->children = c;
@@ -270,8 +294,13 @@ static void uninstall(struct child_sa *c)
 				   KERNEL_PROTO_ESP };
 	struct kernel_sa_id out = { ike->local.addr, ike->remote.addr, c->spi_out,
 				    KERNEL_PROTO_ESP };
-	if (c->flags & CHILD_SAF_TUNNEL)
-		tunnel_release(ike->e, c->tunnel);
+	if (c->flags & CHILD_SAF_ADDR)
+		tunnel_addr_release(ike->e, c->tunnel, &c->own_addr);
+	if (c->flags & CHILD_SAF_TUNNEL) {
+		struct tunnel_sel sel;
+		tunnel_want(c, &sel);
+		tunnel_release(ike->e, c->tunnel, &sel);
+	}
 	if ((c->flags & CHILD_SAF_OUT) && !c->out_held)
 		k->ops->del_sa(k, &out);
 	drop_held(c);

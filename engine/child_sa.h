@@ -34,6 +34,7 @@ enum child_sa_flag {
 	CHILD_SAF_IN = 1u << 0,       /* the inbound SA */
 	CHILD_SAF_OUT = 1u << 1,      /* the outbound SA, or it held back (out_held) */
 	CHILD_SAF_TUNNEL = 1u << 2,   /* a hold on the tunnel (tunnel_hold) */
+	CHILD_SAF_ADDR = 1u << 3,     /* a hold on our mode-cfg address (tunnel_addr_hold) */
 };
 
 struct child_sa {
@@ -49,6 +50,7 @@ struct child_sa {
 	uint32_t reqid, if_id;
 	struct ip_addr ts_l, ts_r;       /* traffic selectors as prefixes */
 	uint8_t ts_l_len, ts_r_len;
+	struct ip_addr own_addr;         /* while CHILD_SAF_ADDR: the address it holds */
 	uint64_t established_ms;
 	uint32_t life_secs;
 	/* The outbound SA, made but not yet in the kernel: the responder of a

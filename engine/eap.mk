@@ -15,3 +15,10 @@ TESTS += tests/unit/test_ike_eap
 tests_unit_test_ike_eap_SOURCES = tests/unit/test_ike_eap.c $(PKI_FIXTURE) $(IKE_PAIR)
 tests_unit_test_ike_eap_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_eap_LDADD = $(TEST_LDADD)
+
+# Benchmark (not a test): remote-access logins per second and the
+# server's heap per connected client (issue 11's figures).
+noinst_PROGRAMS += tests/bench/bench_ra
+tests_bench_bench_ra_SOURCES = tests/bench/bench_ra.c $(PKI_FIXTURE) $(IKE_PAIR)
+tests_bench_bench_ra_CFLAGS = $(TEST_CFLAGS)
+tests_bench_bench_ra_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)

@@ -101,3 +101,11 @@ tests_unit_test_sa_state_SOURCES = tests/unit/test_sa_state.c
 tests_unit_test_sa_state_CFLAGS = $(TEST_CFLAGS) -DSA_STATES_DOC='"$(abs_top_srcdir)/doc/sa-states.md"'
 tests_unit_test_sa_state_LDADD = $(TEST_LDADD)
 EXTRA_DIST += doc/sa-states.md
+
+# Route-based tunnels (engine/tunnel.c) on the sim kernel: policies per
+# distinct traffic selectors, templates, standing tunnels, our address.
+check_PROGRAMS += tests/unit/test_tunnel
+TESTS += tests/unit/test_tunnel
+tests_unit_test_tunnel_SOURCES = tests/unit/test_tunnel.c
+tests_unit_test_tunnel_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_tunnel_LDADD = $(TEST_LDADD)

@@ -8,6 +8,7 @@
 #include "engine/config.h"
 #include "engine/crypto.h"
 #include "engine/loop.h"
+#include "engine/tunnel.h"
 
 void ike_core_init(struct ike_core *c, const struct ike_deps *d,
 		   const struct sa_listener *const *listeners, size_t n_listeners,
@@ -24,11 +25,10 @@ void ike_core_init(struct ike_core *c, const struct ike_deps *d,
 void ike_core_free(struct ike_core *c)
 {
 	half_open_table_free(&c->half_open_src);
-	free(c->tunnels);
+	tunnel_forget_all(c);
 	free(c->numbers);
-	c->tunnels = NULL;
 	c->numbers = NULL;
-	c->n_tunnels = c->numbers_words = 0;
+	c->numbers_words = 0;
 }
 
 /* ---- state machines -------------------------------------------------------- */

@@ -84,13 +84,19 @@ void pool_table_free(struct pool_table *t)
 	free(t);
 }
 
-int pool_pick(const struct pool_config *p, bool (*in_use)(void *ctx, uint32_t addr),
-	      void *ctx, uint32_t *out)
+int pool_pick_sorted(const struct pool_config *p, const uint32_t *taken, size_t n,
+		     uint32_t *out)
 {
-	for (uint64_t a = p->first; a <= p->last; a++)
-		if (!in_use(ctx, (uint32_t)a)) {
-			*out = (uint32_t)a;
-			return 0;
-		}
-	return -RTX_ENOENT;
+	uint64_t a = p->first;
+	for (size_t i = 0; i < n && a <= p->last; i++) {
+		if (taken[i] < a)
+			continue;      /* below the pool, or a duplicate */
+		if (taken[i] > a)
+			break;         /* a is free */
+		a++;
+	}
+	if (a > p->last)
+		return -RTX_ENOENT;
+	*out = (uint32_t)a;
+	return 0;
 }

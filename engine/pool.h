@@ -29,9 +29,11 @@ int pool_set(struct pool_table **t, unsigned id, uint32_t first, uint32_t last);
 const struct pool_config *pool_find(const struct pool_table *t, unsigned id);
 void pool_table_free(struct pool_table *t);
 
-/* The lowest address of p that in_use(ctx, addr) says is free: 0 and
- * *out, or -RTX_ENOENT when the pool is exhausted. */
-int pool_pick(const struct pool_config *p, bool (*in_use)(void *ctx, uint32_t addr),
-	      void *ctx, uint32_t *out);
+/* The lowest address of p not in taken (ascending, duplicates allowed,
+ * addresses outside p ignored): 0 and *out, or -RTX_ENOENT when the pool
+ * is exhausted. The caller gathers and sorts the holders once per lease
+ * (asking about each address in turn walked all holders per address). */
+int pool_pick_sorted(const struct pool_config *p, const uint32_t *taken, size_t n,
+		     uint32_t *out);
 
 #endif

@@ -270,7 +270,8 @@ static void fresh_replaces(struct ike_sa *old, struct ike_sa *nsa, struct child_
 struct child_sa *rekey_child_replaced(struct ike_sa *nsa, unsigned tunnel)
 {
 	for (struct ike_sa *o = nsa->e->sas; o; o = o->next) {
-		if (o == nsa || o->gateway != nsa->gateway || !ike_sa_up(o) || o->succ)
+		if (o == nsa || o->gateway != nsa->gateway || !ike_sa_up(o) || o->succ ||
+		    strcmp(o->remote_id, nsa->remote_id))
 			continue;
 		for (struct child_sa *oc = o->children; oc; oc = oc->next)
 			if (oc->tunnel == tunnel && child_sa_up(oc) &&

@@ -69,7 +69,9 @@ void rekey_child_done(struct child_sa *old, struct child_sa *n);
 /* The CHILD SA that a CHILD SA for tunnel under the fresh IKE SA nsa
  * replaces (type 1: the peer made a new IKE SA with IKE_AUTH while the old
  * one is up), or NULL. Its responder installs holding the outbound SA
- * back and hands both to rekey_child_done. */
+ * back and hands both to rekey_child_done. "The peer" is the same gateway
+ * and the same authenticated identity: road-warriors share one gateway
+ * entry and tunnel, and one's login must not replace another's SAs. */
 struct child_sa *rekey_child_replaced(struct ike_sa *nsa, unsigned tunnel);
 /* Our rekey could not complete now (TEMPORARY_FAILURE, INVALID_KE
  * exhausted, no proposal): try again after a while. */

@@ -17,21 +17,70 @@ static struct tunnel_state *tunnel_find(const struct ike_core *c, unsigned num)
 	return NULL;
 }
 
-static void policy_ids(const struct tunnel_state *t, struct kernel_policy *p /* [3] */)
+static bool same_selectors(const struct tunnel_sel *a, const struct tunnel_sel *b)
+{
+	return ip_addr_equal(&a->ts_l, &b->ts_l) && ip_addr_equal(&a->ts_r, &b->ts_r) &&
+	       a->ts_l_len == b->ts_l_len && a->ts_r_len == b->ts_r_len;
+}
+
+static bool same_template(const struct tunnel_sel *a, const struct tunnel_sel *b)
+{
+	return ip_addr_equal(&a->local, &b->local) && ip_addr_equal(&a->remote, &b->remote);
+}
+
+static struct tunnel_sel *sel_find(const struct tunnel_state *t, const struct tunnel_sel *want)
+{
+	for (size_t i = 0; i < t->n_sels; i++)
+		if (same_selectors(&t->sels[i], want))
+			return &t->sels[i];
+	return NULL;
+}
+
+static void policy_ids(const struct tunnel_state *t, const struct tunnel_sel *s,
+		       struct kernel_policy *p /* [3] */)
 {
 	static const enum kernel_dir dirs[] = { KERNEL_DIR_OUT, KERNEL_DIR_IN, KERNEL_DIR_FWD };
 	for (int i = 0; i < 3; i++) {
 		bool out = dirs[i] == KERNEL_DIR_OUT;
 		p[i] = (struct kernel_policy){
-			.id = { .src_net = out ? t->ts_l : t->ts_r, .dst_net = out ? t->ts_r : t->ts_l,
-				.src_len = out ? t->ts_l_len : t->ts_r_len,
-				.dst_len = out ? t->ts_r_len : t->ts_l_len,
+			.id = { .src_net = out ? s->ts_l : s->ts_r, .dst_net = out ? s->ts_r : s->ts_l,
+				.src_len = out ? s->ts_l_len : s->ts_r_len,
+				.dst_len = out ? s->ts_r_len : s->ts_l_len,
 				.dir = dirs[i], .if_id = t->if_id },
-			.tun_src = out ? t->local : t->remote,
-			.tun_dst = out ? t->remote : t->local,
+			.tun_src = out ? s->local : s->remote,
+			.tun_dst = out ? s->remote : s->local,
 			.reqid = t->reqid,
 		};
 	}
+}
+
+/* The three policies of s, all or none. */
+static int sel_install(struct ike_core *c, const struct tunnel_state *t,
+		       const struct tunnel_sel *s)
+{
+	struct kernel *k = c->d.kernel;
+	struct kernel_policy p[3];
+	int err = 0, i = 0;
+	snprintf(c->install_why, sizeof(c->install_why), "adding tunnel %u's IPsec policies",
+		 t->num);
+	policy_ids(t, s, p);
+	for (; i < 3; i++)
+		if ((err = k->ops->add_policy(k, &p[i])))
+			break;
+	if (err)
+		while (i-- > 0)
+			k->ops->del_policy(k, &p[i].id);
+	return err;
+}
+
+static void sel_remove(struct ike_core *c, const struct tunnel_state *t,
+		       const struct tunnel_sel *s)
+{
+	struct kernel *k = c->d.kernel;
+	struct kernel_policy p[3];
+	policy_ids(t, s, p);
+	for (int i = 0; i < 3; i++)
+		k->ops->del_policy(k, &p[i].id);
 }
 
 /* Routes of `ip route ... gateway tunnel N`; the first error is returned,
@@ -59,22 +108,21 @@ static int routes_apply(struct ike_core *c, unsigned tunnel, bool add)
 	return err;
 }
 
-static void tunnel_teardown(struct ike_core *c, struct tunnel_state *t, int policies)
+/* Routes, the first `policies` sets of policies, the interface. */
+static void tunnel_teardown(struct ike_core *c, struct tunnel_state *t, size_t policies)
 {
-	struct kernel *k = c->d.kernel;
-	struct kernel_policy p[3];
 	routes_apply(c, t->num, false);
-	policy_ids(t, p);
-	for (int i = 0; i < policies; i++)
-		k->ops->del_policy(k, &p[i].id);
-	k->ops->del_if(k, t->num);
+	for (size_t i = 0; i < policies && i < t->n_sels; i++)
+		sel_remove(c, t, &t->sels[i]);
+	c->d.kernel->ops->del_if(c->d.kernel, t->num);
 }
 
+/* Interface, every set of t->sels, routes; all or nothing. */
 static int tunnel_up(struct ike_core *c, struct tunnel_state *t)
 {
 	struct kernel *k = c->d.kernel;
-	struct kernel_policy p[3];
-	int err = k->ops->add_if(k, t->num, t->if_id), i = 0;
+	size_t i = 0;
+	int err = k->ops->add_if(k, t->num, t->if_id);
 	snprintf(c->install_why, sizeof(c->install_why), "creating tunnel %u's interface", t->num);
 	if (err)
 		return err;
@@ -82,11 +130,8 @@ static int tunnel_up(struct ike_core *c, struct tunnel_state *t)
 		 t->num);
 	if ((err = k->ops->set_if_up(k, t->num, true)))
 		goto fail;
-	policy_ids(t, p);
-	snprintf(c->install_why, sizeof(c->install_why), "adding tunnel %u's IPsec policies",
-		 t->num);
-	for (; i < 3; i++)
-		if ((err = k->ops->add_policy(k, &p[i])))
+	for (; i < t->n_sels; i++)
+		if ((err = sel_install(c, t, &t->sels[i])))
 			goto fail;
 	if ((err = routes_apply(c, t->num, true)))
 		goto fail;
@@ -96,65 +141,188 @@ fail:
 	return err;
 }
 
-/* Puts t up and keeps it; nothing is kept when the kernel refuses. */
-static int tunnel_add(struct ike_core *c, const struct tunnel_state *t)
+/* t->sels holds its one set, s. */
+static int sels_set(struct tunnel_state *t, const struct tunnel_sel *s)
 {
-	struct tunnel_state *grown = realloc(c->tunnels, (c->n_tunnels + 1) * sizeof(*grown));
-	if (!grown)
+	struct tunnel_sel *one = malloc(sizeof(*one));
+	if (!one)
 		return -RTX_ENOMEM;
+	*one = *s;
+	free(t->sels);
+	t->sels = one;
+	t->n_sels = 1;
+	return 0;
+}
+
+/* Puts a tunnel with the one set s up and keeps it; nothing is kept when
+ * the kernel refuses. */
+static int tunnel_add(struct ike_core *c, const struct tunnel_state *proto,
+		      const struct tunnel_sel *s)
+{
+	struct tunnel_state fresh = *proto;
+	fresh.sels = NULL;
+	int err = sels_set(&fresh, s);
+	if (err)
+		return err;
+	struct tunnel_state *grown = realloc(c->tunnels, (c->n_tunnels + 1) * sizeof(*grown));
+	if (!grown) {
+		free(fresh.sels);
+		return -RTX_ENOMEM;
+	}
 	c->tunnels = grown;
-	c->tunnels[c->n_tunnels] = *t;
-	int err = tunnel_up(c, &c->tunnels[c->n_tunnels]);
-	if (!err)
+	c->tunnels[c->n_tunnels] = fresh;
+	err = tunnel_up(c, &c->tunnels[c->n_tunnels]);
+	if (err)
+		free(fresh.sels);
+	else
 		c->n_tunnels++;
 	return err;
 }
 
 static void tunnel_remove(struct ike_core *c, struct tunnel_state *t)
 {
+	free(t->sels);
 	*t = c->tunnels[--c->n_tunnels];
 }
 
-static bool tunnel_fits(const struct tunnel_state *t, const struct tunnel_state *want)
+/* A tunnel without CHILD SA (standing on the config's guess) is put up
+ * again with want's selectors alone. */
+static int tunnel_redo(struct ike_core *c, struct tunnel_state *t, const struct tunnel_sel *want)
 {
-	return ip_addr_equal(&t->local, &want->local) && ip_addr_equal(&t->remote, &want->remote) &&
-	       ip_addr_equal(&t->ts_l, &want->ts_l) && ip_addr_equal(&t->ts_r, &want->ts_r) &&
-	       t->ts_l_len == want->ts_l_len && t->ts_r_len == want->ts_r_len;
+	tunnel_teardown(c, t, t->n_sels);
+	int err = sels_set(t, want);
+	if (!err)
+		err = tunnel_up(c, t);
+	if (err) {
+		tunnel_remove(c, t);
+		return err;
+	}
+	return 0;
 }
 
-int tunnel_hold(struct ike_core *c, const struct tunnel_state *want)
+/* Another template (the peer's address moved) for the policies of s:
+ * the old ones go first, since the kernel keys a policy by its selector;
+ * when the new ones are refused the old ones come back. */
+static int sel_retemplate(struct ike_core *c, struct tunnel_state *t, struct tunnel_sel *s,
+			  const struct tunnel_sel *want)
 {
-	struct tunnel_state *t = tunnel_find(c, want->num);
-	if (t && !t->nchild && !tunnel_fits(t, want)) {
-		/* Standing on the config's guess: the negotiated CHILD SA decides. */
-		bool standing = t->standing;
-		tunnel_teardown(c, t, 3);
-		*t = *want;
-		t->nchild = 0;
-		t->standing = standing;
-		int err = tunnel_up(c, t);
-		if (err) {
-			tunnel_remove(c, t);
-			return err;
-		}
+	struct tunnel_sel moved = *s;
+	moved.local = want->local;
+	moved.remote = want->remote;
+	sel_remove(c, t, s);
+	int err = sel_install(c, t, &moved);
+	if (err) {
+		sel_install(c, t, s);
+		return err;
 	}
-	if (t) {
-		t->nchild++;
-		return 0;
-	}
-	struct tunnel_state fresh = *want;
-	fresh.nchild = 1;
-	fresh.standing = false;
-	return tunnel_add(c, &fresh);
+	*s = moved;
+	return 0;
 }
 
-void tunnel_release(struct ike_core *c, unsigned num)
+/* One more set on a tunnel in use. */
+static int sel_add(struct ike_core *c, struct tunnel_state *t, const struct tunnel_sel *want)
+{
+	struct tunnel_sel *grown = realloc(t->sels, (t->n_sels + 1) * sizeof(*grown));
+	if (!grown)
+		return -RTX_ENOMEM;
+	t->sels = grown;
+	int err = sel_install(c, t, want);
+	if (err)
+		return err;
+	t->sels[t->n_sels] = *want;
+	t->sels[t->n_sels++].refs = 0;
+	return 0;
+}
+
+int tunnel_hold(struct ike_core *c, unsigned num, uint32_t if_id, uint32_t reqid,
+		const struct tunnel_sel *want)
 {
 	struct tunnel_state *t = tunnel_find(c, num);
-	if (!t || --t->nchild || t->standing)
+	struct tunnel_sel one = *want;
+	one.refs = 1;
+	if (!t) {
+		struct tunnel_state proto = { .num = num, .nchild = 1, .if_id = if_id,
+					      .reqid = reqid };
+		return tunnel_add(c, &proto, &one);
+	}
+	struct tunnel_sel *s = sel_find(t, want);
+	int err = 0;
+	if (!t->nchild) {
+		if (!s || !same_template(s, want)) {
+			if ((err = tunnel_redo(c, t, &one)))
+				return err;
+			t->nchild = 1;
+			return 0;
+		}
+	} else if (!s) {
+		if ((err = sel_add(c, t, want)))
+			return err;
+		s = &t->sels[t->n_sels - 1];
+	} else if (!same_template(s, want) && (err = sel_retemplate(c, t, s, want))) {
+		return err;
+	}
+	s->refs++;
+	t->nchild++;
+	return 0;
+}
+
+void tunnel_release(struct ike_core *c, unsigned num, const struct tunnel_sel *sel)
+{
+	struct tunnel_state *t = tunnel_find(c, num);
+	if (!t || !t->nchild)
 		return;
-	tunnel_teardown(c, t, 3);
-	tunnel_remove(c, t);
+	struct tunnel_sel *s = sel_find(t, sel);
+	if (s && s->refs)
+		s->refs--;
+	if (!--t->nchild) {
+		/* A standing tunnel keeps its last policies for the acquire. */
+		if (!t->standing) {
+			tunnel_teardown(c, t, t->n_sels);
+			tunnel_remove(c, t);
+		}
+		return;
+	}
+	if (s && !s->refs) {
+		sel_remove(c, t, s);
+		*s = t->sels[--t->n_sels];
+	}
+}
+
+static uint8_t host_len(const struct ip_addr *a)
+{
+	return a->family == AF_INET6 ? 128 : 32;
+}
+
+int tunnel_addr_hold(struct ike_core *c, unsigned num, const struct ip_addr *a)
+{
+	struct kernel *k = c->d.kernel;
+	struct tunnel_state *t = tunnel_find(c, num);
+	if (!t)
+		return -RTX_ENOENT;
+	if (t->addr_refs && ip_addr_equal(&t->addr, a)) {
+		t->addr_refs++;
+		return 0;
+	}
+	snprintf(c->install_why, sizeof(c->install_why), "adding our address to tunnel %u",
+		 num);
+	if (t->addr_refs)
+		k->ops->del_tunnel_addr(k, num, &t->addr, host_len(&t->addr));
+	t->addr_refs = 0;
+	int err = k->ops->add_tunnel_addr(k, num, a, host_len(a));
+	if (err)
+		return err;
+	t->addr = *a;
+	t->addr_refs = 1;
+	return 0;
+}
+
+void tunnel_addr_release(struct ike_core *c, unsigned num, const struct ip_addr *a)
+{
+	struct kernel *k = c->d.kernel;
+	struct tunnel_state *t = tunnel_find(c, num);
+	if (!t || !t->addr_refs || !ip_addr_equal(&t->addr, a) || --t->addr_refs)
+		return;
+	k->ops->del_tunnel_addr(k, num, a, host_len(a));
 }
 
 int tunnel_stand(struct ike_core *c, unsigned num, const struct ip_addr *local,
@@ -166,11 +334,11 @@ int tunnel_stand(struct ike_core *c, unsigned num, const struct ip_addr *local,
 		return 0;
 	}
 	struct ip_addr all = { .family = remote->family };
-	struct tunnel_state fresh = { .num = num, .standing = true,
+	struct tunnel_state proto = { .num = num, .standing = true,
 				      .if_id = kernel_tunnel_if_id(num),
-				      .reqid = kernel_tunnel_reqid(num), .local = *local,
-				      .remote = *remote, .ts_l = all, .ts_r = all };
-	return tunnel_add(c, &fresh);
+				      .reqid = kernel_tunnel_reqid(num) };
+	struct tunnel_sel guess = { .local = *local, .remote = *remote, .ts_l = all, .ts_r = all };
+	return tunnel_add(c, &proto, &guess);
 }
 
 void tunnel_unstand(struct ike_core *c, unsigned num)
@@ -181,7 +349,7 @@ void tunnel_unstand(struct ike_core *c, unsigned num)
 	t->standing = false;
 	if (t->nchild)
 		return;
-	tunnel_teardown(c, t, 3);
+	tunnel_teardown(c, t, t->n_sels);
 	tunnel_remove(c, t);
 }
 
@@ -194,4 +362,13 @@ bool tunnel_standing(const struct ike_core *c, unsigned num)
 bool tunnel_is_up(const struct ike_core *c, unsigned num)
 {
 	return tunnel_find(c, num) != NULL;
+}
+
+void tunnel_forget_all(struct ike_core *c)
+{
+	for (size_t i = 0; i < c->n_tunnels; i++)
+		free(c->tunnels[i].sels);
+	free(c->tunnels);
+	c->tunnels = NULL;
+	c->n_tunnels = 0;
 }

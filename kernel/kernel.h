@@ -126,6 +126,13 @@ struct kernel_ops {
 			uint8_t len);
 	int (*del_addr)(struct kernel *k, const char *ifname, const struct ip_addr *a,
 			uint8_t len);
+	/* Our mode-cfg address (the one a remote-access server assigned) on
+	 * tunnel N's interface: the source of our traffic into the tunnel.
+	 * The interface must exist; its deletion takes the address too. */
+	int (*add_tunnel_addr)(struct kernel *k, unsigned tunnel, const struct ip_addr *a,
+			       uint8_t len);
+	int (*del_tunnel_addr)(struct kernel *k, unsigned tunnel, const struct ip_addr *a,
+			       uint8_t len);
 	/* Remove everything this router installed. */
 	int (*flush)(struct kernel *k);
 	void (*destroy)(struct kernel *k);

@@ -484,6 +484,23 @@ static int nl_add_if(struct kernel *k, unsigned tunnel, uint32_t if_id)
 	return err;
 }
 
+/* The tunnel's interface by its name, as `ip lanN address` does. */
+static int nl_add_tunnel_addr(struct kernel *k, unsigned tunnel, const struct ip_addr *a,
+			      uint8_t len)
+{
+	char name[IFNAMSIZ];
+	if_name(tunnel, name, sizeof(name));
+	return kernel_nl_add_addr(k, name, a, len);
+}
+
+static int nl_del_tunnel_addr(struct kernel *k, unsigned tunnel, const struct ip_addr *a,
+			      uint8_t len)
+{
+	char name[IFNAMSIZ];
+	if_name(tunnel, name, sizeof(name));
+	return kernel_nl_del_addr(k, name, a, len);
+}
+
 static void untrack_routes_via(struct kernel_nl *k, unsigned tunnel)
 {
 	for (size_t i = k->routes.n; i-- > 0;)
@@ -774,6 +791,8 @@ static const struct kernel_ops netlink_ops = {
 	.del_route = nl_del_route,
 	.add_addr = kernel_nl_add_addr,
 	.del_addr = kernel_nl_del_addr,
+	.add_tunnel_addr = nl_add_tunnel_addr,
+	.del_tunnel_addr = nl_del_tunnel_addr,
 	.flush = nl_flush,
 	.destroy = nl_destroy,
 };

@@ -21,6 +21,8 @@ struct sim_if {
 	unsigned tunnel;
 	uint32_t if_id;
 	bool up;
+	struct ip_addr addr;          /* add_tunnel_addr; family 0: none */
+	uint8_t addr_len;
 };
 
 struct kernel_sim {
@@ -241,7 +243,7 @@ static int sim_add_if(struct kernel *k, unsigned tunnel, uint32_t if_id)
 	int err = grow((void **)&s->ifs, &s->cap_ifs, s->n_ifs, sizeof(*s->ifs));
 	if (err)
 		return err;
-	s->ifs[s->n_ifs++] = (struct sim_if){ tunnel, if_id, false };
+	s->ifs[s->n_ifs++] = (struct sim_if){ .tunnel = tunnel, .if_id = if_id };
 	return 0;
 }
 
@@ -267,6 +269,30 @@ static int sim_set_if_up(struct kernel *k, unsigned tunnel, bool up)
 	if (!i)
 		return -RTX_ENOENT;
 	i->up = up;
+	return 0;
+}
+
+/* One address per interface is all the engine puts there. */
+static int sim_add_tunnel_addr(struct kernel *k, unsigned tunnel, const struct ip_addr *a,
+			       uint8_t len)
+{
+	struct sim_if *i = if_lookup(sim(k), tunnel);
+	if (!i)
+		return -RTX_ENOENT;
+	if (i->addr.family)
+		return -RTX_EEXIST;
+	i->addr = *a;
+	i->addr_len = len;
+	return 0;
+}
+
+static int sim_del_tunnel_addr(struct kernel *k, unsigned tunnel, const struct ip_addr *a,
+			       uint8_t len)
+{
+	struct sim_if *i = if_lookup(sim(k), tunnel);
+	if (!i || !i->addr.family || i->addr_len != len || !ip_addr_equal(&i->addr, a))
+		return -RTX_ENOENT;
+	i->addr = (struct ip_addr){ 0 };
 	return 0;
 }
 
@@ -342,6 +368,8 @@ static const struct kernel_ops sim_ops = {
 	.set_if_up = sim_set_if_up,
 	.add_route = sim_add_route,
 	.del_route = sim_del_route,
+	.add_tunnel_addr = sim_add_tunnel_addr,
+	.del_tunnel_addr = sim_del_tunnel_addr,
 	.flush = sim_flush,
 	.destroy = sim_destroy,
 };
@@ -490,9 +518,14 @@ void kernel_sim_dump(const struct kernel *k, FILE *out)
 			ip_addr_str(&p->tun_src, c, sizeof(c)),
 			ip_addr_str(&p->tun_dst, d, sizeof(d)), p->reqid);
 	}
-	for (size_t i = 0; i < s->n_ifs; i++)
+	for (size_t i = 0; i < s->n_ifs; i++) {
 		fprintf(out, "interface tunnel%u if_id 0x%x %s\n", s->ifs[i].tunnel,
 			s->ifs[i].if_id, s->ifs[i].up ? "up" : "down");
+		if (s->ifs[i].addr.family)
+			fprintf(out, "address %s/%u dev tunnel%u\n",
+				ip_addr_str(&s->ifs[i].addr, a, sizeof(a)), s->ifs[i].addr_len,
+				s->ifs[i].tunnel);
+	}
 	for (size_t i = 0; i < s->n_routes; i++)
 		fprintf(out, "route %s/%u dev tunnel%u\n",
 			ip_addr_str(&s->routes[i].dst, a, sizeof(a)), s->routes[i].dst_len,

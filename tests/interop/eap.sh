@@ -7,9 +7,12 @@
 # CHILD SA 10.8.0.1/32 === rtxsh's LAN is up on both sides and charon
 # installed 10.8.0.1; a wrong password is refused with EAP Failure and
 # AUTHENTICATION_FAILED and leaves no SA; and rtxsh as the client of a
-# charon EAP-MD5 server with a pool gets its address. Skips (77) when not root, without
+# charon EAP-MD5 server with a pool gets its address; and three charon
+# road-warriors at once (ra-cells.sh's topology) get 10.8.0.1-3 with a
+# CHILD SA each. Skips (77) when not root, without
 # namespaces, strongSwan's eap-md5 plugin or openssl(1).
 . "$(dirname "$0")/lib.sh"
+. "$IT_HERE/ra-cells.sh"
 
 it_init
 it_need_charon
@@ -17,23 +20,6 @@ it_need_charon
 	it_skip "charon's eap-md5 plugin is missing (Debian: libcharon-extra-plugins)"
 command -v openssl >/dev/null || it_skip "no openssl(1) to make the test certificates"
 [ -x "$RTXSH" ] || it_die "no rtxsh binary at $RTXSH"
-
-# A CA and rtxsh's server certificate (P-256), in a PKCS#12 bundle.
-pki() {
-	local d=$IT_ROOT/pki
-	mkdir -p "$d"
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$d/ca.key" -out "$d/ca.pem" -days 30 -subj "/CN=rtxsh interop CA" \
-		-addext "basicConstraints=critical,CA:TRUE" \
-		-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null &&
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$d/srv.key" -out "$d/srv.csr" -subj "/CN=vpn.example" 2>/dev/null &&
-	printf 'subjectAltName=DNS:vpn.example\nkeyUsage=critical,digitalSignature\n' >"$d/ext" &&
-	openssl x509 -req -in "$d/srv.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
-		-CAcreateserial -out "$d/srv.pem" -days 20 -extfile "$d/ext" 2>/dev/null &&
-	openssl pkcs12 -export -inkey "$d/srv.key" -in "$d/srv.pem" -certfile "$d/ca.pem" \
-		-out "$d/srv.p12" -passout pass:interop 2>/dev/null || it_die "openssl"
-}
 
 # login PASSWORD: the two routers, charon initiating; swanctl's status.
 login() {
@@ -179,9 +165,34 @@ EOF
 	! grep -q wonderland "$IT/a/rtxsh.log" || fail "the password is in rtxsh's log"
 }
 
-pki
+# Three road-warriors at once (ra-cells.sh's topology and configs, on
+# this host's kernel): each gets its own pool address and CHILD SA.
+c_three() {
+	local got
+	RA_RTX_KERNEL=sim RA_CH_KERNEL=libipsec
+	ra_topology 3
+	ra_server
+	ra_client b "$NS_B" "$B_IP" alice wonderland
+	ra_client c "$NS_N" "$C_IP" bob builder
+	ra_client d "$NS_D" 10.250.2.2 carol wonderland
+	got=$(for n in b c d; do ra_vip "$n"; done | tr '\n' ' ')
+	[ "$got" = "10.8.0.1 10.8.0.2 10.8.0.3 " ] || { ra_state; fail "virtual IPs: $got"; }
+	for n in b c d; do
+		charon_established "$n" || { ra_state; fail "charon $n shows no CHILD SA"; }
+	done
+	rtx a 'show ipsec sa gateway 1 detail' >"$IT/a/detail.out" 2>&1
+	for a in 10.8.0.1 10.8.0.2 10.8.0.3; do
+		grep -qx "Client address: $a" "$IT/a/detail.out" ||
+			{ cat "$IT/a/detail.out"; fail "show ipsec sa detail lacks client $a"; }
+	done
+	[ "$(rtx a 'show ipsec sa' 2>/dev/null | grep -Ec '^[0-9]+ +1 +- +ike ')" = 3 ] ||
+		{ ra_state; fail "rtxsh does not list three IKE SAs"; }
+}
+
+pki_ra_server "$IT_ROOT/pki"
 want() { [[ $1 =~ ${IT_CELLS:-.} ]]; }
 want eap-md5-success && cell eap-md5-success c_success
 want eap-md5-wrong-password && cell eap-md5-wrong-password c_wrong_password
 want eap-md5-rtx-client && cell eap-md5-rtx-client c_rtx_client
+want eap-md5-three-clients && cell eap-md5-three-clients c_three
 it_summary

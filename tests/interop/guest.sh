@@ -11,6 +11,7 @@
 # guest can hold ESP SAs.
 . "$(dirname "$0")/lib.sh"
 . "$IT_HERE/cells.sh"
+. "$IT_HERE/ra-cells.sh"
 
 # Can this kernel hold a tunnel-mode ESP SA (CBC+HMAC and GCM)?
 kernel_has_esp() {
@@ -89,6 +90,28 @@ for role in i r; do
 		run "cert-fail-$what-rtx$role" c_cert_fail "$role" "$what"
 	done
 done
+# Remote access (ra-cells.sh): strongSwan road-warriors log in with
+# EAP-MD5 and ping rtxsh's LAN from their pool address.
+if want ra-eap-md5-ping || want ra-two-clients || want ra-wrong-password ||
+	want ra-pool-exhausted || want ra-three-clients || want ra-reconnect || want ra-rtx-client-ping ||
+	want ra-rtx-client-wrong-password || want ra-rtx-client-pool-exhausted; then
+	if [ ! -f /usr/lib/ipsec/plugins/libstrongswan-eap-md5.so ]; then
+		say "NOT-RUN: ra-*: charon's eap-md5 plugin is missing (Debian: libcharon-extra-plugins)"
+	elif ! command -v openssl >/dev/null; then
+		say "NOT-RUN: ra-*: no openssl(1) to make the server's certificate"
+	else
+		pki_ra_server "$IT_ROOT/pki"
+		run ra-eap-md5-ping c_ra_ping
+		run ra-two-clients c_ra_two
+		run ra-three-clients c_ra_three
+		run ra-reconnect c_ra_reconnect
+		run ra-wrong-password c_ra_wrong_password
+		run ra-pool-exhausted c_ra_pool_exhausted
+		run ra-rtx-client-ping c_ra_rtx_client_ping
+		run ra-rtx-client-wrong-password c_ra_rtx_client_wrong_password
+		run ra-rtx-client-pool-exhausted c_ra_rtx_client_pool_exhausted
+	fi
+fi
 # Behind a NAT rtxsh can only initiate (the NAT has no port forwarding).
 IT_TOPO=nat run nat-esp-aes256-sha256-modp2048-rtxi c_establish i aes256-sha256-modp2048 fqdn on
 

@@ -68,3 +68,23 @@ CNF
 		-gencrl -out "$d/crl.pem" >/dev/null 2>&1
 	[ -s "$d/a.p12" ] && [ -s "$d/b.pem" ] && [ -s "$d/crl.pem" ] || it_die "pki_make: openssl failed in $d"
 }
+
+# pki_ra_server DIR: what a remote-access server needs (tests/interop/eap.sh,
+# ra-cells.sh): a CA (ca.pem) and the server's P-256 certificate for
+# vpn.example (srv.pem, srv.key), bundled with the CA in srv.p12
+# (password interop).
+pki_ra_server() {
+	local d=$1
+	mkdir -p "$d"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$d/ca.key" -out "$d/ca.pem" -days 30 -subj "/CN=rtxsh interop CA" \
+		-addext "basicConstraints=critical,CA:TRUE" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$d/srv.key" -out "$d/srv.csr" -subj "/CN=vpn.example" 2>/dev/null &&
+	printf 'subjectAltName=DNS:vpn.example\nkeyUsage=critical,digitalSignature\n' >"$d/ext" &&
+	openssl x509 -req -in "$d/srv.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+		-CAcreateserial -out "$d/srv.pem" -days 20 -extfile "$d/ext" 2>/dev/null &&
+	openssl pkcs12 -export -inkey "$d/srv.key" -in "$d/srv.pem" -certfile "$d/ca.pem" \
+		-out "$d/srv.p12" -passout pass:interop 2>/dev/null || it_die "openssl"
+}

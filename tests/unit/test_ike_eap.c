@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -21,6 +22,7 @@
 #include "engine/pool.h"
 #include "engine/rekey.h"
 #include "engine/user.h"
+#include "kernel/kernel.h"
 #include "tests/ike_pair.h"
 #include "tests/pki_fixture.h"
 
@@ -205,11 +207,6 @@ static void test_loss_and_duplication(void **state)
 
 /* ---- mode-cfg ------------------------------------------------------------- */
 
-static bool taken_bits(void *ctx, uint32_t a)
-{
-	return (*(const unsigned *)ctx >> (a & 31)) & 1;
-}
-
 static void test_pool_parse_and_pick(void **state)
 {
 	(void)state;
@@ -225,17 +222,20 @@ static void test_pool_parse_and_pick(void **state)
 	assert_int_not_equal(pool_parse("10.8.0.3-10.8.0.1", &f, &l), 0);
 	assert_int_not_equal(pool_parse("2001:db8::1-2001:db8::9", &f, &l), 0);
 	struct pool_config p = { 1, 0x0a080001, 0x0a080003 };
-	unsigned taken = 0;
-	assert_int_equal(pool_pick(&p, taken_bits, &taken, &a), 0);
+	assert_int_equal(pool_pick_sorted(&p, NULL, 0, &a), 0);
 	assert_int_equal(a, 0x0a080001);
-	taken = 1u << 1 | 1u << 2;
-	assert_int_equal(pool_pick(&p, taken_bits, &taken, &a), 0);
+	/* below the pool, duplicates, above it: only 1 and 2 count */
+	const uint32_t some[] = { 0x0a080000, 0x0a080001, 0x0a080001, 0x0a080002, 0x0a090001 };
+	assert_int_equal(pool_pick_sorted(&p, some, 5, &a), 0);
 	assert_int_equal(a, 0x0a080003);
-	taken |= 1u << 3;
-	assert_int_equal(pool_pick(&p, taken_bits, &taken, &a), -RTX_ENOENT);
-	taken &= ~(1u << 2);   /* an SA went: its address is free again */
-	assert_int_equal(pool_pick(&p, taken_bits, &taken, &a), 0);
+	const uint32_t all[] = { 0x0a080001, 0x0a080002, 0x0a080003 };
+	assert_int_equal(pool_pick_sorted(&p, all, 3, &a), -RTX_ENOENT);
+	const uint32_t gap[] = { 0x0a080001, 0x0a080003 };   /* an SA went: free again */
+	assert_int_equal(pool_pick_sorted(&p, gap, 2, &a), 0);
 	assert_int_equal(a, 0x0a080002);
+	struct pool_config top = { 2, 0xfffffffe, 0xffffffff };
+	const uint32_t full[] = { 0xfffffffe, 0xffffffff };   /* no wrap past the last */
+	assert_int_equal(pool_pick_sorted(&top, full, 2, &a), -RTX_ENOENT);
 }
 
 /* A rebooted and logging in as user name: its INITIAL_CONTACT ends only
@@ -405,6 +405,131 @@ static void test_client_vanishes_mid_eap(void **state)
 	assert_int_equal(sa_count(&p->b), 0);
 }
 
+/* How many times text appears in r's sim kernel dump (SAD, SPD,
+ * interfaces, routes). */
+static size_t kernel_count(const struct ike_router *r, const char *text)
+{
+	char *buf = NULL;
+	size_t len = 0, n = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	kernel_sim_dump(r->kernel, f);
+	fclose(f);
+	for (const char *s = buf; (s = strstr(s, text)); s++)
+		n++;
+	free(buf);
+	return n;
+}
+
+/* The number of user's IKE SA on r. */
+static unsigned ike_number_of(struct ike_router *r, const char *user)
+{
+	struct ike_sa_row *rows;
+	size_t n;
+	unsigned number = 0;
+	assert_int_equal(ike_sa_rows(r->engine, &rows, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].kind == IKE_SA_ROW_IKE && !strcmp(rows[i].eap_user, user))
+			number = rows[i].number;
+	free(rows);
+	assert_int_not_equal(number, 0);
+	return number;
+}
+
+/* Two road-warriors on one tunnel, each CHILD SA narrowed to its own
+ * lease: each gets its own three policies on the tunnel's interface (a
+ * kernel keys a policy by its selectors, and one set for the whole tunnel
+ * carried only the first client's traffic, as the guest's ra-two-clients
+ * cell showed). A client's policies go with its SA, the other's stay, and
+ * the pool's route (`ip route 10.8.0.0/24 gateway tunnel 1`) stays on the
+ * tunnel until the last client is gone. Nor does the second login count
+ * as the first one's reauthentication (type 1 rekey): that retired
+ * alice's CHILD SA 30 s after carol came. */
+static void test_policies_per_client(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	assert_int_equal(user_set(&p->b.config->users, 3, "carol", "wonderland"), 0);
+	user_get(&p->b.config->users, 3)->eap_md5 = true;
+	user_get(&p->b.config->users, 3)->eap_md5_set = true;
+	assert_int_equal(pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080009), 0);
+	p->b.config->gateways[0]->modecfg_pool = 1;
+	struct route_config pool_route = { .len = 24, .tunnel = 1 };
+	assert_int_equal(ip_addr_parse("10.8.0.0", &pool_route.net), 0);
+	assert_int_equal(config_route_add(p->b.config, &pool_route), 0);
+	run(p);
+	relogin(p, "carol");
+	if (getenv("EAP_LOG"))
+		kernel_sim_dump(p->b.kernel, stdout);
+	assert_int_equal(ike_router_child_up(&p->b), 2);
+	for (int i = 1; i <= 2; i++) {
+		char lease[32];
+		snprintf(lease, sizeof(lease), "-> 10.8.0.%d/32 dir out", i);
+		assert_int_equal(kernel_count(&p->b, lease), 1);
+		snprintf(lease, sizeof(lease), "policy 10.8.0.%d/32 -> ", i);
+		assert_int_equal(kernel_count(&p->b, lease), 2);   /* in, fwd */
+	}
+	assert_int_equal(kernel_sim_policy_count(p->b.kernel), 6);
+	assert_int_equal(kernel_count(&p->b, "route 10.8.0.0/24 dev tunnel1"), 1);
+	/* carol's login is no reauthentication of alice's: her SAs outlive
+	 * the 30 s a replaced CHILD SA keeps, and her life is not cut */
+	ike_pair_run(p, 120000);
+	assert_int_equal(ike_router_ike_up(&p->b), 2);
+	assert_int_equal(ike_router_child_up(&p->b), 2);
+	assert_int_equal(kernel_sim_policy_count(p->b.kernel), 6);
+	assert_int_equal(ike_router_log_count(&p->b, "deleted"), 0);
+
+	assert_int_equal(ike_delete_sa(p->b.engine, ike_number_of(&p->b, "alice")), 0);
+	ike_pair_run(p, 3000);
+	assert_int_equal(ike_router_child_up(&p->b), 1);
+	assert_int_equal(kernel_count(&p->b, "10.8.0.1/32"), 0);
+	assert_int_equal(kernel_count(&p->b, "-> 10.8.0.2/32 dir out"), 1);
+	assert_int_equal(kernel_sim_policy_count(p->b.kernel), 3);
+	assert_int_equal(kernel_count(&p->b, "route 10.8.0.0/24 dev tunnel1"), 1);
+
+	assert_int_equal(ike_delete_sa(p->b.engine, ike_number_of(&p->b, "carol")), 0);
+	ike_pair_run(p, 3000);
+	assert_int_equal(kernel_sim_policy_count(p->b.kernel), 0);
+	assert_int_equal(kernel_sim_route_count(p->b.kernel), 0);
+}
+
+/* The client puts the address the server assigned on its tunnel's
+ * interface (the source of its traffic into the tunnel), keeps it across
+ * a CHILD SA rekey and takes it off when its SAs go; the server puts
+ * nothing there (its cp_addr4 is the client's lease). */
+static void test_client_address(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	assert_int_equal(pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080002), 0);
+	p->b.config->gateways[0]->modecfg_pool = 1;
+	run(p);
+	if (getenv("EAP_LOG"))
+		kernel_sim_dump(p->a.kernel, stdout);
+	assert_int_equal(ike_router_child_up(&p->a), 1);
+	assert_int_equal(kernel_count(&p->a, "address 10.8.0.1/32 dev tunnel1"), 1);
+	assert_int_equal(kernel_count(&p->b, "address "), 0);
+	assert_int_equal(kernel_count(&p->a, "policy 10.8.0.1/32 -> "), 1);   /* out */
+
+	struct ike_sa_row *rows;
+	size_t n;
+	unsigned child = 0;
+	assert_int_equal(ike_sa_rows(p->a.engine, &rows, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].kind == IKE_SA_ROW_SEND)
+			child = rows[i].number;
+	free(rows);
+	assert_int_equal(rekey_sa_number(p->a.engine, child), 0);
+	ike_pair_run(p, 60000);
+	assert_int_equal(ike_router_log_count(&p->a, "CHLD_SEND established"), 2);
+	assert_int_equal(kernel_count(&p->a, "address 10.8.0.1/32 dev tunnel1"), 1);
+
+	ike_delete_all(p->a.engine);
+	ike_pair_run(p, 3000);
+	assert_int_equal(ike_router_ike_up(&p->a), 0);
+	assert_int_equal(kernel_count(&p->a, "address "), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +547,8 @@ int main(void)
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_modecfg_user_address_and_dns, setup,
 						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_policies_per_client, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_client_address, setup, ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

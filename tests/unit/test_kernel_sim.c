@@ -193,6 +193,35 @@ static void test_flush_and_addr(void **state)
 	kernel_free(k);
 }
 
+/* A tunnel interface's own address (a remote-access client's): needs the
+ * interface, one at a time, shown in the dump, gone with the interface. */
+static void test_tunnel_addr(void **state)
+{
+	(void)state;
+	struct kernel *k = kernel_sim_new();
+	struct ip_addr a, b;
+	assert_int_equal(ip_addr_parse("10.9.0.1", &a), 0);
+	assert_int_equal(ip_addr_parse("10.9.0.2", &b), 0);
+	assert_int_equal(k->ops->add_tunnel_addr(k, 1, &a, 32), -RTX_ENOENT);
+	assert_int_equal(k->ops->add_if(k, 1, kernel_tunnel_if_id(1)), 0);
+	assert_int_equal(k->ops->add_tunnel_addr(k, 1, &a, 32), 0);
+	assert_int_equal(k->ops->add_tunnel_addr(k, 1, &b, 32), -RTX_EEXIST);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	kernel_sim_dump(k, f);
+	fclose(f);
+	assert_non_null(strstr(buf, "address 10.9.0.1/32 dev tunnel1\n"));
+	free(buf);
+	assert_int_equal(k->ops->del_tunnel_addr(k, 1, &b, 32), -RTX_ENOENT);
+	assert_int_equal(k->ops->del_tunnel_addr(k, 1, &a, 32), 0);
+	assert_int_equal(k->ops->add_tunnel_addr(k, 1, &b, 32), 0);
+	assert_int_equal(k->ops->del_if(k, 1), 0);
+	assert_int_equal(k->ops->add_if(k, 1, kernel_tunnel_if_id(1)), 0);
+	assert_int_equal(k->ops->del_tunnel_addr(k, 1, &b, 32), -RTX_ENOENT);
+	kernel_free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_lifetimes_fire_soft_then_hard),
 		cmocka_unit_test(test_policies_interfaces_routes),
 		cmocka_unit_test(test_flush_and_addr),
+		cmocka_unit_test(test_tunnel_addr),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
