@@ -37,6 +37,7 @@ struct router_transport {
 	struct transport *udp;
 	struct ip_addr bound[ROUTER_BIND_MAX];
 	size_t n_bound;                 /* 0: the wildcards */
+	bool given;                     /* udp is router_opts.transport: kept for life */
 };
 
 static uint16_t peer_port(const struct router *r, uint16_t std)
@@ -180,7 +181,7 @@ static void close_sockets(struct router_transport *rt)
 static void apply_queue(struct router *r)
 {
 	const struct ipsec_config *c = r->ipsec;
-	if (!r->net || !r->net->udp)
+	if (!r->net || !r->net->udp || r->net->given)
 		return;
 	bool set = c->model && c->queue_length != c->model->queue_default;
 	udp_transport_set_queue(r->net->udp, set ? c->queue_length : 0);
@@ -188,7 +189,7 @@ static void apply_queue(struct router *r)
 
 uint64_t router_ike_queue_drops(const struct router *r)
 {
-	return r->net && r->net->udp ? udp_transport_dropped(r->net->udp) : 0;
+	return r->net && r->net->udp && !r->net->given ? udp_transport_dropped(r->net->udp) : 0;
 }
 
 /* Replaces the sockets when the wanted set differs from the bound one.
@@ -200,6 +201,8 @@ static int rebind(struct router *r)
 	struct router_transport *rt = r->net;
 	struct ip_addr want[ROUTER_BIND_MAX];
 	size_t n = wanted_addrs(r->ipsec, want);
+	if (rt->given)
+		return 0;
 	if (!wants_sockets(r->ipsec)) {
 		close_sockets(rt);
 		return 0;
@@ -476,8 +479,10 @@ static int pki_dir(struct router *r)
 struct router *router_new(const struct router_opts *opts)
 {
 	struct router *r = calloc(1, sizeof(*r));
-	if (!r)
+	if (!r) {
+		transport_free(opts->transport);
 		return NULL;
+	}
 	r->model = opts->model ? opts->model : model_default();
 	r->clock = opts->clock ? opts->clock : clock_real();
 	r->backend = opts->kernel;
@@ -485,7 +490,11 @@ struct router *router_new(const struct router_opts *opts)
 	r->route_table = opts->route_table;
 	r->natt_port = opts->ike_port ? (opts->natt_port ? opts->natt_port : opts->ike_port + 1) : 0;
 	r->log = log_new(opts->log_lines ? opts->log_lines : ROUTER_LOG_LINES, r->clock);
-	r->loop = loop_new(r->clock);
+	r->own_loop = !opts->loop;
+	r->loop = opts->loop ? opts->loop : loop_new(r->clock);
+	r->given_transport = opts->transport;
+	r->rng = opts->rng;
+	r->rng_arg = opts->rng_arg;
 	r->ipsec = config_new(r->model);
 	if (opts->config_path)
 		r->config_path = strdup(opts->config_path);
@@ -504,6 +513,13 @@ static int open_net(struct router *r, FILE *diag)
 		return -RTX_ENOMEM;
 	r->net->base.ops = &router_transport_ops;
 	r->net->r = r;
+	if (r->given_transport) {
+		r->net->udp = r->given_transport;
+		r->net->given = true;
+		r->given_transport = NULL;
+		transport_set_recv(r->net->udp, rt_recv, r->net);
+		return 0;
+	}
 	/* Another IKE daemon on the ports must not stop the router: it still
 	 * serves its console, and binds again after the next config change. */
 	int err = rebind(r);
@@ -529,7 +545,9 @@ int router_start(struct router *r, FILE *diag)
 		uint32_t seed;
 		if (!(r->kernel = kernel_sim_new()))
 			return -RTX_ENOMEM;
-		if ((err = crypto_random(r->crypto, (uint8_t *)&seed, sizeof(seed))))
+		err = r->rng ? r->rng(r->rng_arg, (uint8_t *)&seed, sizeof(seed))
+			     : crypto_random(r->crypto, (uint8_t *)&seed, sizeof(seed));
+		if (err)
 			return err;
 		kernel_sim_seed(r->kernel, seed);
 	}
@@ -538,7 +556,7 @@ int router_start(struct router *r, FILE *diag)
 	struct ike_deps d = {
 		.log = r->log, .loop = r->loop, .kernel = r->kernel,
 		.transport = &r->net->base, .crypto = r->crypto, .config = r->ipsec,
-		.pki = r->pki,
+		.pki = r->pki, .rng = r->rng, .rng_arg = r->rng_arg,
 	};
 	if (!(r->engine = ike_engine_new(&d, &err))) {
 		fprintf(diag, "rtxsh: cannot start the IKE engine: %s\n", rtx_strerror(err));
@@ -577,7 +595,9 @@ void router_free(struct router *r)
 	crypto_lib_free(r->crypto);
 	config_free(r->ipsec);
 	pki_store_free(r->pki);
-	loop_free(r->loop);
+	transport_free(r->given_transport);   /* never started */
+	if (r->own_loop)
+		loop_free(r->loop);
 	log_free(r->log);
 	free(r->config_path);
 	for (unsigned n = 0; n <= ROUTER_LAN_MAX; n++)

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "engine/ike_deps.h"
 #include "kernel/kernel.h"
 
 struct clock;
@@ -56,6 +57,10 @@ struct router {
 	struct crypto_lib *crypto;
 	struct kernel *kernel;
 	struct router_transport *net;    /* port mapping over the UDP sockets */
+	bool own_loop;                   /* loop made by router_new, freed with it */
+	struct transport *given_transport;   /* router_opts.transport until started */
+	ike_rng_fn rng;
+	void *rng_arg;
 	struct ike_engine *engine;
 
 	/* Kernel-side config: lanN's host interface (NULL: the default
@@ -82,6 +87,16 @@ struct router_opts {
 	/* netlink: the routing table of the router's routes; 0: the default
 	 * (KERNEL_NL_ROUTE_TABLE). */
 	uint32_t route_table;
+	/* Several routers in one process (scenario runs): a loop they share
+	 * (on clock; NULL: the router's own); a transport given to the router
+	 * instead of UDP sockets, which the router frees (also when router_new
+	 * fails) and to which neither port mapping nor `ipsec ike queue
+	 * length` applies; the engine's randomness (NULL: OpenSSL's DRBG),
+	 * which also seeds the sim kernel's SPIs. */
+	struct loop *loop;
+	struct transport *transport;
+	ike_rng_fn rng;
+	void *rng_arg;
 };
 
 /* The backend a --kernel name selects: "sim" or "netlink"; 0 or
