@@ -9,7 +9,8 @@ libshell_a_SOURCES = \
 	shell/cfgapply.h shell/cfgapply.c shell/cmd_show_ipsec.c shell/cmd_diagnosis.c shell/cmd_show_pool.c shell/cmd_show_status.c shell/cmd_pki.c \
 	shell/cmd_show_ip.c \
 	shell/cmd_doc.h shell/cmd_doc.c \
-	shell/export_swanctl.h shell/export_swanctl.c
+	shell/export_swanctl.h shell/export_swanctl.c \
+	shell/scenario.h shell/scenario.c
 
 bin_PROGRAMS += rtxsh
 rtxsh_SOURCES = shell/main.c
@@ -46,3 +47,10 @@ tests_unit_test_export_swanctl_SOURCES = tests/unit/test_export_swanctl.c
 tests_unit_test_export_swanctl_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_export_swanctl_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_export_swanctl
+
+# rtxsh --scenario: the file format, the timeline, repeatability.
+check_PROGRAMS += tests/unit/test_scenario
+tests_unit_test_scenario_SOURCES = tests/unit/test_scenario.c
+tests_unit_test_scenario_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_scenario_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_scenario

@@ -22,6 +22,7 @@
 #include "shell/cmd_doc.h"
 #include "shell/console.h"
 #include "shell/editline.h"
+#include "shell/scenario.h"
 #include "shell/script.h"
 
 /* Exit statuses, as the man page lists them. */
@@ -51,6 +52,8 @@ static const char usage_text[] =
 	"      --socket PATH    also serve console sessions on the Unix socket PATH\n"
 	"      --connect PATH   attach to the rtxsh serving PATH (asks its login\n"
 	"                       password if set; scripts: RTXSH_PASSWORD)\n"
+	"      --scenario FILE  run the routers, network and timeline of FILE on a\n"
+	"                       virtual clock and print the transcript (doc/scenario.md)\n"
 	"      --commands       print the command reference (Markdown) and exit\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n"
@@ -69,6 +72,7 @@ struct options {
 	const char *connect;
 	const char *ike_port;
 	const char *route_table;
+	const char *scenario;
 	const char *ifmap[ROUTER_LAN_MAX];   /* --interface, in order */
 	unsigned n_ifmap;
 };
@@ -101,7 +105,7 @@ static int usage_error(const char *fmt, ...)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_MODEL = 256, OPT_LOG_FILE, OPT_SOCKET, OPT_CONNECT, OPT_IKE_PORT,
-	       OPT_COMMANDS, OPT_INTERFACE, OPT_ROUTE_TABLE };
+	       OPT_COMMANDS, OPT_INTERFACE, OPT_ROUTE_TABLE, OPT_SCENARIO };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "kernel", required_argument, NULL, 'k' },
@@ -112,6 +116,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "ike-port", required_argument, NULL, OPT_IKE_PORT },
 		{ "interface", required_argument, NULL, OPT_INTERFACE },
 		{ "route-table", required_argument, NULL, OPT_ROUTE_TABLE },
+		{ "scenario", required_argument, NULL, OPT_SCENARIO },
 		{ "commands", no_argument, NULL, OPT_COMMANDS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -129,6 +134,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_CONNECT: o->connect = optarg; break;
 		case OPT_IKE_PORT: o->ike_port = optarg; break;
 		case OPT_ROUTE_TABLE: o->route_table = optarg; break;
+		case OPT_SCENARIO: o->scenario = optarg; break;
 		case OPT_INTERFACE:
 			if (o->n_ifmap == ROUTER_LAN_MAX)
 				return usage_error("at most %d --interface options", ROUTER_LAN_MAX);
@@ -154,6 +160,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (o->connect && (o->config || o->kernel || o->model || o->log_file || o->socket ||
 			   o->ike_port || o->n_ifmap || o->route_table))
 		return usage_error("%s", "--connect attaches to a running router and takes no other option");
+	if (o->scenario && (o->connect || o->config || o->kernel || o->model || o->log_file ||
+			    o->socket || o->ike_port || o->n_ifmap || o->route_table))
+		return usage_error("%s", "--scenario FILE holds its routers' models and configs and takes no other option");
 	return -1;
 }
 
@@ -500,6 +509,8 @@ int main(int argc, char **argv)
 		return st;
 	if (o.connect)
 		return console_client_run(o.connect, isatty(STDIN_FILENO));
+	if (o.scenario)
+		return scenario_run(o.scenario, stdout, stderr);
 
 	struct router_opts ro = { .config_path = o.config };
 	if ((st = pick_model(o.model, &ro.model)) >= 0 ||

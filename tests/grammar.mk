@@ -35,3 +35,7 @@ tests_fuzz_fuzz_console_CFLAGS = $(FUZZER_CFLAGS)
 tests_fuzz_fuzz_console_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
 tests_fuzz_fuzz_console_LDFLAGS = $(AM_LDFLAGS) $(FUZZER_LINK)
 endif
+
+# rtxsh --scenario: the examples in doc/scenarios, deterministic and as recorded.
+TESTS += tests/run-scenarios.sh
+EXTRA_DIST += tests/run-scenarios.sh testdata/scenarios doc/scenarios doc/scenario.md
