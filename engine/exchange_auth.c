@@ -175,7 +175,7 @@ static int child_complete(struct ike_sa *sa, struct child_sa *c)
 		err = old ? child_sa_install_holding_out(c, &keys) : child_sa_install(c, &keys);
 	keys_child_wipe(&keys);
 	if (!err && old)
-		rekey_child_done(old, c);
+		rekey_fresh_answered(old, c);
 	return err;
 }
 

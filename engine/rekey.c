@@ -281,6 +281,19 @@ struct child_sa *rekey_child_replaced(struct ike_sa *nsa, unsigned tunnel)
 	return NULL;
 }
 
+void rekey_fresh_answered(struct child_sa *old, struct child_sa *n)
+{
+	struct ike_sa *o = old->ike;
+	/* Without this, an IKE SA whose CHILD SA the peer's fresh one took
+	 * stayed up without any until its lifetime ended, and when both sides'
+	 * rekey timers fired close together each made a fresh IKE SA: one
+	 * more idle IKE SA per collision (doc/scenarios/rekey-night.scn). */
+	if (o != n->ike && !o->succ)
+		fresh_replaces(o, n->ike, n);
+	else
+		rekey_child_done(old, n);
+}
+
 void rekey_child_installed(struct child_sa *c)
 {
 	struct ike_sa *sa = c->ike;

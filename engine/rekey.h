@@ -73,6 +73,11 @@ void rekey_child_done(struct child_sa *old, struct child_sa *n);
  * and the same authenticated identity: road-warriors share one gateway
  * entry and tunnel, and one's login must not replace another's SAs. */
 struct child_sa *rekey_child_replaced(struct ike_sa *nsa, unsigned tunnel);
+/* Its responder's half of that: n under the peer's fresh IKE SA replaces
+ * old, and old's IKE SA is replaced with it, as when we make the fresh IKE
+ * SA ourselves: it goes once its CHILD SAs' grace is over, and its own
+ * rekey timer does not make yet another IKE SA. */
+void rekey_fresh_answered(struct child_sa *old, struct child_sa *n);
 /* Our rekey could not complete now (TEMPORARY_FAILURE, INVALID_KE
  * exhausted, no proposal): try again after a while. */
 void rekey_ike_later(struct ike_sa *sa);
