@@ -281,15 +281,30 @@ struct child_sa *rekey_child_replaced(struct ike_sa *nsa, unsigned tunnel)
 	return NULL;
 }
 
+static bool ike_nonce_lower(const struct ike_sa *a, const struct ike_sa *b);
+
+/* The fresh IKE SA nsa came up with c, and oc, a CHILD SA of the same
+ * tunnel and peer under another IKE SA, is still current. If that IKE SA
+ * was up before nsa was started, nsa replaces it. If it came up while nsa
+ * was negotiating, both sides' rekey timers fired together and each made
+ * a fresh IKE SA: as for a simultaneous rekey (RFC 7296 2.8.1), the one
+ * with the lowest nonce is redundant, a verdict both sides reach whatever
+ * order their SAs came up in. Before, the IKE SA whose CHILD SA the peer's
+ * took stayed up without any until its lifetime ended, or two pairs of
+ * SAs stayed up side by side (doc/scenarios/rekey-night.scn). */
+static void fresh_settle(struct ike_sa *nsa, struct child_sa *c, struct child_sa *oc)
+{
+	struct ike_sa *o = oc->ike;
+	if (o->established_ms < nsa->created_ms || !ike_nonce_lower(nsa, o))
+		fresh_replaces(o, nsa, c);
+	else
+		fresh_replaces(nsa, o, oc);
+}
+
 void rekey_fresh_answered(struct child_sa *old, struct child_sa *n)
 {
-	struct ike_sa *o = old->ike;
-	/* Without this, an IKE SA whose CHILD SA the peer's fresh one took
-	 * stayed up without any until its lifetime ended, and when both sides'
-	 * rekey timers fired close together each made a fresh IKE SA: one
-	 * more idle IKE SA per collision (doc/scenarios/rekey-night.scn). */
-	if (o != n->ike && !o->succ)
-		fresh_replaces(o, n->ike, n);
+	if (old->ike != n->ike && !old->ike->succ)
+		fresh_settle(n->ike, n, old);
 	else
 		rekey_child_done(old, n);
 }
@@ -306,10 +321,14 @@ void rekey_child_installed(struct child_sa *c)
 	align_ike_life(sa, c->established_ms + life);
 	/* Type 1: the fresh IKE SA that replaces an old one is up with its
 	 * CHILD SA, so the old one and its CHILD SAs go, the peer told. */
+	bool fresh = sa->pred != 0;
 	struct ike_sa *old = ike_by_number(e, sa->pred);
 	sa->pred = 0;
+	struct child_sa *oc;
 	if (old && !old->succ)
 		fresh_replaces(old, sa, c);
+	else if (fresh && (oc = rekey_child_replaced(sa, c->tunnel)))
+		fresh_settle(sa, c, oc);   /* the peer's fresh IKE SA took old's place */
 }
 
 int rekey_child_start(struct child_sa *c)

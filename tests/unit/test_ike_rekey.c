@@ -675,6 +675,28 @@ static void test_zero_loss_type1_fresh(void **state)
 	assert_int_equal(n_ike(&p->b), 1);
 }
 
+/* Type 1, both sides' IKE rekey timers at once: each makes a fresh IKE
+ * SA. Each side's CHILD SA of one is replaced by the other's, and the IKE
+ * SA so emptied goes after the grace too, on both sides; it used to stay
+ * up, idle, until its lifetime ended (found by doc/scenarios/rekey-night). */
+static void test_type1_fresh_from_both(void **state)
+{
+	struct ike_pair *p = *state;
+	p->a.config->retry_count = p->b.config->retry_count = 0;
+	up(p, &p->a);
+	memnet_set_faults(p->net, &(struct memnet_faults){ .delay_ms = 20 });
+	assert_int_equal(rekey_sa_number(p->a.engine, the_ike(&p->a)->number), 0);
+	assert_int_equal(rekey_sa_number(p->b.engine, the_ike(&p->b)->number), 0);
+	ike_pair_run(p, 2000);
+	assert_int_equal(p->a.init_sent, 2);
+	assert_int_equal(p->b.init_sent, 1);
+	ike_pair_run(p, 120000);
+	assert_int_equal(n_ike(&p->a), 1);
+	assert_int_equal(n_ike(&p->b), 1);
+	assert_one_pair(&p->a, &p->b);
+	assert_ike_pair(&p->a, &p->b);
+}
+
 /* The responder of a rekey holds its new outbound SA back until the old
  * SA goes: before that, traffic still leaves on the old one. */
 static void test_responder_holds_out(void **state)
@@ -811,6 +833,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_held_out_released_by_traffic, setup,
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_zero_loss_type1_fresh, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_type1_fresh_from_both, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_zero_loss_rekey_simultaneous, setup,
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_install_fails_retried, setup, ike_pair_teardown),
