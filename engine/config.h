@@ -165,6 +165,7 @@ struct ipsec_config {
 					    routes by network (index + 1) */
 	size_t n_route_slots;
 	struct lan_config lan[CONFIG_LAN_MAX + 1];   /* by N; [0] unused */
+	struct lan_config lan6[CONFIG_LAN_MAX + 1];  /* `ipv6 lanN address`, beside it */
 	struct pki_file_config pki_cert[CONFIG_PKI_MAX + 1];   /* by ID; [0] unused */
 	struct pki_file_config pki_crl[CONFIG_PKI_MAX + 1];
 	struct user_table *users;        /* auth user (engine/user.h), NULL: none */

@@ -355,25 +355,32 @@ static bool lan_same(const struct router_lan *on, const struct lan_config *want)
 	       (!on->set || (on->len == want->len && ip_addr_equal(&on->addr, &want->addr)));
 }
 
-/* `ip lanN address` onto the host interfaces; a backend without host
- * interfaces (sim) has no add_addr and keeps them in the config only. */
+static void apply_lan(struct router *r, unsigned n, struct router_lan *on,
+		      const struct lan_config *want)
+{
+	struct kernel *k = r->kernel;
+	char ifname[IFNAMSIZ];
+	if (lan_same(on, want))
+		return;
+	router_lan_ifname(r, n, ifname, sizeof(ifname));
+	if (on->set)
+		k->ops->del_addr(k, ifname, &on->addr, on->len);
+	on->set = false;
+	if (want->set && k->ops->add_addr(k, ifname, &want->addr, want->len) == 0)
+		*on = (struct router_lan){ true, want->addr, want->len };
+}
+
+/* `ip lanN address` and `ipv6 lanN address` onto the host interfaces; a
+ * backend without host interfaces (sim) has no add_addr and keeps them in
+ * the config only. */
 static void apply_lans(struct router *r)
 {
 	struct kernel *k = r->kernel;
 	if (!k->ops->add_addr || !k->ops->del_addr)
 		return;
 	for (unsigned n = 1; n <= ROUTER_LAN_MAX; n++) {
-		struct router_lan *on = &r->lan_on[n];
-		const struct lan_config *want = &r->ipsec->lan[n];
-		char ifname[IFNAMSIZ];
-		if (lan_same(on, want))
-			continue;
-		router_lan_ifname(r, n, ifname, sizeof(ifname));
-		if (on->set)
-			k->ops->del_addr(k, ifname, &on->addr, on->len);
-		on->set = false;
-		if (want->set && k->ops->add_addr(k, ifname, &want->addr, want->len) == 0)
-			*on = (struct router_lan){ true, want->addr, want->len };
+		apply_lan(r, n, &r->lan_on[n], &r->ipsec->lan[n]);
+		apply_lan(r, n, &r->lan6_on[n], &r->ipsec->lan6[n]);
 	}
 }
 

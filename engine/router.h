@@ -70,7 +70,7 @@ struct router {
 		bool set;
 		struct ip_addr addr;
 		uint8_t len;
-	} lan_on[ROUTER_LAN_MAX + 1];
+	} lan_on[ROUTER_LAN_MAX + 1], lan6_on[ROUTER_LAN_MAX + 1];   /* ip, ipv6 */
 	struct router_standing *standing;
 	size_t n_standing;
 };

@@ -191,20 +191,31 @@ int cfgapply_sa_policy_ah(struct cfgapply *a, const struct params *p)
 	return 0;
 }
 
-/* ip route NET gateway tunnel N ...: the first tunnel gateway carries it. */
-int cfgapply_ip_route(struct cfgapply *a, const struct params *p)
+/* ip route NET gateway tunnel N ...: the first tunnel gateway carries it;
+ * `default` is 0.0.0.0/0, or ::/0 for `ipv6 route`. */
+static int route(struct cfgapply *a, const struct params *p, uint8_t default_family)
 {
 	const struct param_val *net = param(p, P_NETWORK);
 	struct route_config r = { .tunnel = num(p, P_ROUTE_GW) };
 	if (!r.tunnel)
 		return 0;
 	if (net->idx >= 0) {
-		r.net.family = AF_INET;   /* default: 0.0.0.0/0 */
+		r.net.family = default_family;
 	} else {
 		r.net = net->addr;
 		r.len = net->plen;
 	}
 	return config_route_add(a->c, &r);
+}
+
+int cfgapply_ip_route(struct cfgapply *a, const struct params *p)
+{
+	return route(a, p, AF_INET);
+}
+
+int cfgapply_ipv6_route(struct cfgapply *a, const struct params *p)
+{
+	return route(a, p, AF_INET6);
 }
 
 /* ip lanN address A/LEN: the router puts it on lanN's host interface
@@ -216,6 +227,17 @@ int cfgapply_lan_address(struct cfgapply *a, const struct params *p)
 	if (n < 1 || n > CONFIG_LAN_MAX || !v->addr.family)
 		return 0;
 	a->c->lan[n] = (struct lan_config){ .set = true, .addr = v->addr, .len = v->plen };
+	return 0;
+}
+
+/* ipv6 lanN address A/LEN: beside lanN's `ip lanN address`. */
+int cfgapply_lan6_address(struct cfgapply *a, const struct params *p)
+{
+	const struct param_val *v = param(p, P_ADDRESS);
+	unsigned n = num(p, P_LAN);
+	if (n < 1 || n > CONFIG_LAN_MAX || v->addr.family != AF_INET6)
+		return 0;
+	a->c->lan6[n] = (struct lan_config){ .set = true, .addr = v->addr, .len = v->plen };
 	return 0;
 }
 

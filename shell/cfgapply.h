@@ -61,7 +61,7 @@ cfgapply_step cfgapply_switch, cfgapply_gw_switch;
 /* global */
 cfgapply_step cfgapply_ike_retry, cfgapply_queue_length, cfgapply_ike_log,
 	cfgapply_sa_policy_esp, cfgapply_sa_policy_ah, cfgapply_ip_route,
-	cfgapply_lan_address;
+	cfgapply_lan_address, cfgapply_ipv6_route, cfgapply_lan6_address;
 /* tunnels */
 cfgapply_step cfgapply_tunnel_policy, cfgapply_tunnel_description, cfgapply_tunnel_enable;
 /* per gateway */

@@ -48,8 +48,9 @@ enum gerr cmd_show_ip_route(struct cli_session *s, const struct cmd_args *a)
 	const struct ipsec_config *cfg = r->ipsec;
 	FILE *out = s->out;
 	fprintf(out, "Destination         Gateway          Interface       Kind  Additional Info.\n");
-	for (unsigned n = 1; n <= CONFIG_LAN_MAX; n++) {
-		const struct lan_config *l = &cfg->lan[n];
+	for (unsigned i = 0; i < 2 * CONFIG_LAN_MAX; i++) {
+		unsigned n = i % CONFIG_LAN_MAX + 1;   /* every ip lanN, then every ipv6 lanN */
+		const struct lan_config *l = i < CONFIG_LAN_MAX ? &cfg->lan[n] : &cfg->lan6[n];
 		if (!l->set)
 			continue;
 		char ifname[16], gw[INET6_ADDRSTRLEN];

@@ -69,6 +69,7 @@
 #define K_IPSEC  KW("ipsec", "IPsec settings")
 #define K_IKE    KW("ike", "IKE settings")
 #define K_IP     KW("ip", "IP settings")
+#define K_IPV6   KW("ipv6", "IPv6 settings")
 #define K_TUNNEL KW("tunnel", "Tunnel interface")
 #define K_SA     KW("sa", "Security associations")
 #define K_AUTH   KW("auth", "Authentication")
@@ -220,6 +221,19 @@ static enum gerr rest_ip_other(const struct rtx_model *m, char **w, size_t n,
 	return GE_OK;
 }
 
+/* Pass-through `ipv6 ...` lines: all but the routes and LAN lines rows of
+ * their own take. */
+static enum gerr rest_ipv6_other(const struct rtx_model *m, char **w, size_t n,
+				 size_t *bad, struct param_val *out)
+{
+	(void)m;
+	(void)out;
+	*bad = 0;
+	if (n && (strcasecmp(w[0], "route") == 0 || strncasecmp(w[0], "lan", 3) == 0))
+		return GE_INVALID;
+	return GE_OK;
+}
+
 /* Pass-through `ip filter ...` lines that are neither numbered nor dynamic. */
 static enum gerr rest_filter_other(const struct rtx_model *m, char **w,
 				   size_t n, size_t *bad, struct param_val *out)
@@ -337,6 +351,19 @@ const struct cmd_row cmd_table[] = {
 	     KW("nat", "NAT"), KW("descriptor", "NAT descriptor"), REMAIN),
 	PASS("ip lan", SEC_LAN, R_SEQ, 2, K_IP, LAN,
 	     REST("parameters", "Parameters (kept as typed)", NOT("address", "secure", "nat"))),
+	ROW("ipv6 route", SEC_ROUTE, R_ADMIN, 3, NULL, NULL, AP(cfgapply_ipv6_route), K_IPV6,
+	    KW("route", "Static route"),
+	    TY(TK_IPMASK, "network", "Destination: IPv6 prefix, host address or default",
+	       .vals = V("default"), .flags = T_HOST | T_V6, .param = P_NETWORK),
+	    KW("gateway", "Next hop"),
+	    REST("gateway", "Address, pp N, tunnel N, dhcp lanN or null, params", .rest = rest_route,
+		 .param = P_ROUTE_GW)),
+	ROW("ipv6 lan address", SEC_LAN, R_ADMIN, 3, NULL, NULL, AP(cfgapply_lan6_address), K_IPV6,
+	    LAN, KW("address", "Interface address"),
+	    TY(TK_PREFIX, "address/len", "IPv6 address and prefix length", .flags = T_V6,
+	       .param = P_ADDRESS)),
+	PASS("ipv6 lan", SEC_LAN, R_SEQ, 2, K_IPV6, LAN,
+	     REST("parameters", "Parameters (kept as typed)", NOT("address"))),
 
 	/* ---- pp blocks (not emulated) ---- */
 	PASS("description pp", SEC_PP, R_PP, 2, KW("description", "Interface description"),
@@ -672,7 +699,9 @@ const struct cmd_row cmd_table[] = {
 	/* ---- everything else a pasted config holds (not emulated) ---- */
 	PASS("ip other", SEC_MISC, R_SEQ, 1, K_IP,
 	     REST("parameters", "Parameters (kept as typed)", .rest = rest_ip_other)),
-	MISC("ipv6"), MISC("dns"), MISC("dhcp"), MISC("bgp"), MISC("ospf"),
+	PASS("ipv6 other", SEC_MISC, R_SEQ, 1, K_IPV6,
+	     REST("parameters", "Parameters (kept as typed)", .rest = rest_ipv6_other)),
+	MISC("dns"), MISC("dhcp"), MISC("bgp"), MISC("ospf"),
 	MISC("rip"), MISC("ntpdate"), MISC("sntpd"), MISC("telnetd"), MISC("sshd"),
 	MISC("sftpd"), MISC("httpd"), MISC("timezone"), MISC("login"),
 	MISC("schedule"), MISC("security"), MISC("statistics"), MISC("snmp"),

@@ -247,9 +247,12 @@ static void ts_lans(FILE *out, const struct ipsec_config *c, const struct gatewa
 		      "\t\t\t\tremote_ts = dynamic\n", out);
 		return;
 	}
-	for (unsigned n = 1; n <= CONFIG_LAN_MAX; n++)
+	for (unsigned n = 1; n <= CONFIG_LAN_MAX; n++) {
 		if (c->lan[n].set)
 			nets_add(&s, fam, &c->lan[n].addr, c->lan[n].len);
+		if (c->lan6[n].set)
+			nets_add(&s, fam, &c->lan6[n].addr, c->lan6[n].len);
+	}
 	nets_print(out, &s, fam, "remote_ts", "no `ip lanN address`: rtxsh's side is not known");
 }
 

@@ -52,6 +52,7 @@ enum tok_kind {
 #define T_HOST   0x08u   /* TK_IPMASK: an address alone is a host (/32, /128),
 			  * and a full-length prefix is spelled bare, so the
 			  * two spellings are one setting */
+#define T_V6     0x10u   /* TK_IPMASK, TK_PREFIX: an IPv6 address (`ipv6 ...`) */
 
 /* Matcher outcomes; also the statuses handlers return. grammar.c alone
  * turns them into the Yamaha-style text (grammar_message). */

@@ -130,7 +130,7 @@ static bool parse_addr(const char *s, unsigned char buf[16], int *family)
 }
 
 /* address[/len]; with need_len the length is mandatory. */
-static enum gerr check_prefix(const char *w, bool need_len, bool v4_only)
+static enum gerr check_prefix(const char *w, bool need_len, bool v4_only, bool v6_only)
 {
 	char addr[INET6_ADDRSTRLEN + 8];
 	const char *slash = strchr(w, '/');
@@ -141,7 +141,8 @@ static enum gerr check_prefix(const char *w, bool need_len, bool v4_only)
 		return GE_INVALID;
 	memcpy(addr, w, alen);
 	addr[alen] = '\0';
-	if (!parse_addr(addr, buf, &fam) || (v4_only && fam != AF_INET))
+	if (!parse_addr(addr, buf, &fam) || (v4_only && fam != AF_INET) ||
+	    (v6_only && fam != AF_INET6))
 		return GE_INVALID;
 	if (!slash)
 		return need_len ? GE_INVALID : GE_OK;
@@ -304,9 +305,9 @@ enum gerr tok_check(const struct rtx_model *m, const struct tok *t,
 		return t->kind == TK_IPV4 && fam != AF_INET ? GE_INVALID : GE_OK;
 	}
 	case TK_IPMASK:
-		return check_prefix(w, false, false);
+		return check_prefix(w, false, false, t->flags & T_V6);
 	case TK_PREFIX:
-		return check_prefix(w, true, false);
+		return check_prefix(w, true, false, t->flags & T_V6);
 	case TK_HOST:
 		return check_host(w);
 	case TK_POOL:

@@ -139,11 +139,13 @@ ping_stop() {
 xfrm_state() {
 	local ns
 	for ns in "$NS_A" "$NS_B"; do
-		say "--- $ns: ip -s xfrm state / policy, routes, links"
+		say "--- $ns: ip -s xfrm state / policy, routes, rules, addresses"
 		ip -n "$ns" -s xfrm state
 		ip -n "$ns" xfrm policy
-		ip -n "$ns" route
-		ip -n "$ns" -br link
+		ip -n "$ns" route show table all | grep -v '^local\|^broadcast'
+		ip -n "$ns" -6 route show table all | grep -v '^local\|^multicast\|^fe80\|^anycast'
+		ip -n "$ns" rule; ip -n "$ns" -6 rule
+		ip -n "$ns" -br addr
 	done
 	[ -n "${IT_TOPO:-}" ] && ip netns exec "$NS_N" conntrack -L 2>/dev/null | head
 	show_state
@@ -184,6 +186,12 @@ show_state() {
 }
 
 # ---- the cells -------------------------------------------------------------
+
+# v6 CELL ARGS...: the cell with IPv6 outer and LAN addresses.
+c_v6() {
+	it_v6
+	"$@"
+}
 
 # establish ROLE PROP IDS LIMIT
 c_establish() {

@@ -90,6 +90,10 @@ for role in i r; do
 		run "cert-fail-$what-rtx$role" c_cert_fail "$role" "$what"
 	done
 done
+# IPv6 outside and inside: IKE and ESP between IPv6 addresses, IPv6 LANs.
+for role in i r; do
+	run "v6-esp-aes256-sha256-modp2048-rtx$role" c_v6 c_establish "$role" aes256-sha256-modp2048 fqdn on
+done
 # Remote access (ra-cells.sh): strongSwan road-warriors log in with
 # EAP-MD5 and ping rtxsh's LAN from their pool address.
 if want ra-eap-md5-ping || want ra-two-clients || want ra-wrong-password ||

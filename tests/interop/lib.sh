@@ -32,6 +32,7 @@ A_NET=10.251.1.0/24
 B_NET=10.251.2.0/24
 A_LAN=10.251.1.1
 B_LAN=10.251.2.1
+IT_PLEN=24             # prefix length of the outer and LAN addresses
 IT_ROOT=               # the run's directory
 IT=                    # the current cell's directory under it
 IT_XFAIL=$IT_HERE/expected-failures
@@ -115,12 +116,27 @@ ns_drop() {
 	return 0
 }
 
+# it_v6: the cell's outer and LAN addresses are IPv6 (unique local); a
+# cell calls it first (each cell runs in a subshell of its own).
+it_v6() {
+	IT_V6=1 IT_PLEN=64
+	A_IP=fd00:250::1 B_IP=fd00:250::2
+	A_NET=fd00:251:1::/64 B_NET=fd00:251:2::/64
+	A_LAN=fd00:251:1::1 B_LAN=fd00:251:2::1
+}
+
 ns_new() {
 	ip netns add "$1" || it_die "cannot create namespace $1"
 	ip -n "$1" link set lo up
 	ip netns exec "$1" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.default.rp_filter=0 2>/dev/null
-	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null
+	if [ -n "${IT_V6:-}" ]; then
+		# No duplicate address detection: the addresses work at once.
+		ip netns exec "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 2>/dev/null
+	else
+		ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null
+	fi
 	return 0
 }
 
@@ -155,14 +171,14 @@ it_topology() {
 		A_OUTER=10.252.0.1
 	else
 		ip link add eth0 netns "$NS_A" type veth peer name eth0 netns "$NS_B" || it_die "veth"
-		ip -n "$NS_A" addr add "$A_IP/24" dev eth0
+		ip -n "$NS_A" addr add "$A_IP/$IT_PLEN" dev eth0
 		A_OUTER=$A_IP
 	fi
-	ip -n "$NS_B" addr add "$B_IP/24" dev eth0
+	ip -n "$NS_B" addr add "$B_IP/$IT_PLEN" dev eth0
 	ip -n "$NS_A" link set eth0 up
 	ip -n "$NS_B" link set eth0 up
-	lan_new "$NS_A" "$A_LAN/24"
-	lan_new "$NS_B" "$B_LAN/24"
+	lan_new "$NS_A" "$A_LAN/$IT_PLEN"
+	lan_new "$NS_B" "$B_LAN/$IT_PLEN"
 	if [ "$1" = nat ]; then
 		ip -n "$NS_A" route add default via 10.252.0.254
 	fi
@@ -171,10 +187,12 @@ it_topology() {
 	ip -n "$NS_B" route add "$A_NET" via "$A_IP"
 	# A LAN-to-LAN packet that arrives on eth0 without IPsec is dropped, so
 	# a ping can only pass through the tunnel.
+	local ipt=iptables lans=10.251.0.0/16
+	[ -n "${IT_V6:-}" ] && ipt=ip6tables lans=fd00:251::/32
 	for ns in "$NS_A" "$NS_B"; do
-		ip netns exec "$ns" iptables -A INPUT -i eth0 -s 10.251.0.0/16 -d 10.251.0.0/16 \
+		ip netns exec "$ns" $ipt -A INPUT -i eth0 -s $lans -d $lans \
 			-m policy --dir in --pol none -j DROP 2>/dev/null ||
-			say "note: no iptables policy match in $ns: the leak guard is off"
+			say "note: no $ipt policy match in $ns: the leak guard is off"
 	done
 	ip netns exec "$NS_A" ping -c1 -W2 "$B_IP" >/dev/null 2>&1 || it_die "no path from A to B"
 }

@@ -49,9 +49,11 @@ rtx_conf() {
 		esac
 	done
 	[ "$esp_auth" = - ] && esp_auth=
+	local ipkw=ip
+	[ -n "${IT_V6:-}" ] && ipkw=ipv6
 	cat >"$f" <<EOF
-ip lan1 address $A_LAN/24
-ip route $net gateway tunnel 1
+$ipkw lan1 address $A_LAN/$IT_PLEN
+$ipkw route $net gateway tunnel 1
 tunnel select 1
  tunnel encapsulation ipsec
  ipsec tunnel 1

@@ -98,6 +98,38 @@ static void test_lan_address_config(void **state)
 	fx_free(f);
 }
 
+/* The Yamaha spelling of IPv6: `ipv6 lanN address` beside lanN's IPv4
+ * address, `ipv6 route` into the same route table as `ip route` (default
+ * is ::/0); an IPv4 prefix is refused there. */
+static void test_ipv6_lines(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new();
+	run(f, "ip lan1 address 192.168.10.1/24\nipv6 lan1 address 2001:db8:a::1/64\n"
+	       "ipv6 route 2001:db8:b::/64 gateway tunnel 1\nipv6 route default gateway tunnel 2\n"
+	       "ipv6 lan1 dhcp service server\nipv6 filter 1 pass * * *\n");
+	const struct ipsec_config *c = f->r->ipsec;
+	char buf[64];
+	assert_true(c->lan[1].set);
+	assert_string_equal(ip_addr_str(&c->lan[1].addr, buf, sizeof(buf)), "192.168.10.1");
+	assert_true(c->lan6[1].set);
+	assert_string_equal(ip_addr_str(&c->lan6[1].addr, buf, sizeof(buf)), "2001:db8:a::1");
+	assert_int_equal(c->lan6[1].len, 64);
+	assert_int_equal(c->n_routes, 2);
+	for (size_t i = 0; i < c->n_routes; i++) {
+		const struct route_config *r = &c->routes[i];
+		assert_int_equal(r->net.family, AF_INET6);
+		assert_int_equal(r->len, r->tunnel == 1 ? 64 : 0);
+	}
+	assert_int_equal(cli_exec(f->s, "ipv6 route 10.0.0.0/8 gateway tunnel 1", 0), -RTX_EPARSE);
+	assert_int_equal(cli_exec(f->s, "ipv6 lan2 address 10.0.0.1/8", 0), -RTX_EPARSE);
+	run(f, "no ipv6 lan1 address\nno ipv6 route 2001:db8:b::/64\n");
+	assert_false(f->r->ipsec->lan6[1].set);
+	assert_true(f->r->ipsec->lan[1].set);
+	assert_int_equal(f->r->ipsec->n_routes, 1);
+	fx_free(f);
+}
+
 /* Refresh off: after start, tunnel 1 stands (interface, three policies,
  * its route, no SA); an acquire on its if_id starts IKE_SA_INIT; refresh
  * on takes the standing policies away again (the router initiates by
@@ -154,6 +186,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_interface_map),
 		cmocka_unit_test(test_lan_address_config),
+		cmocka_unit_test(test_ipv6_lines),
 		cmocka_unit_test(test_standing_tunnel),
 		cmocka_unit_test(test_no_standing_without_peer),
 	};
