@@ -306,10 +306,14 @@ static char *dump(const struct ipsec_config *c)
 	for (size_t i = 0; i < c->n_routes; i++)
 		fprintf(f, "route %s/%u %u\n", ip_addr_str(&c->routes[i].net, a, sizeof(a)),
 			c->routes[i].len, c->routes[i].tunnel);
-	for (size_t i = 0; i <= CONFIG_LAN_MAX; i++)
+	for (size_t i = 0; i <= CONFIG_LAN_MAX; i++) {
 		if (c->lan[i].set)
 			fprintf(f, "lan%zu %s/%u\n", i, ip_addr_str(&c->lan[i].addr, a, sizeof(a)),
 				c->lan[i].len);
+		if (c->lan6[i].set)
+			fprintf(f, "lan%zu v6 %s/%u\n", i, ip_addr_str(&c->lan6[i].addr, a, sizeof(a)),
+				c->lan6[i].len);
+	}
 	for (size_t i = 0; i <= CONFIG_PKI_MAX; i++) {
 		const struct pki_file_config *pc = &c->pki_cert[i], *pl = &c->pki_crl[i];
 		if (pc->path)
@@ -396,7 +400,10 @@ static void sample_value(const struct rtx_model *m, const struct tok *t, bool hi
 		snprintf(out, len, "lan%d", hi ? 9 : 1);
 		return;
 	default:
-		snprintf(out, len, "%s", addr[t->kind][hi]);
+		/* an `ipv6 ...` row: IPv6 both times */
+		snprintf(out, len, "%s", (t->flags & T_V6) && !hi
+			 ? (t->kind == TK_IPMASK ? "2001:db8:1::/64" : "2001:db8:2::1/64")
+			 : addr[t->kind][hi]);
 		return;
 	}
 }
