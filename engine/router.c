@@ -199,10 +199,10 @@ uint64_t router_ike_queue_drops(const struct router *r)
 static int rebind(struct router *r)
 {
 	struct router_transport *rt = r->net;
-	struct ip_addr want[ROUTER_BIND_MAX];
-	size_t n = wanted_addrs(r->ipsec, want);
 	if (rt->given)
 		return 0;
+	struct ip_addr want[ROUTER_BIND_MAX];
+	size_t n = wanted_addrs(r->ipsec, want);
 	if (!wants_sockets(r->ipsec)) {
 		close_sockets(rt);
 		return 0;

@@ -566,11 +566,6 @@ static int advance_to(struct scenario *sc, uint64_t target)
 	}
 }
 
-static void set_faults(struct scenario *sc, const struct memnet_faults *f)
-{
-	memnet_set_faults(sc->net, f);
-}
-
 static int perform(struct scenario *sc, const struct scn_event *e)
 {
 	static const struct memnet_faults all_lost = { .drop_pct = 100 };
@@ -590,13 +585,13 @@ static int perform(struct scenario *sc, const struct scn_event *e)
 		return 0;
 	case EV_NETWORK:
 		sc->faults = e->faults;
-		set_faults(sc, &sc->faults);
+		memnet_set_faults(sc->net, &sc->faults);
 		break;
 	case EV_DOWN:
-		set_faults(sc, &all_lost);
+		memnet_set_faults(sc->net, &all_lost);
 		break;
 	case EV_UP:
-		set_faults(sc, &sc->faults);
+		memnet_set_faults(sc->net, &sc->faults);
 		break;
 	case EV_NAT_REBIND:
 		memnet_nat_rebind(sc->net);
@@ -618,7 +613,7 @@ static int run(struct scenario *sc)
 	clock_virtual_init(&sc->clock, SCN_EPOCH);
 	if (!(sc->loop = loop_new(&sc->clock.base)) || !(sc->net = memnet_new(sc->loop, sc->seed)))
 		return -RTX_ENOMEM;
-	set_faults(sc, &sc->faults);
+	memnet_set_faults(sc->net, &sc->faults);
 	for (size_t i = 0; i < sc->n_nats; i++)
 		if (memnet_add_nat(sc->net, &sc->routers[sc->nats[i].router].addr, &sc->nats[i].pub))
 			return -RTX_ENOMEM;
