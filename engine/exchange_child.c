@@ -396,6 +396,7 @@ static int ike_rekey_keys(struct ike_sa *old, struct ike_sa *nsa, const uint8_t 
 	/* A road-warrior's lease and login move to the new IKE SA: the old
 	 * one's Delete must not free the address its client keeps using. */
 	nsa->cp_addr4 = old->cp_addr4;
+	nsa->cp_dns4 = old->cp_dns4;
 	if (old->eap_user && !nsa->eap_user && !(nsa->eap_user = strdup(old->eap_user)))
 		return -RTX_ENOMEM;
 	nsa->rekeys = old->rekeys + 1;

@@ -580,6 +580,9 @@ static void ike_row(const struct ike_sa *sa, uint64_t now, struct ike_sa_row *r)
 	const char *user = auth_eap_user(sa);
 	snprintf(r->eap_user, sizeof(r->eap_user), "%s", user ? user : "");
 	r->cp_addr4 = sa->cp_addr4;
+	r->cp_dns4 = sa->cp_dns4;
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	r->eap_client = g && auth_eap_client(g);
 }
 
 static void child_row(struct ike_engine *e, const struct ike_sa *sa, const struct child_sa *c,

@@ -71,6 +71,10 @@ struct ike_sa_row {
 	                                  * configured user name, up to 256) */
 	uint32_t cp_addr4;               /* IKE rows: mode-cfg address (host order),
 	                                  * the client's lease or, as client, ours */
+	bool eap_client;                 /* IKE rows: we log in with EAP-MD5 (and so
+	                                  * cp_addr4 is ours, not a client's) */
+	uint32_t cp_dns4;                /* IKE rows, client: the DNS server we were
+	                                  * given (host order), 0: none */
 	long keepalive_next;             /* seconds to the IKE SA's next keepalive
 	                                  * request, -1: none (liveness_next_send) */
 	uint64_t bytes, packets;         /* ESP rows: kernel counters */

@@ -80,6 +80,7 @@ struct ike_sa {
 	char local_id[64], remote_id[64];
 	uint32_t cp_addr4;                    /* mode-cfg address (host order): the
 						 server's lease while sa lives, or ours */
+	uint32_t cp_dns4;                     /* client: the DNS server the reply named */
 	struct auth_eap *eap;                 /* auth_eap.c: an EAP login under way */
 	char *eap_user;                       /* auth_eap.c, server: who logged in */
 	unsigned peer_hashes;                 /* auth_cert.c: SIGNATURE_HASH_ALGORITHMS, a mask */

@@ -2,6 +2,7 @@
 #include "engine/modecfg.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,12 +33,6 @@ int modecfg_add_request(struct msg *m)
 	return add_cp(m, IKEV2_CFG_REQUEST, &a, 1);
 }
 
-static void addr_text(uint32_t a, char *buf, size_t cap)
-{
-	struct in_addr in = { htonl(a) };
-	inet_ntop(AF_INET, &in, buf, (socklen_t)cap);
-}
-
 void modecfg_read_reply(struct ike_sa *sa, const struct msg *m, const char *sub)
 {
 	const struct payload *p = msg_find(m, IKEV2_PAYLOAD_CP, 0);
@@ -51,13 +46,17 @@ void modecfg_read_reply(struct ike_sa *sa, const struct msg *m, const char *sub)
 		sa->cp_addr4 = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 |
 			       (uint32_t)v[2] << 8 | v[3];
 		char t[INET_ADDRSTRLEN];
-		addr_text(sa->cp_addr4, t, sizeof(t));
+		ip4_str(sa->cp_addr4, t, sizeof(t));
 		log_text(sa->e->d.log, LOG_INFO, "[IKE2] %s mode-cfg: assigned address %s", sub, t);
 	}
 	for (size_t i = 0; i < p->u.cp.nattrs; i++) {
 		const struct cp_attr *a = &p->u.cp.attrs[i];
 		if (a->type != IKEV2_CP_INTERNAL_IP4_DNS || a->value.len != 4)
 			continue;
+		const uint8_t *v = a->value.ptr;
+		if (!sa->cp_dns4)   /* the first one named; the rest are only logged */
+			sa->cp_dns4 = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 |
+				      (uint32_t)v[2] << 8 | v[3];
 		char t[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, a->value.ptr, t, sizeof(t));
 		log_text(sa->e->d.log, LOG_INFO, "[IKE2] %s mode-cfg: DNS server %s", sub, t);
@@ -129,34 +128,59 @@ static const struct user_config *lease_user(const struct ike_sa *sa)
 	return name ? user_find(sa->e->d.config->users, name, 0) : NULL;
 }
 
+/* Where sa's address comes from (reference 2.4, 2.5): the user's own
+ * xauth-address=, else its group's, else the group's xauth-address-pool=,
+ * else the gateway's `ipsec ike mode-cfg address`. */
+struct lease_src {
+	const struct user_config *user;
+	const struct user_group *group;
+	const struct ip_addr *fixed;     /* an xauth-address=, or NULL */
+	unsigned pool;                   /* else this pool, 0: none */
+};
+
+static struct lease_src lease_src(const struct ike_sa *sa, const struct gateway_config *g)
+{
+	struct lease_src s = { .user = lease_user(sa) };
+	if (s.user)
+		s.group = user_group_of(sa->e->d.config->users, s.user, g->eap_request_group);
+	if (s.user && s.user->address.family == AF_INET)
+		s.fixed = &s.user->address;
+	else if (s.group && s.group->address.family == AF_INET)
+		s.fixed = &s.group->address;
+	s.pool = s.group && s.group->pool ? s.group->pool : g->modecfg_pool;
+	return s;
+}
+
 uint16_t modecfg_lease(struct ike_sa *sa, const struct gateway_config *g, bool requested,
 		       const char *sub)
 {
 	struct log *l = sa->e->d.log;
-	if (!g->modecfg_pool)
+	struct lease_src src = lease_src(sa, g);
+	if (!src.fixed && !src.pool)
 		return 0;
 	if (!requested) {
 		log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: the peer asked for no address", sub);
 		return IKEV2_N_FAILED_CP_REQUIRED;
 	}
-	const struct user_config *u = lease_user(sa);
 	struct use_ctx u_ctx = { sa, sa->e->sas };
-	char t[INET_ADDRSTRLEN];
-	if (u && u->address.family == AF_INET) {
-		/* the user's own xauth-address= wins over the pool */
-		uint32_t a = addr4(&u->address);
-		addr_text(a, t, sizeof(t));
+	char t[INET_ADDRSTRLEN], whose[300];
+	if (src.fixed) {
+		uint32_t a = addr4(src.fixed);
+		ip4_str(a, t, sizeof(t));
+		if (src.fixed == &src.user->address)
+			snprintf(whose, sizeof(whose), "user %s", src.user->name);
+		else
+			snprintf(whose, sizeof(whose), "group %u", src.group->id);
 		if (in_use(&u_ctx, a)) {
-			log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: address %s of user %s in use", sub,
-				 t, u->name);
+			log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: address %s of %s in use", sub, t,
+				 whose);
 			return IKEV2_N_INTERNAL_ADDRESS_FAILURE;
 		}
 		sa->cp_addr4 = a;
-		log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: leased address %s of user %s", sub, t,
-			 u->name);
+		log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: leased address %s of %s", sub, t, whose);
 		return 0;
 	}
-	const struct pool_config *p = pool_find(sa->e->d.config->pools, g->modecfg_pool);
+	const struct pool_config *p = pool_find(sa->e->d.config->pools, src.pool);
 	if (!p) {
 		log_ike(l, sub, LOG_NOT_CONFIGURED, "ipsec ike mode-cfg address pool");
 		return IKEV2_N_INTERNAL_ADDRESS_FAILURE;
@@ -168,7 +192,7 @@ uint16_t modecfg_lease(struct ike_sa *sa, const struct gateway_config *g, bool r
 				 p->id);
 		return IKEV2_N_INTERNAL_ADDRESS_FAILURE;
 	}
-	addr_text(sa->cp_addr4, t, sizeof(t));
+	ip4_str(sa->cp_addr4, t, sizeof(t));
 	log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: leased address %s from pool %u", sub, t, p->id);
 	return 0;
 }
@@ -180,9 +204,11 @@ int modecfg_add_reply(struct ike_sa *sa, struct msg *m)
 		return -RTX_ENOMEM;
 	for (int i = 0; i < 4; i++)
 		v[4 + i] = (uint8_t)(sa->cp_addr4 >> (24 - 8 * i));
-	const struct user_config *u = lease_user(sa);
-	const uint8_t *dns = u && u->dns.family == AF_INET ? exchange_copy(m, u->dns.bytes, 4)
-							    : NULL;
+	struct lease_src src = lease_src(sa, ike_sa_gateway(sa));
+	const struct ip_addr *d = src.user && src.user->dns.family == AF_INET ? &src.user->dns
+				  : src.group && src.group->dns.family == AF_INET ? &src.group->dns
+				  : NULL;
+	const uint8_t *dns = d ? exchange_copy(m, d->bytes, 4) : NULL;
 	const struct cp_attr a[] = {
 		{ IKEV2_CP_INTERNAL_IP4_ADDRESS, { v + 4, 4 } },
 		{ IKEV2_CP_INTERNAL_IP4_NETMASK, { v, 4 } },

@@ -113,6 +113,22 @@ bool user_eap_md5(const struct user_table *t, const struct user_config *u)
 	return false;
 }
 
+const struct user_group *user_group_of(const struct user_table *t, const struct user_config *u,
+				       unsigned gid)
+{
+	const struct user_group *first = NULL;
+	for (size_t i = 0; t && i < t->n_groups; i++) {
+		const struct user_group *g = &t->groups[i];
+		if (!in_group(t, g->id, u->id))
+			continue;
+		if (g->id == gid)
+			return g;
+		if (!first)
+			first = g;
+	}
+	return first;
+}
+
 void user_table_free(struct user_table *t)
 {
 	if (!t)

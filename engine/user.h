@@ -24,6 +24,9 @@ struct user_group {
 	unsigned *ids;            /* member user ids */
 	size_t n;
 	bool eap_md5;             /* `auth user group attribute GID eap-md5=on` */
+	unsigned pool;            /* xauth-address-pool=: its members' pool (0: unset) */
+	struct ip_addr address;   /* xauth-address= (family 0: unset) */
+	struct ip_addr dns;       /* xauth-dns= */
 };
 
 struct user_table {
@@ -49,6 +52,11 @@ const struct user_config *user_find(const struct user_table *t, const char *name
 /* Whether u may log in with EAP-MD5: its own attribute when given, else
  * the attribute of any group it is in. */
 bool user_eap_md5(const struct user_table *t, const struct user_config *u);
+/* The group whose attributes apply to u when no own attribute does: gid
+ * (the group `ipsec ike eap request` names) when u is in it, else the
+ * first group u is in, in the order the groups were made; NULL if none. */
+const struct user_group *user_group_of(const struct user_table *t, const struct user_config *u,
+				       unsigned gid);
 void user_table_free(struct user_table *t);
 
 #endif

@@ -549,6 +549,12 @@ int cfgapply_user_group_attribute(struct cfgapply *a, const struct params *p)
 		return -RTX_ENOMEM;
 	if (param_given(p, P_EAP_MD5))
 		g->eap_md5 = on(p, P_EAP_MD5);
+	if (param_given(p, P_XAUTH_ADDRESS))
+		g->address = param(p, P_XAUTH_ADDRESS)->addr;
+	if (param_given(p, P_XAUTH_DNS))
+		g->dns = param(p, P_XAUTH_DNS)->addr;
+	if (param_given(p, P_XAUTH_POOL))
+		g->pool = num(p, P_XAUTH_POOL);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "base/clock.h"
+#include "base/ip_addr.h"
 #include "engine/config.h"
 #include "engine/ike.h"
 #include "engine/router.h"
@@ -100,9 +101,10 @@ static void detail_one(FILE *out, const struct ike_sa_row *w)
 			fprintf(out, "EAP-MD5 user: %s\n", w->eap_user);
 		if (w->cp_addr4)
 			/* mode-cfg: the server leased it, the client was given it */
-			fprintf(out, "%s: %u.%u.%u.%u\n", w->initiator ? "Assigned address"
-				: "Client address", w->cp_addr4 >> 24, (w->cp_addr4 >> 16) & 0xff,
-				(w->cp_addr4 >> 8) & 0xff, w->cp_addr4 & 0xff);
+			fprintf(out, "%s: %s\n", w->eap_client ? "Assigned address"
+				: "Client address", ip4_str(w->cp_addr4, buf, sizeof(buf)));
+		if (w->cp_dns4)
+			fprintf(out, "Assigned DNS server: %s\n", ip4_str(w->cp_dns4, buf, sizeof(buf)));
 	} else {
 		fprintf(out, "Direction: %s\n", row_dir(w));
 		fputs("Protocol: ESP (Mode: tunnel)\n", out);
@@ -265,6 +267,40 @@ static void keepalive_block(FILE *out, const struct gateway_config *g, bool up, 
 		fprintf(out, "    [Next send]: %ld sec after\n", next);
 }
 
+/* Remote access on the tunnel's gateway: as server, who is logged in
+ * with which address (one line each); as client, what we were given. */
+static void remote_access(FILE *out, const struct rows *rs, unsigned gateway)
+{
+	size_t clients = 0;
+	char addr[16], peer[64];
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct ike_sa_row *w = &rs->v[i];
+		if (w->kind != IKE_SA_ROW_IKE || w->gateway != gateway || !w->established)
+			continue;
+		if (w->eap_client && w->cp_addr4) {
+			fprintf(out, "  Assigned address: %s\n", ip4_str(w->cp_addr4, addr,
+									  sizeof(addr)));
+			if (w->cp_dns4)
+				fprintf(out, "  Assigned DNS server: %s\n",
+					ip4_str(w->cp_dns4, addr, sizeof(addr)));
+		} else if (!w->eap_client && (w->eap_user[0] || w->cp_addr4)) {
+			clients++;
+		}
+	}
+	if (!clients)
+		return;
+	fprintf(out, "  Remote access: %zu %s\n", clients, plural(clients, "client", "clients"));
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct ike_sa_row *w = &rs->v[i];
+		if (w->kind != IKE_SA_ROW_IKE || w->gateway != gateway || !w->established ||
+		    w->eap_client || !(w->eap_user[0] || w->cp_addr4))
+			continue;
+		fprintf(out, "    %-16s %-15s  from %s\n", w->eap_user[0] ? w->eap_user : "-",
+			w->cp_addr4 ? ip4_str(w->cp_addr4, addr, sizeof(addr)) : "-",
+			ip_addr_str(&w->remote, peer, sizeof(peer)));
+	}
+}
+
 enum gerr cmd_show_status_tunnel(struct cli_session *s, const struct cmd_args *a)
 {
 	unsigned num = (unsigned)strtoul(a->w[a->n - 1], NULL, 10);
@@ -294,12 +330,15 @@ enum gerr cmd_show_status_tunnel(struct cli_session *s, const struct cmd_args *a
 			  : ike_tunnel_down_why(s->c->r->engine, num);
 	if (why)   /* rtxsh: the kernel refused the CHILD SA */
 		fprintf(out, "  Down because %s.\n", why);
+	const struct gateway_config *g = t ? config_tunnel_gateway(cfg, t) : NULL;
+	if (g)
+		remote_access(out, &rs, g->id);
 	const char *mtu = tunnel_mtu(s->c, num);
 	fprintf(out, "  Maximum Transmission Unit(MTU):\n    IPv4: %s octets\n"
 		"    IPv6: %s octets\n", mtu, mtu);
 	counters(out, "Received:", recv);
 	counters(out, "Transmitted:", send);
-	keepalive_block(out, t ? config_tunnel_gateway(cfg, t) : NULL, up,
+	keepalive_block(out, g, up,
 			send ? send->keepalive_next : -1);
 	free(rs.v);
 	return GE_OK;

@@ -8,16 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/ip_addr.h"
 #include "engine/config.h"
 #include "engine/ike.h"
 #include "engine/pool.h"
 #include "engine/router.h"
 #include "shell/cmd.h"
-
-static void addr_text(uint32_t a, char *buf, size_t cap)
-{
-	snprintf(buf, cap, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
-}
 
 static int by_addr(const void *x, const void *y)
 {
@@ -31,15 +27,16 @@ static void one_pool(FILE *out, const struct pool_config *p, struct ike_sa_row *
 	size_t used = 0;
 	for (size_t i = 0; i < n; i++)
 		used += rows[i].cp_addr4 >= p->first && rows[i].cp_addr4 <= p->last;
-	addr_text(p->first, first, sizeof(first));
-	addr_text(p->last, last, sizeof(last));
-	fprintf(out, "Pool %u: %s-%s, %llu addresses, %zu in use\n", p->id, first, last,
-		(unsigned long long)p->last - p->first + 1, used);
+	ip4_str(p->first, first, sizeof(first));
+	ip4_str(p->last, last, sizeof(last));
+	unsigned long long size = (unsigned long long)p->last - p->first + 1;
+	fprintf(out, "Pool %u: %s-%s, %llu %s, %zu in use\n", p->id, first, last, size,
+		size == 1 ? "address" : "addresses", used);
 	for (size_t i = 0; i < n; i++) {
 		const struct ike_sa_row *w = &rows[i];
 		if (w->cp_addr4 < p->first || w->cp_addr4 > p->last)
 			continue;
-		addr_text(w->cp_addr4, addr, sizeof(addr));
+		ip4_str(w->cp_addr4, addr, sizeof(addr));
 		fprintf(out, "  %-15s  gateway %-4u SA[%u]  %s\n", addr, w->gateway, w->number,
 			w->eap_user[0] ? w->eap_user : w->remote_id);
 	}
@@ -60,7 +57,7 @@ enum gerr cmd_show_pool(struct cli_session *s, const struct cmd_args *a)
 		return GE_NOMEM;
 	/* the leases: IKE SAs this router answered with an address */
 	for (size_t i = 0; i < n; i++)
-		if (rows[i].kind == IKE_SA_ROW_IKE && rows[i].established && !rows[i].initiator &&
+		if (rows[i].kind == IKE_SA_ROW_IKE && rows[i].established && !rows[i].eap_client &&
 		    rows[i].cp_addr4)
 			rows[k++] = rows[i];
 	if (k > 1)

@@ -142,21 +142,19 @@ static const struct tok opt_pki[] = {
 	NUM("crl", 1, 8, "CRL id (pki crl file)", .param = P_CRL),
 	{ .kind = TK_END },
 };
-/* A user's xauth-address= and xauth-dns= reach its mode-cfg reply; a
- * group's are kept (no slot). */
-#define XAUTH_OPTS_P(pa, pd) \
+/* xauth-address=, xauth-dns= and (groups only) xauth-address-pool=
+ * reach the mode-cfg reply; the rest is IKEv1 XAUTH's and only kept. */
+#define XAUTH_OPTS \
 	EN("xauth", ONOFF, "Allow XAUTH"), \
-	TY(TK_IP, "xauth-address", "Address handed out", .param = (pa)), \
-	TY(TK_IP, "xauth-dns", "DNS server handed out", .param = (pd)), \
+	TY(TK_IP, "xauth-address", "Address handed out", .param = P_XAUTH_ADDRESS), \
+	TY(TK_IP, "xauth-dns", "DNS server handed out", .param = P_XAUTH_DNS), \
 	TY(TK_IP, "xauth-wins", "WINS server handed out"), \
 	TXT("xauth-filter", 1, 256, "Filters for the user"), \
 	EN("eap-md5", ONOFF, "Allow IKEv2 EAP-MD5", .param = P_EAP_MD5)
-static const struct tok opt_user[] = {
-	XAUTH_OPTS_P(P_XAUTH_ADDRESS, P_XAUTH_DNS), { .kind = TK_END }
-};
+static const struct tok opt_user[] = { XAUTH_OPTS, { .kind = TK_END } };
 static const struct tok opt_group[] = {
-	XAUTH_OPTS_P(P_NONE, P_NONE),
-	NUM("xauth-address-pool", 1, 65535, "Address pool id"),
+	XAUTH_OPTS,
+	NUM("xauth-address-pool", 1, 65535, "Address pool id", .param = P_XAUTH_POOL),
 	{ .kind = TK_END },
 };
 

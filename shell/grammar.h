@@ -121,7 +121,8 @@ enum param {
 	P_PKI_ID, P_FILE, P_FORMAT,   /* pki certificate/crl file */
 	P_FRAG_SIZE,
 	P_USER_ID, P_EAP_MD5,         /* auth user */
-	P_XAUTH_ADDRESS, P_XAUTH_DNS,  /* auth user attribute: mode-cfg values */
+	P_XAUTH_ADDRESS, P_XAUTH_DNS,  /* auth user (group) attribute: mode-cfg values */
+	P_XAUTH_POOL,
 	P_POOL,                       /* mode-cfg address pool id */
 	NPARAM
 };

@@ -335,7 +335,10 @@ static char *dump(const struct ipsec_config *c)
 			c->pools->pools[i].last);
 	for (size_t i = 0; c->users && i < c->users->n_groups; i++) {
 		const struct user_group *g = &c->users->groups[i];
-		fprintf(f, "group %u %d:", g->id, g->eap_md5);
+		char b1[64], b2[64];
+		fprintf(f, "group %u %d %u %s %s:", g->id, g->eap_md5, g->pool,
+			g->address.family ? ip_addr_str(&g->address, b1, sizeof(b1)) : "-",
+			g->dns.family ? ip_addr_str(&g->dns, b2, sizeof(b2)) : "-");
 		for (size_t j = 0; j < g->n; j++)
 			fprintf(f, " %u", g->ids[j]);
 		fputc('\n', f);

@@ -371,6 +371,65 @@ static void test_modecfg_user_address_and_dns(void **state)
 	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: DNS server 192.0.2.53"), 1);
 }
 
+/* The client's IKE row: the DNS server it was given. */
+static uint32_t client_dns(struct ike_router *r)
+{
+	struct ike_sa_row *rows;
+	size_t n;
+	uint32_t dns = 0;
+	assert_int_equal(ike_sa_rows(r->engine, &rows, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].kind == IKE_SA_ROW_IKE) {
+			assert_true(rows[i].eap_client);
+			dns = rows[i].cp_dns4;
+		}
+	free(rows);
+	return dns;
+}
+
+/* Group 5's xauth-address-pool= wins over the gateway's pool for its
+ * members and its xauth-dns= reaches them; the client keeps the DNS
+ * server. A member of two groups takes the attributes of the group
+ * `ipsec ike eap request GW on GID` names; a user's own xauth-address=
+ * wins over any group's. */
+static void test_modecfg_group_pool_and_dns(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	struct user_table **users = &p->b.config->users;
+	assert_int_equal(user_set(users, 3, "carol", "wonderland"), 0);
+	user_get(users, 3)->eap_md5 = user_get(users, 3)->eap_md5_set = true;
+	assert_int_equal(pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080002), 0);
+	assert_int_equal(pool_set(&p->b.config->pools, 2, 0x0a070001, 0x0a070001), 0);
+	p->b.config->gateways[0]->modecfg_pool = 1;
+	unsigned members[] = { 1, 3 };
+	assert_int_equal(user_group_set(users, 4, members, 2), 0);
+	assert_int_equal(user_group_set(users, 5, members, 2), 0);
+	user_group_get(users, 5)->pool = 2;
+	assert_int_equal(ip_addr_parse("192.0.2.54", &user_group_get(users, 5)->dns), 0);
+	/* group 4 comes first; without a group named, its (empty) attributes
+	 * apply and the gateway's pool serves */
+	run(p);
+	assert_int_equal(ike_router_log_count(&p->b, "leased address 10.8.0.1 from pool 1"), 1);
+	assert_int_equal(client_dns(&p->a), 0);
+	p->b.config->gateways[0]->eap_request_group = 5;
+	relogin(p, "alice");
+	assert_int_equal(ike_router_log_count(&p->b, "leased address 10.7.0.1 from pool 2"), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: DNS server 192.0.2.54"), 1);
+	assert_int_equal(client_dns(&p->a), 0xc0000236);
+	/* pool 2 has one address: carol finds it exhausted, not pool 1 */
+	relogin(p, "carol");
+	assert_int_equal(ike_router_log_count(&p->b, "address pool 2 exhausted"), 1);
+	/* her own address wins over the group's pool */
+	assert_int_equal(ip_addr_parse("10.9.9.8", &user_get(users, 3)->address), 0);
+	relogin(p, "carol");
+	assert_int_equal(ike_router_log_count(&p->b, "leased address 10.9.9.8 of user carol"), 1);
+	/* a group's xauth-address= serves one member at a time */
+	assert_int_equal(ip_addr_parse("10.6.0.6", &user_group_get(users, 5)->address), 0);
+	relogin(p, "alice");
+	assert_int_equal(ike_router_log_count(&p->b, "leased address 10.6.0.6 of group 5"), 1);
+}
+
 static size_t sa_count(const struct ike_router *r)
 {
 	size_t n = 0;
@@ -546,6 +605,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lease_survives_ike_rekey, setup,
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_modecfg_user_address_and_dns, setup,
+						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_modecfg_group_pool_and_dns, setup,
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_policies_per_client, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_client_address, setup, ike_pair_teardown),
