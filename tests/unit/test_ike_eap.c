@@ -264,6 +264,8 @@ static unsigned assert_ike_row(struct ike_router *r, const char *user, uint32_t 
 		ike++;
 		assert_string_equal(rows[i].eap_user, user);
 		assert_int_equal(rows[i].cp_addr4, addr);
+		/* the client is who logs in, whoever rekeyed the IKE SA last */
+		assert_int_equal(rows[i].eap_client, !user[0]);
 		number = rows[i].number;
 	}
 	assert_int_equal(ike, 1);
