@@ -298,8 +298,10 @@ static int parse_at(struct parser *p, char *rest)
 				e->text = line, line = NULL, rc = 0;
 		} else {
 			struct memnet_faults f = { 0 };
-			if (n <= 11 && !parse_faults(p, w + 1, n - 1, &f) &&
-			    (e = add_event(p, (uint64_t)at, EV_NETWORK))) {
+			if (n > 11)
+				bad(p, "network: too many words");
+			else if (!parse_faults(p, w + 1, n - 1, &f) &&
+				 (e = add_event(p, (uint64_t)at, EV_NETWORK))) {
 				e->faults = f;
 				e->text = line, line = NULL, rc = 0;
 			}
@@ -653,6 +655,15 @@ static void scenario_free(struct scenario *sc)
 	free(sc->ev);
 	memnet_free(sc->net);
 	loop_free(sc->loop);
+}
+
+int scenario_check(FILE *in, const char *name, FILE *err)
+{
+	struct scenario sc = { .path = name, .err = err,
+			       .faults = { .delay_ms = SCN_DEFAULT_DELAY_MS } };
+	int rc = parse(&sc, in);
+	scenario_free(&sc);
+	return rc ? 2 : 0;
 }
 
 int scenario_run(const char *path, FILE *out, FILE *err)

@@ -16,6 +16,11 @@
  * scenario (then nothing runs); 3 when the routers cannot be built. */
 int scenario_run(const char *path, FILE *out, FILE *err);
 
+/* Only reads the scenario in (named name in messages): 0 when it is
+ * valid, else 2 with what is wrong on err, as scenario_run says it.
+ * Nothing runs: the fuzz target's way in. */
+int scenario_check(FILE *in, const char *name, FILE *err);
+
 /* "90s", "1h30m", "250ms", "2d", or a bare number of seconds, into
  * milliseconds; -1 for anything else (also past 1000 days). */
 long long scenario_duration_ms(const char *text);

@@ -34,6 +34,12 @@ tests_fuzz_fuzz_console_SOURCES = tests/fuzz/fuzz_console.c
 tests_fuzz_fuzz_console_CFLAGS = $(FUZZER_CFLAGS)
 tests_fuzz_fuzz_console_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
 tests_fuzz_fuzz_console_LDFLAGS = $(AM_LDFLAGS) $(FUZZER_LINK)
+FUZZ_TARGETS += tests/fuzz/fuzz_scenario
+noinst_PROGRAMS += tests/fuzz/fuzz_scenario
+tests_fuzz_fuzz_scenario_SOURCES = tests/fuzz/fuzz_scenario.c
+tests_fuzz_fuzz_scenario_CFLAGS = $(FUZZER_CFLAGS)
+tests_fuzz_fuzz_scenario_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
+tests_fuzz_fuzz_scenario_LDFLAGS = $(AM_LDFLAGS) $(FUZZER_LINK)
 endif
 
 # rtxsh --scenario: the examples in doc/scenarios, deterministic and as recorded.

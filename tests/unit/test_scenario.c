@@ -80,6 +80,9 @@ static void test_refusals(void **state)
 		{ "router a 192.0.2.1\nnetwork delay 2m\n", ":2: network: delay wants a duration up to 60s" },
 		{ "router a 192.0.2.1\nnetwork jitter 5ms\n", ":2: network: unknown setting 'jitter'" },
 		{ "router a 192.0.2.1\nnetwork drop\n", ":2: network: 'drop' wants a value" },
+		/* found by fuzz_scenario: refused without a word */
+		{ "router a 192.0.2.1\nat 1s network drop 1% drop 1% drop 1% drop 1% drop 1% drop\n",
+		  ":2: network: too many words" },
 		{ "router a 192.0.2.1\nnat a 2001:db8::1\n", ":2: nat: '2001:db8::1' is not an address of a's family" },
 		{ "router a 192.0.2.1\nseed x\n", ":2: seed: wants one number" },
 		{ "router a 192.0.2.1\nat 1s a: show ipsec sa\nrouter b 192.0.2.2\n",
