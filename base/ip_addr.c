@@ -29,12 +29,6 @@ const char *ip_addr_str(const struct ip_addr *a, char *buf, size_t len)
 	return buf;
 }
 
-const char *ip4_str(uint32_t a, char *buf, size_t len)
-{
-	snprintf(buf, len, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
-	return buf;
-}
-
 bool ip_addr_equal(const struct ip_addr *a, const struct ip_addr *b)
 {
 	size_t n = a->family == AF_INET6 ? 16 : 4;

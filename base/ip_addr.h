@@ -17,9 +17,6 @@ struct ip_addr {
 int ip_addr_parse(const char *text, struct ip_addr *out);
 /* Into buf (at least 46 bytes); returns buf. */
 const char *ip_addr_str(const struct ip_addr *a, char *buf, size_t len);
-/* An IPv4 address held as a host-order integer (mode-cfg leases), dotted,
- * into buf (at least 16 bytes); returns buf. */
-const char *ip4_str(uint32_t host_order, char *buf, size_t len);
 bool ip_addr_equal(const struct ip_addr *a, const struct ip_addr *b);
 
 #endif

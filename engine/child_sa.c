@@ -182,18 +182,13 @@ static void tunnel_want(const struct child_sa *c, struct tunnel_sel *t)
 
 /* The address a remote-access server assigned us (mode-cfg), which our
  * traffic into the tunnel leaves from: true on a client that got one. A
- * server's cp_addr4 is its client's lease, never its own. */
+ * server's cp_addr is its client's lease, never its own. */
 static bool own_cp_addr(const struct child_sa *c, struct ip_addr *out)
 {
 	const struct ike_sa *ike = c->ike;
-	if (!ike->cp_addr4 || !auth_eap_client(ike_sa_gateway(ike)))
+	if (!ike->cp_addr.family || !auth_eap_client(ike_sa_gateway(ike)))
 		return false;
-	uint32_t a = ike->cp_addr4;
-	*out = (struct ip_addr){ .family = AF_INET };
-	out->bytes[0] = (uint8_t)(a >> 24);
-	out->bytes[1] = (uint8_t)(a >> 16);
-	out->bytes[2] = (uint8_t)(a >> 8);
-	out->bytes[3] = (uint8_t)a;
+	*out = ike->cp_addr;
 	return true;
 }
 

@@ -237,7 +237,7 @@ static int auth_build_i(struct ike_sa *sa, struct msg *m)
 	    (err = auth_cert_add_certreq(sa->e, m, g, true)))
 		return err;
 	/* a remote-access client asks for its inner address (RFC 7296 2.19) */
-	if (auth_eap_client(g) && (err = modecfg_add_request(m)))
+	if (auth_eap_client(g) && (err = modecfg_add_request(m, sa->remote.addr.family)))
 		return err;
 	return ike_sa_set_state(sa, IKE_STATE_AUTH_SENT);
 }
@@ -451,7 +451,7 @@ static void child_pick_r(struct ike_sa *sa, struct msg_rx *rx, const struct gate
 	const struct payload *tsr = msg_find(&rx->m, IKEV2_PAYLOAD_TSR, 0);
 	uint8_t fam = sa->remote.addr.family;
 	*k = (struct child_pick){ .notify = IKEV2_N_NO_PROPOSAL_CHOSEN, .tn = tn,
-				  .cp_request = modecfg_requested(&rx->m) };
+				  .cp_request = modecfg_requested(&rx->m, fam) };
 	if (!p || !t->enabled) {
 		char sub[16];
 		snprintf(sub, sizeof(sub), "GW:%u", g->id);
@@ -489,11 +489,10 @@ static uint16_t auth_child_r(struct ike_sa *sa, const struct child_pick *k, stru
 	uint16_t n = modecfg_lease(sa, ike_sa_gateway(sa), k->cp_request, sub);
 	if (n)
 		return n;
-	if (sa->cp_addr4 && ts_i.family == AF_INET) {
+	if (sa->cp_addr.family == ts_i.family) {
 		/* the client's traffic comes from its leased address only */
-		for (int i = 0; i < 4; i++)
-			ts_i.bytes[i] = (uint8_t)(sa->cp_addr4 >> (24 - 8 * i));
-		li = 32;
+		ts_i = sa->cp_addr;
+		li = ts_i.family == AF_INET6 ? 128 : 32;
 	}
 	struct child_sa *c = child_sa_new(sa, k->tn, k->policy, &err);
 	if (!c)
@@ -512,7 +511,7 @@ static uint16_t auth_child_r(struct ike_sa *sa, const struct child_pick *k, stru
 	proposal_from_choice(&mine, o);
 	if (exchange_add_sa(resp, o, true) || exchange_add_ts(resp, IKEV2_PAYLOAD_TSI, &ts_i, li) ||
 	    exchange_add_ts(resp, IKEV2_PAYLOAD_TSR, &ts_r, lr) ||
-	    (sa->cp_addr4 && modecfg_add_reply(sa, resp)))
+	    (sa->cp_addr.family && modecfg_add_reply(sa, resp)))
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
 	return 0;
 }

@@ -579,8 +579,8 @@ static void ike_row(const struct ike_sa *sa, uint64_t now, struct ike_sa_row *r)
 	snprintf(r->remote_id, sizeof(r->remote_id), "%s", sa->remote_id);
 	const char *user = auth_eap_user(sa);
 	snprintf(r->eap_user, sizeof(r->eap_user), "%s", user ? user : "");
-	r->cp_addr4 = sa->cp_addr4;
-	r->cp_dns4 = sa->cp_dns4;
+	r->cp_addr = sa->cp_addr;
+	r->cp_dns = sa->cp_dns;
 	const struct gateway_config *g = ike_sa_gateway(sa);
 	r->eap_client = g && auth_eap_client(g);
 }

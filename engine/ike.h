@@ -69,12 +69,12 @@ struct ike_sa_row {
 	bool nat_local, nat_remote;      /* NAT detected on that side */
 	char eap_user[257];              /* IKE rows, server: the EAP-MD5 login (a
 	                                  * configured user name, up to 256) */
-	uint32_t cp_addr4;               /* IKE rows: mode-cfg address (host order),
-	                                  * the client's lease or, as client, ours */
+	struct ip_addr cp_addr;          /* IKE rows: mode-cfg address (family 0:
+	                                  * none), the client's lease or, as client, ours */
 	bool eap_client;                 /* IKE rows: we log in with EAP-MD5 (and so
-	                                  * cp_addr4 is ours, not a client's) */
-	uint32_t cp_dns4;                /* IKE rows, client: the DNS server we were
-	                                  * given (host order), 0: none */
+	                                  * cp_addr is ours, not a client's) */
+	struct ip_addr cp_dns;           /* IKE rows, client: the DNS server we were
+	                                  * given (family 0: none) */
 	long keepalive_next;             /* seconds to the IKE SA's next keepalive
 	                                  * request, -1: none (liveness_next_send) */
 	uint64_t bytes, packets;         /* ESP rows: kernel counters */

@@ -78,9 +78,9 @@ struct ike_sa {
 	struct child_sa *children;            /* installed CHILD SAs */
 	struct child_sa *first_child;         /* negotiated in IKE_AUTH */
 	char local_id[64], remote_id[64];
-	uint32_t cp_addr4;                    /* mode-cfg address (host order): the
+	struct ip_addr cp_addr;               /* mode-cfg address (family 0: none): the
 						 server's lease while sa lives, or ours */
-	uint32_t cp_dns4;                     /* client: the DNS server the reply named */
+	struct ip_addr cp_dns;                /* client: the DNS server the reply named */
 	struct auth_eap *eap;                 /* auth_eap.c: an EAP login under way */
 	char *eap_user;                       /* auth_eap.c, server: who logged in */
 	unsigned peer_hashes;                 /* auth_cert.c: SIGNATURE_HASH_ALGORITHMS, a mask */

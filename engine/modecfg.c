@@ -27,10 +27,28 @@ static int add_cp(struct msg *m, uint8_t cfg_type, const struct cp_attr *attrs, 
 	return 0;
 }
 
-int modecfg_add_request(struct msg *m)
+/* The CP attribute that carries an address of family f. */
+static uint16_t addr_attr(uint8_t f)
 {
-	const struct cp_attr a = { IKEV2_CP_INTERNAL_IP4_ADDRESS, { NULL, 0 } };
+	return f == AF_INET6 ? IKEV2_CP_INTERNAL_IP6_ADDRESS : IKEV2_CP_INTERNAL_IP4_ADDRESS;
+}
+
+int modecfg_add_request(struct msg *m, uint8_t family)
+{
+	const struct cp_attr a = { addr_attr(family), { NULL, 0 } };
 	return add_cp(m, IKEV2_CFG_REQUEST, &a, 1);
+}
+
+/* An address attribute's value of family f: 4 octets, or 16 and a
+ * prefix length (RFC 7296 3.15.1). */
+static bool read_addr(const struct cp_attr *a, uint8_t f, struct ip_addr *out)
+{
+	size_t n = f == AF_INET6 ? 16 : 4;
+	if (a->value.len != (f == AF_INET6 ? 17 : 4))
+		return false;
+	*out = (struct ip_addr){ .family = f };
+	memcpy(out->bytes, a->value.ptr, n);
+	return true;
 }
 
 void modecfg_read_reply(struct ike_sa *sa, const struct msg *m, const char *sub)
@@ -38,38 +56,41 @@ void modecfg_read_reply(struct ike_sa *sa, const struct msg *m, const char *sub)
 	const struct payload *p = msg_find(m, IKEV2_PAYLOAD_CP, 0);
 	if (!p || p->u.cp.cfg_type != IKEV2_CFG_REPLY)
 		return;
+	char t[INET6_ADDRSTRLEN];
 	for (size_t i = 0; i < p->u.cp.nattrs; i++) {
 		const struct cp_attr *a = &p->u.cp.attrs[i];
-		if (a->type != IKEV2_CP_INTERNAL_IP4_ADDRESS || a->value.len != 4)
+		struct ip_addr v;
+		uint8_t f = a->type == IKEV2_CP_INTERNAL_IP6_ADDRESS ? AF_INET6 : AF_INET;
+		/* only the family of the tunnel's traffic (child_sa_ts_pick) */
+		if (a->type != addr_attr(f) || f != sa->remote.addr.family || !read_addr(a, f, &v))
 			continue;
-		const uint8_t *v = a->value.ptr;
-		sa->cp_addr4 = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 |
-			       (uint32_t)v[2] << 8 | v[3];
-		char t[INET_ADDRSTRLEN];
-		ip4_str(sa->cp_addr4, t, sizeof(t));
-		log_text(sa->e->d.log, LOG_INFO, "[IKE2] %s mode-cfg: assigned address %s", sub, t);
+		sa->cp_addr = v;
+		log_text(sa->e->d.log, LOG_INFO, "[IKE2] %s mode-cfg: assigned address %s", sub,
+			 ip_addr_str(&v, t, sizeof(t)));
 	}
 	for (size_t i = 0; i < p->u.cp.nattrs; i++) {
 		const struct cp_attr *a = &p->u.cp.attrs[i];
-		if (a->type != IKEV2_CP_INTERNAL_IP4_DNS || a->value.len != 4)
+		uint8_t f = a->type == IKEV2_CP_INTERNAL_IP6_DNS ? AF_INET6 : AF_INET;
+		size_t n = f == AF_INET6 ? 16 : 4;
+		if ((a->type != IKEV2_CP_INTERNAL_IP4_DNS && a->type != IKEV2_CP_INTERNAL_IP6_DNS) ||
+		    a->value.len != n)
 			continue;
-		const uint8_t *v = a->value.ptr;
-		if (!sa->cp_dns4)   /* the first one named; the rest are only logged */
-			sa->cp_dns4 = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 |
-				      (uint32_t)v[2] << 8 | v[3];
-		char t[INET_ADDRSTRLEN];
-		inet_ntop(AF_INET, a->value.ptr, t, sizeof(t));
-		log_text(sa->e->d.log, LOG_INFO, "[IKE2] %s mode-cfg: DNS server %s", sub, t);
+		struct ip_addr v = { .family = f };
+		memcpy(v.bytes, a->value.ptr, n);
+		if (!sa->cp_dns.family)   /* the first one named; the rest are only logged */
+			sa->cp_dns = v;
+		log_text(sa->e->d.log, LOG_INFO, "[IKE2] %s mode-cfg: DNS server %s", sub,
+			 ip_addr_str(&v, t, sizeof(t)));
 	}
 }
 
-bool modecfg_requested(const struct msg *m)
+bool modecfg_requested(const struct msg *m, uint8_t family)
 {
 	const struct payload *p = msg_find(m, IKEV2_PAYLOAD_CP, 0);
 	if (!p || p->u.cp.cfg_type != IKEV2_CFG_REQUEST)
 		return false;
 	for (size_t i = 0; i < p->u.cp.nattrs; i++)
-		if (p->u.cp.attrs[i].type == IKEV2_CP_INTERNAL_IP4_ADDRESS)
+		if (p->u.cp.attrs[i].type == addr_attr(family))
 			return true;
 	return false;
 }
@@ -80,24 +101,19 @@ struct use_ctx {
 };
 
 /* Taken: some other live IKE SA of this engine holds it. */
-static bool in_use(void *ctx, uint32_t addr)
+static bool in_use(void *ctx, const struct ip_addr *addr)
 {
 	const struct use_ctx *u = ctx;
 	for (const struct ike_sa *o = u->sas; o; o = o->next)
-		if (o != u->self && o->cp_addr4 == addr && o->state != IKE_STATE_CLOSED)
+		if (o != u->self && ip_addr_equal(&o->cp_addr, addr) &&
+		    o->state != IKE_STATE_CLOSED)
 			return true;
 	return false;
 }
 
-static uint32_t addr4(const struct ip_addr *a)
+static int cmp_addr(const void *a, const void *b)
 {
-	return (uint32_t)a->bytes[0] << 24 | (uint32_t)a->bytes[1] << 16 |
-	       (uint32_t)a->bytes[2] << 8 | a->bytes[3];
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	pool_addr x = *(const pool_addr *)a, y = *(const pool_addr *)b;
 	return x < y ? -1 : x > y;
 }
 
@@ -105,19 +121,25 @@ static int cmp_u32(const void *a, const void *b)
  * p, gathered in one pass and sorted. Asking in_use about each address in
  * turn made a lease cost a pass over all SAs per address taken, which
  * with thousands of clients took most of a login's time (bench_ra). */
-static int pick_from_pool(const struct ike_sa *sa, const struct pool_config *p, uint32_t *out)
+static int pick_from_pool(const struct ike_sa *sa, const struct pool_config *p,
+			  struct ip_addr *out)
 {
 	size_t cap = sa->e->n_sas ? sa->e->n_sas : 1, n = 0;
-	uint32_t *taken = malloc(cap * sizeof(*taken));
+	pool_addr *taken = malloc(cap * sizeof(*taken)), a;
 	if (!taken)
 		return -RTX_ENOMEM;
-	for (const struct ike_sa *o = sa->e->sas; o && n < cap; o = o->next)
-		if (o != sa && o->state != IKE_STATE_CLOSED && o->cp_addr4 >= p->first &&
-		    o->cp_addr4 <= p->last && o->cp_addr4)
-			taken[n++] = o->cp_addr4;
-	qsort(taken, n, sizeof(*taken), cmp_u32);
-	int err = pool_pick_sorted(p, taken, n, out);
+	for (const struct ike_sa *o = sa->e->sas; o && n < cap; o = o->next) {
+		if (o == sa || o->state == IKE_STATE_CLOSED || o->cp_addr.family != p->family)
+			continue;
+		a = pool_addr_of(&o->cp_addr);
+		if (a >= p->first && a <= p->last)
+			taken[n++] = a;
+	}
+	qsort(taken, n, sizeof(*taken), cmp_addr);
+	int err = pool_pick_sorted(p, taken, n, &a);
 	free(taken);
+	if (!err)
+		*out = pool_ip(p->family, a);
 	return err;
 }
 
@@ -128,26 +150,37 @@ static const struct user_config *lease_user(const struct ike_sa *sa)
 	return name ? user_find(sa->e->d.config->users, name, 0) : NULL;
 }
 
-/* Where sa's address comes from (reference 2.4, 2.5): the user's own
- * xauth-address=, else its group's, else the group's xauth-address-pool=,
- * else the gateway's `ipsec ike mode-cfg address`. */
+/* Where sa's address comes from (reference 2.4, 2.5), in the family of
+ * its traffic: the user's own xauth-address=, else its group's, else the
+ * group's xauth-address-pool=, else the gateway's `ipsec ike mode-cfg
+ * address`; values of the other family are passed over. */
 struct lease_src {
 	const struct user_config *user;
 	const struct user_group *group;
 	const struct ip_addr *fixed;     /* an xauth-address=, or NULL */
-	unsigned pool;                   /* else this pool, 0: none */
+	const struct pool_config *pool;  /* else this pool, NULL: none */
+	unsigned pool_id;                /* the pool named, found or not */
 };
 
 static struct lease_src lease_src(const struct ike_sa *sa, const struct gateway_config *g)
 {
+	uint8_t f = sa->remote.addr.family;
+	const struct pool_table *pools = sa->e->d.config->pools;
 	struct lease_src s = { .user = lease_user(sa) };
 	if (s.user)
 		s.group = user_group_of(sa->e->d.config->users, s.user, g->eap_request_group);
-	if (s.user && s.user->address.family == AF_INET)
+	if (s.user && s.user->address.family == f)
 		s.fixed = &s.user->address;
-	else if (s.group && s.group->address.family == AF_INET)
+	else if (s.group && s.group->address.family == f)
 		s.fixed = &s.group->address;
-	s.pool = s.group && s.group->pool ? s.group->pool : g->modecfg_pool;
+	unsigned ids[] = { s.group ? s.group->pool : 0, g->modecfg_pool };
+	for (size_t i = 0; i < 2 && !s.pool; i++) {
+		const struct pool_config *p = ids[i] ? pool_find(pools, ids[i]) : NULL;
+		if (ids[i] && !s.pool_id)
+			s.pool_id = ids[i];
+		if (p && p->family == f)
+			s.pool = p;
+	}
 	return s;
 }
 
@@ -156,63 +189,80 @@ uint16_t modecfg_lease(struct ike_sa *sa, const struct gateway_config *g, bool r
 {
 	struct log *l = sa->e->d.log;
 	struct lease_src src = lease_src(sa, g);
-	if (!src.fixed && !src.pool)
+	if (!src.fixed && !src.pool_id)
 		return 0;
 	if (!requested) {
 		log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: the peer asked for no address", sub);
 		return IKEV2_N_FAILED_CP_REQUIRED;
 	}
 	struct use_ctx u_ctx = { sa, sa->e->sas };
-	char t[INET_ADDRSTRLEN], whose[300];
+	char t[INET6_ADDRSTRLEN], whose[300];
 	if (src.fixed) {
-		uint32_t a = addr4(src.fixed);
-		ip4_str(a, t, sizeof(t));
+		ip_addr_str(src.fixed, t, sizeof(t));
 		if (src.fixed == &src.user->address)
 			snprintf(whose, sizeof(whose), "user %s", src.user->name);
 		else
 			snprintf(whose, sizeof(whose), "group %u", src.group->id);
-		if (in_use(&u_ctx, a)) {
+		if (in_use(&u_ctx, src.fixed)) {
 			log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: address %s of %s in use", sub, t,
 				 whose);
 			return IKEV2_N_INTERNAL_ADDRESS_FAILURE;
 		}
-		sa->cp_addr4 = a;
+		sa->cp_addr = *src.fixed;
 		log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: leased address %s of %s", sub, t, whose);
 		return 0;
 	}
-	const struct pool_config *p = pool_find(sa->e->d.config->pools, src.pool);
-	if (!p) {
-		log_ike(l, sub, LOG_NOT_CONFIGURED, "ipsec ike mode-cfg address pool");
+	if (!src.pool) {
+		if (!pool_find(sa->e->d.config->pools, src.pool_id))
+			log_ike(l, sub, LOG_NOT_CONFIGURED, "ipsec ike mode-cfg address pool");
+		else
+			log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: no %s address pool", sub,
+				 sa->remote.addr.family == AF_INET6 ? "IPv6" : "IPv4");
 		return IKEV2_N_INTERNAL_ADDRESS_FAILURE;
 	}
-	int err = pick_from_pool(sa, p, &sa->cp_addr4);
+	int err = pick_from_pool(sa, src.pool, &sa->cp_addr);
 	if (err) {
 		if (err == -RTX_ENOENT)
 			log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: address pool %u exhausted", sub,
-				 p->id);
+				 src.pool->id);
 		return IKEV2_N_INTERNAL_ADDRESS_FAILURE;
 	}
-	ip4_str(sa->cp_addr4, t, sizeof(t));
-	log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: leased address %s from pool %u", sub, t, p->id);
+	log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: leased address %s from pool %u", sub,
+		 ip_addr_str(&sa->cp_addr, t, sizeof(t)), src.pool->id);
 	return 0;
 }
 
 int modecfg_add_reply(struct ike_sa *sa, struct msg *m)
 {
-	uint8_t *v = (uint8_t *)exchange_copy(m, "\xff\xff\xff\xff\0\0\0\0", 8);
-	if (!v)
-		return -RTX_ENOMEM;
-	for (int i = 0; i < 4; i++)
-		v[4 + i] = (uint8_t)(sa->cp_addr4 >> (24 - 8 * i));
 	struct lease_src src = lease_src(sa, ike_sa_gateway(sa));
-	const struct ip_addr *d = src.user && src.user->dns.family == AF_INET ? &src.user->dns
-				  : src.group && src.group->dns.family == AF_INET ? &src.group->dns
-				  : NULL;
-	const uint8_t *dns = d ? exchange_copy(m, d->bytes, 4) : NULL;
-	const struct cp_attr a[] = {
-		{ IKEV2_CP_INTERNAL_IP4_ADDRESS, { v + 4, 4 } },
-		{ IKEV2_CP_INTERNAL_IP4_NETMASK, { v, 4 } },
-		{ IKEV2_CP_INTERNAL_IP4_DNS, { dns, 4 } },
-	};
-	return add_cp(m, IKEV2_CFG_REPLY, a, dns ? 3 : 2);
+	const struct ip_addr *d = src.user && src.user->dns.family ? &src.user->dns
+				  : src.group && src.group->dns.family ? &src.group->dns : NULL;
+	struct cp_attr a[3];
+	size_t n = 0;
+	if (sa->cp_addr.family == AF_INET6) {
+		/* the address and its prefix length: a host of its own */
+		uint8_t buf[17];
+		memcpy(buf, sa->cp_addr.bytes, 16);
+		buf[16] = 128;
+		const uint8_t *v = exchange_copy(m, buf, sizeof(buf));
+		if (!v)
+			return -RTX_ENOMEM;
+		a[n++] = (struct cp_attr){ IKEV2_CP_INTERNAL_IP6_ADDRESS, { v, 17 } };
+	} else {
+		const uint8_t *v = exchange_copy(m, sa->cp_addr.bytes, 4);
+		const uint8_t *mask = exchange_copy(m, "\xff\xff\xff\xff", 4);
+		if (!v || !mask)
+			return -RTX_ENOMEM;
+		a[n++] = (struct cp_attr){ IKEV2_CP_INTERNAL_IP4_ADDRESS, { v, 4 } };
+		a[n++] = (struct cp_attr){ IKEV2_CP_INTERNAL_IP4_NETMASK, { mask, 4 } };
+	}
+	if (d) {
+		size_t len = d->family == AF_INET6 ? 16 : 4;
+		const uint8_t *v = exchange_copy(m, d->bytes, len);
+		if (!v)
+			return -RTX_ENOMEM;
+		a[n++] = (struct cp_attr){ d->family == AF_INET6 ? IKEV2_CP_INTERNAL_IP6_DNS
+					   : IKEV2_CP_INTERNAL_IP4_DNS, { v, len } };
+	}
+	return add_cp(m, IKEV2_CFG_REPLY, a, n);
 }

@@ -1,8 +1,11 @@
 /* The configuration payload of remote access (RFC 7296 2.19, 3.15):
- * a client asks for an INTERNAL_IP4_ADDRESS in its first IKE_AUTH
- * request; a server with `ipsec ike mode-cfg address GW PID` leases one
- * from the pool (engine/pool.h) for the life of the IKE SA, answers with
- * it and a host netmask, and narrows the client's TSi to it. */
+ * a client asks for an INTERNAL_IP4_ADDRESS or INTERNAL_IP6_ADDRESS in
+ * its first IKE_AUTH request; a server with `ipsec ike mode-cfg address
+ * GW PID` leases one from the pool (engine/pool.h) for the life of the
+ * IKE SA, answers with it (a host netmask, a /128 prefix), and narrows
+ * the client's TSi to it. A CHILD SA's traffic has the family of the IKE
+ * SA's addresses (child_sa_ts_pick), so that is the family asked for and
+ * leased; the other family's attributes are passed over. */
 #ifndef RTX_MODECFG_H
 #define RTX_MODECFG_H
 
@@ -13,13 +16,14 @@ struct gateway_config;
 struct ike_sa;
 struct msg;
 
-/* Client: CFG_REQUEST for an IPv4 address; 0 or -RTX_ENOMEM. */
-int modecfg_add_request(struct msg *m);
-/* Client: the address of a CFG_REPLY in m into sa->cp_addr4 (logged). */
+/* Client: CFG_REQUEST for an address of family; 0 or -RTX_ENOMEM. */
+int modecfg_add_request(struct msg *m, uint8_t family);
+/* Client: the address of a CFG_REPLY in m into sa->cp_addr, its first
+ * DNS server into sa->cp_dns (both logged). */
 void modecfg_read_reply(struct ike_sa *sa, const struct msg *m, const char *sub);
 
-/* Server: whether m holds a CFG_REQUEST with INTERNAL_IP4_ADDRESS. */
-bool modecfg_requested(const struct msg *m);
+/* Server: whether m holds a CFG_REQUEST for an address of family. */
+bool modecfg_requested(const struct msg *m, uint8_t family);
 /* Server: a lease for sa when g hands out addresses. 0 (leased, or no
  * pool configured), else the notify refusing the CHILD SA after one
  * `[IKE2]` line: FAILED_CP_REQUIRED without a request,

@@ -587,13 +587,14 @@ int cfgapply_user_group(struct cfgapply *a, const struct params *p)
 
 /* ---- mode-cfg (reference 2.5) ------------------------------------------------------ */
 
-/* IPv4 ranges only: an IPv6 pool stays stored and printed, unused. */
+/* A range the grammar let through but pool_parse refuses (an IPv4 mask
+ * on an IPv6 range, say) stays stored and printed, unused. */
 int cfgapply_modecfg_pool(struct cfgapply *a, const struct params *p)
 {
-	uint32_t first, last;
-	if (pool_parse(param(p, P_TEXT)->text, &first, &last))
+	struct pool_config v = { 0 };
+	if (pool_parse(param(p, P_TEXT)->text, &v))
 		return 0;
-	return pool_set(&a->c->pools, num(p, P_POOL), first, last);
+	return pool_set(&a->c->pools, num(p, P_POOL), &v);
 }
 
 int cfgapply_modecfg_address(struct cfgapply *a, const struct params *p)

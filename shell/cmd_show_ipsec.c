@@ -3,6 +3,7 @@
  * engine side of `tunnel enable/disable`. Every view is fed from
  * ike_sa_rows(); a router without an engine shows what a router with no SA
  * shows. Layouts follow the reference's section 5. */
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,12 +100,13 @@ static void detail_one(FILE *out, const struct ike_sa_row *w)
 				: w->nat_local ? "local side" : "remote side");
 		if (w->eap_user[0])
 			fprintf(out, "EAP-MD5 user: %s\n", w->eap_user);
-		if (w->cp_addr4)
+		if (w->cp_addr.family)
 			/* mode-cfg: the server leased it, the client was given it */
 			fprintf(out, "%s: %s\n", w->eap_client ? "Assigned address"
-				: "Client address", ip4_str(w->cp_addr4, buf, sizeof(buf)));
-		if (w->cp_dns4)
-			fprintf(out, "Assigned DNS server: %s\n", ip4_str(w->cp_dns4, buf, sizeof(buf)));
+				: "Client address", ip_addr_str(&w->cp_addr, buf, sizeof(buf)));
+		if (w->cp_dns.family)
+			fprintf(out, "Assigned DNS server: %s\n",
+				ip_addr_str(&w->cp_dns, buf, sizeof(buf)));
 	} else {
 		fprintf(out, "Direction: %s\n", row_dir(w));
 		fputs("Protocol: ESP (Mode: tunnel)\n", out);
@@ -218,13 +220,17 @@ static const char *plural(uint64_t n, const char *one, const char *many)
 	return n > 1 ? many : one;
 }
 
+/* A CHILD SA carries traffic of its IKE SA's family (child_sa_ts_pick):
+ * its counters go on that line, the other family's stays at 0. */
 static void counters(FILE *out, const char *label, const struct ike_sa_row *w)
 {
-	uint64_t p = w ? w->packets : 0, b = w ? w->bytes : 0;
-	fprintf(out, "  %-13s(IPv4) %llu %s [%llu %s]\n"
-		"               (IPv6) 0 packet [0 octet]\n", label,
-		(unsigned long long)p, plural(p, "packet", "packets"),
-		(unsigned long long)b, plural(b, "octet", "octets"));
+	bool v6 = w && w->local.family == AF_INET6;
+	for (int f = 0; f < 2; f++) {
+		uint64_t p = w && v6 == f ? w->packets : 0, b = w && v6 == f ? w->bytes : 0;
+		fprintf(out, "  %-13s(IPv%d) %llu %s [%llu %s]\n", f ? "" : label, f ? 6 : 4,
+			(unsigned long long)p, plural(p, "packet", "packets"),
+			(unsigned long long)b, plural(b, "octet", "octets"));
+	}
 }
 
 static void connected_since(FILE *out, struct router *r, uint64_t secs)
@@ -272,18 +278,18 @@ static void keepalive_block(FILE *out, const struct gateway_config *g, bool up, 
 static void remote_access(FILE *out, const struct rows *rs, unsigned gateway)
 {
 	size_t clients = 0;
-	char addr[16], peer[64];
+	char addr[64], peer[64];
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct ike_sa_row *w = &rs->v[i];
 		if (w->kind != IKE_SA_ROW_IKE || w->gateway != gateway || !w->established)
 			continue;
-		if (w->eap_client && w->cp_addr4) {
-			fprintf(out, "  Assigned address: %s\n", ip4_str(w->cp_addr4, addr,
-									  sizeof(addr)));
-			if (w->cp_dns4)
+		if (w->eap_client && w->cp_addr.family) {
+			fprintf(out, "  Assigned address: %s\n",
+				ip_addr_str(&w->cp_addr, addr, sizeof(addr)));
+			if (w->cp_dns.family)
 				fprintf(out, "  Assigned DNS server: %s\n",
-					ip4_str(w->cp_dns4, addr, sizeof(addr)));
-		} else if (!w->eap_client && (w->eap_user[0] || w->cp_addr4)) {
+					ip_addr_str(&w->cp_dns, addr, sizeof(addr)));
+		} else if (!w->eap_client && (w->eap_user[0] || w->cp_addr.family)) {
 			clients++;
 		}
 	}
@@ -293,10 +299,10 @@ static void remote_access(FILE *out, const struct rows *rs, unsigned gateway)
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct ike_sa_row *w = &rs->v[i];
 		if (w->kind != IKE_SA_ROW_IKE || w->gateway != gateway || !w->established ||
-		    w->eap_client || !(w->eap_user[0] || w->cp_addr4))
+		    w->eap_client || !(w->eap_user[0] || w->cp_addr.family))
 			continue;
 		fprintf(out, "    %-16s %-15s  from %s\n", w->eap_user[0] ? w->eap_user : "-",
-			w->cp_addr4 ? ip4_str(w->cp_addr4, addr, sizeof(addr)) : "-",
+			w->cp_addr.family ? ip_addr_str(&w->cp_addr, addr, sizeof(addr)) : "-",
 			ip_addr_str(&w->remote, peer, sizeof(peer)));
 	}
 }

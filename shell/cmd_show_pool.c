@@ -18,26 +18,49 @@
 static int by_addr(const void *x, const void *y)
 {
 	const struct ike_sa_row *a = x, *b = y;
-	return (a->cp_addr4 > b->cp_addr4) - (a->cp_addr4 < b->cp_addr4);
+	if (a->cp_addr.family != b->cp_addr.family)
+		return a->cp_addr.family < b->cp_addr.family ? -1 : 1;
+	pool_addr u = pool_addr_of(&a->cp_addr), v = pool_addr_of(&b->cp_addr);
+	return (u > v) - (u < v);
+}
+
+static bool in_pool(const struct pool_config *p, const struct ike_sa_row *w)
+{
+	pool_addr a = pool_addr_of(&w->cp_addr);
+	return w->cp_addr.family == p->family && a >= p->first && a <= p->last;
+}
+
+/* A pool's size, or "2^N" past what 64 bits count (IPv6 prefixes). */
+static void size_text(const struct pool_config *p, char *buf, size_t cap)
+{
+	pool_addr n = p->last - p->first;
+	if (n >= UINT64_MAX) {
+		unsigned bits = 0;
+		while (bits < 128 && (n >> bits))
+			bits++;
+		snprintf(buf, cap, "about 2^%u addresses", bits);
+	} else {
+		snprintf(buf, cap, "%llu %s", (unsigned long long)n + 1, n ? "addresses" : "address");
+	}
 }
 
 static void one_pool(FILE *out, const struct pool_config *p, struct ike_sa_row *rows, size_t n)
 {
-	char first[16], last[16], addr[16];
+	char first[64], last[64], addr[64], size[48];
 	size_t used = 0;
 	for (size_t i = 0; i < n; i++)
-		used += rows[i].cp_addr4 >= p->first && rows[i].cp_addr4 <= p->last;
-	ip4_str(p->first, first, sizeof(first));
-	ip4_str(p->last, last, sizeof(last));
-	unsigned long long size = (unsigned long long)p->last - p->first + 1;
-	fprintf(out, "Pool %u: %s-%s, %llu %s, %zu in use\n", p->id, first, last, size,
-		size == 1 ? "address" : "addresses", used);
+		used += in_pool(p, &rows[i]);
+	struct ip_addr f = pool_ip(p->family, p->first), l = pool_ip(p->family, p->last);
+	size_text(p, size, sizeof(size));
+	fprintf(out, "Pool %u: %s-%s, %s, %zu in use\n", p->id,
+		ip_addr_str(&f, first, sizeof(first)), ip_addr_str(&l, last, sizeof(last)), size,
+		used);
 	for (size_t i = 0; i < n; i++) {
 		const struct ike_sa_row *w = &rows[i];
-		if (w->cp_addr4 < p->first || w->cp_addr4 > p->last)
+		if (!in_pool(p, w))
 			continue;
-		ip4_str(w->cp_addr4, addr, sizeof(addr));
-		fprintf(out, "  %-15s  gateway %-4u SA[%u]  %s\n", addr, w->gateway, w->number,
+		fprintf(out, "  %-15s  gateway %-4u SA[%u]  %s\n",
+			ip_addr_str(&w->cp_addr, addr, sizeof(addr)), w->gateway, w->number,
 			w->eap_user[0] ? w->eap_user : w->remote_id);
 	}
 }
@@ -58,7 +81,7 @@ enum gerr cmd_show_pool(struct cli_session *s, const struct cmd_args *a)
 	/* the leases: IKE SAs this router answered with an address */
 	for (size_t i = 0; i < n; i++)
 		if (rows[i].kind == IKE_SA_ROW_IKE && rows[i].established && !rows[i].eap_client &&
-		    rows[i].cp_addr4)
+		    rows[i].cp_addr.family)
 			rows[k++] = rows[i];
 	if (k > 1)
 		qsort(rows, k, sizeof(*rows), by_addr);

@@ -19,6 +19,7 @@
 #include "engine/auth_eap.h"
 #include "engine/config.h"
 #include "engine/payload_sa.h"
+#include "engine/pool.h"
 #include "engine/proposal.h"
 
 /* ---- proposals ---------------------------------------------------------- */
@@ -560,9 +561,12 @@ enum export_rc export_swanctl(FILE *out, const struct ipsec_config *c,
 		fprintf(out, "\t\t# rtxsh (an EAP-MD5 client) asks for an inner address (RFC 7296\n"
 			     "\t\t# 2.19): lease it from the pool below\n"
 			     "\t\tpools = rtxsh-tunnel%u\n", num);
-	if (g->modecfg_pool)
+	if (g->modecfg_pool) {
+		const struct pool_config *pl = pool_find(c->pools, g->modecfg_pool);
 		fprintf(out, "\t\t# ipsec ike mode-cfg address %u %u: rtxsh leases this side an "
-			     "address\n\t\tvips = 0.0.0.0\n", g->id, g->modecfg_pool);
+			     "address\n\t\tvips = %s\n", g->id, g->modecfg_pool,
+			pl && pl->family == AF_INET6 ? "::" : "0.0.0.0");
+	}
 	auth_sections(out, c, g, &d, num);
 	child(out, c, g, p, lib, num);
 	fputs("\t}\n}\n", out);

@@ -48,7 +48,7 @@ static int config_defaults(struct ike_router *r, const char *self, const char *p
 	p->integ = IKEV2_AUTH_HMAC_SHA1_96;
 	t->policy = 1;
 	t->enabled = true;
-	struct route_config route = { .len = 24, .tunnel = 1 };
+	struct route_config route = { .len = strchr(peer_lan, ':') ? 64 : 24, .tunnel = 1 };
 	if (!g->remote_address || !g->local_address || ip_addr_parse(peer_lan, &route.net))
 		return -RTX_ENOMEM;
 	return config_route_add(c, &route);
@@ -125,19 +125,35 @@ static int router_init(struct ike_pair *p, struct ike_router *r, const char *nam
 	return config_defaults(r, self, peer, peer_lan);
 }
 
-int ike_pair_init(struct ike_pair *p, uint64_t seed)
+static int pair_init(struct ike_pair *p, uint64_t seed, bool v6)
 {
 	memset(p, 0, sizeof(*p));
 	clock_virtual_init(&p->clock, 1700000000);
 	if (!(p->loop = loop_new(&p->clock.base)) || !(p->net = memnet_new(p->loop, seed)))
 		return -RTX_ENOMEM;
 	int err = crypto_lib_new(&p->crypto);
-	if (!err)
+	if (!err && v6)
+		err = router_init(p, &p->a, "A", "2001:db8::1", "2001:db8::2", "2001:db8:2::",
+				  seed * 2 + 1);
+	else if (!err)
 		err = router_init(p, &p->a, "A", "192.0.2.1", "192.0.2.2", "10.2.0.0", seed * 2 + 1);
-	if (!err)
+	if (!err && v6)
+		err = router_init(p, &p->b, "B", "2001:db8::2", "2001:db8::1", "2001:db8:1::",
+				  seed * 2 + 2);
+	else if (!err)
 		err = router_init(p, &p->b, "B", "192.0.2.2", "192.0.2.1", "10.1.0.0", seed * 2 + 2);
 	memnet_set_tap(p->net, tap, p);
 	return err;
+}
+
+int ike_pair_init(struct ike_pair *p, uint64_t seed)
+{
+	return pair_init(p, seed, false);
+}
+
+int ike_pair_init6(struct ike_pair *p, uint64_t seed)
+{
+	return pair_init(p, seed, true);
 }
 
 static int engine_start(struct ike_pair *p, struct ike_router *r)

@@ -52,6 +52,9 @@ struct ike_pair {
 void ike_pair_replay(struct ike_pair *p, struct ike_router *from);
 /* Builds both routers (no engines yet); 0 or a negative rtx_err. */
 int ike_pair_init(struct ike_pair *p, uint64_t seed);
+/* The same over IPv6: A 2001:db8::1 (LAN 2001:db8:2::/64 behind B's
+ * route), B 2001:db8::2 (2001:db8:1::/64). */
+int ike_pair_init6(struct ike_pair *p, uint64_t seed);
 /* Creates the engines from the current configs. */
 int ike_pair_start(struct ike_pair *p);
 /* A router's engine thrown away and built again from scratch (a reboot):

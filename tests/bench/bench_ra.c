@@ -9,6 +9,7 @@
  *
  * usage: bench_ra [clients]  (100; at most 60000) */
 #include <malloc.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +72,8 @@ static int configure(struct ike_pair *p, struct pki_fixture *fx, unsigned n)
 		user_get(&p->b.config->users, i)->eap_md5_set = true;
 	}
 	gb->modecfg_pool = 1;
-	return pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080000 + n);
+	struct pool_config v = { .family = AF_INET, .first = 0x0a080001, .last = 0x0a080000 + n };
+	return pool_set(&p->b.config->pools, 1, &v);
 }
 
 /* A logs in as user-i. */

@@ -98,7 +98,8 @@ done
 # EAP-MD5 and ping rtxsh's LAN from their pool address.
 if want ra-eap-md5-ping || want ra-two-clients || want ra-wrong-password ||
 	want ra-pool-exhausted || want ra-three-clients || want ra-reconnect || want ra-rtx-client-ping ||
-	want ra-rtx-client-wrong-password || want ra-rtx-client-pool-exhausted; then
+	want ra-rtx-client-wrong-password || want ra-rtx-client-pool-exhausted ||
+	want ra-eap-md5-ping6; then
 	if [ ! -f /usr/lib/ipsec/plugins/libstrongswan-eap-md5.so ]; then
 		say "NOT-RUN: ra-*: charon's eap-md5 plugin is missing (Debian: libcharon-extra-plugins)"
 	elif ! command -v openssl >/dev/null; then
@@ -106,6 +107,7 @@ if want ra-eap-md5-ping || want ra-two-clients || want ra-wrong-password ||
 	else
 		pki_ra_server "$IT_ROOT/pki"
 		run ra-eap-md5-ping c_ra_ping
+		run ra-eap-md5-ping6 c_ra_ping6
 		run ra-two-clients c_ra_two
 		run ra-three-clients c_ra_three
 		run ra-reconnect c_ra_reconnect

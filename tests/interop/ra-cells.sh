@@ -50,17 +50,20 @@ ra_topology() {
 		trap 'ns_drop "$NS_D"' EXIT
 		ra_link "$NS_D" 2
 	fi
-	ip netns exec "$NS_A" iptables -A INPUT -s "$RA_POOL_NET" -m policy --dir in --pol none \
-		-j DROP 2>/dev/null || say "note: no iptables policy match in $NS_A: the leak guard is off"
+	ip netns exec "$NS_A" "ip${IT_V6:+6}tables" -A INPUT -s "$RA_POOL_NET" -m policy --dir in \
+		--pol none -j DROP 2>/dev/null ||
+		say "note: no iptables policy match in $NS_A: the leak guard is off"
 }
 
 # ra_server [POOL]: rtxsh in A as the server of users alice, bob and carol, its
-# pool [10.8.0.1-10.8.0.9] routed into tunnel 1.
+# pool [10.8.0.1-10.8.0.9] routed into tunnel 1 (IPv6 with IT_V6: the LAN
+# and the pool's route are `ipv6 ...` lines).
 ra_server() {
-	local d=$IT_ROOT/pki pool=${1:-10.8.0.1-10.8.0.9}
+	local d=$IT_ROOT/pki pool=${1:-10.8.0.1-10.8.0.9} ip=ip
+	[ -n "${IT_V6:-}" ] && ip=ipv6
 	cat >"$IT/a.conf" <<EOF
-ip lan1 address $A_LAN/24
-ip route $RA_POOL_NET gateway tunnel 1
+$ip lan1 address $A_LAN/${IT_PLEN:-24}
+$ip route $RA_POOL_NET gateway tunnel 1
 pki certificate file 1 $d/srv.p12 pkcs12 interop
 auth user 1 alice wonderland
 auth user 2 bob builder
@@ -103,7 +106,7 @@ ra_login() {
     version = 2
     local_addrs = $addr
     remote_addrs = $A_IP
-    vips = 0.0.0.0
+    vips = ${IT_V6:+::}${IT_V6:-0.0.0.0}
     proposals = aes256-sha256-modp2048
     local { auth = eap-md5
             eap_id = $user }
@@ -127,7 +130,7 @@ ra_client() {
 
 # ra_vip NAME: the virtual IP charon NAME installed.
 ra_vip() {
-	sed -n 's/.*installing new virtual IP \([0-9.]*\).*/\1/p' "$IT/$1/charon.log" | tail -n 1
+	sed -n 's/.*installing new virtual IP \([0-9a-f.:]*\).*/\1/p' "$IT/$1/charon.log" | tail -n 1
 }
 
 # packets of rtxsh's kernel SA from SRC to DST (ip -s xfrm state in A).
@@ -173,7 +176,7 @@ ra_check() {
 
 # The route for the pool is on tunnel 1's xfrm interface.
 ra_route() {
-	ip -n "$NS_A" route show table all | grep -q "^$RA_POOL_NET dev rtx-tun1 " ||
+	ip -n "$NS_A" ${IT_V6:+-6} route show table all | grep -q "^$RA_POOL_NET dev rtx-tun1 " ||
 		{ ra_state; fail "no route $RA_POOL_NET on rtx-tun1 in rtxsh's namespace"; }
 }
 
@@ -185,6 +188,19 @@ c_ra_ping() {
 	grep -q 'EAP-MD5 user alice authenticated' "$IT/a/rtxsh.log" || fail "no EAP line on rtxsh"
 	ra_route
 	ra_check b "$NS_B" "$B_IP" 10.8.0.1
+}
+
+# The same over IPv6: rtxsh leases fd00:8::1 of its IPv6 pool as an
+# INTERNAL_IP6_ADDRESS, charon installs it and pings rtxsh's IPv6 LAN
+# from it through ESP over IPv6.
+c_ra_ping6() {
+	it_v6
+	RA_POOL_NET=fd00:8::/64
+	ra_topology 1
+	ra_server fd00:8::1-fd00:8::9
+	ra_client b "$NS_B" "$B_IP" alice wonderland
+	ra_route
+	ra_check b "$NS_B" "$B_IP" fd00:8::1
 }
 
 # Two road-warriors at once: alice gets 10.8.0.1, bob 10.8.0.2, both

@@ -330,9 +330,13 @@ static char *dump(const struct ipsec_config *c)
 			u->address.family ? ip_addr_str(&u->address, b1, sizeof(b1)) : "-",
 			u->dns.family ? ip_addr_str(&u->dns, b2, sizeof(b2)) : "-");
 	}
-	for (size_t i = 0; c->pools && i < c->pools->n; i++)
-		fprintf(f, "pool %u %08x-%08x\n", c->pools->pools[i].id, c->pools->pools[i].first,
-			c->pools->pools[i].last);
+	for (size_t i = 0; c->pools && i < c->pools->n; i++) {
+		const struct pool_config *pl = &c->pools->pools[i];
+		struct ip_addr first = pool_ip(pl->family, pl->first), last = pool_ip(pl->family, pl->last);
+		char b1[64], b2[64];
+		fprintf(f, "pool %u %s-%s\n", pl->id, ip_addr_str(&first, b1, sizeof(b1)),
+			ip_addr_str(&last, b2, sizeof(b2)));
+	}
 	for (size_t i = 0; c->users && i < c->users->n_groups; i++) {
 		const struct user_group *g = &c->users->groups[i];
 		char b1[64], b2[64];

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,35 +208,63 @@ static void test_loss_and_duplication(void **state)
 
 /* ---- mode-cfg ------------------------------------------------------------- */
 
+/* text as pool_parse reads it, back as "first-last" */
+static const char *parsed(const char *text)
+{
+	static char out[128];
+	struct pool_config p = { 0 };
+	if (pool_parse(text, &p))
+		return "refused";
+	struct ip_addr f = pool_ip(p.family, p.first), l = pool_ip(p.family, p.last);
+	char a[64], b[64];
+	snprintf(out, sizeof(out), "%s-%s", ip_addr_str(&f, a, sizeof(a)),
+		 ip_addr_str(&l, b, sizeof(b)));
+	return out;
+}
+
 static void test_pool_parse_and_pick(void **state)
 {
 	(void)state;
-	uint32_t f, l, a;
-	assert_int_equal(pool_parse("10.8.0.1-10.8.0.3", &f, &l), 0);
-	assert_int_equal(f, 0x0a080001);
-	assert_int_equal(l, 0x0a080003);
-	assert_int_equal(pool_parse("10.9.0.0/24", &f, &l), 0);
-	assert_int_equal(f, 0x0a090001);
-	assert_int_equal(l, 0x0a0900fe);
-	assert_int_equal(pool_parse("192.0.2.7", &f, &l), 0);
-	assert_int_equal(f, l);
-	assert_int_not_equal(pool_parse("10.8.0.3-10.8.0.1", &f, &l), 0);
-	assert_int_not_equal(pool_parse("2001:db8::1-2001:db8::9", &f, &l), 0);
-	struct pool_config p = { 1, 0x0a080001, 0x0a080003 };
+	pool_addr a;
+	assert_string_equal(parsed("10.8.0.1-10.8.0.3"), "10.8.0.1-10.8.0.3");
+	assert_string_equal(parsed("10.8.0.1-10.8.0.3/24"), "10.8.0.1-10.8.0.3");
+	assert_string_equal(parsed("10.9.0.0/24"), "10.9.0.1-10.9.0.254");
+	assert_string_equal(parsed("10.9.0.4/30"), "10.9.0.5-10.9.0.6");
+	assert_string_equal(parsed("10.9.0.4/31"), "10.9.0.4-10.9.0.5");
+	assert_string_equal(parsed("192.0.2.7"), "192.0.2.7-192.0.2.7");
+	assert_string_equal(parsed("192.0.2.7/32"), "192.0.2.7-192.0.2.7");
+	assert_string_equal(parsed("2001:db8::1-2001:db8::9"), "2001:db8::1-2001:db8::9");
+	assert_string_equal(parsed("2001:db8:1::/64"),
+			    "2001:db8:1::1-2001:db8:1:0:ffff:ffff:ffff:ffff");
+	assert_string_equal(parsed("2001:db8::/127"), "2001:db8::1-2001:db8::1");
+	assert_string_equal(parsed("2001:db8::5/128"), "2001:db8::5-2001:db8::5");
+	assert_string_equal(parsed("10.8.0.3-10.8.0.1"), "refused");
+	assert_string_equal(parsed("10.8.0.1-2001:db8::1"), "refused");
+	assert_string_equal(parsed("10.8.0.0/33"), "refused");
+	assert_string_equal(parsed("10.8.0.0/"), "refused");
+	assert_string_equal(parsed("10.8.0.0/0"), "refused");
+	assert_string_equal(parsed("2001:db8::/129"), "refused");
+	struct pool_config p = { 1, AF_INET, 0x0a080001, 0x0a080003 };
 	assert_int_equal(pool_pick_sorted(&p, NULL, 0, &a), 0);
-	assert_int_equal(a, 0x0a080001);
+	assert_true(a == 0x0a080001);
 	/* below the pool, duplicates, above it: only 1 and 2 count */
-	const uint32_t some[] = { 0x0a080000, 0x0a080001, 0x0a080001, 0x0a080002, 0x0a090001 };
+	const pool_addr some[] = { 0x0a080000, 0x0a080001, 0x0a080001, 0x0a080002, 0x0a090001 };
 	assert_int_equal(pool_pick_sorted(&p, some, 5, &a), 0);
-	assert_int_equal(a, 0x0a080003);
-	const uint32_t all[] = { 0x0a080001, 0x0a080002, 0x0a080003 };
+	assert_true(a == 0x0a080003);
+	const pool_addr all[] = { 0x0a080001, 0x0a080002, 0x0a080003 };
 	assert_int_equal(pool_pick_sorted(&p, all, 3, &a), -RTX_ENOENT);
-	const uint32_t gap[] = { 0x0a080001, 0x0a080003 };   /* an SA went: free again */
+	const pool_addr gap[] = { 0x0a080001, 0x0a080003 };   /* an SA went: free again */
 	assert_int_equal(pool_pick_sorted(&p, gap, 2, &a), 0);
-	assert_int_equal(a, 0x0a080002);
-	struct pool_config top = { 2, 0xfffffffe, 0xffffffff };
-	const uint32_t full[] = { 0xfffffffe, 0xffffffff };   /* no wrap past the last */
+	assert_true(a == 0x0a080002);
+	struct pool_config top = { 2, AF_INET, 0xfffffffe, 0xffffffff };
+	const pool_addr full[] = { 0xfffffffe, 0xffffffff };   /* no wrap past the last */
 	assert_int_equal(pool_pick_sorted(&top, full, 2, &a), -RTX_ENOENT);
+	/* the top of IPv6 does not wrap either */
+	struct pool_config top6 = { 3, AF_INET6, ~(pool_addr)0 - 1, ~(pool_addr)0 };
+	const pool_addr full6[] = { ~(pool_addr)0 - 1, ~(pool_addr)0 };
+	assert_int_equal(pool_pick_sorted(&top6, full6, 2, &a), -RTX_ENOENT);
+	assert_int_equal(pool_pick_sorted(&top6, full6, 1, &a), 0);
+	assert_true(a == ~(pool_addr)0);
 }
 
 /* A rebooted and logging in as user name: its INITIAL_CONTACT ends only
@@ -250,9 +279,16 @@ static void relogin(struct ike_pair *p, const char *name)
 	ike_pair_run(p, 3000);
 }
 
+static void set_pool(struct ike_router *r, unsigned id, const char *text)
+{
+	struct pool_config v = { 0 };
+	assert_int_equal(pool_parse(text, &v), 0);
+	assert_int_equal(pool_set(&r->config->pools, id, &v), 0);
+}
+
 /* r's only IKE SA, as `show ipsec sa` gets it: the login and the
  * mode-cfg address. */
-static unsigned assert_ike_row(struct ike_router *r, const char *user, uint32_t addr)
+static unsigned assert_ike_row(struct ike_router *r, const char *user, const char *addr)
 {
 	struct ike_sa_row *rows;
 	size_t n, ike = 0;
@@ -263,7 +299,8 @@ static unsigned assert_ike_row(struct ike_router *r, const char *user, uint32_t 
 			continue;
 		ike++;
 		assert_string_equal(rows[i].eap_user, user);
-		assert_int_equal(rows[i].cp_addr4, addr);
+		char t[64];
+		assert_string_equal(ip_addr_str(&rows[i].cp_addr, t, sizeof(t)), addr);
 		/* the client is who logs in, whoever rekeyed the IKE SA last */
 		assert_int_equal(rows[i].eap_client, !user[0]);
 		number = rows[i].number;
@@ -288,15 +325,15 @@ static void test_modecfg_leases(void **state)
 		user_get(&p->b.config->users, id)->eap_md5 = true;
 		user_get(&p->b.config->users, id)->eap_md5_set = true;
 	}
-	assert_int_equal(pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080002), 0);
+	set_pool(&p->b, 1, "10.8.0.1-10.8.0.2");
 	p->b.config->gateways[0]->modecfg_pool = 1;
 	run(p);
 	assert_int_equal(ike_router_ike_up(&p->a), 1);
 	assert_int_equal(ike_router_child_up(&p->b), 1);
 	assert_int_equal(ike_router_log_count(&p->b, "mode-cfg: leased address 10.8.0.1 from pool 1"), 1);
 	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: assigned address 10.8.0.1"), 1);
-	assert_ike_row(&p->b, "alice", 0x0a080001);
-	assert_ike_row(&p->a, "", 0x0a080001);
+	assert_ike_row(&p->b, "alice", "10.8.0.1");
+	assert_ike_row(&p->a, "", "10.8.0.1");
 	relogin(p, "carol");
 	assert_int_equal(ike_router_ike_up(&p->b), 2);
 	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: assigned address 10.8.0.2"), 1);
@@ -326,14 +363,14 @@ static void test_lease_survives_ike_rekey(void **state)
 	assert_int_equal(user_set(&p->b.config->users, 3, "carol", "wonderland"), 0);
 	user_get(&p->b.config->users, 3)->eap_md5 = true;
 	user_get(&p->b.config->users, 3)->eap_md5_set = true;
-	assert_int_equal(pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080002), 0);
+	set_pool(&p->b, 1, "10.8.0.1-10.8.0.2");
 	p->b.config->gateways[0]->modecfg_pool = 1;
 	run(p);
-	unsigned old = assert_ike_row(&p->b, "alice", 0x0a080001);
+	unsigned old = assert_ike_row(&p->b, "alice", "10.8.0.1");
 	assert_int_equal(rekey_sa_number(p->b.engine, old), 0);
 	ike_pair_run(p, 60000);
-	assert_int_not_equal(assert_ike_row(&p->b, "alice", 0x0a080001), old);
-	assert_ike_row(&p->a, "", 0x0a080001);
+	assert_int_not_equal(assert_ike_row(&p->b, "alice", "10.8.0.1"), old);
+	assert_ike_row(&p->a, "", "10.8.0.1");
 	relogin(p, "carol");
 	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: assigned address 10.8.0.2"), 1);
 }
@@ -361,7 +398,7 @@ static void test_modecfg_user_address_and_dns(void **state)
 {
 	struct ike_pair *p = *state;
 	configure(p, "alice", "wonderland");
-	assert_int_equal(pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080002), 0);
+	set_pool(&p->b, 1, "10.8.0.1-10.8.0.2");
 	p->b.config->gateways[0]->modecfg_pool = 1;
 	struct user_config *u = user_get(&p->b.config->users, 1);
 	assert_int_equal(ip_addr_parse("10.9.9.9", &u->address), 0);
@@ -374,16 +411,18 @@ static void test_modecfg_user_address_and_dns(void **state)
 }
 
 /* The client's IKE row: the DNS server it was given. */
-static uint32_t client_dns(struct ike_router *r)
+static const char *client_dns(struct ike_router *r)
 {
+	static char dns[64];
 	struct ike_sa_row *rows;
 	size_t n;
-	uint32_t dns = 0;
+	dns[0] = '\0';
 	assert_int_equal(ike_sa_rows(r->engine, &rows, &n), 0);
 	for (size_t i = 0; i < n; i++)
 		if (rows[i].kind == IKE_SA_ROW_IKE) {
 			assert_true(rows[i].eap_client);
-			dns = rows[i].cp_dns4;
+			if (rows[i].cp_dns.family)
+				ip_addr_str(&rows[i].cp_dns, dns, sizeof(dns));
 		}
 	free(rows);
 	return dns;
@@ -401,8 +440,8 @@ static void test_modecfg_group_pool_and_dns(void **state)
 	struct user_table **users = &p->b.config->users;
 	assert_int_equal(user_set(users, 3, "carol", "wonderland"), 0);
 	user_get(users, 3)->eap_md5 = user_get(users, 3)->eap_md5_set = true;
-	assert_int_equal(pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080002), 0);
-	assert_int_equal(pool_set(&p->b.config->pools, 2, 0x0a070001, 0x0a070001), 0);
+	set_pool(&p->b, 1, "10.8.0.1-10.8.0.2");
+	set_pool(&p->b, 2, "10.7.0.1-10.7.0.1");
 	p->b.config->gateways[0]->modecfg_pool = 1;
 	unsigned members[] = { 1, 3 };
 	assert_int_equal(user_group_set(users, 4, members, 2), 0);
@@ -413,12 +452,12 @@ static void test_modecfg_group_pool_and_dns(void **state)
 	 * apply and the gateway's pool serves */
 	run(p);
 	assert_int_equal(ike_router_log_count(&p->b, "leased address 10.8.0.1 from pool 1"), 1);
-	assert_int_equal(client_dns(&p->a), 0);
+	assert_string_equal(client_dns(&p->a), "");
 	p->b.config->gateways[0]->eap_request_group = 5;
 	relogin(p, "alice");
 	assert_int_equal(ike_router_log_count(&p->b, "leased address 10.7.0.1 from pool 2"), 1);
 	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: DNS server 192.0.2.54"), 1);
-	assert_int_equal(client_dns(&p->a), 0xc0000236);
+	assert_string_equal(client_dns(&p->a), "192.0.2.54");
 	/* pool 2 has one address: carol finds it exhausted, not pool 1 */
 	relogin(p, "carol");
 	assert_int_equal(ike_router_log_count(&p->b, "address pool 2 exhausted"), 1);
@@ -513,7 +552,7 @@ static void test_policies_per_client(void **state)
 	assert_int_equal(user_set(&p->b.config->users, 3, "carol", "wonderland"), 0);
 	user_get(&p->b.config->users, 3)->eap_md5 = true;
 	user_get(&p->b.config->users, 3)->eap_md5_set = true;
-	assert_int_equal(pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080009), 0);
+	set_pool(&p->b, 1, "10.8.0.1-10.8.0.9");
 	p->b.config->gateways[0]->modecfg_pool = 1;
 	struct route_config pool_route = { .len = 24, .tunnel = 1 };
 	assert_int_equal(ip_addr_parse("10.8.0.0", &pool_route.net), 0);
@@ -557,12 +596,12 @@ static void test_policies_per_client(void **state)
 /* The client puts the address the server assigned on its tunnel's
  * interface (the source of its traffic into the tunnel), keeps it across
  * a CHILD SA rekey and takes it off when its SAs go; the server puts
- * nothing there (its cp_addr4 is the client's lease). */
+ * nothing there (its cp_addr is the client's lease). */
 static void test_client_address(void **state)
 {
 	struct ike_pair *p = *state;
 	configure(p, "alice", "wonderland");
-	assert_int_equal(pool_set(&p->b.config->pools, 1, 0x0a080001, 0x0a080002), 0);
+	set_pool(&p->b, 1, "10.8.0.1-10.8.0.2");
 	p->b.config->gateways[0]->modecfg_pool = 1;
 	run(p);
 	if (getenv("EAP_LOG"))
@@ -591,6 +630,66 @@ static void test_client_address(void **state)
 	assert_int_equal(kernel_count(&p->a, "address "), 0);
 }
 
+static int setup6(void **state)
+{
+	struct ike_pair *p = calloc(1, sizeof(*p));
+	*state = p;
+	return p && !ike_pair_init6(p, 12) ? 0 : -1;
+}
+
+/* Over IPv6 the client asks for an INTERNAL_IP6_ADDRESS and the server
+ * leases one of its IPv6 pool (a /64: its first host, not the anycast
+ * address), answers with it and a /128 prefix, and narrows the client's
+ * traffic to it; the client puts it on its tunnel interface. The group's
+ * IPv4 pool is of the other family and is passed over. */
+static void test_modecfg_ipv6(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	set_pool(&p->b, 1, "2001:db8:5::/64");
+	set_pool(&p->b, 2, "10.7.0.1-10.7.0.9");
+	p->b.config->gateways[0]->modecfg_pool = 1;
+	unsigned members[] = { 1 };
+	assert_int_equal(user_group_set(&p->b.config->users, 5, members, 1), 0);
+	user_group_get(&p->b.config->users, 5)->pool = 2;
+	assert_int_equal(ip_addr_parse("2001:db8::53", &user_get(&p->b.config->users, 1)->dns), 0);
+	run(p);
+	if (getenv("EAP_LOG")) {
+		ike_router_log_print(&p->b);
+		kernel_sim_dump(p->a.kernel, stdout);
+		kernel_sim_dump(p->b.kernel, stdout);
+	}
+	assert_int_equal(ike_router_child_up(&p->a), 1);
+	assert_int_equal(ike_router_child_up(&p->b), 1);
+	assert_int_equal(ike_router_log_count(&p->b, "leased address 2001:db8:5::1 from pool 1"), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: assigned address 2001:db8:5::1"), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "mode-cfg: DNS server 2001:db8::53"), 1);
+	assert_ike_row(&p->b, "alice", "2001:db8:5::1");
+	assert_ike_row(&p->a, "", "2001:db8:5::1");
+	assert_string_equal(client_dns(&p->a), "2001:db8::53");
+	assert_int_equal(kernel_count(&p->a, "address 2001:db8:5::1/128 dev tunnel1"), 1);
+	assert_int_equal(kernel_count(&p->a, "policy 2001:db8:5::1/128 -> "), 1);   /* out */
+	assert_int_equal(kernel_count(&p->b, "-> 2001:db8:5::1/128 dir out"), 1);
+	ike_delete_all(p->a.engine);
+	ike_pair_run(p, 3000);
+	assert_int_equal(kernel_count(&p->a, "address "), 0);
+	assert_int_equal(ike_router_ike_up(&p->b), 0);
+}
+
+/* An IPv6 client of a server with only IPv4 pools gets no address and
+ * no CHILD SA: INTERNAL_ADDRESS_FAILURE, and a line saying why. */
+static void test_modecfg_ipv6_without_pool(void **state)
+{
+	struct ike_pair *p = *state;
+	configure(p, "alice", "wonderland");
+	set_pool(&p->b, 1, "10.8.0.1-10.8.0.9");
+	p->b.config->gateways[0]->modecfg_pool = 1;
+	run(p);
+	assert_int_equal(ike_router_log_count(&p->b, "mode-cfg: no IPv6 address pool"), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "INTERNAL_ADDRESS_FAILURE"), 1);
+	assert_int_equal(ike_router_child_up(&p->b), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -612,6 +711,9 @@ int main(void)
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_policies_per_client, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_client_address, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_modecfg_ipv6, setup6, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_modecfg_ipv6_without_pool, setup6,
+						ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
