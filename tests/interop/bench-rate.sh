@@ -8,7 +8,12 @@
 # for each IKE proposal of BENCH_PROPOSALS, with N tunnels, authenticated
 # with PSK or (BENCH_AUTH=rsa|ecdsa) RSA-2048 / ECDSA P-256 certificates
 # of one CA made at run time (every initiator's name is in one certificate,
-# the responder's in another; rtxsh holds them as PKCS#12 bundles). Both
+# the responder's in another; rtxsh holds them as PKCS#12 bundles).
+# BENCH_AUTH=eap is remote access (doc/remote-access.md): N road-warriors
+# user-1..user-N, each from an address of its own, log in with EAP-MD5 to
+# one gateway (`remote address any`) that authenticates with a P-256
+# certificate and leases each an address of a pool; only the two
+# responder pairs run (charon clients -> charon server, -> rtxsh server). Both
 # daemons share this machine's CPUs; logging is off on both sides, ESP is
 # user-space on charon (kernel-libipsec) and simulated on rtxsh (-k sim),
 # so the figures are about IKE.
@@ -16,6 +21,7 @@
 # Usage (root, from the build directory):
 #   [N=200] [BENCH_PROPOSALS="aes256-sha256-modp2048 aes256-sha256-x25519"] \
 #     ../tests/interop/bench-rate.sh
+# BENCH_LOG=1 turns charon's logs on (kept with IT_KEEP=1).
 # Prints one line per pair and proposal: setups done (fewer than N when
 # some never completed: the count stopped growing for 15 s), seconds to the
 # last one, setups/s, CPU seconds of each side, and the responder's RSS
@@ -45,7 +51,15 @@ cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 now() { date +%s.%N; }
 
-charon_quiet() { CHARON_LOGLEVEL=-1 CHARON_IKE_LOGLEVEL=-1 charon_start "$@" "$TUNE"; }
+EAP_LOAD=
+# (the road-warriors put their virtual IPs on an interface: without them
+# the routes kernel-libipsec installs from them fail, and the CHILD SAs)
+[ "$BENCH_AUTH" = eap ] && EAP_LOAD="load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 aes sha1 sha2 hmac gcm kdf socket-default vici attr eap-md5 eap-identity kernel-libipsec kernel-netlink
+	install_virtual_ip = yes"
+charon_quiet() {
+	CHARON_LOGLEVEL=${BENCH_LOG:--1} CHARON_IKE_LOGLEVEL=${BENCH_LOG:--1} charon_start "$@" "$TUNE
+	$EAP_LOAD"
+}
 
 # charon_ike_count NAME: installed CHILD SAs (each the end of one IKE_SA +
 # CHILD_SA setup), and half-open IKE SAs. `--stats` alone counts IKE SAs
@@ -81,10 +95,54 @@ wait_count() {
 	echo "$last $t_last"
 }
 
+# eap_sources: with BENCH_AUTH=eap, A's addresses 10.250.0.10.. one per
+# road-warrior, so that the server sees N clients, not N logins from one
+# host (which its per-source half-open limit would pace).
+eap_sources() {
+	local i
+	[ "$BENCH_AUTH" = eap ] || return 0
+	for i in $(seq 1 "$N"); do
+		ip -n "$NS_A" addr add "10.250.0.$((9 + i))/24" dev eth0 || it_die "address $i"
+	done
+}
+
+# N road-warriors on charon NAME (BENCH_AUTH=eap), all started when loaded.
+charon_road_warriors() {
+	local d=$IT/$1 i
+	mkdir -p "$d/x509ca"
+	cp "$IT/pki/ca.pem" "$d/x509ca/ca.pem"
+	{
+		echo "connections {"
+		for i in $(seq 1 "$N"); do
+			cat <<EOC
+	b$i {
+		version = 2
+		local_addrs = 10.250.0.$((9 + i))
+		remote_addrs = $B_IP
+		vips = 0.0.0.0
+		proposals = $SW_IKE
+		local { auth = eap-md5
+			eap_id = user-$i }
+		remote { auth = pubkey
+			id = vpn.example }
+		children { net { remote_ts = $B_NET
+			esp_proposals = $SW_ESP
+			start_action = start } }
+	}
+EOC
+		done
+		echo "}"
+		echo "secrets {"
+		for i in $(seq 1 "$N"); do printf '\teap-%s { id = user-%s\n\t\tsecret = pw-%s }\n' "$i" "$i" "$i"; done
+		echo "}"
+	} >"$d/bench.conf"
+}
+
 # Many initiator connections i1..iN on charon NAME toward B, all started
 # when loaded.
 charon_initiators() {
 	local name=$1 d=$IT/$1 i
+	[ "$BENCH_AUTH" = eap ] && { charon_road_warriors "$name"; return; }
 	{
 		echo "connections {"
 		for i in $(seq 1 "$N"); do
@@ -124,6 +182,7 @@ EOC
 CH_AUTH=psk CH_CERTS=""
 bench_pki() {
 	[ "$BENCH_AUTH" = psk ] && return 0
+	[ "$BENCH_AUTH" = eap ] && { pki_ra_server "$IT/pki"; return; }
 	local d=$IT/pki i sans="DNS:r.lab"
 	mkdir -p "$d"
 	pki_ca "$d" root "$BENCH_AUTH"
@@ -141,9 +200,37 @@ bench_pki() {
 	CH_AUTH=pubkey CH_CERTS="certs = ini.pem"
 }
 
-# The responder charon: PSK or its certificate.
+# The responder charon: PSK or its certificate; with eap the server of
+# the N users, its certificate and a pool.
 charon_responder() {
-	if [ "$BENCH_AUTH" = psk ]; then
+	local i d=$IT/b
+	if [ "$BENCH_AUTH" = eap ]; then
+		mkdir -p "$d/ecdsa" "$d/x509"
+		openssl pkey -in "$IT/pki/srv.key" -traditional -out "$d/ecdsa/srv.pem" 2>/dev/null ||
+			it_die "openssl pkey"
+		cp "$IT/pki/srv.pem" "$d/x509/srv.pem"
+		cat >"$d/swanctl.conf" <<EOF
+  c {
+    version = 2
+    local_addrs = $B_IP
+    remote_addrs = %any
+    pools = rw
+    proposals = $SW_IKE
+    local { auth = pubkey
+            certs = srv.pem
+            id = vpn.example }
+    remote { auth = eap-md5
+             eap_id = %any }
+    children { net { local_ts = $B_NET
+                     esp_proposals = $SW_ESP } }
+  }
+}
+pools { rw { addrs = 10.8.0.0/16 }
+EOF
+		for i in $(seq 1 "$N"); do
+			printf '  eap-%s { id = user-%s\n secret = pw-%s }\n' "$i" "$i" "$i"
+		done >"$d/secrets.conf"
+	elif [ "$BENCH_AUTH" = psk ]; then
 		charon_conn b c local="$B_IP" remote=%any lid=r.lab rid=%any ike="$SW_IKE" esp="$SW_ESP" \
 			lts="$B_NET" rts="$A_NET"
 	else
@@ -162,6 +249,7 @@ charon_responder() {
 # address are paced to a few dozen per second.
 rtx_many() {
 	local role=$1 f=$2 i remote lname rname
+	[ "$BENCH_AUTH" = eap ] && { rtx_ra_server "$f"; return; }
 	: >"$f"
 	for i in $(seq 1 "$N"); do
 		if [ "$role" = r ]; then remote=$A_IP lname=r.lab rname=i$i.lab
@@ -194,6 +282,36 @@ EOF
 	fi
 }
 
+# The remote-access server (BENCH_AUTH=eap): one gateway for N users.
+rtx_ra_server() {
+	local i
+	{
+		for i in $(seq 1 "$N"); do echo "auth user $i user-$i pw-$i"; done
+		echo "auth user group 1 1-$N"
+		echo "auth user group attribute 1 eap-md5=on"
+		cat <<EOF
+pki certificate file 1 $IT/pki/srv.p12 pkcs12 interop
+ipsec ike mode-cfg address pool 1 10.8.0.0/16
+ip route 10.8.0.0/16 gateway tunnel 1
+tunnel select 1
+ tunnel encapsulation ipsec
+ ipsec tunnel 1
+  ipsec sa policy 1 1 esp $(rx_get esp_enc) $(rx_get esp_auth)
+  ipsec ike version 1 2
+  ipsec ike pki file 1 certificate=1
+  ipsec ike local address 1 $B_IP
+  ipsec ike local name 1 vpn.example fqdn
+  ipsec ike remote address 1 any
+  ipsec ike encryption 1 $(rx_get enc)
+  ipsec ike hash 1 $(rx_get hash)
+  ipsec ike group 1 $(rx_get group)
+  ipsec ike eap request 1 on 1
+  ipsec ike mode-cfg address 1 1
+ tunnel enable 1
+EOF
+	} >"$1"
+}
+
 # rx_get KEY: KEY's value in the row's rtx_conf keys ($RX).
 rx_get() {
 	local kv
@@ -217,6 +335,7 @@ bench_charon_charon() {
 	charon_load b
 	charon_quiet a "$NS_A" libipsec
 	charon_initiators a
+	eap_sources
 	rp=$(cat "$IT/b/pid"); ip=$(cat "$IT/a/pid")
 	r0=$(rss "$rp"); rc0=$(cpu "$rp"); ic0=$(cpu "$ip")
 	t0=$(now)
@@ -233,9 +352,11 @@ bench_charon_rtx() {
 	it_topology plain
 	rtx_many r "$IT/r.conf"
 	# rtxsh answers at B's address here: the charon initiators stay in A.
-	rtx_start r "$NS_B" "$IT/r.conf" sim --model vRX
+	# the vRX has no remote-access firmware: the default model serves eap
+	rtx_start r "$NS_B" "$IT/r.conf" sim --model "$([ "$BENCH_AUTH" = eap ] && echo RTX1300 || echo vRX)"
 	charon_quiet a "$NS_A" libipsec
 	charon_initiators a
+	eap_sources
 	rp=$(cat "$IT/r/pid"); ip=$(cat "$IT/a/pid")
 	r0=$(rss "$rp"); rc0=$(cpu "$rp"); ic0=$(cpu "$ip")
 	t0=$(now)
@@ -286,6 +407,7 @@ for p in $BENCH_PROPOSALS; do
 	prop "$p"
 	(bench_charon_charon)
 	(bench_charon_rtx)
+	[ "$BENCH_AUTH" = eap ] && continue   # rtxsh as N EAP clients: not measured
 	(bench_rtx_charon)
 	(bench_rtx_rtx)
 done
