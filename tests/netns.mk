@@ -5,11 +5,13 @@
 # (it skips where the kernel has it).
 # tests/netns/bench-1000.sh is a benchmark, not a test.
 # peer_restart.sh: kill -9 and restart of either router, with and without
-# traffic (issue 15), in the guest as two_rtxsh.sh.
+# traffic (issue 15), in the guest as two_rtxsh.sh. two_rtxsh_v6.sh: the
+# pair over IPv6 end to end (issue 12).
 TESTS += tests/netns/two_rtxsh.sh tests/netns/no_esp.sh tests/netns/install_fail.sh \
-	tests/netns/peer_restart.sh
+	tests/netns/peer_restart.sh tests/netns/two_rtxsh_v6.sh
 EXTRA_DIST += tests/netns/two_rtxsh.sh tests/netns/no_esp.sh tests/netns/install_fail.sh \
-	tests/netns/lib.sh tests/netns/bench-1000.sh tests/netns/peer_restart.sh
+	tests/netns/lib.sh tests/netns/bench-1000.sh tests/netns/peer_restart.sh \
+	tests/netns/two_rtxsh_v6.sh
 
 # The router's kernel-side config on the sim backend: --interface,
 # ip lanN address, standing tunnels and acquire.
