@@ -8,6 +8,12 @@
 # runs from A's start to `show ipsec sa` on A and B both listing N IKE SAs
 # and N send/recv ESP SAs.
 #
+# Then, in the same run, the reference: the same N tunnels (addresses,
+# PSKs, LANs, aes128-sha256-modp2048 / ESP aes128-sha1) between two
+# strongSwan charons with kernel-netlink, A starting them all at once,
+# timed the same way from A's load to 2N ESP SAs in both kernels
+# (NO_CHARON=1 leaves it out; skipped without charon and swanctl).
+#
 # The model is vRX (the default model allows 100 tunnels). Needs kernel
 # ESP: from the build directory, where the kernel lacks it,
 #   tests/vm/run-in-guest ../tests/netns/bench-1000.sh [N]
@@ -51,7 +57,10 @@ config() {
 			printf "  ipsec ike pre-shared-key %d text bench-%d\n", t, t
 			printf "  ipsec ike local address %d %s%d\n", t, a, me
 			printf "  ipsec ike remote address %d %s%d\n", t, a, peer
+			printf "  ipsec ike encryption %d aes-cbc\n", t
+			printf "  ipsec ike hash %d sha256\n", t
 			printf "  ipsec ike group %d modp2048\n", t
+			printf "  ipsec ike proposal-limitation %d on\n", t
 			printf " tunnel enable %d\n", t
 		}
 		print "tunnel select none"
@@ -141,3 +150,94 @@ kill -TERM "$PA" "$PB"; wait "$PA" "$PB"; PA= PB=
 t5=$(date +%s.%N)
 echo "$t4 $t5" | awk '{ printf "SIGTERM of both to exit (all kernel state removed): %.2f s\n", $2 - $1 }'
 echo "left in A: $(ip -n "$A" -o xfrm state | wc -l) SAs, $(ip -n "$A" -o xfrm policy | wc -l) policies"
+
+# ---- the reference: the same tunnels between two charons ----
+CHARON=${CHARON:-/usr/lib/ipsec/charon}
+if [ -n "${NO_CHARON:-}" ] || [ "${KERNEL:-netlink}" != netlink ]; then
+	exit 0
+fi
+if [ ! -x "$CHARON" ] || ! command -v swanctl >/dev/null; then
+	echo "charon -> charon: not run (no charon or swanctl)"
+	exit 0
+fi
+# charon_conf SIDE(1|2) START: strongswan.conf and the N connections of
+# one side; START (none|start) is the children's start_action.
+charon_conf() {
+	local d=$T/c$1
+	mkdir -p "$d/run"
+	cat >"$d/strongswan.conf" <<EOF
+charon {
+	load_modular = no
+	load = random nonce openssl pem pkcs1 x509 pubkey aes sha1 sha2 hmac gcm kdf socket-default vici kernel-netlink
+	install_routes = no
+	install_virtual_ip = no
+	dos_protection = no
+	cookie_threshold = 1000000
+	block_threshold = 1000000
+	init_limit_half_open = 0
+	ikesa_table_size = 4096
+	ikesa_table_segments = 16
+	threads = 16
+	syslog { daemon { default = -1 } }
+	plugins { vici { socket = unix://$d/charon.vici } }
+}
+swanctl { load = pem pkcs1 x509 pubkey openssl random }
+EOF
+	awk -v n="$n" -v me="$1" -v start="$2" 'BEGIN {
+		peer = 3 - me
+		print "connections {"
+		for (t = 1; t <= n; t++) {
+			a = sprintf("10.%d.%d.", 100 + int(t / 250), t % 250 + 1)
+			printf "c%d { version = 2\n local_addrs = %s%d\n remote_addrs = %s%d\n", t, a, me, a, peer
+			printf " proposals = aes128-sha256-modp2048\n"
+			printf " local { auth = psk\n id = %s%d }\n remote { auth = psk\n id = %s%d }\n", a, me, a, peer
+			printf " children { net { local_ts = 172.%d.%d.%d/25\n", 16 + int(t / 256), t % 256, (me - 1) * 128
+			printf "  remote_ts = 172.%d.%d.%d/25\n", 16 + int(t / 256), t % 256, (peer - 1) * 128
+			printf "  esp_proposals = aes128-sha1\n start_action = %s } } }\n", start
+		}
+		print "}\nsecrets {"
+		for (t = 1; t <= n; t++) {
+			a = sprintf("10.%d.%d.", 100 + int(t / 250), t % 250 + 1)
+			printf "ike-%d { id-a = %s1\n id-b = %s2\n secret = bench-%d }\n", t, a, a, t
+		}
+		print "}"
+	}' >"$d/swanctl.conf"
+}
+# charon_up SIDE NS: charon in NS with its own /run (its pid file path is
+# compiled in), until its vici socket answers.
+charon_up() {
+	local d=$T/c$1 i=0
+	STRONGSWAN_CONF=$d/strongswan.conf ip netns exec "$2" \
+		sh -c 'mount --bind "$1/run" /run && exec "$2"' sh "$d" "$CHARON" >"$d/out" 2>&1 </dev/null &
+	eval "C$1=$!"
+	until [ -S "$d/charon.vici" ]; do
+		i=$((i + 1)); [ $i -lt 300 ] || { echo "charon $1 did not start"; cat "$d/out"; exit 1; }
+		sleep 0.1
+	done
+}
+charon_load() {
+	SWANCTL_DIR=$T/c$1 STRONGSWAN_CONF=$T/c$1/strongswan.conf \
+		swanctl --load-all --file "$T/c$1/swanctl.conf" --uri "unix://$T/c$1/charon.vici" \
+		>"$T/c$1/load.out" 2>&1 || { echo "swanctl --load-all $1 failed"; tail -n 5 "$T/c$1/load.out"; exit 1; }
+}
+C1= C2=
+trap 'for p in $C1 $C2; do kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null; done; cleanup' EXIT
+charon_conf 1 start
+charon_conf 2 none
+charon_up 2 "$B"
+charon_load 2
+charon_up 1 "$A"
+t2=$(date +%s.%N)
+charon_load 1
+until [ "$(ip -n "$A" -o xfrm state | grep -c 'proto esp')" -ge $((2 * n)) ] &&
+	[ "$(ip -n "$B" -o xfrm state | grep -c 'proto esp')" -ge $((2 * n)) ]; do
+	now=$(date +%s)
+	[ $((now - ${t2%.*})) -lt "${LIMIT:-840}" ] || {
+		echo "charon -> charon: not up after ${LIMIT:-840} s: ESP SAs A $(ip -n "$A" -o xfrm state | grep -c 'proto esp'), B $(ip -n "$B" -o xfrm state | grep -c 'proto esp') of $((2 * n))"
+		exit 1; }
+	sleep 2
+done
+t3=$(date +%s.%N)
+echo "$t2 $t3 $n" | awk '{
+	printf "charon -> charon: A load to all %d tunnels up (2 ESP SAs each in both kernels): %.2f s (%.1f tunnels/s)\n", $3, $2 - $1, $3 / ($2 - $1) }'
+
