@@ -351,7 +351,12 @@ static void sa_timed_out(void *arg, uint32_t msgid)
 	ike_attempt_failed(arg);
 }
 
-static const struct window_ops sa_window_ops = { sa_resend, sa_timed_out };
+static int sa_random(void *arg, uint8_t *buf, size_t len)
+{
+	return ike_core_random(((struct ike_sa *)arg)->e, buf, len);
+}
+
+static const struct window_ops sa_window_ops = { sa_resend, sa_timed_out, sa_random };
 
 /* ---- ike.h ------------------------------------------------------------------ */
 
