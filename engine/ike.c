@@ -271,17 +271,52 @@ void ike_attempt_failed(struct ike_sa *sa)
 	}
 }
 
+/* The first IKE_SA_INIT of gateway j of the m paced ones: a random point
+ * of the j-th of m equal slots over `span` ms. */
+static uint64_t paced_at(struct ike_engine *e, size_t j, size_t m, uint64_t span)
+{
+	uint32_t r = 0;
+	if (ike_core_random(&e->core, (uint8_t *)&r, sizeof(r)))
+		r = 0;
+	return ((uint64_t)j * span + r % span) / m;
+}
+
+/* Many tunnels starting at once (a config applied, `ipsec refresh sa`)
+ * would send all their IKE_SA_INITs in one instant, and with them every
+ * retransmission round: the first IKE_INIT_BURST go now, the rest are
+ * paced over at most one retry interval, no slower than one per
+ * IKE_INIT_SLOT_MAX_MS (doc/initiation.md). Small configs start as
+ * before and draw no randomness. */
 static void initiate_all(struct ike_engine *e)
 {
 	const struct ipsec_config *c = e->core.d.config;
+	const struct gateway_config **go = malloc((c->n_gateways + 1) * sizeof(*go));
+	size_t n = 0;
 	for (size_t i = 0; i < c->n_gateways; i++) {
 		const struct gateway_config *g = c->gateways[i];
 		if (!wants_auto(c, g))
 			continue;
 		const struct gw_state *gs = gw_state_find(e, g->id);
-		if (!(gs && gs->paused) && !gateway_busy(e, g->id))
+		if ((gs && gs->paused) || gateway_busy(e, g->id))
+			continue;
+		if (go && n >= IKE_INIT_BURST)
+			go[n - IKE_INIT_BURST] = g;
+		else
 			start(e, g);
+		n++;
 	}
+	size_t m = n > IKE_INIT_BURST && go ? n - IKE_INIT_BURST : 0;
+	unsigned iv = c->retry_interval ? c->retry_interval : 1;
+	uint64_t span = (uint64_t)iv * 1000;
+	if (span > (uint64_t)m * IKE_INIT_SLOT_MAX_MS)
+		span = (uint64_t)m * IKE_INIT_SLOT_MAX_MS;
+	for (size_t j = 0; j < m; j++) {
+		struct gw_state *gs = ike_gw_state(&e->core, go[j]->id);
+		if (!gs || loop_timer_arm(e->core.d.loop, &gs->retry,
+					  paced_at(e, j, m, span)))
+			start(e, go[j]);
+	}
+	free(go);
 }
 
 /* ---- what the engine does for every IKE SA ---------------------------------- */
