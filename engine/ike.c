@@ -233,6 +233,20 @@ static void retry_fired(struct loop *l, struct loop_timer *t, void *arg)
 		start(gs->e, g);
 }
 
+/* When a gateway negotiates again after a loss or a failure: one retry
+ * interval, plus up to a tenth of it at random, so tunnels that went
+ * down together (a peer's reboot, an outage) do not come back in one
+ * burst and retransmit in step. */
+static uint64_t again_ms(struct ike_core *c)
+{
+	unsigned s = c->d.config->retry_interval ? c->d.config->retry_interval : 1;
+	uint64_t iv = (uint64_t)s * 1000;
+	uint32_t r;
+	if (ike_core_random(c, (uint8_t *)&r, sizeof(r)))
+		return iv;
+	return iv + r % (iv / WINDOW_JITTER_DIV + 1);
+}
+
 /* An established IKE SA went without a successor (`ipsec sa delete`, the
  * peer's Delete, dead peer detection, its hard life): with auto refresh
  * the gateway negotiates again a retry interval later, as the RTX does;
@@ -246,8 +260,7 @@ static void ike_lost(struct ike_sa *sa)
 	struct gw_state *gs = ike_gw_state(c, sa->gateway);
 	if (!gs || loop_timer_armed(&gs->retry))
 		return;
-	unsigned s = c->d.config->retry_interval ? c->d.config->retry_interval : 1;
-	loop_timer_arm(c->d.loop, &gs->retry, (uint64_t)s * 1000);
+	loop_timer_arm(c->d.loop, &gs->retry, again_ms(c));
 }
 
 /* Yamaha 1.6: after a failure the router pauses unless always-on (or
@@ -264,8 +277,7 @@ void ike_attempt_failed(struct ike_sa *sa)
 	if (!gs)
 		return;
 	if ((g->always_on || g->keepalive.sw == TRI_ON) && wants_auto(c->d.config, g)) {
-		unsigned s = c->d.config->retry_interval ? c->d.config->retry_interval : 1;
-		loop_timer_arm(c->d.loop, &gs->retry, (uint64_t)s * 1000);
+		loop_timer_arm(c->d.loop, &gs->retry, again_ms(c));
 	} else {
 		gs->paused = true;
 	}
