@@ -113,13 +113,10 @@ static int fail(struct kernel_nl *k, int nlerr, const char *what)
 static int xfrm_replies(struct kernel_nl *k, uint32_t seq, bool dump,
 			nl_recvmsg_msg_cb_t reply, void *arg)
 {
-	enum { BUF = 65536 };   /* larger than any XFRM dump datagram */
-	uint8_t *buf = malloc(BUF);
-	if (!buf)
-		return -NLE_NOMEM;
+	uint8_t *buf = k->rxbuf;
 	int fd = nl_socket_get_fd(k->xfrm), err = 0;
 	for (bool done = false; !done;) {
-		ssize_t n = recv(fd, buf, BUF, 0);
+		ssize_t n = recv(fd, buf, KERNEL_NL_RXBUF, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -152,7 +149,6 @@ static int xfrm_replies(struct kernel_nl *k, uint32_t seq, bool dump,
 		}
 		explicit_bzero(buf, (size_t)n);
 	}
-	free(buf);
 	return err;
 }
 
@@ -710,6 +706,7 @@ static void nl_destroy(struct kernel *k)
 	nl_socket_free(n->route);
 	nl_socket_free(n->events);
 	kernel_nl_track_free(n);
+	free(n->rxbuf);
 	free(n);
 }
 
@@ -768,6 +765,11 @@ struct kernel *kernel_netlink_new(struct log *log, int *err)
 	}
 	n->base.ops = &netlink_ops;
 	n->log = log;
+	if (!(n->rxbuf = malloc(KERNEL_NL_RXBUF))) {
+		free(n);
+		*err = -RTX_ENOMEM;
+		return NULL;
+	}
 	kernel_nl_track_init(n);
 	n->table = KERNEL_NL_ROUTE_TABLE;
 	int nlerr = open_sockets(n);

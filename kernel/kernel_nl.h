@@ -95,12 +95,17 @@ struct vec {
 	size_t n_slots;       /* a power of two, twice cap */
 };
 
+#define KERNEL_NL_RXBUF 65536   /* larger than any XFRM dump datagram */
+
 struct kernel_nl {
 	struct kernel base;
 	struct log *log;
 	struct nl_sock *xfrm, *route, *events;
 	int if_link;
 	int last_errno;       /* errno of the last NLMSG_ERROR on xfrm/route */
+	/* Replies of the xfrm socket land here, wiped after each datagram:
+	 * one buffer for the instance, not an allocation per request. */
+	uint8_t *rxbuf;
 	struct vec sas;       /* struct tracked_sa */
 	struct vec policies;  /* struct kernel_policy_id */
 	struct vec ifs;       /* unsigned tunnel */
