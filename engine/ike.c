@@ -233,6 +233,20 @@ static void retry_fired(struct loop *l, struct loop_timer *t, void *arg)
 		start(gs->e, g);
 }
 
+/* When a gateway negotiates again after a loss or a failure: one retry
+ * interval, plus up to a tenth of it at random, so tunnels that went
+ * down together (a peer's reboot, an outage) do not come back in one
+ * burst and retransmit in step. */
+static uint64_t again_ms(struct ike_core *c)
+{
+	unsigned s = c->d.config->retry_interval ? c->d.config->retry_interval : 1;
+	uint64_t iv = (uint64_t)s * 1000;
+	uint32_t r;
+	if (ike_core_random(c, (uint8_t *)&r, sizeof(r)))
+		return iv;
+	return iv + r % (iv / WINDOW_JITTER_DIV + 1);
+}
+
 /* An established IKE SA went without a successor (`ipsec sa delete`, the
  * peer's Delete, dead peer detection, its hard life): with auto refresh
  * the gateway negotiates again a retry interval later, as the RTX does;
@@ -246,8 +260,7 @@ static void ike_lost(struct ike_sa *sa)
 	struct gw_state *gs = ike_gw_state(c, sa->gateway);
 	if (!gs || loop_timer_armed(&gs->retry))
 		return;
-	unsigned s = c->d.config->retry_interval ? c->d.config->retry_interval : 1;
-	loop_timer_arm(c->d.loop, &gs->retry, (uint64_t)s * 1000);
+	loop_timer_arm(c->d.loop, &gs->retry, again_ms(c));
 }
 
 /* Yamaha 1.6: after a failure the router pauses unless always-on (or
@@ -264,24 +277,58 @@ void ike_attempt_failed(struct ike_sa *sa)
 	if (!gs)
 		return;
 	if ((g->always_on || g->keepalive.sw == TRI_ON) && wants_auto(c->d.config, g)) {
-		unsigned s = c->d.config->retry_interval ? c->d.config->retry_interval : 1;
-		loop_timer_arm(c->d.loop, &gs->retry, (uint64_t)s * 1000);
+		loop_timer_arm(c->d.loop, &gs->retry, again_ms(c));
 	} else {
 		gs->paused = true;
 	}
 }
 
+/* The first IKE_SA_INIT of gateway j of the m paced ones: a random point
+ * of the j-th of m equal slots over `span` ms. */
+static uint64_t paced_at(struct ike_engine *e, size_t j, size_t m, uint64_t span)
+{
+	uint32_t r = 0;
+	if (ike_core_random(&e->core, (uint8_t *)&r, sizeof(r)))
+		r = 0;
+	return ((uint64_t)j * span + r % span) / m;
+}
+
+/* Many tunnels starting at once (a config applied, `ipsec refresh sa`)
+ * would send all their IKE_SA_INITs in one instant, and with them every
+ * retransmission round: the first IKE_INIT_BURST go now, the rest are
+ * paced over at most one retry interval, no slower than one per
+ * IKE_INIT_SLOT_MAX_MS (doc/initiation.md). Small configs start as
+ * before and draw no randomness. */
 static void initiate_all(struct ike_engine *e)
 {
 	const struct ipsec_config *c = e->core.d.config;
+	const struct gateway_config **go = malloc((c->n_gateways + 1) * sizeof(*go));
+	size_t n = 0;
 	for (size_t i = 0; i < c->n_gateways; i++) {
 		const struct gateway_config *g = c->gateways[i];
 		if (!wants_auto(c, g))
 			continue;
 		const struct gw_state *gs = gw_state_find(e, g->id);
-		if (!(gs && gs->paused) && !gateway_busy(e, g->id))
+		if ((gs && gs->paused) || gateway_busy(e, g->id))
+			continue;
+		if (go && n >= IKE_INIT_BURST)
+			go[n - IKE_INIT_BURST] = g;
+		else
 			start(e, g);
+		n++;
 	}
+	size_t m = n > IKE_INIT_BURST && go ? n - IKE_INIT_BURST : 0;
+	unsigned iv = c->retry_interval ? c->retry_interval : 1;
+	uint64_t span = (uint64_t)iv * 1000;
+	if (span > (uint64_t)m * IKE_INIT_SLOT_MAX_MS)
+		span = (uint64_t)m * IKE_INIT_SLOT_MAX_MS;
+	for (size_t j = 0; j < m; j++) {
+		struct gw_state *gs = ike_gw_state(&e->core, go[j]->id);
+		if (!gs || loop_timer_arm(e->core.d.loop, &gs->retry,
+					  paced_at(e, j, m, span)))
+			start(e, go[j]);
+	}
+	free(go);
 }
 
 /* ---- what the engine does for every IKE SA ---------------------------------- */
@@ -351,7 +398,12 @@ static void sa_timed_out(void *arg, uint32_t msgid)
 	ike_attempt_failed(arg);
 }
 
-static const struct window_ops sa_window_ops = { sa_resend, sa_timed_out };
+static int sa_random(void *arg, uint8_t *buf, size_t len)
+{
+	return ike_core_random(((struct ike_sa *)arg)->e, buf, len);
+}
+
+static const struct window_ops sa_window_ops = { sa_resend, sa_timed_out, sa_random };
 
 /* ---- ike.h ------------------------------------------------------------------ */
 

@@ -49,6 +49,13 @@ static inline struct ike_engine *ike_engine_of(struct ike_core *c)
 	return (struct ike_engine *)((char *)c - offsetof(struct ike_engine, core));
 }
 
+/* Tunnels starting together: this many send their IKE_SA_INIT at once (as
+ * many half-open SAs as our own COOKIE threshold lets a responder hold
+ * without cookies), the rest are paced over one retry interval at most,
+ * one per IKE_INIT_SLOT_MAX_MS at the slowest. */
+#define IKE_INIT_BURST 16
+#define IKE_INIT_SLOT_MAX_MS 20
+
 /* The gateway's memory, made on first use; NULL for 0 or out of memory. */
 struct gw_state *ike_gw_state(struct ike_core *c, unsigned id);
 /* Whether the router starts key exchanges for g by itself (reference 1.4:

@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include "base/clock.h"
 #include "base/err.h"
 #include "base/log.h"
 
@@ -35,6 +36,46 @@ void window_set_retry(struct window *w, unsigned count, unsigned interval_secs)
 	w->retry_ms = (uint64_t)(interval_secs ? interval_secs : 1) * 1000;
 }
 
+static uint64_t now_ms(const struct window *w)
+{
+	struct clock *c = loop_clock(w->loop);
+	return c->mono_ms(c);
+}
+
+static uint64_t jitter_span(const struct window *w)
+{
+	return w->ops->random ? w->retry_ms / WINDOW_JITTER_DIV : 0;
+}
+
+/* Arms the timer for the next attempt, a retransmission at the earliest
+ * point of its jitter span or the give-up on time. The random point is
+ * drawn only when the timer fires there: a request answered in time
+ * costs no randomness, so seeded test runs keep their SPIs and nonces
+ * unless a retransmission happens. */
+static int arm_next(struct window *w)
+{
+	unsigned n = w->tries + 1;
+	uint64_t at = w->sent_ms + (uint64_t)n * w->retry_ms, now = now_ms(w);
+	w->jitter_due = n <= w->retry_count && jitter_span(w);
+	if (w->jitter_due)
+		at -= jitter_span(w);
+	return loop_timer_arm(w->loop, &w->timer, at > now ? at - now : 0);
+}
+
+/* At the earliest point of a retransmission's span: true when it is
+ * due now, false when the timer was moved to the drawn point. */
+static bool jitter_reached(struct window *w)
+{
+	uint32_t r;
+	if (!w->jitter_due)
+		return true;
+	w->jitter_due = false;
+	/* Without randomness the attempt keeps its nominal time. */
+	uint64_t wait = w->ops->random(w->arg, (uint8_t *)&r, sizeof(r))
+			? jitter_span(w) : r % (jitter_span(w) + 1);
+	return !wait || loop_timer_arm(w->loop, &w->timer, wait) != 0;
+}
+
 bool window_can_send(const struct window *w)
 {
 	return !w->pending;
@@ -62,18 +103,21 @@ int window_sent_request(struct window *w, uint32_t msgid, const uint8_t *buf,
 	w->req_len = len;
 	w->pending = true;
 	w->tries = 0;
+	w->sent_ms = now_ms(w);
 	w->msgid_next = msgid;
 	snprintf(w->sub, sizeof(w->sub), "%s", sub ? sub : "");
-	return loop_timer_arm(w->loop, &w->timer, w->retry_ms);
+	return arm_next(w);
 }
 
 /* The retry interval is the same for every attempt: `ipsec ike retry`
- * gives a count and one interval, not a backoff. */
+ * gives a count and one interval, not a backoff (RFC 7296 2.4 asks for
+ * an exponential one; the RTX's command, which we follow, has none). */
 static void retransmit(struct loop *l, struct loop_timer *t, void *arg)
 {
+	(void)l;
 	(void)t;
 	struct window *w = arg;
-	if (!w->pending)
+	if (!w->pending || !jitter_reached(w))
 		return;
 	if (w->tries >= w->retry_count) {
 		w->pending = false;
@@ -86,7 +130,7 @@ static void retransmit(struct loop *l, struct loop_timer *t, void *arg)
 	wlog(w, w->sub, LOG_I_RETRANSMIT_REQ, LOG_R_RETRANSMIT_REQ,
 	     (unsigned)w->msgid_next, w->tries);
 	w->ops->resend(w->arg, w->req, w->req_len);
-	loop_timer_arm(l, &w->timer, w->retry_ms);
+	arm_next(w);
 }
 
 bool window_accept_response(struct window *w, uint32_t msgid, const char *sub)

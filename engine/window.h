@@ -22,12 +22,24 @@
 
 struct log;
 
-/* What the owner does for the window: put bytes on the wire again, and
- * give up after the last retransmission. */
+/* What the owner does for the window: put bytes on the wire again, give
+ * up after the last retransmission, and supply randomness for the
+ * retransmission jitter (NULL, or a non-zero return: the attempt goes
+ * out on its nominal time). */
 struct window_ops {
 	int (*resend)(void *arg, const uint8_t *buf, size_t len);
 	void (*timed_out)(void *arg, uint32_t msgid);
+	int (*random)(void *arg, uint8_t *buf, size_t len);
 };
+
+/* Retransmission k of a request (1..retry count) goes out at a random
+ * point of [k * interval - interval / WINDOW_JITTER_DIV, k * interval]
+ * after the request was first sent; the window gives up at exactly
+ * (count + 1) * interval. So the count and the give-up time of `ipsec ike
+ * retry` hold, gaps stay within a tenth of the interval, and SAs that
+ * sent together (a mass start, a burst of answers) drift apart instead of
+ * retransmitting in step. doc/initiation.md has the rule. */
+#define WINDOW_JITTER_DIV 10
 
 struct window {
 	const struct window_ops *ops;
@@ -43,6 +55,8 @@ struct window {
 	uint8_t *req;               /* the pending request as sent */
 	size_t req_len;
 	unsigned tries;             /* retransmissions so far */
+	uint64_t sent_ms;           /* when the request first went out */
+	bool jitter_due;            /* the timer is at the attempt's earliest point */
 	unsigned retry_count;       /* ipsec ike retry count */
 	uint64_t retry_ms;          /* ipsec ike retry interval */
 	struct loop_timer timer;

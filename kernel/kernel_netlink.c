@@ -34,81 +34,24 @@ bool kernel_netlink_is_ours(uint32_t v)
 
 /* ---- tracking --------------------------------------------------------- */
 
-void *kernel_nl_vec_at(const struct vec *v, size_t i)
-{
-	return (char *)v->items + i * v->size;
-}
-
-int kernel_nl_vec_push(struct vec *v, const void *item)
-{
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 16;
-		void *p = realloc(v->items, cap * v->size);
-		if (!p)
-			return -RTX_ENOMEM;
-		v->items = p;
-		v->cap = cap;
-	}
-	memcpy(kernel_nl_vec_at(v, v->n++), item, v->size);
-	return 0;
-}
-
-/* Order does not matter: the last item fills the hole. */
-void kernel_nl_vec_remove(struct vec *v, size_t i)
-{
-	if (i != --v->n)
-		memcpy(kernel_nl_vec_at(v, i), kernel_nl_vec_at(v, v->n), v->size);
-}
-
-static bool sa_id_eq(const struct kernel_sa_id *a, const struct kernel_sa_id *b)
-{
-	return a->spi == b->spi && a->proto == b->proto &&
-	       ip_addr_equal(&a->src, &b->src) && ip_addr_equal(&a->dst, &b->dst);
-}
-
-static bool policy_id_eq(const struct kernel_policy_id *a, const struct kernel_policy_id *b)
-{
-	return a->dir == b->dir && a->if_id == b->if_id && a->src_len == b->src_len &&
-	       a->dst_len == b->dst_len && ip_addr_equal(&a->src_net, &b->src_net) &&
-	       ip_addr_equal(&a->dst_net, &b->dst_net);
-}
-
-static bool route_eq(const struct kernel_route *a, const struct kernel_route *b)
-{
-	return a->tunnel == b->tunnel && a->dst_len == b->dst_len &&
-	       ip_addr_equal(&a->dst, &b->dst);
-}
-
 static ssize_t find_sa(const struct kernel_nl *k, const struct kernel_sa_id *id)
 {
-	for (size_t i = 0; i < k->sas.n; i++)
-		if (sa_id_eq(&((struct tracked_sa *)kernel_nl_vec_at(&k->sas, i))->id, id))
-			return (ssize_t)i;
-	return -1;
+	return kernel_nl_vec_find(&k->sas, id);
 }
 
 static ssize_t find_policy(const struct kernel_nl *k, const struct kernel_policy_id *id)
 {
-	for (size_t i = 0; i < k->policies.n; i++)
-		if (policy_id_eq(kernel_nl_vec_at(&k->policies, i), id))
-			return (ssize_t)i;
-	return -1;
+	return kernel_nl_vec_find(&k->policies, id);
 }
 
 static ssize_t find_if(const struct kernel_nl *k, unsigned tunnel)
 {
-	for (size_t i = 0; i < k->ifs.n; i++)
-		if (*(unsigned *)kernel_nl_vec_at(&k->ifs, i) == tunnel)
-			return (ssize_t)i;
-	return -1;
+	return kernel_nl_vec_find(&k->ifs, &tunnel);
 }
 
 static ssize_t find_route(const struct kernel_nl *k, const struct kernel_route *r)
 {
-	for (size_t i = 0; i < k->routes.n; i++)
-		if (route_eq(kernel_nl_vec_at(&k->routes, i), r))
-			return (ssize_t)i;
-	return -1;
+	return kernel_nl_vec_find(&k->routes, r);
 }
 
 static void track_sa(struct kernel_nl *k, const struct kernel_sa_id *id, bool larval)
@@ -170,13 +113,10 @@ static int fail(struct kernel_nl *k, int nlerr, const char *what)
 static int xfrm_replies(struct kernel_nl *k, uint32_t seq, bool dump,
 			nl_recvmsg_msg_cb_t reply, void *arg)
 {
-	enum { BUF = 65536 };   /* larger than any XFRM dump datagram */
-	uint8_t *buf = malloc(BUF);
-	if (!buf)
-		return -NLE_NOMEM;
+	uint8_t *buf = k->rxbuf;
 	int fd = nl_socket_get_fd(k->xfrm), err = 0;
 	for (bool done = false; !done;) {
-		ssize_t n = recv(fd, buf, BUF, 0);
+		ssize_t n = recv(fd, buf, KERNEL_NL_RXBUF, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -209,7 +149,6 @@ static int xfrm_replies(struct kernel_nl *k, uint32_t seq, bool dump,
 		}
 		explicit_bzero(buf, (size_t)n);
 	}
-	free(buf);
 	return err;
 }
 
@@ -766,11 +705,8 @@ static void nl_destroy(struct kernel *k)
 	nl_socket_free(n->xfrm);
 	nl_socket_free(n->route);
 	nl_socket_free(n->events);
-	free(n->sas.items);
-	free(n->policies.items);
-	free(n->ifs.items);
-	free(n->routes.items);
-	free(n->addrs.items);
+	kernel_nl_track_free(n);
+	free(n->rxbuf);
 	free(n);
 }
 
@@ -829,11 +765,12 @@ struct kernel *kernel_netlink_new(struct log *log, int *err)
 	}
 	n->base.ops = &netlink_ops;
 	n->log = log;
-	n->sas.size = sizeof(struct tracked_sa);
-	n->policies.size = sizeof(struct kernel_policy_id);
-	n->ifs.size = sizeof(unsigned);
-	n->routes.size = sizeof(struct kernel_route);
-	n->addrs.size = sizeof(struct tracked_addr);
+	if (!(n->rxbuf = malloc(KERNEL_NL_RXBUF))) {
+		free(n);
+		*err = -RTX_ENOMEM;
+		return NULL;
+	}
+	kernel_nl_track_init(n);
 	n->table = KERNEL_NL_ROUTE_TABLE;
 	int nlerr = open_sockets(n);
 	if (nlerr) {
@@ -937,7 +874,7 @@ int kernel_netlink_cleanup_stale(struct kernel *k)
 		err = remove_stale_links(n, &removed);
 	if (!err)
 		err = kernel_nl_rule_cleanup_stale(n, &removed);
-	free(s.sas.items);
-	free(s.policies.items);
+	kernel_nl_vec_free(&s.sas);
+	kernel_nl_vec_free(&s.policies);
 	return err ? err : removed;
 }

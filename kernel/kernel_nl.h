@@ -9,6 +9,7 @@
 
 #include <linux/netlink.h>
 #include <net/if.h>
+#include <sys/types.h>
 
 #include "kernel/kernel.h"
 
@@ -82,10 +83,19 @@ struct tracked_addr {
 	uint8_t len;
 };
 
+/* Installed objects of one kind, dense, in no particular order, with a
+ * hash index (kernel_nl_track.c). The key is each item's leading struct:
+ * hash and eq read only that, so a find passes the key alone. */
 struct vec {
 	void *items;
 	size_t n, cap, size;
+	uint32_t (*hash)(const void *key);       /* NULL: no index, finds scan */
+	bool (*eq)(const void *item, const void *key);
+	uint32_t *slots;      /* item position + 1; 0: empty */
+	size_t n_slots;       /* a power of two, twice cap */
 };
+
+#define KERNEL_NL_RXBUF 65536   /* larger than any XFRM dump datagram */
 
 struct kernel_nl {
 	struct kernel base;
@@ -93,6 +103,9 @@ struct kernel_nl {
 	struct nl_sock *xfrm, *route, *events;
 	int if_link;
 	int last_errno;       /* errno of the last NLMSG_ERROR on xfrm/route */
+	/* Replies of the xfrm socket land here, wiped after each datagram:
+	 * one buffer for the instance, not an allocation per request. */
+	uint8_t *rxbuf;
 	struct vec sas;       /* struct tracked_sa */
 	struct vec policies;  /* struct kernel_policy_id */
 	struct vec ifs;       /* unsigned tunnel */
@@ -114,10 +127,21 @@ static inline struct kernel_nl *knl(struct kernel *k)
 	return (struct kernel_nl *)k;
 }
 
+void kernel_nl_vec_init(struct vec *v, size_t size, uint32_t (*hash)(const void *),
+			bool (*eq)(const void *, const void *));
+void kernel_nl_vec_free(struct vec *v);
 void *kernel_nl_vec_at(const struct vec *v, size_t i);
+/* The position of the item whose key equals key's, or -1. */
+ssize_t kernel_nl_vec_find(const struct vec *v, const void *key);
+/* 0 or -RTX_ENOMEM; the caller has made sure the key is not there. */
 int kernel_nl_vec_push(struct vec *v, const void *item);
 /* Order does not matter: the last item fills the hole. */
 void kernel_nl_vec_remove(struct vec *v, size_t i);
+/* The instance's arrays, each indexed by its object's id. */
+void kernel_nl_track_init(struct kernel_nl *n);
+void kernel_nl_track_free(struct kernel_nl *n);
+/* FNV-1a over n bytes, continuing from h (start with 2166136261). */
+uint32_t kernel_nl_hash(uint32_t h, const void *p, size_t n);
 
 /* Log a failed request (what, libnl's error text, the kernel's errno name)
  * and return -RTX_EKERNEL; route_result does so only for err < 0. */

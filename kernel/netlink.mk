@@ -3,7 +3,8 @@
 libkernel_a_SOURCES += \
 	kernel/kernel_netlink.h kernel/kernel_nl.h \
 	kernel/kernel_nl_algs.c kernel/kernel_nl_build.c \
-	kernel/kernel_netlink.c kernel/kernel_nl_probe.c kernel/kernel_nl_addr.c \
+	kernel/kernel_netlink.c kernel/kernel_nl_track.c kernel/kernel_nl_probe.c \
+	kernel/kernel_nl_addr.c \
 	kernel/kernel_nl_rule.c
 
 check_PROGRAMS += tests/unit/test_kernel_nl_build
@@ -11,6 +12,12 @@ tests_unit_test_kernel_nl_build_SOURCES = tests/unit/test_kernel_nl_build.c
 tests_unit_test_kernel_nl_build_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_kernel_nl_build_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_kernel_nl_build
+
+check_PROGRAMS += tests/unit/test_kernel_nl_track
+tests_unit_test_kernel_nl_track_SOURCES = tests/unit/test_kernel_nl_track.c
+tests_unit_test_kernel_nl_track_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_kernel_nl_track_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_kernel_nl_track
 
 # Root tests: each makes its own network namespace(s) and skips (77)
 # without root. nl_host runs against this host's kernel; nl_tunnel.sh

@@ -168,8 +168,9 @@ static void test_wrong_psk(void **state)
 	assert_int_equal(p->a.init_sent, 1);
 }
 
-/* With always-on the router goes on, one retry interval apart (where it
- * initiates at all: `ipsec auto refresh on`, reference 1.4). */
+/* With always-on the router goes on, one retry interval apart plus up to
+ * a tenth of it (where it initiates at all: `ipsec auto refresh on`,
+ * reference 1.4). */
 static void test_wrong_psk_always_on(void **state)
 {
 	struct ike_pair *p = *state;
@@ -180,7 +181,7 @@ static void test_wrong_psk_always_on(void **state)
 	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
 	ike_pair_run(p, 4900);
 	assert_int_equal(p->a.init_sent, 1);
-	ike_pair_run(p, 200);
+	ike_pair_run(p, 700);
 	assert_int_equal(p->a.init_sent, 2);
 	ike_pair_run(p, 50000);
 	assert_in_range(p->a.init_sent, 10, 12);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <cmocka.h>
 
 #include "base/log.h"
@@ -16,23 +17,25 @@ static int setup(void **state)
 	return ike_pair_setup(state, 7) ? -1 : ike_pair_start(*state);
 }
 
-/* `ipsec ike retry 10 5`: ten retransmissions 5 s apart, then give up. */
+/* `ipsec ike retry 10 5`: ten retransmissions 5 s apart, each up to a
+ * tenth of the interval early (window.h), then give up at 55 s sharp. */
 static void test_retransmit_timing(void **state)
 {
 	struct ike_pair *p = *state;
 	struct memnet_faults f = { .drop_pct = 100 };
 	memnet_set_faults(p->net, &f);
 	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
-	ike_pair_run(p, 4999);
+	ike_pair_run(p, 4499);
 	assert_int_equal(ike_router_log_count(&p->a, "retransmit request"), 0);
-	ike_pair_run(p, 1);
+	ike_pair_run(p, 501);
 	assert_int_equal(ike_router_log_count(&p->a,
 		"[IKE2] GW:1/SA:1/INIT iWindow retransmit request[msgID:0 cnt:1]"), 1);
 	ike_pair_run(p, 45000);
 	assert_int_equal(ike_router_log_count(&p->a, "iWindow retransmit request[msgID:0 cnt:10]"), 1);
+	ike_pair_run(p, 4999);
 	assert_int_equal(ike_router_log_count(&p->a, "timed out"), 0);
 	assert_int_equal(p->a.init_sent, 11);
-	ike_pair_run(p, 5000);
+	ike_pair_run(p, 1);
 	assert_int_equal(ike_router_log_count(&p->a,
 		"[IKE2] GW:1/SA:1/INIT iWindow retransmission timed out[msgID:0]"), 1);
 	assert_int_equal(ike_router_log_count(&p->a, "[IKE2] SA:1/IKE deleted"), 1);
@@ -136,6 +139,81 @@ static void test_loss_and_duplication(void **state)
 		lossy(seed, 30, 20, 10);
 }
 
+/* ---- many tunnels at once ---------------------------------------------------- */
+
+enum { MASS = 300 };
+
+/* A with MASS gateways and tunnels, auto refresh on: gateway 1 is B, the
+ * others peers that never answer. Returns when each has sent its first
+ * IKE_SA_INIT; at[g - 1] is when gateway g's IKE SA was made. */
+static void mass_start(uint64_t seed, uint64_t at[MASS])
+{
+	struct ike_pair p;
+	assert_int_equal(ike_pair_init(&p, seed), 0);
+	struct ipsec_config *c = p.a.config;
+	for (unsigned id = 2; id <= MASS; id++) {
+		struct gateway_config *g = config_gateway_get(c, id);
+		struct policy_config *pol = config_policy_get(c, id);
+		struct tunnel_config *t = config_tunnel_get(c, id);
+		char peer[32];
+		snprintf(peer, sizeof(peer), "100.64.%u.%u", id / 256, id % 256);
+		assert_true(g && pol && t);
+		g->version = 2;
+		memcpy(g->psk, "secret", 6);
+		g->psk_len = 6;
+		g->remote_address = strdup(peer);
+		g->local_address = strdup("192.0.2.1");
+		pol->gateway = id;
+		pol->integ = IKEV2_AUTH_HMAC_SHA1_96;
+		t->policy = id;
+		t->enabled = true;
+	}
+	c->auto_refresh = true;
+	assert_int_equal(ike_pair_start(&p), 0);
+	ike_config_changed(p.b.engine);
+	ike_config_changed(p.a.engine);
+	ike_pair_run(&p, (uint64_t)c->retry_interval * 1000);
+	memset(at, 0, MASS * sizeof(*at));
+	uint64_t t0 = p.clock.now_ms - (uint64_t)c->retry_interval * 1000;
+	for (const struct ike_sa *sa = p.a.engine->core.sas; sa; sa = sa->next)
+		if (sa->initiator && sa->gateway >= 1 && sa->gateway <= MASS &&
+		    !at[sa->gateway - 1])
+			at[sa->gateway - 1] = sa->created_ms - t0 + 1;   /* 0: none */
+	assert_int_equal(ike_router_ike_up(&p.a), 1);   /* B's tunnel, in the burst */
+	ike_pair_free(&p);
+}
+
+/* 300 tunnels applied at once: 16 send their IKE_SA_INIT at once, the
+ * others spread over the retry interval (5 s), never two in the same
+ * millisecond here, each within its slot; a fixed seed gives the same
+ * schedule. Without pacing all 300 go at t = 0. */
+static void test_mass_start_paced(void **state)
+{
+	(void)state;
+	uint64_t at[MASS], again[MASS];
+	mass_start(5, at);
+	unsigned at_zero = 0, per_ms[5001] = { 0 }, busiest = 0;
+	for (unsigned i = 0; i < MASS; i++) {
+		assert_int_not_equal(at[i], 0);          /* every gateway started */
+		uint64_t t = at[i] - 1;
+		assert_true(t < 5000);
+		at_zero += t == 0;
+		per_ms[t]++;
+		if (t && per_ms[t] > busiest)
+			busiest = per_ms[t];
+	}
+	assert_int_equal(at_zero, IKE_INIT_BURST);
+	assert_int_equal(busiest, 1);
+	/* config order is the pacing order: gateway j + 17 in slot j */
+	const unsigned m = MASS - IKE_INIT_BURST;
+	for (unsigned j = 0; j < m; j++) {
+		uint64_t t = at[IKE_INIT_BURST + j] - 1;
+		assert_true(t >= (uint64_t)j * 5000 / m && t < (uint64_t)(j + 1) * 5000 / m + 1);
+	}
+	mass_start(5, again);
+	assert_memory_equal(at, again, sizeof(at));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +222,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_duplicates, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_replay, setup, ike_pair_teardown),
 		cmocka_unit_test(test_loss_and_duplication),
+		cmocka_unit_test(test_mass_start_paced),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -116,7 +116,7 @@ static void no_timeout(void *arg, uint32_t msgid)
 	(void)msgid;
 }
 
-static const struct window_ops window_ops = { no_resend, no_timeout };
+static const struct window_ops window_ops = { .resend = no_resend, .timed_out = no_timeout };
 
 static int counter_rng(void *arg, uint8_t *buf, size_t len)
 {

@@ -1,5 +1,6 @@
 /* Message-ID window of one IKE SA on a virtual clock: retransmission
- * count and interval, timeout, duplicate requests, stale messages. */
+ * count and interval, timeout, duplicate requests, stale messages; and
+ * the jitter that keeps many SAs from retransmitting in step. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -39,7 +40,8 @@ static void timed_out(void *arg, uint32_t msgid)
 	((struct fx *)arg)->timeouts++;
 }
 
-static const struct window_ops ops = { resend, timed_out };
+/* No randomness: every attempt on its nominal time. */
+static const struct window_ops ops = { .resend = resend, .timed_out = timed_out };
 
 static int setup(void **state)
 {
@@ -189,6 +191,211 @@ static void test_lookalike_requests(void **state)
 	assert_int_equal(f->resent, 3);
 }
 
+/* ---- jitter: many SAs that sent at the same instant ----------------------- */
+
+enum { N_SA = 200, COUNT = 10, IVAL_S = 5, IVAL_MS = IVAL_S * 1000 };
+
+struct crowd;
+
+struct member {
+	struct crowd *c;
+	struct window w;
+	uint64_t at[COUNT + 1];   /* virtual time of each retransmission */
+	unsigned n;
+	uint64_t gave_up_at;      /* 0: not yet */
+};
+
+struct crowd {
+	struct clock_virtual clock;
+	struct loop *loop;
+	struct log *log;
+	uint64_t seed;            /* the fixed rng every member shares */
+	unsigned draws;
+	bool rng_fails;
+	struct member m[N_SA];
+};
+
+static uint64_t crowd_now(struct crowd *c)
+{
+	return c->clock.base.mono_ms(&c->clock.base);
+}
+
+static int m_resend(void *arg, const uint8_t *buf, size_t len)
+{
+	(void)buf;
+	(void)len;
+	struct member *m = arg;
+	assert_true(m->n < COUNT);
+	m->at[m->n++] = crowd_now(m->c);
+	return 0;
+}
+
+static void m_timed_out(void *arg, uint32_t msgid)
+{
+	(void)msgid;
+	struct member *m = arg;
+	m->gave_up_at = crowd_now(m->c);
+}
+
+/* splitmix64: seeded, so two runs draw the same numbers. */
+static int m_random(void *arg, uint8_t *buf, size_t len)
+{
+	struct crowd *c = ((struct member *)arg)->c;
+	c->draws++;
+	if (c->rng_fails)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		uint64_t z = (c->seed += 0x9e3779b97f4a7c15ull);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		buf[i] = (uint8_t)(z ^ (z >> 31));
+	}
+	return 0;
+}
+
+static const struct window_ops jitter_ops = { m_resend, m_timed_out, m_random };
+
+static struct crowd *crowd_new(uint64_t seed)
+{
+	struct crowd *c = calloc(1, sizeof(*c));
+	assert_non_null(c);
+	clock_virtual_init(&c->clock, 0);
+	c->loop = loop_new(&c->clock.base);
+	c->log = log_new(16, &c->clock.base);
+	c->seed = seed;
+	for (unsigned i = 0; i < N_SA; i++) {
+		c->m[i].c = c;
+		window_init(&c->m[i].w, c->loop, c->log, true, &jitter_ops, &c->m[i]);
+		window_set_retry(&c->m[i].w, COUNT, IVAL_S);
+	}
+	return c;
+}
+
+static void crowd_free(struct crowd *c)
+{
+	for (unsigned i = 0; i < N_SA; i++)
+		window_free(&c->m[i].w);
+	loop_free(c->loop);
+	log_free(c->log);
+	free(c);
+}
+
+/* Every member sends its IKE_SA_INIT at t = 0 and never hears back; the
+ * clock jumps from timer to timer, so each time recorded is exact. */
+static void crowd_run(struct crowd *c)
+{
+	for (unsigned i = 0; i < N_SA; i++)
+		assert_int_equal(window_sent_request(&c->m[i].w, 0, (const uint8_t *)"init", 4,
+						     "GW:1/SA:1/INIT"), 0);
+	int64_t next;
+	while ((next = loop_next_timer_ms(c->loop)) >= 0) {
+		clock_virtual_advance(&c->clock, (uint64_t)next);
+		loop_run_once(c->loop, 0);
+	}
+}
+
+/* The count and the give-up time of `ipsec ike retry 10 5` hold for every
+ * SA; retransmission k falls in [k * 5 s - 0.5 s, k * 5 s]. */
+static void test_jitter_bounds(void **state)
+{
+	(void)state;
+	struct crowd *c = crowd_new(1);
+	crowd_run(c);
+	for (unsigned i = 0; i < N_SA; i++) {
+		const struct member *m = &c->m[i];
+		assert_int_equal(m->n, COUNT);
+		for (unsigned k = 1; k <= COUNT; k++) {
+			assert_true(m->at[k - 1] <= (uint64_t)k * IVAL_MS);
+			assert_true(m->at[k - 1] >= (uint64_t)k * IVAL_MS - IVAL_MS / WINDOW_JITTER_DIV);
+		}
+		assert_int_equal(m->gave_up_at, (uint64_t)(COUNT + 1) * IVAL_MS);
+	}
+	crowd_free(c);
+}
+
+static unsigned distinct(const uint64_t *v, unsigned n)
+{
+	unsigned d = 0;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned j = 0;
+		while (j < i && v[j] != v[i])
+			j++;
+		d += j == i;
+	}
+	return d;
+}
+
+/* Sent together, they do not retransmit together: every round spreads
+ * over the span (500 of 501 possible milliseconds, 200 SAs), and an SA's
+ * place in one round says nothing of its place in the next. */
+static void test_jitter_spreads(void **state)
+{
+	(void)state;
+	struct crowd *c = crowd_new(7);
+	crowd_run(c);
+	uint64_t round[N_SA];
+	for (unsigned k = 0; k < COUNT; k++) {
+		uint64_t lo = UINT64_MAX, hi = 0;
+		for (unsigned i = 0; i < N_SA; i++) {
+			round[i] = c->m[i].at[k];
+			lo = round[i] < lo ? round[i] : lo;
+			hi = round[i] > hi ? round[i] : hi;
+		}
+		assert_true(distinct(round, N_SA) >= N_SA / 2);
+		assert_true(hi - lo >= IVAL_MS / WINDOW_JITTER_DIV / 2);
+	}
+	/* The gaps between one SA's retransmissions vary too. */
+	unsigned varied = 0;
+	for (unsigned i = 0; i < N_SA; i++)
+		varied += c->m[i].at[1] - c->m[i].at[0] != c->m[i].at[2] - c->m[i].at[1];
+	assert_true(varied >= N_SA / 2);
+	crowd_free(c);
+}
+
+/* A fixed rng gives the same schedule twice; another seed another one. */
+static void test_jitter_deterministic(void **state)
+{
+	(void)state;
+	struct crowd *a = crowd_new(42), *b = crowd_new(42), *o = crowd_new(43);
+	crowd_run(a);
+	crowd_run(b);
+	crowd_run(o);
+	bool same_other = true;
+	for (unsigned i = 0; i < N_SA; i++) {
+		assert_memory_equal(a->m[i].at, b->m[i].at, sizeof(a->m[i].at));
+		same_other = same_other && memcmp(a->m[i].at, o->m[i].at, sizeof(a->m[i].at)) == 0;
+	}
+	assert_false(same_other);
+	assert_int_equal(a->draws, N_SA * COUNT);
+	crowd_free(a);
+	crowd_free(b);
+	crowd_free(o);
+}
+
+/* Randomness is drawn only for a retransmission that happens: an answer
+ * before the earliest point costs none, so seeded runs without loss keep
+ * their SPIs and nonces. Without randomness the nominal times hold. */
+static void test_jitter_draws(void **state)
+{
+	(void)state;
+	struct crowd *c = crowd_new(3);
+	struct window *w = &c->m[0].w;
+	assert_int_equal(window_sent_request(w, 0, (const uint8_t *)"x", 1, "S"), 0);
+	clock_virtual_advance(&c->clock, IVAL_MS - IVAL_MS / WINDOW_JITTER_DIV - 1);
+	loop_run_once(c->loop, 0);
+	assert_true(window_accept_response(w, 0, "S"));
+	assert_int_equal(c->draws, 0);
+	assert_int_equal(loop_next_timer_ms(c->loop), -1);
+
+	c->rng_fails = true;
+	crowd_run(c);
+	for (unsigned i = 0; i < N_SA; i++)
+		for (unsigned k = 1; k <= COUNT; k++)
+			assert_int_equal(c->m[i].at[k - 1], (uint64_t)k * IVAL_MS + IVAL_MS - 1 -
+							     IVAL_MS / WINDOW_JITTER_DIV);
+	crowd_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +403,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_response_matching, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requests_from_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookalike_requests, setup, teardown),
+		cmocka_unit_test(test_jitter_bounds),
+		cmocka_unit_test(test_jitter_spreads),
+		cmocka_unit_test(test_jitter_deterministic),
+		cmocka_unit_test(test_jitter_draws),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
