@@ -15,7 +15,8 @@ libengine_a_SOURCES += \
 	engine/auth_psk.h engine/auth_psk.c \
 	engine/exchange_child.h engine/exchange_child.c \
 	engine/rekey.h engine/rekey.c \
-	engine/child_retry.h engine/child_retry.c
+	engine/child_retry.h engine/child_retry.c \
+	engine/illegal_spi.h engine/illegal_spi.c
 
 # Two-router scenarios share the harness in tests/ike_pair.c.
 IKE_PAIR = tests/ike_pair.h tests/ike_pair.c
@@ -109,3 +110,10 @@ TESTS += tests/unit/test_tunnel
 tests_unit_test_tunnel_SOURCES = tests/unit/test_tunnel.c
 tests_unit_test_tunnel_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_tunnel_LDADD = $(TEST_LDADD)
+
+# `ipsec log illegal-spi`: the engine's line and rate limit over the sim.
+check_PROGRAMS += tests/unit/test_illegal_spi
+tests_unit_test_illegal_spi_SOURCES = tests/unit/test_illegal_spi.c
+tests_unit_test_illegal_spi_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_illegal_spi_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_illegal_spi

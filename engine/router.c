@@ -306,10 +306,57 @@ static int open_netlink(struct router *r, FILE *diag)
 			   kernel_readable, r->kernel);
 }
 
+/* ---- ipsec log illegal-spi ------------------------------------------------- */
+
+static void spi_readable(struct loop *l, int fd, unsigned revents, void *arg)
+{
+	(void)l;
+	(void)revents;
+	kernel_netlink_process_spi(arg, fd);
+}
+
+static void spi_unwatch(struct router *r)
+{
+	while (r->n_spi_fds)
+		loop_fd_del(r->loop, r->spi_fds[--r->n_spi_fds]);
+	r->kernel->ops->watch_spi(r->kernel, false);
+	r->spi_watch = false;
+}
+
+/* The kernel watches ESP only while the switch is on: on netlink that is
+ * a raw socket per family that copies every inbound ESP packet of the
+ * host to us, too costly to keep for nothing. */
+static void apply_spi_watch(struct router *r)
+{
+	bool on = r->ipsec->log_illegal_spi;
+	if (on == r->spi_watch || !r->kernel->ops->watch_spi)
+		return;
+	if (!on) {
+		spi_unwatch(r);
+		return;
+	}
+	int err = r->kernel->ops->watch_spi(r->kernel, true);
+	r->spi_watch = !err;
+	if (!err && r->backend == KERNEL_NETLINK) {
+		int fds[2];
+		size_t n = kernel_netlink_spi_fds(r->kernel, fds);
+		for (size_t i = 0; i < n && !err; i++)
+			if (!(err = loop_fd_add(r->loop, fds[i], LOOP_READ, spi_readable, r->kernel)))
+				r->spi_fds[r->n_spi_fds++] = fds[i];
+		if (err)
+			spi_unwatch(r);
+	}
+	if (err)
+		log_text(r->log, LOG_NOTICE, "[KERNEL] cannot watch ESP for illegal SPIs: %s",
+			 rtx_strerror(err));
+}
+
 static void close_kernel(struct router *r)
 {
 	if (!r->kernel)
 		return;
+	if (r->spi_watch)
+		spi_unwatch(r);
 	/* The engine already deleted its SAs; flush catches what is left
 	 * (interfaces, routes, larval SPIs). */
 	r->kernel->ops->flush(r->kernel);
@@ -460,6 +507,7 @@ static void apply_kernel(struct router *r)
 {
 	apply_lans(r);
 	apply_standing(r);
+	apply_spi_watch(r);
 }
 
 /* ---- life cycle ------------------------------------------------------------ */

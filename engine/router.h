@@ -73,6 +73,11 @@ struct router {
 	} lan_on[ROUTER_LAN_MAX + 1], lan6_on[ROUTER_LAN_MAX + 1];   /* ip, ipv6 */
 	struct router_standing *standing;
 	size_t n_standing;
+	/* `ipsec log illegal-spi on`: the kernel watches ESP; on netlink the
+	 * loop serves its raw sockets. */
+	bool spi_watch;
+	int spi_fds[2];
+	size_t n_spi_fds;
 };
 
 struct router_opts {

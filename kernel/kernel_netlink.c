@@ -122,6 +122,19 @@ static void track_sa(struct kernel_nl *k, const struct kernel_sa_id *id, bool la
 			 id->spi);
 }
 
+bool kernel_nl_sa_ours(const struct kernel_nl *k, const struct kernel_sa_id *id)
+{
+	/* As the kernel's input lookup: by destination, SPI and protocol. A
+	 * larval SA (a reserved SPI) takes no packet, so it is not known. */
+	for (size_t i = 0; i < k->sas.n; i++) {
+		const struct tracked_sa *t = kernel_nl_vec_at(&k->sas, i);
+		if (!t->larval && t->id.spi == id->spi && t->id.proto == id->proto &&
+		    ip_addr_equal(&t->id.dst, &id->dst))
+			return true;
+	}
+	return false;
+}
+
 size_t kernel_netlink_tracked(const struct kernel *k)
 {
 	const struct kernel_nl *n = (const struct kernel_nl *)k;
@@ -364,6 +377,22 @@ static int nl_query_sa(struct kernel *k, const struct kernel_sa_id *id,
 	if (!err)
 		*out = r.info.stats;
 	return err;
+}
+
+/* Asked without a log line: no SA is the answer looked for, not a
+ * failure. The reply carries keys: xfrm_replies wipes it. */
+bool kernel_nl_sa_exists(struct kernel_nl *k, const struct kernel_sa_id *id)
+{
+	struct sa_reply r = { .got = false };
+	struct nl_msg *msg;
+	if (kernel_nl_build_get_sa(id, &msg))
+		return false;
+	int err = nl_send_auto(k->xfrm, msg);
+	uint32_t seq = nlmsg_hdr(msg)->nlmsg_seq;
+	kernel_nl_msg_free(msg);
+	if (err >= 0)
+		err = xfrm_replies(k, seq, false, on_sa_reply, &r);
+	return err >= 0 && r.got;
 }
 
 /* A NAT mapping changed: the SA's UDP encapsulation ports follow. XFRM
@@ -763,6 +792,7 @@ void kernel_netlink_set_if_link(struct kernel *k, int ifindex)
 static void nl_destroy(struct kernel *k)
 {
 	struct kernel_nl *n = knl(k);
+	kernel_nl_watch_spi(k, false);
 	nl_socket_free(n->xfrm);
 	nl_socket_free(n->route);
 	nl_socket_free(n->events);
@@ -793,6 +823,7 @@ static const struct kernel_ops netlink_ops = {
 	.del_addr = kernel_nl_del_addr,
 	.add_tunnel_addr = nl_add_tunnel_addr,
 	.del_tunnel_addr = nl_del_tunnel_addr,
+	.watch_spi = kernel_nl_watch_spi,
 	.flush = nl_flush,
 	.destroy = nl_destroy,
 };
@@ -835,6 +866,7 @@ struct kernel *kernel_netlink_new(struct log *log, int *err)
 	n->routes.size = sizeof(struct kernel_route);
 	n->addrs.size = sizeof(struct tracked_addr);
 	n->table = KERNEL_NL_ROUTE_TABLE;
+	n->spi.fd4 = n->spi.fd6 = -1;
 	int nlerr = open_sockets(n);
 	if (nlerr) {
 		NOTE(n, "[KERNEL] cannot open netlink sockets: %s", nl_geterror(nlerr));

@@ -87,6 +87,16 @@ struct vec {
 	size_t n, cap, size;
 };
 
+/* `ipsec log illegal-spi` (kernel_nl_spi.c): raw ESP sockets while the
+ * switch is on, and the (dst, SPI) of SAs other XFRM users installed that
+ * their traffic showed, so it costs one GETSA per SA, not per packet. */
+#define KERNEL_NL_FOREIGN_MAX 32
+struct kernel_nl_spi {
+	int fd4, fd6;                  /* -1: closed */
+	struct kernel_sa_id foreign[KERNEL_NL_FOREIGN_MAX];
+	size_t n_foreign, next_foreign;   /* next_foreign: the one replaced next */
+};
+
 struct kernel_nl {
 	struct kernel base;
 	struct log *log;
@@ -100,6 +110,7 @@ struct kernel_nl {
 	struct vec addrs;     /* struct tracked_addr */
 	uint32_t table;       /* our routing table (kernel_nl_rule.c) */
 	bool rule4, rule6;    /* our ip rule is in place for the family */
+	struct kernel_nl_spi spi;
 };
 
 /* Operator-visible kernel failures; log may be NULL (the probe). */
@@ -139,5 +150,18 @@ int kernel_nl_flush_addrs(struct kernel *k);
 int kernel_nl_rule_hold(struct kernel_nl *k, int family);
 int kernel_nl_rule_flush(struct kernel_nl *k);
 int kernel_nl_rule_cleanup_stale(struct kernel_nl *k, int *removed);
+
+/* ESP with an unknown SPI (kernel_nl_spi.c): the watch_spi op, and the
+ * parsing of what a raw ESP socket reads, which checks every length: an
+ * IPv4 datagram (IP header first) gives sender, destination and SPI into
+ * out; an IPv6 one starts at the ESP header (the socket tells the
+ * addresses) and gives the SPI. 0 or -RTX_EPARSE. */
+int kernel_nl_watch_spi(struct kernel *k, bool on);
+int kernel_nl_esp_parse4(const uint8_t *buf, size_t len, struct kernel_sa_id *out);
+int kernel_nl_esp_parse6(const uint8_t *buf, size_t len, uint32_t *spi);
+/* Whether (dst, SPI) is one of this instance's installed SAs; whether the
+ * kernel has such an SA at all (another user's), asked without logging. */
+bool kernel_nl_sa_ours(const struct kernel_nl *k, const struct kernel_sa_id *id);
+bool kernel_nl_sa_exists(struct kernel_nl *k, const struct kernel_sa_id *id);
 
 #endif

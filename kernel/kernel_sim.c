@@ -41,6 +41,7 @@ struct kernel_sim {
 	enum kernel_sim_op fail_op;   /* kernel_sim_fail */
 	int fail_err;
 	unsigned fail_count;
+	bool watch_spi;               /* `ipsec log illegal-spi on` */
 };
 
 static struct kernel_sim *sim(struct kernel *k) { return (struct kernel_sim *)k; }
@@ -342,6 +343,12 @@ static int sim_flush(struct kernel *k)
 	return 0;
 }
 
+static int sim_watch_spi(struct kernel *k, bool on)
+{
+	sim(k)->watch_spi = on;
+	return 0;
+}
+
 static void sim_destroy(struct kernel *k)
 {
 	struct kernel_sim *s = sim(k);
@@ -370,6 +377,7 @@ static const struct kernel_ops sim_ops = {
 	.del_route = sim_del_route,
 	.add_tunnel_addr = sim_add_tunnel_addr,
 	.del_tunnel_addr = sim_del_tunnel_addr,
+	.watch_spi = sim_watch_spi,
 	.flush = sim_flush,
 	.destroy = sim_destroy,
 };
@@ -452,6 +460,24 @@ int kernel_sim_acquire(struct kernel *k, uint32_t if_id)
 		return 0;
 	}
 	return -RTX_ENOENT;
+}
+
+int kernel_sim_esp(struct kernel *k, const struct ip_addr *src, const struct ip_addr *dst,
+		   uint32_t spi, uint16_t encap_port)
+{
+	struct kernel_sim *s = sim(k);
+	struct kernel_sa_id id = { .src = *src, .dst = *dst, .spi = spi,
+				   .proto = KERNEL_PROTO_ESP };
+	if (sa_lookup(s, &id)) {
+		kernel_sim_account(k, &id, 0, 1);
+		return 0;
+	}
+	if (!s->watch_spi)
+		return 0;
+	struct kernel_event ev = { .type = KERNEL_EV_UNKNOWN_SPI, .sa = id,
+				   .encap_port = encap_port };
+	emit(s, &ev);
+	return 1;
 }
 
 void kernel_sim_fail(struct kernel *k, enum kernel_sim_op op, int err, unsigned count)

@@ -4,13 +4,19 @@ libkernel_a_SOURCES += \
 	kernel/kernel_netlink.h kernel/kernel_nl.h \
 	kernel/kernel_nl_algs.c kernel/kernel_nl_build.c \
 	kernel/kernel_netlink.c kernel/kernel_nl_probe.c kernel/kernel_nl_addr.c \
-	kernel/kernel_nl_rule.c
+	kernel/kernel_nl_rule.c kernel/kernel_nl_spi.c
 
 check_PROGRAMS += tests/unit/test_kernel_nl_build
 tests_unit_test_kernel_nl_build_SOURCES = tests/unit/test_kernel_nl_build.c
 tests_unit_test_kernel_nl_build_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_kernel_nl_build_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_kernel_nl_build
+
+check_PROGRAMS += tests/unit/test_kernel_nl_spi
+tests_unit_test_kernel_nl_spi_SOURCES = tests/unit/test_kernel_nl_spi.c
+tests_unit_test_kernel_nl_spi_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_kernel_nl_spi_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_kernel_nl_spi
 
 # Root tests: each makes its own network namespace(s) and skips (77)
 # without root. nl_host runs against this host's kernel; nl_tunnel.sh
