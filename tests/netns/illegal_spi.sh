@@ -42,6 +42,16 @@ logged() {
 }
 never() { grep -q "illegal SPI $1 " "$T/b.log" && fail "B logged SPI $1: $(grep "illegal SPI $1" "$T/b.log")"; }
 raw_sockets() { ip netns exec "$B" ss -H -w -a -p 2>/dev/null | grep -c 'rtxsh'; }
+# sockets_become N: a switch typed on the console applies once input
+# pauses (20 ms): wait (up to 10 s) until rtxsh holds N raw ESP sockets.
+sockets_become() {
+	local i=0
+	until [ "$(raw_sockets)" = "$1" ]; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || fail "rtxsh holds $(raw_sockets) raw ESP sockets, want $1"
+		sleep 0.1
+	done
+}
 
 ip netns exec "$A" "$SEND" 10.250.0.2 0x1234abcd || fail "esp_send IPv4"
 logged 0x1234abcd 10.250.0.1
@@ -50,9 +60,10 @@ logged 0x00005678 2001:db8:250::1
 [ "$(raw_sockets)" = 2 ] || fail "want rtxsh's two raw ESP sockets, ss shows $(raw_sockets)"
 
 ask b "ipsec log illegal-spi off" >/dev/null
-[ "$(raw_sockets)" = 0 ] || fail "the raw ESP sockets stay open with the switch off"
+sockets_become 0
 ip netns exec "$A" "$SEND" 10.250.0.2 0xdead0001 || fail "esp_send"
 ask b "ipsec log illegal-spi on" >/dev/null
+sockets_become 2
 ip netns exec "$A" "$SEND" 10.250.0.2 0xbeef0001 || fail "esp_send"
 logged 0xbeef0001 10.250.0.1
 never 0xdead0001
