@@ -358,6 +358,10 @@ static const struct window_ops sa_window_ops = { sa_resend, sa_timed_out };
 static void on_kernel_event(void *arg, const struct kernel_event *ev)
 {
 	struct ike_engine *e = arg;
+	if (ev->type == KERNEL_EV_ECHO_REPLY) {
+		liveness_echo_reply(&e->core, ev);
+		return;
+	}
 	if (ev->type != KERNEL_EV_UNKNOWN_SPI) {
 		rekey_kernel_event(e, ev);
 		return;

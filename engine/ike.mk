@@ -75,7 +75,7 @@ libengine_a_SOURCES += \
 	engine/liveness.h engine/liveness.c \
 	engine/natt.h engine/natt.c
 IKE_INFO_TESTS = tests/unit/test_ike_info tests/unit/test_ike_natt tests/unit/test_ike_logs \
-	tests/unit/test_ike_seed tests/unit/test_seed_lines
+	tests/unit/test_ike_seed tests/unit/test_seed_lines tests/unit/test_ike_icmp_echo
 check_PROGRAMS += $(IKE_INFO_TESTS)
 TESTS += $(IKE_INFO_TESTS)
 tests_unit_test_ike_info_SOURCES = tests/unit/test_ike_info.c $(IKE_PAIR)
@@ -90,6 +90,9 @@ tests_unit_test_ike_seed_LDADD = $(TEST_LDADD)
 tests_unit_test_seed_lines_SOURCES = tests/unit/test_seed_lines.c $(IKE_PAIR) $(PKI_FIXTURE)
 tests_unit_test_seed_lines_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_seed_lines_LDADD = $(TEST_LDADD)
+tests_unit_test_ike_icmp_echo_SOURCES = tests/unit/test_ike_icmp_echo.c $(IKE_PAIR)
+tests_unit_test_ike_icmp_echo_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ike_icmp_echo_LDADD = $(TEST_LDADD)
 tests_unit_test_ike_natt_SOURCES = tests/unit/test_ike_natt.c $(IKE_PAIR)
 tests_unit_test_ike_natt_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_natt_LDADD = $(TEST_LDADD)

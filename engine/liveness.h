@@ -38,6 +38,9 @@ bool liveness_timed_out(struct ike_sa *sa);
  * is not on for its gateway or sa is not up. For `show status tunnel`'s
  * "[Next send]: N sec after". */
 long liveness_next_send(const struct ike_sa *sa, uint64_t now_ms);
+/* An ICMP echo reply reached the kernel (icmp-echo keepalive). */
+struct kernel_event;
+void liveness_echo_reply(struct ike_core *c, const struct kernel_event *ev);
 /* Whether the tunnel counts as up: established and past `upwait`. */
 bool liveness_tunnel_up(struct ike_sa *sa);
 

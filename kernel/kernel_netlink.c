@@ -784,6 +784,29 @@ int kernel_netlink_process_events(struct kernel *k)
 	return c.delivered;
 }
 
+size_t kernel_netlink_aux_fds(struct kernel *k, int fds[KERNEL_NL_AUX_MAX])
+{
+	struct kernel_nl *n = knl(k);
+	const int all[KERNEL_NL_AUX_MAX] = { n->spi.fd4, n->spi.fd6, n->echo.fd4, n->echo.fd6 };
+	size_t c = 0;
+	for (size_t i = 0; i < KERNEL_NL_AUX_MAX; i++)
+		if (all[i] >= 0)
+			fds[c++] = all[i];
+	return c;
+}
+
+int kernel_netlink_process_aux(struct kernel *k, int fd)
+{
+	struct kernel_nl *n = knl(k);
+	if (fd < 0)
+		return -RTX_EINVAL;
+	if (fd == n->spi.fd4 || fd == n->spi.fd6)
+		return kernel_nl_process_spi(n, fd);
+	if (fd == n->echo.fd4 || fd == n->echo.fd6)
+		return kernel_nl_process_echo(n, fd);
+	return -RTX_EINVAL;
+}
+
 void kernel_netlink_set_if_link(struct kernel *k, int ifindex)
 {
 	knl(k)->if_link = ifindex;
@@ -793,6 +816,7 @@ static void nl_destroy(struct kernel *k)
 {
 	struct kernel_nl *n = knl(k);
 	kernel_nl_watch_spi(k, false);
+	kernel_nl_watch_echo(k, false);
 	nl_socket_free(n->xfrm);
 	nl_socket_free(n->route);
 	nl_socket_free(n->events);
@@ -824,6 +848,8 @@ static const struct kernel_ops netlink_ops = {
 	.add_tunnel_addr = nl_add_tunnel_addr,
 	.del_tunnel_addr = nl_del_tunnel_addr,
 	.watch_spi = kernel_nl_watch_spi,
+	.ping = kernel_nl_ping,
+	.watch_echo = kernel_nl_watch_echo,
 	.flush = nl_flush,
 	.destroy = nl_destroy,
 };
@@ -866,7 +892,7 @@ struct kernel *kernel_netlink_new(struct log *log, int *err)
 	n->routes.size = sizeof(struct kernel_route);
 	n->addrs.size = sizeof(struct tracked_addr);
 	n->table = KERNEL_NL_ROUTE_TABLE;
-	n->spi.fd4 = n->spi.fd6 = -1;
+	n->spi.fd4 = n->spi.fd6 = n->echo.fd4 = n->echo.fd6 = -1;
 	int nlerr = open_sockets(n);
 	if (nlerr) {
 		NOTE(n, "[KERNEL] cannot open netlink sockets: %s", nl_geterror(nlerr));

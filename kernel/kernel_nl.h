@@ -97,6 +97,11 @@ struct kernel_nl_spi {
 	size_t n_foreign, next_foreign;   /* next_foreign: the one replaced next */
 };
 
+/* The icmp-echo keepalive's raw ICMP sockets (kernel_nl_ping.c). */
+struct kernel_nl_echo {
+	int fd4, fd6;                  /* -1: closed */
+};
+
 struct kernel_nl {
 	struct kernel base;
 	struct log *log;
@@ -111,6 +116,7 @@ struct kernel_nl {
 	uint32_t table;       /* our routing table (kernel_nl_rule.c) */
 	bool rule4, rule6;    /* our ip rule is in place for the family */
 	struct kernel_nl_spi spi;
+	struct kernel_nl_echo echo;
 };
 
 /* Operator-visible kernel failures; log may be NULL (the probe). */
@@ -157,11 +163,29 @@ int kernel_nl_rule_cleanup_stale(struct kernel_nl *k, int *removed);
  * out; an IPv6 one starts at the ESP header (the socket tells the
  * addresses) and gives the SPI. 0 or -RTX_EPARSE. */
 int kernel_nl_watch_spi(struct kernel *k, bool on);
+/* Reads what fd (one of spi.fd4/fd6) has queued; see
+ * kernel_netlink_process_aux. */
+int kernel_nl_process_spi(struct kernel_nl *n, int fd);
 int kernel_nl_esp_parse4(const uint8_t *buf, size_t len, struct kernel_sa_id *out);
 int kernel_nl_esp_parse6(const uint8_t *buf, size_t len, uint32_t *spi);
 /* Whether (dst, SPI) is one of this instance's installed SAs; whether the
  * kernel has such an SA at all (another user's), asked without logging. */
 bool kernel_nl_sa_ours(const struct kernel_nl *k, const struct kernel_sa_id *id);
 bool kernel_nl_sa_exists(struct kernel_nl *k, const struct kernel_sa_id *id);
+
+/* The icmp-echo pinger (kernel_nl_ping.c): the watch_echo and ping ops,
+ * reading replies from echo.fd4/fd6, and the packets themselves: an echo
+ * request of length data octets into buf (0 when it does not fit or
+ * length exceeds 1500), a reply as a raw ICMP socket reads it (IPv4 with
+ * its IP header; IPv6 from the ICMPv6 header), 0 or -RTX_EPARSE. */
+int kernel_nl_watch_echo(struct kernel *k, bool on);
+int kernel_nl_ping(struct kernel *k, unsigned tunnel, const struct ip_addr *src,
+		   const struct ip_addr *dst, uint16_t length, uint16_t id, uint16_t seq);
+int kernel_nl_process_echo(struct kernel_nl *n, int fd);
+size_t kernel_nl_echo_build(int family, uint16_t length, uint16_t id, uint16_t seq,
+			    uint8_t *buf, size_t cap);
+int kernel_nl_echo_parse4(const uint8_t *buf, size_t len, struct ip_addr *src, uint16_t *id,
+			  uint16_t *seq);
+int kernel_nl_echo_parse6(const uint8_t *buf, size_t len, uint16_t *id, uint16_t *seq);
 
 #endif

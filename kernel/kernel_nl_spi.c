@@ -111,17 +111,6 @@ int kernel_nl_watch_spi(struct kernel *k, bool on)
 	return -RTX_EKERNEL;
 }
 
-size_t kernel_netlink_spi_fds(struct kernel *k, int fds[2])
-{
-	struct kernel_nl *n = knl(k);
-	size_t c = 0;
-	if (n->spi.fd4 >= 0)
-		fds[c++] = n->spi.fd4;
-	if (n->spi.fd6 >= 0)
-		fds[c++] = n->spi.fd6;
-	return c;
-}
-
 static bool foreign_cached(const struct kernel_nl_spi *s, const struct kernel_sa_id *id)
 {
 	for (size_t i = 0; i < s->n_foreign; i++)
@@ -185,11 +174,8 @@ static int read_one(int fd, bool v6, struct kernel_sa_id *id)
 	return 0;
 }
 
-int kernel_netlink_process_spi(struct kernel *k, int fd)
+int kernel_nl_process_spi(struct kernel_nl *n, int fd)
 {
-	struct kernel_nl *n = knl(k);
-	if (fd < 0 || (fd != n->spi.fd4 && fd != n->spi.fd6))
-		return -RTX_EINVAL;
 	int reported = 0;
 	for (int i = 0; i < READS_PER_CALL; i++) {
 		struct kernel_event ev = { .type = KERNEL_EV_UNKNOWN_SPI };
