@@ -7,10 +7,10 @@
 # peer_restart.sh: kill -9 and restart of either router, with and without
 # traffic (issue 15), in the guest as two_rtxsh.sh.
 TESTS += tests/netns/two_rtxsh.sh tests/netns/no_esp.sh tests/netns/install_fail.sh \
-	tests/netns/peer_restart.sh tests/netns/illegal_spi.sh
+	tests/netns/peer_restart.sh tests/netns/illegal_spi.sh tests/netns/icmp_keepalive.sh
 EXTRA_DIST += tests/netns/two_rtxsh.sh tests/netns/no_esp.sh tests/netns/install_fail.sh \
 	tests/netns/lib.sh tests/netns/bench-1000.sh tests/netns/peer_restart.sh \
-	tests/netns/illegal_spi.sh
+	tests/netns/illegal_spi.sh tests/netns/icmp_keepalive.sh
 
 # illegal_spi.sh: `ipsec log illegal-spi` seeing hand-built ESP (esp_send).
 check_PROGRAMS += tests/netns/esp_send
