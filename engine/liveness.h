@@ -12,7 +12,12 @@
  * being retransmitted is never counted twice; when the window gives up
  * (count intervals after the first probe) the peer is dead. A probe is
  * not sent while another request of ours is pending: that request's own
- * retransmission already watches the peer. */
+ * retransmission already watches the peer.
+ *
+ * `icmp-echo IP` (form 3) is not an IKE exchange: an ICMP echo to IP
+ * through the gateway's tunnel (kernel_ops ping) every interval, past
+ * upwait; an interval ending with the echo unanswered is a miss, and
+ * `count` misses in a row end the SA as a failed probe does. */
 #ifndef RTX_LIVENESS_H
 #define RTX_LIVENESS_H
 
