@@ -300,6 +300,7 @@ static int open_netlink(struct router *r, FILE *diag)
 	}
 	if (r->route_table)
 		kernel_netlink_set_route_table(r->kernel, r->route_table);
+	kernel_netlink_set_natt_port(r->kernel, r->natt_port ? r->natt_port : IKE_NATT_PORT);
 	int stale = kernel_netlink_cleanup_stale(r->kernel);
 	if (stale > 0)
 		log_text(r->log, LOG_NOTICE, "[KERNEL] removed %d objects a previous rtxsh left",

@@ -77,7 +77,7 @@ struct router {
 	 * (`ipsec log illegal-spi on`), echo replies (icmp-echo keepalive);
 	 * on netlink the loop serves the raw sockets of both. */
 	bool spi_watch, echo_watch;
-	int aux_fds[4];
+	int aux_fds[6];
 	size_t n_aux_fds;
 };
 

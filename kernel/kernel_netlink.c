@@ -784,10 +784,16 @@ int kernel_netlink_process_events(struct kernel *k)
 	return c.delivered;
 }
 
+void kernel_netlink_set_natt_port(struct kernel *k, uint16_t port)
+{
+	knl(k)->spi.natt_port = port;
+}
+
 size_t kernel_netlink_aux_fds(struct kernel *k, int fds[KERNEL_NL_AUX_MAX])
 {
 	struct kernel_nl *n = knl(k);
-	const int all[KERNEL_NL_AUX_MAX] = { n->spi.fd4, n->spi.fd6, n->echo.fd4, n->echo.fd6 };
+	const int all[KERNEL_NL_AUX_MAX] = { n->spi.fd4, n->spi.fd6, n->spi.udp4, n->spi.udp6,
+					     n->echo.fd4, n->echo.fd6 };
 	size_t c = 0;
 	for (size_t i = 0; i < KERNEL_NL_AUX_MAX; i++)
 		if (all[i] >= 0)
@@ -800,7 +806,7 @@ int kernel_netlink_process_aux(struct kernel *k, int fd)
 	struct kernel_nl *n = knl(k);
 	if (fd < 0)
 		return -RTX_EINVAL;
-	if (fd == n->spi.fd4 || fd == n->spi.fd6)
+	if (fd == n->spi.fd4 || fd == n->spi.fd6 || fd == n->spi.udp4 || fd == n->spi.udp6)
 		return kernel_nl_process_spi(n, fd);
 	if (fd == n->echo.fd4 || fd == n->echo.fd6)
 		return kernel_nl_process_echo(n, fd);
@@ -892,7 +898,8 @@ struct kernel *kernel_netlink_new(struct log *log, int *err)
 	n->routes.size = sizeof(struct kernel_route);
 	n->addrs.size = sizeof(struct tracked_addr);
 	n->table = KERNEL_NL_ROUTE_TABLE;
-	n->spi.fd4 = n->spi.fd6 = n->echo.fd4 = n->echo.fd6 = -1;
+	n->spi.fd4 = n->spi.fd6 = n->spi.udp4 = n->spi.udp6 = -1;
+	n->echo.fd4 = n->echo.fd6 = -1;
 	int nlerr = open_sockets(n);
 	if (nlerr) {
 		NOTE(n, "[KERNEL] cannot open netlink sockets: %s", nl_geterror(nlerr));

@@ -43,7 +43,10 @@ int kernel_netlink_process_events(struct kernel *k);
  * echo reply. Returns the number of events or a negative rtx_err. The
  * sockets are opened in the network namespace the thread is in when the
  * watch turns on. */
-#define KERNEL_NL_AUX_MAX 4
+#define KERNEL_NL_AUX_MAX 6
+/* The local port of ESP in UDP (0, the default: 4500) that the illegal-SPI
+ * watch looks at; before watch_spi turns on. */
+void kernel_netlink_set_natt_port(struct kernel *k, uint16_t port);
 size_t kernel_netlink_aux_fds(struct kernel *k, int fds[KERNEL_NL_AUX_MAX]);
 int kernel_netlink_process_aux(struct kernel *k, int fd);
 

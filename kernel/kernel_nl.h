@@ -93,6 +93,8 @@ struct vec {
 #define KERNEL_NL_FOREIGN_MAX 32
 struct kernel_nl_spi {
 	int fd4, fd6;                  /* -1: closed */
+	int udp4, udp6;                /* raw UDP: ESP-in-UDP to natt_port */
+	uint16_t natt_port;            /* 0: 4500 */
 	struct kernel_sa_id foreign[KERNEL_NL_FOREIGN_MAX];
 	size_t n_foreign, next_foreign;   /* next_foreign: the one replaced next */
 };
@@ -168,6 +170,14 @@ int kernel_nl_watch_spi(struct kernel *k, bool on);
 int kernel_nl_process_spi(struct kernel_nl *n, int fd);
 int kernel_nl_esp_parse4(const uint8_t *buf, size_t len, struct kernel_sa_id *out);
 int kernel_nl_esp_parse6(const uint8_t *buf, size_t len, uint32_t *spi);
+/* The same for ESP in UDP (RFC 3948) to port, as a raw UDP socket reads
+ * it: the SPI must not be zero (that is the IKE marker) and more than the
+ * 8-octet ESP header must follow the UDP header, as the kernel's own test
+ * for ESP goes; *sport is the sender's port. */
+int kernel_nl_espinudp_parse4(const uint8_t *buf, size_t len, uint16_t port,
+			      struct kernel_sa_id *out, uint16_t *sport);
+int kernel_nl_espinudp_parse6(const uint8_t *buf, size_t len, uint16_t port, uint32_t *spi,
+			      uint16_t *sport);
 /* Whether (dst, SPI) is one of this instance's installed SAs; whether the
  * kernel has such an SA at all (another user's), asked without logging. */
 bool kernel_nl_sa_ours(const struct kernel_nl *k, const struct kernel_sa_id *id);

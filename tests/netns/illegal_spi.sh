@@ -4,8 +4,10 @@
 #   A: wan0 10.250.0.1, 2001:db8:250::1     B: wan0 10.250.0.2, 2001:db8:250::2
 # On any kernel with XFRM (ESP itself not needed: raw sockets get their
 # copy whatever handles the protocol): an unknown SPI over IPv4 and IPv6
-# is logged with SPI and sender; `ipsec log illegal-spi off` closes the
-# sockets and a packet sent then is never logged. Where the kernel has ESP
+# is logged with SPI and sender, and so is ESP in UDP to port 4500 (with
+# the sender's port) but not an IKE datagram behind the zero marker;
+# `ipsec log illegal-spi off` closes the sockets and a packet sent then is
+# never logged. Where the kernel has ESP
 # (else that part is skipped, said on stdout): a foreign SA's SPI is not
 # illegal, and after a tunnel with A (rtxsh too) carried pings, none of
 # its own SPIs was logged.
@@ -43,7 +45,7 @@ logged() {
 never() { grep -q "illegal SPI $1 " "$T/b.log" && fail "B logged SPI $1: $(grep "illegal SPI $1" "$T/b.log")"; }
 raw_sockets() { ip netns exec "$B" ss -H -w -a -p 2>/dev/null | grep -c 'rtxsh'; }
 # sockets_become N: a switch typed on the console applies once input
-# pauses (20 ms): wait (up to 10 s) until rtxsh holds N raw ESP sockets.
+# pauses (20 ms): wait (up to 10 s) until rtxsh holds N raw sockets.
 sockets_become() {
 	local i=0
 	until [ "$(raw_sockets)" = "$1" ]; do
@@ -57,17 +59,23 @@ ip netns exec "$A" "$SEND" 10.250.0.2 0x1234abcd || fail "esp_send IPv4"
 logged 0x1234abcd 10.250.0.1
 ip netns exec "$A" "$SEND" 2001:db8:250::2 0x5678 || fail "esp_send IPv6"
 logged 0x00005678 2001:db8:250::1
-[ "$(raw_sockets)" = 2 ] || fail "want rtxsh's two raw ESP sockets, ss shows $(raw_sockets)"
+[ "$(raw_sockets)" = 4 ] || fail "want rtxsh's raw ESP and UDP sockets (4), ss shows $(raw_sockets)"
+ip netns exec "$A" "$SEND" 10.250.0.2 0 4500 || fail "esp_send UDP marker"
+ip netns exec "$A" "$SEND" 10.250.0.2 0xcafe0001 4500 || fail "esp_send UDP"
+logged 0xcafe0001 '10.250.0.1\[[0-9]*\]'
+never 0x00000000
+ip netns exec "$A" "$SEND" 2001:db8:250::2 0xcafe0002 4500 || fail "esp_send UDP IPv6"
+logged 0xcafe0002 '2001:db8:250::1\[[0-9]*\]'
 
 ask b "ipsec log illegal-spi off" >/dev/null
 sockets_become 0
 ip netns exec "$A" "$SEND" 10.250.0.2 0xdead0001 || fail "esp_send"
 ask b "ipsec log illegal-spi on" >/dev/null
-sockets_become 2
+sockets_become 4
 ip netns exec "$A" "$SEND" 10.250.0.2 0xbeef0001 || fail "esp_send"
 logged 0xbeef0001 10.250.0.1
 never 0xdead0001
-echo "illegal_spi: unknown SPIs logged over IPv4 and IPv6; switch off closes the sockets"
+echo "illegal_spi: unknown SPIs logged over IPv4 and IPv6, ESP and ESP in UDP; switch off closes the sockets"
 
 if [ $esp = no ]; then
 	echo "illegal_spi: kernel $(uname -r) lacks ESP: foreign SA and tunnel checks skipped"
@@ -87,7 +95,7 @@ ping_through "$A" 10.251.1.1 10.251.2.1 5 || fail "pings lost: $PING_RESULT"
 ip netns exec "$A" "$SEND" 10.250.0.2 0xbeef0003 || fail "esp_send"
 logged 0xbeef0003 10.250.0.1
 n=$(grep -c 'illegal SPI' "$T/b.log")
-[ "$n" = 5 ] || fail "want only the 5 hand-made illegal SPIs, B logged: $(grep 'illegal SPI' "$T/b.log")"
+[ "$n" = 7 ] || fail "want only the 7 hand-made illegal SPIs, B logged: $(grep 'illegal SPI' "$T/b.log")"
 rtx_stop a "$PA"; PA=
 rtx_stop b "$PB"; PB=
 echo "illegal_spi: foreign SA and the tunnel's own SPIs not logged"
