@@ -9,8 +9,8 @@
 # `ipsec log illegal-spi off` closes the sockets and a packet sent then is
 # never logged. Where the kernel has ESP
 # (else that part is skipped, said on stdout): a foreign SA's SPI is not
-# illegal, and after a tunnel with A (rtxsh too) carried pings, none of
-# its own SPIs was logged.
+# illegal, and after a tunnel with A (rtxsh too, NAT-T forced so its ESP
+# is in UDP) carried pings, none of its own SPIs was logged.
 # Negative checks wait for a later positive one: a packet sent after the
 # one that must not show is logged, so the first one's chance has passed.
 . "$(dirname "$0")/lib.sh"
@@ -29,8 +29,12 @@ for i in 1 2; do
 	ip -n "$ns" addr add "2001:db8:250::$i/64" dev wan0 nodad || fail "IPv6 address in $ns"
 done
 
-rtx_config 10.250.0.1 10.250.0.2 10.251.1.1/24 10.251.2.0/24 on >"$T/a.conf"
-{ rtx_config 10.250.0.2 10.250.0.1 10.251.2.1/24 10.251.1.0/24; echo "ipsec log illegal-spi on"; } >"$T/b.conf"
+# NAT-T forced: the tunnel's own ESP travels in UDP 4500, through the
+# raw UDP watch as well.
+{ rtx_config 10.250.0.1 10.250.0.2 10.251.1.1/24 10.251.2.0/24 on
+  echo "ipsec ike nat-traversal 1 on force=on"; } >"$T/a.conf"
+{ rtx_config 10.250.0.2 10.250.0.1 10.251.2.1/24 10.251.1.0/24
+  echo "ipsec ike nat-traversal 1 on force=on"; echo "ipsec log illegal-spi on"; } >"$T/b.conf"
 rtx_start b "$B"
 
 # logged SPI FROM: B's log has the illegal-SPI line (waits up to 10 s).
@@ -92,6 +96,7 @@ never 0x00000099
 rtx_start a "$A"
 ping_until_up "$A" 10.251.1.1 10.251.2.1 || fail "no ping through the tunnel"
 ping_through "$A" 10.251.1.1 10.251.2.1 5 || fail "pings lost: $PING_RESULT"
+ip -n "$B" xfrm state | grep -q 'encap type espinudp' || fail "the tunnel's ESP is not in UDP"
 ip netns exec "$A" "$SEND" 10.250.0.2 0xbeef0003 || fail "esp_send"
 logged 0xbeef0003 10.250.0.1
 n=$(grep -c 'illegal SPI' "$T/b.log")
