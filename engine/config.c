@@ -372,6 +372,12 @@ struct gateway_config *config_tunnel_gateway(const struct ipsec_config *c,
 	return p ? config_gateway_find(c, p->gateway) : NULL;
 }
 
+bool config_icmp_keepalive(const struct gateway_config *g)
+{
+	return g->keepalive.kind == KEEPALIVE_ICMP_ECHO && g->keepalive.sw != TRI_OFF &&
+	       g->keepalive.icmp_target;
+}
+
 unsigned config_gateway_tunnel(const struct ipsec_config *c, unsigned gw)
 {
 	for (size_t i = 0; i < c->n_tunnels; i++) {

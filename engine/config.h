@@ -195,6 +195,10 @@ void config_route_del(struct ipsec_config *c, const struct ip_addr *net, uint8_t
 /* The gateway a tunnel's traffic is protected by, through its policy. */
 struct gateway_config *config_tunnel_gateway(const struct ipsec_config *c,
 					     const struct tunnel_config *t);
+/* Whether g pings through its tunnel (`ipsec ike keepalive use` form 3):
+ * a target and on, or auto, which ICMP echo takes for on (reference
+ * 1.14). */
+bool config_icmp_keepalive(const struct gateway_config *g);
 /* The first tunnel whose policy uses gateway gw (0 if none). */
 unsigned config_gateway_tunnel(const struct ipsec_config *c, unsigned gw);
 

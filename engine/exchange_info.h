@@ -47,6 +47,11 @@ struct exchange_info_state {
 	uint64_t last_rx_ms;          /* last authenticated message from the peer */
 	uint64_t up_at_ms;            /* established + upwait: the tunnel counts as up */
 	bool probing;                 /* our liveness request is the one in flight */
+	/* icmp-echo keepalive: the echo in flight and the misses in a row */
+	uint16_t echo_id, echo_seq;
+	bool echo_waiting;
+	unsigned echo_misses;
+	uint64_t echo_next_ms;        /* when the next echo goes out */
 };
 
 extern const struct exchange_ops exchange_info_ops;

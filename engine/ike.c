@@ -409,7 +409,19 @@ static const struct window_ops sa_window_ops = { sa_resend, sa_timed_out, sa_ran
 
 static void on_kernel_event(void *arg, const struct kernel_event *ev)
 {
-	rekey_kernel_event(arg, ev);
+	struct ike_engine *e = arg;
+	if (ev->type == KERNEL_EV_ECHO_REPLY) {
+		liveness_echo_reply(&e->core, ev);
+		return;
+	}
+	if (ev->type != KERNEL_EV_UNKNOWN_SPI) {
+		rekey_kernel_event(e, ev);
+		return;
+	}
+	/* The router closes the watch with the switch; a packet read before
+	 * that still obeys the switch. */
+	if (e->core.d.config->log_illegal_spi)
+		illegal_spi_report(&e->illegal_spi, e->core.d.log, loop_clock(e->core.d.loop), ev);
 }
 
 struct ike_engine *ike_engine_new(const struct ike_deps *deps, int *err)

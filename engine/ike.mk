@@ -15,7 +15,8 @@ libengine_a_SOURCES += \
 	engine/auth_psk.h engine/auth_psk.c \
 	engine/exchange_child.h engine/exchange_child.c \
 	engine/rekey.h engine/rekey.c \
-	engine/child_retry.h engine/child_retry.c
+	engine/child_retry.h engine/child_retry.c \
+	engine/illegal_spi.h engine/illegal_spi.c
 
 # Two-router scenarios share the harness in tests/ike_pair.c.
 IKE_PAIR = tests/ike_pair.h tests/ike_pair.c
@@ -74,7 +75,7 @@ libengine_a_SOURCES += \
 	engine/liveness.h engine/liveness.c \
 	engine/natt.h engine/natt.c
 IKE_INFO_TESTS = tests/unit/test_ike_info tests/unit/test_ike_natt tests/unit/test_ike_logs \
-	tests/unit/test_ike_seed tests/unit/test_seed_lines
+	tests/unit/test_ike_seed tests/unit/test_seed_lines tests/unit/test_ike_icmp_echo
 check_PROGRAMS += $(IKE_INFO_TESTS)
 TESTS += $(IKE_INFO_TESTS)
 tests_unit_test_ike_info_SOURCES = tests/unit/test_ike_info.c $(IKE_PAIR)
@@ -89,6 +90,9 @@ tests_unit_test_ike_seed_LDADD = $(TEST_LDADD)
 tests_unit_test_seed_lines_SOURCES = tests/unit/test_seed_lines.c $(IKE_PAIR) $(PKI_FIXTURE)
 tests_unit_test_seed_lines_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_seed_lines_LDADD = $(TEST_LDADD)
+tests_unit_test_ike_icmp_echo_SOURCES = tests/unit/test_ike_icmp_echo.c $(IKE_PAIR)
+tests_unit_test_ike_icmp_echo_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ike_icmp_echo_LDADD = $(TEST_LDADD)
 tests_unit_test_ike_natt_SOURCES = tests/unit/test_ike_natt.c $(IKE_PAIR)
 tests_unit_test_ike_natt_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_natt_LDADD = $(TEST_LDADD)
@@ -109,3 +113,10 @@ TESTS += tests/unit/test_tunnel
 tests_unit_test_tunnel_SOURCES = tests/unit/test_tunnel.c
 tests_unit_test_tunnel_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_tunnel_LDADD = $(TEST_LDADD)
+
+# `ipsec log illegal-spi`: the engine's line and rate limit over the sim.
+check_PROGRAMS += tests/unit/test_illegal_spi
+tests_unit_test_illegal_spi_SOURCES = tests/unit/test_illegal_spi.c
+tests_unit_test_illegal_spi_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_illegal_spi_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_illegal_spi

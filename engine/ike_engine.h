@@ -11,6 +11,7 @@
 
 #include "engine/ike.h"
 #include "engine/ike_core.h"
+#include "engine/illegal_spi.h"
 #include "engine/loop.h"
 
 struct ike_sa;
@@ -42,6 +43,7 @@ struct ike_engine {
 	uint64_t cookies_sent, dropped_per_source, dropped_max;
 	uint8_t cookie_secret[2][32];         /* [0] current, [1] previous */
 	uint64_t cookie_rotated_ms;
+	struct illegal_spi illegal_spi;       /* `ipsec log illegal-spi` lines */
 };
 
 static inline struct ike_engine *ike_engine_of(struct ike_core *c)

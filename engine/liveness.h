@@ -12,7 +12,12 @@
  * being retransmitted is never counted twice; when the window gives up
  * (count intervals after the first probe) the peer is dead. A probe is
  * not sent while another request of ours is pending: that request's own
- * retransmission already watches the peer. */
+ * retransmission already watches the peer.
+ *
+ * `icmp-echo IP` (form 3) is not an IKE exchange: an ICMP echo to IP
+ * through the gateway's tunnel (kernel_ops ping) every interval, past
+ * upwait; an interval ending with the echo unanswered is a miss, and
+ * `count` misses in a row end the SA as a failed probe does. */
 #ifndef RTX_LIVENESS_H
 #define RTX_LIVENESS_H
 
@@ -38,6 +43,9 @@ bool liveness_timed_out(struct ike_sa *sa);
  * is not on for its gateway or sa is not up. For `show status tunnel`'s
  * "[Next send]: N sec after". */
 long liveness_next_send(const struct ike_sa *sa, uint64_t now_ms);
+/* An ICMP echo reply reached the kernel (icmp-echo keepalive). */
+struct kernel_event;
+void liveness_echo_reply(struct ike_core *c, const struct kernel_event *ev);
 /* Whether the tunnel counts as up: established and past `upwait`. */
 bool liveness_tunnel_up(struct ike_sa *sa);
 

@@ -705,6 +705,9 @@ void rekey_kernel_event(struct ike_engine *eng, const struct kernel_event *ev)
 	case KERNEL_EV_ACQUIRE: on_acquire(e, ev); break;
 	case KERNEL_EV_EXPIRE_SOFT: on_soft(e, ev); break;
 	case KERNEL_EV_EXPIRE_HARD: on_hard(e, ev); break;
+	case KERNEL_EV_UNKNOWN_SPI:   /* ike.c: illegal_spi */
+	case KERNEL_EV_ECHO_REPLY:    /* ike.c: liveness */
+		break;
 	}
 }
 

@@ -23,6 +23,8 @@
 
 #define ROUTER_LOG_LINES 2000
 _Static_assert(ROUTER_LAN_MAX == CONFIG_LAN_MAX, "one lanN range for config and router");
+_Static_assert(sizeof(((struct router *)0)->aux_fds) / sizeof(int) == KERNEL_NL_AUX_MAX,
+	       "room for every raw socket of the netlink backend");
 /* udp.c holds 32 sockets, two per address; past that the wildcards serve
  * every address anyway. */
 #define ROUTER_BIND_MAX 15
@@ -298,6 +300,7 @@ static int open_netlink(struct router *r, FILE *diag)
 	}
 	if (r->route_table)
 		kernel_netlink_set_route_table(r->kernel, r->route_table);
+	kernel_netlink_set_natt_port(r->kernel, r->natt_port ? r->natt_port : IKE_NATT_PORT);
 	int stale = kernel_netlink_cleanup_stale(r->kernel);
 	if (stale > 0)
 		log_text(r->log, LOG_NOTICE, "[KERNEL] removed %d objects a previous rtxsh left",
@@ -306,10 +309,79 @@ static int open_netlink(struct router *r, FILE *diag)
 			   kernel_readable, r->kernel);
 }
 
+/* ---- kernel watches: ipsec log illegal-spi, icmp-echo keepalive ---------- */
+
+static void aux_readable(struct loop *l, int fd, unsigned revents, void *arg)
+{
+	(void)l;
+	(void)revents;
+	kernel_netlink_process_aux(arg, fd);
+}
+
+/* Out of the loop before a watch closes its sockets: a closed fd's number
+ * may come back for the next socket opened. */
+static void aux_release(struct router *r)
+{
+	while (r->n_aux_fds)
+		loop_fd_del(r->loop, r->aux_fds[--r->n_aux_fds]);
+}
+
+static void aux_register(struct router *r)
+{
+	int fds[KERNEL_NL_AUX_MAX];
+	size_t n = r->backend == KERNEL_NETLINK ? kernel_netlink_aux_fds(r->kernel, fds) : 0;
+	for (size_t i = 0; i < n; i++) {
+		int err = loop_fd_add(r->loop, fds[i], LOOP_READ, aux_readable, r->kernel);
+		if (err)
+			log_text(r->log, LOG_NOTICE, "[KERNEL] cannot serve a raw socket: %s",
+				 rtx_strerror(err));
+		else
+			r->aux_fds[r->n_aux_fds++] = fds[i];
+	}
+}
+
+static void set_watch(struct router *r, int (*op)(struct kernel *, bool), bool on, bool *state,
+		      const char *what)
+{
+	if (!op || on == *state)
+		return;
+	int err = op(r->kernel, on);
+	if (err)
+		log_text(r->log, LOG_NOTICE, "[KERNEL] cannot %s: %s", what, rtx_strerror(err));
+	else
+		*state = on;
+}
+
+static bool echo_wanted(const struct ipsec_config *c)
+{
+	for (size_t i = 0; i < c->n_gateways; i++)
+		if (config_icmp_keepalive(c->gateways[i]))
+			return true;
+	return false;
+}
+
+/* The kernel watches only while the config asks: on netlink a watch is
+ * raw sockets that copy every inbound ESP packet, or every echo reply, of
+ * the host to us, too costly to keep for nothing. */
+static void apply_watches(struct router *r)
+{
+	const struct kernel_ops *o = r->kernel->ops;
+	bool spi = r->ipsec->log_illegal_spi, echo = echo_wanted(r->ipsec);
+	if ((!o->watch_spi || spi == r->spi_watch) && (!o->watch_echo || echo == r->echo_watch))
+		return;
+	aux_release(r);
+	set_watch(r, o->watch_spi, spi, &r->spi_watch, "watch ESP for illegal SPIs");
+	set_watch(r, o->watch_echo, echo, &r->echo_watch, "receive icmp-echo keepalive replies");
+	aux_register(r);
+}
+
 static void close_kernel(struct router *r)
 {
 	if (!r->kernel)
 		return;
+	aux_release(r);
+	set_watch(r, r->kernel->ops->watch_spi, false, &r->spi_watch, "close the ESP watch");
+	set_watch(r, r->kernel->ops->watch_echo, false, &r->echo_watch, "close the ICMP watch");
 	/* The engine already deleted its SAs; flush catches what is left
 	 * (interfaces, routes, larval SPIs). */
 	r->kernel->ops->flush(r->kernel);
@@ -460,6 +532,7 @@ static void apply_kernel(struct router *r)
 {
 	apply_lans(r);
 	apply_standing(r);
+	apply_watches(r);
 }
 
 /* ---- life cycle ------------------------------------------------------------ */

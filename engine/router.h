@@ -73,6 +73,12 @@ struct router {
 	} lan_on[ROUTER_LAN_MAX + 1], lan6_on[ROUTER_LAN_MAX + 1];   /* ip, ipv6 */
 	struct router_standing *standing;
 	size_t n_standing;
+	/* What the kernel watches for the config: ESP with an unknown SPI
+	 * (`ipsec log illegal-spi on`), echo replies (icmp-echo keepalive);
+	 * on netlink the loop serves the raw sockets of both. */
+	bool spi_watch, echo_watch;
+	int aux_fds[6];
+	size_t n_aux_fds;
 };
 
 struct router_opts {

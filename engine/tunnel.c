@@ -359,6 +359,11 @@ bool tunnel_standing(const struct ike_core *c, unsigned num)
 	return t && t->standing;
 }
 
+const struct tunnel_state *tunnel_state_of(const struct ike_core *c, unsigned num)
+{
+	return tunnel_find(c, num);
+}
+
 bool tunnel_is_up(const struct ike_core *c, unsigned num)
 {
 	return tunnel_find(c, num) != NULL;

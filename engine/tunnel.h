@@ -72,6 +72,8 @@ int tunnel_stand(struct ike_core *c, unsigned num, const struct ip_addr *local,
 /* The tunnel no longer stands; it goes now unless a CHILD SA uses it. */
 void tunnel_unstand(struct ike_core *c, unsigned num);
 bool tunnel_standing(const struct ike_core *c, unsigned num);
+/* The installed state of tunnel num, or NULL while it is down. */
+const struct tunnel_state *tunnel_state_of(const struct ike_core *c, unsigned num);
 /* Tunnel num is up (a CHILD SA uses it, or it stands): its routes are in. */
 bool tunnel_is_up(const struct ike_core *c, unsigned num);
 /* Frees the bookkeeping of every tunnel (the kernel is not touched). */

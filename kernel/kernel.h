@@ -86,6 +86,11 @@ enum kernel_event_type {
 	KERNEL_EV_ACQUIRE,       /* traffic hit a policy without an SA */
 	KERNEL_EV_EXPIRE_SOFT,   /* time to rekey */
 	KERNEL_EV_EXPIRE_HARD,   /* the SA is gone */
+	/* ESP arrived for an SPI the kernel has no SA for, while watch_spi is
+	 * on (`ipsec log illegal-spi`): sa.src sent it to sa.dst. */
+	KERNEL_EV_UNKNOWN_SPI,
+	/* An ICMP echo reply: sa.src answered the ping echo_id/echo_seq. */
+	KERNEL_EV_ECHO_REPLY,
 };
 
 struct kernel_event {
@@ -93,6 +98,9 @@ struct kernel_event {
 	struct kernel_sa_id sa;      /* expire events */
 	uint32_t reqid;              /* acquire: the policy's reqid */
 	uint32_t if_id;              /* acquire: the tunnel's interface id */
+	uint16_t encap_port;         /* unknown SPI: the sender's UDP port of
+					ESP-in-UDP, 0 for plain ESP */
+	uint16_t echo_id, echo_seq;  /* echo reply */
 };
 
 struct kernel;
@@ -133,6 +141,23 @@ struct kernel_ops {
 			       uint8_t len);
 	int (*del_tunnel_addr)(struct kernel *k, unsigned tunnel, const struct ip_addr *a,
 			       uint8_t len);
+	/* Watch inbound ESP and raise KERNEL_EV_UNKNOWN_SPI for SPIs without
+	 * SA while on. Linux has no event for it, so the netlink backend
+	 * opens raw ESP sockets then (kernel_netlink_aux_fds) and closes them
+	 * when off. 0 or a negative rtx_err. */
+	int (*watch_spi)(struct kernel *k, bool on);
+	/* `ipsec ike keepalive use GW on icmp-echo`: one ICMP echo request
+	 * (or ICMPv6) with length octets of data, identifier id and sequence
+	 * seq, from src (family 0: the kernel picks) to dst out through
+	 * tunnel N's interface; the reply comes back as KERNEL_EV_ECHO_REPLY.
+	 * Optional: NULL where the backend cannot ping. 0 or a negative
+	 * rtx_err (-RTX_ENOENT: the tunnel has no interface). */
+	int (*ping)(struct kernel *k, unsigned tunnel, const struct ip_addr *src,
+		    const struct ip_addr *dst, uint16_t length, uint16_t id, uint16_t seq);
+	/* Receive echo replies while on (some gateway uses icmp-echo): the
+	 * netlink backend opens raw ICMP sockets for them then. Optional:
+	 * NULL where replies need nothing opened (sim). */
+	int (*watch_echo)(struct kernel *k, bool on);
 	/* Remove everything this router installed. */
 	int (*flush)(struct kernel *k);
 	void (*destroy)(struct kernel *k);
@@ -165,6 +190,23 @@ int kernel_sim_account(struct kernel *k, const struct kernel_sa_id *id,
 		       uint64_t bytes, uint64_t packets);
 void kernel_sim_tick(struct kernel *k, uint64_t now_secs);
 int kernel_sim_acquire(struct kernel *k, uint32_t if_id);
+/* An ESP packet from src to dst with spi reached the sim (encap_port: the
+ * sender's UDP port of ESP-in-UDP, else 0). An SA for (dst, spi) takes it
+ * (counted as one packet); without one, and while watch_spi is on, it is
+ * reported as KERNEL_EV_UNKNOWN_SPI. 1 when reported, 0 otherwise. */
+int kernel_sim_esp(struct kernel *k, const struct ip_addr *src, const struct ip_addr *dst,
+		   uint32_t spi, uint16_t encap_port);
+/* The pings the sim was asked to send, oldest first; the test answers
+ * one with kernel_sim_echo_reply (the reply's sender is the ping's dst)
+ * or leaves it unanswered (lost on the way). */
+struct kernel_sim_ping {
+	unsigned tunnel;
+	struct ip_addr src, dst;
+	uint16_t length, id, seq;
+};
+size_t kernel_sim_ping_count(const struct kernel *k);
+const struct kernel_sim_ping *kernel_sim_ping_get(const struct kernel *k, size_t i);
+void kernel_sim_echo_reply(struct kernel *k, const struct kernel_sim_ping *p);
 /* Failure injection: the next count calls of op fail with err (a
  * negative rtx_err), as a real kernel refuses (a conflicting route). */
 enum kernel_sim_op { KERNEL_SIM_OP_ADD_SA, KERNEL_SIM_OP_ADD_POLICY, KERNEL_SIM_OP_ADD_ROUTE };

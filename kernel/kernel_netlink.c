@@ -65,6 +65,25 @@ static void track_sa(struct kernel_nl *k, const struct kernel_sa_id *id, bool la
 			 id->spi);
 }
 
+bool kernel_nl_sa_ours(const struct kernel_nl *k, const struct kernel_sa_id *id)
+{
+	/* As the kernel's input lookup: by destination, SPI and protocol. A
+	 * larval SA (a reserved SPI) takes no packet, so it is not known.
+	 * Our SA's source is the sender's address, so the index finds every
+	 * packet of ours at once; only an SPI we do not hold (or a sender
+	 * that moved) costs the scan. */
+	ssize_t at = kernel_nl_vec_find(&k->sas, id);
+	if (at >= 0 && !((const struct tracked_sa *)kernel_nl_vec_at(&k->sas, (size_t)at))->larval)
+		return true;
+	for (size_t i = 0; i < k->sas.n; i++) {
+		const struct tracked_sa *t = kernel_nl_vec_at(&k->sas, i);
+		if (!t->larval && t->id.spi == id->spi && t->id.proto == id->proto &&
+		    ip_addr_equal(&t->id.dst, &id->dst))
+			return true;
+	}
+	return false;
+}
+
 size_t kernel_netlink_tracked(const struct kernel *k)
 {
 	const struct kernel_nl *n = (const struct kernel_nl *)k;
@@ -303,6 +322,22 @@ static int nl_query_sa(struct kernel *k, const struct kernel_sa_id *id,
 	if (!err)
 		*out = r.info.stats;
 	return err;
+}
+
+/* Asked without a log line: no SA is the answer looked for, not a
+ * failure. The reply carries keys: xfrm_replies wipes it. */
+bool kernel_nl_sa_exists(struct kernel_nl *k, const struct kernel_sa_id *id)
+{
+	struct sa_reply r = { .got = false };
+	struct nl_msg *msg;
+	if (kernel_nl_build_get_sa(id, &msg))
+		return false;
+	int err = nl_send_auto(k->xfrm, msg);
+	uint32_t seq = nlmsg_hdr(msg)->nlmsg_seq;
+	kernel_nl_msg_free(msg);
+	if (err >= 0)
+		err = xfrm_replies(k, seq, false, on_sa_reply, &r);
+	return err >= 0 && r.got;
 }
 
 /* A NAT mapping changed: the SA's UDP encapsulation ports follow. XFRM
@@ -694,6 +729,35 @@ int kernel_netlink_process_events(struct kernel *k)
 	return c.delivered;
 }
 
+void kernel_netlink_set_natt_port(struct kernel *k, uint16_t port)
+{
+	knl(k)->spi.natt_port = port;
+}
+
+size_t kernel_netlink_aux_fds(struct kernel *k, int fds[KERNEL_NL_AUX_MAX])
+{
+	struct kernel_nl *n = knl(k);
+	const int all[KERNEL_NL_AUX_MAX] = { n->spi.fd4, n->spi.fd6, n->spi.udp4, n->spi.udp6,
+					     n->echo.fd4, n->echo.fd6 };
+	size_t c = 0;
+	for (size_t i = 0; i < KERNEL_NL_AUX_MAX; i++)
+		if (all[i] >= 0)
+			fds[c++] = all[i];
+	return c;
+}
+
+int kernel_netlink_process_aux(struct kernel *k, int fd)
+{
+	struct kernel_nl *n = knl(k);
+	if (fd < 0)
+		return -RTX_EINVAL;
+	if (fd == n->spi.fd4 || fd == n->spi.fd6 || fd == n->spi.udp4 || fd == n->spi.udp6)
+		return kernel_nl_process_spi(n, fd);
+	if (fd == n->echo.fd4 || fd == n->echo.fd6)
+		return kernel_nl_process_echo(n, fd);
+	return -RTX_EINVAL;
+}
+
 void kernel_netlink_set_if_link(struct kernel *k, int ifindex)
 {
 	knl(k)->if_link = ifindex;
@@ -702,6 +766,8 @@ void kernel_netlink_set_if_link(struct kernel *k, int ifindex)
 static void nl_destroy(struct kernel *k)
 {
 	struct kernel_nl *n = knl(k);
+	kernel_nl_watch_spi(k, false);
+	kernel_nl_watch_echo(k, false);
 	nl_socket_free(n->xfrm);
 	nl_socket_free(n->route);
 	nl_socket_free(n->events);
@@ -729,6 +795,9 @@ static const struct kernel_ops netlink_ops = {
 	.del_addr = kernel_nl_del_addr,
 	.add_tunnel_addr = nl_add_tunnel_addr,
 	.del_tunnel_addr = nl_del_tunnel_addr,
+	.watch_spi = kernel_nl_watch_spi,
+	.ping = kernel_nl_ping,
+	.watch_echo = kernel_nl_watch_echo,
 	.flush = nl_flush,
 	.destroy = nl_destroy,
 };
@@ -772,6 +841,8 @@ struct kernel *kernel_netlink_new(struct log *log, int *err)
 	}
 	kernel_nl_track_init(n);
 	n->table = KERNEL_NL_ROUTE_TABLE;
+	n->spi.fd4 = n->spi.fd6 = n->spi.udp4 = n->spi.udp6 = -1;
+	n->echo.fd4 = n->echo.fd6 = -1;
 	int nlerr = open_sockets(n);
 	if (nlerr) {
 		NOTE(n, "[KERNEL] cannot open netlink sockets: %s", nl_geterror(nlerr));

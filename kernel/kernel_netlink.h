@@ -32,6 +32,24 @@ struct kernel *kernel_netlink_new(struct log *log, int *err);
 int kernel_netlink_event_fd(struct kernel *k);
 int kernel_netlink_process_events(struct kernel *k);
 
+/* The sockets open beside the event socket, into fds (up to
+ * KERNEL_NL_AUX_MAX), and their number: while watch_spi is on (`ipsec log
+ * illegal-spi on`) the raw ESP sockets, while watch_echo is on (icmp-echo
+ * keepalive) the raw ICMP ones, for each family this host could open.
+ * Poll them for reading and call kernel_netlink_process_aux(), which reads
+ * what is queued (bounded, like the events) and raises
+ * KERNEL_EV_UNKNOWN_SPI for each ESP packet whose SPI neither an SA of
+ * ours nor one of another XFRM user has, KERNEL_EV_ECHO_REPLY for each
+ * echo reply. Returns the number of events or a negative rtx_err. The
+ * sockets are opened in the network namespace the thread is in when the
+ * watch turns on. */
+#define KERNEL_NL_AUX_MAX 6
+/* The local port of ESP in UDP (0, the default: 4500) that the illegal-SPI
+ * watch looks at; before watch_spi turns on. */
+void kernel_netlink_set_natt_port(struct kernel *k, uint16_t port);
+size_t kernel_netlink_aux_fds(struct kernel *k, int fds[KERNEL_NL_AUX_MAX]);
+int kernel_netlink_process_aux(struct kernel *k, int fd);
+
 /* The routing table rtxsh's routes go into, and the priority of the ip
  * rule that selects it ahead of `main` (strongSwan uses 220 for both).
  * --route-table changes the table. */

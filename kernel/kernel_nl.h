@@ -96,6 +96,22 @@ struct vec {
 };
 
 #define KERNEL_NL_RXBUF 65536   /* larger than any XFRM dump datagram */
+/* `ipsec log illegal-spi` (kernel_nl_spi.c): raw ESP sockets while the
+ * switch is on, and the (dst, SPI) of SAs other XFRM users installed that
+ * their traffic showed, so it costs one GETSA per SA, not per packet. */
+#define KERNEL_NL_FOREIGN_MAX 32
+struct kernel_nl_spi {
+	int fd4, fd6;                  /* -1: closed */
+	int udp4, udp6;                /* raw UDP: ESP-in-UDP to natt_port */
+	uint16_t natt_port;            /* 0: 4500 */
+	struct kernel_sa_id foreign[KERNEL_NL_FOREIGN_MAX];
+	size_t n_foreign, next_foreign;   /* next_foreign: the one replaced next */
+};
+
+/* The icmp-echo keepalive's raw ICMP sockets (kernel_nl_ping.c). */
+struct kernel_nl_echo {
+	int fd4, fd6;                  /* -1: closed */
+};
 
 struct kernel_nl {
 	struct kernel base;
@@ -113,6 +129,8 @@ struct kernel_nl {
 	struct vec addrs;     /* struct tracked_addr */
 	uint32_t table;       /* our routing table (kernel_nl_rule.c) */
 	bool rule4, rule6;    /* our ip rule is in place for the family */
+	struct kernel_nl_spi spi;
+	struct kernel_nl_echo echo;
 };
 
 /* Operator-visible kernel failures; log may be NULL (the probe). */
@@ -163,5 +181,44 @@ int kernel_nl_flush_addrs(struct kernel *k);
 int kernel_nl_rule_hold(struct kernel_nl *k, int family);
 int kernel_nl_rule_flush(struct kernel_nl *k);
 int kernel_nl_rule_cleanup_stale(struct kernel_nl *k, int *removed);
+
+/* ESP with an unknown SPI (kernel_nl_spi.c): the watch_spi op, and the
+ * parsing of what a raw ESP socket reads, which checks every length: an
+ * IPv4 datagram (IP header first) gives sender, destination and SPI into
+ * out; an IPv6 one starts at the ESP header (the socket tells the
+ * addresses) and gives the SPI. 0 or -RTX_EPARSE. */
+int kernel_nl_watch_spi(struct kernel *k, bool on);
+/* Reads what fd (one of spi.fd4/fd6) has queued; see
+ * kernel_netlink_process_aux. */
+int kernel_nl_process_spi(struct kernel_nl *n, int fd);
+int kernel_nl_esp_parse4(const uint8_t *buf, size_t len, struct kernel_sa_id *out);
+int kernel_nl_esp_parse6(const uint8_t *buf, size_t len, uint32_t *spi);
+/* The same for ESP in UDP (RFC 3948) to port, as a raw UDP socket reads
+ * it: the SPI must not be zero (that is the IKE marker) and more than the
+ * 8-octet ESP header must follow the UDP header, as the kernel's own test
+ * for ESP goes; *sport is the sender's port. */
+int kernel_nl_espinudp_parse4(const uint8_t *buf, size_t len, uint16_t port,
+			      struct kernel_sa_id *out, uint16_t *sport);
+int kernel_nl_espinudp_parse6(const uint8_t *buf, size_t len, uint16_t port, uint32_t *spi,
+			      uint16_t *sport);
+/* Whether (dst, SPI) is one of this instance's installed SAs; whether the
+ * kernel has such an SA at all (another user's), asked without logging. */
+bool kernel_nl_sa_ours(const struct kernel_nl *k, const struct kernel_sa_id *id);
+bool kernel_nl_sa_exists(struct kernel_nl *k, const struct kernel_sa_id *id);
+
+/* The icmp-echo pinger (kernel_nl_ping.c): the watch_echo and ping ops,
+ * reading replies from echo.fd4/fd6, and the packets themselves: an echo
+ * request of length data octets into buf (0 when it does not fit or
+ * length exceeds 1500), a reply as a raw ICMP socket reads it (IPv4 with
+ * its IP header; IPv6 from the ICMPv6 header), 0 or -RTX_EPARSE. */
+int kernel_nl_watch_echo(struct kernel *k, bool on);
+int kernel_nl_ping(struct kernel *k, unsigned tunnel, const struct ip_addr *src,
+		   const struct ip_addr *dst, uint16_t length, uint16_t id, uint16_t seq);
+int kernel_nl_process_echo(struct kernel_nl *n, int fd);
+size_t kernel_nl_echo_build(int family, uint16_t length, uint16_t id, uint16_t seq,
+			    uint8_t *buf, size_t cap);
+int kernel_nl_echo_parse4(const uint8_t *buf, size_t len, struct ip_addr *src, uint16_t *id,
+			  uint16_t *seq);
+int kernel_nl_echo_parse6(const uint8_t *buf, size_t len, uint16_t *id, uint16_t *seq);
 
 #endif

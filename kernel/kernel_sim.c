@@ -41,6 +41,9 @@ struct kernel_sim {
 	enum kernel_sim_op fail_op;   /* kernel_sim_fail */
 	int fail_err;
 	unsigned fail_count;
+	bool watch_spi;               /* `ipsec log illegal-spi on` */
+	struct kernel_sim_ping *pings;
+	size_t n_pings, cap_pings;
 };
 
 static struct kernel_sim *sim(struct kernel *k) { return (struct kernel_sim *)k; }
@@ -342,10 +345,34 @@ static int sim_flush(struct kernel *k)
 	return 0;
 }
 
+static int sim_watch_spi(struct kernel *k, bool on)
+{
+	sim(k)->watch_spi = on;
+	return 0;
+}
+
+/* Recorded for the test to answer; an interface that is down or missing
+ * sends nothing, as SO_BINDTODEVICE or the route would refuse. */
+static int sim_ping(struct kernel *k, unsigned tunnel, const struct ip_addr *src,
+		    const struct ip_addr *dst, uint16_t length, uint16_t id, uint16_t seq)
+{
+	struct kernel_sim *s = sim(k);
+	if (!if_lookup(s, tunnel))
+		return -RTX_ENOENT;
+	int err = grow((void **)&s->pings, &s->cap_pings, s->n_pings, sizeof(*s->pings));
+	if (err)
+		return err;
+	s->pings[s->n_pings++] = (struct kernel_sim_ping){
+		.tunnel = tunnel, .src = *src, .dst = *dst, .length = length, .id = id, .seq = seq,
+	};
+	return 0;
+}
+
 static void sim_destroy(struct kernel *k)
 {
 	struct kernel_sim *s = sim(k);
 	sim_flush(k);
+	free(s->pings);
 	free(s->sas);
 	free(s->pols);
 	free(s->ifs);
@@ -370,6 +397,8 @@ static const struct kernel_ops sim_ops = {
 	.del_route = sim_del_route,
 	.add_tunnel_addr = sim_add_tunnel_addr,
 	.del_tunnel_addr = sim_del_tunnel_addr,
+	.watch_spi = sim_watch_spi,
+	.ping = sim_ping,
 	.flush = sim_flush,
 	.destroy = sim_destroy,
 };
@@ -452,6 +481,38 @@ int kernel_sim_acquire(struct kernel *k, uint32_t if_id)
 		return 0;
 	}
 	return -RTX_ENOENT;
+}
+
+int kernel_sim_esp(struct kernel *k, const struct ip_addr *src, const struct ip_addr *dst,
+		   uint32_t spi, uint16_t encap_port)
+{
+	struct kernel_sim *s = sim(k);
+	struct kernel_sa_id id = { .src = *src, .dst = *dst, .spi = spi,
+				   .proto = KERNEL_PROTO_ESP };
+	if (sa_lookup(s, &id)) {
+		kernel_sim_account(k, &id, 0, 1);
+		return 0;
+	}
+	if (!s->watch_spi)
+		return 0;
+	struct kernel_event ev = { .type = KERNEL_EV_UNKNOWN_SPI, .sa = id,
+				   .encap_port = encap_port };
+	emit(s, &ev);
+	return 1;
+}
+
+size_t kernel_sim_ping_count(const struct kernel *k) { return csim(k)->n_pings; }
+
+const struct kernel_sim_ping *kernel_sim_ping_get(const struct kernel *k, size_t i)
+{
+	return i < csim(k)->n_pings ? &csim(k)->pings[i] : NULL;
+}
+
+void kernel_sim_echo_reply(struct kernel *k, const struct kernel_sim_ping *p)
+{
+	struct kernel_event ev = { .type = KERNEL_EV_ECHO_REPLY, .sa.src = p->dst,
+				   .sa.dst = p->src, .echo_id = p->id, .echo_seq = p->seq };
+	emit(sim(k), &ev);
 }
 
 void kernel_sim_fail(struct kernel *k, enum kernel_sim_op op, int err, unsigned count)

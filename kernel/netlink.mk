@@ -4,8 +4,8 @@ libkernel_a_SOURCES += \
 	kernel/kernel_netlink.h kernel/kernel_nl.h \
 	kernel/kernel_nl_algs.c kernel/kernel_nl_build.c \
 	kernel/kernel_netlink.c kernel/kernel_nl_track.c kernel/kernel_nl_probe.c \
-	kernel/kernel_nl_addr.c \
-	kernel/kernel_nl_rule.c
+	kernel/kernel_nl_addr.c kernel/kernel_nl_rule.c kernel/kernel_nl_spi.c \
+	kernel/kernel_nl_ping.c
 
 check_PROGRAMS += tests/unit/test_kernel_nl_build
 tests_unit_test_kernel_nl_build_SOURCES = tests/unit/test_kernel_nl_build.c
@@ -18,6 +18,18 @@ tests_unit_test_kernel_nl_track_SOURCES = tests/unit/test_kernel_nl_track.c
 tests_unit_test_kernel_nl_track_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_kernel_nl_track_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_kernel_nl_track
+
+check_PROGRAMS += tests/unit/test_kernel_nl_spi
+tests_unit_test_kernel_nl_spi_SOURCES = tests/unit/test_kernel_nl_spi.c
+tests_unit_test_kernel_nl_spi_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_kernel_nl_spi_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_kernel_nl_spi
+
+check_PROGRAMS += tests/unit/test_kernel_nl_ping
+tests_unit_test_kernel_nl_ping_SOURCES = tests/unit/test_kernel_nl_ping.c
+tests_unit_test_kernel_nl_ping_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_kernel_nl_ping_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_kernel_nl_ping
 
 # Root tests: each makes its own network namespace(s) and skips (77)
 # without root. nl_host runs against this host's kernel; nl_tunnel.sh

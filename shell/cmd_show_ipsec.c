@@ -262,11 +262,14 @@ static const char *tunnel_mtu(struct cli *c, unsigned tunnel)
 static void keepalive_block(FILE *out, const struct gateway_config *g, bool up, long next)
 {
 	static const char *const kinds[] = { "rfc4306", "heartbeat", "dpd", "icmp-echo" };
-	if (!g || g->keepalive.sw != TRI_ON)
+	if (!g)
 		return;
-	/* IKEv2 runs heartbeat and dpd as RFC 4306 liveness checks. */
+	/* IKEv2 runs heartbeat and dpd as RFC 4306 liveness checks; ICMP echo
+	 * takes `auto` for `on` (reference 1.14). */
 	enum keepalive_kind k = g->keepalive.kind == KEEPALIVE_ICMP_ECHO ? KEEPALIVE_ICMP_ECHO
 				: KEEPALIVE_RFC4306;
+	if (g->keepalive.sw != TRI_ON && !(k == KEEPALIVE_ICMP_ECHO && g->keepalive.sw == TRI_AUTO))
+		return;
 	fprintf(out, "  IKE keepalive:\n    [Type]: %s\n    [Status]: %s\n", kinds[k],
 		up ? "OK" : "-");
 	if (up && next >= 0)
