@@ -276,6 +276,14 @@ static void keepalive_block(FILE *out, const struct gateway_config *g, bool up, 
 		fprintf(out, "    [Next send]: %ld sec after\n", next);
 }
 
+/* An established IKE SA of gateway's on which a remote-access client is
+ * logged in to us (a login, or a lease without one). */
+static bool ra_client_row(const struct ike_sa_row *w, unsigned gateway)
+{
+	return w->kind == IKE_SA_ROW_IKE && w->gateway == gateway && w->established &&
+	       !w->eap_client && (w->eap_user[0] || w->cp_addr.family);
+}
+
 /* Remote access on the tunnel's gateway: as server, who is logged in
  * with which address (one line each); as client, what we were given. */
 static void remote_access(FILE *out, const struct rows *rs, unsigned gateway)
@@ -284,29 +292,24 @@ static void remote_access(FILE *out, const struct rows *rs, unsigned gateway)
 	char addr[64], peer[64];
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct ike_sa_row *w = &rs->v[i];
-		if (w->kind != IKE_SA_ROW_IKE || w->gateway != gateway || !w->established)
+		clients += ra_client_row(w, gateway);
+		if (w->kind != IKE_SA_ROW_IKE || w->gateway != gateway || !w->established ||
+		    !w->eap_client || !w->cp_addr.family)
 			continue;
-		if (w->eap_client && w->cp_addr.family) {
-			fprintf(out, "  Assigned address: %s\n",
-				ip_addr_str(&w->cp_addr, addr, sizeof(addr)));
-			if (w->cp_dns.family)
-				fprintf(out, "  Assigned DNS server: %s\n",
-					ip_addr_str(&w->cp_dns, addr, sizeof(addr)));
-		} else if (!w->eap_client && (w->eap_user[0] || w->cp_addr.family)) {
-			clients++;
-		}
+		fprintf(out, "  Assigned address: %s\n", ip_addr_str(&w->cp_addr, addr, sizeof(addr)));
+		if (w->cp_dns.family)
+			fprintf(out, "  Assigned DNS server: %s\n",
+				ip_addr_str(&w->cp_dns, addr, sizeof(addr)));
 	}
 	if (!clients)
 		return;
 	fprintf(out, "  Remote access: %zu %s\n", clients, plural(clients, "client", "clients"));
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct ike_sa_row *w = &rs->v[i];
-		if (w->kind != IKE_SA_ROW_IKE || w->gateway != gateway || !w->established ||
-		    w->eap_client || !(w->eap_user[0] || w->cp_addr.family))
-			continue;
-		fprintf(out, "    %-16s %-15s  from %s\n", w->eap_user[0] ? w->eap_user : "-",
-			w->cp_addr.family ? ip_addr_str(&w->cp_addr, addr, sizeof(addr)) : "-",
-			ip_addr_str(&w->remote, peer, sizeof(peer)));
+		if (ra_client_row(w, gateway))
+			fprintf(out, "    %-16s %-15s  from %s\n", w->eap_user[0] ? w->eap_user : "-",
+				w->cp_addr.family ? ip_addr_str(&w->cp_addr, addr, sizeof(addr)) : "-",
+				ip_addr_str(&w->remote, peer, sizeof(peer)));
 	}
 }
 

@@ -187,6 +187,13 @@ c_three() {
 	done
 	[ "$(rtx a 'show ipsec sa' 2>/dev/null | grep -Ec '^[0-9]+ +1 +- +ike ')" = 3 ] ||
 		{ ra_state; fail "rtxsh does not list three IKE SAs"; }
+	# show status tunnel: a line per client, user, lease and peer
+	rtx a 'show status tunnel 1' >"$IT/a/status.out" 2>&1
+	grep -qx '  Remote access: 3 clients' "$IT/a/status.out" &&
+		grep -Eq '^    alice +10\.8\.0\.1 +from 10\.250\.0\.2$' "$IT/a/status.out" &&
+		grep -Eq '^    bob +10\.8\.0\.2 +from 10\.250\.1\.2$' "$IT/a/status.out" &&
+		grep -Eq '^    carol +10\.8\.0\.3 +from 10\.250\.2\.2$' "$IT/a/status.out" ||
+		{ cat "$IT/a/status.out"; fail "show status tunnel 1 does not list the three clients"; }
 }
 
 pki_ra_server "$IT_ROOT/pki"
