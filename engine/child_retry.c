@@ -24,8 +24,7 @@ static bool keeps_up(const struct ike_core *e, const struct gateway_config *g)
 
 static uint64_t backoff_ms(const struct ike_core *e, unsigned fails)
 {
-	unsigned iv = e->d.config->retry_interval ? e->d.config->retry_interval : 1;
-	uint64_t ms = (uint64_t)iv * 1000;
+	uint64_t ms = config_retry_ms(e->d.config);
 	for (unsigned i = 1; i < fails && ms < CHILD_RETRY_MAX_SECS * 1000ull; i++)
 		ms *= 2;
 	return ms < CHILD_RETRY_MAX_SECS * 1000ull ? ms : CHILD_RETRY_MAX_SECS * 1000ull;

@@ -378,6 +378,16 @@ bool config_icmp_keepalive(const struct gateway_config *g)
 	       g->keepalive.icmp_target;
 }
 
+uint64_t config_retry_ms(const struct ipsec_config *c)
+{
+	return (uint64_t)(c->retry_interval ? c->retry_interval : 1) * 1000;
+}
+
+uint64_t config_retry_span_ms(const struct ipsec_config *c)
+{
+	return (uint64_t)(c->retry_count + 1) * config_retry_ms(c);
+}
+
 unsigned config_gateway_tunnel(const struct ipsec_config *c, unsigned gw)
 {
 	for (size_t i = 0; i < c->n_tunnels; i++) {

@@ -199,6 +199,11 @@ struct gateway_config *config_tunnel_gateway(const struct ipsec_config *c,
  * a target and on, or auto, which ICMP echo takes for on (reference
  * 1.14). */
 bool config_icmp_keepalive(const struct gateway_config *g);
+/* `ipsec ike retry`'s interval in ms (at least a second), and how long a
+ * request is retransmitted before the sender gives up: count + 1
+ * intervals. */
+uint64_t config_retry_ms(const struct ipsec_config *c);
+uint64_t config_retry_span_ms(const struct ipsec_config *c);
 /* The first tunnel whose policy uses gateway gw (0 if none). */
 unsigned config_gateway_tunnel(const struct ipsec_config *c, unsigned gw);
 

@@ -522,9 +522,7 @@ static enum xchg_rc init_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
  * would spend retransmitting. */
 static void arm_half_open(struct ike_sa *sa)
 {
-	const struct ipsec_config *c = sa->e->d.config;
-	uint64_t ms = (uint64_t)(c->retry_count + 1) * (c->retry_interval ? c->retry_interval : 1) * 1000;
-	loop_timer_arm(sa->e->d.loop, &sa->expire, ms);
+	loop_timer_arm(sa->e->d.loop, &sa->expire, config_retry_span_ms(sa->e->d.config));
 }
 
 /* After the cookie (so that a spoofed sender cannot use up a real one's

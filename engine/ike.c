@@ -239,8 +239,7 @@ static void retry_fired(struct loop *l, struct loop_timer *t, void *arg)
  * burst and retransmit in step. */
 static uint64_t again_ms(struct ike_core *c)
 {
-	unsigned s = c->d.config->retry_interval ? c->d.config->retry_interval : 1;
-	uint64_t iv = (uint64_t)s * 1000;
+	uint64_t iv = config_retry_ms(c->d.config);
 	uint32_t r;
 	if (ike_core_random(c, (uint8_t *)&r, sizeof(r)))
 		return iv;
@@ -318,8 +317,7 @@ static void initiate_all(struct ike_engine *e)
 		n++;
 	}
 	size_t m = n > IKE_INIT_BURST && go ? n - IKE_INIT_BURST : 0;
-	unsigned iv = c->retry_interval ? c->retry_interval : 1;
-	uint64_t span = (uint64_t)iv * 1000;
+	uint64_t span = config_retry_ms(c);
 	if (span > (uint64_t)m * IKE_INIT_SLOT_MAX_MS)
 		span = (uint64_t)m * IKE_INIT_SLOT_MAX_MS;
 	for (size_t j = 0; j < m; j++) {

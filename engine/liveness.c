@@ -171,10 +171,8 @@ static void declare_dead(struct ike_sa *sa)
 	const struct gateway_config *g = ike_core_gateway(e, id);
 	struct gw_state *gs = initiator || !g || !ike_auto_refresh(e, g) ? NULL
 			      : ike_gw_state(e, id);
-	if (gs && !loop_timer_armed(&gs->retry)) {
-		unsigned secs = e->d.config->retry_interval ? e->d.config->retry_interval : 1;
-		loop_timer_arm(e->d.loop, &gs->retry, (uint64_t)secs * 1000);
-	}
+	if (gs && !loop_timer_armed(&gs->retry))
+		loop_timer_arm(e->d.loop, &gs->retry, config_retry_ms(e->d.config));
 }
 
 bool liveness_timed_out(struct ike_sa *sa)

@@ -43,18 +43,10 @@ static uint64_t jitter(struct ike_core *e, uint64_t span_ms)
 	return r % (max + 1);
 }
 
-/* How long a peer may go on retransmitting one request. */
-static uint64_t retry_span_ms(const struct ike_core *e)
-{
-	const struct ipsec_config *c = e->d.config;
-	unsigned iv = c->retry_interval ? c->retry_interval : 1;
-	return (uint64_t)(c->retry_count + 1) * iv * 1000;
-}
-
 static uint64_t later_ms(struct ike_core *e)
 {
-	unsigned iv = e->d.config->retry_interval ? e->d.config->retry_interval : 1;
-	return (uint64_t)iv * 1000 + jitter(e, (uint64_t)iv * 1000 * JITTER_DIV / 4);
+	uint64_t iv = config_retry_ms(e->d.config);
+	return iv + jitter(e, iv * JITTER_DIV / 4);
 }
 
 static unsigned pct_of(const struct sa_duration *d)
@@ -184,11 +176,12 @@ static void child_rekey_now(struct child_sa *c)
 		/* `rekey off`: the IKE SA is renewed now that a CHILD SA needs it;
 		 * this rekey follows on the new one. */
 		int err = rekey_ike_start(sa);
-		child_retry(c, err ? BUSY_RETRY_MS : retry_span_ms(e));
+		child_retry(c, err ? BUSY_RETRY_MS : config_retry_span_ms(e->d.config));
 		return;
 	}
 	int err = rekey_child_start(c);
-	child_retry(c, err == -RTX_EEXIST ? BUSY_RETRY_MS : err ? later_ms(e) : retry_span_ms(e));
+	child_retry(c, err == -RTX_EEXIST ? BUSY_RETRY_MS
+		       : err ? later_ms(e) : config_retry_span_ms(e->d.config));
 }
 
 static void child_going(struct child_sa *c);
@@ -264,7 +257,7 @@ static void fresh_replaces(struct ike_sa *old, struct ike_sa *nsa, struct child_
 		return;
 	}
 	ike_rekeying(old, true);
-	ike_arm(old, RK_RETIRED, child_grace_ms(old) + retry_span_ms(e));
+	ike_arm(old, RK_RETIRED, child_grace_ms(old) + config_retry_span_ms(e->d.config));
 }
 
 struct child_sa *rekey_child_replaced(struct ike_sa *nsa, unsigned tunnel)
@@ -428,7 +421,7 @@ static void ike_rekey_now(struct ike_sa *sa)
 	}
 	int err = fresh_pending(sa) ? -RTX_EEXIST : rekey_ike_start(sa);
 	ike_arm(sa, RK_RETRY, err == -RTX_EEXIST ? BUSY_RETRY_MS
-			      : err ? later_ms(sa->e) : retry_span_ms(sa->e));
+			      : err ? later_ms(sa->e) : config_retry_span_ms(sa->e->d.config));
 }
 
 /* The SA is replaced: it keeps answering retransmissions of the rekey for
@@ -436,7 +429,7 @@ static void ike_rekey_now(struct ike_sa *sa)
 static void ike_retire(struct ike_sa *old)
 {
 	ike_rekeying(old, true);
-	ike_arm(old, RK_RETIRED, retry_span_ms(old->e));
+	ike_arm(old, RK_RETIRED, config_retry_span_ms(old->e->d.config));
 }
 
 static void ike_fired(struct loop *l, struct loop_timer *t, void *arg)
