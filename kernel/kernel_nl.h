@@ -145,6 +145,21 @@ static inline struct kernel_nl *knl(struct kernel *k)
 	return (struct kernel_nl *)k;
 }
 
+/* Network-order fields of the packets the raw sockets read
+ * (kernel_nl_spi.c, kernel_nl_ping.c). */
+static inline uint16_t kernel_nl_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t kernel_nl_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Closes *fd when open and marks it closed (-1). */
+void kernel_nl_close_fd(int *fd);
+
 void kernel_nl_vec_init(struct vec *v, size_t size, uint32_t (*hash)(const void *),
 			bool (*eq)(const void *, const void *));
 void kernel_nl_vec_free(struct vec *v);

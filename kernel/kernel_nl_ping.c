@@ -23,13 +23,11 @@
 #define ECHO_DATA_MAX 1500        /* the reference's largest length= */
 #define READS_PER_CALL 64
 
-static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-
 static uint16_t checksum(const uint8_t *p, size_t len)
 {
 	uint32_t sum = 0;
 	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += be16(p + i);
+		sum += kernel_nl_be16(p + i);
 	if (len & 1)
 		sum += (uint32_t)p[len - 1] << 8;
 	while (sum >> 16)
@@ -72,8 +70,8 @@ int kernel_nl_echo_parse4(const uint8_t *buf, size_t len, struct ip_addr *src, u
 		return -RTX_EPARSE;
 	*src = (struct ip_addr){ .family = AF_INET };
 	memcpy(src->bytes, buf + 12, 4);
-	*id = be16(buf + ihl + 4);
-	*seq = be16(buf + ihl + 6);
+	*id = kernel_nl_be16(buf + ihl + 4);
+	*seq = kernel_nl_be16(buf + ihl + 6);
 	return 0;
 }
 
@@ -81,8 +79,8 @@ int kernel_nl_echo_parse6(const uint8_t *buf, size_t len, uint16_t *id, uint16_t
 {
 	if (len < ICMP_HDR || buf[0] != ICMP6_ECHO_REPLY || buf[1] != 0)
 		return -RTX_EPARSE;
-	*id = be16(buf + 4);
-	*seq = be16(buf + 6);
+	*id = kernel_nl_be16(buf + 4);
+	*seq = kernel_nl_be16(buf + 6);
 	return 0;
 }
 
@@ -117,11 +115,8 @@ int kernel_nl_watch_echo(struct kernel *k, bool on)
 {
 	struct kernel_nl *n = knl(k);
 	if (!on) {
-		for (int *fd = &n->echo.fd4; fd <= &n->echo.fd6; fd++) {
-			if (*fd >= 0)
-				close(*fd);
-			*fd = -1;
-		}
+		kernel_nl_close_fd(&n->echo.fd4);
+		kernel_nl_close_fd(&n->echo.fd6);
 		return 0;
 	}
 	if (n->echo.fd4 < 0)

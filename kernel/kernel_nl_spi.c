@@ -33,16 +33,6 @@
 #define KEEP_UDP4 (60 + UDP_HDR + ESP_HDR)
 #define KEEP_UDP6 (UDP_HDR + ESP_HDR)
 
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 int kernel_nl_esp_parse4(const uint8_t *buf, size_t len, struct kernel_sa_id *out)
 {
 	if (len < 20 || buf[0] >> 4 != 4)
@@ -53,7 +43,7 @@ int kernel_nl_esp_parse4(const uint8_t *buf, size_t len, struct kernel_sa_id *ou
 	bool later_fragment = ((buf[6] & 0x1f) << 8 | buf[7]) != 0;
 	if (ihl < 20 || len < ihl + 4 || buf[9] != KERNEL_PROTO_ESP || later_fragment)
 		return -RTX_EPARSE;
-	*out = (struct kernel_sa_id){ .proto = KERNEL_PROTO_ESP, .spi = be32(buf + ihl) };
+	*out = (struct kernel_sa_id){ .proto = KERNEL_PROTO_ESP, .spi = kernel_nl_be32(buf + ihl) };
 	out->src.family = out->dst.family = AF_INET;
 	memcpy(&out->src.bytes, buf + 12, 4);
 	memcpy(&out->dst.bytes, buf + 16, 4);
@@ -64,7 +54,7 @@ int kernel_nl_esp_parse6(const uint8_t *buf, size_t len, uint32_t *spi)
 {
 	if (len < 4)
 		return -RTX_EPARSE;
-	*spi = be32(buf);
+	*spi = kernel_nl_be32(buf);
 	return 0;
 }
 
@@ -72,11 +62,11 @@ int kernel_nl_esp_parse6(const uint8_t *buf, size_t len, uint32_t *spi)
 static int espinudp_at(const uint8_t *buf, size_t len, size_t ihl, uint16_t port,
 		       uint32_t *spi, uint16_t *sport)
 {
-	if (len < ihl + UDP_HDR + 4 || be16(buf + ihl + 2) != port ||
-	    be16(buf + ihl + 4) <= UDP_HDR + ESP_HDR)
+	if (len < ihl + UDP_HDR + 4 || kernel_nl_be16(buf + ihl + 2) != port ||
+	    kernel_nl_be16(buf + ihl + 4) <= UDP_HDR + ESP_HDR)
 		return -RTX_EPARSE;
-	*spi = be32(buf + ihl + UDP_HDR);
-	*sport = be16(buf + ihl);
+	*spi = kernel_nl_be32(buf + ihl + UDP_HDR);
+	*sport = kernel_nl_be16(buf + ihl);
 	return *spi ? 0 : -RTX_EPARSE;
 }
 
@@ -154,7 +144,7 @@ static int open_raw(int family, uint16_t port)
 	return fd;
 }
 
-static void close_fd(int *fd)
+void kernel_nl_close_fd(int *fd)
 {
 	if (*fd >= 0)
 		close(*fd);
@@ -167,10 +157,10 @@ int kernel_nl_watch_spi(struct kernel *k, bool on)
 {
 	struct kernel_nl *n = knl(k);
 	if (!on) {
-		close_fd(&n->spi.fd4);
-		close_fd(&n->spi.fd6);
-		close_fd(&n->spi.udp4);
-		close_fd(&n->spi.udp6);
+		kernel_nl_close_fd(&n->spi.fd4);
+		kernel_nl_close_fd(&n->spi.fd6);
+		kernel_nl_close_fd(&n->spi.udp4);
+		kernel_nl_close_fd(&n->spi.udp6);
 		n->spi.n_foreign = n->spi.next_foreign = 0;
 		return 0;
 	}
