@@ -22,17 +22,8 @@ rtx_config 10.250.0.2 10.250.0.1 10.251.2.1/24 10.251.1.0/24 >"$T/b.conf"
 rtx_start b "$B"
 rtx_start a "$A"
 
-# logged NAME REGEX [TENTHS]: NAME's log gets a matching line (default 30 s).
-logged() {
-	local i=0
-	until grep -Eq "$2" "$T/$1.log"; do
-		i=$((i + 1))
-		[ $i -lt "${3:-300}" ] || fail "rtxsh $1 never logged /$2/"
-		sleep 0.1
-	done
-}
-logged a 'GW:1/SA:[0-9]+/INFO send keepalive'
-logged a 'GW:1/SA:[0-9]+/INFO received keepalive'
+log_wait a 'GW:1/SA:[0-9]+/INFO send keepalive'
+log_wait a 'GW:1/SA:[0-9]+/INFO received keepalive'
 status=$(ask a "show status tunnel 1")
 echo "$status" | grep -q '\[Type\]: icmp-echo' || fail "no icmp-echo block: $status"
 echo "$status" | grep -q '\[Status\]: OK' || fail "keepalive status not OK: $status"
@@ -41,7 +32,7 @@ grep -q 'dead peer detection' "$T/a.log" && fail "A declared B dead while B answ
 echo "icmp_keepalive: echoes answered through the tunnel"
 
 ip netns exec "$B" iptables -I INPUT -i wan0 -p esp -j DROP || fail "iptables esp in $B"
-logged a 'SA:[0-9]+/IKE dead peer detection' 200
+log_wait a 'SA:[0-9]+/IKE dead peer detection' 200
 echo "icmp_keepalive: dead peer declared after three unanswered echoes"
 rtx_stop a "$PA"; PA=
 rtx_stop b "$PB"; PB=

@@ -38,14 +38,7 @@ done
 rtx_start b "$B"
 
 # logged SPI FROM: B's log has the illegal-SPI line (waits up to 10 s).
-logged() {
-	local i=0
-	until grep -q "\[IPSEC\] illegal SPI $1 from $2\$" "$T/b.log"; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || fail "B never logged 'illegal SPI $1 from $2'"
-		sleep 0.1
-	done
-}
+logged() { log_wait b "\\[IPSEC\\] illegal SPI $1 from $2\$" 100; }
 never() { grep -q "illegal SPI $1 " "$T/b.log" && fail "B logged SPI $1: $(grep "illegal SPI $1" "$T/b.log")"; }
 raw_sockets() { ip netns exec "$B" ss -H -w -a -p 2>/dev/null | grep -c 'rtxsh'; }
 # sockets_become N: a switch typed on the console applies once input

@@ -126,21 +126,24 @@ ours_policies() { ip -n "$1" -o xfrm policy | grep -E "$OURS_RE"; }
 
 # rtx_config SELF PEER LAN_ADDR PEER_NET [REFRESH]: tunnel 1 to PEER,
 # `ipsec auto refresh` REFRESH (default off), a 100-kbyte CHILD SA
-# lifetime so traffic drives the rekeys.
+# lifetime so traffic drives the rekeys. IPv6 addresses make the LAN and
+# route `ipv6 ...` lines and the IDs ipv6-addr.
 rtx_config() {
+	local ip=ip id=ipv4-addr
+	case $1 in *:*) ip=ipv6 id=ipv6-addr ;; esac
 	cat <<EOC
 syslog debug on
-ip lan1 address $3
-ip route $4 gateway tunnel 1
+$ip lan1 address $3
+$ip route $4 gateway tunnel 1
 tunnel select 1
  ipsec tunnel 1
   ipsec sa policy 1 1 esp aes256-cbc sha256-hmac
   ipsec ike version 1 2
   ipsec ike pre-shared-key 1 text netns-secret
   ipsec ike local address 1 $1
-  ipsec ike local name 1 $1 ipv4-addr
+  ipsec ike local name 1 $1 $id
   ipsec ike remote address 1 $2
-  ipsec ike remote name 1 $2 ipv4-addr
+  ipsec ike remote name 1 $2 $id
   ipsec ike group 1 modp2048
   ipsec ike pfs 1 on
   ipsec ike duration ipsec-sa 1 300 100
@@ -259,3 +262,35 @@ check_esp_counters() {
 	[ "${a:-0}" -ge "$1" ] && [ "${b:-0}" -ge "$1" ] ||
 		{ ip -n "$A" -s xfrm state; fail "ESP counters of SPI $SPI_AB: A sent ${a:-?}, B received ${b:-?}, want >= $1"; }
 }
+
+# log_wait NAME REGEX [TENTHS]: NAME's log gets a line matching the
+# extended REGEX (default within 30 s).
+log_wait() {
+	local i=0
+	until grep -Eq "$2" "$T/$1.log"; do
+		i=$((i + 1))
+		[ $i -lt "${3:-300}" ] || fail "rtxsh $1 never logged /$2/"
+		sleep 0.1
+	done
+}
+
+# rekeys_under_ping SRC DST: 250 pings of 1,000 bytes at 20/s from SRC
+# in A to DST, across the CHILD SA rekeys that the 100-kbyte lifetime of
+# rtx_config starts by soft byte expiry; fails unless there was a soft
+# expiry and a rekey, and unless every ping was answered (RFC 7296 2.8:
+# the responder of a rekey sends on its new SA only once the initiator
+# has it). Sets SOFT, REKEYS, SENT and GOT.
+rekeys_under_ping() {
+	local soft0 child0
+	soft_expiries() { cat "$T/a.log" "$T/b.log" | grep -c 'XFRM soft expire'; }
+	soft0=$(soft_expiries)
+	child0=$(grep -c 'CHLD_SEND established' "$T/a.log")
+	ping_through "$A" "$1" "$2" 250 -s 1000 -i 0.05
+	SENT=$PING_SENT GOT=$PING_GOT
+	SOFT=$(($(soft_expiries) - soft0))
+	REKEYS=$(($(grep -c 'CHLD_SEND established' "$T/a.log") - child0))
+	[ "$SOFT" -gt 0 ] && [ "$REKEYS" -gt 0 ] ||
+		fail "no soft expiry or rekey during 250 kbytes of ping (lifetime 100 kbytes)"
+	[ $((SENT - GOT)) -le 0 ] || fail "$REKEYS rekeys under traffic lost $((SENT - GOT)) of $SENT pings"
+}
+

@@ -32,21 +32,12 @@ for r in a b; do
 	grep -q 'cannot install ESP SAs' "$T/$r.err" || fail "rtxsh $r did not warn about missing ESP at start"
 done
 
-# grep_wait NAME REGEX: the log of NAME gets a matching line (20 s).
-grep_wait() {
-	local i=0
-	until grep -Eq "$2" "$T/$1.log"; do
-		i=$((i + 1))
-		[ $i -lt 200 ] || fail "rtxsh $1 never logged /$2/"
-		sleep 0.1
-	done
-}
 # The responder's install fails first (it answers IKE_AUTH), then the
 # initiator learns NO_PROPOSAL_CHOSEN; each names the operation and the
 # kernel's answer through nl_geterror().
-grep_wait b '\[KERNEL\] (add|update) SA 10\.250\.0\.1->10\.250\.0\.2 SPI 0x[0-9a-f]{8} failed: .+ \((EPROTONOSUPPORT|ENOSYS)\)'
-grep_wait b 'CHLD_SEND kernel add_sa\(in\) failed'
-grep_wait a 'SA:1/IKE established'
+log_wait b '\[KERNEL\] (add|update) SA 10\.250\.0\.1->10\.250\.0\.2 SPI 0x[0-9a-f]{8} failed: .+ \((EPROTONOSUPPORT|ENOSYS)\)' 200
+log_wait b 'CHLD_SEND kernel add_sa\(in\) failed' 200
+log_wait a 'SA:1/IKE established' 200
 sleep 1
 for ns in "$A" "$B"; do
 	[ -z "$(ours_states "$ns")" ] || fail "$ns: SA state left after the failed install: $(ours_states "$ns")"
