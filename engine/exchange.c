@@ -59,6 +59,12 @@ void exchange_on_response(struct ike_sa *sa, struct msg_rx *rx)
 	const struct exchange_ops *ops = sa->ix;
 	sa->ix = NULL;
 	enum xchg_rc rc = ops->process_i(sa, rx);
+	if (rc != XCHG_PENDING)
+		exchange_resume_i(sa, ops, rc);
+}
+
+void exchange_resume_i(struct ike_sa *sa, const struct exchange_ops *ops, enum xchg_rc rc)
+{
 	if (rc == XCHG_MORE) {
 		if (exchange_start(sa, ops))
 			ike_attempt_failed(sa);
@@ -85,11 +91,18 @@ void exchange_on_request(struct ike_sa *sa, struct msg_rx *rx)
 	msg_init(&resp, ops->type, rx->m.hdr.msgid,
 		 IKEV2_FLAG_RESPONSE | (sa->initiator ? IKEV2_FLAG_INITIATOR : 0));
 	enum xchg_rc rc = ops->respond(sa, rx, &resp);
+	if (rc != XCHG_PENDING)
+		exchange_resume_r(sa, ops, &resp, rc);
+}
+
+void exchange_resume_r(struct ike_sa *sa, const struct exchange_ops *ops, struct msg *resp,
+		       enum xchg_rc rc)
+{
 	char sub[40];
 	ike_sa_xsub(sa, ops->tag, sub, sizeof(sub));
-	if (msg_io_send(sa, &resp, sub))
+	if (msg_io_send(sa, resp, sub))
 		rc = XCHG_FAIL;
-	msg_free(&resp);
+	msg_free(resp);
 	xlog(sa, ops, LOG_EXCHANGE_TERMINATED);
 	if (ops->after_r)
 		ops->after_r(sa, rc);

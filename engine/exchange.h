@@ -24,6 +24,10 @@ enum xchg_rc {
 	XCHG_DONE,   /* finished: the exchange succeeded */
 	XCHG_MORE,   /* initiator: build and send the request again (restart) */
 	XCHG_FAIL,   /* finished: the exchange failed */
+	/* A job of the exchange runs on a worker (kex_job.h): the exchange
+	 * goes on in exchange_resume_i / exchange_resume_r. A responder's
+	 * respond that returns it has taken resp (moved into its job). */
+	XCHG_PENDING,
 };
 
 struct exchange_ops {
@@ -50,9 +54,15 @@ const struct exchange_ops *exchange_ops_find(uint8_t type);
 int exchange_start(struct ike_sa *sa, const struct exchange_ops *ops);
 void exchange_on_response(struct ike_sa *sa, struct msg_rx *rx);
 void exchange_on_request(struct ike_sa *sa, struct msg_rx *rx);
-/* Nonce, offer and key pair of an initiator's IKE_SA_INIT with KE group
- * `group` (exchange_init.c). */
-int exchange_init_prepare(struct ike_sa *sa, uint16_t group);
+/* What follows process_i / respond once a pending job has its result:
+ * the initiator's next step, or the response sent (resp freed). */
+void exchange_resume_i(struct ike_sa *sa, const struct exchange_ops *ops, enum xchg_rc rc);
+void exchange_resume_r(struct ike_sa *sa, const struct exchange_ops *ops, struct msg *resp,
+		       enum xchg_rc rc);
+/* An initiator's IKE_SA_INIT with KE group `group`: nonce, offer, key
+ * pair (on a worker when the engine has them), then the request goes out
+ * (exchange_init.c). An error after the key pair deletes sa. */
+int exchange_init_begin(struct ike_sa *sa, uint16_t group);
 /* key-info of a freshly keyed IKE SA (g^ir, nonces, SKEYSEED, SPIs, SK_*)
  * under sub-prefix sub, with `ipsec ike log ... key-info` (exchange_init.c;
  * also for an IKE SA made by CREATE_CHILD_SA). */

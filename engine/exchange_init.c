@@ -18,6 +18,7 @@
 #include "engine/exchange.h"
 #include "engine/ike_engine.h"
 #include "engine/ike_sa.h"
+#include "engine/kex_job.h"
 #include "base/log.h"
 #include "engine/names.h"
 #include "engine/natt.h"
@@ -124,41 +125,30 @@ void exchange_dump_ike_keys(struct ike_sa *sa, const char *sub, const uint8_t *g
 	ike_sa_dump_key(sa, sub, "SK_pr:", k->sk_pr, k->p_len);
 }
 
-/* g^ir from the peer's KE, then SKEYSEED and SK_*; the private key goes. */
-static int derive(struct ike_sa *sa, const struct payload_ke *ke, const char *sub)
+/* The job's g^ir, SKEYSEED and SK_* become the SA's (the private key
+ * went with the job). */
+static int take_keys(struct ike_sa *sa, struct kex_job *j)
 {
-	uint8_t gir[ALG_MAX_DH_PUB_LEN];
-	size_t glen = dh_secret_len(sa->dh);
-	int err = dh_derive(sa->dh, ke->data.ptr, ke->data.len, gir, glen);
-	if (err) {
-		log_ike(sa->e->d.log, sub, LOG_CANNOT_PROCESS, "KE");
-		return err;
-	}
-	const struct keys_input in = {
-		sa->prop.prf, sa->prop.encr, sa->prop.encr->aead ? NULL : sa->prop.integ,
-		{ sa->ni, sa->ni_len }, { sa->nr, sa->nr_len }, { gir, glen }, sa->spi_i, sa->spi_r,
-	};
-	err = keys_ike_sa_init(sa->e->d.crypto, &in, &sa->keys);
-	if (!err) {
-		sa->flags |= IKE_SAF_KEYED;
-		exchange_dump_ike_keys(sa, sub, gir, glen);
-	}
-	OPENSSL_cleanse(gir, sizeof(gir));
-	dh_free(sa->dh);
-	sa->dh = NULL;
-	return err;
+	if (j->bad_ke)
+		log_ike(sa->e->d.log, j->sub, LOG_CANNOT_PROCESS, "KE");
+	if (j->err)
+		return j->err;
+	sa->keys = j->keys;
+	sa->flags |= IKE_SAF_KEYED;
+	exchange_dump_ike_keys(sa, j->sub, j->gir, j->gir_len);
+	return 0;
 }
 
-static int add_ke_nonce(struct ike_sa *sa, struct msg *m, const uint8_t *nonce, size_t nlen)
+/* KE and Nonce; the KE data is ours once the key pair exists (pub NULL:
+ * a slot of the group's length that init_keyed_r fills). */
+static int add_ke_nonce(struct msg *m, const struct alg *group,
+			const uint8_t *pub, const uint8_t *nonce, size_t nlen)
 {
-	uint8_t pub[ALG_MAX_DH_PUB_LEN];
-	size_t plen = dh_public_len(sa->dh);
-	int err = dh_public(sa->dh, pub, sizeof(pub));
-	const uint8_t *kp = err ? NULL : exchange_copy(m, pub, plen);
-	struct payload *ke = kp ? msg_add(m, IKEV2_PAYLOAD_KE, false) : NULL;
+	const uint8_t *kp = pub ? exchange_copy(m, pub, group->pub_len) : NULL;
+	struct payload *ke = kp || !pub ? msg_add(m, IKEV2_PAYLOAD_KE, false) : NULL;
 	if (!ke)
-		return err ? err : -RTX_ENOMEM;
-	ke->u.ke = (struct payload_ke){ dh_alg(sa->dh)->id, { kp, plen } };
+		return -RTX_ENOMEM;
+	ke->u.ke = (struct payload_ke){ group->id, { kp, kp ? group->pub_len : 0 } };
 	struct payload *n = msg_add(m, IKEV2_PAYLOAD_NONCE, false);
 	if (!n)
 		return -RTX_ENOMEM;
@@ -168,7 +158,7 @@ static int add_ke_nonce(struct ike_sa *sa, struct msg *m, const uint8_t *nonce, 
 
 /* ---- initiator ---------------------------------------------------------- */
 
-/* The offer and the KE group for a fresh or restarted attempt. */
+/* The offer for a fresh or restarted attempt with KE group `group`. */
 static int prepare_offer(struct ike_sa *sa, uint16_t group)
 {
 	const struct gateway_config *g = ike_sa_gateway(sa);
@@ -176,19 +166,48 @@ static int prepare_offer(struct ike_sa *sa, uint16_t group)
 		return -RTX_ENOENT;
 	if (!sa->offer && !(sa->offer = calloc(1, sizeof(*sa->offer))))
 		return -RTX_ENOMEM;
-	int err = proposal_ike(g, sa->e->d.config->model, sa->e->d.crypto, group, sa->offer);
-	if (err)
-		return err;
 	dh_free(sa->dh);
 	sa->dh = NULL;
-	return dh_new(sa->e->d.crypto, group, &sa->dh);
+	return proposal_ike(g, sa->e->d.config->model, sa->e->d.crypto, group, sa->offer);
 }
 
-int exchange_init_prepare(struct ike_sa *sa, uint16_t group)
+/* The key pair is there: the first request goes out. */
+static int send_first(struct kex_job *j)
+{
+	struct ike_sa *sa = j->sa;
+	int err = j->err;
+	if (!err) {
+		sa->dh = j->dh;
+		j->dh = NULL;
+		err = exchange_start(sa, &exchange_init_ops);
+	}
+	kex_job_free(j);
+	return err;
+}
+
+static void keypair_ready(struct kex_job *j)
+{
+	struct ike_sa *sa = j->sa;
+	ike_sa_hold(sa);
+	sa->kex_busy = false;
+	if (send_first(j))
+		ike_sa_delete(sa);
+	ike_sa_put(sa);
+}
+
+int exchange_init_begin(struct ike_sa *sa, uint16_t group)
 {
 	sa->ni_len = NONCE_LEN;
 	int err = ike_core_random(sa->e, sa->ni, sa->ni_len);
-	return err ? err : prepare_offer(sa, group);
+	if (err || (err = prepare_offer(sa, group)))
+		return err;
+	struct kex_job *j = kex_job_new(sa, group, keypair_ready, "");
+	if (!j)
+		return -RTX_ENOMEM;
+	if (!kex_job_submit(j))
+		return send_first(j);
+	sa->kex_busy = true;
+	return 0;
 }
 
 static int init_build_i(struct ike_sa *sa, struct msg *m)
@@ -199,7 +218,10 @@ static int init_build_i(struct ike_sa *sa, struct msg *m)
 	int err = exchange_add_sa(m, sa->offer, false);
 	if (err)
 		return err;
-	err = add_ke_nonce(sa, m, sa->ni, sa->ni_len);
+	uint8_t pub[ALG_MAX_DH_PUB_LEN];
+	if ((err = dh_public(sa->dh, pub, sizeof(pub))))
+		return err;
+	err = add_ke_nonce(m, dh_alg(sa->dh), pub, sa->ni, sa->ni_len);
 	if (!err)
 		err = add_nat_notifies(sa, m, 0);
 	/* RFC 7427 4: announce the hashes we verify, so a peer can sign
@@ -245,7 +267,7 @@ static enum xchg_rc init_retry_group(struct ike_sa *sa, const struct payload *n,
 	struct gw_state *gs = ike_gw_state(sa->e, sa->gateway);
 	if (gs)
 		gs->ke_group = group;
-	if (prepare_offer(sa, group))
+	if (prepare_offer(sa, group) || dh_new(sa->e->d.crypto, group, &sa->dh))
 		return XCHG_FAIL;
 	window_restart(&sa->win);
 	return XCHG_MORE;
@@ -256,6 +278,29 @@ static void log_error_notify(struct ike_sa *sa, const char *sub, uint16_t type)
 	char num[8];
 	log_text(sa->e->d.log, LOG_DEBUG, "[IKE2] %s received %s", sub,
 		 names_or_num(names_notify(type), type, num, sizeof(num)));
+}
+
+/* The initiator's keys: IKE_SA_INIT is done. Frees j. */
+static enum xchg_rc keyed_i(struct kex_job *j)
+{
+	struct ike_sa *sa = j->sa;
+	enum xchg_rc rc = XCHG_FAIL;
+	if (!take_keys(sa, j) && !ike_sa_set_state(sa, IKE_STATE_INIT_SENT)) {
+		free(sa->offer);
+		sa->offer = NULL;
+		rc = XCHG_DONE;
+	}
+	kex_job_free(j);
+	return rc;
+}
+
+static void keyed_i_async(struct kex_job *j)
+{
+	struct ike_sa *sa = j->sa;
+	ike_sa_hold(sa);
+	sa->kex_busy = false;
+	exchange_resume_i(sa, &exchange_init_ops, keyed_i(j));
+	ike_sa_put(sa);
 }
 
 static enum xchg_rc init_process_i(struct ike_sa *sa, struct msg_rx *rx)
@@ -307,11 +352,16 @@ static enum xchg_rc init_process_i(struct ike_sa *sa, struct msg_rx *rx)
 	sa->init_r_len = rx->len;
 	nat_check(sa, rx);
 	natt_after_init(sa);
-	if (derive(sa, &ke->u.ke, rx->sub) || ike_sa_set_state(sa, IKE_STATE_INIT_SENT))
+	struct kex_job *j = kex_job_new(sa, ke->u.ke.group, keyed_i_async, rx->sub);
+	if (!j)
 		return XCHG_FAIL;
-	free(sa->offer);
-	sa->offer = NULL;
-	return XCHG_DONE;
+	j->dh = sa->dh;
+	sa->dh = NULL;
+	kex_job_set_peer(j, &ke->u.ke);
+	if (!kex_job_submit(j))
+		return keyed_i(j);
+	sa->kex_busy = true;
+	return XCHG_PENDING;
 }
 
 static void init_done_i(struct ike_sa *sa)
@@ -474,6 +524,37 @@ static int init_cert_payloads(struct ike_sa *sa, struct msg_rx *rx, struct msg *
 	return err ? err : auth_cert_add_certreq(sa->e, resp, g, false);
 }
 
+/* The responder's keys and KE data into the answer. Frees j. */
+static enum xchg_rc keyed_r(struct kex_job *j, struct msg *resp)
+{
+	struct ike_sa *sa = j->sa;
+	int err = take_keys(sa, j);
+	const uint8_t *kp = err ? NULL : exchange_copy(resp, j->pub, j->pub_len);
+	if (!err && !kp)
+		err = -RTX_ENOMEM;
+	if (!err) {
+		resp->pl[j->ke_index].u.ke.data = (struct chunk){ kp, j->pub_len };
+		err = ike_sa_set_state(sa, IKE_STATE_INIT_SENT);
+	}
+	kex_job_free(j);
+	if (err) {
+		init_error(resp, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return XCHG_FAIL;
+	}
+	return XCHG_DONE;
+}
+
+static void keyed_r_async(struct kex_job *j)
+{
+	struct ike_sa *sa = j->sa;
+	struct msg resp = j->resp;
+	j->resp = (struct msg){ 0 };
+	ike_sa_hold(sa);
+	sa->kex_busy = false;
+	exchange_resume_r(sa, &exchange_init_ops, &resp, keyed_r(j, &resp));
+	ike_sa_put(sa);
+}
+
 static enum xchg_rc init_respond(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp)
 {
 	const struct payload *ni = msg_find(&rx->m, IKEV2_PAYLOAD_NONCE, 0);
@@ -488,11 +569,12 @@ static enum xchg_rc init_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	sa->ni_len = ni->u.nonce.data.len;
 	sa->nr_len = NONCE_LEN;
 	struct proposal_offer *answer = calloc(1, sizeof(*answer));
+	struct kex_job *j = NULL;
 	int err = answer ? 0 : -RTX_ENOMEM;
 	if (!err)
 		err = ike_core_random(sa->e, sa->nr, sa->nr_len);
-	if (!err)
-		err = dh_new(sa->e->d.crypto, sa->prop.dh->id, &sa->dh);
+	if (!err && !(j = kex_job_new(sa, sa->prop.dh->id, keyed_r_async, rx->sub)))
+		err = -RTX_ENOMEM;
 	if (!err) {
 		proposal_from_choice(&sa->prop, answer);
 		sa->offer = answer;      /* freed with the SA's negotiation state */
@@ -500,22 +582,27 @@ static enum xchg_rc init_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	} else {
 		free(answer);
 	}
-	if (!err)
-		err = add_ke_nonce(sa, resp, sa->nr, sa->nr_len);
+	if (!err) {
+		j->ke_index = resp->npl;
+		err = add_ke_nonce(resp, sa->prop.dh, NULL, sa->nr, sa->nr_len);
+	}
 	if (!err)
 		err = add_nat_notifies(sa, resp, sa->spi_r);
 	if (!err)
 		err = init_cert_payloads(sa, rx, resp);
 	nat_check(sa, rx);
-	if (!err)
-		err = derive(sa, ke, rx->sub);
-	if (!err)
-		err = ike_sa_set_state(sa, IKE_STATE_INIT_SENT);
 	if (err) {
+		kex_job_free(j);
 		init_error(resp, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return XCHG_FAIL;
 	}
-	return XCHG_DONE;
+	kex_job_set_peer(j, ke);
+	if (!kex_job_submit(j))
+		return keyed_r(j, resp);
+	/* the worker reads none of what the loop's thread writes here */
+	j->resp = *resp;
+	sa->kex_busy = true;
+	return XCHG_PENDING;
 }
 
 /* A half-open SA that never authenticates goes after the time the peer

@@ -25,6 +25,7 @@
 #include "engine/proposal.h"
 #include "engine/rekey.h"
 #include "engine/tunnel.h"
+#include "engine/workers.h"
 
 /* ---- per-gateway state ---------------------------------------------------- */
 
@@ -189,8 +190,7 @@ struct ike_sa *ike_initiate_fresh(struct ike_core *c, unsigned gateway, int *err
 		return NULL;
 	}
 	uint16_t group = gs && gs->ke_group ? gs->ke_group : g->group[0];
-	if ((*err = exchange_init_prepare(sa, group)) ||
-	    (*err = exchange_start(sa, &exchange_init_ops))) {
+	if ((*err = exchange_init_begin(sa, group))) {
 		ike_sa_delete(sa);
 		return NULL;
 	}
@@ -437,6 +437,11 @@ struct ike_engine *ike_engine_new(const struct ike_deps *deps, int *err)
 	e->cookie_threshold = IKE_COOKIE_THRESHOLD;
 	e->half_open_per_source = IKE_HALF_OPEN_PER_SOURCE;
 	e->half_open_max = IKE_HALF_OPEN_MAX;
+	if (deps->threads && (*err = workers_new(deps->loop, deps->threads, &e->core.workers))) {
+		ike_core_free(&e->core);
+		free(e);
+		return NULL;
+	}
 	transport_set_recv(deps->transport, msg_io_recv, &e->core);
 	kernel_set_event_handler(deps->kernel, on_kernel_event, e);
 	*err = 0;
@@ -471,6 +476,9 @@ void ike_engine_free(struct ike_engine *e)
 {
 	if (!e)
 		return;
+	/* first: a dropped job lets its SA go, and the SAs go next */
+	workers_free(e->core.workers);
+	e->core.workers = NULL;
 	delete_all(e);
 	while (e->n_gws)
 		gw_state_drop(e, e->n_gws - 1);

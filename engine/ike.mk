@@ -4,6 +4,8 @@ libengine_a_SOURCES += \
 	engine/ike.h engine/ike_deps.h engine/ike_engine.h engine/ike.c \
 	engine/ike_core.h engine/ike_core.c \
 	engine/ike_sa.h engine/ike_sa.c \
+	engine/workers.h engine/workers.c \
+	engine/kex_job.h engine/kex_job.c \
 	engine/half_open.h engine/half_open.c \
 	engine/child_sa.h engine/child_sa.c \
 	engine/tunnel.h engine/tunnel.c \
@@ -27,6 +29,11 @@ TESTS += $(IKE_TESTS)
 tests_unit_test_ike_establish_SOURCES = tests/unit/test_ike_establish.c $(IKE_PAIR)
 tests_unit_test_ike_establish_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_establish_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/unit/test_ike_threads
+TESTS += tests/unit/test_ike_threads
+tests_unit_test_ike_threads_SOURCES = tests/unit/test_ike_threads.c $(IKE_PAIR)
+tests_unit_test_ike_threads_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ike_threads_LDADD = $(TEST_LDADD)
 tests_unit_test_ike_faults_SOURCES = tests/unit/test_ike_faults.c $(IKE_PAIR)
 tests_unit_test_ike_faults_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_faults_LDADD = $(TEST_LDADD)
@@ -49,7 +56,7 @@ tests_unit_test_ike_rekey_SOURCES = tests/unit/test_ike_rekey.c $(IKE_PAIR)
 tests_unit_test_ike_rekey_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_rekey_LDADD = $(TEST_LDADD)
 
-IKE_UNIT_TESTS = tests/unit/test_proposal tests/unit/test_window
+IKE_UNIT_TESTS = tests/unit/test_proposal tests/unit/test_window tests/unit/test_workers
 check_PROGRAMS += $(IKE_UNIT_TESTS)
 TESTS += $(IKE_UNIT_TESTS)
 tests_unit_test_proposal_SOURCES = tests/unit/test_proposal.c
@@ -58,6 +65,9 @@ tests_unit_test_proposal_LDADD = $(TEST_LDADD)
 tests_unit_test_window_SOURCES = tests/unit/test_window.c
 tests_unit_test_window_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_window_LDADD = $(TEST_LDADD)
+tests_unit_test_workers_SOURCES = tests/unit/test_workers.c
+tests_unit_test_workers_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_workers_LDADD = $(TEST_LDADD)
 
 # Benchmark (not a test): handshakes/s per group vs crypto-only cost, and
 # memory per established IKE SA with one CHILD SA.

@@ -80,6 +80,7 @@ struct sa_listener {
 
 struct ike_core {
 	struct ike_deps d;
+	struct workers *workers;               /* d.threads of them, or NULL: inline */
 	const struct sa_listener *const *listeners;   /* told in this order */
 	size_t n_listeners;
 	const struct window_ops *window_ops;   /* of every IKE SA's message window */

@@ -30,6 +30,9 @@ struct ike_deps {
 	const struct pki_store *pki;       /* certificates and CRLs; may be NULL */
 	ike_rng_fn rng;                    /* NULL: the crypto library's DRBG */
 	void *rng_arg;
+	/* Threads for the key exchange of IKE_SA_INIT (workers.h); 0: it runs
+	 * on the loop's thread, as the virtual-clock tests need. */
+	unsigned threads;
 };
 
 #endif

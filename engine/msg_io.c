@@ -388,6 +388,10 @@ static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 	const struct payload *skf = msg_find(&rx->m, IKEV2_PAYLOAD_SKF, 0);
 	if (!response && skf && skf->u.skf.frag_num != 1 && h->msgid + 1 == sa->win.msgid_expect)
 		return;
+	/* The peer's retransmission while a worker computes our answer: the
+	 * answer goes out when ready, and answers the next one. */
+	if (!response && sa->kex_busy)
+		return;
 	if (!response && window_check_request(&sa->win, h->msgid, rx->sub, rx->buf, rx->len,
 					      &rx->remote, &sa->remote) != WINDOW_NEW)
 		return;

@@ -575,6 +575,7 @@ struct router *router_new(const struct router_opts *opts)
 	r->given_transport = opts->transport;
 	r->rng = opts->rng;
 	r->rng_arg = opts->rng_arg;
+	r->threads = opts->threads;
 	r->ipsec = config_new(r->model);
 	if (opts->config_path)
 		r->config_path = strdup(opts->config_path);
@@ -636,7 +637,7 @@ int router_start(struct router *r, FILE *diag)
 	struct ike_deps d = {
 		.log = r->log, .loop = r->loop, .kernel = r->kernel,
 		.transport = &r->net->base, .crypto = r->crypto, .config = r->ipsec,
-		.pki = r->pki, .rng = r->rng, .rng_arg = r->rng_arg,
+		.pki = r->pki, .rng = r->rng, .rng_arg = r->rng_arg, .threads = r->threads,
 	};
 	if (!(r->engine = ike_engine_new(&d, &err))) {
 		fprintf(diag, "rtxsh: cannot start the IKE engine: %s\n", rtx_strerror(err));

@@ -61,6 +61,7 @@ struct router {
 	struct transport *given_transport;   /* router_opts.transport until started */
 	ike_rng_fn rng;
 	void *rng_arg;
+	unsigned threads;                /* router_opts.threads */
 	struct ike_engine *engine;
 
 	/* Kernel-side config: lanN's host interface (NULL: the default
@@ -103,6 +104,9 @@ struct router_opts {
 	struct transport *transport;
 	ike_rng_fn rng;
 	void *rng_arg;
+	/* Worker threads for the key exchange of IKE_SA_INIT (0: on the
+	 * loop's thread, deterministic: scenario runs and tests). */
+	unsigned threads;
 };
 
 /* The backend a --kernel name selects: "sim" or "netlink"; 0 or

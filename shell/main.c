@@ -47,6 +47,8 @@ static const char usage_text[] =
 	"      --route-table N  routing table for the router's routes, selected by an\n"
 	"                       ip rule before main (default 221; -k netlink)\n"
 	"      --model NAME     RTX model to emulate (default " RTX_MODEL_DEFAULT ")\n"
+	"      --threads N      threads for the IKE_SA_INIT key exchange (default: one\n"
+	"                       per CPU, at most 16; 0: on the event loop's thread)\n"
 	"      --log-file FILE  also write the log to FILE (- for stderr; created 0600;\n"
 	"                       at 16 MiB it moves to FILE.1 and FILE starts again)\n"
 	"      --socket PATH    also serve console sessions on the Unix socket PATH\n"
@@ -73,6 +75,7 @@ struct options {
 	const char *ike_port;
 	const char *route_table;
 	const char *scenario;
+	const char *threads;
 	const char *ifmap[ROUTER_LAN_MAX];   /* --interface, in order */
 	unsigned n_ifmap;
 };
@@ -105,7 +108,8 @@ static int usage_error(const char *fmt, ...)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_MODEL = 256, OPT_LOG_FILE, OPT_SOCKET, OPT_CONNECT, OPT_IKE_PORT,
-	       OPT_COMMANDS, OPT_INTERFACE, OPT_ROUTE_TABLE, OPT_SCENARIO };
+	       OPT_COMMANDS, OPT_INTERFACE, OPT_ROUTE_TABLE, OPT_SCENARIO,
+	       OPT_THREADS };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "kernel", required_argument, NULL, 'k' },
@@ -117,6 +121,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "interface", required_argument, NULL, OPT_INTERFACE },
 		{ "route-table", required_argument, NULL, OPT_ROUTE_TABLE },
 		{ "scenario", required_argument, NULL, OPT_SCENARIO },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "commands", no_argument, NULL, OPT_COMMANDS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -135,6 +140,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_IKE_PORT: o->ike_port = optarg; break;
 		case OPT_ROUTE_TABLE: o->route_table = optarg; break;
 		case OPT_SCENARIO: o->scenario = optarg; break;
+		case OPT_THREADS: o->threads = optarg; break;
 		case OPT_INTERFACE:
 			if (o->n_ifmap == ROUTER_LAN_MAX)
 				return usage_error("at most %d --interface options", ROUTER_LAN_MAX);
@@ -158,10 +164,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (o->connect && (o->config || o->kernel || o->model || o->log_file || o->socket ||
-			   o->ike_port || o->n_ifmap || o->route_table))
+			   o->ike_port || o->n_ifmap || o->route_table || o->threads))
 		return usage_error("%s", "--connect attaches to a running router and takes no other option");
 	if (o->scenario && (o->connect || o->config || o->kernel || o->model || o->log_file ||
-			    o->socket || o->ike_port || o->n_ifmap || o->route_table))
+			    o->socket || o->ike_port || o->n_ifmap || o->route_table || o->threads))
 		return usage_error("%s", "--scenario FILE holds its routers' models and configs and takes no other option");
 	return -1;
 }
@@ -217,6 +223,25 @@ static int pick_route_table(const char *arg, struct router_opts *ro)
 		return usage_error("--route-table wants a table number 1-4294967295 other than "
 				   "253-255 (default, main, local), not '%s'", arg);
 	ro->route_table = (uint32_t)t;
+	return -1;
+}
+
+#define THREADS_MAX 16
+
+/* 0..THREADS_MAX; by default one per CPU: the loop's thread mostly waits
+ * for them while handshakes arrive faster than one core computes them. */
+static int pick_threads(const char *arg, struct router_opts *ro)
+{
+	if (!arg) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		ro->threads = n < 1 ? 1 : n > THREADS_MAX ? THREADS_MAX : (unsigned)n;
+		return -1;
+	}
+	char *end;
+	unsigned long n = strtoul(arg, &end, 10);
+	if (*end || arg[0] < '0' || arg[0] > '9' || n > THREADS_MAX)
+		return usage_error("--threads wants 0-%d, not '%s'", THREADS_MAX, arg);
+	ro->threads = (unsigned)n;
 	return -1;
 }
 
@@ -516,7 +541,8 @@ int main(int argc, char **argv)
 	if ((st = pick_model(o.model, &ro.model)) >= 0 ||
 	    (st = pick_kernel(o.kernel, &ro.kernel)) >= 0 ||
 	    (st = pick_ports(o.ike_port, &ro)) >= 0 ||
-	    (st = pick_route_table(o.route_table, &ro)) >= 0)
+	    (st = pick_route_table(o.route_table, &ro)) >= 0 ||
+	    (st = pick_threads(o.threads, &ro)) >= 0)
 		return st;
 
 	struct shell sh = { 0 };

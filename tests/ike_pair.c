@@ -161,7 +161,7 @@ static int engine_start(struct ike_pair *p, struct ike_router *r)
 	struct ike_deps d = {
 		.log = r->log, .loop = p->loop, .kernel = r->kernel, .transport = r->transport,
 		.crypto = p->crypto, .config = r->config, .pki = r->pki, .rng = rng,
-		.rng_arg = r,
+		.rng_arg = r, .threads = p->threads,
 	};
 	int err;
 	r->engine = ike_engine_new(&d, &err);

@@ -46,6 +46,7 @@ struct ike_pair {
 	struct memnet *net;
 	struct crypto_lib *crypto;
 	struct ike_router a, b;
+	unsigned threads;        /* each engine's workers (0: inline); before start */
 };
 
 /* Hands from's last request to the other router again, as a replay. */

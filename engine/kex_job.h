@@ -1,0 +1,65 @@
+/* The key exchange of IKE_SA_INIT as a job for the worker pool
+ * (workers.h): our key pair, g^ir from the peer's KE, SKEYSEED and SK_*.
+ * exchange_init.c fills it from an SA on the loop's thread, the job runs
+ * on a worker (or inline without a pool), and exchange_init.c takes the
+ * result back to the SA in `cont`, which only runs while the SA lives. */
+#ifndef RTX_KEX_JOB_H
+#define RTX_KEX_JOB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/alg.h"
+#include "engine/keys.h"
+#include "engine/msg.h"
+#include "engine/workers.h"
+
+struct dh;
+struct ike_sa;
+struct payload_ke;
+
+struct kex_job {
+	struct work w;
+	struct ike_sa *sa;                    /* held while the job exists */
+	void (*cont)(struct kex_job *j);      /* after an asynchronous run */
+	char sub[40];                         /* log sub-prefix for cont */
+
+	/* input, copied from the SA: the job reads nothing else of it */
+	struct crypto_lib *lib;
+	uint16_t group;
+	struct dh *dh;                        /* NULL: the job makes the key pair */
+	uint8_t peer[ALG_MAX_DH_PUB_LEN];     /* the peer's KE data */
+	size_t peer_len;                      /* 0: the key pair only */
+	uint8_t ni[256], nr[256];
+	size_t ni_len, nr_len;
+	const struct alg *prf, *encr, *integ;
+	uint64_t spi_i, spi_r;
+
+	/* output */
+	int err;                              /* key pair or keys */
+	bool bad_ke;                          /* the peer's value was refused */
+	uint8_t pub[ALG_MAX_DH_PUB_LEN];      /* ours, dh_public_len(dh) bytes */
+	size_t pub_len;
+	uint8_t gir[ALG_MAX_DH_PUB_LEN];
+	size_t gir_len;
+	struct ike_keys keys;
+
+	/* the responder's answer, finished in cont */
+	struct msg resp;
+	size_t ke_index;                      /* its KE payload, data to fill */
+};
+
+/* A job for sa's KE group `group` (sa held); NULL when out of memory. */
+struct kex_job *kex_job_new(struct ike_sa *sa, uint16_t group,
+			    void (*cont)(struct kex_job *j), const char *sub);
+/* Also derive: the peer's KE data, with the nonces, SPIs and transforms
+ * sa holds now. */
+void kex_job_set_peer(struct kex_job *j, const struct payload_ke *ke);
+/* Runs it: false when it ran inline (the result is there), true when a
+ * worker has it (cont follows, unless the SA goes first). */
+bool kex_job_submit(struct kex_job *j);
+/* Wipes the secrets, frees what the job still owns and lets the SA go. */
+void kex_job_free(struct kex_job *j);
+
+#endif
