@@ -111,8 +111,9 @@ void child_retry_fired(struct loop *l, struct loop_timer *t, void *arg)
 	if (!g || !keeps_up(e, g))
 		return;
 	struct ike_sa *up = NULL;
-	for (struct ike_sa *sa = e->sas; sa && !up; sa = sa->next)
-		if (sa->gateway == gs->id && ike_sa_up(sa) && !sa->succ)
+	for (struct ike_sa *sa = ike_sa_of_gateway(e, gs->id, NULL); sa && !up;
+	     sa = ike_sa_of_gateway(e, gs->id, sa))
+		if (ike_sa_up(sa) && !sa->succ)
 			up = sa;
 	if (!up) {
 		/* The IKE SA went too: the gateway starts over. */

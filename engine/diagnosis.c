@@ -167,12 +167,11 @@ void diag_unknown_id(struct ike_sa *sa, const struct ip_addr *from, uint8_t id_t
 /* A gateway with an IKE or a CHILD SA up has nothing left to explain. */
 static void clear(struct ike_sa *sa)
 {
-	struct ike_engine *e = ike_engine_of(sa->e);
-	for (size_t i = 0; i < e->n_gws; i++)
-		if (e->gws[i]->id == sa->gateway) {
-			free(e->gws[i]->diag);
-			e->gws[i]->diag = NULL;
-		}
+	struct gw_state *gs = ike_gw_state(sa->e, sa->gateway);
+	if (gs) {
+		free(gs->diag);
+		gs->diag = NULL;
+	}
 }
 
 static void on_ike(struct ike_sa *sa, enum sa_event ev)

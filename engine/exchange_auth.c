@@ -185,7 +185,7 @@ static int auth_build_i(struct ike_sa *sa, struct msg *m)
 {
 	const struct gateway_config *g = ike_sa_gateway(sa);
 	struct gw_state *gs = ike_gw_state(sa->e, sa->gateway);
-	unsigned tn = g ? config_gateway_tunnel(sa->e->d.config, g->id) : 0;
+	unsigned tn = g ? ike_gateway_tunnel(sa->e, g->id) : 0;
 	const struct tunnel_config *t = tn ? config_tunnel_find(sa->e->d.config, tn) : NULL;
 	const struct policy_config *p = t ? config_policy_find(sa->e->d.config, t->policy) : NULL;
 	struct ident id, rid;
@@ -370,12 +370,113 @@ static bool ident_equal(const struct ident *a, const struct payload_id *p)
 	       !memcmp(a->data, p->data.ptr, a->len);
 }
 
+/* ---- gateways by the name the peer gives ------------------------------------ */
+
+/* find_gateway turns every gateway's remote name into an ID to compare
+ * with IDi: with thousands of gateways that is most of an IKE_AUTH. The
+ * index holds a hash of each IKEv2 gateway's name as an ID, in gateway
+ * order, and is made again after each configuration change; a hit is
+ * checked against the configuration as it is now, and a miss falls back
+ * to the walk (the shell edits the configuration a moment before it tells
+ * the engine). */
+struct name_entry {
+	uint64_t hash;
+	size_t pos;          /* in c->gateways */
+	unsigned gw;
+};
+
+struct name_index {
+	uint64_t gen;        /* ike_engine.config_gen it was made for */
+	struct name_entry *v;
+	size_t n;
+};
+
+static uint64_t id_hash(uint8_t type, const uint8_t *p, size_t len)
+{
+	uint64_t h = 14695981039346656037ull ^ type;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	const struct name_entry *x = a, *y = b;
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static struct name_index *names_of(struct ike_engine *eng)
+{
+	const struct ipsec_config *c = eng->core.d.config;
+	struct name_index *x = eng->names;
+	if (x && x->gen == eng->config_gen)
+		return x;
+	if (!x && !(x = eng->names = calloc(1, sizeof(*x))))
+		return NULL;
+	free(x->v);
+	x->n = 0;
+	if (!(x->v = malloc((c->n_gateways + 1) * sizeof(*x->v))))
+		return NULL;
+	x->gen = eng->config_gen;
+	struct ident want;
+	for (size_t i = 0; i < c->n_gateways; i++) {
+		const struct gateway_config *g = c->gateways[i];
+		if (g->version == 2 && g->remote_name &&
+		    !ident_from_name(g->remote_name, g->remote_name_type, &want))
+			x->v[x->n++] = (struct name_entry){ id_hash(want.type, want.data, want.len),
+							    i, g->id };
+	}
+	qsort(x->v, x->n, sizeof(*x->v), name_cmp);
+	return x;
+}
+
+void exchange_auth_forget(struct ike_engine *eng)
+{
+	if (eng->names)
+		free(eng->names->v);
+	free(eng->names);
+	eng->names = NULL;
+}
+
+static const struct gateway_config *indexed_gateway(struct ike_core *e,
+						    const struct payload_id *idi)
+{
+	const struct ipsec_config *c = e->d.config;
+	const struct name_index *x = names_of(ike_engine_of(e));
+	if (!x)
+		return NULL;
+	uint64_t h = id_hash(idi->id_type, idi->data.ptr, idi->data.len);
+	size_t lo = 0, hi = x->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x->v[mid].hash < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	struct ident want;
+	for (; lo < x->n && x->v[lo].hash == h; lo++) {
+		const struct gateway_config *g = x->v[lo].pos < c->n_gateways
+						 ? c->gateways[x->v[lo].pos] : NULL;
+		if (g && g->id == x->v[lo].gw && g->version == 2 && g->remote_name &&
+		    !ident_from_name(g->remote_name, g->remote_name_type, &want) &&
+		    ident_equal(&want, idi))
+			return g;
+	}
+	return NULL;
+}
+
 /* Reference 1.8: name AND type of `ipsec ike remote name` must match IDi;
  * only when no IKEv2 gateway has a remote name, the peer's address picks. */
 static const struct gateway_config *find_gateway(struct ike_core *e, const struct payload_id *idi,
 						 const struct endpoint *remote)
 {
 	const struct ipsec_config *c = e->d.config;
+	const struct gateway_config *hit = indexed_gateway(e, idi);
+	if (hit)
+		return hit;
 	bool any_name = false;
 	for (size_t i = 0; i < c->n_gateways; i++) {
 		const struct gateway_config *g = c->gateways[i];
@@ -418,11 +519,10 @@ static enum xchg_rc auth_refuse(struct msg *resp)
  * and one's reboot must not end another's SAs. */
 static void initial_contact(struct ike_sa *sa)
 {
-	struct ike_sa *o = sa->e->sas, *next;
+	struct ike_sa *o = ike_sa_of_gateway(sa->e, sa->gateway, NULL), *next;
 	for (; o; o = next) {
-		next = o->next;
-		if (o != sa && o->gateway == sa->gateway && o->state != IKE_STATE_CLOSED &&
-		    !strcmp(o->remote_id, sa->remote_id))
+		next = ike_sa_of_gateway(sa->e, sa->gateway, o);
+		if (o != sa && o->state != IKE_STATE_CLOSED && !strcmp(o->remote_id, sa->remote_id))
 			ike_sa_delete(o);
 	}
 }
@@ -443,7 +543,7 @@ static void child_pick_r(struct ike_sa *sa, struct msg_rx *rx, const struct gate
 			 struct child_pick *k)
 {
 	struct ike_core *e = sa->e;
-	unsigned tn = config_gateway_tunnel(e->d.config, g->id);
+	unsigned tn = ike_gateway_tunnel(e, g->id);
 	const struct tunnel_config *t = tn ? config_tunnel_find(e->d.config, tn) : NULL;
 	const struct policy_config *p = t ? config_policy_find(e->d.config, t->policy) : NULL;
 	const struct payload *sap = msg_find(&rx->m, IKEV2_PAYLOAD_SA, 0);

@@ -18,6 +18,7 @@
 #include "engine/dh.h"
 #include "base/err.h"
 #include "engine/diagnosis.h"
+#include "engine/ike_engine.h"
 #include "engine/ike_sa.h"
 #include "engine/keys.h"
 #include "base/log.h"
@@ -537,7 +538,7 @@ static uint16_t child_request(struct ike_sa *sa, struct msg_rx *rx, const struct
 		log_ike(sa->e->d.log, rx->sub, LOG_CHILD_NOT_FOUND, spi);
 		return IKEV2_N_CHILD_SA_NOT_FOUND;
 	}
-	q->tunnel = q->old ? q->old->tunnel : config_gateway_tunnel(cfg, g->id);
+	q->tunnel = q->old ? q->old->tunnel : ike_gateway_tunnel(sa->e, g->id);
 	const struct tunnel_config *t = config_tunnel_find(cfg, q->tunnel);
 	q->p = config_policy_find(cfg, q->old ? q->old->policy : t ? t->policy : 0);
 	if (!q->p || !t || !t->enabled) {
@@ -659,7 +660,7 @@ static struct ike_sa *ike_make_r(struct ike_sa *sa, struct msg_rx *rx, struct ms
 		return NULL;
 	nsa->frag = sa->frag;            /* RFC 7383 2.3 */
 	nsa->frag_size = sa->frag_size;
-	nsa->spi_i = get_be64(c->spi);
+	ike_sa_set_spi_i(nsa, get_be64(c->spi));
 	nsa->prop = *c;
 	memcpy(nsa->ni, ni->u.nonce.data.ptr, ni->u.nonce.data.len);
 	nsa->ni_len = ni->u.nonce.data.len;

@@ -678,7 +678,7 @@ void exchange_init_new(struct ike_core *e, struct msg_rx *rx)
 		log_ike(e->d.log, rx->sub, LOG_NO_IKE_SA);
 		return;
 	}
-	sa->spi_i = rx->m.hdr.spi_i;
+	ike_sa_set_spi_i(sa, rx->m.hdr.spi_i);
 	uint8_t *copy = malloc(rx->len);
 	if (copy) {
 		memcpy(copy, rx->buf, rx->len);

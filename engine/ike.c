@@ -83,6 +83,54 @@ struct gw_state *ike_gw_state(struct ike_core *c, unsigned id)
 	return s;
 }
 
+static int gw_tunnel_cmp(const void *a, const void *b)
+{
+	const struct gw_tunnel *x = a, *y = b;
+	if (x->gw != y->gw)
+		return x->gw < y->gw ? -1 : 1;
+	return x->tunnel < y->tunnel ? -1 : x->tunnel > y->tunnel;
+}
+
+/* Every tunnel's gateway, sorted by gateway then tunnel: the first entry
+ * of a gateway is its first tunnel. Out of memory leaves no index (the
+ * answers are then worked out each time). */
+static void index_tunnels(struct ike_engine *e)
+{
+	const struct ipsec_config *c = e->core.d.config;
+	free(e->gw_tunnels);
+	e->n_gw_tunnels = 0;
+	if (!(e->gw_tunnels = malloc((c->n_tunnels + 1) * sizeof(*e->gw_tunnels))))
+		return;
+	for (size_t i = 0; i < c->n_tunnels; i++) {
+		const struct gateway_config *g = config_tunnel_gateway(c, c->tunnels[i]);
+		if (g)
+			e->gw_tunnels[e->n_gw_tunnels++] =
+				(struct gw_tunnel){ g->id, c->tunnels[i]->num };
+	}
+	qsort(e->gw_tunnels, e->n_gw_tunnels, sizeof(*e->gw_tunnels), gw_tunnel_cmp);
+}
+
+unsigned ike_gateway_tunnel(struct ike_core *c, unsigned gw)
+{
+	struct ike_engine *e = ike_engine_of(c);
+	const struct ipsec_config *cfg = c->d.config;
+	size_t lo = 0, hi = e->n_gw_tunnels;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e->gw_tunnels[mid].gw < gw)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < e->n_gw_tunnels && e->gw_tunnels[lo].gw == gw) {
+		const struct tunnel_config *t = config_tunnel_find(cfg, e->gw_tunnels[lo].tunnel);
+		const struct gateway_config *g = t ? config_tunnel_gateway(cfg, t) : NULL;
+		if (g && g->id == gw)
+			return t->num;
+	}
+	return config_gateway_tunnel(cfg, gw);
+}
+
 static void gw_state_drop(struct ike_engine *e, size_t i)
 {
 	loop_timer_disarm(e->core.d.loop, &e->gws[i]->retry);
@@ -93,10 +141,11 @@ static void gw_state_drop(struct ike_engine *e, size_t i)
 	e->n_gws--;
 }
 
-static bool gateway_busy(const struct ike_engine *e, unsigned gw)
+static bool gateway_busy(struct ike_engine *e, unsigned gw)
 {
-	for (const struct ike_sa *sa = e->core.sas; sa; sa = sa->next)
-		if (sa->gateway == gw && sa->state < IKE_STATE_DELETING)
+	for (struct ike_sa *sa = ike_sa_of_gateway(&e->core, gw, NULL); sa;
+	     sa = ike_sa_of_gateway(&e->core, gw, sa))
+		if (sa->state < IKE_STATE_DELETING)
 			return true;
 	return false;
 }
@@ -127,7 +176,7 @@ static int check_initiable(struct ike_engine *e, const struct gateway_config *g,
 			   struct endpoint *local, struct endpoint *remote)
 {
 	const struct ipsec_config *c = e->core.d.config;
-	unsigned tn = config_gateway_tunnel(c, g->id);
+	unsigned tn = ike_gateway_tunnel(&e->core, g->id);
 	const struct tunnel_config *t = tn ? config_tunnel_find(c, tn) : NULL;
 	*local = (struct endpoint){ .port = IKE_PORT };
 	*remote = (struct endpoint){ .port = IKE_PORT };
@@ -442,6 +491,7 @@ struct ike_engine *ike_engine_new(const struct ike_deps *deps, int *err)
 		free(e);
 		return NULL;
 	}
+	index_tunnels(e);
 	transport_set_recv(deps->transport, msg_io_recv, &e->core);
 	kernel_set_event_handler(deps->kernel, on_kernel_event, e);
 	*err = 0;
@@ -485,6 +535,8 @@ void ike_engine_free(struct ike_engine *e)
 	transport_set_recv(e->core.d.transport, NULL, NULL);
 	kernel_set_event_handler(e->core.d.kernel, NULL, NULL);
 	free(e->gws);
+	free(e->gw_tunnels);
+	exchange_auth_forget(e);
 	ike_core_free(&e->core);
 	explicit_bzero(e->cookie_secret, sizeof(e->cookie_secret));
 	free(e);
@@ -494,6 +546,8 @@ void ike_config_changed(struct ike_engine *e)
 {
 	const struct ipsec_config *c = e->core.d.config;
 	struct ike_sa *sa, *next;
+	e->config_gen++;
+	index_tunnels(e);
 	for (sa = e->core.sas; sa; sa = next) {
 		next = sa->next;
 		const struct gateway_config *g = ike_sa_gateway(sa);

@@ -77,6 +77,7 @@ struct sa_listener {
 };
 
 #define IKE_SA_BUCKETS 4096
+#define IKE_SA_SIDE_BUCKETS 1024
 
 struct ike_core {
 	struct ike_deps d;
@@ -86,6 +87,11 @@ struct ike_core {
 	const struct window_ops *window_ops;   /* of every IKE SA's message window */
 	struct ike_sa *sas;                    /* all IKE SAs, newest first */
 	struct ike_sa *bucket[IKE_SA_BUCKETS]; /* by our SPI */
+	/* With thousands of tunnels, walking every SA per handshake is what
+	 * costs: SAs by gateway, and responder SAs by the peer's SPI (for a
+	 * retransmitted IKE_SA_INIT). */
+	struct ike_sa *gw_bucket[IKE_SA_SIDE_BUCKETS];
+	struct ike_sa *peer_bucket[IKE_SA_SIDE_BUCKETS];
 	size_t n_sas;
 	unsigned half_open;                    /* responder SAs not yet established */
 	struct half_open_table half_open_src;  /* the same, per source address */

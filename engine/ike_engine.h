@@ -33,6 +33,11 @@ struct gw_state {
 	struct diagnosis *diag;  /* diagnosis.c: the last failure, or NULL */
 };
 
+/* Which tunnel a gateway serves, as of the last ike_config_changed. */
+struct gw_tunnel {
+	unsigned gw, tunnel;
+};
+
 struct ike_engine {
 	struct ike_core core;                 /* the SAs and the dependencies */
 	struct gw_state **gws;                /* sorted by gateway id */
@@ -44,6 +49,10 @@ struct ike_engine {
 	uint8_t cookie_secret[2][32];         /* [0] current, [1] previous */
 	uint64_t cookie_rotated_ms;
 	struct illegal_spi illegal_spi;       /* `ipsec log illegal-spi` lines */
+	struct gw_tunnel *gw_tunnels;         /* sorted by gateway */
+	size_t n_gw_tunnels;
+	uint64_t config_gen;                  /* ike_config_changed calls so far */
+	struct name_index *names;             /* exchange_auth.c: gateways by remote name */
 };
 
 static inline struct ike_engine *ike_engine_of(struct ike_core *c)
@@ -60,6 +69,14 @@ static inline struct ike_engine *ike_engine_of(struct ike_core *c)
 
 /* The gateway's memory, made on first use; NULL for 0 or out of memory. */
 struct gw_state *ike_gw_state(struct ike_core *c, unsigned id);
+/* The tunnel gateway gw serves (the first in number order), or 0: what
+ * config_gateway_tunnel says, which walks every tunnel. Handshakes ask it
+ * several times each, so the engine indexes the answers when the
+ * configuration changes, and checks the one it finds at each use (the
+ * shell edits the configuration a moment before it tells the engine). */
+unsigned ike_gateway_tunnel(struct ike_core *c, unsigned gw);
+/* Frees exchange_auth.c's index of gateways by remote name. */
+void exchange_auth_forget(struct ike_engine *e);
 /* Whether the router starts key exchanges for g by itself (reference 1.4:
  * global and per-gateway `ipsec auto refresh` both on, IKEv2, the peer's
  * address known). */

@@ -148,13 +148,59 @@ static void index_add(struct ike_sa *sa)
 	*b = sa;
 }
 
-static void unlink_from(struct ike_sa **head, struct ike_sa *sa, bool hash)
+/* The chain an SA's link is in, by the link's offset in struct ike_sa. */
+static void unlink_from(struct ike_sa **head, struct ike_sa *sa, size_t link)
 {
-	for (struct ike_sa **p = head; *p; p = hash ? &(*p)->hnext : &(*p)->next)
+#define LINK(x) (*(struct ike_sa **)((char *)(x) + link))
+	for (struct ike_sa **p = head; *p; p = &LINK(*p))
 		if (*p == sa) {
-			*p = hash ? sa->hnext : sa->next;
+			*p = LINK(sa);
+			LINK(sa) = NULL;
 			return;
 		}
+#undef LINK
+}
+
+static size_t side_bucket(uint64_t key)
+{
+	return (size_t)((key ^ (key >> 29) ^ (key >> 47)) % IKE_SA_SIDE_BUCKETS);
+}
+
+/* Not while the gateway is unknown (0): nobody asks for those, and every
+ * half-open responder SA would be on one chain. */
+static void gateway_link(struct ike_sa *sa)
+{
+	struct ike_sa **b = &sa->e->gw_bucket[side_bucket(sa->gateway)];
+	if (sa->gateway) {
+		sa->gnext = *b;
+		*b = sa;
+	}
+}
+
+static void gateway_unlink(struct ike_sa *sa)
+{
+	if (sa->gateway)
+		unlink_from(&sa->e->gw_bucket[side_bucket(sa->gateway)], sa,
+			    offsetof(struct ike_sa, gnext));
+}
+
+struct ike_sa *ike_sa_of_gateway(struct ike_core *e, unsigned gw, struct ike_sa *after)
+{
+	struct ike_sa *sa = after ? after->gnext : e->gw_bucket[side_bucket(gw)];
+	while (sa && sa->gateway != gw)
+		sa = sa->gnext;
+	return sa;
+}
+
+void ike_sa_set_spi_i(struct ike_sa *sa, uint64_t spi_i)
+{
+	struct ike_sa **b = &sa->e->peer_bucket[side_bucket(sa->spi_i)];
+	assert(!sa->initiator);
+	unlink_from(b, sa, offsetof(struct ike_sa, pnext));
+	sa->spi_i = spi_i;
+	b = &sa->e->peer_bucket[side_bucket(spi_i)];
+	sa->pnext = *b;
+	*b = sa;
 }
 
 struct ike_sa *ike_sa_find(struct ike_core *e, uint64_t spi_i, uint64_t spi_r,
@@ -175,8 +221,8 @@ struct ike_sa *ike_sa_find(struct ike_core *e, uint64_t spi_i, uint64_t spi_r,
 struct ike_sa *ike_sa_find_half_open(struct ike_core *e, uint64_t spi_i,
 				     const struct endpoint *remote)
 {
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
-		if (sa->state != IKE_STATE_CLOSED && !sa->initiator && sa->spi_i == spi_i &&
+	for (struct ike_sa *sa = e->peer_bucket[side_bucket(spi_i)]; sa; sa = sa->pnext)
+		if (sa->state != IKE_STATE_CLOSED && sa->spi_i == spi_i &&
 		    endpoint_equal(&sa->remote, remote))
 			return sa;
 	return NULL;
@@ -215,6 +261,7 @@ struct ike_sa *ike_sa_new(struct ike_core *e, bool initiator, unsigned gateway,
 	e->sas = sa;
 	e->n_sas++;
 	index_add(sa);
+	gateway_link(sa);
 	if (half_open(sa)) {
 		e->half_open++;
 		/* remote may move (NAT-T) before the SA is up: remember the
@@ -238,7 +285,9 @@ void ike_sa_set_gateway(struct ike_sa *sa, unsigned gateway)
 {
 	if (sa->gateway == gateway)
 		return;
+	gateway_unlink(sa);
 	sa->gateway = gateway;
+	gateway_link(sa);
 	ike_sa_log(sa, LOG_ASSIGNED_GATEWAY, gateway);
 }
 
@@ -271,8 +320,10 @@ void ike_sa_delete(struct ike_sa *sa)
 	(void)err;
 	window_free(&sa->win);
 	ike_sa_log(sa, LOG_SA_DELETED);
-	unlink_from(&e->bucket[bucket_of(our_spi(sa))], sa, true);
-	unlink_from(&e->sas, sa, false);
+	unlink_from(&e->bucket[bucket_of(our_spi(sa))], sa, offsetof(struct ike_sa, hnext));
+	unlink_from(&e->sas, sa, offsetof(struct ike_sa, next));
+	gateway_unlink(sa);
+	unlink_from(&e->peer_bucket[side_bucket(sa->spi_i)], sa, offsetof(struct ike_sa, pnext));
 	e->n_sas--;
 	ike_core_number_free(e, sa->number);
 	if (!sa->holds)

@@ -53,6 +53,7 @@ struct auth_eap;
 struct ike_sa {
 	struct ike_core *e;
 	struct ike_sa *next, *hnext;          /* core list, hash bucket */
+	struct ike_sa *gnext, *pnext;         /* by gateway, by the peer's SPI */
 	unsigned number;
 	unsigned gateway;                     /* 0 while unknown (responder) */
 	bool initiator;                       /* original initiator */
@@ -114,6 +115,8 @@ struct ike_sa {
 struct ike_sa *ike_sa_new(struct ike_core *e, bool initiator, unsigned gateway,
 			  const struct endpoint *local, const struct endpoint *remote);
 void ike_sa_set_spi_r(struct ike_sa *sa, uint64_t spi_r);
+/* The peer's SPI of a responder SA (an initiator's is its own, fixed). */
+void ike_sa_set_spi_i(struct ike_sa *sa, uint64_t spi_i);
 void ike_sa_set_gateway(struct ike_sa *sa, unsigned gateway);
 /* The SA whose SPIs a received header names, or NULL. */
 struct ike_sa *ike_sa_find(struct ike_core *e, uint64_t spi_i, uint64_t spi_r,
@@ -121,6 +124,9 @@ struct ike_sa *ike_sa_find(struct ike_core *e, uint64_t spi_i, uint64_t spi_r,
 /* A half-open responder SA for a retransmitted IKE_SA_INIT request. */
 struct ike_sa *ike_sa_find_half_open(struct ike_core *e, uint64_t spi_i,
 				     const struct endpoint *remote);
+/* The SAs of gateway gw (not 0) in no particular order: the first after `after`
+ * (NULL: from the start). A walk that deletes takes the next SA first. */
+struct ike_sa *ike_sa_of_gateway(struct ike_core *e, unsigned gw, struct ike_sa *after);
 
 /* The one writer of sa->state: 0, or -RTX_EINVAL for a move the table
  * does not have or a state whose prerequisites are missing. */

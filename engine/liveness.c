@@ -221,7 +221,7 @@ static void echo_send(struct ike_sa *sa, const struct gateway_config *g)
 	struct exchange_info_state *s = sa->info;
 	struct kernel *k = sa->e->d.kernel;
 	struct ip_addr dst;
-	unsigned tunnel = config_gateway_tunnel(sa->e->d.config, sa->gateway);
+	unsigned tunnel = ike_gateway_tunnel(sa->e, sa->gateway);
 	s->echo_seq++;
 	s->echo_waiting = true;   /* an echo that cannot leave is a miss too */
 	if (!k->ops->ping || ip_addr_parse(g->keepalive.icmp_target, &dst))

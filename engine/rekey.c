@@ -262,8 +262,9 @@ static void fresh_replaces(struct ike_sa *old, struct ike_sa *nsa, struct child_
 
 struct child_sa *rekey_child_replaced(struct ike_sa *nsa, unsigned tunnel)
 {
-	for (struct ike_sa *o = nsa->e->sas; o; o = o->next) {
-		if (o == nsa || o->gateway != nsa->gateway || !ike_sa_up(o) || o->succ ||
+	for (struct ike_sa *o = ike_sa_of_gateway(nsa->e, nsa->gateway, NULL); o;
+	     o = ike_sa_of_gateway(nsa->e, nsa->gateway, o)) {
+		if (o == nsa || !ike_sa_up(o) || o->succ ||
 		    strcmp(o->remote_id, nsa->remote_id))
 			continue;
 		for (struct child_sa *oc = o->children; oc; oc = oc->next)
@@ -673,8 +674,9 @@ static void on_acquire(struct ike_core *e, const struct kernel_event *ev)
 	if (!g || !t->enabled)
 		return;
 	struct ike_sa *up = NULL;
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		if (sa->state >= IKE_STATE_DELETING || sa->gateway != g->id)
+	for (struct ike_sa *sa = ike_sa_of_gateway(e, g->id, NULL); sa;
+	     sa = ike_sa_of_gateway(e, g->id, sa)) {
+		if (sa->state >= IKE_STATE_DELETING)
 			continue;
 		if (!ike_sa_up(sa) || sa->pred || sa->cx)
 			return;             /* already negotiating */

@@ -509,6 +509,57 @@ static void test_doc(void **state)
 	free(have);
 }
 
+/* The by-gateway and by-peer-SPI indexes say what a walk of every SA
+ * says, through random creations, gateway changes, peer SPIs and deletes. */
+static void test_indexes_match_a_walk(void **state)
+{
+	struct fx *f = *state;
+	uint64_t r = 12345;
+	struct endpoint b = { .port = IKE_PORT };
+	assert_int_equal(ip_addr_parse("192.0.2.2", &b.addr), 0);
+	for (int step = 0; step < 4000; step++) {
+		r = r * 6364136223846793005ull + 1442695040888963407ull;
+		unsigned op = (unsigned)(r >> 33) % 4, gw = (unsigned)(r >> 40) % 8;
+		uint64_t spi = (r >> 8) % 40 + 1;
+		struct ike_sa *sa = f->core.sas;
+		for (size_t k = f->core.n_sas ? (r >> 45) % f->core.n_sas : 0; sa && k; k--)
+			sa = sa->next;
+		if (op == 0 || !sa || f->core.n_sas < 20) {
+			sa = new_ike(f, (r >> 20) & 1);
+			if (!sa->initiator)
+				ike_sa_set_spi_i(sa, spi);
+		} else if (op == 1) {
+			ike_sa_set_gateway(sa, gw);
+		} else if (op == 2) {
+			ike_sa_delete(sa);
+		} else if (!sa->initiator) {
+			ike_sa_set_spi_i(sa, spi);
+		}
+		for (unsigned g = 1; g < 8; g++) {
+			size_t walked = 0, indexed = 0;
+			for (struct ike_sa *o = f->core.sas; o; o = o->next)
+				walked += o->gateway == g;
+			for (struct ike_sa *o = ike_sa_of_gateway(&f->core, g, NULL); o;
+			     o = ike_sa_of_gateway(&f->core, g, o)) {
+				assert_int_equal(o->gateway, g);
+				indexed++;
+			}
+			assert_int_equal(indexed, walked);
+		}
+		for (uint64_t s = 1; s <= 40; s++) {
+			bool any = false;
+			for (struct ike_sa *o = f->core.sas; o; o = o->next)
+				any |= !o->initiator && o->spi_i == s;
+			struct ike_sa *found = ike_sa_find_half_open(&f->core, s, &b);
+			assert_int_equal(found != NULL, any);
+			if (found) {
+				assert_false(found->initiator);
+				assert_int_equal(found->spi_i, s);
+			}
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "--doc")) {
@@ -520,6 +571,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_child_moves, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ike_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_half_open_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_indexes_match_a_walk, setup, teardown),
 		cmocka_unit_test(test_doc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

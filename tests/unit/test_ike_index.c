@@ -1,0 +1,130 @@
+/* The engine's indexes over the configuration: the responder's gateway by
+ * the name in IDi among many, and the tunnel of a gateway; both give what
+ * a walk of the configuration gives, also when the configuration changed
+ * and the engine was not told yet. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "engine/ike_engine.h"
+#include "tests/ike_pair.h"
+
+#define PEERS 50
+
+static void set_name(char **field, const char *name)
+{
+	free(*field);
+	*field = strdup(name);
+	assert_non_null(*field);
+}
+
+/* B answers peer-1..peer-PEERS, each as gateway/policy/tunnel i. */
+static int setup(void **state)
+{
+	if (ike_pair_setup(state, 9))
+		return -1;
+	struct ike_pair *p = *state;
+	struct ipsec_config *c = p->b.config;
+	for (unsigned i = 1; i <= PEERS; i++) {
+		struct gateway_config *g = config_gateway_get(c, i);
+		struct policy_config *pol = config_policy_get(c, i);
+		struct tunnel_config *t = config_tunnel_get(c, i);
+		char name[32];
+		if (!g || !pol || !t)
+			return -1;
+		snprintf(name, sizeof(name), "peer-%u", i);
+		g->version = 2;
+		memcpy(g->psk, "secret", 6);
+		g->psk_len = 6;
+		set_name(&g->remote_name, name);
+		g->remote_name_type = ID_TYPE_FQDN;
+		pol->gateway = i;
+		pol->integ = IKEV2_AUTH_HMAC_SHA1_96;
+		t->policy = i;
+		t->enabled = true;
+	}
+	struct gateway_config *a = p->a.config->gateways[0];
+	a->local_name_type = ID_TYPE_FQDN;
+	set_name(&a->local_name, "peer-37");
+	return ike_pair_start(p);
+}
+
+static unsigned b_gateway(struct ike_pair *p)
+{
+	struct ike_sa_row *rows;
+	size_t n;
+	unsigned gw = 0;
+	assert_int_equal(ike_sa_rows(p->b.engine, &rows, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].kind == IKE_SA_ROW_IKE)
+			gw = rows[i].gateway;
+	free(rows);
+	return gw;
+}
+
+static void again(struct ike_pair *p)
+{
+	ike_refresh(p->a.engine);
+	ike_refresh(p->b.engine);
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	assert_true(ike_pair_run_until_up(p, 5000));
+}
+
+static void test_gateway_by_name(void **state)
+{
+	struct ike_pair *p = *state;
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	assert_true(ike_pair_run_until_up(p, 5000));
+	assert_int_equal(b_gateway(p), 37);
+	/* renamed, the engine not told: the index misses, the walk finds it */
+	set_name(&p->b.config->gateways[36]->remote_name, "renamed");
+	set_name(&p->a.config->gateways[0]->local_name, "renamed");
+	again(p);
+	assert_int_equal(b_gateway(p), 37);
+	/* told: the index has the new name */
+	ike_config_changed(p->b.engine);
+	again(p);
+	assert_int_equal(b_gateway(p), 37);
+	/* a gateway whose name another now has: the index's answer is checked */
+	set_name(&p->b.config->gateways[36]->remote_name, "peer-36");
+	set_name(&p->b.config->gateways[11]->remote_name, "renamed");
+	again(p);
+	assert_int_equal(b_gateway(p), 12);
+}
+
+static void test_tunnel_of_gateway(void **state)
+{
+	struct ike_pair *p = *state;
+	struct ike_core *core = &p->b.engine->core;
+	struct ipsec_config *c = p->b.config;
+	for (unsigned g = 0; g <= PEERS + 1; g++)
+		assert_int_equal(ike_gateway_tunnel(core, g), config_gateway_tunnel(c, g));
+	/* tunnel 40 moves to gateway 7's policy: the first in number order
+	 * of gateway 7 is still tunnel 7, gateway 40 has none, told or not */
+	config_tunnel_find(c, 40)->policy = 7;
+	for (int told = 0; told < 2; told++) {
+		assert_int_equal(ike_gateway_tunnel(core, 7), 7);
+		assert_int_equal(ike_gateway_tunnel(core, 40), 0);
+		ike_config_changed(p->b.engine);
+	}
+	/* tunnel 7 goes elsewhere: gateway 7 is now served by tunnel 40 */
+	config_tunnel_find(c, 7)->policy = 8;
+	assert_int_equal(ike_gateway_tunnel(core, 7), 40);
+	ike_config_changed(p->b.engine);
+	assert_int_equal(ike_gateway_tunnel(core, 7), 40);
+	assert_int_equal(ike_gateway_tunnel(core, 8), 7);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_gateway_by_name, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_tunnel_of_gateway, setup, ike_pair_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
