@@ -38,9 +38,10 @@ int exchange_start(struct ike_sa *sa, const struct exchange_ops *ops)
 {
 	struct msg m;
 	char sub[40];
+	uint32_t id = sa->win.msgid_next;
 	if (!window_can_send(&sa->win))
 		return -RTX_EEXIST;
-	msg_init(&m, ops->type, sa->win.msgid_next, sa->initiator ? IKEV2_FLAG_INITIATOR : 0);
+	msg_init(&m, ops->type, id, sa->initiator ? IKEV2_FLAG_INITIATOR : 0);
 	ike_sa_xsub(sa, ops->tag, sub, sizeof(sub));
 	log_ike(sa->e->d.log, sub, LOG_EXCHANGE_STARTED);
 	int err = ops->build_i(sa, &m);
@@ -48,16 +49,25 @@ int exchange_start(struct ike_sa *sa, const struct exchange_ops *ops)
 		err = msg_io_send(sa, &m, sub);
 	msg_free(&m);
 	if (!err)
-		sa->ix = ops;
+		window_set_tag(&sa->win, id, ops);   /* the answer finds its exchange */
 	else
 		log_ike(sa->e->d.log, sub, LOG_EXCHANGE_TERMINATED);
 	return err;
 }
 
-void exchange_on_response(struct ike_sa *sa, struct msg_rx *rx)
+int exchange_start_alone(struct ike_sa *sa, const struct exchange_ops *ops)
 {
-	const struct exchange_ops *ops = sa->ix;
-	sa->ix = NULL;
+	uint32_t id = sa->win.msgid_next;
+	if (!window_idle(&sa->win))
+		return -RTX_EEXIST;
+	int err = exchange_start(sa, ops);
+	if (!err)
+		window_alone(&sa->win, id);
+	return err;
+}
+
+void exchange_on_response(struct ike_sa *sa, struct msg_rx *rx, const struct exchange_ops *ops)
+{
 	enum xchg_rc rc = ops->process_i(sa, rx);
 	if (rc == XCHG_MORE) {
 		if (exchange_start(sa, ops))

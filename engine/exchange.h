@@ -1,8 +1,12 @@
 /* The exchange framework: each exchange type (IKE_SA_INIT, IKE_AUTH, and
  * later CREATE_CHILD_SA and INFORMATIONAL) is a table of build/process
  * functions chosen by role, as strongSwan's tasks are, without a task
- * queue: with a window of one, an IKE SA runs at most one exchange of its
- * own at a time (sa->ix) and answers the peer's one request at a time.
+ * queue. An IKE SA runs as many exchanges of its own at once as its window
+ * lets out (1 unless `ipsec ike window-size` grew it, window_size.h): the
+ * window keeps each request's exchange_ops as its tag, so a response finds
+ * its exchange by message ID; each exchange keeps its own state (sa->cx
+ * for CREATE_CHILD_SA, of which one runs at a time; exchange_info.c's
+ * jobs by message ID).
  *
  * Adding an exchange: write its exchange_ops and list it in exchange.c's
  * table; the framework does message IDs, retransmission, SK, the
@@ -46,9 +50,13 @@ extern const struct exchange_ops exchange_auth_ops;
 
 const struct exchange_ops *exchange_ops_find(uint8_t type);
 
-/* Starts our exchange on sa: -RTX_EEXIST while one is pending. */
+/* Starts our exchange on sa: -RTX_EEXIST while the window is full. */
 int exchange_start(struct ike_sa *sa, const struct exchange_ops *ops);
-void exchange_on_response(struct ike_sa *sa, struct msg_rx *rx);
+/* The same, only when nothing else of ours is outstanding, and nothing
+ * goes out alongside until it is answered (an IKE SA rekey). */
+int exchange_start_alone(struct ike_sa *sa, const struct exchange_ops *ops);
+/* The response to a request that `ops` sent (the window's tag). */
+void exchange_on_response(struct ike_sa *sa, struct msg_rx *rx, const struct exchange_ops *ops);
 void exchange_on_request(struct ike_sa *sa, struct msg_rx *rx);
 /* Nonce, offer and key pair of an initiator's IKE_SA_INIT with KE group
  * `group` (exchange_init.c). */
