@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "engine/names.h"
 #include "engine/proposal.h"
+#include "engine/window_size.h"
 
 static const struct exchange_ops *const all_ops[] = {
 	&exchange_init_ops,
@@ -45,6 +46,8 @@ int exchange_start(struct ike_sa *sa, const struct exchange_ops *ops)
 	ike_sa_xsub(sa, ops->tag, sub, sizeof(sub));
 	log_ike(sa->e->d.log, sub, LOG_EXCHANGE_STARTED);
 	int err = ops->build_i(sa, &m);
+	if (!err && ops == &exchange_auth_ops)
+		err = window_size_announce(sa, &m);
 	if (!err)
 		err = msg_io_send(sa, &m, sub);
 	msg_free(&m);
@@ -75,6 +78,8 @@ void exchange_on_response(struct ike_sa *sa, struct msg_rx *rx, const struct exc
 		return;
 	}
 	xlog(sa, ops, LOG_EXCHANGE_TERMINATED);
+	if (rc == XCHG_DONE && ops == &exchange_auth_ops && ike_sa_up(sa))
+		window_size_adopt(sa, &rx->m);
 	if (rc == XCHG_FAIL)
 		ike_attempt_failed(sa);
 	else if (ops->done_i)
@@ -95,12 +100,18 @@ void exchange_on_request(struct ike_sa *sa, struct msg_rx *rx)
 	msg_init(&resp, ops->type, rx->m.hdr.msgid,
 		 IKEV2_FLAG_RESPONSE | (sa->initiator ? IKEV2_FLAG_INITIATOR : 0));
 	enum xchg_rc rc = ops->respond(sa, rx, &resp);
+	/* RFC 7296 2.3: announced in IKE_AUTH, the SA is up when it answers */
+	bool window = rc == XCHG_DONE && ops == &exchange_auth_ops && ike_sa_up(sa);
+	if (window && window_size_announce(sa, &resp))
+		rc = XCHG_FAIL;
 	char sub[40];
 	ike_sa_xsub(sa, ops->tag, sub, sizeof(sub));
 	if (msg_io_send(sa, &resp, sub))
 		rc = XCHG_FAIL;
 	msg_free(&resp);
 	xlog(sa, ops, LOG_EXCHANGE_TERMINATED);
+	if (window && rc == XCHG_DONE)
+		window_size_adopt(sa, &rx->m);
 	if (ops->after_r)
 		ops->after_r(sa, rc);
 	else if (rc == XCHG_FAIL)
