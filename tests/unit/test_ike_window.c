@@ -141,6 +141,48 @@ static void test_four_in_flight(void **state)
 			 ike_router_log_count(&p->b, "rWindow dropped"), 0);
 }
 
+/* Loss: of the four Deletes in flight the first and the third are lost.
+ * B answers the second and fourth at once, above the gap (out of order);
+ * A retransmits just the two lost ones, each on its own timer, and B
+ * takes them as new although higher IDs were answered first. */
+static void test_loss_retransmits_each(void **state)
+{
+	struct ike_pair *p = *state;
+	set_window(&p->a, 4);
+	set_window(&p->b, 4);
+	up_with_four(p);
+	struct ike_sa *a = the_ike(&p->a), *b = the_ike(&p->b);
+	uint32_t first = a->win.msgid_next;
+	struct ledger l = { .p = p };
+	memnet_set_tap(p->net, watch, &l);
+	delete_all_children(p);
+	assert_int_equal(memnet_in_flight(p->net), 4);
+	assert_true(memnet_drop_next(p->net));      /* first */
+	assert_true(memnet_deliver_next(p->net));   /* second, answered */
+	assert_true(memnet_drop_next(p->net));      /* third */
+	ike_pair_run(p, 1000);                      /* fourth, and the answers */
+	assert_int_equal(b->win.msgid_expect, first);
+	assert_true(window_answered(&b->win, first + 1));
+	assert_true(window_answered(&b->win, first + 3));
+	assert_int_equal(a->win.npending, 2);
+	assert_true(window_awaits(&a->win, first) && window_awaits(&a->win, first + 2));
+	ike_pair_run(p, 10000);
+	assert_int_equal(l.requests, 6);
+	assert_int_equal(l.repeats, 2);
+	assert_int_equal(l.open, 0);
+	char line[96];
+	snprintf(line, sizeof(line), "iWindow retransmit request[msgID:%u cnt:1]", (unsigned)first);
+	assert_int_equal(ike_router_log_count(&p->a, line), 1);
+	snprintf(line, sizeof(line), "iWindow retransmit request[msgID:%u cnt:1]",
+		 (unsigned)first + 2);
+	assert_int_equal(ike_router_log_count(&p->a, line), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "iWindow retransmit request"), 2);
+	assert_int_equal(b->win.msgid_expect, first + 4);
+	assert_int_equal(ike_router_child_up(&p->a), 0);
+	assert_int_equal(ike_router_child_up(&p->b), 0);
+	assert_int_equal(ike_router_log_count(&p->b, "rWindow dropped"), 0);
+}
+
 /* The peer's window bounds ours: B says 2, A keeps 2 outstanding. */
 static void test_peer_window_bounds(void **state)
 {
@@ -217,6 +259,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_four_in_flight, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_loss_retransmits_each, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_peer_window_bounds, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_peer_without_notify, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_default_off, setup, ike_pair_teardown),
