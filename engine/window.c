@@ -106,9 +106,9 @@ static uint64_t now_ms(const struct window *w)
 	return c->mono_ms(c);
 }
 
-static uint64_t jitter_span(const struct window *w)
+static uint64_t jitter_span(const struct window *w, const struct window_req *r)
 {
-	return w->ops->random ? w->retry_ms / WINDOW_JITTER_DIV : 0;
+	return w->ops->random ? r->retry_ms / WINDOW_JITTER_DIV : 0;
 }
 
 /* Arms r's timer for its next attempt, a retransmission at the earliest
@@ -119,10 +119,10 @@ static uint64_t jitter_span(const struct window *w)
 static int arm_next(struct window *w, struct window_req *r)
 {
 	unsigned n = r->tries + 1;
-	uint64_t at = r->sent_ms + (uint64_t)n * w->retry_ms, now = now_ms(w);
-	r->jitter_due = n <= w->retry_count && jitter_span(w);
+	uint64_t at = r->sent_ms + (uint64_t)n * r->retry_ms, now = now_ms(w);
+	r->jitter_due = n <= r->retry_count && jitter_span(w, r);
 	if (r->jitter_due)
-		at -= jitter_span(w);
+		at -= jitter_span(w, r);
 	return loop_timer_arm(w->loop, &r->timer, at > now ? at - now : 0);
 }
 
@@ -136,13 +136,30 @@ static bool jitter_reached(struct window *w, struct window_req *r)
 	r->jitter_due = false;
 	/* Without randomness the attempt keeps its nominal time. */
 	uint64_t wait = w->ops->random(w->arg, (uint8_t *)&x, sizeof(x))
-			? jitter_span(w) : x % (jitter_span(w) + 1);
+			? jitter_span(w, r) : x % (jitter_span(w, r) + 1);
 	return !wait || loop_timer_arm(w->loop, &r->timer, wait) != 0;
+}
+
+/* RFC 7296 2.3 counts the window in message IDs, not in requests: with
+ * the peer's window N, request X waits until every request up to X - N
+ * is answered (the peer accepts only [its lowest unanswered, + N - 1]).
+ * So the new ID must lie within send_size of the oldest outstanding one;
+ * at size 1 that is "nothing outstanding". */
+static bool id_fits(const struct window *w, uint32_t msgid)
+{
+	if (w->alone)
+		return false;
+	for (unsigned i = 0; i < nslots(w); i++) {
+		const struct window_req *r = req_at(w, i);
+		if (r->pending && msgid - r->msgid >= w->send_size)
+			return false;
+	}
+	return true;
 }
 
 bool window_can_send(const struct window *w)
 {
-	return w->npending < w->send_size && !w->alone;
+	return id_fits(w, w->msgid_next);
 }
 
 bool window_idle(const struct window *w)
@@ -170,7 +187,7 @@ int window_sent_request(struct window *w, uint32_t msgid, const uint8_t *buf,
 			size_t len, const char *sub)
 {
 	struct window_req *r = NULL;
-	if (!window_can_send(w) || find_req(w, msgid))
+	if (!id_fits(w, msgid) || find_req(w, msgid))
 		return -RTX_EEXIST;
 	for (unsigned i = 0; i < nslots(w) && !r; i++)
 		if (!req_at(w, i)->pending)
@@ -188,6 +205,8 @@ int window_sent_request(struct window *w, uint32_t msgid, const uint8_t *buf,
 	r->tag = NULL;
 	r->msgid = msgid;
 	r->tries = 0;
+	r->retry_count = w->retry_count;
+	r->retry_ms = w->retry_ms;
 	r->sent_ms = now_ms(w);
 	snprintf(r->sub, sizeof(r->sub), "%s", sub ? sub : "");
 	w->npending++;
@@ -238,7 +257,7 @@ static void retransmit(struct loop *l, struct loop_timer *t, void *arg)
 	struct window *w = r->w;
 	if (!r->pending || !jitter_reached(w, r))
 		return;
-	if (r->tries >= w->retry_count) {
+	if (r->tries >= r->retry_count) {
 		uint32_t msgid = r->msgid;
 		char sub[sizeof(r->sub)];
 		memcpy(sub, r->sub, sizeof(sub));

@@ -61,6 +61,11 @@ struct window_req {
 	uint8_t *buf;               /* the request as sent */
 	size_t len;
 	unsigned tries;             /* retransmissions so far */
+	/* The retry count and interval in force when it was sent: a probe's
+	 * (liveness.c sets them around it) must not change the schedule of
+	 * a request beside it. */
+	unsigned retry_count;
+	uint64_t retry_ms;
 	uint64_t sent_ms;           /* when the request first went out */
 	bool jitter_due;            /* the timer is at the attempt's earliest point */
 	char sub[40];               /* log sub-prefix of the exchange */
@@ -93,8 +98,8 @@ struct window {
 	struct loop *loop;
 	struct log *log;
 	bool orig_initiator;        /* picks iWindow / rWindow wording */
-	unsigned retry_count;       /* ipsec ike retry count */
-	uint64_t retry_ms;          /* ipsec ike retry interval */
+	unsigned retry_count;       /* ipsec ike retry count, for requests sent from now */
+	uint64_t retry_ms;          /* ipsec ike retry interval, likewise */
 	unsigned send_size;         /* our requests outstanding at most (1..WINDOW_MAX) */
 	unsigned recv_size;         /* the peer's accepted at once (1..WINDOW_MAX) */
 
@@ -128,7 +133,8 @@ void window_set_retry(struct window *w, unsigned count, unsigned interval_secs);
  * 1..WINDOW_MAX (clamped). 0, or -RTX_ENOMEM (both stay as they were). */
 int window_set_size(struct window *w, unsigned send, unsigned recv);
 
-/* True when a request of ours may be sent now. */
+/* True when a request of ours may be sent now: its ID (msgid_next) is
+ * within send_size of every outstanding one. */
 bool window_can_send(const struct window *w);
 /* True when no request of ours is outstanding. */
 bool window_idle(const struct window *w);

@@ -17,6 +17,7 @@
 #include "engine/exchange_child.h"
 #include "engine/ike_sa.h"
 #include "engine/memnet.h"
+#include "engine/rekey.h"
 #include "engine/transport.h"
 #include "tests/ike_pair.h"
 
@@ -183,6 +184,43 @@ static void test_loss_retransmits_each(void **state)
 	assert_int_equal(ike_router_log_count(&p->b, "rWindow dropped"), 0);
 }
 
+/* A probe alongside a CREATE_CHILD_SA: A's CHILD SA rekey request is lost,
+ * and while it waits for its retransmission A's keepalive probes go out
+ * beside it (at window 1 they would wait); the rekey completes on its
+ * retransmission and every probe is answered. */
+static void test_probe_beside_rekey(void **state)
+{
+	struct ike_pair *p = *state;
+	set_window(&p->a, 4);
+	set_window(&p->b, 4);
+	struct gateway_config *ga = p->a.config->gateways[0];
+	ga->keepalive.sw = TRI_ON;
+	ga->keepalive.interval = 1;
+	assert_int_equal(ike_pair_start(p), 0);
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	assert_true(ike_pair_run_until_up(p, 2000));
+	struct ledger l = { .p = p };
+	memnet_set_tap(p->net, watch, &l);
+	struct child_sa *c = the_ike(&p->a)->children;
+	unsigned old = c->num_send;
+	assert_int_equal(rekey_sa_number(p->a.engine, old), 0);
+	assert_int_equal(memnet_in_flight(p->net), 1);
+	assert_true(memnet_drop_next(p->net));          /* the CREATE_CHILD_SA */
+	ike_pair_run(p, 4000);
+	assert_non_null(the_ike(&p->a)->cx);            /* still waiting */
+	assert_true(l.most >= 2);                       /* probes beside it */
+	ike_pair_run(p, 4000);
+	assert_null(the_ike(&p->a)->cx);
+	assert_int_equal(l.open, 0);
+	assert_int_equal(ike_router_log_count(&p->a, "GW:1/SA:1/CHLD iWindow retransmit request"), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "dead peer"), 0);
+	assert_int_equal(ike_router_log_count(&p->a, "iWindow dropped") +
+			 ike_router_log_count(&p->b, "rWindow dropped"), 0);
+	assert_int_equal(ike_router_ike_up(&p->a), 1);
+	assert_true(ike_router_child_up(&p->a) >= 1);
+	assert_true(ike_router_child_up(&p->b) >= 1);
+}
+
 /* The peer's window bounds ours: B says 2, A keeps 2 outstanding. */
 static void test_peer_window_bounds(void **state)
 {
@@ -260,6 +298,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_four_in_flight, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_loss_retransmits_each, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_probe_beside_rekey, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_peer_window_bounds, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_peer_without_notify, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_default_off, setup, ike_pair_teardown),

@@ -202,7 +202,9 @@ static void test_lookalike_requests(void **state)
 
 /* Four requests in flight, each on its own timer: the second, sent a
  * second later, is retransmitted a second later and given up on a second
- * later; answers in any order free their slot, a stranger's ID does not. */
+ * later; answers come in any order, but the next ID waits for the oldest
+ * outstanding one (the window is a span of IDs); a stranger's ID
+ * completes nothing. */
 static void test_concurrent_requests(void **state)
 {
 	struct fx *f = *state;
@@ -225,7 +227,8 @@ static void test_concurrent_requests(void **state)
 	assert_memory_equal(f->last, "q0", 2);
 	assert_string_equal(line(f, 0), "[IKE2] S iWindow retransmit request[msgID:0 cnt:1]");
 	assert_true(window_accept_response(&f->w, 1, "S"));    /* out of order */
-	assert_true(window_can_send(&f->w));
+	/* RFC 7296 2.3 counts IDs: 4 waits for 0, whatever came back above it */
+	assert_false(window_can_send(&f->w));
 	assert_false(window_accept_response(&f->w, 1, "S"));   /* answered already */
 	assert_false(window_accept_response(&f->w, 9, "S"));
 	assert_true(window_awaits(&f->w, 0));
@@ -236,12 +239,40 @@ static void test_concurrent_requests(void **state)
 	assert_string_equal(line(f, 4), "[IKE2] S iWindow retransmit request[msgID:3 cnt:1]");
 	assert_true(window_accept_response(&f->w, 2, "S"));
 	assert_true(window_accept_response(&f->w, 3, "S"));
+	assert_false(window_can_send(&f->w));
 	advance(f, 5000);                   /* t = 8000: (3 + 1) * 2 s after request 0 */
 	assert_int_equal(f->timeouts, 1);
 	assert_int_equal(f->timeout_id, 0);
 	assert_int_equal(f->w.tries, 3);
 	assert_true(window_idle(&f->w));
+	assert_true(window_can_send(&f->w));
 	assert_int_equal(loop_next_timer_ms(f->loop), -1);
+}
+
+/* Each request keeps the retry settings it was sent with: liveness.c sets
+ * a probe's count and interval around it, which must not move a request
+ * already outstanding beside it. */
+static void test_retry_settings_per_request(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(window_set_size(&f->w, 2, 1), 0);
+	assert_int_equal(window_sent_request(&f->w, 0, R("q0"), "S"), 0);   /* 3 x 2 s */
+	window_set_retry(&f->w, 1, 5);
+	assert_int_equal(window_sent_request(&f->w, 1, R("q1"), "S"), 0);   /* 1 x 5 s */
+	window_set_retry(&f->w, 3, 2);
+	advance(f, 2000);
+	assert_int_equal(f->resent, 1);
+	assert_memory_equal(f->last, "q0", 2);
+	advance(f, 3000);                   /* t = 5000 */
+	assert_int_equal(f->resent, 3);     /* q0 at 4 s, q1 at 5 s */
+	assert_memory_equal(f->last, "q1", 2);
+	advance(f, 3000);                   /* t = 8000: q0 gives up */
+	assert_int_equal(f->timeouts, 1);
+	assert_int_equal(f->timeout_id, 0);
+	advance(f, 2000);                   /* t = 10000: q1 gives up */
+	assert_int_equal(f->timeouts, 2);
+	assert_int_equal(f->timeout_id, 1);
+	assert_int_equal(f->resent, 4);     /* q0 at 2, 4, 6 s; q1 at 5 s */
 }
 
 /* Window 1 as before: one request at a time, whatever is set for the
@@ -534,6 +565,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_requests_from_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookalike_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_requests, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retry_settings_per_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_size_one_stays_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alone_and_abandon, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_order_requests, setup, teardown),
