@@ -14,10 +14,12 @@
 #include <cmocka.h>
 
 #include "engine/config.h"
+#include "engine/exchange.h"
 #include "engine/exchange_child.h"
 #include "engine/ike_sa.h"
 #include "engine/memnet.h"
 #include "engine/rekey.h"
+#include "engine/window_size.h"
 #include "engine/transport.h"
 #include "tests/ike_pair.h"
 
@@ -221,6 +223,41 @@ static void test_probe_beside_rekey(void **state)
 	assert_true(ike_router_child_up(&p->b) >= 1);
 }
 
+/* What A makes of B's SET_WINDOW_SIZE data (RFC 7296 3.10.1: a 4-byte
+ * count): the smaller of it and A's own size; 0, a malformed length or no
+ * notify at all count as 1. */
+static uint32_t adopt(struct ike_sa *sa, const uint8_t *data, size_t len, bool notify)
+{
+	struct msg m;
+	msg_init(&m, IKEV2_EXCH_IKE_AUTH, 1, IKEV2_FLAG_RESPONSE);
+	if (notify)
+		assert_non_null(exchange_add_notify(&m, IKEV2_N_SET_WINDOW_SIZE, true, data, len));
+	window_size_adopt(sa, &m);
+	msg_free(&m);
+	return sa->win.send_size;
+}
+
+static void test_adopt_rules(void **state)
+{
+	struct ike_pair *p = *state;
+	set_window(&p->a, 4);
+	up_with_four(p);
+	struct ike_sa *a = the_ike(&p->a);
+	const uint8_t two[4] = { 0, 0, 0, 2 }, zero[4] = { 0 }, big[4] = { 0, 1, 0, 0 };
+	assert_int_equal(adopt(a, two, 4, true), 2);
+	assert_int_equal(adopt(a, big, 4, true), 4);       /* our 4 bounds it */
+	assert_int_equal(adopt(a, zero, 4, true), 1);
+	assert_int_equal(adopt(a, two, 3, true), 1);       /* malformed */
+	assert_int_equal(adopt(a, two, 4, true), 2);
+	assert_int_equal(adopt(a, NULL, 0, false), 1);     /* none */
+	assert_int_equal(a->win.recv_size, 4);
+	assert_int_equal(ike_router_log_count(&p->a, "iWindow size[send:2 receive:4]"), 2);
+	/* without the command A adopts nothing, whatever B says */
+	set_window(&p->a, 1);
+	assert_int_equal(adopt(a, two, 4, true), 1);
+	assert_int_equal(ike_router_log_count(&p->a, "iWindow size[send:2"), 2);
+}
+
 /* The peer's window bounds ours: B says 2, A keeps 2 outstanding. */
 static void test_peer_window_bounds(void **state)
 {
@@ -299,6 +336,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_four_in_flight, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_loss_retransmits_each, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_probe_beside_rekey, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_adopt_rules, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_peer_window_bounds, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_peer_without_notify, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_default_off, setup, ike_pair_teardown),
