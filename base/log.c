@@ -95,6 +95,8 @@ static const struct {
 	[LOG_CHILD_NOT_FOUND] = { LOG_DEBUG, "not found CHILD SA, ignored(SPI:%08x)", L },
 	[LOG_SEND_KEEPALIVE] = { LOG_DEBUG, "send keepalive" },
 	[LOG_RECV_KEEPALIVE] = { LOG_DEBUG, "received keepalive" },
+	[LOG_I_WINDOW_SIZE] = { LOG_DEBUG, "iWindow size[send:%u receive:%u]" },
+	[LOG_R_WINDOW_SIZE] = { LOG_DEBUG, "rWindow size[send:%u receive:%u]" },
 };
 
 #undef L

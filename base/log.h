@@ -78,6 +78,9 @@ enum log_id {
 	/* keepalive log (DEBUG) */
 	LOG_SEND_KEEPALIVE,        /* send keepalive */
 	LOG_RECV_KEEPALIVE,        /* received keepalive */
+	/* rtxsh's own, not the seed's: SET_WINDOW_SIZE (ipsec ike window-size) */
+	LOG_I_WINDOW_SIZE,         /* iWindow size[send:%u receive:%u] */
+	LOG_R_WINDOW_SIZE,         /* rWindow size[send:%u receive:%u] */
 	LOG_ID_COUNT
 };
 

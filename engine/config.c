@@ -93,6 +93,7 @@ void config_gateway_defaults(struct gateway_config *g, unsigned id)
 		.version = 1,
 		.auto_refresh = true,
 		.child_exchange_type = 1,
+		.window_size = 1,
 		.negotiation_receive = true,
 		.encryption = IKEV2_ENCR_3DES,
 		.hash = IKEV2_PRF_HMAC_SHA1,

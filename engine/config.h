@@ -62,6 +62,7 @@ struct gateway_config {
 	bool negotiate_strictly;
 	bool proposal_limitation;
 	bool message_id_control;
+	unsigned window_size;             /* ipsec ike window-size: 1 (default, off)..16 */
 	uint8_t child_exchange_type;     /* 1 (default) or 2 */
 	bool pfs;
 	bool negotiation_receive;        /* default on */
@@ -135,6 +136,9 @@ struct lan_config {
  * against the -c file's directory), not here. */
 #define CONFIG_PKI_MAX 8
 #define CONFIG_FRAG_SIZE_DEFAULT 1280
+/* ipsec ike window-size: the most requests either side may have
+ * outstanding (engine/window.h keeps that many slots). */
+#define CONFIG_WINDOW_MAX 16
 #define CONFIG_FRAG_SIZE_MIN 576
 struct pki_file_config {
 	char *path;                      /* NULL: not configured */

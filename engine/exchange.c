@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "engine/names.h"
 #include "engine/proposal.h"
+#include "engine/window_size.h"
 
 static const struct exchange_ops *const all_ops[] = {
 	&exchange_init_ops,
@@ -38,32 +39,45 @@ int exchange_start(struct ike_sa *sa, const struct exchange_ops *ops)
 {
 	struct msg m;
 	char sub[40];
+	uint32_t id = sa->win.msgid_next;
 	if (!window_can_send(&sa->win))
 		return -RTX_EEXIST;
-	msg_init(&m, ops->type, sa->win.msgid_next, sa->initiator ? IKEV2_FLAG_INITIATOR : 0);
+	msg_init(&m, ops->type, id, sa->initiator ? IKEV2_FLAG_INITIATOR : 0);
 	ike_sa_xsub(sa, ops->tag, sub, sizeof(sub));
 	log_ike(sa->e->d.log, sub, LOG_EXCHANGE_STARTED);
 	int err = ops->build_i(sa, &m);
+	if (!err && ops == &exchange_auth_ops)
+		err = window_size_announce(sa, &m);
 	if (!err)
 		err = msg_io_send(sa, &m, sub);
 	msg_free(&m);
 	if (!err)
-		sa->ix = ops;
+		window_set_tag(&sa->win, id, ops);   /* the answer finds its exchange */
 	else
 		log_ike(sa->e->d.log, sub, LOG_EXCHANGE_TERMINATED);
 	return err;
 }
 
-void exchange_on_response(struct ike_sa *sa, struct msg_rx *rx)
+int exchange_start_alone(struct ike_sa *sa, const struct exchange_ops *ops)
 {
-	const struct exchange_ops *ops = sa->ix;
-	sa->ix = NULL;
-	enum xchg_rc rc = ops->process_i(sa, rx);
-	if (rc != XCHG_PENDING)
-		exchange_resume_i(sa, ops, rc);
+	uint32_t id = sa->win.msgid_next;
+	if (!window_idle(&sa->win))
+		return -RTX_EEXIST;
+	int err = exchange_start(sa, ops);
+	if (!err)
+		window_alone(&sa->win, id);
+	return err;
 }
 
-void exchange_resume_i(struct ike_sa *sa, const struct exchange_ops *ops, enum xchg_rc rc)
+void exchange_on_response(struct ike_sa *sa, struct msg_rx *rx, const struct exchange_ops *ops)
+{
+	enum xchg_rc rc = ops->process_i(sa, rx);
+	if (rc != XCHG_PENDING)
+		exchange_resume_i(sa, ops, rc, &rx->m);
+}
+
+void exchange_resume_i(struct ike_sa *sa, const struct exchange_ops *ops, enum xchg_rc rc,
+		       const struct msg *resp)
 {
 	if (rc == XCHG_MORE) {
 		if (exchange_start(sa, ops))
@@ -71,6 +85,8 @@ void exchange_resume_i(struct ike_sa *sa, const struct exchange_ops *ops, enum x
 		return;
 	}
 	xlog(sa, ops, LOG_EXCHANGE_TERMINATED);
+	if (resp && rc == XCHG_DONE && ops == &exchange_auth_ops && ike_sa_up(sa))
+		window_size_adopt(sa, resp);
 	if (rc == XCHG_FAIL)
 		ike_attempt_failed(sa);
 	else if (ops->done_i)
@@ -92,18 +108,24 @@ void exchange_on_request(struct ike_sa *sa, struct msg_rx *rx)
 		 IKEV2_FLAG_RESPONSE | (sa->initiator ? IKEV2_FLAG_INITIATOR : 0));
 	enum xchg_rc rc = ops->respond(sa, rx, &resp);
 	if (rc != XCHG_PENDING)
-		exchange_resume_r(sa, ops, &resp, rc);
+		exchange_resume_r(sa, ops, &resp, rc, &rx->m);
 }
 
 void exchange_resume_r(struct ike_sa *sa, const struct exchange_ops *ops, struct msg *resp,
-		       enum xchg_rc rc)
+		       enum xchg_rc rc, const struct msg *req)
 {
+	/* RFC 7296 2.3: announced in IKE_AUTH, the SA is up when it answers */
+	bool window = req && rc == XCHG_DONE && ops == &exchange_auth_ops && ike_sa_up(sa);
+	if (window && window_size_announce(sa, resp))
+		rc = XCHG_FAIL;
 	char sub[40];
 	ike_sa_xsub(sa, ops->tag, sub, sizeof(sub));
 	if (msg_io_send(sa, resp, sub))
 		rc = XCHG_FAIL;
 	msg_free(resp);
 	xlog(sa, ops, LOG_EXCHANGE_TERMINATED);
+	if (window && rc == XCHG_DONE)
+		window_size_adopt(sa, req);
 	if (ops->after_r)
 		ops->after_r(sa, rc);
 	else if (rc == XCHG_FAIL)

@@ -1,8 +1,12 @@
 /* The exchange framework: each exchange type (IKE_SA_INIT, IKE_AUTH, and
  * later CREATE_CHILD_SA and INFORMATIONAL) is a table of build/process
  * functions chosen by role, as strongSwan's tasks are, without a task
- * queue: with a window of one, an IKE SA runs at most one exchange of its
- * own at a time (sa->ix) and answers the peer's one request at a time.
+ * queue. An IKE SA runs as many exchanges of its own at once as its window
+ * lets out (1 unless `ipsec ike window-size` grew it, window_size.h): the
+ * window keeps each request's exchange_ops as its tag, so a response finds
+ * its exchange by message ID; each exchange keeps its own state (sa->cx
+ * for CREATE_CHILD_SA, of which one runs at a time; exchange_info.c's
+ * jobs by message ID).
  *
  * Adding an exchange: write its exchange_ops and list it in exchange.c's
  * table; the framework does message IDs, retransmission, SK, the
@@ -50,15 +54,22 @@ extern const struct exchange_ops exchange_auth_ops;
 
 const struct exchange_ops *exchange_ops_find(uint8_t type);
 
-/* Starts our exchange on sa: -RTX_EEXIST while one is pending. */
+/* Starts our exchange on sa: -RTX_EEXIST while the window is full. */
 int exchange_start(struct ike_sa *sa, const struct exchange_ops *ops);
-void exchange_on_response(struct ike_sa *sa, struct msg_rx *rx);
+/* The same, only when nothing else of ours is outstanding, and nothing
+ * goes out alongside until it is answered (an IKE SA rekey). */
+int exchange_start_alone(struct ike_sa *sa, const struct exchange_ops *ops);
+/* The response to a request that `ops` sent (the window's tag). */
+void exchange_on_response(struct ike_sa *sa, struct msg_rx *rx, const struct exchange_ops *ops);
 void exchange_on_request(struct ike_sa *sa, struct msg_rx *rx);
 /* What follows process_i / respond once a pending job has its result:
- * the initiator's next step, or the response sent (resp freed). */
-void exchange_resume_i(struct ike_sa *sa, const struct exchange_ops *ops, enum xchg_rc rc);
+ * the initiator's next step, or the response sent (resp freed). The
+ * message that came in is passed while it is still there (NULL after a
+ * job: only IKE_SA_INIT waits for one, and it carries nothing read here). */
+void exchange_resume_i(struct ike_sa *sa, const struct exchange_ops *ops, enum xchg_rc rc,
+		       const struct msg *resp);
 void exchange_resume_r(struct ike_sa *sa, const struct exchange_ops *ops, struct msg *resp,
-		       enum xchg_rc rc);
+		       enum xchg_rc rc, const struct msg *req);
 /* An initiator's IKE_SA_INIT with KE group `group`: nonce, offer, key
  * pair (on a worker when the engine has them), then the request goes out
  * (exchange_init.c). An error after the key pair deletes sa. */

@@ -264,7 +264,10 @@ int exchange_child_start(struct ike_sa *sa, enum child_xchg_kind kind,
 			 struct child_sa *old, unsigned tunnel)
 {
 	const struct gateway_config *g = ike_sa_gateway(sa);
-	if (sa->cx || !window_can_send(&sa->win))
+	/* An IKE SA rekey goes alone (exchange_start_alone): what the old SA
+	 * still had outstanding would be lost with it. */
+	if (sa->cx || !window_can_send(&sa->win) ||
+	    (kind == CX_REKEY_IKE && !window_idle(&sa->win)))
 		return -RTX_EEXIST;
 	if (!g || !ike_sa_up(sa) || sa->succ)
 		return -RTX_EINVAL;
@@ -278,7 +281,8 @@ int exchange_child_start(struct ike_sa *sa, enum child_xchg_kind kind,
 		err = kind == CX_REKEY_IKE ? prepare_ike(sa, g, cx) : prepare_child(sa, g, cx);
 	if (!err) {
 		sa->cx = cx;
-		err = exchange_start(sa, &exchange_child_ops);
+		err = kind == CX_REKEY_IKE ? exchange_start_alone(sa, &exchange_child_ops)
+					   : exchange_start(sa, &exchange_child_ops);
 	}
 	if (err) {
 		sa->cx = NULL;

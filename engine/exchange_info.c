@@ -12,11 +12,13 @@
 #include "engine/names.h"
 #include "engine/natt.h"
 
-/* A CHILD SA Delete still to be sent: the SA itself is already gone, so
- * only its inbound SPI (what the peer knows it by) is kept. */
+/* A CHILD SA Delete still to be sent or answered: the SA itself is
+ * already gone, so only its inbound SPI (what the peer knows it by) is
+ * kept, and once sent its request's message ID. */
 struct info_job {
 	struct info_job *next;
 	uint32_t spi;
+	uint32_t msgid;
 };
 
 /* ---- per-SA state ---------------------------------------------------------- */
@@ -30,13 +32,32 @@ struct exchange_info_state *exchange_info_state(struct ike_sa *sa)
 	return sa->info;
 }
 
-static void jobs_free(struct exchange_info_state *s)
+static void list_free(struct info_job **list)
 {
-	while (s->jobs) {
-		struct info_job *j = s->jobs;
-		s->jobs = j->next;
+	while (*list) {
+		struct info_job *j = *list;
+		*list = j->next;
 		free(j);
 	}
+}
+
+static void jobs_free(struct exchange_info_state *s)
+{
+	list_free(&s->jobs);
+	list_free(&s->inflight);
+}
+
+/* The job sent as request msgid, taken off the in-flight list (NULL:
+ * none, a probe or an error notify). */
+static struct info_job *take_inflight(struct exchange_info_state *s, uint32_t msgid)
+{
+	for (struct info_job **p = &s->inflight; *p; p = &(*p)->next)
+		if ((*p)->msgid == msgid) {
+			struct info_job *j = *p;
+			*p = j->next;
+			return j;
+		}
+	return NULL;
 }
 
 /* The queued Deletes and the state go with the SA (liveness.c stopped its
@@ -115,8 +136,9 @@ static int add_delete(struct msg *m, uint8_t proto, const uint32_t *spis, size_t
 static int info_build_i(struct ike_sa *sa, struct msg *m)
 {
 	struct exchange_info_state *s = sa->info;
-	if (s && s->inflight_spi)
-		return add_delete(m, IKEV2_PROTO_ESP, &s->inflight_spi, 1);
+	for (const struct info_job *j = s ? s->inflight : NULL; j; j = j->next)
+		if (j->msgid == m->hdr.msgid)
+			return add_delete(m, IKEV2_PROTO_ESP, &j->spi, 1);
 	return 0;
 }
 
@@ -139,12 +161,13 @@ static void response_deletes(struct ike_sa *sa, const struct msg *m)
 static enum xchg_rc info_process_i(struct ike_sa *sa, struct msg_rx *rx)
 {
 	struct exchange_info_state *s = sa->info;
-	bool probe = s && s->probing;
-	uint32_t asked = s ? s->inflight_spi : 0;
-	if (s) {
-		s->inflight_spi = 0;
+	uint32_t msgid = rx->m.hdr.msgid;
+	bool probe = s && s->probing && s->probe_msgid == msgid;
+	struct info_job *job = s ? take_inflight(s, msgid) : NULL;
+	uint32_t asked = job ? job->spi : 0;
+	free(job);
+	if (probe)
 		s->probing = false;
-	}
 	uint16_t err = exchange_error_notify(&rx->m);
 	if (err) {
 		log_notify(sa, rx->sub, err);
@@ -168,15 +191,18 @@ static void info_done_i(struct ike_sa *sa)
 void exchange_info_kick(struct ike_sa *sa)
 {
 	struct exchange_info_state *s = sa->info;
-	if (!s || !s->jobs || !may_talk(sa) || sa->ix || !window_can_send(&sa->win))
-		return;
-	struct info_job *j = s->jobs;
-	s->jobs = j->next;
-	s->inflight_spi = j->spi;
-	free(j);
-	if (exchange_start(sa, &exchange_info_ops)) {
-		asked_done(sa, s->inflight_spi);
-		s->inflight_spi = 0;
+	/* One Delete per exchange, as many at once as the window lets out. */
+	while (s && s->jobs && may_talk(sa) && window_can_send(&sa->win)) {
+		struct info_job *j = s->jobs;
+		s->jobs = j->next;
+		j->msgid = sa->win.msgid_next;
+		j->next = s->inflight;
+		s->inflight = j;
+		uint32_t spi = j->spi;
+		if (exchange_start(sa, &exchange_info_ops)) {
+			free(take_inflight(s, j->msgid));
+			asked_done(sa, spi);
+		}
 	}
 }
 
@@ -237,9 +263,12 @@ static int send_now(struct ike_sa *sa, uint16_t notify)
 {
 	struct msg m;
 	char sub[40];
-	if (!window_can_send(&sa->win)) {
+	if (!window_idle(&sa->win)) {
 		window_abandon(&sa->win);
-		sa->ix = NULL;
+		if (sa->info) {
+			list_free(&sa->info->inflight);
+			sa->info->probing = false;
+		}
 	}
 	msg_init(&m, IKEV2_EXCH_INFORMATIONAL, sa->win.msgid_next,
 		 sa->initiator ? IKEV2_FLAG_INITIATOR : 0);
@@ -284,9 +313,10 @@ int exchange_info_send_probe(struct ike_sa *sa)
 	struct exchange_info_state *s = exchange_info_state(sa);
 	if (!s)
 		return -RTX_ENOMEM;
-	if (!may_talk(sa) || sa->ix || !window_can_send(&sa->win))
+	if (!may_talk(sa) || !window_can_send(&sa->win))
 		return -RTX_EEXIST;
 	s->probing = true;
+	s->probe_msgid = sa->win.msgid_next;
 	int err = exchange_start(sa, &exchange_info_ops);
 	if (err)
 		s->probing = false;

@@ -39,14 +39,16 @@ struct info_job;
 struct exchange_info_state {
 	struct ike_sa *sa;
 	struct info_job *jobs;        /* Delete requests not yet sent, oldest first */
-	uint32_t inflight_spi;        /* the CHILD SA Delete in flight, or 0 */
+	struct info_job *inflight;    /* sent, by message ID: as many as the window
+					 lets out (ipsec ike window-size) */
 	bool close_after;             /* responder: drop the IKE SA once answered */
 
 	/* liveness.c */
 	struct loop_timer live_timer;
 	uint64_t last_rx_ms;          /* last authenticated message from the peer */
 	uint64_t up_at_ms;            /* established + upwait: the tunnel counts as up */
-	bool probing;                 /* our liveness request is the one in flight */
+	bool probing;                 /* our liveness request is in flight */
+	uint32_t probe_msgid;         /* its message ID */
 	/* icmp-echo keepalive: the echo in flight and the misses in a row */
 	uint16_t echo_id, echo_seq;
 	bool echo_waiting;

@@ -299,7 +299,7 @@ static void keyed_i_async(struct kex_job *j)
 	struct ike_sa *sa = j->sa;
 	ike_sa_hold(sa);
 	sa->kex_busy = false;
-	exchange_resume_i(sa, &exchange_init_ops, keyed_i(j));
+	exchange_resume_i(sa, &exchange_init_ops, keyed_i(j), NULL);
 	ike_sa_put(sa);
 }
 
@@ -551,7 +551,7 @@ static void keyed_r_async(struct kex_job *j)
 	j->resp = (struct msg){ 0 };
 	ike_sa_hold(sa);
 	sa->kex_busy = false;
-	exchange_resume_r(sa, &exchange_init_ops, &resp, keyed_r(j, &resp));
+	exchange_resume_r(sa, &exchange_init_ops, &resp, keyed_r(j, &resp), NULL);
 	ike_sa_put(sa);
 }
 

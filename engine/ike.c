@@ -429,13 +429,12 @@ static int sa_resend(void *arg, const uint8_t *buf, size_t len)
  * anything else a failed attempt. */
 static void sa_timed_out(void *arg, uint32_t msgid)
 {
-	(void)msgid;
 	struct ike_sa *sa = arg;
 	if (sa->state == IKE_STATE_DELETING) {
 		ike_sa_delete(sa);       /* our Delete was never answered */
 		return;
 	}
-	if (liveness_timed_out(arg))
+	if (liveness_timed_out(arg, msgid))
 		return;
 	/* Never up: the peer did not answer at all, or stopped mid-way. */
 	if (sa->state < IKE_STATE_ESTABLISHED)

@@ -10,6 +10,7 @@ libengine_a_SOURCES += \
 	engine/child_sa.h engine/child_sa.c \
 	engine/tunnel.h engine/tunnel.c \
 	engine/window.h engine/window.c \
+	engine/window_size.h engine/window_size.c \
 	engine/msg_io.h engine/msg_io.c \
 	engine/proposal.h engine/proposal.c \
 	engine/exchange.h engine/exchange.c \
@@ -58,6 +59,13 @@ TESTS += tests/unit/test_ike_rekey
 tests_unit_test_ike_rekey_SOURCES = tests/unit/test_ike_rekey.c $(IKE_PAIR)
 tests_unit_test_ike_rekey_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_rekey_LDADD = $(TEST_LDADD)
+
+# Window size above 1 (ipsec ike window-size, SET_WINDOW_SIZE).
+check_PROGRAMS += tests/unit/test_ike_window
+TESTS += tests/unit/test_ike_window
+tests_unit_test_ike_window_SOURCES = tests/unit/test_ike_window.c $(IKE_PAIR)
+tests_unit_test_ike_window_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ike_window_LDADD = $(TEST_LDADD)
 
 IKE_UNIT_TESTS = tests/unit/test_proposal tests/unit/test_window tests/unit/test_workers
 check_PROGRAMS += $(IKE_UNIT_TESTS)

@@ -96,7 +96,6 @@ struct ike_sa {
 
 	/* Kept here for the modules above; the core never reads them. */
 	struct loop_timer expire;             /* ike.c: half-open timeout, then hard life */
-	const struct exchange_ops *ix;        /* exchange.c: our exchange in flight */
 	bool kex_busy;                        /* exchange_init.c: a kex_job runs */
 	struct exchange_info_state *info;     /* exchange_info.c, liveness.c */
 	struct loop_timer natt_keepalive;     /* natt.c */

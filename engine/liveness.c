@@ -96,8 +96,8 @@ long liveness_next_send(const struct ike_sa *sa, uint64_t now_ms)
 	uint64_t due = s->last_rx_ms + interval_ms(g);
 	if (icmp(g))
 		due = s->echo_next_ms;
-	else if (s->probing && sa->win.timer.slot)
-		due = sa->win.timer.due_ms;
+	else if (s->probing && window_due_ms(&sa->win, s->probe_msgid))
+		due = window_due_ms(&sa->win, s->probe_msgid);
 	return due <= now_ms ? 0 : (long)((due - now_ms + 999) / 1000);
 }
 
@@ -175,10 +175,10 @@ static void declare_dead(struct ike_sa *sa)
 		loop_timer_arm(e->d.loop, &gs->retry, config_retry_ms(e->d.config));
 }
 
-bool liveness_timed_out(struct ike_sa *sa)
+bool liveness_timed_out(struct ike_sa *sa, uint32_t msgid)
 {
 	struct exchange_info_state *s = sa->info;
-	if (!s || !s->probing)
+	if (!s || !s->probing || s->probe_msgid != msgid)
 		return false;
 	s->probing = false;
 	declare_dead(sa);

@@ -35,9 +35,9 @@ void liveness_config_changed(struct ike_sa *sa);
 void liveness_heard(struct ike_sa *sa);
 /* The answer to our probe arrived. */
 void liveness_answered(struct ike_sa *sa);
-/* The window gave up on sa's pending request: true when it was a probe,
+/* The window gave up on sa's request msgid: true when it was our probe,
  * in which case the peer has been declared dead and sa is deleted. */
-bool liveness_timed_out(struct ike_sa *sa);
+bool liveness_timed_out(struct ike_sa *sa, uint32_t msgid);
 /* Seconds until our next keepalive request for sa goes out (a probe, or
  * the retransmission of the one in flight), rounded up; -1 when keepalive
  * is not on for its gateway or sa is not up. For `show status tunnel`'s

@@ -248,7 +248,7 @@ int msg_io_send(struct ike_sa *sa, struct msg *m, const char *sub)
 		err = response ? keep(&sa->init_r, &sa->init_r_len, w.buf, w.len)
 			       : keep(&sa->init_i, &sa->init_i_len, w.buf, w.len);
 	if (!err)
-		err = response ? window_sent_response(&sa->win, w.buf, w.len)
+		err = response ? window_sent_response(&sa->win, m->hdr.msgid, w.buf, w.len)
 			       : window_sent_request(&sa->win, m->hdr.msgid, w.buf, w.len, sub);
 	if (!err)
 		send_bytes(sa, sub, w.buf, w.len);
@@ -277,8 +277,11 @@ int msg_io_send_stateless(struct ike_core *e, const struct endpoint *local,
 /* One SKF fragment (RFC 7383 2.6): checked and decrypted on its own, then
  * kept until the message is whole. 0: whole and decoded, 1: more needed,
  * or a negative rtx_err. Fragments of another message than the one being
- * collected replace it (the window lets only one request and one response
- * through at a time). */
+ * collected replace it: one message is collected at a time. A window of 1
+ * guarantees no more arrive at once; with a larger one (ipsec ike
+ * window-size) two fragmented messages that interleave restart each other,
+ * which costs retransmissions. Fragmented messages are IKE_AUTH's (before
+ * the window grows) and CREATE_CHILD_SA's, of which we send one at a time. */
 static int open_skf(struct ike_sa *sa, struct msg_rx *rx)
 {
 	struct sk_keys k;
@@ -357,8 +360,7 @@ static bool deleting_rx(struct ike_sa *sa, struct msg_rx *rx, bool response)
 		return false;
 	if (!response)
 		return h->exchange != IKEV2_EXCH_INFORMATIONAL;
-	if (!sa->win.pending || h->msgid != sa->win.msgid_next ||
-	    h->exchange != IKEV2_EXCH_INFORMATIONAL) {
+	if (!window_awaits(&sa->win, h->msgid) || h->exchange != IKEV2_EXCH_INFORMATIONAL) {
 		window_drop(&sa->win, h->msgid, rx->sub);
 		return true;
 	}
@@ -386,7 +388,8 @@ static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 	/* RFC 7383 2.6.1: a retransmitted fragmented request is answered
 	 * once, on its first fragment */
 	const struct payload *skf = msg_find(&rx->m, IKEV2_PAYLOAD_SKF, 0);
-	if (!response && skf && skf->u.skf.frag_num != 1 && h->msgid + 1 == sa->win.msgid_expect)
+	if (!response && skf && skf->u.skf.frag_num != 1 &&
+	    window_answered(&sa->win, h->msgid))
 		return;
 	/* The peer's retransmission while a worker computes our answer: the
 	 * answer goes out when ready, and answers the next one. */
@@ -395,8 +398,9 @@ static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 	if (!response && window_check_request(&sa->win, h->msgid, rx->sub, rx->buf, rx->len,
 					      &rx->remote, &sa->remote) != WINDOW_NEW)
 		return;
-	if (response && (!sa->win.pending || h->msgid != sa->win.msgid_next ||
-			 !sa->ix || sa->ix->type != h->exchange)) {
+	/* the exchange that sent the request this answers */
+	const struct exchange_ops *ops = response ? window_tag(&sa->win, h->msgid) : NULL;
+	if (response && (!ops || ops->type != h->exchange)) {
 		window_drop(&sa->win, h->msgid, rx->sub);
 		return;
 	}
@@ -416,7 +420,7 @@ static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 		payload_dump_log(&rx->m, false, e->d.log, rx->sub);
 	if (response) {
 		if (window_accept_response(&sa->win, h->msgid, rx->sub))
-			exchange_on_response(sa, rx);
+			exchange_on_response(sa, rx, ops);
 	} else {
 		exchange_on_request(sa, rx);
 	}

@@ -11,23 +11,64 @@
 
 static void retransmit(struct loop *l, struct loop_timer *t, void *arg);
 
+static void req_slot_init(struct window *w, struct window_req *r)
+{
+	*r = (struct window_req){ .w = w };
+	loop_timer_init(&r->timer, retransmit, r);
+}
+
 void window_init(struct window *w, struct loop *loop, struct log *log,
 		 bool orig_initiator, const struct window_ops *ops, void *arg)
 {
 	*w = (struct window){ .ops = ops, .arg = arg, .loop = loop, .log = log,
 			      .orig_initiator = orig_initiator,
-			      .retry_count = 10, .retry_ms = 5000 };
-	loop_timer_init(&w->timer, retransmit, w);
+			      .retry_count = 10, .retry_ms = 5000,
+			      .send_size = 1, .recv_size = 1 };
+	req_slot_init(w, &w->req1);
+}
+
+/* Slot i (0..) of each kind: the first is inline, the rest come with a
+ * size above 1. */
+static unsigned nslots(const struct window *w)
+{
+	return w->more ? WINDOW_MAX : 1;
+}
+
+static struct window_req *req_at(const struct window *w, unsigned i)
+{
+	return i ? &w->more->req[i - 1] : (struct window_req *)&w->req1;
+}
+
+static struct window_resp *resp_at(const struct window *w, unsigned i)
+{
+	return i ? &w->more->resp[i - 1] : (struct window_resp *)&w->resp1;
+}
+
+static void req_clear(struct window *w, struct window_req *r)
+{
+	loop_timer_disarm(w->loop, &r->timer);
+	if (r->pending)
+		w->npending--;
+	if (w->alone && r->pending && r->msgid == w->alone_id)
+		w->alone = false;
+	r->pending = false;
+	r->tag = NULL;
+	free(r->buf);
+	r->buf = NULL;
 }
 
 void window_free(struct window *w)
 {
-	if (w->loop)
-		loop_timer_disarm(w->loop, &w->timer);
-	free(w->req);
-	free(w->resp);
-	w->req = w->resp = NULL;
-	w->pending = w->have_resp = false;
+	for (unsigned i = 0; i < nslots(w); i++) {
+		if (w->loop)
+			req_clear(w, req_at(w, i));
+		free(resp_at(w, i)->buf);
+		resp_at(w, i)->buf = NULL;
+		resp_at(w, i)->cached = false;
+	}
+	free(w->more);
+	w->more = NULL;
+	w->npending = 0;
 }
 
 void window_set_retry(struct window *w, unsigned count, unsigned interval_secs)
@@ -36,49 +77,94 @@ void window_set_retry(struct window *w, unsigned count, unsigned interval_secs)
 	w->retry_ms = (uint64_t)(interval_secs ? interval_secs : 1) * 1000;
 }
 
+static unsigned clamp(unsigned n)
+{
+	return n < 1 ? 1 : n > WINDOW_MAX ? WINDOW_MAX : n;
+}
+
+int window_set_size(struct window *w, unsigned send, unsigned recv)
+{
+	send = clamp(send);
+	recv = clamp(recv);
+	if ((send > 1 || recv > 1) && !w->more) {
+		if (!(w->more = calloc(1, sizeof(*w->more))))
+			return -RTX_ENOMEM;
+		for (unsigned i = 1; i < WINDOW_MAX; i++)
+			req_slot_init(w, req_at(w, i));
+	}
+	w->send_size = send;
+	/* Answered IDs above msgid_expect live in the first recv_size
+	 * response slots: shrinking would lose track of them. */
+	if (recv > w->recv_size)
+		w->recv_size = recv;
+	return 0;
+}
+
 static uint64_t now_ms(const struct window *w)
 {
 	struct clock *c = loop_clock(w->loop);
 	return c->mono_ms(c);
 }
 
-static uint64_t jitter_span(const struct window *w)
+static uint64_t jitter_span(const struct window *w, const struct window_req *r)
 {
-	return w->ops->random ? w->retry_ms / WINDOW_JITTER_DIV : 0;
+	return w->ops->random ? r->retry_ms / WINDOW_JITTER_DIV : 0;
 }
 
-/* Arms the timer for the next attempt, a retransmission at the earliest
+/* Arms r's timer for its next attempt, a retransmission at the earliest
  * point of its jitter span or the give-up on time. The random point is
  * drawn only when the timer fires there: a request answered in time
  * costs no randomness, so seeded test runs keep their SPIs and nonces
  * unless a retransmission happens. */
-static int arm_next(struct window *w)
+static int arm_next(struct window *w, struct window_req *r)
 {
-	unsigned n = w->tries + 1;
-	uint64_t at = w->sent_ms + (uint64_t)n * w->retry_ms, now = now_ms(w);
-	w->jitter_due = n <= w->retry_count && jitter_span(w);
-	if (w->jitter_due)
-		at -= jitter_span(w);
-	return loop_timer_arm(w->loop, &w->timer, at > now ? at - now : 0);
+	unsigned n = r->tries + 1;
+	uint64_t at = r->sent_ms + (uint64_t)n * r->retry_ms, now = now_ms(w);
+	r->jitter_due = n <= r->retry_count && jitter_span(w, r);
+	if (r->jitter_due)
+		at -= jitter_span(w, r);
+	return loop_timer_arm(w->loop, &r->timer, at > now ? at - now : 0);
 }
 
 /* At the earliest point of a retransmission's span: true when it is
  * due now, false when the timer was moved to the drawn point. */
-static bool jitter_reached(struct window *w)
+static bool jitter_reached(struct window *w, struct window_req *r)
 {
-	uint32_t r;
-	if (!w->jitter_due)
+	uint32_t x;
+	if (!r->jitter_due)
 		return true;
-	w->jitter_due = false;
+	r->jitter_due = false;
 	/* Without randomness the attempt keeps its nominal time. */
-	uint64_t wait = w->ops->random(w->arg, (uint8_t *)&r, sizeof(r))
-			? jitter_span(w) : r % (jitter_span(w) + 1);
-	return !wait || loop_timer_arm(w->loop, &w->timer, wait) != 0;
+	uint64_t wait = w->ops->random(w->arg, (uint8_t *)&x, sizeof(x))
+			? jitter_span(w, r) : x % (jitter_span(w, r) + 1);
+	return !wait || loop_timer_arm(w->loop, &r->timer, wait) != 0;
+}
+
+/* RFC 7296 2.3 counts the window in message IDs, not in requests: with
+ * the peer's window N, request X waits until every request up to X - N
+ * is answered (the peer accepts only [its lowest unanswered, + N - 1]).
+ * So the new ID must lie within send_size of the oldest outstanding one;
+ * at size 1 that is "nothing outstanding". */
+static bool id_fits(const struct window *w, uint32_t msgid)
+{
+	if (w->alone)
+		return false;
+	for (unsigned i = 0; i < nslots(w); i++) {
+		const struct window_req *r = req_at(w, i);
+		if (r->pending && msgid - r->msgid >= w->send_size)
+			return false;
+	}
+	return true;
 }
 
 bool window_can_send(const struct window *w)
 {
-	return !w->pending;
+	return id_fits(w, w->msgid_next);
+}
+
+bool window_idle(const struct window *w)
+{
+	return w->npending == 0;
 }
 
 static void wlog(struct window *w, const char *sub, enum log_id i_id, enum log_id r_id, ...)
@@ -89,24 +175,75 @@ static void wlog(struct window *w, const char *sub, enum log_id i_id, enum log_i
 	va_end(ap);
 }
 
+static struct window_req *find_req(const struct window *w, uint32_t msgid)
+{
+	for (unsigned i = 0; i < nslots(w); i++)
+		if (req_at(w, i)->pending && req_at(w, i)->msgid == msgid)
+			return req_at(w, i);
+	return NULL;
+}
+
 int window_sent_request(struct window *w, uint32_t msgid, const uint8_t *buf,
 			size_t len, const char *sub)
 {
-	if (w->pending)
+	struct window_req *r = NULL;
+	if (!id_fits(w, msgid) || find_req(w, msgid))
+		return -RTX_EEXIST;
+	for (unsigned i = 0; i < nslots(w) && !r; i++)
+		if (!req_at(w, i)->pending)
+			r = req_at(w, i);
+	if (!r)
 		return -RTX_EEXIST;
 	uint8_t *copy = malloc(len ? len : 1);
 	if (!copy)
 		return -RTX_ENOMEM;
 	memcpy(copy, buf, len);
-	free(w->req);
-	w->req = copy;
-	w->req_len = len;
-	w->pending = true;
-	w->tries = 0;
-	w->sent_ms = now_ms(w);
-	w->msgid_next = msgid;
-	snprintf(w->sub, sizeof(w->sub), "%s", sub ? sub : "");
-	return arm_next(w);
+	free(r->buf);
+	r->buf = copy;
+	r->len = len;
+	r->pending = true;
+	r->tag = NULL;
+	r->msgid = msgid;
+	r->tries = 0;
+	r->retry_count = w->retry_count;
+	r->retry_ms = w->retry_ms;
+	r->sent_ms = now_ms(w);
+	snprintf(r->sub, sizeof(r->sub), "%s", sub ? sub : "");
+	w->npending++;
+	w->msgid_next = msgid + 1;
+	return arm_next(w, r);
+}
+
+void window_set_tag(struct window *w, uint32_t msgid, const void *tag)
+{
+	struct window_req *r = find_req(w, msgid);
+	if (r)
+		r->tag = tag;
+}
+
+const void *window_tag(const struct window *w, uint32_t msgid)
+{
+	const struct window_req *r = find_req(w, msgid);
+	return r ? r->tag : NULL;
+}
+
+void window_alone(struct window *w, uint32_t msgid)
+{
+	if (find_req(w, msgid)) {
+		w->alone = true;
+		w->alone_id = msgid;
+	}
+}
+
+bool window_awaits(const struct window *w, uint32_t msgid)
+{
+	return find_req(w, msgid) != NULL;
+}
+
+uint64_t window_due_ms(const struct window *w, uint32_t msgid)
+{
+	const struct window_req *r = find_req(w, msgid);
+	return r && r->timer.slot ? r->timer.due_ms : 0;
 }
 
 /* The retry interval is the same for every attempt: `ipsec ike retry`
@@ -116,34 +253,34 @@ static void retransmit(struct loop *l, struct loop_timer *t, void *arg)
 {
 	(void)l;
 	(void)t;
-	struct window *w = arg;
-	if (!w->pending || !jitter_reached(w))
+	struct window_req *r = arg;
+	struct window *w = r->w;
+	if (!r->pending || !jitter_reached(w, r))
 		return;
-	if (w->tries >= w->retry_count) {
-		w->pending = false;
-		wlog(w, w->sub, LOG_I_RETRANSMIT_TIMEOUT, LOG_R_RETRANSMIT_TIMEOUT,
-		     (unsigned)w->msgid_next);
-		w->ops->timed_out(w->arg, w->msgid_next);   /* may free the owner */
+	if (r->tries >= r->retry_count) {
+		uint32_t msgid = r->msgid;
+		char sub[sizeof(r->sub)];
+		memcpy(sub, r->sub, sizeof(sub));
+		w->tries = r->tries;
+		req_clear(w, r);
+		wlog(w, sub, LOG_I_RETRANSMIT_TIMEOUT, LOG_R_RETRANSMIT_TIMEOUT, (unsigned)msgid);
+		w->ops->timed_out(w->arg, msgid);   /* may free the owner */
 		return;
 	}
-	w->tries++;
-	wlog(w, w->sub, LOG_I_RETRANSMIT_REQ, LOG_R_RETRANSMIT_REQ,
-	     (unsigned)w->msgid_next, w->tries);
-	w->ops->resend(w->arg, w->req, w->req_len);
-	arm_next(w);
+	r->tries++;
+	wlog(w, r->sub, LOG_I_RETRANSMIT_REQ, LOG_R_RETRANSMIT_REQ, (unsigned)r->msgid, r->tries);
+	w->ops->resend(w->arg, r->buf, r->len);
+	arm_next(w, r);
 }
 
 bool window_accept_response(struct window *w, uint32_t msgid, const char *sub)
 {
-	if (!w->pending || msgid != w->msgid_next) {
+	struct window_req *r = find_req(w, msgid);
+	if (!r) {
 		wlog(w, sub, LOG_I_DROPPED, LOG_R_DROPPED, (unsigned)msgid);
 		return false;
 	}
-	loop_timer_disarm(w->loop, &w->timer);
-	w->pending = false;
-	w->msgid_next++;
-	free(w->req);
-	w->req = NULL;
+	req_clear(w, r);
 	return true;
 }
 
@@ -154,12 +291,9 @@ void window_drop(struct window *w, uint32_t msgid, const char *sub)
 
 void window_abandon(struct window *w)
 {
-	loop_timer_disarm(w->loop, &w->timer);
-	if (w->pending)
-		w->msgid_next++;
-	w->pending = false;
-	free(w->req);
-	w->req = NULL;
+	for (unsigned i = 0; i < nslots(w); i++)
+		req_clear(w, req_at(w, i));
+	w->alone = false;
 }
 
 void window_restart(struct window *w)
@@ -167,6 +301,8 @@ void window_restart(struct window *w)
 	window_abandon(w);
 	w->msgid_next = 0;
 }
+
+/* ---- the peer's requests ------------------------------------------------- */
 
 /* SHA-256 so that a sender who has not seen the request cannot make a
  * different one that matches. False when it could not be computed. */
@@ -179,14 +315,27 @@ static bool hash_request(const uint8_t *buf, size_t len, uint8_t out[32])
 	return false;
 }
 
-static bool same_request(const struct window *w, const uint8_t *buf, size_t len,
+static struct window_resp *find_resp(const struct window *w, uint32_t msgid)
+{
+	for (unsigned i = 0; i < nslots(w); i++)
+		if (resp_at(w, i)->cached && resp_at(w, i)->msgid == msgid)
+			return resp_at(w, i);
+	return NULL;
+}
+
+static bool same_request(const struct window_resp *c, const uint8_t *buf, size_t len,
 			 const struct endpoint *from, const struct endpoint *current)
 {
 	uint8_t h[32];
-	if (!from || !(endpoint_equal(from, &w->ans_from) ||
+	if (!from || !(endpoint_equal(from, &c->from) ||
 		       (current && endpoint_equal(from, current))))
 		return false;
-	return hash_request(buf, len, h) && memcmp(h, w->ans_hash, sizeof(h)) == 0;
+	return hash_request(buf, len, h) && memcmp(h, c->hash, sizeof(h)) == 0;
+}
+
+bool window_answered(const struct window *w, uint32_t msgid)
+{
+	return find_resp(w, msgid) != NULL;
 }
 
 enum window_verdict window_check_request(struct window *w, uint32_t msgid,
@@ -194,35 +343,62 @@ enum window_verdict window_check_request(struct window *w, uint32_t msgid,
 					 const struct endpoint *from,
 					 const struct endpoint *current)
 {
-	if (msgid == w->msgid_expect) {
+	struct window_resp *c = find_resp(w, msgid);
+	if (!c && msgid - w->msgid_expect < w->recv_size) {
 		/* The response goes out before the next datagram is read, so
 		 * this is the request window_sent_response answers. */
 		hash_request(buf, len, w->in_hash);
 		w->in_from = from ? *from : (struct endpoint){ 0 };
+		w->in_msgid = msgid;
+		w->in_valid = true;
 		return WINDOW_NEW;
 	}
-	if (w->have_resp && msgid + 1 == w->msgid_expect &&
-	    same_request(w, buf, len, from, current)) {
+	if (c && same_request(c, buf, len, from, current)) {
 		wlog(w, sub, LOG_I_RETRANSMIT_RESP, LOG_R_RETRANSMIT_RESP, (unsigned)msgid);
-		w->ops->resend(w->arg, w->resp, w->resp_len);
+		w->ops->resend(w->arg, c->buf, c->len);
 		return WINDOW_RETRANSMIT;
 	}
 	wlog(w, sub, LOG_I_DROPPED, LOG_R_DROPPED, (unsigned)msgid);
 	return WINDOW_DROP;
 }
 
-int window_sent_response(struct window *w, const uint8_t *buf, size_t len)
+/* Where the response to msgid goes: a free slot among the first
+ * recv_size, else the one of the lowest ID. Of recv_size slots at most
+ * recv_size - 1 hold IDs at or above msgid_expect (msgid_expect itself
+ * is unanswered until this call), so the one given up is below it: the
+ * cache keeps the latest answers. */
+static struct window_resp *resp_slot(struct window *w)
 {
+	struct window_resp *best = NULL;
+	for (unsigned i = 0; i < w->recv_size && i < nslots(w); i++) {
+		struct window_resp *c = resp_at(w, i);
+		if (!c->cached)
+			return c;
+		/* how far below msgid_expect: the oldest goes */
+		if (!best || (int32_t)(w->msgid_expect - c->msgid) >
+			     (int32_t)(w->msgid_expect - best->msgid))
+			best = c;
+	}
+	return best;
+}
+
+int window_sent_response(struct window *w, uint32_t msgid, const uint8_t *buf, size_t len)
+{
+	struct window_resp *c = find_resp(w, msgid);
 	uint8_t *copy = malloc(len ? len : 1);
 	if (!copy)
 		return -RTX_ENOMEM;
 	memcpy(copy, buf, len);
-	free(w->resp);
-	w->resp = copy;
-	w->resp_len = len;
-	w->have_resp = true;
-	memcpy(w->ans_hash, w->in_hash, sizeof(w->ans_hash));
-	w->ans_from = w->in_from;
-	w->msgid_expect++;
+	if (!c)
+		c = resp_slot(w);
+	free(c->buf);
+	*c = (struct window_resp){ .cached = true, .msgid = msgid, .buf = copy, .len = len };
+	if (w->in_valid && w->in_msgid == msgid) {
+		memcpy(c->hash, w->in_hash, sizeof(c->hash));
+		c->from = w->in_from;
+	}
+	w->in_valid = false;
+	while (find_resp(w, w->msgid_expect))
+		w->msgid_expect++;
 	return 0;
 }

@@ -419,6 +419,12 @@ int cfgapply_child_exchange(struct cfgapply *a, const struct params *p)
 	return 0;
 }
 
+int cfgapply_window_size(struct cfgapply *a, const struct params *p)
+{
+	a->g->window_size = num(p, P_WINDOW);
+	return 0;
+}
+
 int cfgapply_gw_log(struct cfgapply *a, const struct params *p)
 {
 	a->g->log_types = log_types(p);

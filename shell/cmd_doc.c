@@ -103,13 +103,16 @@ static void syntax(FILE *out, const struct cmd_row *r)
 static void description(FILE *out, const struct cmd_row *r)
 {
 	const char *what = "";
-	size_t n = row_ntok(r);
+	size_t n = row_ntok(r), named = n;
 	for (size_t i = 0; i < n; i++)
-		if (r->tok[i].kind == TK_KW && !(r->tok[i].flags & T_OPT))
+		if (r->tok[i].kind == TK_KW && !(r->tok[i].flags & T_OPT)) {
 			what = r->tok[i].help;
+			named = i;
+		}
 	cell(out, what);
+	/* a note the naming keyword carries is printed once, above */
 	for (size_t i = 0; i < n; i++)
-		if (r->tok[i].help && strstr(r->tok[i].help, "(rtxsh extension)")) {
+		if (i != named && r->tok[i].help && strstr(r->tok[i].help, "(rtxsh extension)")) {
 			fputs("; ", out);
 			cell(out, r->tok[i].help);
 		}

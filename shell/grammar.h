@@ -120,6 +120,7 @@ enum param {
 	P_CERT, P_CRL, P_USER_GROUP,
 	P_PKI_ID, P_FILE, P_FORMAT,   /* pki certificate/crl file */
 	P_FRAG_SIZE,
+	P_WINDOW,        /* ipsec ike window-size */
 	P_USER_ID, P_EAP_MD5,         /* auth user */
 	P_XAUTH_ADDRESS, P_XAUTH_DNS,  /* auth user (group) attribute: mode-cfg values */
 	P_XAUTH_POOL,

@@ -28,9 +28,9 @@ tests_unit_test_cfgapply_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cfgapply_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_cfgapply
 TESTS += tests/commands_doc.sh tests/loopback/two_routers.sh tests/loopback/peer_restart.sh \
-	tests/loopback/diagnosis.sh
+	tests/loopback/diagnosis.sh tests/loopback/window.sh
 EXTRA_DIST += tests/commands_doc.sh tests/loopback/two_routers.sh tests/loopback/peer_restart.sh \
-	tests/loopback/diagnosis.sh tests/loopback/lib.sh \
+	tests/loopback/diagnosis.sh tests/loopback/window.sh tests/loopback/lib.sh \
 	tests/bench/gen-tunnels.sh doc/commands.md
 EXTRA_DIST += tests/unit/router_fixture.h
 

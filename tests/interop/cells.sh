@@ -227,6 +227,30 @@ c_delete() {
 	traffic
 }
 
+# window ROLE: rtxsh with `ipsec ike window-size 1 4` against charon, which
+# has no window setting (Debian's 5.9.8 knows SET_WINDOW_SIZE by name
+# only) and announces none: rtxsh logs that it stays at one request of its
+# own, the tunnel carries traffic, and a delete and a new tunnel still work.
+c_window() {
+	prop aes256-sha256-modp2048; ids fqdn
+	setup "$1" window=4
+	up_both || { show_state; fail "no tunnel"; }
+	agree || { show_state; exit 1; }
+	grep -q 'Window size\[send:1 receive:4\]' "$IT/a/rtxsh.log" ||
+		fail "rtxsh did not log window size[send:1 receive:4]"
+	traffic
+	rtx a 'ipsec sa delete all' >/dev/null
+	wait_for 10 charon_no_sa b || { show_state; fail "charon keeps the SA after the delete"; }
+	wait_for 10 rtx_no_sa a || { show_state; fail "rtxsh keeps SAs after the delete"; }
+	if [ "$1" = i ]; then
+		rtx a 'ipsec refresh sa' >/dev/null
+	else
+		charon_initiate b c >/dev/null 2>&1
+	fi
+	up_both || { show_state; fail "the tunnel did not come back after the delete"; }
+	traffic
+}
+
 # rekey ROLE WHAT BY: WHAT (child|ike) rekeyed by BY (charon|rtx); both
 # sides end on the same new SAs and traffic still flows.
 c_rekey() {

@@ -52,6 +52,7 @@ for role in i r; do
 	done
 	run "delete-by-rtx-rtx$role" c_delete "$role" rtx
 	run "delete-by-charon-rtx$role" c_delete "$role" charon
+	run "window-rtx$role" c_window "$role"
 	run "rekey-child-by-charon-rtx$role" c_rekey "$role" child charon
 	run "rekey-ike-by-charon-rtx$role" c_rekey "$role" ike charon
 	for k in psk proposal id; do

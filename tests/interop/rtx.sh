@@ -20,6 +20,7 @@
 #   natt                on|off: ipsec ike nat-traversal [on]
 #   net                 the peer's LAN, routed into the tunnel [B_NET]
 #   debug               on: syslog debug and key-info logging [on]
+#   window              ipsec ike window-size (rtxsh extension) [1: no line]
 #   auth                psk|cert [psk]; cert with:
 #   ca                  an extra trusted CA (x509-pem) [none]
 #   p12 p12pass crl     PKCS#12 bundle (own key, certificate, CA), its
@@ -32,7 +33,7 @@ rtx_conf() {
 	local rid=$B_IP ridtype=ipv4-addr psk=interop-secret enc=aes256-cbc hash=sha256
 	local group=modp2048 esp_enc=aes256-cbc esp_auth=sha256-hmac limit=off pfs=on
 	local refresh=off always_on=off keepalive=off ike_life=28800 child_life=28800
-	local natt=on net=$B_NET debug=on auth=psk p12="" p12pass="" crl="" ca=""
+	local natt=on net=$B_NET debug=on auth=psk p12="" p12pass="" crl="" ca="" window=1
 	for kv in "$@"; do
 		k=${kv%%=*} v=${kv#*=}
 		case $k in
@@ -44,7 +45,7 @@ rtx_conf() {
 		keepalive) keepalive=$v ;; ike_life) ike_life=$v ;;
 		child_life) child_life=$v ;; natt) natt=$v ;; net) net=$v ;;
 		debug) debug=$v ;; auth) auth=$v ;; p12) p12=$v ;; p12pass) p12pass=$v ;;
-		crl) crl=$v ;; ca) ca=$v ;;
+		crl) crl=$v ;; ca) ca=$v ;; window) window=$v ;;
 		*) it_die "rtx_conf: unknown key $k" ;;
 		esac
 	done
@@ -79,6 +80,7 @@ fi)
   ipsec ike nat-traversal 1 $natt
   ipsec ike duration ipsec-sa 1 $child_life
   ipsec ike duration ike-sa 1 $ike_life
+$([ "$window" = 1 ] || echo "  ipsec ike window-size 1 $window")
  tunnel enable 1
 ipsec auto refresh $refresh
 EOF

@@ -216,13 +216,14 @@ static void test_invalid_syntax(void **state)
 	up(p, &p->a);
 	struct ike_sa *sa = p->a.engine->core.sas;
 	struct msg m;
-	msg_init(&m, IKEV2_EXCH_INFORMATIONAL, sa->win.msgid_next, IKEV2_FLAG_INITIATOR);
+	uint32_t id = sa->win.msgid_next;
+	msg_init(&m, IKEV2_EXCH_INFORMATIONAL, id, IKEV2_FLAG_INITIATOR);
 	struct payload *d = msg_add(&m, IKEV2_PAYLOAD_DELETE, true);
 	assert_non_null(d);
 	d->u.del = (struct payload_delete){ .protocol = IKEV2_PROTO_ESP, .spi_size = 4 };
 	assert_int_equal(msg_io_send(sa, &m, "test"), 0);
 	msg_free(&m);
-	sa->ix = &exchange_info_ops;
+	window_set_tag(&sa->win, id, &exchange_info_ops);
 	ike_pair_run(p, 100);
 	assert_int_equal(count(&p->b, "GW:1/SA:1/INFO cannot process"), 1);
 	assert_int_equal(count(&p->a, "GW:1/SA:1/INFO received INVALID_SYNTAX"), 1);

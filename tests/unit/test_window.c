@@ -1,6 +1,9 @@
 /* Message-ID window of one IKE SA on a virtual clock: retransmission
  * count and interval, timeout, duplicate requests, stale messages; and
- * the jitter that keeps many SAs from retransmitting in step. */
+ * the jitter that keeps many SAs from retransmitting in step; windows
+ * above 1 (SET_WINDOW_SIZE): requests in flight together, each retried and
+ * given up on its own, and the peer's requests out of order, each answered
+ * once and retransmitted from its own cached response. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,6 +13,7 @@
 #include <cmocka.h>
 
 #include "base/clock.h"
+#include "base/err.h"
 #include "base/ip_addr.h"
 #include "base/log.h"
 #include "engine/loop.h"
@@ -21,6 +25,7 @@ struct fx {
 	struct log *log;
 	struct window w;
 	unsigned resent, timeouts;
+	uint32_t timeout_id;
 	uint8_t last[8];
 	size_t last_len;
 };
@@ -36,8 +41,8 @@ static int resend(void *arg, const uint8_t *buf, size_t len)
 
 static void timed_out(void *arg, uint32_t msgid)
 {
-	(void)msgid;
 	((struct fx *)arg)->timeouts++;
+	((struct fx *)arg)->timeout_id = msgid;
 }
 
 /* No randomness: every attempt on its nominal time. */
@@ -143,7 +148,7 @@ static void test_requests_from_peer(void **state)
 	struct endpoint peer = ep("192.0.2.2", 500);
 	f->w.orig_initiator = false;
 	assert_int_equal(check(f, 0, "q0", &peer), WINDOW_NEW);
-	assert_int_equal(window_sent_response(&f->w, Q("r0")), 0);
+	assert_int_equal(window_sent_response(&f->w, 0, Q("r0")), 0);
 	assert_int_equal(check(f, 0, "q0", &peer), WINDOW_RETRANSMIT);
 	assert_int_equal(f->resent, 1);
 	assert_memory_equal(f->last, "r0", 2);
@@ -151,7 +156,7 @@ static void test_requests_from_peer(void **state)
 	assert_int_equal(check(f, 5, "q5", &peer), WINDOW_DROP);
 	assert_string_equal(line(f, 1), "[IKE2] S rWindow dropped message[msgID:5]");
 	assert_int_equal(check(f, 1, "q1", &peer), WINDOW_NEW);
-	assert_int_equal(window_sent_response(&f->w, Q("r1")), 0);
+	assert_int_equal(window_sent_response(&f->w, 1, Q("r1")), 0);
 	assert_int_equal(check(f, 0, "q0", &peer), WINDOW_DROP);   /* too old */
 }
 
@@ -167,7 +172,7 @@ static void test_lookalike_requests(void **state)
 	assert_int_equal(check(f, 0, "request-0", &peer), WINDOW_NEW);
 	/* a forged request with the same ID that never got answered does
 	 * not replace the one that did */
-	assert_int_equal(window_sent_response(&f->w, Q("resp-0")), 0);
+	assert_int_equal(window_sent_response(&f->w, 0, Q("resp-0")), 0);
 	assert_int_equal(check(f, 0, "request-X", &peer), WINDOW_DROP);
 	assert_int_equal(check(f, 0, "request-0", &third), WINDOW_DROP);
 	assert_int_equal(check(f, 0, "request-0", &peer_port), WINDOW_DROP);
@@ -189,6 +194,162 @@ static void test_lookalike_requests(void **state)
 	assert_int_equal(check(f, 1, "request-1", &third), WINDOW_NEW);
 	assert_int_equal(check(f, 0, "request-0", &peer), WINDOW_RETRANSMIT);
 	assert_int_equal(f->resent, 3);
+}
+
+/* ---- windows above 1 -------------------------------------------------------- */
+
+#define R(s) (const uint8_t *)(s), sizeof(s) - 1
+
+/* Four requests in flight, each on its own timer: the second, sent a
+ * second later, is retransmitted a second later and given up on a second
+ * later; answers come in any order, but the next ID waits for the oldest
+ * outstanding one (the window is a span of IDs); a stranger's ID
+ * completes nothing. */
+static void test_concurrent_requests(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(window_set_size(&f->w, 4, 1), 0);
+	assert_int_equal(window_sent_request(&f->w, 0, R("q0"), "S"), 0);
+	advance(f, 1000);
+	for (uint32_t id = 1; id < 4; id++) {
+		assert_true(window_can_send(&f->w));
+		assert_int_equal(window_sent_request(&f->w, id, R("qN"), "S"), 0);
+	}
+	assert_false(window_can_send(&f->w));
+	assert_int_equal(window_sent_request(&f->w, 4, R("q4"), "S"), -RTX_EEXIST);
+	assert_int_equal(f->w.msgid_next, 4);
+	window_set_tag(&f->w, 2, "two");
+	assert_string_equal(window_tag(&f->w, 2), "two");
+	assert_null(window_tag(&f->w, 4));
+
+	advance(f, 1000);                   /* t = 2000: request 0's first retry */
+	assert_int_equal(f->resent, 1);
+	assert_memory_equal(f->last, "q0", 2);
+	assert_string_equal(line(f, 0), "[IKE2] S iWindow retransmit request[msgID:0 cnt:1]");
+	assert_true(window_accept_response(&f->w, 1, "S"));    /* out of order */
+	/* RFC 7296 2.3 counts IDs: 4 waits for 0, whatever came back above it */
+	assert_false(window_can_send(&f->w));
+	assert_false(window_accept_response(&f->w, 1, "S"));   /* answered already */
+	assert_false(window_accept_response(&f->w, 9, "S"));
+	assert_true(window_awaits(&f->w, 0));
+	assert_false(window_awaits(&f->w, 1));
+	advance(f, 1000);                   /* t = 3000: 2 and 3 retry, 1 does not */
+	assert_int_equal(f->resent, 3);
+	assert_string_equal(line(f, 3), "[IKE2] S iWindow retransmit request[msgID:2 cnt:1]");
+	assert_string_equal(line(f, 4), "[IKE2] S iWindow retransmit request[msgID:3 cnt:1]");
+	assert_true(window_accept_response(&f->w, 2, "S"));
+	assert_true(window_accept_response(&f->w, 3, "S"));
+	assert_false(window_can_send(&f->w));
+	advance(f, 5000);                   /* t = 8000: (3 + 1) * 2 s after request 0 */
+	assert_int_equal(f->timeouts, 1);
+	assert_int_equal(f->timeout_id, 0);
+	assert_int_equal(f->w.tries, 3);
+	assert_true(window_idle(&f->w));
+	assert_true(window_can_send(&f->w));
+	assert_int_equal(loop_next_timer_ms(f->loop), -1);
+}
+
+/* Each request keeps the retry settings it was sent with: liveness.c sets
+ * a probe's count and interval around it, which must not move a request
+ * already outstanding beside it. */
+static void test_retry_settings_per_request(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(window_set_size(&f->w, 2, 1), 0);
+	assert_int_equal(window_sent_request(&f->w, 0, R("q0"), "S"), 0);   /* 3 x 2 s */
+	window_set_retry(&f->w, 1, 5);
+	assert_int_equal(window_sent_request(&f->w, 1, R("q1"), "S"), 0);   /* 1 x 5 s */
+	window_set_retry(&f->w, 3, 2);
+	advance(f, 2000);
+	assert_int_equal(f->resent, 1);
+	assert_memory_equal(f->last, "q0", 2);
+	advance(f, 3000);                   /* t = 5000 */
+	assert_int_equal(f->resent, 3);     /* q0 at 4 s, q1 at 5 s */
+	assert_memory_equal(f->last, "q1", 2);
+	advance(f, 3000);                   /* t = 8000: q0 gives up */
+	assert_int_equal(f->timeouts, 1);
+	assert_int_equal(f->timeout_id, 0);
+	advance(f, 2000);                   /* t = 10000: q1 gives up */
+	assert_int_equal(f->timeouts, 2);
+	assert_int_equal(f->timeout_id, 1);
+	assert_int_equal(f->resent, 4);     /* q0 at 2, 4, 6 s; q1 at 5 s */
+}
+
+/* Window 1 as before: one request at a time, whatever is set for the
+ * other direction. */
+static void test_size_one_stays_one(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(window_set_size(&f->w, 1, 4), 0);
+	assert_int_equal(window_sent_request(&f->w, 0, R("q0"), "S"), 0);
+	assert_false(window_can_send(&f->w));
+	assert_int_equal(window_sent_request(&f->w, 1, R("q1"), "S"), -RTX_EEXIST);
+	/* out of range sizes are clamped */
+	assert_int_equal(window_set_size(&f->w, 0, 99), 0);
+	assert_int_equal(f->w.send_size, 1);
+	assert_int_equal(f->w.recv_size, WINDOW_MAX);
+}
+
+/* An IKE SA rekey goes alone; abandoning forgets every request and timer. */
+static void test_alone_and_abandon(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(window_set_size(&f->w, 4, 1), 0);
+	assert_int_equal(window_sent_request(&f->w, 0, R("q0"), "S"), 0);
+	window_alone(&f->w, 0);
+	assert_false(window_can_send(&f->w));
+	assert_true(window_accept_response(&f->w, 0, "S"));
+	assert_true(window_can_send(&f->w));
+	for (uint32_t id = 1; id < 4; id++)
+		assert_int_equal(window_sent_request(&f->w, id, R("qN"), "S"), 0);
+	assert_int_not_equal(window_due_ms(&f->w, 2), 0);
+	assert_int_equal(window_due_ms(&f->w, 0), 0);
+	window_abandon(&f->w);
+	assert_true(window_idle(&f->w));
+	assert_int_equal(f->w.msgid_next, 4);
+	assert_int_equal(loop_next_timer_ms(f->loop), -1);
+	advance(f, 20000);
+	assert_int_equal(f->resent, 0);
+	assert_int_equal(f->timeouts, 0);
+}
+
+/* The peer's requests in a window of 4, out of order: each is new once,
+ * its retransmission is answered from its own cached response, the lower
+ * edge moves past every answered ID, and the cache keeps the latest four. */
+static void test_out_of_order_requests(void **state)
+{
+	struct fx *f = *state;
+	struct endpoint peer = ep("192.0.2.2", 500);
+	f->w.orig_initiator = false;
+	assert_int_equal(window_set_size(&f->w, 1, 4), 0);
+	assert_int_equal(check(f, 2, "q2", &peer), WINDOW_NEW);
+	assert_int_equal(window_sent_response(&f->w, 2, Q("r2")), 0);
+	assert_int_equal(f->w.msgid_expect, 0);
+	assert_true(window_answered(&f->w, 2));
+	assert_int_equal(check(f, 4, "q4", &peer), WINDOW_DROP);      /* beyond 0..3 */
+	assert_string_equal(line(f, 0), "[IKE2] S rWindow dropped message[msgID:4]");
+	assert_int_equal(check(f, 2, "q2", &peer), WINDOW_RETRANSMIT);
+	assert_memory_equal(f->last, "r2", 2);
+	assert_int_equal(check(f, 2, "qX", &peer), WINDOW_DROP);      /* not the same */
+	assert_int_equal(check(f, 0, "q0", &peer), WINDOW_NEW);
+	assert_int_equal(window_sent_response(&f->w, 0, Q("r0")), 0);
+	assert_int_equal(f->w.msgid_expect, 1);
+	assert_int_equal(check(f, 1, "q1", &peer), WINDOW_NEW);
+	assert_int_equal(window_sent_response(&f->w, 1, Q("r1")), 0);
+	assert_int_equal(f->w.msgid_expect, 3);                       /* past 2 */
+	assert_int_equal(check(f, 0, "q0", &peer), WINDOW_RETRANSMIT);
+	assert_memory_equal(f->last, "r0", 2);
+	for (uint32_t id = 3; id < 7; id++) {
+		char q[3] = { 'q', (char)('0' + id), 0 };
+		assert_int_equal(check(f, id, q, &peer), WINDOW_NEW);
+		assert_int_equal(window_sent_response(&f->w, id, Q("rN")), 0);
+	}
+	assert_int_equal(f->w.msgid_expect, 7);
+	assert_false(window_answered(&f->w, 2));                      /* evicted */
+	assert_int_equal(check(f, 2, "q2", &peer), WINDOW_DROP);
+	assert_int_equal(check(f, 3, "q3", &peer), WINDOW_RETRANSMIT);
+	assert_int_equal(check(f, 10, "qA", &peer), WINDOW_NEW);      /* 7..10 */
+	assert_int_equal(check(f, 11, "qB", &peer), WINDOW_DROP);
 }
 
 /* ---- jitter: many SAs that sent at the same instant ----------------------- */
@@ -403,6 +564,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_response_matching, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requests_from_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookalike_requests, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_requests, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retry_settings_per_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_size_one_stays_one, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alone_and_abandon, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_order_requests, setup, teardown),
 		cmocka_unit_test(test_jitter_bounds),
 		cmocka_unit_test(test_jitter_spreads),
 		cmocka_unit_test(test_jitter_deterministic),
