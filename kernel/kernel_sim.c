@@ -9,6 +9,7 @@
 
 #include "base/err.h"
 #include "kernel/kernel.h"
+#include "kernel/kernel_nl.h"   /* struct vec: the netlink backend's indexed arrays */
 
 struct sim_sa {
 	struct kernel_sa sa;
@@ -25,16 +26,16 @@ struct sim_if {
 	uint8_t addr_len;
 };
 
+/* Each table is a dense array with a hash index (struct vec), so a
+ * concentrator's thousands of CHILD SAs cost a few probes per install, not
+ * a scan. Removal moves the last item into the hole, exactly as the plain
+ * arrays did before, so `kernel_sim_dump` lists in the same order. */
 struct kernel_sim {
 	struct kernel base;
-	struct sim_sa *sas;
-	size_t n_sas, cap_sas;
-	struct kernel_policy *pols;
-	size_t n_pols, cap_pols;
-	struct sim_if *ifs;
-	size_t n_ifs, cap_ifs;
-	struct kernel_route *routes;
-	size_t n_routes, cap_routes;
+	struct vec sas;               /* struct sim_sa */
+	struct vec pols;              /* struct kernel_policy */
+	struct vec ifs;               /* struct sim_if */
+	struct vec routes;            /* struct kernel_route */
 	uint32_t spi_next;
 	uint64_t now;
 	uint64_t sa_seq;
@@ -75,24 +76,106 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
 	return 0;
 }
 
-static bool sa_id_equal(const struct kernel_sa_id *a, const struct kernel_sa_id *b)
+/* ---- the tables' keys ------------------------------------------------ */
+
+/* Each hash reads exactly what its eq compares, and only the address bytes
+ * the family uses, so equal keys hash alike. */
+#define HASH_SEED 2166136261u
+
+static uint32_t hash_addr(uint32_t h, const struct ip_addr *a)
 {
-	return a->spi == b->spi && a->proto == b->proto &&
-	       ip_addr_equal(&a->dst, &b->dst);
+	h = kernel_nl_hash(h, &a->family, 1);
+	return kernel_nl_hash(h, a->bytes, a->family == AF_INET6 ? 16 : 4);
+}
+
+/* As in Linux, an SA is (daddr, SPI, proto): the source is not part of the
+ * key, so update_sa may change it in place. */
+static uint32_t sa_id_hash(const void *key)
+{
+	const struct kernel_sa_id *id = key;
+	uint32_t h = kernel_nl_hash(HASH_SEED, &id->spi, sizeof(id->spi));
+	h = kernel_nl_hash(h, &id->proto, 1);
+	return hash_addr(h, &id->dst);
+}
+
+static bool sa_id_eq(const void *item, const void *key)
+{
+	const struct kernel_sa_id *a = item, *b = key;
+	return a->spi == b->spi && a->proto == b->proto && ip_addr_equal(&a->dst, &b->dst);
+}
+
+static uint32_t pol_id_hash(const void *key)
+{
+	const struct kernel_policy_id *id = key;
+	uint32_t dir = id->dir;
+	uint32_t h = kernel_nl_hash(HASH_SEED, &id->if_id, sizeof(id->if_id));
+	h = kernel_nl_hash(h, &dir, sizeof(dir));
+	h = kernel_nl_hash(h, &id->src_len, 1);
+	h = kernel_nl_hash(h, &id->dst_len, 1);
+	return hash_addr(hash_addr(h, &id->src_net), &id->dst_net);
+}
+
+static bool pol_id_eq(const void *item, const void *key)
+{
+	const struct kernel_policy_id *a = item, *b = key;
+	return a->dir == b->dir && a->if_id == b->if_id && a->src_len == b->src_len &&
+	       a->dst_len == b->dst_len && ip_addr_equal(&a->src_net, &b->src_net) &&
+	       ip_addr_equal(&a->dst_net, &b->dst_net);
+}
+
+static uint32_t if_hash(const void *key)
+{
+	return kernel_nl_hash(HASH_SEED, key, sizeof(unsigned));
+}
+
+static bool if_eq(const void *item, const void *key)
+{
+	return *(const unsigned *)item == *(const unsigned *)key;
+}
+
+/* A route is its destination prefix; the tunnel is data. */
+static uint32_t route_hash(const void *key)
+{
+	const struct kernel_route *r = key;
+	return hash_addr(kernel_nl_hash(HASH_SEED, &r->dst_len, 1), &r->dst);
+}
+
+static bool route_eq(const void *item, const void *key)
+{
+	const struct kernel_route *a = item, *b = key;
+	return a->dst_len == b->dst_len && ip_addr_equal(&a->dst, &b->dst);
+}
+
+/* ---- SAs ---------------------------------------------------------------- */
+
+static struct sim_sa *sa_at(const struct kernel_sim *s, size_t i)
+{
+	return kernel_nl_vec_at(&s->sas, i);
+}
+
+/* The position of an item a lookup returned. */
+static size_t pos_of(const struct vec *v, const void *item)
+{
+	return (size_t)((const char *)item - (const char *)v->items) / v->size;
+}
+
+static void *find(const struct vec *v, const void *key)
+{
+	ssize_t i = kernel_nl_vec_find(v, key);
+	return i < 0 ? NULL : kernel_nl_vec_at(v, (size_t)i);
 }
 
 static struct sim_sa *sa_lookup(const struct kernel_sim *s, const struct kernel_sa_id *id)
 {
-	for (size_t i = 0; i < s->n_sas; i++)
-		if (sa_id_equal(&s->sas[i].sa.id, id))
-			return &s->sas[i];
-	return NULL;
+	return find(&s->sas, id);
 }
 
-static void sa_remove(struct kernel_sim *s, struct sim_sa *e)
+static void sa_remove(struct kernel_sim *s, size_t i)
 {
-	explicit_bzero(&e->sa, sizeof(e->sa));   /* keys */
-	*e = s->sas[--s->n_sas];
+	kernel_nl_vec_remove(&s->sas, i);
+	/* Past the end now: the removed SA itself, or the stale copy of the
+	 * last one that moved into its place. Either holds keys. */
+	explicit_bzero(sa_at(s, s->sas.n), s->sas.size);
 }
 
 static int sim_get_spi(struct kernel *k, const struct ip_addr *src,
@@ -134,11 +217,12 @@ static int sim_add_sa(struct kernel *k, const struct kernel_sa *sa)
 		return err;
 	if (sa_lookup(s, &sa->id))
 		return -RTX_EEXIST;
-	if ((err = grow((void **)&s->sas, &s->cap_sas, s->n_sas, sizeof(*s->sas))))
-		return err;
-	s->sas[s->n_sas++] = (struct sim_sa){ .sa = *sa, .stats.add_time = s->now,
-					      .seq = ++s->sa_seq };
-	return 0;
+	struct sim_sa e = { .sa = *sa, .stats.add_time = s->now, .seq = s->sa_seq + 1 };
+	err = kernel_nl_vec_push(&s->sas, &e);
+	explicit_bzero(&e, sizeof(e));   /* keys */
+	if (!err)
+		s->sa_seq++;
+	return err;
 }
 
 static int sim_update_sa(struct kernel *k, const struct kernel_sa *sa)
@@ -168,10 +252,11 @@ static int sim_update_encap(struct kernel *k, const struct kernel_sa_id *id, uin
 
 static int sim_del_sa(struct kernel *k, const struct kernel_sa_id *id)
 {
-	struct sim_sa *e = sa_lookup(sim(k), id);
-	if (!e)
+	struct kernel_sim *s = sim(k);
+	ssize_t i = kernel_nl_vec_find(&s->sas, id);
+	if (i < 0)
 		return -RTX_ENOENT;
-	sa_remove(sim(k), e);
+	sa_remove(s, (size_t)i);
 	return 0;
 }
 
@@ -185,20 +270,10 @@ static int sim_query_sa(struct kernel *k, const struct kernel_sa_id *id,
 	return 0;
 }
 
-static bool pol_id_equal(const struct kernel_policy_id *a, const struct kernel_policy_id *b)
-{
-	return a->dir == b->dir && a->if_id == b->if_id && a->src_len == b->src_len &&
-	       a->dst_len == b->dst_len && ip_addr_equal(&a->src_net, &b->src_net) &&
-	       ip_addr_equal(&a->dst_net, &b->dst_net);
-}
-
 static struct kernel_policy *pol_lookup(const struct kernel_sim *s,
 					const struct kernel_policy_id *id)
 {
-	for (size_t i = 0; i < s->n_pols; i++)
-		if (pol_id_equal(&s->pols[i].id, id))
-			return &s->pols[i];
-	return NULL;
+	return find(&s->pols, id);
 }
 
 static int sim_add_policy(struct kernel *k, const struct kernel_policy *p)
@@ -213,29 +288,27 @@ static int sim_add_policy(struct kernel *k, const struct kernel_policy *p)
 		return -RTX_EINVAL;
 	if (pol_lookup(s, &p->id))
 		return -RTX_EEXIST;
-	int err = grow((void **)&s->pols, &s->cap_pols, s->n_pols, sizeof(*s->pols));
-	if (err)
-		return err;
-	s->pols[s->n_pols++] = *p;
-	return 0;
+	return kernel_nl_vec_push(&s->pols, p);
 }
 
 static int sim_del_policy(struct kernel *k, const struct kernel_policy_id *id)
 {
 	struct kernel_sim *s = sim(k);
-	struct kernel_policy *p = pol_lookup(s, id);
-	if (!p)
+	ssize_t i = kernel_nl_vec_find(&s->pols, id);
+	if (i < 0)
 		return -RTX_ENOENT;
-	*p = s->pols[--s->n_pols];
+	kernel_nl_vec_remove(&s->pols, (size_t)i);
 	return 0;
 }
 
 static struct sim_if *if_lookup(const struct kernel_sim *s, unsigned tunnel)
 {
-	for (size_t i = 0; i < s->n_ifs; i++)
-		if (s->ifs[i].tunnel == tunnel)
-			return &s->ifs[i];
-	return NULL;
+	return find(&s->ifs, &tunnel);
+}
+
+static struct kernel_route *route_at(const struct kernel_sim *s, size_t i)
+{
+	return kernel_nl_vec_at(&s->routes, i);
 }
 
 static int sim_add_if(struct kernel *k, unsigned tunnel, uint32_t if_id)
@@ -243,24 +316,22 @@ static int sim_add_if(struct kernel *k, unsigned tunnel, uint32_t if_id)
 	struct kernel_sim *s = sim(k);
 	if (if_lookup(s, tunnel))
 		return -RTX_EEXIST;
-	int err = grow((void **)&s->ifs, &s->cap_ifs, s->n_ifs, sizeof(*s->ifs));
-	if (err)
-		return err;
-	s->ifs[s->n_ifs++] = (struct sim_if){ .tunnel = tunnel, .if_id = if_id };
-	return 0;
+	struct sim_if i = { .tunnel = tunnel, .if_id = if_id };
+	return kernel_nl_vec_push(&s->ifs, &i);
 }
 
 static int sim_del_if(struct kernel *k, unsigned tunnel)
 {
 	struct kernel_sim *s = sim(k);
-	struct sim_if *i = if_lookup(s, tunnel);
-	if (!i)
+	ssize_t i = kernel_nl_vec_find(&s->ifs, &tunnel);
+	if (i < 0)
 		return -RTX_ENOENT;
-	*i = s->ifs[--s->n_ifs];
-	/* As in Linux, routes through a deleted interface go with it. */
-	for (size_t r = 0; r < s->n_routes;)
-		if (s->routes[r].tunnel == tunnel)
-			s->routes[r] = s->routes[--s->n_routes];
+	kernel_nl_vec_remove(&s->ifs, (size_t)i);
+	/* As in Linux, routes through a deleted interface go with it. A scan:
+	 * it runs once per tunnel removed, not per SA installed. */
+	for (size_t r = 0; r < s->routes.n;)
+		if (route_at(s, r)->tunnel == tunnel)
+			kernel_nl_vec_remove(&s->routes, r);
 		else
 			r++;
 	return 0;
@@ -299,14 +370,11 @@ static int sim_del_tunnel_addr(struct kernel *k, unsigned tunnel, const struct i
 	return 0;
 }
 
+/* By destination alone, whichever tunnel: one route per prefix. */
 static struct kernel_route *route_lookup(const struct kernel_sim *s,
 					 const struct kernel_route *r)
 {
-	for (size_t i = 0; i < s->n_routes; i++)
-		if (s->routes[i].dst_len == r->dst_len &&
-		    ip_addr_equal(&s->routes[i].dst, &r->dst))
-			return &s->routes[i];
-	return NULL;
+	return find(&s->routes, r);
 }
 
 static int sim_add_route(struct kernel *k, const struct kernel_route *r)
@@ -319,11 +387,7 @@ static int sim_add_route(struct kernel *k, const struct kernel_route *r)
 		return -RTX_ENOENT;
 	if (route_lookup(s, r))
 		return -RTX_EEXIST;
-	int err = grow((void **)&s->routes, &s->cap_routes, s->n_routes, sizeof(*s->routes));
-	if (err)
-		return err;
-	s->routes[s->n_routes++] = *r;
-	return 0;
+	return kernel_nl_vec_push(&s->routes, r);
 }
 
 static int sim_del_route(struct kernel *k, const struct kernel_route *r)
@@ -332,16 +396,19 @@ static int sim_del_route(struct kernel *k, const struct kernel_route *r)
 	struct kernel_route *e = route_lookup(s, r);
 	if (!e || e->tunnel != r->tunnel)
 		return -RTX_ENOENT;
-	*e = s->routes[--s->n_routes];
+	kernel_nl_vec_remove(&s->routes, pos_of(&s->routes, e));
 	return 0;
 }
 
 static int sim_flush(struct kernel *k)
 {
 	struct kernel_sim *s = sim(k);
-	while (s->n_sas)
-		sa_remove(s, &s->sas[0]);
-	s->n_pols = s->n_ifs = s->n_routes = 0;
+	if (s->sas.n)
+		explicit_bzero(s->sas.items, s->sas.n * s->sas.size);   /* keys */
+	kernel_nl_vec_free(&s->sas);
+	kernel_nl_vec_free(&s->pols);
+	kernel_nl_vec_free(&s->ifs);
+	kernel_nl_vec_free(&s->routes);
 	return 0;
 }
 
@@ -373,10 +440,6 @@ static void sim_destroy(struct kernel *k)
 	struct kernel_sim *s = sim(k);
 	sim_flush(k);
 	free(s->pings);
-	free(s->sas);
-	free(s->pols);
-	free(s->ifs);
-	free(s->routes);
 	free(s);
 }
 
@@ -410,6 +473,10 @@ struct kernel *kernel_sim_new(void)
 		return NULL;
 	s->base.ops = &sim_ops;
 	s->spi_next = 0xc0ffee;
+	kernel_nl_vec_init(&s->sas, sizeof(struct sim_sa), sa_id_hash, sa_id_eq);
+	kernel_nl_vec_init(&s->pols, sizeof(struct kernel_policy), pol_id_hash, pol_id_eq);
+	kernel_nl_vec_init(&s->ifs, sizeof(struct sim_if), if_hash, if_eq);
+	kernel_nl_vec_init(&s->routes, sizeof(struct kernel_route), route_hash, route_eq);
 	return &s->base;
 }
 
@@ -427,13 +494,13 @@ static void emit(struct kernel_sim *s, const struct kernel_event *ev)
 /* Fires soft then hard expiry for entry i; returns true if it was removed. */
 static bool sa_check_expiry(struct kernel_sim *s, size_t i)
 {
-	struct sim_sa *e = &s->sas[i];
+	struct sim_sa *e = sa_at(s, i);
 	const struct kernel_lifetime *l = &e->sa.life;
 	uint64_t age = s->now - e->stats.add_time;
 	struct kernel_event ev = { .sa = e->sa.id, .reqid = e->sa.reqid, .if_id = e->sa.if_id };
 	if ((l->hard_secs && age >= l->hard_secs) ||
 	    (l->hard_bytes && e->stats.bytes >= l->hard_bytes)) {
-		sa_remove(s, e);
+		sa_remove(s, i);
 		ev.type = KERNEL_EV_EXPIRE_HARD;
 		emit(s, &ev);
 		return true;
@@ -456,7 +523,7 @@ int kernel_sim_account(struct kernel *k, const struct kernel_sa_id *id,
 		return -RTX_ENOENT;
 	e->stats.bytes += bytes;
 	e->stats.packets += packets;
-	sa_check_expiry(s, (size_t)(e - s->sas));
+	sa_check_expiry(s, pos_of(&s->sas, e));
 	return 0;
 }
 
@@ -464,7 +531,7 @@ void kernel_sim_tick(struct kernel *k, uint64_t now_secs)
 {
 	struct kernel_sim *s = sim(k);
 	s->now = now_secs;
-	for (size_t i = 0; i < s->n_sas;)
+	for (size_t i = 0; i < s->sas.n;)
 		if (!sa_check_expiry(s, i))
 			i++;
 }
@@ -472,11 +539,12 @@ void kernel_sim_tick(struct kernel *k, uint64_t now_secs)
 int kernel_sim_acquire(struct kernel *k, uint32_t if_id)
 {
 	struct kernel_sim *s = sim(k);
-	for (size_t i = 0; i < s->n_pols; i++) {
-		if (s->pols[i].id.if_id != if_id || s->pols[i].id.dir != KERNEL_DIR_OUT)
+	for (size_t i = 0; i < s->pols.n; i++) {
+		const struct kernel_policy *p = kernel_nl_vec_at(&s->pols, i);
+		if (p->id.if_id != if_id || p->id.dir != KERNEL_DIR_OUT)
 			continue;
 		struct kernel_event ev = { .type = KERNEL_EV_ACQUIRE,
-					   .reqid = s->pols[i].reqid, .if_id = if_id };
+					   .reqid = p->reqid, .if_id = if_id };
 		emit(s, &ev);
 		return 0;
 	}
@@ -527,8 +595,8 @@ int kernel_sim_out_spi(const struct kernel *k, uint32_t if_id, uint32_t *spi)
 {
 	const struct kernel_sim *s = csim(k);
 	const struct sim_sa *best = NULL;
-	for (size_t i = 0; i < s->n_sas; i++) {
-		const struct sim_sa *e = &s->sas[i];
+	for (size_t i = 0; i < s->sas.n; i++) {
+		const struct sim_sa *e = sa_at(s, i);
 		if (!e->sa.inbound && e->sa.if_id == if_id && (!best || e->seq > best->seq))
 			best = e;
 	}
@@ -538,9 +606,9 @@ int kernel_sim_out_spi(const struct kernel *k, uint32_t if_id, uint32_t *spi)
 	return 0;
 }
 
-size_t kernel_sim_sa_count(const struct kernel *k) { return csim(k)->n_sas; }
-size_t kernel_sim_policy_count(const struct kernel *k) { return csim(k)->n_pols; }
-size_t kernel_sim_route_count(const struct kernel *k) { return csim(k)->n_routes; }
+size_t kernel_sim_sa_count(const struct kernel *k) { return csim(k)->sas.n; }
+size_t kernel_sim_policy_count(const struct kernel *k) { return csim(k)->pols.n; }
+size_t kernel_sim_route_count(const struct kernel *k) { return csim(k)->routes.n; }
 
 const struct kernel_sa *kernel_sim_sa_find(const struct kernel *k,
 					   const struct kernel_sa_id *id)
@@ -558,8 +626,8 @@ void kernel_sim_dump(const struct kernel *k, FILE *out)
 {
 	const struct kernel_sim *s = csim(k);
 	char a[64], b[64];
-	for (size_t i = 0; i < s->n_sas; i++) {
-		const struct sim_sa *e = &s->sas[i];
+	for (size_t i = 0; i < s->sas.n; i++) {
+		const struct sim_sa *e = sa_at(s, i);
 		fprintf(out, "sa %s -> %s spi 0x%08x reqid %u if_id 0x%x %s encr %u/%u integ %u/%u%s bytes %llu packets %llu\n",
 			ip_addr_str(&e->sa.id.src, a, sizeof(a)),
 			ip_addr_str(&e->sa.id.dst, b, sizeof(b)), e->sa.id.spi,
@@ -569,8 +637,8 @@ void kernel_sim_dump(const struct kernel *k, FILE *out)
 			(unsigned long long)e->stats.bytes,
 			(unsigned long long)e->stats.packets);
 	}
-	for (size_t i = 0; i < s->n_pols; i++) {
-		const struct kernel_policy *p = &s->pols[i];
+	for (size_t i = 0; i < s->pols.n; i++) {
+		const struct kernel_policy *p = kernel_nl_vec_at(&s->pols, i);
 		char c[64], d[64];
 		fprintf(out, "policy %s/%u -> %s/%u dir %s if_id 0x%x tmpl %s -> %s reqid %u\n",
 			ip_addr_str(&p->id.src_net, a, sizeof(a)), p->id.src_len,
@@ -579,16 +647,17 @@ void kernel_sim_dump(const struct kernel *k, FILE *out)
 			ip_addr_str(&p->tun_src, c, sizeof(c)),
 			ip_addr_str(&p->tun_dst, d, sizeof(d)), p->reqid);
 	}
-	for (size_t i = 0; i < s->n_ifs; i++) {
-		fprintf(out, "interface tunnel%u if_id 0x%x %s\n", s->ifs[i].tunnel,
-			s->ifs[i].if_id, s->ifs[i].up ? "up" : "down");
-		if (s->ifs[i].addr.family)
+	for (size_t i = 0; i < s->ifs.n; i++) {
+		const struct sim_if *f = kernel_nl_vec_at(&s->ifs, i);
+		fprintf(out, "interface tunnel%u if_id 0x%x %s\n", f->tunnel, f->if_id,
+			f->up ? "up" : "down");
+		if (f->addr.family)
 			fprintf(out, "address %s/%u dev tunnel%u\n",
-				ip_addr_str(&s->ifs[i].addr, a, sizeof(a)), s->ifs[i].addr_len,
-				s->ifs[i].tunnel);
+				ip_addr_str(&f->addr, a, sizeof(a)), f->addr_len, f->tunnel);
 	}
-	for (size_t i = 0; i < s->n_routes; i++)
-		fprintf(out, "route %s/%u dev tunnel%u\n",
-			ip_addr_str(&s->routes[i].dst, a, sizeof(a)), s->routes[i].dst_len,
-			s->routes[i].tunnel);
+	for (size_t i = 0; i < s->routes.n; i++) {
+		const struct kernel_route *r = route_at(s, i);
+		fprintf(out, "route %s/%u dev tunnel%u\n", ip_addr_str(&r->dst, a, sizeof(a)),
+			r->dst_len, r->tunnel);
+	}
 }
