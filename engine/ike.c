@@ -251,8 +251,20 @@ static int start(struct ike_engine *e, const struct gateway_config *g)
 	int err;
 	if (gateway_busy(e, g->id))
 		return -RTX_EEXIST;
-	ike_initiate_fresh(&e->core, g->id, &err);
+	struct ike_sa *sa = ike_initiate_fresh(&e->core, g->id, &err);
+	if (sa && !half_open_add(&e->starting_to, &sa->remote.addr)) {
+		sa->starting = true;
+		e->starting++;
+	}
 	return err;
+}
+
+/* Whether a mass start may send to g's peer now (see IKE_INIT_BURST). */
+static bool may_start(struct ike_engine *e, const struct gateway_config *g)
+{
+	struct ip_addr a;
+	return e->starting < IKE_INIT_BURST &&
+	       (remote_addr(g, &a) || half_open_count(&e->starting_to, &a) < IKE_HALF_OPEN_PER_SOURCE);
 }
 
 /* Reference 1.4: the global `ipsec auto refresh` decides whether the
@@ -343,9 +355,10 @@ static uint64_t paced_at(struct ike_engine *e, size_t j, size_t m, uint64_t span
 
 /* Many tunnels starting at once (a config applied, `ipsec refresh sa`)
  * would send all their IKE_SA_INITs in one instant, and with them every
- * retransmission round: the first IKE_INIT_BURST go now, the rest are
- * paced over at most one retry interval, no slower than one per
- * IKE_INIT_SLOT_MAX_MS (doc/initiation.md). Small configs start as
+ * retransmission round: the first IKE_INIT_BURST go now (fewer when they
+ * share a peer address), each of the rest when one of ours comes up
+ * (started()) or in its slot of at most one retry interval, no slower than
+ * one per IKE_INIT_SLOT_MAX_MS (doc/initiation.md). Small configs start as
  * before and draw no randomness. */
 static void initiate_all(struct ike_engine *e)
 {
@@ -359,13 +372,17 @@ static void initiate_all(struct ike_engine *e)
 		const struct gw_state *gs = gw_state_find(e, g->id);
 		if ((gs && gs->paused) || gateway_busy(e, g->id))
 			continue;
-		if (go && n >= IKE_INIT_BURST)
-			go[n - IKE_INIT_BURST] = g;
+		if (go && (n || !may_start(e, g)))
+			go[n++] = g;
 		else
 			start(e, g);
-		n++;
 	}
-	size_t m = n > IKE_INIT_BURST && go ? n - IKE_INIT_BURST : 0;
+	size_t m = go ? n : 0;
+	free(e->paced);
+	e->n_paced = e->paced_next = 0;
+	if ((e->paced = malloc((m + 1) * sizeof(*e->paced))))
+		for (size_t j = 0; j < m; j++)
+			e->paced[e->n_paced++] = go[j]->id;
 	uint64_t span = config_retry_ms(c);
 	if (span > (uint64_t)m * IKE_INIT_SLOT_MAX_MS)
 		span = (uint64_t)m * IKE_INIT_SLOT_MAX_MS;
@@ -376,6 +393,32 @@ static void initiate_all(struct ike_engine *e)
 			start(e, go[j]);
 	}
 	free(go);
+}
+
+/* One of ours came up or went: the next paced gateways need not wait for
+ * their slots while may_start() allows. Against a peer that answers, a
+ * mass start so goes at the speed of its answers; against one that does
+ * not, each slot still comes (doc/initiation.md). */
+static void started(struct ike_sa *sa)
+{
+	struct ike_engine *e = ike_engine_of(sa->e);
+	if (!sa->starting)
+		return;
+	sa->starting = false;
+	e->starting--;
+	half_open_remove(&e->starting_to, &sa->remote.addr);
+	/* in order: the next waits for its peer, the others for it */
+	while (e->paced_next < e->n_paced) {
+		struct gw_state *gs = gw_state_find(e, e->paced[e->paced_next]);
+		const struct gateway_config *g = gs ? ike_core_gateway(&e->core, gs->id) : NULL;
+		if (g && loop_timer_armed(&gs->retry)) {
+			if (!may_start(e, g))
+				break;
+			loop_timer_disarm(e->core.d.loop, &gs->retry);
+			retry_fired(e->core.d.loop, &gs->retry, gs);
+		}
+		e->paced_next++;   /* started, gone, or its slot came already */
+	}
 }
 
 /* ---- what the engine does for every IKE SA ---------------------------------- */
@@ -397,8 +440,11 @@ static void on_ike(struct ike_sa *sa, enum sa_event ev)
 {
 	if (ev == SA_EV_CREATED)
 		loop_timer_init(&sa->expire, sa_expired, sa);
+	else if (ev == SA_EV_ESTABLISHED)
+		started(sa);
 	else if (ev == SA_EV_DELETING) {
 		loop_timer_disarm(sa->e->d.loop, &sa->expire);
+		started(sa);
 		ike_lost(sa);
 	}
 }
@@ -528,6 +574,7 @@ void ike_engine_free(struct ike_engine *e)
 	/* first: a dropped job lets its SA go, and the SAs go next */
 	workers_free(e->core.workers);
 	e->core.workers = NULL;
+	e->paced_next = e->n_paced;   /* nothing starts while the SAs go */
 	delete_all(e);
 	while (e->n_gws)
 		gw_state_drop(e, e->n_gws - 1);
@@ -535,6 +582,8 @@ void ike_engine_free(struct ike_engine *e)
 	kernel_set_event_handler(e->core.d.kernel, NULL, NULL);
 	free(e->gws);
 	free(e->gw_tunnels);
+	free(e->paced);
+	half_open_table_free(&e->starting_to);
 	exchange_auth_forget(e);
 	ike_core_free(&e->core);
 	explicit_bzero(e->cookie_secret, sizeof(e->cookie_secret));

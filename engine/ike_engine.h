@@ -11,6 +11,7 @@
 
 #include "engine/ike.h"
 #include "engine/ike_core.h"
+#include "engine/half_open.h"
 #include "engine/illegal_spi.h"
 #include "engine/loop.h"
 
@@ -52,6 +53,12 @@ struct ike_engine {
 	struct gw_tunnel *gw_tunnels;         /* sorted by gateway */
 	size_t n_gw_tunnels;
 	uint64_t config_gen;                  /* ike_config_changed calls so far */
+	/* A mass start (initiate_all): the gateways waiting for their slot, in
+	 * order, and our initiations still under way, in all and per peer. */
+	unsigned *paced;
+	size_t n_paced, paced_next;
+	unsigned starting;
+	struct half_open_table starting_to;
 	struct name_index *names;             /* exchange_auth.c: gateways by remote name */
 };
 
@@ -62,8 +69,11 @@ static inline struct ike_engine *ike_engine_of(struct ike_core *c)
 
 /* Tunnels starting together: this many send their IKE_SA_INIT at once (as
  * many half-open SAs as our own COOKIE threshold lets a responder hold
- * without cookies), the rest are paced over one retry interval at most,
- * one per IKE_INIT_SLOT_MAX_MS at the slowest. */
+ * without cookies), at most IKE_HALF_OPEN_PER_SOURCE to one peer address
+ * (what our responder and strongSwan's block_threshold let one sender
+ * have); each of the rest goes when one of ours comes up while fewer are
+ * under way, or in its slot of one retry interval at the latest, one per
+ * IKE_INIT_SLOT_MAX_MS at the slowest. */
 #define IKE_INIT_BURST 16
 #define IKE_INIT_SLOT_MAX_MS 20
 

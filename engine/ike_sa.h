@@ -97,6 +97,7 @@ struct ike_sa {
 	/* Kept here for the modules above; the core never reads them. */
 	struct loop_timer expire;             /* ike.c: half-open timeout, then hard life */
 	bool kex_busy;                        /* exchange_init.c: a kex_job runs */
+	bool starting;                        /* ike.c: counted in engine->starting */
 	struct exchange_info_state *info;     /* exchange_info.c, liveness.c */
 	struct loop_timer natt_keepalive;     /* natt.c */
 	struct child_xchg *cx;                /* exchange_child.c: our CREATE_CHILD_SA */
