@@ -9,6 +9,7 @@
 
 #include "base/err.h"
 #include "kernel/kernel.h"
+#include "kernel/sim_index.h"
 
 struct sim_sa {
 	struct kernel_sa sa;
@@ -35,6 +36,8 @@ struct kernel_sim {
 	size_t n_ifs, cap_ifs;
 	struct kernel_route *routes;
 	size_t n_routes, cap_routes;
+	/* by SA id, policy id, tunnel, route destination (sim_index.h) */
+	struct sim_index sa_idx, pol_idx, if_idx, route_idx;
 	uint32_t spi_next;
 	uint64_t now;
 	uint64_t sa_seq;
@@ -81,16 +84,32 @@ static bool sa_id_equal(const struct kernel_sa_id *a, const struct kernel_sa_id 
 	       ip_addr_equal(&a->dst, &b->dst);
 }
 
+static uint64_t sa_id_hash(const struct kernel_sa_id *id)
+{
+	uint64_t h = sim_hash_bytes(SIM_HASH_INIT, &id->spi, sizeof(id->spi));
+	h = sim_hash_bytes(h, &id->proto, sizeof(id->proto));
+	return sim_hash_addr(h, &id->dst);
+}
+
+static uint64_t sa_hash_at(const void *ctx, size_t pos)
+{
+	return sa_id_hash(&((const struct kernel_sim *)ctx)->sas[pos].sa.id);
+}
+
+static bool sa_match_at(const void *ctx, size_t pos, const void *key)
+{
+	return sa_id_equal(&((const struct kernel_sim *)ctx)->sas[pos].sa.id, key);
+}
+
 static struct sim_sa *sa_lookup(const struct kernel_sim *s, const struct kernel_sa_id *id)
 {
-	for (size_t i = 0; i < s->n_sas; i++)
-		if (sa_id_equal(&s->sas[i].sa.id, id))
-			return &s->sas[i];
-	return NULL;
+	size_t pos;
+	return sim_index_find(&s->sa_idx, s, sa_id_hash(id), id, &pos) ? &s->sas[pos] : NULL;
 }
 
 static void sa_remove(struct kernel_sim *s, struct sim_sa *e)
 {
+	sim_index_del(&s->sa_idx, s, (size_t)(e - s->sas));
 	explicit_bzero(&e->sa, sizeof(e->sa));   /* keys */
 	*e = s->sas[--s->n_sas];
 }
@@ -136,8 +155,12 @@ static int sim_add_sa(struct kernel *k, const struct kernel_sa *sa)
 		return -RTX_EEXIST;
 	if ((err = grow((void **)&s->sas, &s->cap_sas, s->n_sas, sizeof(*s->sas))))
 		return err;
-	s->sas[s->n_sas++] = (struct sim_sa){ .sa = *sa, .stats.add_time = s->now,
-					      .seq = ++s->sa_seq };
+	s->sas[s->n_sas] = (struct sim_sa){ .sa = *sa, .stats.add_time = s->now,
+					    .seq = s->sa_seq + 1 };
+	if ((err = sim_index_add(&s->sa_idx, s)))
+		return err;
+	s->n_sas++;
+	s->sa_seq++;
 	return 0;
 }
 
@@ -192,13 +215,30 @@ static bool pol_id_equal(const struct kernel_policy_id *a, const struct kernel_p
 	       ip_addr_equal(&a->dst_net, &b->dst_net);
 }
 
+static uint64_t pol_id_hash(const struct kernel_policy_id *id)
+{
+	uint64_t h = sim_hash_bytes(SIM_HASH_INIT, &id->dir, sizeof(id->dir));
+	h = sim_hash_bytes(h, &id->if_id, sizeof(id->if_id));
+	h = sim_hash_bytes(h, &id->src_len, sizeof(id->src_len));
+	h = sim_hash_bytes(h, &id->dst_len, sizeof(id->dst_len));
+	return sim_hash_addr(sim_hash_addr(h, &id->src_net), &id->dst_net);
+}
+
+static uint64_t pol_hash_at(const void *ctx, size_t pos)
+{
+	return pol_id_hash(&((const struct kernel_sim *)ctx)->pols[pos].id);
+}
+
+static bool pol_match_at(const void *ctx, size_t pos, const void *key)
+{
+	return pol_id_equal(&((const struct kernel_sim *)ctx)->pols[pos].id, key);
+}
+
 static struct kernel_policy *pol_lookup(const struct kernel_sim *s,
 					const struct kernel_policy_id *id)
 {
-	for (size_t i = 0; i < s->n_pols; i++)
-		if (pol_id_equal(&s->pols[i].id, id))
-			return &s->pols[i];
-	return NULL;
+	size_t pos;
+	return sim_index_find(&s->pol_idx, s, pol_id_hash(id), id, &pos) ? &s->pols[pos] : NULL;
 }
 
 static int sim_add_policy(struct kernel *k, const struct kernel_policy *p)
@@ -216,7 +256,10 @@ static int sim_add_policy(struct kernel *k, const struct kernel_policy *p)
 	int err = grow((void **)&s->pols, &s->cap_pols, s->n_pols, sizeof(*s->pols));
 	if (err)
 		return err;
-	s->pols[s->n_pols++] = *p;
+	s->pols[s->n_pols] = *p;
+	if ((err = sim_index_add(&s->pol_idx, s)))
+		return err;
+	s->n_pols++;
 	return 0;
 }
 
@@ -226,17 +269,34 @@ static int sim_del_policy(struct kernel *k, const struct kernel_policy_id *id)
 	struct kernel_policy *p = pol_lookup(s, id);
 	if (!p)
 		return -RTX_ENOENT;
+	sim_index_del(&s->pol_idx, s, (size_t)(p - s->pols));
 	*p = s->pols[--s->n_pols];
 	return 0;
 }
 
+static uint64_t if_hash(unsigned tunnel)
+{
+	return sim_hash_bytes(SIM_HASH_INIT, &tunnel, sizeof(tunnel));
+}
+
+static uint64_t if_hash_at(const void *ctx, size_t pos)
+{
+	return if_hash(((const struct kernel_sim *)ctx)->ifs[pos].tunnel);
+}
+
+static bool if_match_at(const void *ctx, size_t pos, const void *key)
+{
+	return ((const struct kernel_sim *)ctx)->ifs[pos].tunnel == *(const unsigned *)key;
+}
+
 static struct sim_if *if_lookup(const struct kernel_sim *s, unsigned tunnel)
 {
-	for (size_t i = 0; i < s->n_ifs; i++)
-		if (s->ifs[i].tunnel == tunnel)
-			return &s->ifs[i];
-	return NULL;
+	size_t pos;
+	return sim_index_find(&s->if_idx, s, if_hash(tunnel), &tunnel, &pos) ? &s->ifs[pos]
+									     : NULL;
 }
+
+static void route_remove(struct kernel_sim *s, size_t i);
 
 static int sim_add_if(struct kernel *k, unsigned tunnel, uint32_t if_id)
 {
@@ -246,7 +306,10 @@ static int sim_add_if(struct kernel *k, unsigned tunnel, uint32_t if_id)
 	int err = grow((void **)&s->ifs, &s->cap_ifs, s->n_ifs, sizeof(*s->ifs));
 	if (err)
 		return err;
-	s->ifs[s->n_ifs++] = (struct sim_if){ .tunnel = tunnel, .if_id = if_id };
+	s->ifs[s->n_ifs] = (struct sim_if){ .tunnel = tunnel, .if_id = if_id };
+	if ((err = sim_index_add(&s->if_idx, s)))
+		return err;
+	s->n_ifs++;
 	return 0;
 }
 
@@ -256,11 +319,12 @@ static int sim_del_if(struct kernel *k, unsigned tunnel)
 	struct sim_if *i = if_lookup(s, tunnel);
 	if (!i)
 		return -RTX_ENOENT;
+	sim_index_del(&s->if_idx, s, (size_t)(i - s->ifs));
 	*i = s->ifs[--s->n_ifs];
 	/* As in Linux, routes through a deleted interface go with it. */
 	for (size_t r = 0; r < s->n_routes;)
 		if (s->routes[r].tunnel == tunnel)
-			s->routes[r] = s->routes[--s->n_routes];
+			route_remove(s, r);
 		else
 			r++;
 	return 0;
@@ -299,14 +363,35 @@ static int sim_del_tunnel_addr(struct kernel *k, unsigned tunnel, const struct i
 	return 0;
 }
 
+static uint64_t route_hash(const struct kernel_route *r)
+{
+	return sim_hash_addr(sim_hash_bytes(SIM_HASH_INIT, &r->dst_len, sizeof(r->dst_len)),
+			     &r->dst);
+}
+
+static uint64_t route_hash_at(const void *ctx, size_t pos)
+{
+	return route_hash(&((const struct kernel_sim *)ctx)->routes[pos]);
+}
+
+static bool route_match_at(const void *ctx, size_t pos, const void *key)
+{
+	const struct kernel_route *a = &((const struct kernel_sim *)ctx)->routes[pos], *b = key;
+	return a->dst_len == b->dst_len && ip_addr_equal(&a->dst, &b->dst);
+}
+
 static struct kernel_route *route_lookup(const struct kernel_sim *s,
 					 const struct kernel_route *r)
 {
-	for (size_t i = 0; i < s->n_routes; i++)
-		if (s->routes[i].dst_len == r->dst_len &&
-		    ip_addr_equal(&s->routes[i].dst, &r->dst))
-			return &s->routes[i];
-	return NULL;
+	size_t pos;
+	return sim_index_find(&s->route_idx, s, route_hash(r), r, &pos) ? &s->routes[pos]
+									 : NULL;
+}
+
+static void route_remove(struct kernel_sim *s, size_t i)
+{
+	sim_index_del(&s->route_idx, s, i);
+	s->routes[i] = s->routes[--s->n_routes];
 }
 
 static int sim_add_route(struct kernel *k, const struct kernel_route *r)
@@ -322,7 +407,10 @@ static int sim_add_route(struct kernel *k, const struct kernel_route *r)
 	int err = grow((void **)&s->routes, &s->cap_routes, s->n_routes, sizeof(*s->routes));
 	if (err)
 		return err;
-	s->routes[s->n_routes++] = *r;
+	s->routes[s->n_routes] = *r;
+	if ((err = sim_index_add(&s->route_idx, s)))
+		return err;
+	s->n_routes++;
 	return 0;
 }
 
@@ -332,7 +420,7 @@ static int sim_del_route(struct kernel *k, const struct kernel_route *r)
 	struct kernel_route *e = route_lookup(s, r);
 	if (!e || e->tunnel != r->tunnel)
 		return -RTX_ENOENT;
-	*e = s->routes[--s->n_routes];
+	route_remove(s, (size_t)(e - s->routes));
 	return 0;
 }
 
@@ -342,6 +430,9 @@ static int sim_flush(struct kernel *k)
 	while (s->n_sas)
 		sa_remove(s, &s->sas[0]);
 	s->n_pols = s->n_ifs = s->n_routes = 0;
+	sim_index_clear(&s->pol_idx);
+	sim_index_clear(&s->if_idx);
+	sim_index_clear(&s->route_idx);
 	return 0;
 }
 
@@ -377,6 +468,10 @@ static void sim_destroy(struct kernel *k)
 	free(s->pols);
 	free(s->ifs);
 	free(s->routes);
+	sim_index_free(&s->sa_idx);
+	sim_index_free(&s->pol_idx);
+	sim_index_free(&s->if_idx);
+	sim_index_free(&s->route_idx);
 	free(s);
 }
 
@@ -410,6 +505,10 @@ struct kernel *kernel_sim_new(void)
 		return NULL;
 	s->base.ops = &sim_ops;
 	s->spi_next = 0xc0ffee;
+	sim_index_init(&s->sa_idx, sa_hash_at, sa_match_at);
+	sim_index_init(&s->pol_idx, pol_hash_at, pol_match_at);
+	sim_index_init(&s->if_idx, if_hash_at, if_match_at);
+	sim_index_init(&s->route_idx, route_hash_at, route_match_at);
 	return &s->base;
 }
 
