@@ -206,6 +206,41 @@ static int start(struct ike_engine *e, const struct gateway_config *g)
 	return err;
 }
 
+static int cmp_unsigned(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+	return (x > y) - (x < y);
+}
+
+/* The gateways gateway_busy() would name, sorted, for initiate_all:
+ * asking gateway_busy() of every gateway walked every SA each time, so a
+ * config change cost gateways x SAs (36 million steps at 6000 tunnels).
+ * NULL with *n 0 when there are none, or out of memory (then every
+ * gateway is asked the slow way). */
+static unsigned *busy_gateways(const struct ike_engine *e, size_t *n)
+{
+	size_t all = 0;
+	*n = 0;
+	for (const struct ike_sa *sa = e->core.sas; sa; sa = sa->next)
+		all++;
+	unsigned *ids = all ? malloc(all * sizeof(*ids)) : NULL;
+	if (!ids)
+		return NULL;
+	for (const struct ike_sa *sa = e->core.sas; sa; sa = sa->next)
+		if (sa->gateway && sa->state < IKE_STATE_DELETING)
+			ids[(*n)++] = sa->gateway;
+	qsort(ids, *n, sizeof(*ids), cmp_unsigned);
+	return ids;
+}
+
+static bool busy_in(const struct ike_engine *e, const unsigned *ids, size_t n, size_t all,
+		    unsigned gw)
+{
+	if (!ids && all)
+		return gateway_busy(e, gw);
+	return n && bsearch(&gw, ids, n, sizeof(*ids), cmp_unsigned);
+}
+
 /* Reference 1.4: the global `ipsec auto refresh` decides whether the
  * router ever starts a key exchange by itself; the gateway's form can
  * only suppress it for that gateway. Responding is always allowed, and so
@@ -302,13 +337,16 @@ static void initiate_all(struct ike_engine *e)
 {
 	const struct ipsec_config *c = e->core.d.config;
 	const struct gateway_config **go = malloc((c->n_gateways + 1) * sizeof(*go));
-	size_t n = 0;
+	size_t n = 0, n_busy;
+	unsigned *busy = busy_gateways(e, &n_busy);
+	bool any_sa = e->core.sas != NULL;
 	for (size_t i = 0; i < c->n_gateways; i++) {
 		const struct gateway_config *g = c->gateways[i];
 		if (!wants_auto(c, g))
 			continue;
 		const struct gw_state *gs = gw_state_find(e, g->id);
-		if ((gs && gs->paused) || gateway_busy(e, g->id))
+		/* Gateways are distinct: starting one makes no other busy. */
+		if ((gs && gs->paused) || busy_in(e, busy, n_busy, any_sa, g->id))
 			continue;
 		if (go && n >= IKE_INIT_BURST)
 			go[n - IKE_INIT_BURST] = g;
@@ -316,6 +354,7 @@ static void initiate_all(struct ike_engine *e)
 			start(e, g);
 		n++;
 	}
+	free(busy);
 	size_t m = n > IKE_INIT_BURST && go ? n - IKE_INIT_BURST : 0;
 	uint64_t span = config_retry_ms(c);
 	if (span > (uint64_t)m * IKE_INIT_SLOT_MAX_MS)
