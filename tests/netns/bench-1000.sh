@@ -137,7 +137,9 @@ stuck() {
 			"$(grep -c 'retransmit' "$T/$r.log") retransmits," \
 			"$(grep -c '\[KERNEL\].*failed' "$T/$r.log") kernel failures"
 		grep -v 'temporarily assigned\|bound on\|assigned \|established\|exchange started\|exchange terminated\|NAT box\|retransmit' \
-			"$T/$r.log" | sort -k3 | uniq -c -f2 | sort -rn | head -n 8 | sed 's/^/    /'
+			"$T/$r.log" | cut -d' ' -f3- |
+			sed 's/SA:[0-9]*/SA:n/g; s/GW:[0-9]*/GW:n/g; s/tunnel [0-9]*/tunnel n/g; s/[0-9]*\.[0-9]*\.[0-9]*\.[0-9]*/A.B.C.D/g; s/\[[0-9a-f]*\]/[x]/g' |
+			sort | uniq -c | sort -rn | head -n 8 | sed 's/^/    /'
 	done
 }
 tick=${t2%.*}
