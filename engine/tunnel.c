@@ -3,18 +3,35 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/err.h"
 #include "engine/config.h"
 #include "engine/ike_core.h"
 #include "kernel/kernel.h"
 
+/* c->tunnels is kept sorted by number: a config of thousands of tunnels
+ * looks each up while it stands them, which a walk made quadratic. Where
+ * num is, or where it would go. */
+static size_t tunnel_pos(const struct ike_core *c, unsigned num, bool *found)
+{
+	size_t lo = 0, hi = c->n_tunnels;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->tunnels[mid].num < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < c->n_tunnels && c->tunnels[lo].num == num;
+	return lo;
+}
+
 static struct tunnel_state *tunnel_find(const struct ike_core *c, unsigned num)
 {
-	for (size_t i = 0; i < c->n_tunnels; i++)
-		if (c->tunnels[i].num == num)
-			return &c->tunnels[i];
-	return NULL;
+	bool found;
+	size_t i = tunnel_pos(c, num, &found);
+	return found ? &c->tunnels[i] : NULL;
 }
 
 static bool same_selectors(const struct tunnel_sel *a, const struct tunnel_sel *b)
@@ -170,19 +187,24 @@ static int tunnel_add(struct ike_core *c, const struct tunnel_state *proto,
 		return -RTX_ENOMEM;
 	}
 	c->tunnels = grown;
-	c->tunnels[c->n_tunnels] = fresh;
-	err = tunnel_up(c, &c->tunnels[c->n_tunnels]);
-	if (err)
+	if ((err = tunnel_up(c, &fresh))) {
 		free(fresh.sels);
-	else
-		c->n_tunnels++;
-	return err;
+		return err;
+	}
+	bool found;
+	size_t i = tunnel_pos(c, fresh.num, &found);
+	memmove(c->tunnels + i + 1, c->tunnels + i, (c->n_tunnels - i) * sizeof(*c->tunnels));
+	c->tunnels[i] = fresh;
+	c->n_tunnels++;
+	return 0;
 }
 
 static void tunnel_remove(struct ike_core *c, struct tunnel_state *t)
 {
+	size_t i = (size_t)(t - c->tunnels);
 	free(t->sels);
-	*t = c->tunnels[--c->n_tunnels];
+	memmove(t, t + 1, (c->n_tunnels - i - 1) * sizeof(*t));
+	c->n_tunnels--;
 }
 
 /* A tunnel without CHILD SA (standing on the config's guess) is put up

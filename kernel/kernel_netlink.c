@@ -256,21 +256,30 @@ static int nl_get_spi(struct kernel *k, const struct ip_addr *src,
 	return 0;
 }
 
-/* After ALLOCSPI the kernel holds a larval state with that SPI: filling
- * it in is an update, a new state would collide with it. */
-static int install_sa(struct kernel *k, const struct kernel_sa *sa, bool update)
+static int request_sa(struct kernel_nl *n, const struct kernel_sa *sa, bool update)
 {
-	struct kernel_nl *n = knl(k);
-	ssize_t i = find_sa(n, &sa->id);
-	if (i >= 0 && ((struct tracked_sa *)kernel_nl_vec_at(&n->sas, (size_t)i))->larval)
-		update = true;
 	struct nl_msg *msg;
 	char what[160];
 	sa_desc(update ? "update" : "add", &sa->id, what, sizeof(what));
 	int err = kernel_nl_build_sa(sa, update, &msg);
 	if (err)
 		return kernel_nl_build_failed(n, err, what);
-	err = xfrm_request(n, msg, what, NULL, NULL);
+	return xfrm_request(n, msg, what, NULL, NULL);
+}
+
+/* After ALLOCSPI the kernel holds a larval state with that SPI: filling
+ * it in is an update, a new state would collide with it. The larval
+ * state lives net.core.xfrm_acq_expires (30 s by default): an exchange
+ * slower than that (1,000 tunnels starting at once in an emulated guest)
+ * finds it gone (ESRCH), and the SPI is then added as a new state. */
+static int install_sa(struct kernel *k, const struct kernel_sa *sa, bool update)
+{
+	struct kernel_nl *n = knl(k);
+	ssize_t i = find_sa(n, &sa->id);
+	bool larval = i >= 0 && ((struct tracked_sa *)kernel_nl_vec_at(&n->sas, (size_t)i))->larval;
+	int err = request_sa(n, sa, update || larval);
+	if (err && larval && n->last_errno == ESRCH)
+		err = request_sa(n, sa, false);
 	if (!err)
 		track_sa(n, &sa->id, false);
 	return err;

@@ -36,6 +36,7 @@ int cli_apply(struct cli *c)
 	if (!c->apply_pending)
 		return 0;
 	struct cfgstore *expanded;
+	uint64_t t0 = c->r->clock->mono_ms(c->r->clock);
 	int err = cfgtemplate_expand(c->cfg, &expanded);
 	if (err)
 		return err;
@@ -50,6 +51,7 @@ int cli_apply(struct cli *c)
 	c->apply_pending = false;
 	router_config_changed(c->r);
 	cmd_engine_applied(c);
+	c->apply_ms = c->r->clock->mono_ms(c->r->clock) - t0;
 	return 0;
 }
 
@@ -60,11 +62,23 @@ static void apply_fired(struct loop *l, struct loop_timer *t, void *arg)
 	cli_apply(arg);
 }
 
-/* Every accepted line pushes the deadline on: applied when input pauses. */
+/* Every accepted line pushes the deadline on: applied when input pauses.
+ * An apply rebuilds the whole config, so its cost grows with the config;
+ * a paste arriving slower than rtxsh reads it pauses often, and applying
+ * at every pause made pasting a large config quadratic. The pause that
+ * counts is therefore CLI_APPLY_COST_FACTOR times the last apply's
+ * duration when that is longer than CLI_APPLY_QUIET_MS (at most
+ * CLI_APPLY_QUIET_MAX_MS): applies then take a bounded share of the
+ * paste's time, and a small config still applies 20 ms after a line. */
 void cmd_config_touched(struct cli *c)
 {
+	uint64_t quiet = c->apply_ms * CLI_APPLY_COST_FACTOR;
+	if (quiet < CLI_APPLY_QUIET_MS)
+		quiet = CLI_APPLY_QUIET_MS;
+	if (quiet > CLI_APPLY_QUIET_MAX_MS)
+		quiet = CLI_APPLY_QUIET_MAX_MS;
 	c->apply_pending = true;
-	loop_timer_arm(c->r->loop, &c->apply_timer, CLI_APPLY_QUIET_MS);
+	loop_timer_arm(c->r->loop, &c->apply_timer, quiet);
 }
 
 struct cli *cli_new(struct router *r)

@@ -84,8 +84,13 @@ bool cli_dirty(const struct cli *c);
  * line store) once input pauses for CLI_APPLY_QUIET_MS on the router's
  * loop, so a pasted or piped config of thousands of tunnels is applied
  * once, not per line; operations that act on the engine apply first.
+ * Where the last apply took longer than CLI_APPLY_QUIET_MS /
+ * CLI_APPLY_COST_FACTOR, the pause must be CLI_APPLY_COST_FACTOR times
+ * that long (up to CLI_APPLY_QUIET_MAX_MS): see cmd_config_touched.
  * cli_apply() applies pending changes now; 0 or -RTX_ENOMEM. */
 #define CLI_APPLY_QUIET_MS 20
+#define CLI_APPLY_COST_FACTOR 10
+#define CLI_APPLY_QUIET_MAX_MS 2000
 int cli_apply(struct cli *c);
 
 /* One line for an interactive login: version, model, kernel backend. */

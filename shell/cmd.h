@@ -4,6 +4,7 @@
 #define RTX_SHELL_CMD_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -22,6 +23,7 @@ struct cli {
 	unsigned *disabled;       /* tunnels disabled since, for the engine */
 	size_t n_disabled;
 	struct loop_timer apply_timer;
+	uint64_t apply_ms;        /* how long the last apply took (cli_apply) */
 	time_t boot;              /* wall time the router started (show environment) */
 };
 

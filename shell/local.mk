@@ -31,7 +31,7 @@ TESTS += tests/commands_doc.sh tests/loopback/two_routers.sh tests/loopback/peer
 	tests/loopback/diagnosis.sh tests/loopback/window.sh
 EXTRA_DIST += tests/commands_doc.sh tests/loopback/two_routers.sh tests/loopback/peer_restart.sh \
 	tests/loopback/diagnosis.sh tests/loopback/window.sh tests/loopback/lib.sh \
-	tests/bench/gen-tunnels.sh doc/commands.md
+	tests/bench/gen-tunnels.sh tests/bench/paste.sh doc/commands.md
 EXTRA_DIST += tests/unit/router_fixture.h
 
 # Console password hashes.

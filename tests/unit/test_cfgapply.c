@@ -24,6 +24,7 @@
 #include "engine/router.h"
 #include "shell/cfgapply.h"
 #include "shell/cli.h"
+#include "shell/cmd.h"
 #include "shell/grammar.h"
 
 #include "tests/unit/router_fixture.h"
@@ -671,6 +672,30 @@ static void test_applied_when_input_pauses(void **state)
 	fx_free(f);
 }
 
+/* After an apply that took long (a large config), the pause that applies
+ * is CLI_APPLY_COST_FACTOR times as long, up to CLI_APPLY_QUIET_MAX_MS:
+ * a slow paste is not re-applied at every gap. On the virtual clock an
+ * apply takes no time, so the test sets the measured duration. */
+static void test_pause_follows_apply_cost(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	f->c->apply_ms = 50;
+	assert_int_equal(cli_exec(f->s, "ipsec ike version 5 2", 0), 0);
+	clock_virtual_advance(&f->clock, 50 * CLI_APPLY_COST_FACTOR - 1);
+	assert_int_equal(loop_run_once(f->r->loop, 0), 0);
+	assert_null(config_gateway_find(f->r->ipsec, 5));
+	clock_virtual_advance(&f->clock, 1);
+	assert_int_equal(loop_run_once(f->r->loop, 0), 0);
+	assert_non_null(config_gateway_find(f->r->ipsec, 5));
+	/* this apply took 0 ms: back to the plain pause */
+	assert_int_equal(f->c->apply_ms, 0);
+	f->c->apply_ms = 100000;
+	assert_int_equal(cli_exec(f->s, "ipsec ike version 6 2", 0), 0);
+	assert_int_equal(loop_next_timer_ms(f->r->loop), CLI_APPLY_QUIET_MAX_MS);
+	fx_free(f);
+}
+
 /* A script cannot answer "Save new configuration ? (Y/N)". */
 static void test_script_exit_does_not_ask(void **state)
 {
@@ -810,6 +835,7 @@ int main(void)
 		cmocka_unit_test(test_enum_values_map),
 		cmocka_unit_test(test_prefix_forms),
 		cmocka_unit_test(test_applied_when_input_pauses),
+		cmocka_unit_test(test_pause_follows_apply_cost),
 		cmocka_unit_test(test_script_exit_does_not_ask),
 		cmocka_unit_test(test_tunnel_template),
 		cmocka_unit_test(test_many_tunnels),
