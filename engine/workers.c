@@ -19,7 +19,7 @@ struct workers {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool stop;
-	struct work *todo, **todo_tail;
+	struct work *queue, **queue_tail;
 	struct work *done, **done_tail;
 	unsigned busy;          /* loop thread only: submitted, not delivered */
 	unsigned n;
@@ -38,13 +38,13 @@ static void *worker_main(void *arg)
 	struct workers *ws = arg;
 	pthread_mutex_lock(&ws->mu);
 	for (;;) {
-		while (!ws->stop && !ws->todo)
+		while (!ws->stop && !ws->queue)
 			pthread_cond_wait(&ws->cv, &ws->mu);
 		if (ws->stop)
 			break;
-		struct work *w = ws->todo;
-		if (!(ws->todo = w->next))
-			ws->todo_tail = &ws->todo;
+		struct work *w = ws->queue;
+		if (!(ws->queue = w->next))
+			ws->queue_tail = &ws->queue;
 		pthread_mutex_unlock(&ws->mu);
 		w->ops->run(w);
 		pthread_mutex_lock(&ws->mu);
@@ -98,7 +98,7 @@ int workers_new(struct loop *l, unsigned n, struct workers **out)
 	if (!ws)
 		return -RTX_ENOMEM;
 	ws->loop = l;
-	ws->todo_tail = &ws->todo;
+	ws->queue_tail = &ws->queue;
 	ws->done_tail = &ws->done;
 	pthread_mutex_init(&ws->mu, NULL);
 	pthread_cond_init(&ws->cv, NULL);
@@ -133,7 +133,7 @@ void workers_free(struct workers *ws)
 	pthread_mutex_unlock(&ws->mu);
 	for (unsigned i = 0; i < ws->n; i++)
 		pthread_join(ws->th[i], NULL);
-	drop_list(ws->todo);
+	drop_list(ws->queue);
 	drop_list(ws->done);
 	if (ws->efd >= 0) {
 		loop_fd_del(ws->loop, ws->efd);
@@ -151,7 +151,7 @@ bool workers_submit(struct workers *ws, struct work *w)
 		return false;
 	}
 	pthread_mutex_lock(&ws->mu);
-	append(&ws->todo_tail, w);
+	append(&ws->queue_tail, w);
 	pthread_cond_signal(&ws->cv);
 	pthread_mutex_unlock(&ws->mu);
 	ws->busy++;

@@ -175,6 +175,14 @@ void kernel_nl_track_init(struct kernel_nl *n);
 void kernel_nl_track_free(struct kernel_nl *n);
 /* FNV-1a over n bytes, continuing from h (start with 2166136261). */
 uint32_t kernel_nl_hash(uint32_t h, const void *p, size_t n);
+#define KERNEL_NL_HASH_SEED 2166136261u
+/* The pieces both backends' tables key on: an address (family and bytes),
+ * a policy id, an unsigned number (if_id, tunnel). */
+uint32_t kernel_nl_hash_addr(uint32_t h, const struct ip_addr *a);
+uint32_t kernel_nl_policy_id_hash(const void *key);
+bool kernel_nl_policy_id_eq(const void *item, const void *key);
+uint32_t kernel_nl_unsigned_hash(const void *key);
+bool kernel_nl_unsigned_eq(const void *item, const void *key);
 
 /* Log a failed request (what, libnl's error text, the kernel's errno name)
  * and return -RTX_EKERNEL; route_result does so only for err < 0. */

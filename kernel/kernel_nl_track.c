@@ -151,9 +151,7 @@ void kernel_nl_vec_remove(struct vec *v, size_t i)
 
 /* Each hash reads exactly what its eq compares, so equal keys hash
  * alike (only the address bytes the family uses, never padding). */
-#define HASH_SEED 2166136261u
-
-static uint32_t hash_addr(uint32_t h, const struct ip_addr *a)
+uint32_t kernel_nl_hash_addr(uint32_t h, const struct ip_addr *a)
 {
 	h = kernel_nl_hash(h, &a->family, 1);
 	return kernel_nl_hash(h, a->bytes, a->family == AF_INET6 ? 16 : 4);
@@ -162,9 +160,9 @@ static uint32_t hash_addr(uint32_t h, const struct ip_addr *a)
 static uint32_t sa_id_hash(const void *key)
 {
 	const struct kernel_sa_id *id = key;
-	uint32_t h = kernel_nl_hash(HASH_SEED, &id->spi, sizeof(id->spi));
+	uint32_t h = kernel_nl_hash(KERNEL_NL_HASH_SEED, &id->spi, sizeof(id->spi));
 	h = kernel_nl_hash(h, &id->proto, 1);
-	return hash_addr(hash_addr(h, &id->src), &id->dst);
+	return kernel_nl_hash_addr(kernel_nl_hash_addr(h, &id->src), &id->dst);
 }
 
 static bool sa_id_eq(const void *item, const void *key)
@@ -174,18 +172,18 @@ static bool sa_id_eq(const void *item, const void *key)
 	       ip_addr_equal(&a->src, &b->src) && ip_addr_equal(&a->dst, &b->dst);
 }
 
-static uint32_t policy_id_hash(const void *key)
+uint32_t kernel_nl_policy_id_hash(const void *key)
 {
 	const struct kernel_policy_id *id = key;
 	uint32_t dir = id->dir;
-	uint32_t h = kernel_nl_hash(HASH_SEED, &id->if_id, sizeof(id->if_id));
+	uint32_t h = kernel_nl_hash(KERNEL_NL_HASH_SEED, &id->if_id, sizeof(id->if_id));
 	h = kernel_nl_hash(h, &dir, sizeof(dir));
 	h = kernel_nl_hash(h, &id->src_len, 1);
 	h = kernel_nl_hash(h, &id->dst_len, 1);
-	return hash_addr(hash_addr(h, &id->src_net), &id->dst_net);
+	return kernel_nl_hash_addr(kernel_nl_hash_addr(h, &id->src_net), &id->dst_net);
 }
 
-static bool policy_id_eq(const void *item, const void *key)
+bool kernel_nl_policy_id_eq(const void *item, const void *key)
 {
 	const struct kernel_policy_id *a = item, *b = key;
 	return a->dir == b->dir && a->if_id == b->if_id && a->src_len == b->src_len &&
@@ -193,12 +191,12 @@ static bool policy_id_eq(const void *item, const void *key)
 	       ip_addr_equal(&a->dst_net, &b->dst_net);
 }
 
-static uint32_t tunnel_hash(const void *key)
+uint32_t kernel_nl_unsigned_hash(const void *key)
 {
-	return kernel_nl_hash(HASH_SEED, key, sizeof(unsigned));
+	return kernel_nl_hash(KERNEL_NL_HASH_SEED, key, sizeof(unsigned));
 }
 
-static bool tunnel_eq(const void *item, const void *key)
+bool kernel_nl_unsigned_eq(const void *item, const void *key)
 {
 	return *(const unsigned *)item == *(const unsigned *)key;
 }
@@ -206,9 +204,9 @@ static bool tunnel_eq(const void *item, const void *key)
 static uint32_t route_hash(const void *key)
 {
 	const struct kernel_route *r = key;
-	uint32_t h = kernel_nl_hash(HASH_SEED, &r->tunnel, sizeof(r->tunnel));
+	uint32_t h = kernel_nl_hash(KERNEL_NL_HASH_SEED, &r->tunnel, sizeof(r->tunnel));
 	h = kernel_nl_hash(h, &r->dst_len, 1);
-	return hash_addr(h, &r->dst);
+	return kernel_nl_hash_addr(h, &r->dst);
 }
 
 static bool route_eq(const void *item, const void *key)
@@ -221,9 +219,9 @@ static bool route_eq(const void *item, const void *key)
 void kernel_nl_track_init(struct kernel_nl *n)
 {
 	kernel_nl_vec_init(&n->sas, sizeof(struct tracked_sa), sa_id_hash, sa_id_eq);
-	kernel_nl_vec_init(&n->policies, sizeof(struct kernel_policy_id), policy_id_hash,
-			   policy_id_eq);
-	kernel_nl_vec_init(&n->ifs, sizeof(unsigned), tunnel_hash, tunnel_eq);
+	kernel_nl_vec_init(&n->policies, sizeof(struct kernel_policy_id), kernel_nl_policy_id_hash,
+			   kernel_nl_policy_id_eq);
+	kernel_nl_vec_init(&n->ifs, sizeof(unsigned), kernel_nl_unsigned_hash, kernel_nl_unsigned_eq);
 	kernel_nl_vec_init(&n->routes, sizeof(struct kernel_route), route_hash, route_eq);
 	/* A few `ip lanN address` lines: kernel_nl_addr.c scans them. */
 	kernel_nl_vec_init(&n->addrs, sizeof(struct tracked_addr), NULL, NULL);

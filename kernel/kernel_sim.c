@@ -80,22 +80,15 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
 
 /* Each hash reads exactly what its eq compares, and only the address bytes
  * the family uses, so equal keys hash alike. */
-#define HASH_SEED 2166136261u
-
-static uint32_t hash_addr(uint32_t h, const struct ip_addr *a)
-{
-	h = kernel_nl_hash(h, &a->family, 1);
-	return kernel_nl_hash(h, a->bytes, a->family == AF_INET6 ? 16 : 4);
-}
 
 /* As in Linux, an SA is (daddr, SPI, proto): the source is not part of the
  * key, so update_sa may change it in place. */
 static uint32_t sa_id_hash(const void *key)
 {
 	const struct kernel_sa_id *id = key;
-	uint32_t h = kernel_nl_hash(HASH_SEED, &id->spi, sizeof(id->spi));
+	uint32_t h = kernel_nl_hash(KERNEL_NL_HASH_SEED, &id->spi, sizeof(id->spi));
 	h = kernel_nl_hash(h, &id->proto, 1);
-	return hash_addr(h, &id->dst);
+	return kernel_nl_hash_addr(h, &id->dst);
 }
 
 static bool sa_id_eq(const void *item, const void *key)
@@ -104,40 +97,11 @@ static bool sa_id_eq(const void *item, const void *key)
 	return a->spi == b->spi && a->proto == b->proto && ip_addr_equal(&a->dst, &b->dst);
 }
 
-static uint32_t pol_id_hash(const void *key)
-{
-	const struct kernel_policy_id *id = key;
-	uint32_t dir = id->dir;
-	uint32_t h = kernel_nl_hash(HASH_SEED, &id->if_id, sizeof(id->if_id));
-	h = kernel_nl_hash(h, &dir, sizeof(dir));
-	h = kernel_nl_hash(h, &id->src_len, 1);
-	h = kernel_nl_hash(h, &id->dst_len, 1);
-	return hash_addr(hash_addr(h, &id->src_net), &id->dst_net);
-}
-
-static bool pol_id_eq(const void *item, const void *key)
-{
-	const struct kernel_policy_id *a = item, *b = key;
-	return a->dir == b->dir && a->if_id == b->if_id && a->src_len == b->src_len &&
-	       a->dst_len == b->dst_len && ip_addr_equal(&a->src_net, &b->src_net) &&
-	       ip_addr_equal(&a->dst_net, &b->dst_net);
-}
-
-static uint32_t if_hash(const void *key)
-{
-	return kernel_nl_hash(HASH_SEED, key, sizeof(unsigned));
-}
-
-static bool if_eq(const void *item, const void *key)
-{
-	return *(const unsigned *)item == *(const unsigned *)key;
-}
-
 /* A route is its destination prefix; the tunnel is data. */
 static uint32_t route_hash(const void *key)
 {
 	const struct kernel_route *r = key;
-	return hash_addr(kernel_nl_hash(HASH_SEED, &r->dst_len, 1), &r->dst);
+	return kernel_nl_hash_addr(kernel_nl_hash(KERNEL_NL_HASH_SEED, &r->dst_len, 1), &r->dst);
 }
 
 static bool route_eq(const void *item, const void *key)
@@ -474,8 +438,8 @@ struct kernel *kernel_sim_new(void)
 	s->base.ops = &sim_ops;
 	s->spi_next = 0xc0ffee;
 	kernel_nl_vec_init(&s->sas, sizeof(struct sim_sa), sa_id_hash, sa_id_eq);
-	kernel_nl_vec_init(&s->pols, sizeof(struct kernel_policy), pol_id_hash, pol_id_eq);
-	kernel_nl_vec_init(&s->ifs, sizeof(struct sim_if), if_hash, if_eq);
+	kernel_nl_vec_init(&s->pols, sizeof(struct kernel_policy), kernel_nl_policy_id_hash, kernel_nl_policy_id_eq);
+	kernel_nl_vec_init(&s->ifs, sizeof(struct sim_if), kernel_nl_unsigned_hash, kernel_nl_unsigned_eq);
 	kernel_nl_vec_init(&s->routes, sizeof(struct kernel_route), route_hash, route_eq);
 	return &s->base;
 }
