@@ -61,10 +61,7 @@ static void install_failed(struct child_sa *c)
 static void installed(struct child_sa *c)
 {
 	struct ike_engine *eng = ike_engine_of(c->ike->e);
-	struct gw_state *gs = NULL;
-	for (size_t i = 0; i < eng->n_gws && !gs; i++)
-		if (eng->gws[i]->id == c->ike->gateway)
-			gs = eng->gws[i];
+	struct gw_state *gs = ike_gw_find(eng, c->ike->gateway);
 	if (!gs || gs->child_tunnel != c->tunnel)
 		return;
 	gs->child_fails = 0;
@@ -132,9 +129,6 @@ const char *ike_tunnel_down_why(struct ike_engine *eng, unsigned tunnel)
 	const struct ipsec_config *cfg = eng->core.d.config;
 	const struct tunnel_config *t = config_tunnel_find(cfg, tunnel);
 	const struct gateway_config *g = t ? config_tunnel_gateway(cfg, t) : NULL;
-	for (size_t i = 0; g && i < eng->n_gws; i++)
-		if (eng->gws[i]->id == g->id)
-			return eng->gws[i]->down_why[0] && eng->gws[i]->child_tunnel == tunnel
-			       ? eng->gws[i]->down_why : NULL;
-	return NULL;
+	const struct gw_state *gs = g ? ike_gw_find(eng, g->id) : NULL;
+	return gs && gs->down_why[0] && gs->child_tunnel == tunnel ? gs->down_why : NULL;
 }

@@ -15,10 +15,8 @@
 
 const struct diagnosis *ike_diagnosis(struct ike_engine *e, unsigned gateway)
 {
-	for (size_t i = 0; i < e->n_gws; i++)
-		if (e->gws[i]->id == gateway)
-			return e->gws[i]->diag;
-	return NULL;
+	const struct gw_state *gs = ike_gw_find(e, gateway);
+	return gs ? gs->diag : NULL;
 }
 
 /* A fresh record for gateway gw, or NULL (no such gateway, no memory). */
@@ -167,7 +165,7 @@ void diag_unknown_id(struct ike_sa *sa, const struct ip_addr *from, uint8_t id_t
 /* A gateway with an IKE or a CHILD SA up has nothing left to explain. */
 static void clear(struct ike_sa *sa)
 {
-	struct gw_state *gs = ike_gw_state(sa->e, sa->gateway);
+	struct gw_state *gs = ike_gw_find(ike_engine_of(sa->e), sa->gateway);
 	if (gs) {
 		free(gs->diag);
 		gs->diag = NULL;

@@ -51,7 +51,7 @@ static size_t gw_pos(const struct ike_engine *e, unsigned id, bool *found)
 	return lo;
 }
 
-static struct gw_state *gw_state_find(const struct ike_engine *e, unsigned id)
+struct gw_state *ike_gw_find(struct ike_engine *e, unsigned id)
 {
 	bool found;
 	size_t i = gw_pos(e, id, &found);
@@ -369,7 +369,7 @@ static void initiate_all(struct ike_engine *e)
 		const struct gateway_config *g = c->gateways[i];
 		if (!wants_auto(c, g))
 			continue;
-		const struct gw_state *gs = gw_state_find(e, g->id);
+		const struct gw_state *gs = ike_gw_find(e, g->id);
 		if ((gs && gs->paused) || gateway_busy(e, g->id))
 			continue;
 		if (go && (n || !may_start(e, g)))
@@ -409,7 +409,7 @@ static void started(struct ike_sa *sa)
 	half_open_remove(&e->starting_to, &sa->remote.addr);
 	/* in order: the next waits for its peer, the others for it */
 	while (e->paced_next < e->n_paced) {
-		struct gw_state *gs = gw_state_find(e, e->paced[e->paced_next]);
+		struct gw_state *gs = ike_gw_find(e, e->paced[e->paced_next]);
 		const struct gateway_config *g = gs ? ike_core_gateway(&e->core, gs->id) : NULL;
 		if (g && loop_timer_armed(&gs->retry)) {
 			if (!may_start(e, g))

@@ -79,6 +79,8 @@ static inline struct ike_engine *ike_engine_of(struct ike_core *c)
 
 /* The gateway's memory, made on first use; NULL for 0 or out of memory. */
 struct gw_state *ike_gw_state(struct ike_core *c, unsigned id);
+/* The same without making one: NULL when the gateway has none. */
+struct gw_state *ike_gw_find(struct ike_engine *e, unsigned id);
 /* The tunnel gateway gw serves (the first in number order), or 0: what
  * config_gateway_tunnel says, which walks every tunnel. Handshakes ask it
  * several times each, so the engine indexes the answers when the
