@@ -101,8 +101,11 @@ static int add_final_auth(struct ike_sa *sa, struct msg *m, const char *sub)
 	struct auth_eap *x = sa->eap;
 	uint8_t mac[ALG_MAX_PRF_LEN];
 	size_t len;
-	const uint8_t *key = sa->initiator ? sa->keys.sk_pi : sa->keys.sk_pr;
-	int err = auth_psk_compute(sa, sa->initiator, key, sa->keys.p_len, x->id_l, mac, &len, sub);
+	const struct ike_auth_keys *k = sa->akeys;
+	if (!k)
+		return -RTX_EINVAL;
+	const uint8_t *key = sa->initiator ? k->sk_pi : k->sk_pr;
+	int err = auth_psk_compute(sa, sa->initiator, key, k->p_len, x->id_l, mac, &len, sub);
 	const uint8_t *copy = err ? NULL : exchange_copy(m, mac, len);
 	struct payload *p = copy ? msg_add(m, IKEV2_PAYLOAD_AUTH, true) : NULL;
 	if (!p)
@@ -114,12 +117,15 @@ static int add_final_auth(struct ike_sa *sa, struct msg *m, const char *sub)
 static int verify_final_auth(struct ike_sa *sa, const struct msg *m, const char *sub)
 {
 	const struct payload *auth = msg_find(m, IKEV2_PAYLOAD_AUTH, 0);
-	const uint8_t *key = sa->initiator ? sa->keys.sk_pr : sa->keys.sk_pi;
+	const struct ike_auth_keys *k = sa->akeys;
 	if (!auth) {
 		log_ike(sa->e->d.log, sub, LOG_PAYLOAD_NOT_CONTAINED, "AUTH");
 		return -RTX_EAUTH;
 	}
-	return auth_psk_verify(sa, key, sa->keys.p_len, sa->eap->id_r, &auth->u.auth, sub);
+	if (!k)
+		return -RTX_EAUTH;
+	const uint8_t *key = sa->initiator ? k->sk_pr : k->sk_pi;
+	return auth_psk_verify(sa, key, k->p_len, sa->eap->id_r, &auth->u.auth, sub);
 }
 
 /* ---- client ------------------------------------------------------------------- */

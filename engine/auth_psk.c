@@ -29,12 +29,12 @@ static void dump_key_pad(struct ike_sa *sa, const char *sub, const uint8_t *psk,
 int auth_signed_octets(struct ike_sa *sa, bool initiator_side, struct chunk id_body,
 		       uint8_t **octets, size_t *len)
 {
-	const struct ike_keys *k = &sa->keys;
+	const struct ike_auth_keys *k = sa->akeys;
 	const uint8_t *msg = initiator_side ? sa->init_i : sa->init_r;
 	size_t msg_len = initiator_side ? sa->init_i_len : sa->init_r_len;
 	const uint8_t *nonce = initiator_side ? sa->nr : sa->ni;
 	size_t nonce_len = initiator_side ? sa->nr_len : sa->ni_len;
-	if (!msg || !(sa->flags & IKE_SAF_KEYED))
+	if (!msg || !nonce || !k || !(sa->flags & IKE_SAF_KEYED))
 		return -RTX_EINVAL;
 	const struct keys_octets o = {
 		sa->prop.prf, { initiator_side ? k->sk_pi : k->sk_pr, k->p_len },

@@ -19,6 +19,7 @@
 
 #include "engine/msg_io.h"
 
+struct ike_auth_keys;
 struct ike_core;
 struct ike_sa;
 struct ip_addr;
@@ -77,8 +78,8 @@ int exchange_init_begin(struct ike_sa *sa, uint16_t group);
 /* key-info of a freshly keyed IKE SA (g^ir, nonces, SKEYSEED, SPIs, SK_*)
  * under sub-prefix sub, with `ipsec ike log ... key-info` (exchange_init.c;
  * also for an IKE SA made by CREATE_CHILD_SA). */
-void exchange_dump_ike_keys(struct ike_sa *sa, const char *sub, const uint8_t *gir,
-			    size_t gir_len);
+void exchange_dump_ike_keys(struct ike_sa *sa, const struct ike_auth_keys *ak,
+			    const char *sub, const uint8_t *gir, size_t gir_len);
 /* A new IKE_SA_INIT request with no SA yet (exchange_init.c). */
 void exchange_init_new(struct ike_core *e, struct msg_rx *rx);
 

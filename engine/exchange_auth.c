@@ -289,10 +289,6 @@ static int established(struct ike_sa *sa)
 		return err;
 	sa->life_secs = g ? g->ike_life.seconds : 28800;
 	loop_timer_arm(sa->e->d.loop, &sa->expire, (uint64_t)sa->life_secs * 1000);
-	free(sa->init_i);
-	free(sa->init_r);
-	sa->init_i = sa->init_r = NULL;
-	sa->init_i_len = sa->init_r_len = 0;
 	return 0;
 }
 
@@ -323,6 +319,7 @@ static enum xchg_rc auth_up_i(struct ike_sa *sa, struct msg_rx *rx)
 		gs->paused = false;
 	}
 	auth_child_i(sa, rx);
+	ike_sa_setup_done(sa);
 	free(sa->offer);
 	sa->offer = NULL;
 	return XCHG_DONE;
@@ -688,6 +685,7 @@ static enum xchg_rc auth_eap_next_r(struct ike_sa *sa, struct msg_rx *rx, struct
 	if (n)
 		exchange_add_notify(resp, n, true, NULL, 0);
 	auth_eap_free(sa);
+	ike_sa_setup_done(sa);
 	return XCHG_DONE;
 }
 
@@ -736,6 +734,7 @@ static enum xchg_rc auth_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	uint16_t n = auth_child_r(sa, &k, resp);
 	if (n)
 		exchange_add_notify(resp, n, true, NULL, 0);
+	ike_sa_setup_done(sa);
 	free(sa->offer);
 	sa->offer = NULL;
 	return XCHG_DONE;

@@ -26,6 +26,7 @@
 #include "engine/rekey.h"
 
 #define NONCE_LEN 32
+#define NONCE_MAX 256   /* RFC 7296 3.9 */
 #define KE_RESTARTS_MAX 2
 
 struct child_xchg {
@@ -152,7 +153,7 @@ static int child_keys_install(struct ike_sa *sa, struct child_sa *c, bool initia
 	}
 	keys_child_wipe(&keys);
 	if (!err)
-		rekey_nonce_min(ni, ni_len, nr, nr_len, c->nonce_min, &c->nonce_min_len);
+		sa_nonce_min(ni, ni_len, nr, nr_len, c->nonce_min, &c->nonce_min_len);
 	return err;
 }
 
@@ -386,13 +387,15 @@ static int ike_rekey_keys(struct ike_sa *old, struct ike_sa *nsa, const uint8_t 
 		{ nsa->ni, nsa->ni_len }, { nsa->nr, nsa->nr_len }, { gir, glen },
 		nsa->spi_i, nsa->spi_r,
 	};
-	int err = keys_ike_sa_rekey(old->e->d.crypto, &old->keys, &in, &nsa->keys);
+	struct ike_auth_keys ak;
+	int err = keys_ike_sa_rekey(old->e->d.crypto, &old->keys, &in, &nsa->keys, &ak);
 	if (err)
 		return err;
 	/* key-info of the new IKE SA, under the exchange that made it */
 	char sub[40];
 	ike_sa_xsub(old, "CHLD", sub, sizeof(sub));
-	exchange_dump_ike_keys(nsa, sub, gir, glen);
+	exchange_dump_ike_keys(nsa, &ak, sub, gir, glen);
+	keys_ike_auth_wipe(&ak);
 	nsa->flags |= IKE_SAF_KEYED | IKE_SAF_AUTHED;
 	memcpy(nsa->local_id, old->local_id, sizeof(nsa->local_id));
 	memcpy(nsa->remote_id, old->remote_id, sizeof(nsa->remote_id));
@@ -405,6 +408,7 @@ static int ike_rekey_keys(struct ike_sa *old, struct ike_sa *nsa, const uint8_t 
 	if (old->eap_user && !nsa->eap_user && !(nsa->eap_user = strdup(old->eap_user)))
 		return -RTX_ENOMEM;
 	nsa->rekeys = old->rekeys + 1;
+	ike_sa_setup_done(nsa);
 	return ike_sa_set_state(nsa, IKE_STATE_ESTABLISHED);
 }
 
@@ -420,7 +424,7 @@ static int finish_ike_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_rx 
 	if (!sap || !nr || proposal_accept(&sap->u.sa, &cx->offer, sa->e->d.crypto,
 					   &nsa->prop) || nsa->prop.spi_size != 8 ||
 	    !get_be64(nsa->prop.spi) || nr->u.nonce.data.len < 16 ||
-	    nr->u.nonce.data.len > sizeof(nsa->nr)) {
+	    ike_sa_set_nonce(nsa, true, nr->u.nonce.data.ptr, nr->u.nonce.data.len)) {
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
 		return -RTX_ENOPROP;
 	}
@@ -429,11 +433,9 @@ static int finish_ike_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_rx 
 		return -RTX_ECRYPTO;
 	}
 	ike_sa_set_spi_r(nsa, get_be64(nsa->prop.spi));
-	memcpy(nsa->ni, cx->ni, sizeof(cx->ni));
-	nsa->ni_len = sizeof(cx->ni);
-	memcpy(nsa->nr, nr->u.nonce.data.ptr, nr->u.nonce.data.len);
-	nsa->nr_len = nr->u.nonce.data.len;
-	int err = ike_rekey_keys(sa, nsa, gir, glen);
+	int err = ike_sa_set_nonce(nsa, false, cx->ni, sizeof(cx->ni));
+	if (!err)
+		err = ike_rekey_keys(sa, nsa, gir, glen);
 	OPENSSL_cleanse(gir, sizeof(gir));
 	if (err)
 		return err;
@@ -657,7 +659,7 @@ static struct ike_sa *ike_make_r(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	uint8_t gir[ALG_MAX_DH_PUB_LEN];
 	size_t glen = 0;
 	struct dh *dh = NULL;
-	if (!o || ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > sizeof(sa->ni))
+	if (!o || ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > NONCE_MAX)
 		return NULL;
 	struct ike_sa *nsa = ike_sa_new(sa->e, false, sa->gateway, &sa->local, &sa->remote);
 	if (!nsa)
@@ -666,10 +668,10 @@ static struct ike_sa *ike_make_r(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	nsa->frag_size = sa->frag_size;
 	ike_sa_set_spi_i(nsa, get_be64(c->spi));
 	nsa->prop = *c;
-	memcpy(nsa->ni, ni->u.nonce.data.ptr, ni->u.nonce.data.len);
-	nsa->ni_len = ni->u.nonce.data.len;
-	nsa->nr_len = NONCE_LEN;
-	int err = ike_core_random(sa->e, nsa->nr, nsa->nr_len);
+	uint8_t *nr = ike_sa_nonce(nsa, true, NONCE_LEN);
+	int err = ike_sa_set_nonce(nsa, false, ni->u.nonce.data.ptr, ni->u.nonce.data.len);
+	if (!err)
+		err = nr ? ike_core_random(sa->e, nr, NONCE_LEN) : -RTX_ENOMEM;
 	if (!err)
 		err = dh_new(sa->e->d.crypto, c->dh->id, &dh);
 	if (!err)
@@ -680,7 +682,7 @@ static struct ike_sa *ike_make_r(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	if (!err)
 		err = exchange_add_sa(resp, o, true);
 	if (!err)
-		err = add_nonce(resp, nsa->nr, nsa->nr_len);
+		err = add_nonce(resp, nr, NONCE_LEN);
 	if (!err)
 		err = add_ke(resp, dh);
 	if (!err)

@@ -24,6 +24,7 @@
 #include "engine/natt.h"
 
 #define NONCE_LEN 32
+#define NONCE_MAX 256   /* RFC 7296 3.9 */
 #define COOKIE_MAX 64
 #define INIT_RESTARTS_MAX 4
 #define COOKIE_ROTATE_MS (5 * 60 * 1000)
@@ -103,15 +104,15 @@ static void nat_check(struct ike_sa *sa, const struct msg_rx *rx)
 
 /* ---- keys --------------------------------------------------------------- */
 
-void exchange_dump_ike_keys(struct ike_sa *sa, const char *sub, const uint8_t *gir,
-			    size_t gir_len)
+void exchange_dump_ike_keys(struct ike_sa *sa, const struct ike_auth_keys *ak,
+			    const char *sub, const uint8_t *gir, size_t gir_len)
 {
 	const struct ike_keys *k = &sa->keys;
 	uint8_t spi[8];
 	ike_sa_dump_key(sa, sub, "Diffie-Hellman value:", gir, gir_len);
 	ike_sa_dump_key(sa, sub, "Ni:", sa->ni, sa->ni_len);
 	ike_sa_dump_key(sa, sub, "Nr:", sa->nr, sa->nr_len);
-	ike_sa_dump_key(sa, sub, "SKEYSEED:", k->skeyseed, k->skeyseed_len);
+	ike_sa_dump_key(sa, sub, "SKEYSEED:", ak->skeyseed, ak->skeyseed_len);
 	put_be64(spi, sa->spi_i);
 	ike_sa_dump_key(sa, sub, "SPIi:", spi, 8);
 	put_be64(spi, sa->spi_r);
@@ -121,8 +122,8 @@ void exchange_dump_ike_keys(struct ike_sa *sa, const char *sub, const uint8_t *g
 	ike_sa_dump_key(sa, sub, "SK_ar:", k->sk_ar, k->a_len);
 	ike_sa_dump_key(sa, sub, "SK_ei:", k->sk_ei, k->e_len);
 	ike_sa_dump_key(sa, sub, "SK_er:", k->sk_er, k->e_len);
-	ike_sa_dump_key(sa, sub, "SK_pi:", k->sk_pi, k->p_len);
-	ike_sa_dump_key(sa, sub, "SK_pr:", k->sk_pr, k->p_len);
+	ike_sa_dump_key(sa, sub, "SK_pi:", ak->sk_pi, ak->p_len);
+	ike_sa_dump_key(sa, sub, "SK_pr:", ak->sk_pr, ak->p_len);
 }
 
 /* The job's g^ir, SKEYSEED and SK_* become the SA's (the private key
@@ -133,9 +134,13 @@ static int take_keys(struct ike_sa *sa, struct kex_job *j)
 		log_ike(sa->e->d.log, j->sub, LOG_CANNOT_PROCESS, "KE");
 	if (j->err)
 		return j->err;
+	struct ike_auth_keys *ak = ike_sa_auth_keys(sa);
+	if (!ak)
+		return -RTX_ENOMEM;
 	sa->keys = j->keys;
+	*ak = j->akeys;
 	sa->flags |= IKE_SAF_KEYED;
-	exchange_dump_ike_keys(sa, j->sub, j->gir, j->gir_len);
+	exchange_dump_ike_keys(sa, ak, j->sub, j->gir, j->gir_len);
 	return 0;
 }
 
@@ -197,8 +202,8 @@ static void keypair_ready(struct kex_job *j)
 
 int exchange_init_begin(struct ike_sa *sa, uint16_t group)
 {
-	sa->ni_len = NONCE_LEN;
-	int err = ike_core_random(sa->e, sa->ni, sa->ni_len);
+	uint8_t *ni = ike_sa_nonce(sa, false, NONCE_LEN);
+	int err = ni ? ike_core_random(sa->e, ni, NONCE_LEN) : -RTX_ENOMEM;
 	if (err || (err = prepare_offer(sa, group)))
 		return err;
 	struct kex_job *j = kex_job_new(sa, group, keypair_ready, "");
@@ -331,10 +336,9 @@ static enum xchg_rc init_process_i(struct ike_sa *sa, struct msg_rx *rx)
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
 		return XCHG_FAIL;
 	}
-	if (nr->u.nonce.data.len < 16 || nr->u.nonce.data.len > sizeof(sa->nr))
+	if (nr->u.nonce.data.len < 16 ||
+	    ike_sa_set_nonce(sa, true, nr->u.nonce.data.ptr, nr->u.nonce.data.len))
 		return XCHG_FAIL;
-	memcpy(sa->nr, nr->u.nonce.data.ptr, nr->u.nonce.data.len);
-	sa->nr_len = nr->u.nonce.data.len;
 	auth_cert_read_hashes(sa, m);
 	const struct gateway_config *g = ike_sa_gateway(sa);
 	if (g && auth_cert_gateway(g) && g->frag &&
@@ -559,20 +563,19 @@ static enum xchg_rc init_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
 {
 	const struct payload *ni = msg_find(&rx->m, IKEV2_PAYLOAD_NONCE, 0);
 	const struct payload_ke *ke = NULL;
-	if (!ni || ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > sizeof(sa->ni)) {
+	if (!ni || ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > NONCE_MAX) {
 		init_error(resp, IKEV2_N_INVALID_SYNTAX, NULL, 0);
 		return XCHG_FAIL;
 	}
 	if (init_pick(sa, rx, resp, &ke) != XCHG_DONE)
 		return XCHG_FAIL;
-	memcpy(sa->ni, ni->u.nonce.data.ptr, ni->u.nonce.data.len);
-	sa->ni_len = ni->u.nonce.data.len;
-	sa->nr_len = NONCE_LEN;
 	struct proposal_offer *answer = calloc(1, sizeof(*answer));
 	struct kex_job *j = NULL;
-	int err = answer ? 0 : -RTX_ENOMEM;
+	int err = answer ? ike_sa_set_nonce(sa, false, ni->u.nonce.data.ptr,
+					    ni->u.nonce.data.len) : -RTX_ENOMEM;
+	uint8_t *nr = err ? NULL : ike_sa_nonce(sa, true, NONCE_LEN);
 	if (!err)
-		err = ike_core_random(sa->e, sa->nr, sa->nr_len);
+		err = nr ? ike_core_random(sa->e, nr, NONCE_LEN) : -RTX_ENOMEM;
 	if (!err && !(j = kex_job_new(sa, sa->prop.dh->id, keyed_r_async, rx->sub)))
 		err = -RTX_ENOMEM;
 	if (!err) {

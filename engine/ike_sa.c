@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "base/err.h"
 #include "base/log.h"
 #include "engine/config.h"
@@ -291,14 +293,101 @@ void ike_sa_set_gateway(struct ike_sa *sa, unsigned gateway)
 	ike_sa_log(sa, LOG_ASSIGNED_GATEWAY, gateway);
 }
 
+uint8_t *ike_sa_nonce(struct ike_sa *sa, bool responder, size_t len)
+{
+	uint8_t **n = responder ? &sa->nr : &sa->ni;
+	size_t *n_len = responder ? &sa->nr_len : &sa->ni_len;
+	if (!len || len > 256)
+		return NULL;
+	uint8_t *p = malloc(len);
+	if (!p)
+		return NULL;
+	if (*n)
+		OPENSSL_cleanse(*n, *n_len);
+	free(*n);
+	*n = p;
+	*n_len = len;
+	return p;
+}
+
+int ike_sa_set_nonce(struct ike_sa *sa, bool responder, const uint8_t *data, size_t len)
+{
+	if (!len || len > 256)
+		return -RTX_EINVAL;
+	uint8_t *p = ike_sa_nonce(sa, responder, len);
+	if (!p)
+		return -RTX_ENOMEM;
+	memcpy(p, data, len);
+	return 0;
+}
+
+struct ike_auth_keys *ike_sa_auth_keys(struct ike_sa *sa)
+{
+	if (!sa->akeys)
+		sa->akeys = calloc(1, sizeof(*sa->akeys));
+	return sa->akeys;
+}
+
+bool sa_nonce_lower(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+	int d = memcmp(a, b, n);
+	return d < 0 || (d == 0 && alen < blen);
+}
+
+void sa_nonce_min(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+		  uint8_t *out, uint8_t *out_len)
+{
+	const uint8_t *m = sa_nonce_lower(a, alen, b, blen) ? a : b;
+	size_t len = m == a ? alen : blen;
+	if (len > 32)
+		len = 32;
+	memcpy(out, m, len);
+	*out_len = (uint8_t)len;
+}
+
+static void drop_setup(struct ike_sa *sa)
+{
+	if (sa->ni)
+		OPENSSL_cleanse(sa->ni, sa->ni_len);
+	if (sa->nr)
+		OPENSSL_cleanse(sa->nr, sa->nr_len);
+	free(sa->ni);
+	free(sa->nr);
+	sa->ni = sa->nr = NULL;
+	sa->ni_len = sa->nr_len = 0;
+	keys_ike_auth_wipe(sa->akeys);
+	free(sa->akeys);
+	sa->akeys = NULL;
+	free(sa->init_i);
+	free(sa->init_r);
+	sa->init_i = sa->init_r = NULL;
+	sa->init_i_len = sa->init_r_len = 0;
+}
+
+void ike_sa_nonce_min(const struct ike_sa *sa, uint8_t *out, uint8_t *out_len)
+{
+	if (sa->ni && sa->nr) {
+		sa_nonce_min(sa->ni, sa->ni_len, sa->nr, sa->nr_len, out, out_len);
+	} else {
+		memcpy(out, sa->nonce_min, sa->nonce_min_len);
+		*out_len = sa->nonce_min_len;
+	}
+}
+
+void ike_sa_setup_done(struct ike_sa *sa)
+{
+	ike_sa_nonce_min(sa, sa->nonce_min, &sa->nonce_min_len);
+	drop_setup(sa);
+}
+
 static void release(struct ike_sa *sa)
 {
+	drop_setup(sa);
 	dh_free(sa->dh);
 	auth_eap_free(sa);
 	free(sa->eap_user);
 	free(sa->offer);
-	free(sa->init_i);
-	free(sa->init_r);
 	free(sa->cookie);
 	if (sa->frag_rx)
 		skf_reasm_reset(sa->frag_rx);

@@ -67,8 +67,14 @@ struct ike_sa {
 	struct proposal_offer *offer;         /* what we proposed, until agreed */
 	struct proposal_choice prop;          /* what was agreed */
 	struct dh *dh;
-	uint8_t ni[256], nr[256];
+	/* Needed only while the SA is set up: the nonces (sized as sent or
+	 * received), SKEYSEED and SK_pi/SK_pr; ike_sa_setup_done() lets them
+	 * go, keeping the lower nonce for a simultaneous rekey (2.8.1). */
+	uint8_t *ni, *nr;
 	size_t ni_len, nr_len;
+	struct ike_auth_keys *akeys;
+	uint8_t nonce_min[32];
+	uint8_t nonce_min_len;
 	struct ike_keys keys;
 	uint8_t *init_i, *init_r;             /* IKE_SA_INIT messages, for AUTH */
 	size_t init_i_len, init_r_len;
@@ -118,6 +124,24 @@ void ike_sa_set_spi_r(struct ike_sa *sa, uint64_t spi_r);
 /* The peer's SPI of a responder SA (an initiator's is its own, fixed). */
 void ike_sa_set_spi_i(struct ike_sa *sa, uint64_t spi_i);
 void ike_sa_set_gateway(struct ike_sa *sa, unsigned gateway);
+/* A buffer of len bytes for Ni (responder false) or Nr, replacing the
+ * last one; NULL when out of memory or len is over RFC 7296's 256. */
+uint8_t *ike_sa_nonce(struct ike_sa *sa, bool responder, size_t len);
+/* The same with the bytes copied in. 0 or -RTX_ENOMEM / -RTX_EINVAL. */
+int ike_sa_set_nonce(struct ike_sa *sa, bool responder, const uint8_t *data, size_t len);
+/* A place for SKEYSEED and SK_pi/SK_pr (zeroed); NULL when out of memory. */
+struct ike_auth_keys *ike_sa_auth_keys(struct ike_sa *sa);
+/* a sorts before b, octet by octet, the shorter first on a tie (RFC 7296
+ * 2.8.1's lowest nonce). */
+bool sa_nonce_lower(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
+/* The lower of two nonces into out (its first 32 bytes). */
+void sa_nonce_min(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+		  uint8_t *out, uint8_t *out_len);
+/* The lower of sa's Ni and Nr (its first 32 bytes), kept after setup. */
+void ike_sa_nonce_min(const struct ike_sa *sa, uint8_t *out, uint8_t *out_len);
+/* Authenticated and keyed (IKE_AUTH and its CHILD SA done, or made by a
+ * rekey): frees what only the setup needed. */
+void ike_sa_setup_done(struct ike_sa *sa);
 /* The SA whose SPIs a received header names, or NULL. */
 struct ike_sa *ike_sa_find(struct ike_core *e, uint64_t spi_i, uint64_t spi_r,
 			   bool from_initiator);

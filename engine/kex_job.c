@@ -30,7 +30,7 @@ static void run(struct work *w)
 		j->prf, j->encr, j->integ, { j->ni, j->ni_len }, { j->nr, j->nr_len },
 		{ j->gir, j->gir_len }, j->spi_i, j->spi_r,
 	};
-	j->err = keys_ike_sa_init(j->lib, &in, &j->keys);
+	j->err = keys_ike_sa_init(j->lib, &in, &j->keys, &j->akeys);
 	/* the private key has done its work */
 	dh_free(j->dh);
 	j->dh = NULL;

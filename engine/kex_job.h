@@ -44,6 +44,7 @@ struct kex_job {
 	uint8_t gir[ALG_MAX_DH_PUB_LEN];
 	size_t gir_len;
 	struct ike_keys keys;
+	struct ike_auth_keys akeys;
 
 	/* the responder's answer, finished in cont */
 	struct msg resp;

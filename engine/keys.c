@@ -34,10 +34,10 @@ static void put_be64(uint8_t *p, uint64_t v)
 }
 
 /* {SK_d, SK_ai, SK_ar, SK_ei, SK_er, SK_pi, SK_pr} = prf+(SKEYSEED, Ni |
- * Nr | SPIi | SPIr) after the caller has filled out->skeyseed; out is
+ * Nr | SPIi | SPIr) after the caller has filled auth->skeyseed; both are
  * wiped on failure. */
 static int split_sk(struct crypto_lib *lib, const struct keys_input *in,
-		    struct ike_keys *out)
+		    struct ike_keys *out, struct ike_auth_keys *auth)
 {
 	uint8_t km[7 * ALG_MAX_KEY_LEN], *p = km, spi_i[8], spi_r[8];
 	put_be64(spi_i, in->spi_i);
@@ -46,11 +46,11 @@ static int split_sk(struct crypto_lib *lib, const struct keys_input *in,
 	out->prf = in->prf;
 	out->encr = in->encr;
 	out->integ = in->integ;
-	out->d_len = out->p_len = in->prf->key_len;
+	out->d_len = auth->p_len = in->prf->key_len;
 	out->a_len = in->integ ? in->integ->key_len : 0;
 	out->e_len = in->encr->key_len;
 	size_t total = 3 * out->d_len + 2 * out->a_len + 2 * out->e_len;
-	int rc = prf_plus(lib, in->prf, out->skeyseed, out->skeyseed_len, seed, 4, km, total);
+	int rc = prf_plus(lib, in->prf, auth->skeyseed, auth->skeyseed_len, seed, 4, km, total);
 	if (rc == 0) {
 		/* RFC 7296 2.14 order: d, ai, ar, ei, er, pi, pr. */
 		memcpy(out->sk_d, p, out->d_len), p += out->d_len;
@@ -58,20 +58,23 @@ static int split_sk(struct crypto_lib *lib, const struct keys_input *in,
 		memcpy(out->sk_ar, p, out->a_len), p += out->a_len;
 		memcpy(out->sk_ei, p, out->e_len), p += out->e_len;
 		memcpy(out->sk_er, p, out->e_len), p += out->e_len;
-		memcpy(out->sk_pi, p, out->p_len), p += out->p_len;
-		memcpy(out->sk_pr, p, out->p_len);
+		memcpy(auth->sk_pi, p, auth->p_len), p += auth->p_len;
+		memcpy(auth->sk_pr, p, auth->p_len);
 	}
 	OPENSSL_cleanse(km, sizeof(km));
-	if (rc)
+	if (rc) {
 		keys_ike_wipe(out);
+		keys_ike_auth_wipe(auth);
+	}
 	return rc;
 }
 
 int keys_ike_sa_init(struct crypto_lib *lib, const struct keys_input *in,
-		     struct ike_keys *out)
+		     struct ike_keys *out, struct ike_auth_keys *auth)
 {
 	uint8_t key[2 * 256];
 	memset(out, 0, sizeof(*out));
+	memset(auth, 0, sizeof(*auth));
 	/* RFC 7296 3.9: nonces are 16..256 octets. */
 	if (!suite_ok(in) || !in->ni.p || !in->nr.p || !in->gir.p ||
 	    in->ni.len + in->nr.len > sizeof(key))
@@ -79,31 +82,33 @@ int keys_ike_sa_init(struct crypto_lib *lib, const struct keys_input *in,
 	/* HMAC PRFs take the whole Ni | Nr as key (RFC 7296 2.14). */
 	memcpy(key, in->ni.p, in->ni.len);
 	memcpy(key + in->ni.len, in->nr.p, in->nr.len);
-	int rc = prf(lib, in->prf, key, in->ni.len + in->nr.len, &in->gir, 1, out->skeyseed);
+	int rc = prf(lib, in->prf, key, in->ni.len + in->nr.len, &in->gir, 1, auth->skeyseed);
 	OPENSSL_cleanse(key, sizeof(key));
 	if (rc)
 		return rc;
-	out->skeyseed_len = in->prf->out_len;
-	return split_sk(lib, in, out);
+	auth->skeyseed_len = in->prf->out_len;
+	return split_sk(lib, in, out, auth);
 }
 
 int keys_ike_sa_rekey(struct crypto_lib *lib, const struct ike_keys *old,
-		      const struct keys_input *in, struct ike_keys *out)
+		      const struct keys_input *in, struct ike_keys *out,
+		      struct ike_auth_keys *auth)
 {
 	const struct crypto_chunk seed[] = { in->gir, in->ni, in->nr };
 	if (!old || old == out || !old->prf || !in->gir.p || !in->ni.p || !in->nr.p)
 		return -RTX_EINVAL;
 	memset(out, 0, sizeof(*out));
+	memset(auth, 0, sizeof(*auth));
 	if (!suite_ok(in))
 		return -RTX_EINVAL;
 	/* The rekey exchange belongs to the old SA, so its PRF makes the
 	 * new SKEYSEED (RFC 7296 2.18). */
-	int rc = prf(lib, old->prf, old->sk_d, old->d_len, seed, 3, out->skeyseed);
+	int rc = prf(lib, old->prf, old->sk_d, old->d_len, seed, 3, auth->skeyseed);
 	if (rc)
 		return rc;
 	/* Its length is the old PRF's; the new PRF (HMAC) takes any key. */
-	out->skeyseed_len = old->prf->out_len;
-	return split_sk(lib, in, out);
+	auth->skeyseed_len = old->prf->out_len;
+	return split_sk(lib, in, out, auth);
 }
 
 int keys_child(struct crypto_lib *lib, const struct ike_keys *ike,
@@ -216,6 +221,12 @@ int keys_psk_auth_parts(struct crypto_lib *lib, const struct keys_octets *o,
 }
 
 void keys_ike_wipe(struct ike_keys *k)
+{
+	if (k)
+		OPENSSL_cleanse(k, sizeof(*k));
+}
+
+void keys_ike_auth_wipe(struct ike_auth_keys *k)
 {
 	if (k)
 		OPENSSL_cleanse(k, sizeof(*k));

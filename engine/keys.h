@@ -11,16 +11,24 @@
 #include "engine/alg.h"
 #include "engine/crypto.h"
 
-/* The keys of one IKE SA. Lengths follow the negotiated transforms:
- * d/pi/pr = PRF key length, ai/ar = integrity key length (0 with AEAD),
- * ei/er = cipher key length including the AEAD salt. */
+/* The keys an IKE SA uses for its whole life. Lengths follow the
+ * negotiated transforms: d = PRF key length, ai/ar = integrity key length
+ * (0 with AEAD), ei/er = cipher key length including the AEAD salt. */
 struct ike_keys {
 	const struct alg *prf, *encr, *integ;   /* integ NULL for AEAD */
-	uint8_t skeyseed[ALG_MAX_PRF_LEN];
-	uint8_t sk_d[ALG_MAX_KEY_LEN], sk_pi[ALG_MAX_KEY_LEN], sk_pr[ALG_MAX_KEY_LEN];
+	uint8_t sk_d[ALG_MAX_KEY_LEN];
 	uint8_t sk_ai[ALG_MAX_KEY_LEN], sk_ar[ALG_MAX_KEY_LEN];
 	uint8_t sk_ei[ALG_MAX_KEY_LEN], sk_er[ALG_MAX_KEY_LEN];
-	size_t skeyseed_len, d_len, p_len, a_len, e_len;
+	size_t d_len, a_len, e_len;
+};
+
+/* The rest of a derivation: SK_pi/SK_pr sign nothing after IKE_AUTH and
+ * SKEYSEED is only dumped, so an IKE SA holds them apart and lets them go
+ * once it is set up (ike_sa_setup_done). pi/pr = PRF key length. */
+struct ike_auth_keys {
+	uint8_t skeyseed[ALG_MAX_PRF_LEN];
+	uint8_t sk_pi[ALG_MAX_KEY_LEN], sk_pr[ALG_MAX_KEY_LEN];
+	size_t skeyseed_len, p_len;
 };
 
 /* Keys of one CHILD SA (ESP), both directions: i = initiator to responder. */
@@ -45,13 +53,14 @@ struct keys_input {
 /* SKEYSEED = prf(Ni | Nr, g^ir), then {SK_d, SK_ai, SK_ar, SK_ei, SK_er,
  * SK_pi, SK_pr} = prf+(SKEYSEED, Ni | Nr | SPIi | SPIr). */
 int keys_ike_sa_init(struct crypto_lib *lib, const struct keys_input *in,
-		     struct ike_keys *out);
+		     struct ike_keys *out, struct ike_auth_keys *auth);
 
 /* IKE SA rekey (RFC 7296 2.18): SKEYSEED = prf_old(SK_d(old), g^ir(new) |
  * Ni | Nr) with the OLD SA's PRF, then SK_* with the NEW SA's transforms
  * and SPIs (in). old may not alias out. */
 int keys_ike_sa_rekey(struct crypto_lib *lib, const struct ike_keys *old,
-		      const struct keys_input *in, struct ike_keys *out);
+		      const struct keys_input *in, struct ike_keys *out,
+		      struct ike_auth_keys *auth);
 
 /* CHILD SA KEYMAT = prf+(SK_d, [g^ir(new) |] Ni | Nr) (RFC 7296 2.17)
  * with the IKE SA's PRF (in->prf and the SPIs are not read), split in
@@ -84,6 +93,7 @@ int keys_psk_auth_parts(struct crypto_lib *lib, const struct keys_octets *o,
 			const uint8_t *secret, size_t secret_len, uint8_t *auth);
 
 void keys_ike_wipe(struct ike_keys *k);
+void keys_ike_auth_wipe(struct ike_auth_keys *k);
 void keys_child_wipe(struct child_keys *k);
 
 #endif

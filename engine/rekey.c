@@ -71,24 +71,6 @@ static struct child_sa *child_by_number(struct ike_core *e, unsigned n)
 	return NULL;
 }
 
-static bool nonce_lower(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
-{
-	size_t n = alen < blen ? alen : blen;
-	int d = memcmp(a, b, n);
-	return d < 0 || (d == 0 && alen < blen);
-}
-
-void rekey_nonce_min(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
-		     uint8_t *out, uint8_t *out_len)
-{
-	const uint8_t *m = nonce_lower(a, alen, b, blen) ? a : b;
-	size_t len = m == a ? alen : blen;
-	if (len > 32)
-		len = 32;
-	memcpy(out, m, len);
-	*out_len = (uint8_t)len;
-}
-
 static void child_log(struct child_sa *c, enum log_id id)
 {
 	char sub[32];
@@ -372,7 +354,7 @@ void rekey_child_done(struct child_sa *old, struct child_sa *n)
 		return;
 	struct child_sa *prev = child_by_number(n->ike->e, old->succ);
 	if (prev && prev != n) {
-		bool n_loses = nonce_lower(n->nonce_min, n->nonce_min_len, prev->nonce_min,
+		bool n_loses = sa_nonce_lower(n->nonce_min, n->nonce_min_len, prev->nonce_min,
 					   prev->nonce_min_len);
 		struct child_sa *redundant = n_loses ? n : prev;
 		if (!n_loses)
@@ -507,9 +489,9 @@ static void move_children(struct ike_sa *from, struct ike_sa *to)
 static bool ike_nonce_lower(const struct ike_sa *a, const struct ike_sa *b)
 {
 	uint8_t ma[32], mb[32], la, lb;
-	rekey_nonce_min(a->ni, a->ni_len, a->nr, a->nr_len, ma, &la);
-	rekey_nonce_min(b->ni, b->ni_len, b->nr, b->nr_len, mb, &lb);
-	return nonce_lower(ma, la, mb, lb);
+	ike_sa_nonce_min(a, ma, &la);
+	ike_sa_nonce_min(b, mb, &lb);
+	return sa_nonce_lower(ma, la, mb, lb);
 }
 
 /* The redundant SA of a simultaneous rekey: deleted with a Delete by the

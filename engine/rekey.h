@@ -83,9 +83,4 @@ void rekey_fresh_answered(struct child_sa *old, struct child_sa *n);
 void rekey_ike_later(struct ike_sa *sa);
 void rekey_child_later(struct child_sa *c);
 
-/* Lowest of two nonces, octet by octet (RFC 7296 2.8.1), into out (up to
- * 32 bytes kept). */
-void rekey_nonce_min(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
-		     uint8_t *out, uint8_t *out_len);
-
 #endif

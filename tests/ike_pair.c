@@ -273,6 +273,16 @@ size_t ike_router_child_up(const struct ike_router *r)
 	return count_rows(r, IKE_SA_ROW_SEND);
 }
 
+size_t ike_router_setup_kept(const struct ike_router *r)
+{
+	size_t n = 0;
+	for (const struct ike_sa *sa = r->engine->core.sas; sa; sa = sa->next)
+		if (ike_sa_up(sa) && (sa->ni || sa->nr || sa->akeys || sa->init_i ||
+				      sa->init_r || sa->nonce_min_len < 16))
+			n++;
+	return n;
+}
+
 void ike_router_log_print(const struct ike_router *r)
 {
 	for (size_t i = 0; i < log_count(r->log); i++)

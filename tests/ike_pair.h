@@ -78,6 +78,10 @@ size_t ike_router_log_count(const struct ike_router *r, const char *text);
 /* Established IKE SAs, and CHILD SAs (send rows), r's engine shows. */
 size_t ike_router_ike_up(const struct ike_router *r);
 size_t ike_router_child_up(const struct ike_router *r);
+/* Established IKE SAs of r that still hold what only their setup needed
+ * (nonces, SKEYSEED and SK_pi/SK_pr, the IKE_SA_INIT messages) or lack the
+ * lower nonce a simultaneous rekey compares: 0 when all let it go. */
+size_t ike_router_setup_kept(const struct ike_router *r);
 /* Prints r's log to stderr (for failing tests). */
 void ike_router_log_print(const struct ike_router *r);
 

@@ -39,6 +39,7 @@ static int crypto_only(struct crypto_lib *lib, uint16_t group)
 	uint8_t pa[ALG_MAX_DH_PUB_LEN], pb[ALG_MAX_DH_PUB_LEN], s[ALG_MAX_DH_PUB_LEN];
 	struct dh *a, *b;
 	struct ike_keys k;
+	struct ike_auth_keys ak;
 	int err = dh_new(lib, group, &a);
 	if (err || (err = dh_new(lib, group, &b)))
 		return err;
@@ -47,8 +48,8 @@ static int crypto_only(struct crypto_lib *lib, uint16_t group)
 				       2ull << 56, 2ull << 56 };
 	err = dh_public(a, pa, sizeof(pa)) || dh_public(b, pb, sizeof(pb)) ||
 	      dh_derive(a, pb, pl, s, sl) ||
-	      keys_ike_sa_init(lib, &in, &k) || dh_derive(b, pa, pl, s, sl) ||
-	      keys_ike_sa_init(lib, &in, &k);
+	      keys_ike_sa_init(lib, &in, &k, &ak) || dh_derive(b, pa, pl, s, sl) ||
+	      keys_ike_sa_init(lib, &in, &k, &ak);
 	dh_free(a);
 	dh_free(b);
 	return err;

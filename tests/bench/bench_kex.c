@@ -41,6 +41,7 @@ static int one_exchange(struct crypto_lib *lib, const struct alg *g,
 					   IKEV2_AUTH_HMAC_SHA2_256_128, 0);
 	uint8_t pub[ALG_MAX_DH_PUB_LEN], gir[ALG_MAX_DH_PUB_LEN];
 	struct ike_keys keys;
+	struct ike_auth_keys akeys;
 	struct dh *dh;
 	double t0 = now_us(), t1, t2;
 	int rc = dh_new(lib, g->id, &dh);
@@ -55,12 +56,13 @@ static int one_exchange(struct crypto_lib *lib, const struct alg *g,
 	if (rc == 0)
 		rc = keys_ike_sa_init(lib, &(struct keys_input){ prf, encr, integ,
 				      { ni, sizeof(ni) }, { nr, sizeof(nr) }, { gir, g->secret_len },
-				      3ull << 56, 4ull << 56 }, &keys);
+				      3ull << 56, 4ull << 56 }, &keys, &akeys);
 	t->gen += t1 - t0;
 	t->derive += t2 - t1;
 	t->kdf += now_us() - t2;
 	t->n++;
 	keys_ike_wipe(&keys);
+	keys_ike_auth_wipe(&akeys);
 	OPENSSL_cleanse(gir, sizeof(gir));
 	dh_free(dh);
 	return rc;

@@ -113,6 +113,8 @@ static void test_success(void **state)
 	assert_int_equal(ike_router_ike_up(&p->b), 1);
 	assert_int_equal(ike_router_child_up(&p->a), 1);
 	assert_int_equal(ike_router_child_up(&p->b), 1);
+	assert_int_equal(ike_router_setup_kept(&p->a), 0);
+	assert_int_equal(ike_router_setup_kept(&p->b), 0);
 	assert_int_equal(ike_router_log_count(&p->b, "EAP-MD5 user alice authenticated"), 1);
 	assert_no_password(p, "wonderland");
 }

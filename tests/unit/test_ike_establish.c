@@ -66,6 +66,9 @@ static void assert_up(struct ike_pair *p)
 	assert_int_equal(kernel_sim_route_count(p->b.kernel), 1);
 	assert_sa_pair(&p->a, &p->b);
 	assert_sa_pair(&p->b, &p->a);
+	/* an established SA keeps only what it goes on using */
+	assert_int_equal(ike_router_setup_kept(&p->a), 0);
+	assert_int_equal(ike_router_setup_kept(&p->b), 0);
 }
 
 static void test_a_initiates(void **state)

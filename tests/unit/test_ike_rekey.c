@@ -254,6 +254,12 @@ static void assert_ike_pair(struct ike_router *x, struct ike_router *y)
 	assert_memory_equal(sx->keys.sk_d, sy->keys.sk_d, sx->keys.d_len);
 	assert_ptr_equal(the_child(x)->ike, sx);
 	assert_ptr_equal(the_child(y)->ike, sy);
+	/* made by IKE_AUTH or a rekey, it holds no setup state but the
+	 * lower nonce, the same on both sides */
+	assert_int_equal(ike_router_setup_kept(x), 0);
+	assert_int_equal(ike_router_setup_kept(y), 0);
+	assert_int_equal(sx->nonce_min_len, sy->nonce_min_len);
+	assert_memory_equal(sx->nonce_min, sy->nonce_min, sx->nonce_min_len);
 }
 
 static void ike_rekey_by(struct ike_pair *p, struct ike_router *r, bool both)

@@ -90,7 +90,8 @@ static void get_suite(const struct suite *s, const struct alg **prf,
 }
 
 /* The SK_* split of prf+(SKEYSEED, Ni | Nr | SPIi | SPIr), by hand. */
-static void check_sk(const struct ike_keys *k, const struct alg *prf,
+static void check_sk(const struct ike_keys *k, const struct ike_auth_keys *ak,
+		     const struct alg *prf,
 		     const struct alg *encr, const struct alg *integ,
 		     const uint8_t *skeyseed, size_t seed_len,
 		     const uint8_t *ni, const uint8_t *nr, size_t nlen,
@@ -106,7 +107,7 @@ static void check_sk(const struct ike_keys *k, const struct alg *prf,
 	memcpy(s + 2 * nlen + 8, spi_r, 8);
 	ref_prf_plus(prf, skeyseed, seed_len, s, 2 * nlen + 16, km, total);
 	assert_int_equal(k->d_len, dl);
-	assert_int_equal(k->p_len, dl);
+	assert_int_equal(ak->p_len, dl);
 	assert_int_equal(k->a_len, al);
 	assert_int_equal(k->e_len, el);
 	assert_memory_equal(k->sk_d, p, dl), p += dl;
@@ -116,8 +117,8 @@ static void check_sk(const struct ike_keys *k, const struct alg *prf,
 	}
 	assert_memory_equal(k->sk_ei, p, el), p += el;
 	assert_memory_equal(k->sk_er, p, el), p += el;
-	assert_memory_equal(k->sk_pi, p, dl), p += dl;
-	assert_memory_equal(k->sk_pr, p, dl);
+	assert_memory_equal(ak->sk_pi, p, dl), p += dl;
+	assert_memory_equal(ak->sk_pr, p, dl);
 }
 
 static void test_ike_sa_init(void **state)
@@ -133,38 +134,43 @@ static void test_ike_sa_init(void **state)
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
 		const struct alg *prf, *encr, *integ;
 		struct ike_keys k;
+		struct ike_auth_keys ak;
 
 		get_suite(&suites[i], &prf, &encr, &integ);
 		const struct keys_input in = { prf, encr, integ, { ni, 32 }, { nr, 32 },
 					       { gir, 256 }, be64(spi_i), be64(spi_r) };
-		assert_int_equal(keys_ike_sa_init(*state, &in, &k), 0);
+		assert_int_equal(keys_ike_sa_init(*state, &in, &k, &ak), 0);
 		/* SKEYSEED = prf(Ni | Nr, g^ir). */
 		memcpy(key, ni, 32);
 		memcpy(key + 32, nr, 32);
 		ref_hmac(prf, key, 64, gir, 256, seed);
-		assert_int_equal(k.skeyseed_len, prf->out_len);
-		assert_memory_equal(k.skeyseed, seed, prf->out_len);
+		assert_int_equal(ak.skeyseed_len, prf->out_len);
+		assert_memory_equal(ak.skeyseed, seed, prf->out_len);
 		assert_ptr_equal(k.prf, prf);
 		assert_ptr_equal(k.integ, integ);
-		check_sk(&k, prf, encr, integ, seed, prf->out_len, ni, nr, 32,
+		check_sk(&k, &ak, prf, encr, integ, seed, prf->out_len, ni, nr, 32,
 			 spi_i, spi_r);
 		keys_ike_wipe(&k);
+		keys_ike_auth_wipe(&ak);
 		assert_null(k.prf);
+		assert_int_equal(ak.p_len, 0);
 	}
 	/* Nonces of different lengths are concatenated as they are. */
 	{
 		const struct alg *prf, *encr, *integ;
 		struct ike_keys k;
+		struct ike_auth_keys ak;
 
 		get_suite(&suites[0], &prf, &encr, &integ);
 		const struct keys_input in = { prf, encr, integ, { ni, 32 }, { nr, 48 },
 					       { gir, 100 }, be64(spi_i), be64(spi_r) };
-		assert_int_equal(keys_ike_sa_init(*state, &in, &k), 0);
+		assert_int_equal(keys_ike_sa_init(*state, &in, &k, &ak), 0);
 		memcpy(key, ni, 32);
 		memcpy(key + 32, nr, 48);
 		ref_hmac(prf, key, 80, gir, 100, seed);
-		assert_memory_equal(k.skeyseed, seed, prf->out_len);
+		assert_memory_equal(ak.skeyseed, seed, prf->out_len);
 		keys_ike_wipe(&k);
+		keys_ike_auth_wipe(&ak);
 	}
 }
 
@@ -177,6 +183,7 @@ static void test_ike_rekey(void **state)
 	uint8_t ni[32], nr[32], gir[256], gir2[32], spi[8] = { 9 }, spi2[8] = { 8 };
 	uint8_t buf[400], seed[64];
 	struct ike_keys old, k;
+	struct ike_auth_keys ak;
 
 	fill(ni, 32, 11);
 	fill(nr, 32, 12);
@@ -186,23 +193,24 @@ static void test_ike_rekey(void **state)
 	assert_ptr_equal(prf, old_prf);
 	struct keys_input in = { prf, encr, integ, { ni, 32 }, { nr, 32 }, { gir, 256 },
 				 be64(spi), be64(spi2) };
-	assert_int_equal(keys_ike_sa_init(*state, &in, &old), 0);
+	assert_int_equal(keys_ike_sa_init(*state, &in, &old, &ak), 0);
 	get_suite(&suites[3], &prf, &encr, &integ);
 	fill(ni, 32, 21);
 	fill(nr, 32, 22);
 	in = (struct keys_input){ prf, encr, integ, { ni, 32 }, { nr, 32 }, { gir2, 32 },
 				  be64(spi2), be64(spi) };
-	assert_int_equal(keys_ike_sa_rekey(*state, &old, &in, &k), 0);
+	assert_int_equal(keys_ike_sa_rekey(*state, &old, &in, &k, &ak), 0);
 	memcpy(buf, gir2, 32);
 	memcpy(buf + 32, ni, 32);
 	memcpy(buf + 64, nr, 32);
 	ref_hmac(old_prf, old.sk_d, old.d_len, buf, 96, seed);
-	assert_int_equal(k.skeyseed_len, old_prf->out_len);
-	assert_memory_equal(k.skeyseed, seed, old_prf->out_len);
-	check_sk(&k, prf, encr, integ, seed, old_prf->out_len, ni, nr, 32,
+	assert_int_equal(ak.skeyseed_len, old_prf->out_len);
+	assert_memory_equal(ak.skeyseed, seed, old_prf->out_len);
+	check_sk(&k, &ak, prf, encr, integ, seed, old_prf->out_len, ni, nr, 32,
 		 spi2, spi);
-	assert_int_equal(keys_ike_sa_rekey(*state, &old, &in, &old), -RTX_EINVAL);
+	assert_int_equal(keys_ike_sa_rekey(*state, &old, &in, &old, &ak), -RTX_EINVAL);
 	keys_ike_wipe(&k);
+	keys_ike_auth_wipe(&ak);
 	keys_ike_wipe(&old);
 }
 
@@ -243,6 +251,7 @@ static void test_child_keymat(void **state)
 	const struct alg *prf, *encr, *integ;
 	uint8_t ni[32], nr[32], gir[256];
 	struct ike_keys ike;
+	struct ike_auth_keys ak;
 	struct child_keys c;
 
 	fill(ni, 32, 31);
@@ -251,7 +260,7 @@ static void test_child_keymat(void **state)
 	get_suite(&suites[0], &prf, &encr, &integ);
 	struct keys_input in = { prf, encr, integ, { ni, 32 }, { nr, 32 }, { gir, 256 },
 				 1ull << 56, 1ull << 56 };
-	assert_int_equal(keys_ike_sa_init(*state, &in, &ike), 0);
+	assert_int_equal(keys_ike_sa_init(*state, &in, &ike, &ak), 0);
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
 		const struct alg *p2, *e2, *i2;
 
@@ -316,25 +325,26 @@ static void test_bad_suites(void **state)
 	const struct alg *prf, *encr, *integ;
 	uint8_t n[300] = { 0 };
 	struct ike_keys k;
+	struct ike_auth_keys ak;
 
 	get_suite(&suites[0], &prf, &encr, &integ);
 	const struct keys_input good = { prf, encr, integ, { n, 32 }, { n, 32 }, { n, 32 }, 0, 0 };
 	struct keys_input in = good;
 	in.integ = NULL;
-	assert_int_equal(keys_ike_sa_init(*state, &in, &k), -RTX_EINVAL);
+	assert_int_equal(keys_ike_sa_init(*state, &in, &k, &ak), -RTX_EINVAL);
 	in = good;
 	in.encr = alg_find(ALG_ENCR, IKEV2_ENCR_AES_GCM_16, 256);
-	assert_int_equal(keys_ike_sa_init(*state, &in, &k), -RTX_EINVAL);
+	assert_int_equal(keys_ike_sa_init(*state, &in, &k, &ak), -RTX_EINVAL);
 	in = good;
 	in.prf = integ;
-	assert_int_equal(keys_ike_sa_init(*state, &in, &k), -RTX_EINVAL);
+	assert_int_equal(keys_ike_sa_init(*state, &in, &k, &ak), -RTX_EINVAL);
 	/* Nonces beyond RFC 7296's 256 octets each. */
 	in = good;
 	in.ni.len = in.nr.len = 300;
-	assert_int_equal(keys_ike_sa_init(*state, &in, &k), -RTX_EINVAL);
+	assert_int_equal(keys_ike_sa_init(*state, &in, &k, &ak), -RTX_EINVAL);
 	in = good;
 	in.gir = (struct crypto_chunk){ NULL, 0 };
-	assert_int_equal(keys_ike_sa_init(*state, &in, &k), -RTX_EINVAL);
+	assert_int_equal(keys_ike_sa_init(*state, &in, &k, &ak), -RTX_EINVAL);
 }
 
 int main(void)

@@ -31,6 +31,7 @@ struct exchange {
 	const struct alg *prf, *encr, *integ;
 	uint8_t ke_i[64], ke_r[64], ni[32], nr[32];
 	struct ike_keys keys;
+	struct ike_auth_keys akeys;
 	struct wr pkt[4];           /* INIT request/response, AUTH request/response */
 };
 
@@ -59,7 +60,7 @@ static void derive(struct exchange *x)
 	}
 	const struct keys_input in = { x->prf, x->encr, x->integ, { x->ni, 32 }, { x->nr, 32 },
 				       { gir_a, sizeof(gir_a) }, be64(spi_i), be64(spi_r) };
-	assert_int_equal(keys_ike_sa_init(x->lib, &in, &x->keys), 0);
+	assert_int_equal(keys_ike_sa_init(x->lib, &in, &x->keys, &x->akeys), 0);
 	dh_free(a);
 	dh_free(b);
 }
@@ -130,7 +131,7 @@ static void build_auth(struct exchange *x, bool resp)
 	/* AUTH covers the sender's INIT message, the peer's nonce and prf(SK_p, ID'). */
 	const struct wr *init = &x->pkt[resp ? 1 : 0];
 	const struct keys_octets o = {
-		x->prf, { resp ? x->keys.sk_pr : x->keys.sk_pi, x->keys.p_len },
+		x->prf, { resp ? x->akeys.sk_pr : x->akeys.sk_pi, x->akeys.p_len },
 		{ init->buf, init->len }, { resp ? x->ni : x->nr, 32 }, { body, 4 + 13 },
 	};
 	assert_int_equal(keys_psk_auth_parts(x->lib, &o, (const uint8_t *)psk, strlen(psk),
@@ -308,6 +309,7 @@ static void test_tshark_decrypts_exchange(void **state)
 	for (int i = 0; i < 4; i++)
 		wr_free(&x.pkt[i]);
 	keys_ike_wipe(&x.keys);
+	keys_ike_auth_wipe(&x.akeys);
 	crypto_lib_free(x.lib);
 }
 
