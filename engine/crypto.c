@@ -1,3 +1,5 @@
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,12 @@ struct crypto_lib {
 	size_t nalgs;
 	EVP_CIPHER **ciphers;      /* indexed like alg_at() */
 	EVP_MD **mds;
+	/* An HMAC context per PRF and integrity row with its digest set and
+	 * no key: a copy of it is keyed per use. Setting the digest by name
+	 * on every init fetches it again, which cost more than the MAC of a
+	 * short message. Only read once made, so worker threads share them. */
+	EVP_MAC_CTX **hmacs;
+	EVP_MD *sha1, *sha256;
 };
 
 static size_t table_len(void)
@@ -39,6 +47,22 @@ static size_t alg_index(const struct alg *a)
 	return (size_t)(a - alg_at(0));
 }
 
+static EVP_MAC_CTX *hmac_template(EVP_MAC *mac, const char *digest)
+{
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)digest, 0),
+		OSSL_PARAM_construct_end(),
+	};
+	EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(mac);
+	if (ctx && !EVP_MAC_CTX_set_params(ctx, params)) {
+		EVP_MAC_CTX_free(ctx);
+		ctx = NULL;
+	}
+	if (!ctx)
+		ERR_clear_error();   /* crypto_hmac falls back to the full init */
+	return ctx;
+}
+
 static void fetch_all(struct crypto_lib *lib)
 {
 	for (size_t i = 0; i < lib->nalgs; i++) {
@@ -50,6 +74,8 @@ static void fetch_all(struct crypto_lib *lib)
 			lib->ciphers[i] = EVP_CIPHER_fetch(lib->ctx, a->ossl, NULL);
 		else if (a->type == ALG_PRF || a->type == ALG_INTEG)
 			lib->mds[i] = EVP_MD_fetch(lib->ctx, a->ossl, NULL);
+		if (lib->mds[i] && lib->hmac)
+			lib->hmacs[i] = hmac_template(lib->hmac, a->ossl);
 	}
 }
 
@@ -64,8 +90,9 @@ int crypto_lib_new(struct crypto_lib **out)
 	lib->nalgs = table_len();
 	lib->ciphers = calloc(lib->nalgs, sizeof(*lib->ciphers));
 	lib->mds = calloc(lib->nalgs, sizeof(*lib->mds));
+	lib->hmacs = calloc(lib->nalgs, sizeof(*lib->hmacs));
 	lib->ctx = OSSL_LIB_CTX_new();
-	if (!lib->ciphers || !lib->mds || !lib->ctx)
+	if (!lib->ciphers || !lib->mds || !lib->hmacs || !lib->ctx)
 		goto out;
 	rc = -RTX_ECRYPTO;
 	lib->deflt = OSSL_PROVIDER_load(lib->ctx, "default");
@@ -80,6 +107,10 @@ int crypto_lib_new(struct crypto_lib **out)
 	if (!lib->hmac)
 		goto out;
 	fetch_all(lib);
+	lib->sha1 = EVP_MD_fetch(lib->ctx, "SHA1", NULL);
+	lib->sha256 = EVP_MD_fetch(lib->ctx, "SHA256", NULL);
+	if (!lib->sha1 || !lib->sha256)
+		goto out;
 	*out = lib;
 	return 0;
 out:
@@ -96,9 +127,14 @@ void crypto_lib_free(struct crypto_lib *lib)
 			EVP_CIPHER_free(lib->ciphers[i]);
 		if (lib->mds)
 			EVP_MD_free(lib->mds[i]);
+		if (lib->hmacs)
+			EVP_MAC_CTX_free(lib->hmacs[i]);
 	}
 	free(lib->ciphers);
 	free(lib->mds);
+	free(lib->hmacs);
+	EVP_MD_free(lib->sha1);
+	EVP_MD_free(lib->sha256);
 	EVP_MAC_free(lib->hmac);
 	if (lib->legacy)
 		OSSL_PROVIDER_unload(lib->legacy);
@@ -128,6 +164,17 @@ static EVP_CIPHER *get_cipher(struct crypto_lib *lib, const struct alg *a)
 		return EVP_CIPHER_fetch(NULL, a->ossl, NULL);
 	EVP_CIPHER *c = lib->ciphers[alg_index(a)];
 	return c && EVP_CIPHER_up_ref(c) ? c : NULL;
+}
+
+/* The keyless HMAC context of a table row, or NULL (a copy of a row, as
+ * tests make with other lengths, or no template). */
+static EVP_MAC_CTX *hmac_of(const struct crypto_lib *lib, const struct alg *a)
+{
+	uintptr_t p = (uintptr_t)a, first = (uintptr_t)alg_at(0);
+	if (!lib || p < first || (p - first) % sizeof(*a))
+		return NULL;
+	size_t i = alg_index(a);
+	return i < lib->nalgs && alg_at(i) == a ? lib->hmacs[i] : NULL;
 }
 
 /* The same for HMAC. */
@@ -296,40 +343,97 @@ int crypto_aead_open(struct crypto_lib *lib, const struct alg *encr,
 			(uint8_t *)tag);
 }
 
+static int digest(EVP_MD *md, const char *name, const void *in, size_t len, uint8_t *out,
+		  unsigned want)
+{
+	EVP_MD *own = md ? NULL : EVP_MD_fetch(NULL, name, NULL);
+	unsigned n = 0;
+	int ok = (md || own) && EVP_Digest(in, len, out, &n, md ? md : own, NULL) == 1 &&
+		 n == want;
+	EVP_MD_free(own);
+	return ok ? 0 : -RTX_ECRYPTO;
+}
+
+int crypto_sha1(struct crypto_lib *lib, const void *in, size_t len, uint8_t *out)
+{
+	return digest(lib ? lib->sha1 : NULL, "SHA1", in, len, out, 20);
+}
+
+int crypto_sha256(struct crypto_lib *lib, const void *in, size_t len, uint8_t *out)
+{
+	return digest(lib ? lib->sha256 : NULL, "SHA256", in, len, out, 32);
+}
+
+struct crypto_mac {
+	EVP_MAC_CTX *ctx;
+	const struct alg *a;
+	bool used;             /* a MAC was taken: the next starts over */
+};
+
+int crypto_mac_new(struct crypto_lib *lib, const struct alg *a, const uint8_t *key,
+		   size_t key_len, struct crypto_mac **out)
+{
+	static const uint8_t empty_key[1];
+	EVP_MAC *mac = NULL;
+	OSSL_PARAM params[2];
+
+	*out = NULL;
+	if (!a || (a->type != ALG_PRF && a->type != ALG_INTEG) || !a->ossl)
+		return -RTX_EINVAL;
+	struct crypto_mac *m = calloc(1, sizeof(*m));
+	if (!m)
+		return -RTX_ENOMEM;
+	m->a = a;
+	EVP_MAC_CTX *tmpl = hmac_of(lib, a);
+	mac = tmpl ? NULL : get_hmac(lib);
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+						     (char *)a->ossl, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	m->ctx = tmpl ? EVP_MAC_CTX_dup(tmpl) : mac ? EVP_MAC_CTX_new(mac) : NULL;
+	EVP_MAC_free(mac);
+	/* A NULL key means "keep the previous key" to OpenSSL: an empty PSK
+	 * must still be a (zero-length) key. */
+	if (!m->ctx || !EVP_MAC_init(m->ctx, key ? key : empty_key, key_len,
+				     tmpl ? NULL : params)) {
+		crypto_mac_free(m);
+		return -RTX_ECRYPTO;
+	}
+	*out = m;
+	return 0;
+}
+
+int crypto_mac(struct crypto_mac *m, const struct crypto_chunk *in, size_t n, uint8_t *out)
+{
+	size_t outl = 0;
+	/* no key: HMAC starts again from the keyed state it kept */
+	if (m->used && !EVP_MAC_init(m->ctx, NULL, 0, NULL))
+		return -RTX_ECRYPTO;
+	m->used = true;
+	for (size_t i = 0; i < n; i++)
+		if (in[i].len && !EVP_MAC_update(m->ctx, in[i].p, in[i].len))
+			return -RTX_ECRYPTO;
+	if (!EVP_MAC_final(m->ctx, out, &outl, m->a->out_len) || outl != m->a->out_len)
+		return -RTX_ECRYPTO;
+	return 0;
+}
+
+void crypto_mac_free(struct crypto_mac *m)
+{
+	if (!m)
+		return;
+	EVP_MAC_CTX_free(m->ctx);
+	free(m);
+}
+
 int crypto_hmac(struct crypto_lib *lib, const struct alg *a,
 		const uint8_t *key, size_t key_len,
 		const struct crypto_chunk *in, size_t n, uint8_t *out)
 {
-	static const uint8_t empty_key[1];
-	EVP_MAC *mac;
-	EVP_MAC_CTX *ctx = NULL;
-	OSSL_PARAM params[2];
-	size_t outl = 0;
-	int rc = -RTX_EINVAL;
-
-	if (!a || (a->type != ALG_PRF && a->type != ALG_INTEG) || !a->ossl)
-		return rc;
-	mac = get_hmac(lib);
-	rc = -RTX_ECRYPTO;
-	if (!mac)
-		goto out;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-						     (char *)a->ossl, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	ctx = EVP_MAC_CTX_new(mac);
-	/* A NULL key means "keep the previous key" to OpenSSL: an empty PSK
-	 * must still be a (zero-length) key. */
-	if (!ctx || !EVP_MAC_init(ctx, key ? key : empty_key, key_len, params))
-		goto out;
-	for (size_t i = 0; i < n; i++)
-		if (in[i].len && !EVP_MAC_update(ctx, in[i].p, in[i].len))
-			goto out;
-	if (!EVP_MAC_final(ctx, out, &outl, a->out_len) || outl != a->out_len)
-		goto out;
-	rc = 0;
-out:
-	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
+	struct crypto_mac *m;
+	int rc = crypto_mac_new(lib, a, key, key_len, &m);
+	if (!rc)
+		rc = crypto_mac(m, in, n, out);
+	crypto_mac_free(m);
 	return rc;
 }
 

@@ -54,11 +54,26 @@ int crypto_aead_open(struct crypto_lib *lib, const struct alg *encr,
 		     const uint8_t *in, size_t len, uint8_t *out,
 		     const uint8_t *tag);
 
+/* SHA-1 (20 bytes into out) and SHA-256 (32) of in, with digests the
+ * library fetched once (a NULL lib fetches them each time). 0 or
+ * -RTX_ECRYPTO. */
+int crypto_sha1(struct crypto_lib *lib, const void *in, size_t len, uint8_t *out);
+int crypto_sha256(struct crypto_lib *lib, const void *in, size_t len, uint8_t *out);
+
 /* HMAC with the digest named by a PRF or INTEG entry (alg->ossl): writes
  * the full alg->out_len bytes. Any key length. */
 int crypto_hmac(struct crypto_lib *lib, const struct alg *a,
 		const uint8_t *key, size_t key_len,
 		const struct crypto_chunk *in, size_t n, uint8_t *out);
+
+/* One HMAC key for several MACs (prf+): keyed once, each crypto_mac then
+ * starts from the keyed state instead of keying again. */
+struct crypto_mac;
+int crypto_mac_new(struct crypto_lib *lib, const struct alg *a, const uint8_t *key,
+		   size_t key_len, struct crypto_mac **out);
+/* alg->out_len bytes into out. */
+int crypto_mac(struct crypto_mac *m, const struct crypto_chunk *in, size_t n, uint8_t *out);
+void crypto_mac_free(struct crypto_mac *m);
 
 /* Integrity: HMAC truncated to integ->icv_len bytes into icv. */
 int crypto_integ(struct crypto_lib *lib, const struct alg *integ,

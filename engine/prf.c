@@ -27,6 +27,7 @@ int prf_plus(struct crypto_lib *lib, const struct alg *prf_alg,
 	uint8_t t[ALG_MAX_PRF_LEN];
 	uint8_t counter = 1;
 	size_t done = 0, tlen = 0;
+	struct crypto_mac *m = NULL;
 	int rc = 0;
 
 	if (!prf_alg || prf_alg->type != ALG_PRF || n > PRF_PLUS_MAX_SEED ||
@@ -35,7 +36,9 @@ int prf_plus(struct crypto_lib *lib, const struct alg *prf_alg,
 	/* The counter is one octet: 255 blocks is all prf+ can produce. */
 	if (out_len > 255u * prf_alg->out_len)
 		return -RTX_ERANGE;
-	while (done < out_len) {
+	/* every block has the same key: keyed once */
+	rc = crypto_mac_new(lib, prf_alg, key, key_len, &m);
+	while (!rc && done < out_len) {
 		size_t k = 0, take;
 
 		/* T1 has no previous block: the first chunk is empty. */
@@ -43,7 +46,7 @@ int prf_plus(struct crypto_lib *lib, const struct alg *prf_alg,
 		for (size_t i = 0; i < n; i++)
 			in[k++] = seed[i];
 		in[k++] = (struct crypto_chunk){ &counter, 1 };
-		rc = prf(lib, prf_alg, key, key_len, in, k, t);
+		rc = crypto_mac(m, in, k, t);
 		if (rc)
 			break;
 		tlen = prf_alg->out_len;
@@ -52,6 +55,7 @@ int prf_plus(struct crypto_lib *lib, const struct alg *prf_alg,
 		done += take;
 		counter++;
 	}
+	crypto_mac_free(m);
 	OPENSSL_cleanse(t, sizeof(t));
 	if (rc)
 		OPENSSL_cleanse(out, out_len);

@@ -405,6 +405,24 @@ static void test_null_lib(void **state)
 					  buf, m1), -RTX_EINVAL);
 }
 
+/* FIPS 180-2 appendix A and B, "abc": the library's fetched digests and
+ * the fetch-per-call path of a NULL lib agree with them. */
+static void test_sha_abc(void **state)
+{
+	uint8_t want[32], out[32];
+	struct crypto_lib *libs[] = { *state, NULL };
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(unhex("a9993e364706816aba3e25717850c26c9cd0d89d", want,
+				       sizeof(want)), 20);
+		assert_int_equal(crypto_sha1(libs[i], "abc", 3, out), 0);
+		assert_memory_equal(out, want, 20);
+		assert_int_equal(unhex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9c"
+				       "b410ff61f20015ad", want, sizeof(want)), 32);
+		assert_int_equal(crypto_sha256(libs[i], "abc", 3, out), 0);
+		assert_memory_equal(out, want, 32);
+	}
+}
+
 static void test_bad_args(void **state)
 {
 	const struct alg *dh = alg_find(ALG_DH, IKEV2_DH_MODP_2048, 0);
@@ -443,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_aead_vectors),
 		cmocka_unit_test(test_des_family),
 		cmocka_unit_test(test_null_lib),
+		cmocka_unit_test(test_sha_abc),
 		cmocka_unit_test(test_bad_args),
 	};
 
