@@ -329,6 +329,11 @@ static void log_push(struct log *l, enum log_level lvl, char *text)
 	push_text(l, lvl, text);
 }
 
+bool log_ike_wanted(const struct log *l, enum log_id id)
+{
+	return id >= 0 && id < LOG_ID_COUNT && (catalogue[id].level != LOG_DEBUG || l->debug);
+}
+
 void log_ikev(struct log *l, const char *sub, enum log_id id, va_list ap)
 {
 	if (id < 0 || id >= LOG_ID_COUNT)

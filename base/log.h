@@ -135,6 +135,9 @@ void log_text_limited(struct log *l, enum log_level lvl, const char *fmt, ...)
 
 /* A catalogued IKEv2 message; sub may be NULL or "GW:1/SA:2/INIT". */
 void log_ike(struct log *l, const char *sub, enum log_id id, ...);
+/* False when line id would be dropped for its level now: callers skip
+ * building its sub-prefix. */
+bool log_ike_wanted(const struct log *l, enum log_id id);
 void log_ikev(struct log *l, const char *sub, enum log_id id, va_list ap);
 
 /* A message outside the seed's list, with its own prefix ("[IPSEC] ..."). */

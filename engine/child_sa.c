@@ -63,6 +63,8 @@ static void child_log(struct child_sa *c, bool send, enum log_id id, ...)
 {
 	char sub[32];
 	va_list ap;
+	if (!log_ike_wanted(c->ike->e->d.log, id))
+		return;
 	snprintf(sub, sizeof(sub), "SA:%u/%s", send ? c->num_send : c->num_recv,
 		 send ? "CHLD_SEND" : "CHLD_RECV");
 	va_start(ap, id);

@@ -42,16 +42,13 @@ static int nat_hash(struct crypto_lib *lib, uint64_t spi_i, uint64_t spi_r,
 		    const struct endpoint *ep, uint8_t out[20])
 {
 	uint8_t in[8 + 8 + 16 + 2];
-	size_t alen = ep->addr.family == AF_INET6 ? 16 : 4, olen = 0;
+	size_t alen = ep->addr.family == AF_INET6 ? 16 : 4;
 	put_be64(in, spi_i);
 	put_be64(in + 8, spi_r);
 	memcpy(in + 16, ep->addr.bytes, alen);
 	in[16 + alen] = (uint8_t)(ep->port >> 8);
 	in[17 + alen] = (uint8_t)ep->port;
-	if (!EVP_Q_digest(crypto_lib_ctx(lib), "SHA1", NULL, in, 18 + alen, out, &olen) ||
-	    olen != 20)
-		return -RTX_ECRYPTO;
-	return 0;
+	return crypto_sha1(lib, in, 18 + alen, out);
 }
 
 static int add_nat_notifies(struct ike_sa *sa, struct msg *m, uint64_t spi_r)

@@ -14,6 +14,7 @@
 #include "engine/child_retry.h"
 #include "engine/child_sa.h"
 #include "engine/config.h"
+#include "engine/crypto.h"
 #include "engine/diagnosis.h"
 #include "engine/exchange.h"
 #include "engine/exchange_child.h"
@@ -495,7 +496,13 @@ static int sa_random(void *arg, uint8_t *buf, size_t len)
 	return ike_core_random(((struct ike_sa *)arg)->e, buf, len);
 }
 
-static const struct window_ops sa_window_ops = { sa_resend, sa_timed_out, sa_random };
+static int sa_sha256(void *arg, const uint8_t *buf, size_t len, uint8_t out[32])
+{
+	return crypto_sha256(((struct ike_sa *)arg)->e->d.crypto, buf, len, out);
+}
+
+static const struct window_ops sa_window_ops = { sa_resend, sa_timed_out, sa_random,
+						 sa_sha256 };
 
 /* ---- ike.h ------------------------------------------------------------------ */
 

@@ -118,6 +118,8 @@ void ike_sa_log(struct ike_sa *sa, enum log_id id, ...)
 {
 	char sub[24];
 	va_list ap;
+	if (!log_ike_wanted(sa->e->d.log, id))
+		return;
 	ike_sa_sub(sa, sub, sizeof(sub));
 	va_start(ap, id);
 	log_ikev(sa->e->d.log, sub, id, ap);

@@ -306,10 +306,13 @@ void window_restart(struct window *w)
 
 /* SHA-256 so that a sender who has not seen the request cannot make a
  * different one that matches. False when it could not be computed. */
-static bool hash_request(const uint8_t *buf, size_t len, uint8_t out[32])
+static bool hash_request(const struct window *w, const uint8_t *buf, size_t len,
+			 uint8_t out[32])
 {
 	size_t n = 0;
-	if (buf && EVP_Q_digest(NULL, "SHA256", NULL, buf, len, out, &n) && n == 32)
+	if (buf && (w->ops->sha256 ? !w->ops->sha256(w->arg, buf, len, out)
+				   : EVP_Q_digest(NULL, "SHA256", NULL, buf, len, out, &n) &&
+					     n == 32))
 		return true;
 	memset(out, 0, 32);
 	return false;
@@ -323,14 +326,15 @@ static struct window_resp *find_resp(const struct window *w, uint32_t msgid)
 	return NULL;
 }
 
-static bool same_request(const struct window_resp *c, const uint8_t *buf, size_t len,
-			 const struct endpoint *from, const struct endpoint *current)
+static bool same_request(const struct window *w, const struct window_resp *c,
+			 const uint8_t *buf, size_t len, const struct endpoint *from,
+			 const struct endpoint *current)
 {
 	uint8_t h[32];
 	if (!from || !(endpoint_equal(from, &c->from) ||
 		       (current && endpoint_equal(from, current))))
 		return false;
-	return hash_request(buf, len, h) && memcmp(h, c->hash, sizeof(h)) == 0;
+	return hash_request(w, buf, len, h) && memcmp(h, c->hash, sizeof(h)) == 0;
 }
 
 bool window_answered(const struct window *w, uint32_t msgid)
@@ -347,13 +351,13 @@ enum window_verdict window_check_request(struct window *w, uint32_t msgid,
 	if (!c && msgid - w->msgid_expect < w->recv_size) {
 		/* The response goes out before the next datagram is read, so
 		 * this is the request window_sent_response answers. */
-		hash_request(buf, len, w->in_hash);
+		hash_request(w, buf, len, w->in_hash);
 		w->in_from = from ? *from : (struct endpoint){ 0 };
 		w->in_msgid = msgid;
 		w->in_valid = true;
 		return WINDOW_NEW;
 	}
-	if (c && same_request(c, buf, len, from, current)) {
+	if (c && same_request(w, c, buf, len, from, current)) {
 		wlog(w, sub, LOG_I_RETRANSMIT_RESP, LOG_R_RETRANSMIT_RESP, (unsigned)msgid);
 		w->ops->resend(w->arg, c->buf, c->len);
 		return WINDOW_RETRANSMIT;

@@ -32,13 +32,15 @@ struct log;
 #define WINDOW_MAX 16
 
 /* What the owner does for the window: put bytes on the wire again, give
- * up after the last retransmission, and supply randomness for the
+ * up after the last retransmission, supply randomness for the
  * retransmission jitter (NULL, or a non-zero return: the attempt goes
- * out on its nominal time). */
+ * out on its nominal time) and SHA-256 a request (NULL: the window
+ * fetches the digest itself each time). */
 struct window_ops {
 	int (*resend)(void *arg, const uint8_t *buf, size_t len);
 	void (*timed_out)(void *arg, uint32_t msgid);
 	int (*random)(void *arg, uint8_t *buf, size_t len);
+	int (*sha256)(void *arg, const uint8_t *buf, size_t len, uint8_t out[32]);
 };
 
 /* Retransmission k of a request (1..retry count) goes out at a random

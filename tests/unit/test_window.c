@@ -414,7 +414,7 @@ static int m_random(void *arg, uint8_t *buf, size_t len)
 	return 0;
 }
 
-static const struct window_ops jitter_ops = { m_resend, m_timed_out, m_random };
+static const struct window_ops jitter_ops = { m_resend, m_timed_out, m_random, NULL };
 
 static struct crowd *crowd_new(uint64_t seed)
 {
