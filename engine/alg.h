@@ -125,6 +125,7 @@ enum alg_dh_kind {
 
 /* Largest sizes of any entry, for fixed buffers in callers. */
 #define ALG_MAX_KEY_LEN 64    /* ENCR key+salt, INTEG key, PRF key */
+#define ALG_MAX_ENCR_KEY_LEN 36   /* ENCR key+salt: AES-256 with a 4-byte salt */
 #define ALG_MAX_PRF_LEN 64    /* PRF output */
 #define ALG_MAX_ICV_LEN 32
 #define ALG_MAX_IV_LEN 16

@@ -49,6 +49,8 @@ static int split_sk(struct crypto_lib *lib, const struct keys_input *in,
 	out->d_len = auth->p_len = in->prf->key_len;
 	out->a_len = in->integ ? in->integ->key_len : 0;
 	out->e_len = in->encr->key_len;
+	if (out->e_len > sizeof(out->sk_ei))
+		return -RTX_EINVAL;
 	size_t total = 3 * out->d_len + 2 * out->a_len + 2 * out->e_len;
 	int rc = prf_plus(lib, in->prf, auth->skeyseed, auth->skeyseed_len, seed, 4, km, total);
 	if (rc == 0) {

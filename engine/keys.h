@@ -18,7 +18,7 @@ struct ike_keys {
 	const struct alg *prf, *encr, *integ;   /* integ NULL for AEAD */
 	uint8_t sk_d[ALG_MAX_KEY_LEN];
 	uint8_t sk_ai[ALG_MAX_KEY_LEN], sk_ar[ALG_MAX_KEY_LEN];
-	uint8_t sk_ei[ALG_MAX_KEY_LEN], sk_er[ALG_MAX_KEY_LEN];
+	uint8_t sk_ei[ALG_MAX_ENCR_KEY_LEN], sk_er[ALG_MAX_ENCR_KEY_LEN];
 	size_t d_len, a_len, e_len;
 };
 

@@ -199,6 +199,9 @@ static void test_table_rows(void **state)
 		const struct alg *a = alg_at(i);
 
 		check_row(a);
+		/* the key arrays of struct ike_keys hold every cipher's key */
+		if (a->type == ALG_ENCR)
+			assert_true(a->key_len <= ALG_MAX_ENCR_KEY_LEN);
 		/* (type, id, key_bits) is unique and finds this row. */
 		assert_ptr_equal(alg_find(a->type, a->id, a->key_bits), a);
 		/* The OpenSSL name runs in our library context. */
