@@ -129,6 +129,15 @@ const char *ike_tunnel_down_why(struct ike_engine *eng, unsigned tunnel)
 	const struct ipsec_config *cfg = eng->core.d.config;
 	const struct tunnel_config *t = config_tunnel_find(cfg, tunnel);
 	const struct gateway_config *g = t ? config_tunnel_gateway(cfg, t) : NULL;
+	/* Yamaha's IKEv2 has no traffic selectors to tell two tunnels of one
+	 * gateway apart: the gateway negotiates for its first tunnel only. */
+	unsigned first = g && g->version == 2 ? ike_gateway_tunnel(&eng->core, g->id) : 0;
+	if (first && first != tunnel) {
+		snprintf(eng->why, sizeof(eng->why),
+			 "gateway %u negotiates for tunnel %u: IKEv2 makes one tunnel per "
+			 "gateway", g->id, first);
+		return eng->why;
+	}
 	const struct gw_state *gs = g ? ike_gw_find(eng, g->id) : NULL;
 	return gs && gs->down_why[0] && gs->child_tunnel == tunnel ? gs->down_why : NULL;
 }

@@ -26,7 +26,8 @@ void ike_config_changed(struct ike_engine *e);
 /* Start an IKE SA (and its first CHILD SA) to the gateway now. */
 int ike_initiate(struct ike_engine *e, unsigned gateway);
 /* Why tunnel's CHILD SA is not up when the kernel refused it ("adding the
- * route 10.1.0.0/24 to tunnel 1 failed: ..."), or NULL (child_retry.c). */
+ * route 10.1.0.0/24 to tunnel 1 failed: ...") or its IKEv2 gateway serves
+ * another tunnel, or NULL (child_retry.c). Valid until the next call. */
 const char *ike_tunnel_down_why(struct ike_engine *e, unsigned tunnel);
 /* `ipsec sa delete N`: delete SA number N (IKE or CHILD) and tell the peer. */
 int ike_delete_sa(struct ike_engine *e, unsigned sa_number);

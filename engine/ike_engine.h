@@ -60,6 +60,7 @@ struct ike_engine {
 	unsigned starting;
 	struct half_open_table starting_to;
 	struct name_index *names;             /* exchange_auth.c: gateways by remote name */
+	char why[96];                         /* child_retry.c: ike_tunnel_down_why's text */
 };
 
 static inline struct ike_engine *ike_engine_of(struct ike_core *c)

@@ -118,6 +118,14 @@ static void test_tunnel_of_gateway(void **state)
 	ike_config_changed(p->b.engine);
 	assert_int_equal(ike_gateway_tunnel(core, 7), 40);
 	assert_int_equal(ike_gateway_tunnel(core, 8), 7);
+	/* show status tunnel says why the second tunnel of a gateway stays
+	 * down; the first has nothing to explain */
+	const char *why = ike_tunnel_down_why(p->b.engine, 8);
+	assert_non_null(why);
+	assert_string_equal(why, "gateway 8 negotiates for tunnel 7: IKEv2 makes one tunnel "
+			    "per gateway");
+	assert_null(ike_tunnel_down_why(p->b.engine, 7));
+	assert_null(ike_tunnel_down_why(p->b.engine, 40));
 }
 
 int main(void)
