@@ -3,7 +3,8 @@
  * the same handshake measured in the same run (two keygens, two derives,
  * two KDFs: what bench_kex times for one side, twice); then the same
  * number of tunnels started at once, with the key exchanges on the loop's
- * thread and on worker threads (engine/workers.h, one per CPU per engine);
+ * thread and on worker threads (engine/workers.h: one per CPU in all, as a
+ * process has, and one per CPU per engine);
  * then the memory an established IKE SA with one CHILD SA costs at 10,000
  * SAs.
  *
@@ -264,17 +265,23 @@ out:
 	return rate;
 }
 
+/* Inline, then with workers two ways: as many in all as a process has by
+ * default (one per CPU, split between the two engines), and one per CPU
+ * for each engine. Both engines share the one loop thread, so the second
+ * has twice a process's workers competing with that thread for the CPUs. */
 static int bench_concurrent(uint16_t group, unsigned k)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned t = cpus < 1 ? 1 : (unsigned)cpus;
-	double one = concurrent(group, k, 0), many = concurrent(group, k, t);
-	if (one < 0 || many < 0) {
+	unsigned t = cpus < 1 ? 1 : (unsigned)cpus, half = t > 1 ? t / 2 : 1;
+	double one = concurrent(group, k, 0), split = concurrent(group, k, half),
+	       each = concurrent(group, k, t);
+	if (one < 0 || split < 0 || each < 0) {
 		fprintf(stderr, "concurrent handshakes failed for group %u\n", group);
 		return -1;
 	}
 	printf("group %-3u %u at once: %8.0f handshakes/s inline, %8.0f with %u+%u workers: "
-	       "%.2fx\n", group, k, one, many, t, t, many / one);
+	       "%.2fx, %8.0f with %u+%u: %.2fx\n", group, k, one, split, half, half, split / one,
+	       each, t, t, each / one);
 	return 0;
 }
 
