@@ -359,6 +359,11 @@ static void conn_readable(struct conn *c)
 	if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 		return;
 	if (n <= 0) {
+		/* The client is done typing: its lines take effect now, not
+		 * after the pause a paste needs (cli.h), so that what a script
+		 * does next (a peer it starts, say) meets the config it typed. */
+		if (n == 0 && c->s)
+			(void)cli_apply(c->srv->cli);
 		conn_free(c);
 		return;
 	}

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "base/clock.h"
+#include "engine/config.h"
 #include "engine/loop.h"
 #include "engine/router.h"
 #include "shell/cli.h"
@@ -182,6 +183,28 @@ static void test_hello_and_lines(void **state)
 	assert_int_equal(console_server_sessions(f->srv), 0);
 }
 
+/* A typed line waits for a pause in the input before the engine sees it
+ * (cli.h); a client that hangs up has no more to type, so it is applied
+ * then, before the router reads anything else (a peer's packet). */
+static void test_hangup_applies(void **state)
+{
+	struct fixture *f = *state;
+	int fd = dial(f);
+	char out[4096], types[16];
+	send_req(fd, CONSOLE_HELLO, 0, "s");
+	assert_int_equal(reply(f, fd, out, sizeof(out), types), 0);
+	send_req(fd, CONSOLE_LINE, 0, "ipsec ike pre-shared-key 1 text typed-secret");
+	assert_int_equal(reply(f, fd, out, sizeof(out), types), 0);
+	assert_null(config_gateway_find(f->r->ipsec, 1));   /* still pending */
+	close(fd);
+	loop_run_once(f->r->loop, 0);   /* no time passes on the virtual clock */
+	assert_int_equal(console_server_sessions(f->srv), 0);
+	const struct gateway_config *g = config_gateway_find(f->r->ipsec, 1);
+	assert_non_null(g);
+	assert_int_equal(g->psk_len, strlen("typed-secret"));
+	assert_memory_equal(g->psk, "typed-secret", g->psk_len);
+}
+
 static void test_misbehaving_clients_dropped(void **state)
 {
 	struct fixture *f = *state;
@@ -275,6 +298,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_frame_parse),
 		cmocka_unit_test_setup_teardown(test_hello_and_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hangup_applies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_misbehaving_clients_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_stops_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_session_closed, setup, teardown),
