@@ -379,7 +379,9 @@ void ike_sa_nonce_min(const struct ike_sa *sa, uint8_t *out, uint8_t *out_len)
 
 void ike_sa_setup_done(struct ike_sa *sa)
 {
-	ike_sa_nonce_min(sa, sa->nonce_min, &sa->nonce_min_len);
+	if (sa->ni && sa->nr)
+		sa_nonce_min(sa->ni, sa->ni_len, sa->nr, sa->nr_len, sa->nonce_min,
+			     &sa->nonce_min_len);
 	drop_setup(sa);
 }
 
