@@ -436,8 +436,7 @@ static enum gerr args_fill(struct cmd_args *a, const struct mstate *s,
  * (neither optional nor repeated), or n when none does before the words
  * or those keywords end. m_tok fails such a row at that word with
  * GE_CMDNAME and nothing else; the first letters decide most rows
- * without a strcasecmp, which was a sixth of loading a large config as
- * every line was tried against the table's rows in turn. */
+ * without a strcasecmp. */
 static size_t kw_mismatch(const struct cmd_row *r, char **w, size_t n)
 {
 	for (size_t i = 0; i < n && i < ROW_TOKS; i++) {
@@ -451,38 +450,72 @@ static size_t kw_mismatch(const struct cmd_row *r, char **w, size_t n)
 	return n;
 }
 
+/* Every row in table order: the first that matches wins, and each failure
+ * is recorded (fail) so the error names the word the best row stopped at.
+ * A `no` line keeps the row matching the most key words. */
+static const struct cmd_row *walk_all(struct mstate *s, bool no,
+				      unsigned char *best_tokof)
+{
+	const struct cmd_row *best = NULL;
+	int best_keys = -1;
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		s->row = &cmd_table[i];
+		if (!no) {
+			size_t at = kw_mismatch(s->row, s->w, s->n);
+			if (at < s->n) {
+				fail(s, at, GE_CMDNAME);
+				continue;
+			}
+			if (m_tok(s, 0, 0, false)) {
+				memcpy(best_tokof, s->tokof, s->n);
+				return s->row;
+			}
+			continue;
+		}
+		int k = m_no(s, s->w + 1, s->n - 1);
+		if (k > best_keys) {
+			best_keys = k;
+			best = s->row;
+			memcpy(best_tokof, s->tokof, s->n);
+		}
+	}
+	return best;
+}
+
+/* The rows the index gives are those walk_all would not skip on a keyword
+ * (less the ones too long for the line), in the same order, so the first
+ * that matches is the same row; and m_tok leaves tokof as that row alone
+ * sets it. Only a line that matches nothing needs the whole walk, for the
+ * error its failures add up to. */
+static const struct cmd_row *first_match(struct mstate *s, unsigned char *best_tokof)
+{
+	unsigned short rows[cmd_table_len];
+	size_t nrows = grammar_index_rows(s->w, s->n, rows);
+	for (size_t i = 0; i < nrows; i++) {
+		s->row = &cmd_table[rows[i]];
+		if (m_tok(s, 0, 0, false)) {
+			memcpy(best_tokof, s->tokof, s->n);
+			return s->row;
+		}
+	}
+	return NULL;
+}
+
 enum gerr grammar_match(const struct rtx_model *m, char **w, size_t n,
 			struct cmd_args *out, size_t *badw)
 {
 	struct mstate s = { .m = m, .w = w, .n = n };
 	bool no = is_no(w, n);
 	const struct cmd_row *best = NULL;
-	int best_keys = -1;
 	unsigned char best_tokof[WORDS_MAX];
 	memset(out, 0, sizeof(*out));
 	if (n == 0 || n > WORDS_MAX)
 		return n ? GE_TOO_MANY : GE_OK;
-	for (size_t i = 0; i < cmd_table_len; i++) {
-		s.row = &cmd_table[i];
-		if (!no) {
-			size_t at = kw_mismatch(s.row, w, n);
-			if (at < n) {
-				fail(&s, at, GE_CMDNAME);
-				continue;
-			}
-			if (m_tok(&s, 0, 0, false)) {
-				best = s.row;
-				memcpy(best_tokof, s.tokof, n);
-				break;
-			}
-			continue;
-		}
-		int k = m_no(&s, w + 1, n - 1);
-		if (k > best_keys) {
-			best_keys = k;
-			best = s.row;
-			memcpy(best_tokof, s.tokof, n);
-		}
+	if (!no)
+		best = first_match(&s, best_tokof);
+	if (!best) {
+		s = (struct mstate){ .m = m, .w = w, .n = n };
+		best = walk_all(&s, no, best_tokof);
 	}
 	if (!best) {
 		*badw = s.bad;

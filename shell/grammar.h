@@ -255,6 +255,13 @@ enum gerr grammar_match(const struct rtx_model *m, char **w, size_t n,
 			struct cmd_args *out, size_t *badw);
 void cmd_args_free(struct cmd_args *a);
 
+/* The rows a line of words w[0..n) can match, into out (room for
+ * cmd_table_len) in table order: those whose leading keywords (each
+ * neither optional nor repeated) are all among the words, as each equals
+ * the word at its position. Every other row fails on a keyword
+ * (grammar_index.c); returns the count. */
+size_t grammar_index_rows(char *const *w, size_t n, unsigned short *out);
+
 /* What may follow the complete words w[0..n): calls fn for every token
  * reachable next (each row's, not deduplicated) and with tok == NULL when
  * the line may end here. The one routine behind `?`, TAB and errors. */

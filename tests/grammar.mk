@@ -9,6 +9,13 @@ tests_unit_test_config_print_CFLAGS = $(TEST_CFLAGS) -DCONFIGS_DIR='"$(abs_top_s
 tests_unit_test_config_print_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_grammar tests/unit/test_config_print
 
+# The index over the command table against walks over the whole table.
+check_PROGRAMS += tests/unit/test_grammar_index
+tests_unit_test_grammar_index_SOURCES = tests/unit/test_grammar_index.c
+tests_unit_test_grammar_index_CFLAGS = $(TEST_CFLAGS) -DTESTDATA_DIR='"$(abs_top_srcdir)/testdata"'
+tests_unit_test_grammar_index_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_grammar_index
+
 check_PROGRAMS += tests/transcript_driver
 tests_transcript_driver_SOURCES = tests/transcript_driver.c
 tests_transcript_driver_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
