@@ -243,8 +243,9 @@ extern const size_t cmd_table_len;
  * byte offset of the offending quote). */
 struct words {
 	size_t n;
-	char **w;
+	char **w;                    /* one block with off and the words */
 	size_t *off;                 /* byte offset of each word in the line */
+	size_t cap;
 };
 enum gerr words_split(const char *line, struct words *out, size_t *bad);
 void words_free(struct words *w);
