@@ -407,10 +407,11 @@ static enum gerr args_fill(struct cmd_args *a, const struct mstate *s,
 	a->row = s->row;
 	a->no = no;
 	a->n = n;
-	a->w = calloc(n + 1, sizeof(*a->w));
-	a->tok = calloc(n + 1, 1);
-	if (!a->w || !a->tok)
+	/* the word pointers and their tokens in one block */
+	a->w = calloc(1, (n + 1) * sizeof(*a->w) + n + 1);
+	if (!a->w)
 		return GE_NOMEM;
+	a->tok = (unsigned char *)(a->w + n + 1);
 	for (size_t i = 0; i < n; i++) {
 		const struct tok *t = &s->row->tok[s->tokof[i]];
 		a->tok[i] = s->tokof[i];
@@ -532,8 +533,7 @@ void cmd_args_free(struct cmd_args *a)
 {
 	for (size_t i = 0; a->w && i < a->n; i++)
 		free(a->w[i]);
-	free(a->w);
-	free(a->tok);
+	free(a->w);   /* a->tok too (args_fill) */
 	memset(a, 0, sizeof(*a));
 }
 

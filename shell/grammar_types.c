@@ -13,23 +13,29 @@
 #include "engine/model.h"
 
 /* Enum values are "canonical|alias|..."; a trailing '*' on the canonical
- * spelling marks a value that needs the model's long SHA-2 support. */
-static bool enum_alt_eq(const char *alt, size_t len, const char *v)
+ * spelling marks a value that needs the model's long SHA-2 support.
+ * Where the alternative at p ends: at '|', at the end, or at that '*'. */
+static bool alt_end(const char *p)
 {
-	if (len && alt[len - 1] == '*')
-		len--;
-	return strlen(v) == len && strncasecmp(alt, v, len) == 0;
+	return !*p || *p == '|' || (*p == '*' && (!p[1] || p[1] == '|'));
 }
 
+/* One pass over the alternatives, no strlen or strcspn: every line of a
+ * config checks and normalizes its words through here, several times. */
 int tok_enum_index(const char *const *vals, const char *v)
 {
 	for (size_t i = 0; vals && vals[i]; i++) {
 		const char *p = vals[i];
 		while (*p) {
-			size_t len = strcspn(p, "|");
-			if (enum_alt_eq(p, len, v))
+			const char *q = v;
+			while (!alt_end(p) && *q &&
+			       tolower((unsigned char)*p) == tolower((unsigned char)*q))
+				p++, q++;
+			if (alt_end(p) && !*q)
 				return (int)i;
-			p += len + (p[len] == '|');
+			while (*p && *p != '|')
+				p++;
+			p += *p == '|';
 		}
 	}
 	return -1;
@@ -334,9 +340,57 @@ enum gerr tok_check(const struct rtx_model *m, const struct tok *t,
 	return GE_INVALID;
 }
 
+/* The decimal spelling of the all-digit d as "%lld" of atoll() spells
+ * it, without printf for the usual short numbers (leading zeros go). */
+static void canon_digits(const char *d, char *out, size_t cap)
+{
+	size_t len = strspn(d, "0123456789");
+	while (len > 1 && *d == '0')
+		d++, len--;
+	if (d[len] || len == 0 || len > 18 || len >= cap) {
+		snprintf(out, cap, "%lld", atoll(d));
+		return;
+	}
+	memcpy(out, d, len);
+	out[len] = '\0';
+}
+
+/* a, then b (b_len bytes), in one allocation. */
+static char *cat_dup(const char *a, const char *b, size_t b_len)
+{
+	size_t a_len = strlen(a);
+	char *r = malloc(a_len + b_len + 1);
+	if (!r)
+		return NULL;
+	memcpy(r, a, a_len);
+	memcpy(r + a_len, b, b_len);
+	r[a_len + b_len] = '\0';
+	return r;
+}
+
+/* inet_ntop's spelling, IPv4 without its printf. */
+static bool addr_str(int fam, const unsigned char *buf, char *out, size_t cap)
+{
+	if (fam != AF_INET)
+		return inet_ntop(fam, buf, out, (socklen_t)cap) != NULL;
+	char *p = out;
+	for (int i = 0; i < 4; i++) {
+		unsigned b = buf[i];
+		if (i)
+			*p++ = '.';
+		if (b >= 100)
+			*p++ = (char)('0' + b / 100);
+		if (b >= 10)
+			*p++ = (char)('0' + b / 10 % 10);
+		*p++ = (char)('0' + b % 10);
+	}
+	*p = '\0';
+	return true;
+}
+
 static char *norm_addr(const char *w)
 {
-	char addr[INET6_ADDRSTRLEN + 8], out[INET6_ADDRSTRLEN];
+	char addr[INET6_ADDRSTRLEN + 8], out[INET6_ADDRSTRLEN], len[24];
 	size_t alen = strcspn(w, "/");
 	unsigned char buf[16];
 	int fam;
@@ -344,26 +398,23 @@ static char *norm_addr(const char *w)
 		return strdup(w);
 	memcpy(addr, w, alen);
 	addr[alen] = '\0';
-	if (!parse_addr(addr, buf, &fam) || !inet_ntop(fam, buf, out, sizeof(out)))
+	if (!parse_addr(addr, buf, &fam) || !addr_str(fam, buf, out, sizeof(out)))
 		return strdup(w);
-	char *r;
 	if (w[alen] && isdigit((unsigned char)w[alen + 1]) && !strchr(w + alen + 1, '.')) {
-		if (asprintf(&r, "%s/%lld", out, atoll(w + alen + 1)) < 0)
-			return NULL;
-	} else if (asprintf(&r, "%s%s", out, w + alen) < 0) {
-		return NULL;
+		len[0] = '/';
+		canon_digits(w + alen + 1, len + 1, sizeof(len) - 1);
+		return cat_dup(out, len, strlen(len));
 	}
-	return r;
+	return cat_dup(out, w + alen, strlen(w + alen));
 }
 
 static char *norm_num(const char *w)
 {
-	char *r;
+	char r[24];
 	if (!isdigit((unsigned char)*w))
 		return strdup(w);
-	if (asprintf(&r, "%lld", atoll(w)) < 0)
-		return NULL;
-	return r;
+	canon_digits(w, r, sizeof(r));
+	return strdup(r);
 }
 
 static void value_addr(const char *w, struct param_val *out);

@@ -16,6 +16,13 @@ tests_unit_test_grammar_index_CFLAGS = $(TEST_CFLAGS) -DTESTDATA_DIR='"$(abs_top
 tests_unit_test_grammar_index_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_grammar_index
 
+# The token types' fast paths against the plain spellings they replaced.
+check_PROGRAMS += tests/unit/test_grammar_types
+tests_unit_test_grammar_types_SOURCES = tests/unit/test_grammar_types.c
+tests_unit_test_grammar_types_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_grammar_types_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_grammar_types
+
 check_PROGRAMS += tests/transcript_driver
 tests_transcript_driver_SOURCES = tests/transcript_driver.c
 tests_transcript_driver_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
