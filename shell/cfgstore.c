@@ -25,14 +25,14 @@ static uint64_t hash_str(uint64_t h, const char *s)
 	return h;
 }
 
-static size_t slot_of(const struct cfgstore *st, const char *setting,
-		      unsigned ctx, const char *key)
+/* An entry keeps its hash: a set looks its key up, unlinks the line it
+ * replaces and links the new one, and growing rehashes every line. */
+static uint64_t hash_of(const char *setting, unsigned ctx, const char *key)
 {
 	uint64_t h = 14695981039346656037ull;
 	h = hash_str(h, setting);
 	h = (h ^ ctx) * 1099511628211ull;
-	h = hash_str(h, key);
-	return (size_t)(h % st->nbucket);
+	return hash_str(h, key);
 }
 
 struct cfgstore *cfgstore_new(void)
@@ -67,22 +67,27 @@ void cfgstore_free(struct cfgstore *st)
 	free(st);
 }
 
-static bool entry_is(const struct cfg_entry *e, const char *setting,
+static bool entry_is(const struct cfg_entry *e, uint64_t h, const char *setting,
 		     unsigned ctx, const char *key)
 {
-	return e->ctx == ctx && strcmp(e->row->setting, setting) == 0 &&
+	return e->hash == h && e->ctx == ctx && strcmp(e->row->setting, setting) == 0 &&
 	       strcmp(e->key, key) == 0;
+}
+
+static struct cfg_entry *find_hashed(const struct cfgstore *st, uint64_t h,
+				     const char *setting, unsigned ctx, const char *key)
+{
+	for (struct cfg_entry *e = st->bucket[h % st->nbucket]; e; e = e->hnext)
+		if (entry_is(e, h, setting, ctx, key))
+			return e;
+	return NULL;
 }
 
 const struct cfg_entry *cfgstore_find(const struct cfgstore *st,
 				      const char *setting, unsigned ctx,
 				      const char *key)
 {
-	for (struct cfg_entry *e = st->bucket[slot_of(st, setting, ctx, key)]; e;
-	     e = e->hnext)
-		if (entry_is(e, setting, ctx, key))
-			return e;
-	return NULL;
+	return find_hashed(st, hash_of(setting, ctx, key), setting, ctx, key);
 }
 
 static void grow(struct cfgstore *st)
@@ -95,7 +100,7 @@ static void grow(struct cfgstore *st)
 	st->bucket = b;
 	st->nbucket = n;
 	for (struct cfg_entry *e = st->head; e; e = e->next) {
-		size_t i = slot_of(st, e->row->setting, e->ctx, e->key);
+		size_t i = e->hash % n;
 		e->hnext = b[i];
 		b[i] = e;
 	}
@@ -103,7 +108,7 @@ static void grow(struct cfgstore *st)
 
 static void unlink_entry(struct cfgstore *st, struct cfg_entry *e)
 {
-	struct cfg_entry **pp = &st->bucket[slot_of(st, e->row->setting, e->ctx, e->key)];
+	struct cfg_entry **pp = &st->bucket[e->hash % st->nbucket];
 	while (*pp && *pp != e)
 		pp = &(*pp)->hnext;
 	if (*pp)
@@ -125,12 +130,9 @@ static void unlink_entry(struct cfgstore *st, struct cfg_entry *e)
  * dozen small allocations for each were most of its load time (malloc
  * and the page faults of its 9 KB per tunnel). */
 static struct cfg_entry *entry_new(const struct cmd_row *row, unsigned ctx,
-				   const char *key, char *const *w,
+				   const char *key, const char *line, char *const *w,
 				   const unsigned char *tok, size_t n)
 {
-	char *line = words_join(w, n);
-	if (!line)
-		return NULL;
 	size_t ptrs = offsetof(struct cfg_entry, tok) + n;
 	ptrs = (ptrs + _Alignof(char *) - 1) / _Alignof(char *) * _Alignof(char *);
 	size_t key_len = strlen(key) + 1, line_len = strlen(line) + 1, words = 0;
@@ -138,10 +140,8 @@ static struct cfg_entry *entry_new(const struct cmd_row *row, unsigned ctx,
 		words += strlen(w[i]) + 1;
 	struct cfg_entry *e =
 		calloc(1, ptrs + (n + 1) * sizeof(char *) + key_len + line_len + words);
-	if (!e) {
-		free(line);
+	if (!e)
 		return NULL;
-	}
 	memcpy(e->tok, tok, n);
 	e->row = row;
 	e->ctx = ctx;
@@ -156,17 +156,18 @@ static struct cfg_entry *entry_new(const struct cmd_row *row, unsigned ctx,
 		p += len;
 	}
 	e->n = n;
-	free(line);
 	return e;
 }
 
-int cfgstore_set(struct cfgstore *st, const struct cmd_row *row, unsigned ctx,
-		 const char *key, char *const *w, const unsigned char *tok, size_t n)
+int cfgstore_put(struct cfgstore *st, const struct cmd_row *row, unsigned ctx,
+		 const char *key, const char *line, char *const *w,
+		 const unsigned char *tok, size_t n)
 {
-	struct cfg_entry *e = entry_new(row, ctx, key, w, tok, n);
+	struct cfg_entry *e = entry_new(row, ctx, key, line, w, tok, n);
 	if (!e)
 		return -RTX_ENOMEM;
-	const struct cfg_entry *old = cfgstore_find(st, row->setting, ctx, key);
+	e->hash = hash_of(row->setting, ctx, key);
+	const struct cfg_entry *old = find_hashed(st, e->hash, row->setting, ctx, key);
 	if (old) {
 		/* Keep the old position so re-typed lines do not move. */
 		e->seq = old->seq;
@@ -176,7 +177,7 @@ int cfgstore_set(struct cfgstore *st, const struct cmd_row *row, unsigned ctx,
 	}
 	if (st->count >= st->nbucket * 2)
 		grow(st);
-	size_t i = slot_of(st, row->setting, ctx, key);
+	size_t i = e->hash % st->nbucket;
 	e->hnext = st->bucket[i];
 	st->bucket[i] = e;
 	e->prev = st->tail;
@@ -187,6 +188,17 @@ int cfgstore_set(struct cfgstore *st, const struct cmd_row *row, unsigned ctx,
 	st->tail = e;
 	st->count++;
 	return 0;
+}
+
+int cfgstore_set(struct cfgstore *st, const struct cmd_row *row, unsigned ctx,
+		 const char *key, char *const *w, const unsigned char *tok, size_t n)
+{
+	char *line = words_join(w, n);
+	if (!line)
+		return -RTX_ENOMEM;
+	int err = cfgstore_put(st, row, ctx, key, line, w, tok, n);
+	free(line);
+	return err;
 }
 
 static bool key_has_prefix(const char *key, const char *prefix)
