@@ -14,6 +14,14 @@
 
 /* ---- words ---------------------------------------------------------- */
 
+/* isspace() for the bytes of a line, asking the locale only outside
+ * printable ASCII: those are graph characters, never space in any locale
+ * (POSIX), and every byte of every line passes here more than once. */
+static inline bool is_space(unsigned char c)
+{
+	return (c <= ' ' || c >= 0x7f) && isspace(c);
+}
+
 /* One block per line: the word pointers, their offsets, then the words
  * themselves. A line of N words was 2N reallocs and N copies, a fifth of
  * reading a large config. */
@@ -46,14 +54,14 @@ enum gerr words_split(const char *line, struct words *ws, size_t *bad)
 	char *buf = (char *)(ws->off + ws->cap);
 	size_t i = 0;
 	while (e == GE_OK) {
-		while (line[i] && isspace((unsigned char)line[i]))
+		while (line[i] && is_space((unsigned char)line[i]))
 			i++;
 		if (!line[i])
 			break;
 		size_t start = i, n = 0;
 		bool quoted = false;
 		size_t qpos = 0;
-		for (; line[i] && (quoted || !isspace((unsigned char)line[i])); i++) {
+		for (; line[i] && (quoted || !is_space((unsigned char)line[i])); i++) {
 			if (line[i] == '"') {
 				quoted = !quoted;
 				qpos = i;
@@ -91,7 +99,7 @@ static size_t word_len(const char *w, bool *quote)
 	size_t n = 0;
 	*quote = !*w;
 	for (; w[n]; n++)
-		if (isspace((unsigned char)w[n]) || w[n] == '#')
+		if (is_space((unsigned char)w[n]) || w[n] == '#')
 			*quote = true;
 	return n;
 }
@@ -504,7 +512,16 @@ static const struct cmd_row *first_match(struct mstate *s, unsigned char *best_t
 	size_t nrows = grammar_index_rows(s->w, s->n, rows);
 	for (size_t i = 0; i < nrows; i++) {
 		s->row = &cmd_table[rows[i]];
-		if (m_tok(s, 0, 0, false)) {
+		/* The index compared the row's leading keywords with the first
+		 * words already, and a required keyword leaves m_tok no other
+		 * path: start behind them. */
+		size_t k = 0;
+		while (k < ROW_TOKS && s->row->tok[k].kind == TK_KW &&
+		       !(s->row->tok[k].flags & (T_OPT | T_REPEAT))) {
+			s->tokof[k] = (unsigned char)k;
+			k++;
+		}
+		if (m_tok(s, k, k, false)) {
 			memcpy(best_tokof, s->tokof, s->n);
 			return s->row;
 		}

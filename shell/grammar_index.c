@@ -112,14 +112,26 @@ static void gi_build(void)
 	gi.ok = true;
 }
 
+static size_t rows_by_walk(char *const *w, size_t n, unsigned short *out)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		const struct cmd_row *r = &cmd_table[i];
+		size_t k = 0;
+		while (k < ROW_TOKS && plain_kw(&r->tok[k]) && k < n &&
+		       strcasecmp(r->tok[k].name, w[k]) == 0)
+			k++;
+		if (k == ROW_TOKS || !plain_kw(&r->tok[k]))
+			out[count++] = (unsigned short)i;
+	}
+	return count;
+}
+
 size_t grammar_index_rows(char *const *w, size_t n, unsigned short *out)
 {
 	pthread_once(&gi_once, gi_build);
-	if (!gi.ok) {   /* out of memory once: every row, as without an index */
-		for (size_t i = 0; i < cmd_table_len; i++)
-			out[i] = (unsigned short)i;
-		return cmd_table_len;
-	}
+	if (!gi.ok)     /* out of memory once: the same rows by a walk */
+		return rows_by_walk(w, n, out);
 	const struct gi_node *path[ROW_TOKS + 1];
 	size_t depth = 0, pos[ROW_TOKS + 1] = { 0 }, count = 0, k;
 	int at = 0;

@@ -29,7 +29,7 @@ int tok_enum_index(const char *const *vals, const char *v)
 		while (*p) {
 			const char *q = v;
 			while (!alt_end(p) && *q &&
-			       tolower((unsigned char)*p) == tolower((unsigned char)*q))
+			       (*p == *q || tolower((unsigned char)*p) == tolower((unsigned char)*q)))
 				p++, q++;
 			if (alt_end(p) && !*q)
 				return (int)i;
