@@ -381,18 +381,27 @@ static int m_no(struct mstate *s, char **w, size_t n)
 	return (int)i;
 }
 
-static char *norm_opt(const struct tok *t, const char *w)
+/* key=value with the key as the table spells it and the value normalized;
+ * into out as tok_norm_to writes. */
+static size_t norm_opt(const struct tok *t, const char *w, char *out, size_t cap)
 {
 	const char *eq = strchr(w, '=');
-	size_t idx;
+	size_t idx, len = strlen(w);
 	const struct tok *o = eq ? opt_find(t, w, (size_t)(eq - w), &idx) : NULL;
-	if (!o)
-		return strdup(w);
-	char *v = tok_norm(o, eq + 1), *r = NULL;
-	if (v && asprintf(&r, "%s=%s", o->name, v) < 0)
-		r = NULL;
-	free(v);
-	return r;
+	if (!o) {
+		if (len < cap)
+			memcpy(out, w, len + 1);
+		return len;
+	}
+	size_t klen = strlen(o->name) + 1;
+	if (klen < cap) {
+		memcpy(out, o->name, klen - 1);
+		out[klen - 1] = '=';
+		out[klen] = '\0';
+	}
+	size_t v = tok_norm_to(o, eq + 1, klen < cap ? out + klen : NULL,
+			       klen < cap ? cap - klen : 0);
+	return v == SIZE_MAX ? v : klen + v;
 }
 
 static size_t opt_index(const struct tok *t, const char *w)
@@ -420,33 +429,68 @@ static void sort_opts(struct cmd_args *a)
 	}
 }
 
+/* Word i of a matched line as stored: normalized by its token, or as
+ * typed (the tail of a `no` line, a rest of the line). */
+static size_t arg_norm(const struct mstate *s, char *const *w, size_t i, bool no,
+		       char *out, size_t cap)
+{
+	const struct tok *t = &s->row->tok[s->tokof[i]];
+	if ((no && i >= s->row->nkey) || t->kind == TK_REST) {
+		size_t len = strlen(w[i]);
+		if (len < cap)
+			memcpy(out, w[i], len + 1);
+		return len;
+	}
+	if (t->kind == TK_OPTS)
+		return norm_opt(t, w[i], out, cap);
+	return tok_norm_to(t, w[i], out, cap);
+}
+
+/* The word pointers, their tokens and the normalized words in one block:
+ * an allocation per word was a tenth of loading a large config. The
+ * block grows when normalizing lengthens the words beyond the guess. */
 static enum gerr args_fill(struct cmd_args *a, const struct mstate *s,
 			   char **w, size_t n, bool no)
 {
+	size_t head = (n + 1) * sizeof(*a->w) + n + 1, cap = head, used = head;
+	size_t off[WORDS_MAX];
+	for (size_t i = 0; i < n; i++)
+		cap += strlen(w[i]) + 8;
+	char *block = malloc(cap);
+	if (!block)
+		return GE_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = arg_norm(s, w, i, no, block + used, cap - used);
+		if (len != SIZE_MAX && used + len >= cap) {
+			char *grown = realloc(block, used + len + 1 + (cap - head));
+			if (!grown) {
+				free(block);
+				return GE_NOMEM;
+			}
+			block = grown;
+			cap = used + len + 1 + (cap - head);
+			len = arg_norm(s, w, i, no, block + used, cap - used);
+		}
+		if (len == SIZE_MAX) {
+			free(block);
+			return GE_NOMEM;
+		}
+		off[i] = used;
+		used += len + 1;
+	}
 	a->row = s->row;
 	a->no = no;
 	a->n = n;
-	/* the word pointers and their tokens in one block */
-	a->w = calloc(1, (n + 1) * sizeof(*a->w) + n + 1);
-	if (!a->w)
-		return GE_NOMEM;
+	a->w = (char **)block;
 	a->tok = (unsigned char *)(a->w + n + 1);
 	for (size_t i = 0; i < n; i++) {
-		const struct tok *t = &s->row->tok[s->tokof[i]];
+		a->w[i] = block + off[i];
 		a->tok[i] = s->tokof[i];
-		if (no && i >= s->row->nkey)
-			a->w[i] = strdup(w[i]);
-		else if (t->kind == TK_OPTS)
-			a->w[i] = norm_opt(t, w[i]);
-		else if (t->kind == TK_REST)
-			a->w[i] = strdup(w[i]);
-		else
-			a->w[i] = tok_norm(t, w[i]);
-		if (!a->w[i])
-			return GE_NOMEM;
 		if (s->tokof[i] < s->row->nkey && (!no || i < s->row->nkey))
 			a->nkeyw = i + 1;
 	}
+	a->w[n] = NULL;
+	a->tok[n] = 0;
 	sort_opts(a);
 	return GE_OK;
 }
@@ -559,9 +603,7 @@ enum gerr grammar_match(const struct rtx_model *m, char **w, size_t n,
 
 void cmd_args_free(struct cmd_args *a)
 {
-	for (size_t i = 0; a->w && i < a->n; i++)
-		free(a->w[i]);
-	free(a->w);   /* a->tok too (args_fill) */
+	free(a->w);   /* the tokens and words too (args_fill) */
 	memset(a, 0, sizeof(*a));
 }
 

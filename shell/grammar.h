@@ -292,6 +292,9 @@ enum gerr tok_check(const struct rtx_model *m, const struct tok *t,
 		    const char *word);
 /* The normalized spelling of a word tok_check accepted (malloc'd). */
 char *tok_norm(const struct tok *t, const char *word);
+/* The same into out (cap bytes, NUL-terminated when it fits, as snprintf);
+ * its length, or SIZE_MAX when memory ran out. */
+size_t tok_norm_to(const struct tok *t, const char *word, char *out, size_t cap);
 /* "<1-100>", "on|off", "keyword" ... for `?` (into buf). */
 const char *tok_describe(const struct rtx_model *m, const struct tok *t,
 			 char *buf, size_t len);

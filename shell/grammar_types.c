@@ -47,12 +47,6 @@ const char *tok_enum_find(const char *const *vals, const char *v)
 	return i < 0 ? NULL : vals[i];
 }
 
-static char *enum_canon(const char *val)
-{
-	size_t len = strcspn(val, "|*");
-	return strndup(val, len);
-}
-
 bool tok_needs_ok(const struct rtx_model *m, const struct tok *t, const char *v)
 {
 	const char *val = tok_enum_find(t->vals, v);
@@ -340,32 +334,43 @@ enum gerr tok_check(const struct rtx_model *m, const struct tok *t,
 	return GE_INVALID;
 }
 
+/* Where a normalized spelling goes: written while it fits, counted in
+ * any case (as snprintf counts), so a matched line's words can be
+ * written into one block instead of an allocation each. */
+struct sink {
+	char *p;
+	size_t cap, len;
+	bool oom;
+};
+
+static void put(struct sink *o, const char *s, size_t n)
+{
+	if (o->len + n < o->cap) {
+		memcpy(o->p + o->len, s, n);
+		o->p[o->len + n] = '\0';
+	}
+	o->len += n;
+}
+
+static void puts0(struct sink *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
 /* The decimal spelling of the all-digit d as "%lld" of atoll() spells
  * it, without printf for the usual short numbers (leading zeros go). */
-static void canon_digits(const char *d, char *out, size_t cap)
+static void put_digits(struct sink *o, const char *d)
 {
 	size_t len = strspn(d, "0123456789");
 	while (len > 1 && *d == '0')
 		d++, len--;
-	if (d[len] || len == 0 || len > 18 || len >= cap) {
-		snprintf(out, cap, "%lld", atoll(d));
+	if (d[len] || len == 0 || len > 18) {
+		char buf[24];
+		snprintf(buf, sizeof(buf), "%lld", atoll(d));
+		puts0(o, buf);
 		return;
 	}
-	memcpy(out, d, len);
-	out[len] = '\0';
-}
-
-/* a, then b (b_len bytes), in one allocation. */
-static char *cat_dup(const char *a, const char *b, size_t b_len)
-{
-	size_t a_len = strlen(a);
-	char *r = malloc(a_len + b_len + 1);
-	if (!r)
-		return NULL;
-	memcpy(r, a, a_len);
-	memcpy(r + a_len, b, b_len);
-	r[a_len + b_len] = '\0';
-	return r;
+	put(o, d, len);
 }
 
 /* inet_ntop's spelling, IPv4 without its printf. */
@@ -388,89 +393,138 @@ static bool addr_str(int fam, const unsigned char *buf, char *out, size_t cap)
 	return true;
 }
 
-static char *norm_addr(const char *w)
+static void norm_addr(struct sink *o, const char *w)
 {
-	char addr[INET6_ADDRSTRLEN + 8], out[INET6_ADDRSTRLEN], len[24];
+	char addr[INET6_ADDRSTRLEN + 8], out[INET6_ADDRSTRLEN];
 	size_t alen = strcspn(w, "/");
 	unsigned char buf[16];
 	int fam;
-	if (alen >= sizeof(addr))
-		return strdup(w);
+	if (alen >= sizeof(addr)) {
+		puts0(o, w);
+		return;
+	}
 	memcpy(addr, w, alen);
 	addr[alen] = '\0';
-	if (!parse_addr(addr, buf, &fam) || !addr_str(fam, buf, out, sizeof(out)))
-		return strdup(w);
-	if (w[alen] && isdigit((unsigned char)w[alen + 1]) && !strchr(w + alen + 1, '.')) {
-		len[0] = '/';
-		canon_digits(w + alen + 1, len + 1, sizeof(len) - 1);
-		return cat_dup(out, len, strlen(len));
+	if (!parse_addr(addr, buf, &fam) || !addr_str(fam, buf, out, sizeof(out))) {
+		puts0(o, w);
+		return;
 	}
-	return cat_dup(out, w + alen, strlen(w + alen));
+	puts0(o, out);
+	if (w[alen] && isdigit((unsigned char)w[alen + 1]) && !strchr(w + alen + 1, '.')) {
+		put(o, "/", 1);
+		put_digits(o, w + alen + 1);
+	} else {
+		puts0(o, w + alen);
+	}
 }
 
-static char *norm_num(const char *w)
+static void norm_num(struct sink *o, const char *w)
 {
-	char r[24];
 	if (!isdigit((unsigned char)*w))
-		return strdup(w);
-	canon_digits(w, r, sizeof(r));
-	return strdup(r);
+		puts0(o, w);
+	else
+		put_digits(o, w);
 }
 
 static void value_addr(const char *w, struct param_val *out);
 
 /* T_HOST: "a/32" and "a/255.255.255.255" are "a" (the address normalized). */
-static char *norm_host(const char *w)
+static void norm_host(struct sink *o, const char *w)
 {
 	struct param_val v = { 0 };
-	char *r = norm_addr(w);
-	if (!r || !strchr(r, '/'))
-		return r;
-	value_addr(r, &v);
-	if (v.addr.family && v.plen == (v.addr.family == AF_INET ? 32 : 128))
-		r[strcspn(r, "/")] = '\0';
-	return r;
+	char small[128], *r = small;
+	struct sink tmp = { small, sizeof(small), 0, false };
+	norm_addr(&tmp, w);
+	if (tmp.len >= sizeof(small)) {
+		if (!(r = malloc(tmp.len + 1))) {
+			o->oom = true;
+			return;
+		}
+		tmp = (struct sink){ r, tmp.len + 1, 0, false };
+		norm_addr(&tmp, w);
+	}
+	char *slash = strchr(r, '/');
+	if (slash) {
+		value_addr(r, &v);
+		if (v.addr.family && v.plen == (v.addr.family == AF_INET ? 32 : 128))
+			*slash = '\0';
+	}
+	puts0(o, r);
+	if (r != small)
+		free(r);
 }
 
-char *tok_norm(const struct tok *t, const char *w)
+static void norm_to(struct sink *o, const struct tok *t, const char *w)
 {
 	const char *val;
-	if (t->kind == TK_KW)
-		return strdup(t->name);
-	if ((val = tok_enum_find(t->vals, w)))
-		return enum_canon(val);
+	char buf[32];
+	if (t->kind == TK_KW) {
+		puts0(o, t->name);
+		return;
+	}
+	if ((val = tok_enum_find(t->vals, w))) {
+		put(o, val, strcspn(val, "|*"));
+		return;
+	}
 	switch (t->kind) {
 	case TK_INT:
 	case TK_GW:
 	case TK_QLEN:
 	case TK_USER:
-		return norm_num(w);
+		norm_num(o, w);
+		break;
 	case TK_IPMASK:
 		if (t->flags & T_HOST)
-			return norm_host(w);
-		return norm_addr(w);
+			norm_host(o, w);
+		else
+			norm_addr(o, w);
+		break;
 	case TK_IPV4:
 	case TK_IP:
 	case TK_PREFIX:
-		return norm_addr(w);
+		norm_addr(o, w);
+		break;
 	case TK_HOST:
-		return strchr(w, ':') || isdigit((unsigned char)*w) ? norm_addr(w)
-								   : strdup(w);
-	case TK_PERCENT: {
-		char *r;
-		if (asprintf(&r, "%lld%%", atoll(w)) < 0)
-			return NULL;
-		return r;
-	}
-	case TK_LAN: {
-		char *r;
-		if (asprintf(&r, "lan%lld", atoll(w + 3)) < 0)
-			return NULL;
-		return r;
-	}
+		if (strchr(w, ':') || isdigit((unsigned char)*w))
+			norm_addr(o, w);
+		else
+			puts0(o, w);
+		break;
+	case TK_PERCENT:
+		snprintf(buf, sizeof(buf), "%lld%%", atoll(w));
+		puts0(o, buf);
+		break;
+	case TK_LAN:
+		snprintf(buf, sizeof(buf), "lan%lld", atoll(w + 3));
+		puts0(o, buf);
+		break;
 	default:
-		return strdup(w);
+		puts0(o, w);
+		break;
 	}
+}
+
+size_t tok_norm_to(const struct tok *t, const char *w, char *out, size_t cap)
+{
+	struct sink o = { out, cap, 0, false };
+	norm_to(&o, t, w);
+	return o.oom ? SIZE_MAX : o.len;
+}
+
+char *tok_norm(const struct tok *t, const char *w)
+{
+	char small[64];
+	size_t len = tok_norm_to(t, w, small, sizeof(small));
+	if (len == SIZE_MAX)
+		return NULL;
+	if (len < sizeof(small))
+		return strdup(small);
+	char *r = malloc(len + 1);
+	if (r && tok_norm_to(t, w, r, len + 1) == SIZE_MAX) {
+		free(r);
+		r = NULL;
+	}
+	return r;
 }
 
 /* ---- typed values -------------------------------------------------------- */

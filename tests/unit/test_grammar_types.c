@@ -2,7 +2,8 @@
  * plain ones they replaced: enum lookup by strcspn/strncasecmp, numbers
  * and addresses normalized through printf and inet_ntop. Same answers
  * for every enum value of the table in several spellings, and for
- * numbers and addresses of every shape the checks let through. */
+ * numbers and addresses of every shape the checks let through; and the
+ * normalized spelling written into buffers of every size. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -207,12 +208,57 @@ static void test_norm_addresses(void **state)
 	}
 }
 
+/* tok_norm_to into every buffer size: the same length each time, and the
+ * word written whole once it fits, as tok_norm returns it. */
+static void test_norm_to_any_size(void **state)
+{
+	(void)state;
+	static const char *const dflt[] = { "default", NULL };
+	static const char *const sas[] = { "isakmp-sa|ike-sa", "sha384*", NULL };
+	static const struct tok host = { .kind = TK_IPMASK, .name = "a", .flags = T_HOST,
+					 .vals = dflt };
+	static const struct tok lan = { .kind = TK_LAN, .name = "lan" };
+	static const struct tok pct = { .kind = TK_PERCENT, .name = "p", .lo = 0, .hi = 100 };
+	static const struct tok kw = { .kind = TK_KW, .name = "keyword" };
+	static const struct tok en = { .kind = TK_ENUM, .name = "e", .vals = sas };
+	static const struct { const struct tok *t; const char *w, *want; } cases[] = {
+		{ &host, "10.0.0.1/32", "10.0.0.1" },
+		{ &host, "10.0.0.1/255.255.255.255", "10.0.0.1" },
+		{ &host, "10.0.0.0/024", "10.0.0.0/24" },
+		{ &host, "2001:DB8::1/128", "2001:db8::1" },
+		{ &host, "2001:db8::/64", "2001:db8::/64" },
+		{ &host, "DEFAULT", "default" },
+		{ &lan, "lan01", "lan1" },
+		{ &pct, "050%", "50%" },
+		{ &kw, "KEYWORD", "keyword" },
+		{ &en, "IKE-SA", "isakmp-sa" },
+		{ &en, "sha384", "sha384" },
+	};
+	char buf[64];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *n = tok_norm(cases[i].t, cases[i].w);
+		assert_non_null(n);
+		assert_string_equal(n, cases[i].want);
+		size_t len = strlen(n);
+		for (size_t cap = 0; cap <= len + 1; cap++) {
+			memset(buf, 'x', sizeof(buf));
+			assert_int_equal(tok_norm_to(cases[i].t, cases[i].w, cap ? buf : NULL, cap),
+					 len);
+			if (cap > len)
+				assert_string_equal(buf, n);
+			assert_int_equal(buf[cap], 'x');   /* nothing past cap */
+		}
+		free(n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_enum_index),
 		cmocka_unit_test(test_norm_numbers),
 		cmocka_unit_test(test_norm_addresses),
+		cmocka_unit_test(test_norm_to_any_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
