@@ -135,9 +135,11 @@ size_t grammar_index_rows(char *const *w, size_t n, unsigned short *out)
 	const struct gi_node *path[ROW_TOKS + 1];
 	size_t depth = 0, pos[ROW_TOKS + 1] = { 0 }, count = 0, k;
 	int at = 0;
-	path[depth++] = &gi.node[0];
+	if (gi.node[0].nrows)
+		path[depth++] = &gi.node[0];
 	for (size_t i = 0; i < n && i < ROW_TOKS && (at = child_find(at, w[i], &k)) >= 0; i++)
-		path[depth++] = &gi.node[at];
+		if (gi.node[at].nrows)   /* most keywords only lead to others */
+			path[depth++] = &gi.node[at];
 	/* Each node's rows are in table order; merged, the first row that
 	 * matches is the one a walk over the whole table finds first. */
 	for (;;) {
