@@ -139,23 +139,21 @@ static struct cfg_entry *entry_new(const struct cmd_row *row, unsigned ctx,
 	for (size_t i = 0; i < n; i++)
 		words += strlen(w[i]) + 1;
 	struct cfg_entry *e =
-		calloc(1, ptrs + (n + 1) * sizeof(char *) + key_len + line_len + words);
+		malloc(ptrs + (n + 1) * sizeof(char *) + key_len + line_len + words);
 	if (!e)
 		return NULL;
+	*e = (struct cfg_entry){ .row = row, .ctx = ctx, .n = n };
 	memcpy(e->tok, tok, n);
-	e->row = row;
-	e->ctx = ctx;
 	e->w = (char **)((char *)e + ptrs);
 	char *p = (char *)(e->w + n + 1);
 	e->key = memcpy(p, key, key_len);
 	e->line = memcpy(p + key_len, line, line_len);
 	p += key_len + line_len;
 	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(w[i]) + 1;
-		e->w[i] = memcpy(p, w[i], len);
-		p += len;
+		e->w[i] = p;
+		p = stpcpy(p, w[i]) + 1;
 	}
-	e->n = n;
+	e->w[n] = NULL;
 	return e;
 }
 

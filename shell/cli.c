@@ -380,12 +380,10 @@ int cli_exec_bytes(struct cli_session *s, const char *line, size_t len,
 				s->pw_ask = PW_NONE;
 			return report(s, GE_INVALID, NULL);
 		}
-	char *copy = strndup(line, len);
-	if (!copy)
-		return report(s, GE_NOMEM, NULL);
-	int rc = exec_line(s, copy);
-	free(copy);
-	return rc;
+	char copy[CLI_LINE_MAX + 1];
+	memcpy(copy, line, len);
+	copy[len] = '\0';
+	return exec_line(s, copy);
 }
 
 int cli_exec(struct cli_session *s, const char *line, unsigned lineno)

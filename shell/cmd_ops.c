@@ -74,18 +74,17 @@ static enum gerr store_at(struct cli_session *s, const struct cmd_args *a,
 	const struct cmd_row *r = a->row;
 	if (a->no)
 		return store_delete(s, a, ctx);
-	size_t nk = r->flags & R_SEQ ? a->n : a->nkeyw;
-	char *line = words_join(a->w, a->n), kbuf[256], *key = kbuf;
+	size_t tlen, klen;
+	char *line = words_join_at(a->w, a->n, a->nkeyw, &tlen), kbuf[256], *key = kbuf;
 	if (!line)
 		return GE_NOMEM;
-	size_t klen = words_join_len(a->w, nk);
+	klen = r->flags & R_SEQ ? strlen(line) : tlen;
 	if (klen >= sizeof(kbuf) && !(key = malloc(klen + 1))) {
 		free(line);
 		return GE_NOMEM;
 	}
 	memcpy(key, line, klen);
 	key[klen] = '\0';
-	size_t tlen = nk == a->nkeyw ? klen : words_join_len(a->w, a->nkeyw);
 	const char *tail = line + tlen + (tlen && line[tlen] == ' ');
 	enum gerr e = GE_OK;
 	if (is_default(s->c, r, tail))

@@ -14,12 +14,20 @@
 
 /* ---- words ---------------------------------------------------------- */
 
-/* isspace() for the bytes of a line, asking the locale only outside
- * printable ASCII: those are graph characters, never space in any locale
- * (POSIX), and every byte of every line passes here more than once. */
+/* What each byte may be to the splitter and joiner: printable ASCII but
+ * '#' and '"' is none of these, and a word is mostly such bytes. */
+enum { B_END = 1, B_SPACE = 2, B_HASH = 4, B_QUOTE = 8 };
+static const unsigned char byte_class[256] = {
+	[0] = B_END, [0x01 ... 0x20] = B_SPACE, ['#'] = B_HASH, ['"'] = B_QUOTE,
+	[0x7f ... 0xff] = B_SPACE,
+};
+
+/* isspace() for the bytes B_SPACE marks, the locale asked only outside
+ * ASCII's space and printable characters: those are graph characters,
+ * never space in any locale (POSIX). */
 static inline bool is_space(unsigned char c)
 {
-	return (c <= ' ' || c >= 0x7f) && isspace(c);
+	return c == ' ' || ((byte_class[c] & B_SPACE) && isspace(c));
 }
 
 /* One block per line: the word pointers, their offsets, then the words
@@ -61,12 +69,17 @@ enum gerr words_split(const char *line, struct words *ws, size_t *bad)
 		size_t start = i, n = 0;
 		bool quoted = false;
 		size_t qpos = 0;
-		for (; line[i] && (quoted || !is_space((unsigned char)line[i])); i++) {
-			if (line[i] == '"') {
+		for (;; i++) {
+			unsigned char c = (unsigned char)line[i];
+			if (!byte_class[c] || c == '#') {
+				buf[n++] = (char)c;
+			} else if (c == '"') {
 				quoted = !quoted;
 				qpos = i;
+			} else if (!c || (!quoted && is_space(c))) {
+				break;
 			} else {
-				buf[n++] = line[i];
+				buf[n++] = (char)c;
 			}
 		}
 		if (quoted) {
@@ -98,45 +111,50 @@ static size_t word_len(const char *w, bool *quote)
 {
 	size_t n = 0;
 	*quote = !*w;
-	for (; w[n]; n++)
-		if (is_space((unsigned char)w[n]) || w[n] == '#')
+	for (;; n++) {
+		unsigned char c = (unsigned char)w[n];
+		if (!byte_class[c] || c == '"')
+			continue;
+		if (!c)
+			return n;
+		if (c == '#' || is_space(c))
 			*quote = true;
-	return n;
-}
-
-size_t words_join_len(char *const *w, size_t n)
-{
-	size_t len = 0;
-	for (size_t i = 0; i < n; i++) {
-		bool q;
-		len += word_len(w[i], &q) + 2 * q + (i > 0);
 	}
-	return len;
 }
 
-char *words_join(char *const *w, size_t n)
+char *words_join_at(char *const *w, size_t n, size_t k, size_t *at)
 {
-	size_t len = 1;
+	size_t len = 1, wl[WORDS_MAX];
+	bool q[WORDS_MAX];
+	if (n > WORDS_MAX)
+		return NULL;
 	for (size_t i = 0; i < n; i++)
-		len += strlen(w[i]) + 3;
+		len += (wl[i] = word_len(w[i], &q[i])) + 3;
 	char *out = malloc(len), *p = out;
 	if (!out)
 		return NULL;
 	/* memcpy, not sprintf: a 6000-tunnel config joins 300,000 keys */
 	for (size_t i = 0; i < n; i++) {
-		bool q;
-		size_t wl = word_len(w[i], &q);
+		if (i == k && at)
+			*at = (size_t)(p - out);
 		if (i)
 			*p++ = ' ';
-		if (q)
+		if (q[i])
 			*p++ = '"';
-		memcpy(p, w[i], wl);
-		p += wl;
-		if (q)
+		memcpy(p, w[i], wl[i]);
+		p += wl[i];
+		if (q[i])
 			*p++ = '"';
 	}
 	*p = '\0';
+	if (k >= n && at)
+		*at = (size_t)(p - out);
 	return out;
+}
+
+char *words_join(char *const *w, size_t n)
+{
+	return words_join_at(w, n, n, NULL);
 }
 
 /* ---- rows ----------------------------------------------------------- */

@@ -333,8 +333,9 @@ size_t row_order(const struct cmd_row *r);
 
 /* Joins words with single spaces, quoting those that need it (malloc'd). */
 char *words_join(char *const *w, size_t n);
-/* The length of what words_join(w, n) returns: a line's first k words
- * joined are that line's first words_join_len(w, k) bytes. */
-size_t words_join_len(char *const *w, size_t n);
+/* The same, with *at set to where the first k words end in it (they are
+ * its first *at bytes): a stored line's key and tail without joining
+ * them again. */
+char *words_join_at(char *const *w, size_t n, size_t k, size_t *at);
 
 #endif

@@ -47,15 +47,20 @@ const char *tok_enum_find(const char *const *vals, const char *v)
 	return i < 0 ? NULL : vals[i];
 }
 
-bool tok_needs_ok(const struct rtx_model *m, const struct tok *t, const char *v)
+/* Whether the model takes the enum value val (a vals entry, or NULL). */
+static bool val_ok(const struct rtx_model *m, const char *val)
 {
-	const char *val = tok_enum_find(t->vals, v);
 	if (!val)
 		return true;
 	size_t len = strcspn(val, "|");
 	if (len && val[len - 1] == '*')
 		return m->sha2_long;
 	return true;
+}
+
+bool tok_needs_ok(const struct rtx_model *m, const struct tok *t, const char *v)
+{
+	return val_ok(m, tok_enum_find(t->vals, v));
 }
 
 /* Decimal digits only: Yamaha numbers have no sign or base prefix. */
@@ -285,10 +290,10 @@ enum gerr tok_check(const struct rtx_model *m, const struct tok *t,
 	switch (t->kind) {
 	case TK_KW:
 		return strcasecmp(t->name, w) == 0 ? GE_OK : GE_CMDNAME;
-	case TK_ENUM:
-		if (!tok_enum_find(t->vals, w))
-			return GE_INVALID;
-		return tok_needs_ok(m, t, w) ? GE_OK : GE_INVALID;
+	case TK_ENUM: {
+		const char *val = tok_enum_find(t->vals, w);
+		return val && val_ok(m, val) ? GE_OK : GE_INVALID;
+	}
 	case TK_INT:
 	case TK_GW:
 	case TK_QLEN:
@@ -561,6 +566,19 @@ static void value_addr(const char *w, struct param_val *out)
 		out->plen = (uint8_t)strtoul(slash + 1, NULL, 10);
 }
 
+/* strtoull(w, NULL, 10) for the stored numbers, without its generic
+ * parser for a digit run short enough not to overflow. */
+static unsigned long long dec_value(const char *w)
+{
+	unsigned long long v = 0;
+	size_t i = 0;
+	for (; i < 20 && isdigit((unsigned char)w[i]); i++)
+		v = v * 10 + (unsigned)(w[i] - '0');
+	if (i == 0 || i == 20)
+		return strtoull(w, NULL, 10);
+	return v;
+}
+
 void tok_value(const struct tok *t, const char *w, struct param_val *out)
 {
 	*out = (struct param_val){ .tok = t, .text = w, .idx = tok_enum_index(t->vals, w) };
@@ -574,10 +592,10 @@ void tok_value(const struct tok *t, const char *w, struct param_val *out)
 	case TK_QLEN:
 	case TK_USER:
 	case TK_PERCENT:            /* N% reads up to the % */
-		out->num = strtoull(w, NULL, 10);
+		out->num = dec_value(w);
 		break;
 	case TK_LAN:
-		out->num = strtoull(w + 3, NULL, 10);
+		out->num = dec_value(w + 3);
 		break;
 	case TK_IPV4:
 	case TK_IP:

@@ -181,6 +181,26 @@ static void test_norm_numbers(void **state)
 	}
 }
 
+/* Numbers read back as strtoull reads them, a short digit run without it. */
+static void test_values(void **state)
+{
+	(void)state;
+	static const struct tok num = { .kind = TK_INT, .name = "n", .lo = 0, .hi = 1 };
+	static const struct tok pct = { .kind = TK_PERCENT, .name = "p", .lo = 0, .hi = 100 };
+	static const char *const words[] = {
+		"0", "007", "6000", "2147483647", "9999999999999999999",
+		"18446744073709551615", "18446744073709551616", "99999999999999999999999",
+		"50%", "", "x", "-1", " 5", "+5", "12abc",
+	};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		struct param_val v;
+		tok_value(&num, words[i], &v);
+		assert_true(v.num == strtoull(words[i], NULL, 10));
+		tok_value(&pct, words[i], &v);
+		assert_true(v.num == strtoull(words[i], NULL, 10));
+	}
+}
+
 static void test_norm_addresses(void **state)
 {
 	(void)state;
@@ -257,6 +277,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_enum_index),
 		cmocka_unit_test(test_norm_numbers),
+		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_norm_addresses),
 		cmocka_unit_test(test_norm_to_any_size),
 	};
