@@ -33,8 +33,7 @@ int tok_enum_index(const char *const *vals, const char *v)
 				p++, q++;
 			if (alt_end(p) && !*q)
 				return (int)i;
-			while (*p && *p != '|')
-				p++;
+			p = strchrnul(p, '|');
 			p += *p == '|';
 		}
 	}
