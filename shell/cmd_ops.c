@@ -75,12 +75,14 @@ static enum gerr store_at(struct cli_session *s, const struct cmd_args *a,
 	if (a->no)
 		return store_delete(s, a, ctx);
 	size_t tlen, klen;
-	char *line = words_join_at(a->w, a->n, a->nkeyw, &tlen), kbuf[256], *key = kbuf;
+	char lbuf[512], kbuf[256], *key = kbuf;
+	char *line = words_join_at(a->w, a->n, a->nkeyw, &tlen, lbuf, sizeof(lbuf));
 	if (!line)
 		return GE_NOMEM;
 	klen = r->flags & R_SEQ ? strlen(line) : tlen;
 	if (klen >= sizeof(kbuf) && !(key = malloc(klen + 1))) {
-		free(line);
+		if (line != lbuf)
+			free(line);
 		return GE_NOMEM;
 	}
 	memcpy(key, line, klen);
@@ -94,7 +96,8 @@ static enum gerr store_at(struct cli_session *s, const struct cmd_args *a,
 	s->c->dirty = true;
 	if (key != kbuf)
 		free(key);
-	free(line);
+	if (line != lbuf)
+		free(line);
 	return e;
 }
 

@@ -122,15 +122,16 @@ static size_t word_len(const char *w, bool *quote)
 	}
 }
 
-char *words_join_at(char *const *w, size_t n, size_t k, size_t *at)
+char *words_join_at(char *const *w, size_t n, size_t k, size_t *at, char *buf,
+		    size_t cap)
 {
 	size_t len = 1, wl[WORDS_MAX];
 	bool q[WORDS_MAX];
 	if (n > WORDS_MAX)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		len += (wl[i] = word_len(w[i], &q[i])) + 3;
-	char *out = malloc(len), *p = out;
+		len += (wl[i] = word_len(w[i], &q[i])) + 2 * q[i] + (i > 0);
+	char *out = buf && len <= cap ? buf : malloc(len), *p = out;
 	if (!out)
 		return NULL;
 	/* memcpy, not sprintf: a 6000-tunnel config joins 300,000 keys */
@@ -154,7 +155,7 @@ char *words_join_at(char *const *w, size_t n, size_t k, size_t *at)
 
 char *words_join(char *const *w, size_t n)
 {
-	return words_join_at(w, n, n, NULL);
+	return words_join_at(w, n, n, NULL, NULL, 0);
 }
 
 /* ---- rows ----------------------------------------------------------- */

@@ -335,7 +335,9 @@ size_t row_order(const struct cmd_row *r);
 char *words_join(char *const *w, size_t n);
 /* The same, with *at set to where the first k words end in it (they are
  * its first *at bytes): a stored line's key and tail without joining
- * them again. */
-char *words_join_at(char *const *w, size_t n, size_t k, size_t *at);
+ * them again. Written into buf when it fits in cap bytes (then returned,
+ * not to be freed), else malloc'd. */
+char *words_join_at(char *const *w, size_t n, size_t k, size_t *at, char *buf,
+		    size_t cap);
 
 #endif

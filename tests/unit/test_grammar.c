@@ -362,10 +362,19 @@ static void test_words_join_at(void **state)
 	assert_string_equal(line, "ipsec ike \"remote name\" \"\" \"a#b\" x");
 	for (size_t k = 0; k <= n + 1; k++) {
 		size_t at = 99;
-		char *same = words_join_at(w, n, k, &at), *key = words_join(w, k < n ? k : n);
+		char *same = words_join_at(w, n, k, &at, NULL, 0);
+		char *key = words_join(w, k < n ? k : n), buf[64];
 		assert_string_equal(same, line);
 		assert_int_equal(at, strlen(key));
 		assert_memory_equal(line, key, at);
+		/* into a buffer that just holds it, and one byte short */
+		size_t len = strlen(line);
+		assert_ptr_equal(words_join_at(w, n, k, &at, buf, len + 1), buf);
+		assert_string_equal(buf, line);
+		char *big = words_join_at(w, n, k, &at, buf, len);
+		assert_ptr_not_equal(big, buf);
+		assert_string_equal(big, line);
+		free(big);
 		free(same);
 		free(key);
 	}
