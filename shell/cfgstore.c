@@ -1,4 +1,4 @@
-/* The config line store: a chained hash for lookups (configs of thousands
+/* The config line store: a hash table for lookups (configs of thousands
  * of tunnels load in linear time) plus a list in input order. */
 #include "shell/cfgstore.h"
 
@@ -10,13 +10,27 @@
 #include "base/err.h"
 #include "shell/grammar.h"
 
+/* Open addressing with a 32-bit tag of each entry's hash in an array of
+ * its own: a lookup compares tags in one small array and reads an entry
+ * only when its tag is the one sought. Chained buckets read every entry
+ * on the chain, a cache miss each, and storing a 6000-tunnel config
+ * (96,000 lines, each looked up first) spent a seventh of its time there;
+ * the tags of that config fit in 512 KB. The tag also places the entry
+ * (its home slot is tag & mask), so growing and deleting never read the
+ * entries themselves. */
 struct cfgstore {
-	struct cfg_entry **bucket;
-	size_t nbucket;
+	uint32_t *tag;                /* tag_of(hash); 0: empty slot */
+	struct cfg_entry **slot;
+	size_t mask;                  /* slots - 1, a power of two less one */
 	size_t count;
 	unsigned long seq;
 	struct cfg_entry *head, *tail;
 };
+
+static uint32_t tag_of(uint64_t h)
+{
+	return (uint32_t)h ? (uint32_t)h : 1;
+}
 
 static uint64_t hash_str(uint64_t h, const char *s)
 {
@@ -35,14 +49,22 @@ static uint64_t hash_of(const char *setting, unsigned ctx, const char *key)
 	return hash_str(h, key);
 }
 
+static int table_new(struct cfgstore *st, size_t slots)
+{
+	st->tag = calloc(slots, sizeof(*st->tag));
+	st->slot = calloc(slots, sizeof(*st->slot));
+	st->mask = slots - 1;
+	if (st->tag && st->slot)
+		return 0;
+	free(st->tag);
+	free(st->slot);
+	return -RTX_ENOMEM;
+}
+
 struct cfgstore *cfgstore_new(void)
 {
 	struct cfgstore *st = calloc(1, sizeof(*st));
-	if (!st)
-		return NULL;
-	st->nbucket = 256;
-	st->bucket = calloc(st->nbucket, sizeof(*st->bucket));
-	if (!st->bucket) {
+	if (!st || table_new(st, 512)) {
 		free(st);
 		return NULL;
 	}
@@ -63,7 +85,8 @@ void cfgstore_free(struct cfgstore *st)
 		next = e->next;
 		entry_free(e);
 	}
-	free(st->bucket);
+	free(st->tag);
+	free(st->slot);
 	free(st);
 }
 
@@ -77,9 +100,10 @@ static bool entry_is(const struct cfg_entry *e, uint64_t h, const char *setting,
 static struct cfg_entry *find_hashed(const struct cfgstore *st, uint64_t h,
 				     const char *setting, unsigned ctx, const char *key)
 {
-	for (struct cfg_entry *e = st->bucket[h % st->nbucket]; e; e = e->hnext)
-		if (entry_is(e, h, setting, ctx, key))
-			return e;
+	uint32_t t = tag_of(h);
+	for (size_t k = t & st->mask; st->tag[k]; k = (k + 1) & st->mask)
+		if (st->tag[k] == t && entry_is(st->slot[k], h, setting, ctx, key))
+			return st->slot[k];
 	return NULL;
 }
 
@@ -90,29 +114,51 @@ const struct cfg_entry *cfgstore_find(const struct cfgstore *st,
 	return find_hashed(st, hash_of(setting, ctx, key), setting, ctx, key);
 }
 
-static void grow(struct cfgstore *st)
+static void slot_put(struct cfgstore *st, uint32_t tag, struct cfg_entry *e)
 {
-	size_t n = st->nbucket * 4;
-	struct cfg_entry **b = calloc(n, sizeof(*b));
-	if (!b)
-		return;   /* keep the smaller table: slower, still correct */
-	free(st->bucket);
-	st->bucket = b;
-	st->nbucket = n;
-	for (struct cfg_entry *e = st->head; e; e = e->next) {
-		size_t i = e->hash % n;
-		e->hnext = b[i];
-		b[i] = e;
-	}
+	size_t k = tag & st->mask;
+	while (st->tag[k])
+		k = (k + 1) & st->mask;
+	st->tag[k] = tag;
+	st->slot[k] = e;
 }
 
+/* Twice the slots; -RTX_ENOMEM keeps the table as it is. */
+static int grow(struct cfgstore *st)
+{
+	struct cfgstore bigger = *st;
+	if (table_new(&bigger, (st->mask + 1) * 2))
+		return -RTX_ENOMEM;
+	for (size_t k = 0; k <= st->mask; k++)
+		if (st->tag[k])
+			slot_put(&bigger, st->tag[k], st->slot[k]);
+	free(st->tag);
+	free(st->slot);
+	*st = bigger;
+	return 0;
+}
+
+/* Takes e out of the table, moving back the entries that probed past its
+ * slot (no tombstones), and out of the list. */
 static void unlink_entry(struct cfgstore *st, struct cfg_entry *e)
 {
-	struct cfg_entry **pp = &st->bucket[e->hash % st->nbucket];
-	while (*pp && *pp != e)
-		pp = &(*pp)->hnext;
-	if (*pp)
-		*pp = e->hnext;
+	size_t i = tag_of(e->hash) & st->mask;
+	while (st->tag[i] && st->slot[i] != e)
+		i = (i + 1) & st->mask;
+	if (st->tag[i]) {
+		for (size_t j = (i + 1) & st->mask; st->tag[j]; j = (j + 1) & st->mask) {
+			size_t home = st->tag[j] & st->mask;
+			/* j's entry may fill the hole at i unless its home
+			 * lies cyclically in (i, j] */
+			if (((j - home) & st->mask) >= ((j - i) & st->mask)) {
+				st->tag[i] = st->tag[j];
+				st->slot[i] = st->slot[j];
+				i = j;
+			}
+		}
+		st->tag[i] = 0;
+		st->slot[i] = NULL;
+	}
 	if (e->prev)
 		e->prev->next = e->next;
 	else
@@ -166,6 +212,13 @@ int cfgstore_put(struct cfgstore *st, const struct cmd_row *row, unsigned ctx,
 		return -RTX_ENOMEM;
 	e->hash = hash_of(row->setting, ctx, key);
 	const struct cfg_entry *old = find_hashed(st, e->hash, row->setting, ctx, key);
+	/* At most three quarters full (a miss then reads a few tags, one
+	 * cache line); fuller when growing fails, never full. */
+	if (!old && 4 * (st->count + 1) > 3 * (st->mask + 1) && grow(st) &&
+	    st->count + 2 > st->mask) {
+		entry_free(e);
+		return -RTX_ENOMEM;
+	}
 	if (old) {
 		/* Keep the old position so re-typed lines do not move. */
 		e->seq = old->seq;
@@ -173,11 +226,7 @@ int cfgstore_put(struct cfgstore *st, const struct cmd_row *row, unsigned ctx,
 	} else {
 		e->seq = ++st->seq;
 	}
-	if (st->count >= st->nbucket * 2)
-		grow(st);
-	size_t i = e->hash % st->nbucket;
-	e->hnext = st->bucket[i];
-	st->bucket[i] = e;
+	slot_put(st, tag_of(e->hash), e);
 	e->prev = st->tail;
 	if (st->tail)
 		st->tail->next = e;

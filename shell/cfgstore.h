@@ -20,7 +20,7 @@ struct cfg_entry {
 	size_t n;
 	unsigned long seq;            /* input order, for R_SEQ rows */
 	uint64_t hash;                /* of setting, ctx and key (cfgstore.c) */
-	struct cfg_entry *hnext, *prev, *next;
+	struct cfg_entry *prev, *next;
 	unsigned ctx;                 /* tunnel/pp number, 0: global */
 	bool mark;                    /* scratch for the printer */
 	unsigned char tok[];          /* the row token each word matched */

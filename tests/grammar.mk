@@ -23,6 +23,13 @@ tests_unit_test_grammar_types_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_grammar_types_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_grammar_types
 
+# The config line store's table against a plain model of it.
+check_PROGRAMS += tests/unit/test_cfgstore
+tests_unit_test_cfgstore_SOURCES = tests/unit/test_cfgstore.c
+tests_unit_test_cfgstore_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_cfgstore_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_cfgstore
+
 check_PROGRAMS += tests/transcript_driver
 tests_transcript_driver_SOURCES = tests/transcript_driver.c
 tests_transcript_driver_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
