@@ -29,10 +29,19 @@ static uint32_t key_of(const void *item)
 	return *(const uint32_t *)item;
 }
 
-/* Index of key, or of where it would be inserted. */
+/* Index of key, or of where it would be inserted. The last item is
+ * looked at first: a config lists its gateways, policies and tunnels in
+ * ascending order, and the apply of a 6000-tunnel config looks up the one
+ * being filled 60,000 times; each step of a bisection reads another
+ * item, a cache miss. */
 static size_t sorted_pos(void **items, size_t n, uint32_t key, bool *found)
 {
 	size_t lo = 0, hi = n;
+	*found = false;
+	if (n && key_of(items[n - 1]) <= key) {
+		*found = key_of(items[n - 1]) == key;
+		return *found ? n - 1 : n;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		uint32_t k = key_of(items[mid]);

@@ -71,6 +71,20 @@ static void test_sorted_lookup_many(void **state)
 	assert_null(config_tunnel_find(c, 6000));
 	assert_non_null(config_tunnel_find(c, 5999));
 	config_free(c);
+	/* In ascending order, as configs list them: the last one first. */
+	c = config_new(NULL);
+	for (unsigned id = 1; id <= 100; id++) {
+		assert_null(config_policy_find(c, id));
+		struct policy_config *p = config_policy_get(c, id);
+		assert_ptr_equal(config_policy_get(c, id), p);
+		assert_ptr_equal(config_policy_find(c, id), p);
+		assert_ptr_equal(config_policy_find(c, 1), c->policies[0]);
+	}
+	assert_non_null(config_policy_get(c, 50));
+	assert_int_equal(c->n_policies, 100);
+	for (size_t i = 0; i < c->n_policies; i++)
+		assert_int_equal(c->policies[i]->id, i + 1);
+	config_free(c);
 }
 
 static void test_relations_and_routes(void **state)
