@@ -168,6 +168,8 @@ struct ipsec_config {
 	uint32_t *route_slots;           /* config.c: open-addressing index of
 					    routes by network (index + 1) */
 	size_t n_route_slots;
+	uint32_t *route_by_tunnel;       /* config.c: indexes of routes sorted
+					    by (tunnel, index) */
 	struct lan_config lan[CONFIG_LAN_MAX + 1];   /* by N; [0] unused */
 	struct lan_config lan6[CONFIG_LAN_MAX + 1];  /* `ipv6 lanN address`, beside it */
 	struct pki_file_config pki_cert[CONFIG_PKI_MAX + 1];   /* by ID; [0] unused */
@@ -195,6 +197,10 @@ struct tunnel_config *config_tunnel_get(struct ipsec_config *c, unsigned num);
 void config_tunnel_del(struct ipsec_config *c, unsigned num);
 int config_route_add(struct ipsec_config *c, const struct route_config *r);
 void config_route_del(struct ipsec_config *c, const struct ip_addr *net, uint8_t len);
+/* The routes through tunnel N in the order they were added: *idx[0..count)
+ * index c->routes; valid until routes change. */
+size_t config_tunnel_routes(const struct ipsec_config *c, unsigned tunnel,
+			    const uint32_t **idx);
 
 /* The gateway a tunnel's traffic is protected by, through its policy. */
 struct gateway_config *config_tunnel_gateway(const struct ipsec_config *c,

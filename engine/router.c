@@ -502,6 +502,26 @@ static void standing_add(struct router *r, const struct router_standing *s)
 	r->standing[r->n_standing++] = *s;
 }
 
+static int cmp_unsigned(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+	return (x > y) - (x < y);
+}
+
+/* Whether tunnel is among the n entries of r->standing whose numbers are
+ * sorted into nums (NULL when that copy could not be made: walk them). */
+static bool standing_has(const struct router *r, const unsigned *nums, size_t n,
+			 unsigned tunnel)
+{
+	if (!nums) {
+		for (size_t j = 0; j < n; j++)
+			if (r->standing[j].tunnel == tunnel)
+				return true;
+		return false;
+	}
+	return bsearch(&tunnel, nums, n, sizeof(*nums), cmp_unsigned) != NULL;
+}
+
 static void apply_standing(struct router *r)
 {
 	const struct ipsec_config *c = r->ipsec;
@@ -515,17 +535,24 @@ static void apply_standing(struct router *r)
 			 !standing_same(&want, &r->standing[i]))
 			standing_drop(r, i);
 	}
+	/* Looking each tunnel up in a sorted copy, not by a walk over the
+	 * list, keeps standing 6000 tunnels linear. The entries added below
+	 * are for tunnels later in c->tunnels, never looked up again. */
+	size_t n = r->n_standing;
+	unsigned *nums = malloc((n ? n : 1) * sizeof(*nums));
+	for (size_t j = 0; nums && j < n; j++)
+		nums[j] = r->standing[j].tunnel;
+	if (nums)
+		qsort(nums, n, sizeof(*nums), cmp_unsigned);
 	for (size_t i = 0; i < c->n_tunnels; i++) {
 		struct router_standing want;
 		if (!standing_wanted(r, c->tunnels[i], &want) ||
 		    ike_tunnel_standing(r->engine, want.tunnel))
 			continue;
-		size_t j = 0;
-		while (j < r->n_standing && r->standing[j].tunnel != want.tunnel)
-			j++;
-		if (j == r->n_standing)
+		if (!standing_has(r, nums, n, want.tunnel))
 			standing_add(r, &want);
 	}
+	free(nums);
 }
 
 static void apply_kernel(struct router *r)

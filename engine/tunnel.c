@@ -106,11 +106,11 @@ static int routes_apply(struct ike_core *c, unsigned tunnel, bool add)
 {
 	struct kernel *k = c->d.kernel;
 	const struct ipsec_config *cfg = c->d.config;
+	const uint32_t *idx;
 	int err = 0;
-	for (size_t i = 0; i < cfg->n_routes; i++) {
-		const struct route_config *r = &cfg->routes[i];
-		if (r->tunnel != tunnel)
-			continue;
+	size_t n = config_tunnel_routes(cfg, tunnel, &idx);
+	for (size_t i = 0; i < n; i++) {
+		const struct route_config *r = &cfg->routes[idx[i]];
 		struct kernel_route kr = { r->net, r->len, tunnel };
 		int rc = add ? k->ops->add_route(k, &kr) : k->ops->del_route(k, &kr);
 		if (rc && !err) {

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct cmd_row;
 
@@ -18,7 +19,8 @@ struct cfg_entry {
 	char **w;                     /* the normalized words of line */
 	size_t n;
 	unsigned long seq;            /* input order, for R_SEQ rows */
-	struct cfg_entry *hnext, *prev, *next;
+	uint64_t hash;                /* of setting, ctx and key (cfgstore.c) */
+	struct cfg_entry *prev, *next;
 	unsigned ctx;                 /* tunnel/pp number, 0: global */
 	bool mark;                    /* scratch for the printer */
 	unsigned char tok[];          /* the row token each word matched */
@@ -33,6 +35,10 @@ void cfgstore_free(struct cfgstore *st);
  * row token tok[i]; returns 0 or -RTX_ENOMEM. */
 int cfgstore_set(struct cfgstore *st, const struct cmd_row *row, unsigned ctx,
 		 const char *key, char *const *w, const unsigned char *tok, size_t n);
+/* The same with the line already joined: words_join(w, n). */
+int cfgstore_put(struct cfgstore *st, const struct cmd_row *row, unsigned ctx,
+		 const char *key, const char *line, char *const *w,
+		 const unsigned char *tok, size_t n);
 /* Deletes the key, or with prefix every key that starts with the words of
  * key. Returns how many lines went. */
 size_t cfgstore_del(struct cfgstore *st, const char *setting, unsigned ctx,

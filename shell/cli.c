@@ -312,9 +312,15 @@ static int exec_line(struct cli_session *s, const char *line)
 
 /* ---- what may enter at all ---- */
 
-static bool is_control(unsigned char c)
+/* Below 0x20 but tab, and DEL; a table, as every byte of every line is
+ * looked at. */
+static const bool control[256] = {
+	[0x00 ... 0x08] = true, [0x0a ... 0x1f] = true, [0x7f] = true,
+};
+
+static inline bool is_control(unsigned char c)
 {
-	return (c < 0x20 && c != '\t') || c == 0x7f;
+	return control[c];
 }
 
 /* Refuses a line holding a control character: the error shows the word
@@ -374,12 +380,10 @@ int cli_exec_bytes(struct cli_session *s, const char *line, size_t len,
 				s->pw_ask = PW_NONE;
 			return report(s, GE_INVALID, NULL);
 		}
-	char *copy = strndup(line, len);
-	if (!copy)
-		return report(s, GE_NOMEM, NULL);
-	int rc = exec_line(s, copy);
-	free(copy);
-	return rc;
+	char copy[CLI_LINE_MAX + 1];
+	memcpy(copy, line, len);
+	copy[len] = '\0';
+	return exec_line(s, copy);
 }
 
 int cli_exec(struct cli_session *s, const char *line, unsigned lineno)

@@ -65,26 +65,39 @@ static enum gerr store_delete(struct cli_session *s, const struct cmd_args *a,
 	return GE_OK;
 }
 
+/* One join for the line: its key is its first words and the tail the
+ * rest (three joins and their allocations were a tenth of loading a
+ * 6000-tunnel config). */
 static enum gerr store_at(struct cli_session *s, const struct cmd_args *a,
 			  unsigned ctx)
 {
 	const struct cmd_row *r = a->row;
 	if (a->no)
 		return store_delete(s, a, ctx);
-	bool seq = r->flags & R_SEQ;
-	char *key = words_join(a->w, seq ? a->n : a->nkeyw);
-	char *tail = words_join(a->w + a->nkeyw, a->n - a->nkeyw);
-	enum gerr e = GE_NOMEM;
-	if (key && tail) {
-		e = GE_OK;
-		if (is_default(s->c, r, tail))
-			cfgstore_del(s->c->cfg, r->setting, ctx, key, false);
-		else if (cfgstore_set(s->c->cfg, r, ctx, key, a->w, a->tok, a->n) < 0)
-			e = GE_NOMEM;
-		s->c->dirty = true;
+	size_t tlen, klen;
+	char lbuf[512], kbuf[256], *key = kbuf;
+	char *line = words_join_at(a->w, a->n, a->nkeyw, &tlen, lbuf, sizeof(lbuf));
+	if (!line)
+		return GE_NOMEM;
+	klen = r->flags & R_SEQ ? strlen(line) : tlen;
+	if (klen >= sizeof(kbuf) && !(key = malloc(klen + 1))) {
+		if (line != lbuf)
+			free(line);
+		return GE_NOMEM;
 	}
-	free(key);
-	free(tail);
+	memcpy(key, line, klen);
+	key[klen] = '\0';
+	const char *tail = line + tlen + (tlen && line[tlen] == ' ');
+	enum gerr e = GE_OK;
+	if (is_default(s->c, r, tail))
+		cfgstore_del(s->c->cfg, r->setting, ctx, key, false);
+	else if (cfgstore_put(s->c->cfg, r, ctx, key, line, a->w, a->tok, a->n) < 0)
+		e = GE_NOMEM;
+	s->c->dirty = true;
+	if (key != kbuf)
+		free(key);
+	if (line != lbuf)
+		free(line);
 	return e;
 }
 

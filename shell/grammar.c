@@ -14,22 +14,36 @@
 
 /* ---- words ---------------------------------------------------------- */
 
-static enum gerr words_push(struct words *ws, const char *buf, size_t len,
-			    size_t off)
+/* What each byte may be to the splitter and joiner: printable ASCII but
+ * '#' and '"' is none of these, and a word is mostly such bytes. */
+enum { B_END = 1, B_SPACE = 2, B_HASH = 4, B_QUOTE = 8 };
+static const unsigned char byte_class[256] = {
+	[0] = B_END, [0x01 ... 0x20] = B_SPACE, ['#'] = B_HASH, ['"'] = B_QUOTE,
+	[0x7f ... 0xff] = B_SPACE,
+};
+
+/* isspace() for the bytes B_SPACE marks, the locale asked only outside
+ * ASCII's space and printable characters: those are graph characters,
+ * never space in any locale (POSIX). */
+static inline bool is_space(unsigned char c)
 {
-	if (ws->n == WORDS_MAX)
-		return GE_TOO_MANY;
-	char **w = realloc(ws->w, (ws->n + 1) * sizeof(*w));
-	if (!w)
+	return c == ' ' || ((byte_class[c] & B_SPACE) && isspace(c));
+}
+
+/* One block per line: the word pointers, their offsets, then the words
+ * themselves. A line of N words was 2N reallocs and N copies, a fifth of
+ * reading a large config. */
+static enum gerr words_alloc(struct words *ws, size_t len)
+{
+	size_t most = len / 2 + 1;   /* words need a separator between them */
+	if (most > WORDS_MAX)
+		most = WORDS_MAX;
+	char *block = malloc(most * (sizeof(char *) + sizeof(size_t)) + len + most);
+	if (!block)
 		return GE_NOMEM;
-	ws->w = w;
-	size_t *o = realloc(ws->off, (ws->n + 1) * sizeof(*o));
-	if (!o)
-		return GE_NOMEM;
-	ws->off = o;
-	if (!(ws->w[ws->n] = strndup(buf, len)))
-		return GE_NOMEM;
-	ws->off[ws->n++] = off;
+	ws->w = (char **)block;
+	ws->off = (size_t *)(block + most * sizeof(char *));
+	ws->cap = most;
 	return GE_OK;
 }
 
@@ -42,36 +56,45 @@ enum gerr words_split(const char *line, struct words *ws, size_t *bad)
 	*bad = 0;
 	if (len > LINE_MAX_BYTES)
 		return GE_LONG;
-	char *buf = malloc(len + 1);
-	if (!buf)
-		return GE_NOMEM;
-	enum gerr e = GE_OK;
+	enum gerr e = words_alloc(ws, len);
+	if (e)
+		return e;
+	char *buf = (char *)(ws->off + ws->cap);
 	size_t i = 0;
 	while (e == GE_OK) {
-		while (line[i] && isspace((unsigned char)line[i]))
+		while (line[i] && is_space((unsigned char)line[i]))
 			i++;
 		if (!line[i])
 			break;
 		size_t start = i, n = 0;
 		bool quoted = false;
 		size_t qpos = 0;
-		for (; line[i] && (quoted || !isspace((unsigned char)line[i])); i++) {
-			if (line[i] == '"') {
+		for (;; i++) {
+			unsigned char c = (unsigned char)line[i];
+			if (!byte_class[c] || c == '#') {
+				buf[n++] = (char)c;
+			} else if (c == '"') {
 				quoted = !quoted;
 				qpos = i;
+			} else if (!c || (!quoted && is_space(c))) {
+				break;
 			} else {
-				buf[n++] = line[i];
+				buf[n++] = (char)c;
 			}
 		}
 		if (quoted) {
 			*bad = qpos;
 			e = GE_QUOTE;
-			break;
-		}
-		if ((e = words_push(ws, buf, n, start)) != GE_OK)
+		} else if (ws->n == WORDS_MAX) {
 			*bad = start;
+			e = GE_TOO_MANY;
+		} else {
+			buf[n] = '\0';
+			ws->w[ws->n] = buf;
+			ws->off[ws->n++] = start;
+			buf += n + 1;
+		}
 	}
-	free(buf);
 	if (e)
 		words_free(ws);
 	return e;
@@ -79,46 +102,60 @@ enum gerr words_split(const char *line, struct words *ws, size_t *bad)
 
 void words_free(struct words *ws)
 {
-	for (size_t i = 0; i < ws->n; i++)
-		free(ws->w[i]);
 	free(ws->w);
-	free(ws->off);
 	memset(ws, 0, sizeof(*ws));
 }
 
-static bool needs_quotes(const char *w)
+/* A word's length, and whether it needs quotes to stay one word. */
+static size_t word_len(const char *w, bool *quote)
 {
-	if (!*w)
-		return true;
-	for (; *w; w++)
-		if (isspace((unsigned char)*w) || *w == '#')
-			return true;
-	return false;
+	size_t n = 0;
+	*quote = !*w;
+	for (;; n++) {
+		unsigned char c = (unsigned char)w[n];
+		if (!byte_class[c] || c == '"')
+			continue;
+		if (!c)
+			return n;
+		if (c == '#' || is_space(c))
+			*quote = true;
+	}
 }
 
-char *words_join(char *const *w, size_t n)
+char *words_join_at(char *const *w, size_t n, size_t k, size_t *at, char *buf,
+		    size_t cap)
 {
-	size_t len = 1;
+	size_t len = 1, wl[WORDS_MAX];
+	bool q[WORDS_MAX];
+	if (n > WORDS_MAX)
+		return NULL;
 	for (size_t i = 0; i < n; i++)
-		len += strlen(w[i]) + 3;
-	char *out = malloc(len), *p = out;
+		len += (wl[i] = word_len(w[i], &q[i])) + 2 * q[i] + (i > 0);
+	char *out = buf && len <= cap ? buf : malloc(len), *p = out;
 	if (!out)
 		return NULL;
 	/* memcpy, not sprintf: a 6000-tunnel config joins 300,000 keys */
 	for (size_t i = 0; i < n; i++) {
-		bool q = needs_quotes(w[i]);
-		size_t wl = strlen(w[i]);
+		if (i == k && at)
+			*at = (size_t)(p - out);
 		if (i)
 			*p++ = ' ';
-		if (q)
+		if (q[i])
 			*p++ = '"';
-		memcpy(p, w[i], wl);
-		p += wl;
-		if (q)
+		memcpy(p, w[i], wl[i]);
+		p += wl[i];
+		if (q[i])
 			*p++ = '"';
 	}
 	*p = '\0';
+	if (k >= n && at)
+		*at = (size_t)(p - out);
 	return out;
+}
+
+char *words_join(char *const *w, size_t n)
+{
+	return words_join_at(w, n, n, NULL, NULL, 0);
 }
 
 /* ---- rows ----------------------------------------------------------- */
@@ -363,18 +400,27 @@ static int m_no(struct mstate *s, char **w, size_t n)
 	return (int)i;
 }
 
-static char *norm_opt(const struct tok *t, const char *w)
+/* key=value with the key as the table spells it and the value normalized;
+ * into out as tok_norm_to writes. */
+static size_t norm_opt(const struct tok *t, const char *w, char *out, size_t cap)
 {
 	const char *eq = strchr(w, '=');
-	size_t idx;
+	size_t idx, len = strlen(w);
 	const struct tok *o = eq ? opt_find(t, w, (size_t)(eq - w), &idx) : NULL;
-	if (!o)
-		return strdup(w);
-	char *v = tok_norm(o, eq + 1), *r = NULL;
-	if (v && asprintf(&r, "%s=%s", o->name, v) < 0)
-		r = NULL;
-	free(v);
-	return r;
+	if (!o) {
+		if (len < cap)
+			memcpy(out, w, len + 1);
+		return len;
+	}
+	size_t klen = strlen(o->name) + 1;
+	if (klen < cap) {
+		memcpy(out, o->name, klen - 1);
+		out[klen - 1] = '=';
+		out[klen] = '\0';
+	}
+	size_t v = tok_norm_to(o, eq + 1, klen < cap ? out + klen : NULL,
+			       klen < cap ? cap - klen : 0);
+	return v == SIZE_MAX ? v : klen + v;
 }
 
 static size_t opt_index(const struct tok *t, const char *w)
@@ -402,32 +448,68 @@ static void sort_opts(struct cmd_args *a)
 	}
 }
 
+/* Word i of a matched line as stored: normalized by its token, or as
+ * typed (the tail of a `no` line, a rest of the line). */
+static size_t arg_norm(const struct mstate *s, char *const *w, size_t i, bool no,
+		       char *out, size_t cap)
+{
+	const struct tok *t = &s->row->tok[s->tokof[i]];
+	if ((no && i >= s->row->nkey) || t->kind == TK_REST) {
+		size_t len = strlen(w[i]);
+		if (len < cap)
+			memcpy(out, w[i], len + 1);
+		return len;
+	}
+	if (t->kind == TK_OPTS)
+		return norm_opt(t, w[i], out, cap);
+	return tok_norm_to(t, w[i], out, cap);
+}
+
+/* The word pointers, their tokens and the normalized words in one block:
+ * an allocation per word was a tenth of loading a large config. The
+ * block grows when normalizing lengthens the words beyond the guess. */
 static enum gerr args_fill(struct cmd_args *a, const struct mstate *s,
 			   char **w, size_t n, bool no)
 {
+	size_t head = (n + 1) * sizeof(*a->w) + n + 1, cap = head, used = head;
+	size_t off[WORDS_MAX];
+	for (size_t i = 0; i < n; i++)
+		cap += strlen(w[i]) + 8;
+	char *block = malloc(cap);
+	if (!block)
+		return GE_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = arg_norm(s, w, i, no, block + used, cap - used);
+		if (len != SIZE_MAX && used + len >= cap) {
+			char *grown = realloc(block, used + len + 1 + (cap - head));
+			if (!grown) {
+				free(block);
+				return GE_NOMEM;
+			}
+			block = grown;
+			cap = used + len + 1 + (cap - head);
+			len = arg_norm(s, w, i, no, block + used, cap - used);
+		}
+		if (len == SIZE_MAX) {
+			free(block);
+			return GE_NOMEM;
+		}
+		off[i] = used;
+		used += len + 1;
+	}
 	a->row = s->row;
 	a->no = no;
 	a->n = n;
-	a->w = calloc(n + 1, sizeof(*a->w));
-	a->tok = calloc(n + 1, 1);
-	if (!a->w || !a->tok)
-		return GE_NOMEM;
+	a->w = (char **)block;
+	a->tok = (unsigned char *)(a->w + n + 1);
 	for (size_t i = 0; i < n; i++) {
-		const struct tok *t = &s->row->tok[s->tokof[i]];
+		a->w[i] = block + off[i];
 		a->tok[i] = s->tokof[i];
-		if (no && i >= s->row->nkey)
-			a->w[i] = strdup(w[i]);
-		else if (t->kind == TK_OPTS)
-			a->w[i] = norm_opt(t, w[i]);
-		else if (t->kind == TK_REST)
-			a->w[i] = strdup(w[i]);
-		else
-			a->w[i] = tok_norm(t, w[i]);
-		if (!a->w[i])
-			return GE_NOMEM;
 		if (s->tokof[i] < s->row->nkey && (!no || i < s->row->nkey))
 			a->nkeyw = i + 1;
 	}
+	a->w[n] = NULL;
+	a->tok[n] = 0;
 	sort_opts(a);
 	return GE_OK;
 }
@@ -436,8 +518,7 @@ static enum gerr args_fill(struct cmd_args *a, const struct mstate *s,
  * (neither optional nor repeated), or n when none does before the words
  * or those keywords end. m_tok fails such a row at that word with
  * GE_CMDNAME and nothing else; the first letters decide most rows
- * without a strcasecmp, which was a sixth of loading a large config as
- * every line was tried against the table's rows in turn. */
+ * without a strcasecmp. */
 static size_t kw_mismatch(const struct cmd_row *r, char **w, size_t n)
 {
 	for (size_t i = 0; i < n && i < ROW_TOKS; i++) {
@@ -451,38 +532,81 @@ static size_t kw_mismatch(const struct cmd_row *r, char **w, size_t n)
 	return n;
 }
 
+/* Every row in table order: the first that matches wins, and each failure
+ * is recorded (fail) so the error names the word the best row stopped at.
+ * A `no` line keeps the row matching the most key words. */
+static const struct cmd_row *walk_all(struct mstate *s, bool no,
+				      unsigned char *best_tokof)
+{
+	const struct cmd_row *best = NULL;
+	int best_keys = -1;
+	for (size_t i = 0; i < cmd_table_len; i++) {
+		s->row = &cmd_table[i];
+		if (!no) {
+			size_t at = kw_mismatch(s->row, s->w, s->n);
+			if (at < s->n) {
+				fail(s, at, GE_CMDNAME);
+				continue;
+			}
+			if (m_tok(s, 0, 0, false)) {
+				memcpy(best_tokof, s->tokof, s->n);
+				return s->row;
+			}
+			continue;
+		}
+		int k = m_no(s, s->w + 1, s->n - 1);
+		if (k > best_keys) {
+			best_keys = k;
+			best = s->row;
+			memcpy(best_tokof, s->tokof, s->n);
+		}
+	}
+	return best;
+}
+
+/* The rows the index gives are those walk_all would not skip on a keyword
+ * (less the ones too long for the line), in the same order, so the first
+ * that matches is the same row; and m_tok leaves tokof as that row alone
+ * sets it. Only a line that matches nothing needs the whole walk, for the
+ * error its failures add up to. */
+static const struct cmd_row *first_match(struct mstate *s, unsigned char *best_tokof)
+{
+	unsigned short rows[cmd_table_len];
+	size_t nrows = grammar_index_rows(s->w, s->n, rows);
+	for (size_t i = 0; i < nrows; i++) {
+		s->row = &cmd_table[rows[i]];
+		/* The index compared the row's leading keywords with the first
+		 * words already, and a required keyword leaves m_tok no other
+		 * path: start behind them. */
+		size_t k = 0;
+		while (k < ROW_TOKS && s->row->tok[k].kind == TK_KW &&
+		       !(s->row->tok[k].flags & (T_OPT | T_REPEAT))) {
+			s->tokof[k] = (unsigned char)k;
+			k++;
+		}
+		if (m_tok(s, k, k, false)) {
+			memcpy(best_tokof, s->tokof, s->n);
+			return s->row;
+		}
+	}
+	return NULL;
+}
+
 enum gerr grammar_match(const struct rtx_model *m, char **w, size_t n,
 			struct cmd_args *out, size_t *badw)
 {
 	struct mstate s = { .m = m, .w = w, .n = n };
 	bool no = is_no(w, n);
 	const struct cmd_row *best = NULL;
-	int best_keys = -1;
 	unsigned char best_tokof[WORDS_MAX];
 	memset(out, 0, sizeof(*out));
 	if (n == 0 || n > WORDS_MAX)
 		return n ? GE_TOO_MANY : GE_OK;
-	for (size_t i = 0; i < cmd_table_len; i++) {
-		s.row = &cmd_table[i];
-		if (!no) {
-			size_t at = kw_mismatch(s.row, w, n);
-			if (at < n) {
-				fail(&s, at, GE_CMDNAME);
-				continue;
-			}
-			if (m_tok(&s, 0, 0, false)) {
-				best = s.row;
-				memcpy(best_tokof, s.tokof, n);
-				break;
-			}
-			continue;
-		}
-		int k = m_no(&s, w + 1, n - 1);
-		if (k > best_keys) {
-			best_keys = k;
-			best = s.row;
-			memcpy(best_tokof, s.tokof, n);
-		}
+	if (!no)
+		best = first_match(&s, best_tokof);
+	if (!best) {
+		s = (struct mstate){ .m = m, .w = w, .n = n };
+		best = walk_all(&s, no, best_tokof);
 	}
 	if (!best) {
 		*badw = s.bad;
@@ -498,10 +622,7 @@ enum gerr grammar_match(const struct rtx_model *m, char **w, size_t n,
 
 void cmd_args_free(struct cmd_args *a)
 {
-	for (size_t i = 0; a->w && i < a->n; i++)
-		free(a->w[i]);
-	free(a->w);
-	free(a->tok);
+	free(a->w);   /* the tokens and words too (args_fill) */
 	memset(a, 0, sizeof(*a));
 }
 

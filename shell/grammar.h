@@ -243,8 +243,9 @@ extern const size_t cmd_table_len;
  * byte offset of the offending quote). */
 struct words {
 	size_t n;
-	char **w;
+	char **w;                    /* one block with off and the words */
 	size_t *off;                 /* byte offset of each word in the line */
+	size_t cap;
 };
 enum gerr words_split(const char *line, struct words *out, size_t *bad);
 void words_free(struct words *w);
@@ -254,6 +255,13 @@ void words_free(struct words *w);
 enum gerr grammar_match(const struct rtx_model *m, char **w, size_t n,
 			struct cmd_args *out, size_t *badw);
 void cmd_args_free(struct cmd_args *a);
+
+/* The rows a line of words w[0..n) can match, into out (room for
+ * cmd_table_len) in table order: those whose leading keywords (each
+ * neither optional nor repeated) are all among the words, as each equals
+ * the word at its position. Every other row fails on a keyword
+ * (grammar_index.c); returns the count. */
+size_t grammar_index_rows(char *const *w, size_t n, unsigned short *out);
 
 /* What may follow the complete words w[0..n): calls fn for every token
  * reachable next (each row's, not deduplicated) and with tok == NULL when
@@ -284,6 +292,9 @@ enum gerr tok_check(const struct rtx_model *m, const struct tok *t,
 		    const char *word);
 /* The normalized spelling of a word tok_check accepted (malloc'd). */
 char *tok_norm(const struct tok *t, const char *word);
+/* The same into out (cap bytes, NUL-terminated when it fits, as snprintf);
+ * its length, or SIZE_MAX when memory ran out. */
+size_t tok_norm_to(const struct tok *t, const char *word, char *out, size_t cap);
 /* "<1-100>", "on|off", "keyword" ... for `?` (into buf). */
 const char *tok_describe(const struct rtx_model *m, const struct tok *t,
 			 char *buf, size_t len);
@@ -322,5 +333,11 @@ size_t row_order(const struct cmd_row *r);
 
 /* Joins words with single spaces, quoting those that need it (malloc'd). */
 char *words_join(char *const *w, size_t n);
+/* The same, with *at set to where the first k words end in it (they are
+ * its first *at bytes): a stored line's key and tail without joining
+ * them again. Written into buf when it fits in cap bytes (then returned,
+ * not to be freed), else malloc'd. */
+char *words_join_at(char *const *w, size_t n, size_t k, size_t *at, char *buf,
+		    size_t cap);
 
 #endif

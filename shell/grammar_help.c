@@ -180,10 +180,9 @@ static bool run(const struct rtx_model *m, const char *prefix, struct collect *k
 	if (words_split(prefix, &ws, &bad) != GE_OK)
 		return false;
 	size_t n = ws.n;
-	if (!trailing && n > 0) {
-		*partial = ws.w[--n];
-		ws.w[n] = NULL;
-		ws.n = n;
+	if (!trailing && n > 0 && !(*partial = strdup(ws.w[--n]))) {
+		words_free(&ws);
+		return false;
 	}
 	k->m = m;
 	k->partial = *partial;

@@ -13,23 +13,28 @@
 #include "engine/model.h"
 
 /* Enum values are "canonical|alias|..."; a trailing '*' on the canonical
- * spelling marks a value that needs the model's long SHA-2 support. */
-static bool enum_alt_eq(const char *alt, size_t len, const char *v)
+ * spelling marks a value that needs the model's long SHA-2 support.
+ * Where the alternative at p ends: at '|', at the end, or at that '*'. */
+static bool alt_end(const char *p)
 {
-	if (len && alt[len - 1] == '*')
-		len--;
-	return strlen(v) == len && strncasecmp(alt, v, len) == 0;
+	return !*p || *p == '|' || (*p == '*' && (!p[1] || p[1] == '|'));
 }
 
+/* One pass over the alternatives, no strlen or strcspn: every line of a
+ * config checks and normalizes its words through here, several times. */
 int tok_enum_index(const char *const *vals, const char *v)
 {
 	for (size_t i = 0; vals && vals[i]; i++) {
 		const char *p = vals[i];
 		while (*p) {
-			size_t len = strcspn(p, "|");
-			if (enum_alt_eq(p, len, v))
+			const char *q = v;
+			while (!alt_end(p) && *q &&
+			       (*p == *q || tolower((unsigned char)*p) == tolower((unsigned char)*q)))
+				p++, q++;
+			if (alt_end(p) && !*q)
 				return (int)i;
-			p += len + (p[len] == '|');
+			p = strchrnul(p, '|');
+			p += *p == '|';
 		}
 	}
 	return -1;
@@ -41,21 +46,20 @@ const char *tok_enum_find(const char *const *vals, const char *v)
 	return i < 0 ? NULL : vals[i];
 }
 
-static char *enum_canon(const char *val)
+/* Whether the model takes the enum value val (a vals entry, or NULL). */
+static bool val_ok(const struct rtx_model *m, const char *val)
 {
-	size_t len = strcspn(val, "|*");
-	return strndup(val, len);
-}
-
-bool tok_needs_ok(const struct rtx_model *m, const struct tok *t, const char *v)
-{
-	const char *val = tok_enum_find(t->vals, v);
 	if (!val)
 		return true;
 	size_t len = strcspn(val, "|");
 	if (len && val[len - 1] == '*')
 		return m->sha2_long;
 	return true;
+}
+
+bool tok_needs_ok(const struct rtx_model *m, const struct tok *t, const char *v)
+{
+	return val_ok(m, tok_enum_find(t->vals, v));
 }
 
 /* Decimal digits only: Yamaha numbers have no sign or base prefix. */
@@ -285,10 +289,10 @@ enum gerr tok_check(const struct rtx_model *m, const struct tok *t,
 	switch (t->kind) {
 	case TK_KW:
 		return strcasecmp(t->name, w) == 0 ? GE_OK : GE_CMDNAME;
-	case TK_ENUM:
-		if (!tok_enum_find(t->vals, w))
-			return GE_INVALID;
-		return tok_needs_ok(m, t, w) ? GE_OK : GE_INVALID;
+	case TK_ENUM: {
+		const char *val = tok_enum_find(t->vals, w);
+		return val && val_ok(m, val) ? GE_OK : GE_INVALID;
+	}
 	case TK_INT:
 	case TK_GW:
 	case TK_QLEN:
@@ -334,92 +338,197 @@ enum gerr tok_check(const struct rtx_model *m, const struct tok *t,
 	return GE_INVALID;
 }
 
-static char *norm_addr(const char *w)
+/* Where a normalized spelling goes: written while it fits, counted in
+ * any case (as snprintf counts), so a matched line's words can be
+ * written into one block instead of an allocation each. */
+struct sink {
+	char *p;
+	size_t cap, len;
+	bool oom;
+};
+
+static void put(struct sink *o, const char *s, size_t n)
+{
+	if (o->len + n < o->cap) {
+		memcpy(o->p + o->len, s, n);
+		o->p[o->len + n] = '\0';
+	}
+	o->len += n;
+}
+
+static void puts0(struct sink *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+/* The decimal spelling of the all-digit d as "%lld" of atoll() spells
+ * it, without printf for the usual short numbers (leading zeros go). */
+static void put_digits(struct sink *o, const char *d)
+{
+	size_t len = strspn(d, "0123456789");
+	while (len > 1 && *d == '0')
+		d++, len--;
+	if (d[len] || len == 0 || len > 18) {
+		char buf[24];
+		snprintf(buf, sizeof(buf), "%lld", atoll(d));
+		puts0(o, buf);
+		return;
+	}
+	put(o, d, len);
+}
+
+/* inet_ntop's spelling, IPv4 without its printf. */
+static bool addr_str(int fam, const unsigned char *buf, char *out, size_t cap)
+{
+	if (fam != AF_INET)
+		return inet_ntop(fam, buf, out, (socklen_t)cap) != NULL;
+	char *p = out;
+	for (int i = 0; i < 4; i++) {
+		unsigned b = buf[i];
+		if (i)
+			*p++ = '.';
+		if (b >= 100)
+			*p++ = (char)('0' + b / 100);
+		if (b >= 10)
+			*p++ = (char)('0' + b / 10 % 10);
+		*p++ = (char)('0' + b % 10);
+	}
+	*p = '\0';
+	return true;
+}
+
+static void norm_addr(struct sink *o, const char *w)
 {
 	char addr[INET6_ADDRSTRLEN + 8], out[INET6_ADDRSTRLEN];
 	size_t alen = strcspn(w, "/");
 	unsigned char buf[16];
 	int fam;
-	if (alen >= sizeof(addr))
-		return strdup(w);
+	if (alen >= sizeof(addr)) {
+		puts0(o, w);
+		return;
+	}
 	memcpy(addr, w, alen);
 	addr[alen] = '\0';
-	if (!parse_addr(addr, buf, &fam) || !inet_ntop(fam, buf, out, sizeof(out)))
-		return strdup(w);
-	char *r;
-	if (w[alen] && isdigit((unsigned char)w[alen + 1]) && !strchr(w + alen + 1, '.')) {
-		if (asprintf(&r, "%s/%lld", out, atoll(w + alen + 1)) < 0)
-			return NULL;
-	} else if (asprintf(&r, "%s%s", out, w + alen) < 0) {
-		return NULL;
+	if (!parse_addr(addr, buf, &fam) || !addr_str(fam, buf, out, sizeof(out))) {
+		puts0(o, w);
+		return;
 	}
-	return r;
+	puts0(o, out);
+	if (w[alen] && isdigit((unsigned char)w[alen + 1]) && !strchr(w + alen + 1, '.')) {
+		put(o, "/", 1);
+		put_digits(o, w + alen + 1);
+	} else {
+		puts0(o, w + alen);
+	}
 }
 
-static char *norm_num(const char *w)
+static void norm_num(struct sink *o, const char *w)
 {
-	char *r;
 	if (!isdigit((unsigned char)*w))
-		return strdup(w);
-	if (asprintf(&r, "%lld", atoll(w)) < 0)
-		return NULL;
-	return r;
+		puts0(o, w);
+	else
+		put_digits(o, w);
 }
 
 static void value_addr(const char *w, struct param_val *out);
 
 /* T_HOST: "a/32" and "a/255.255.255.255" are "a" (the address normalized). */
-static char *norm_host(const char *w)
+static void norm_host(struct sink *o, const char *w)
 {
 	struct param_val v = { 0 };
-	char *r = norm_addr(w);
-	if (!r || !strchr(r, '/'))
-		return r;
-	value_addr(r, &v);
-	if (v.addr.family && v.plen == (v.addr.family == AF_INET ? 32 : 128))
-		r[strcspn(r, "/")] = '\0';
-	return r;
+	char small[128], *r = small;
+	struct sink tmp = { small, sizeof(small), 0, false };
+	norm_addr(&tmp, w);
+	if (tmp.len >= sizeof(small)) {
+		if (!(r = malloc(tmp.len + 1))) {
+			o->oom = true;
+			return;
+		}
+		tmp = (struct sink){ r, tmp.len + 1, 0, false };
+		norm_addr(&tmp, w);
+	}
+	char *slash = strchr(r, '/');
+	if (slash) {
+		value_addr(r, &v);
+		if (v.addr.family && v.plen == (v.addr.family == AF_INET ? 32 : 128))
+			*slash = '\0';
+	}
+	puts0(o, r);
+	if (r != small)
+		free(r);
 }
 
-char *tok_norm(const struct tok *t, const char *w)
+static void norm_to(struct sink *o, const struct tok *t, const char *w)
 {
 	const char *val;
-	if (t->kind == TK_KW)
-		return strdup(t->name);
-	if ((val = tok_enum_find(t->vals, w)))
-		return enum_canon(val);
+	char buf[32];
+	if (t->kind == TK_KW) {
+		puts0(o, t->name);
+		return;
+	}
+	if ((val = tok_enum_find(t->vals, w))) {
+		put(o, val, strcspn(val, "|*"));
+		return;
+	}
 	switch (t->kind) {
 	case TK_INT:
 	case TK_GW:
 	case TK_QLEN:
 	case TK_USER:
-		return norm_num(w);
+		norm_num(o, w);
+		break;
 	case TK_IPMASK:
 		if (t->flags & T_HOST)
-			return norm_host(w);
-		return norm_addr(w);
+			norm_host(o, w);
+		else
+			norm_addr(o, w);
+		break;
 	case TK_IPV4:
 	case TK_IP:
 	case TK_PREFIX:
-		return norm_addr(w);
+		norm_addr(o, w);
+		break;
 	case TK_HOST:
-		return strchr(w, ':') || isdigit((unsigned char)*w) ? norm_addr(w)
-								   : strdup(w);
-	case TK_PERCENT: {
-		char *r;
-		if (asprintf(&r, "%lld%%", atoll(w)) < 0)
-			return NULL;
-		return r;
-	}
-	case TK_LAN: {
-		char *r;
-		if (asprintf(&r, "lan%lld", atoll(w + 3)) < 0)
-			return NULL;
-		return r;
-	}
+		if (strchr(w, ':') || isdigit((unsigned char)*w))
+			norm_addr(o, w);
+		else
+			puts0(o, w);
+		break;
+	case TK_PERCENT:
+		snprintf(buf, sizeof(buf), "%lld%%", atoll(w));
+		puts0(o, buf);
+		break;
+	case TK_LAN:
+		snprintf(buf, sizeof(buf), "lan%lld", atoll(w + 3));
+		puts0(o, buf);
+		break;
 	default:
-		return strdup(w);
+		puts0(o, w);
+		break;
 	}
+}
+
+size_t tok_norm_to(const struct tok *t, const char *w, char *out, size_t cap)
+{
+	struct sink o = { out, cap, 0, false };
+	norm_to(&o, t, w);
+	return o.oom ? SIZE_MAX : o.len;
+}
+
+char *tok_norm(const struct tok *t, const char *w)
+{
+	char small[64];
+	size_t len = tok_norm_to(t, w, small, sizeof(small));
+	if (len == SIZE_MAX)
+		return NULL;
+	if (len < sizeof(small))
+		return strdup(small);
+	char *r = malloc(len + 1);
+	if (r && tok_norm_to(t, w, r, len + 1) == SIZE_MAX) {
+		free(r);
+		r = NULL;
+	}
+	return r;
 }
 
 /* ---- typed values -------------------------------------------------------- */
@@ -456,6 +565,19 @@ static void value_addr(const char *w, struct param_val *out)
 		out->plen = (uint8_t)strtoul(slash + 1, NULL, 10);
 }
 
+/* strtoull(w, NULL, 10) for the stored numbers, without its generic
+ * parser for a digit run short enough not to overflow. */
+static unsigned long long dec_value(const char *w)
+{
+	unsigned long long v = 0;
+	size_t i = 0;
+	for (; i < 20 && isdigit((unsigned char)w[i]); i++)
+		v = v * 10 + (unsigned)(w[i] - '0');
+	if (i == 0 || i == 20)
+		return strtoull(w, NULL, 10);
+	return v;
+}
+
 void tok_value(const struct tok *t, const char *w, struct param_val *out)
 {
 	*out = (struct param_val){ .tok = t, .text = w, .idx = tok_enum_index(t->vals, w) };
@@ -469,10 +591,10 @@ void tok_value(const struct tok *t, const char *w, struct param_val *out)
 	case TK_QLEN:
 	case TK_USER:
 	case TK_PERCENT:            /* N% reads up to the % */
-		out->num = strtoull(w, NULL, 10);
+		out->num = dec_value(w);
 		break;
 	case TK_LAN:
-		out->num = strtoull(w + 3, NULL, 10);
+		out->num = dec_value(w + 3);
 		break;
 	case TK_IPV4:
 	case TK_IP:

@@ -2,7 +2,8 @@ noinst_LIBRARIES += libshell.a
 libshell_a_SOURCES = \
 	shell/cli.h shell/cli.c \
 	shell/cmd.h shell/cmd_ops.c shell/cmd_info.c shell/cmd_passwd.c shell/cmd_table.c \
-	shell/grammar.h shell/grammar.c shell/grammar_types.c shell/grammar_help.c \
+	shell/grammar.h shell/grammar.c shell/grammar_index.c shell/grammar_types.c \
+	shell/grammar_help.c \
 	shell/cfgstore.h shell/cfgstore.c \
 	shell/cfgprint.h shell/cfgprint.c \
 	shell/cfgtemplate.h shell/cfgtemplate.c shell/passwd.h shell/passwd.c \

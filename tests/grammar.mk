@@ -9,6 +9,27 @@ tests_unit_test_config_print_CFLAGS = $(TEST_CFLAGS) -DCONFIGS_DIR='"$(abs_top_s
 tests_unit_test_config_print_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_grammar tests/unit/test_config_print
 
+# The index over the command table against walks over the whole table.
+check_PROGRAMS += tests/unit/test_grammar_index
+tests_unit_test_grammar_index_SOURCES = tests/unit/test_grammar_index.c
+tests_unit_test_grammar_index_CFLAGS = $(TEST_CFLAGS) -DTESTDATA_DIR='"$(abs_top_srcdir)/testdata"'
+tests_unit_test_grammar_index_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_grammar_index
+
+# The token types' fast paths against the plain spellings they replaced.
+check_PROGRAMS += tests/unit/test_grammar_types
+tests_unit_test_grammar_types_SOURCES = tests/unit/test_grammar_types.c
+tests_unit_test_grammar_types_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_grammar_types_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_grammar_types
+
+# The config line store's table against a plain model of it.
+check_PROGRAMS += tests/unit/test_cfgstore
+tests_unit_test_cfgstore_SOURCES = tests/unit/test_cfgstore.c
+tests_unit_test_cfgstore_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_cfgstore_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_cfgstore
+
 check_PROGRAMS += tests/transcript_driver
 tests_transcript_driver_SOURCES = tests/transcript_driver.c
 tests_transcript_driver_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)

@@ -71,6 +71,20 @@ static void test_sorted_lookup_many(void **state)
 	assert_null(config_tunnel_find(c, 6000));
 	assert_non_null(config_tunnel_find(c, 5999));
 	config_free(c);
+	/* In ascending order, as configs list them: the last one first. */
+	c = config_new(NULL);
+	for (unsigned id = 1; id <= 100; id++) {
+		assert_null(config_policy_find(c, id));
+		struct policy_config *p = config_policy_get(c, id);
+		assert_ptr_equal(config_policy_get(c, id), p);
+		assert_ptr_equal(config_policy_find(c, id), p);
+		assert_ptr_equal(config_policy_find(c, 1), c->policies[0]);
+	}
+	assert_non_null(config_policy_get(c, 50));
+	assert_int_equal(c->n_policies, 100);
+	for (size_t i = 0; i < c->n_policies; i++)
+		assert_int_equal(c->policies[i]->id, i + 1);
+	config_free(c);
 }
 
 static void test_relations_and_routes(void **state)
@@ -138,6 +152,55 @@ static void test_many_routes(void **state)
 	config_free(c);
 }
 
+/* config_tunnel_routes against a walk over every route: the same routes
+ * in the same order, after adds in any tunnel order, replacements that
+ * move a route to another tunnel, and deletes. */
+static void check_by_tunnel(const struct ipsec_config *c)
+{
+	for (unsigned t = 0; t <= 41; t++) {
+		const uint32_t *idx;
+		size_t n = config_tunnel_routes(c, t, &idx), k = 0;
+		for (size_t i = 0; i < c->n_routes; i++)
+			if (c->routes[i].tunnel == t) {
+				assert_true(k < n);
+				assert_int_equal(idx[k++], i);
+			}
+		assert_int_equal(k, n);
+	}
+}
+
+static void test_routes_by_tunnel(void **state)
+{
+	(void)state;
+	struct ipsec_config *c = config_new(model_find("vRX"));
+	char text[64];
+	for (unsigned i = 0; i < 1200; i++) {
+		struct route_config r = { .len = 24, .tunnel = (i * 7) % 41 };
+		snprintf(text, sizeof(text), "10.%u.%u.0", i / 250, i % 250);
+		assert_int_equal(ip_addr_parse(text, &r.net), 0);
+		assert_int_equal(config_route_add(c, &r), 0);
+	}
+	check_by_tunnel(c);
+	for (size_t i = 0; i < c->n_routes; i += 5) {
+		struct route_config r = c->routes[i];
+		r.tunnel = (unsigned)(i % 3) * 20;
+		assert_int_equal(config_route_add(c, &r), 0);
+	}
+	check_by_tunnel(c);
+	for (unsigned i = 0; i < 1200; i += 4) {
+		snprintf(text, sizeof(text), "10.%u.%u.0", i / 250, i % 250);
+		struct ip_addr a;
+		assert_int_equal(ip_addr_parse(text, &a), 0);
+		config_route_del(c, &a, 24);
+	}
+	assert_int_equal(c->n_routes, 900);
+	check_by_tunnel(c);
+	config_free(c);
+	c = config_new(NULL);
+	check_by_tunnel(c);     /* no routes at all */
+	config_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_sorted_lookup_many),
 		cmocka_unit_test(test_relations_and_routes),
+		cmocka_unit_test(test_routes_by_tunnel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

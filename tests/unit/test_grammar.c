@@ -336,7 +336,49 @@ static void test_words_split(void **state)
 		big[i + 1] = ' ';
 	big[4000] = '\0';
 	assert_int_equal(words_split(big, &w, &bad), GE_TOO_MANY);
+	assert_int_equal(bad, 512);             /* the 257th word */
 	free(big);
+	/* tabs, a form feed and bytes above ASCII: separators only where
+	 * isspace says so */
+	assert_int_equal(words_split("\ta\f#b\x01" "c \xc3\xa9t\xc3\xa9\t\"x#y\"\v", &w, &bad),
+			 GE_OK);
+	assert_int_equal(w.n, 4);
+	assert_string_equal(w.w[0], "a");
+	assert_string_equal(w.w[1], "#b\x01" "c");
+	assert_string_equal(w.w[2], "\xc3\xa9t\xc3\xa9");
+	assert_int_equal(w.off[2], 8);
+	assert_string_equal(w.w[3], "x#y");
+	words_free(&w);
+}
+
+/* A joined line's first k words are its first *at bytes, quoting
+ * included. */
+static void test_words_join_at(void **state)
+{
+	(void)state;
+	char *w[] = { "ipsec", "ike", "remote name", "", "a#b", "x" };
+	size_t n = sizeof(w) / sizeof(w[0]);
+	char *line = words_join(w, n);
+	assert_string_equal(line, "ipsec ike \"remote name\" \"\" \"a#b\" x");
+	for (size_t k = 0; k <= n + 1; k++) {
+		size_t at = 99;
+		char *same = words_join_at(w, n, k, &at, NULL, 0);
+		char *key = words_join(w, k < n ? k : n), buf[64];
+		assert_string_equal(same, line);
+		assert_int_equal(at, strlen(key));
+		assert_memory_equal(line, key, at);
+		/* into a buffer that just holds it, and one byte short */
+		size_t len = strlen(line);
+		assert_ptr_equal(words_join_at(w, n, k, &at, buf, len + 1), buf);
+		assert_string_equal(buf, line);
+		char *big = words_join_at(w, n, k, &at, buf, len);
+		assert_ptr_not_equal(big, buf);
+		assert_string_equal(big, line);
+		free(big);
+		free(same);
+		free(key);
+	}
+	free(line);
 }
 
 /* ---- errors, modes ---- */
@@ -597,6 +639,7 @@ int main(void)
 		cmocka_unit_test(test_typed_values),
 		cmocka_unit_test(test_params_fill),
 		cmocka_unit_test(test_words_split),
+		cmocka_unit_test(test_words_join_at),
 		cmocka_unit_test(test_error_texts),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_permission),
