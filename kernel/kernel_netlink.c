@@ -722,16 +722,24 @@ int kernel_netlink_process_events(struct kernel *k)
 		return -RTX_ENOMEM;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_event, &c);
 	int err = 0;
+	int lost = 0;
 	for (int round = 0; round < 64; round++) {
+		errno = 0;
 		err = nl_recvmsgs(n->events, cb);
+		lost = errno == ENOBUFS;
 		if (err < 0)
 			break;
 	}
 	nl_cb_put(cb);
 	if (err < 0 && err != -NLE_AGAIN) {
-		/* ENOBUFS: events were lost; the engine's timers still expire
-		 * SAs, so say so and carry on. */
-		NOTE(n, "[KERNEL] reading XFRM events: %s", nl_geterror(err));
+		/* ENOBUFS (which libnl reports as out of memory): events were
+		 * lost; the engine's timers still expire SAs, so say so and
+		 * carry on. */
+		if (lost)
+			NOTE(n, "[KERNEL] reading XFRM events: some were lost, the "
+				"socket's receive buffer overflowed (ENOBUFS)");
+		else
+			NOTE(n, "[KERNEL] reading XFRM events: %s", nl_geterror(err));
 		if (err != -NLE_NOMEM)
 			return -RTX_EKERNEL;
 	}
@@ -828,6 +836,14 @@ static int open_sockets(struct kernel_nl *n)
 		return err;
 	/* Multicast messages carry no sequence number of ours. */
 	nl_socket_disable_seq_check(n->events);
+	/* The default buffer (net.core.rmem_default, 208 KiB) holds a few
+	 * hundred events: thousands of tunnels negotiating at once expire
+	 * that many reserved SPIs together, and the overflow (ENOBUFS) loses
+	 * events. As root the buffer may pass net.core.rmem_max; otherwise
+	 * it gets what the limit allows. */
+	int size = KERNEL_NL_EVENT_RCVBUF, fd = nl_socket_get_fd(n->events);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) != 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	err = nl_socket_add_memberships(n->events, XFRMNLGRP_ACQUIRE, XFRMNLGRP_EXPIRE, 0);
 	if (!err)
 		err = nl_socket_set_nonblocking(n->events);
