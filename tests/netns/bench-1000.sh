@@ -162,7 +162,7 @@ stuck() {
 			"$(grep -c '\[KERNEL\].*failed' "$T/$r.log") kernel failures"
 		grep -v 'temporarily assigned\|bound on\|assigned \|established\|NAT box' \
 			"$T/$r.log" | cut -d' ' -f3- |
-			sed 's/SA:[0-9]*/SA:n/g; s/GW:[0-9]*/GW:n/g; s/tunnel [0-9]*/tunnel n/g; s/[0-9]*\.[0-9]*\.[0-9]*\.[0-9]*/A.B.C.D/g; s/\[[0-9a-f]*\]/[x]/g; s/0x[0-9a-f]*/0xN/g; s/[0-9][0-9]*/N/g' |
+			sed 's/SA:[0-9]*/SA:n/g; s/GW:[0-9]*/GW:n/g; s/tunnel [0-9]*/tunnel n/g; s/[0-9]*\.[0-9]*\.[0-9]*\.[0-9]*/A.B.C.D/g; s/\[[0-9a-f]*\]/[x]/g; s/0x[0-9a-f]*/0xN/g; s/\b[0-9][0-9]*\b/N/g' |
 			sort | uniq -c | sort -rn | head -n 16 | sed 's/^/    /'
 	done
 }
