@@ -96,6 +96,7 @@ struct vec {
 };
 
 #define KERNEL_NL_RXBUF 65536   /* larger than any XFRM dump datagram */
+#define KERNEL_NL_EVENT_RCVBUF (4 << 20)   /* the event socket's SO_RCVBUF */
 /* `ipsec log illegal-spi` (kernel_nl_spi.c): raw ESP sockets while the
  * switch is on, and the (dst, SPI) of SAs other XFRM users installed that
  * their traffic showed, so it costs one GETSA per SA, not per packet. */

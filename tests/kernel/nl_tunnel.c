@@ -4,7 +4,14 @@
  * ESP seen on the wire, expire events, then flush leaves nothing.
  *
  *   nl_tunnel test NS_A NS_B          (tests/kernel/nl_tunnel.sh sets up)
- *   nl_tunnel bench NS COUNT          SA pairs per second through the backend
+ *   nl_tunnel bench NS COUNT [same|tunnel]
+ *                                     SA pairs per second through the backend:
+ *                                     all pairs between A and B with tunnel 1's
+ *                                     reqid (same, the default), or pair i with
+ *                                     tunnel i+1's reqid and if_id between its
+ *                                     own addresses 10.(100+t/250).(t%250+1).1
+ *                                     and .2, t = i+1, as rtxsh gives tunnel t
+ *                                     in tests/netns/bench-1000.sh (tunnel)
  *
  * Addresses match nl_tunnel.sh: A 10.250.0.1, B 10.250.0.2 on veth eth0,
  * LANs 10.251.1.1/24 (A) and 10.251.2.1/24 (B). Needs kernel ESP. */
@@ -224,16 +231,35 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Pair i of the "tunnel" variant: tunnel t = i + 1's reqid and if_id,
+ * between 10.(100+t/250).(t%250+1).1 and .2 (out from .1, in from .2). */
+static void tunnel_pair(unsigned i, struct kernel_sa *out, struct kernel_sa *in)
+{
+	unsigned t = i + 1;
+	char a[32], b[32];
+	snprintf(a, sizeof(a), "10.%u.%u.1", 100 + t / 250, t % 250 + 1);
+	snprintf(b, sizeof(b), "10.%u.%u.2", 100 + t / 250, t % 250 + 1);
+	*out = sa_between(a, b, 0x10000 + i);
+	*in = sa_between(b, a, 0x10000 + i);
+	out->reqid = in->reqid = kernel_tunnel_reqid(t);
+	out->if_id = in->if_id = kernel_tunnel_if_id(t);
+}
+
 /* COUNT pairs (in + out, AES-GCM) through the backend, then one flush. */
-static int bench(const char *ns, unsigned count)
+static int bench(const char *ns, unsigned count, bool tunnel)
 {
 	struct kernel *k = open_in(ns, NULL);
 	if (!k)
 		return 1;
 	double t0 = now();
 	for (unsigned i = 0; i < count; i++) {
-		struct kernel_sa out = sa_between("10.250.0.1", "10.250.0.2", 0x10000 + i);
-		struct kernel_sa in = sa_between("10.250.0.2", "10.250.0.1", 0x10000 + i);
+		struct kernel_sa out, in;
+		if (tunnel) {
+			tunnel_pair(i, &out, &in);
+		} else {
+			out = sa_between("10.250.0.1", "10.250.0.2", 0x10000 + i);
+			in = sa_between("10.250.0.2", "10.250.0.1", 0x10000 + i);
+		}
 		if (k->ops->add_sa(k, &out) || k->ops->add_sa(k, &in)) {
 			fprintf(stderr, "bench: SA pair %u failed\n", i);
 			return 1;
@@ -271,8 +297,10 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "test") == 0)
 		return test(argv[2], argv[3]);
-	if (argc == 4 && strcmp(argv[1], "bench") == 0)
-		return bench(argv[2], (unsigned)strtoul(argv[3], NULL, 10));
-	fprintf(stderr, "usage: %s test NS_A NS_B | bench NS COUNT\n", argv[0]);
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "bench") == 0 &&
+	    (argc == 4 || strcmp(argv[4], "same") == 0 || strcmp(argv[4], "tunnel") == 0))
+		return bench(argv[2], (unsigned)strtoul(argv[3], NULL, 10),
+			     argc == 5 && strcmp(argv[4], "tunnel") == 0);
+	fprintf(stderr, "usage: %s test NS_A NS_B | bench NS COUNT [same|tunnel]\n", argv[0]);
 	return 2;
 }
