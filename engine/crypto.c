@@ -370,22 +370,19 @@ struct crypto_mac {
 	bool used;             /* a MAC was taken: the next starts over */
 };
 
-int crypto_mac_new(struct crypto_lib *lib, const struct alg *a, const uint8_t *key,
-		   size_t key_len, struct crypto_mac **out)
+/* Keys m for a (m->ctx NULL on failure): from the row's keyless context
+ * when the library has one. */
+static int mac_init(struct crypto_mac *m, struct crypto_lib *lib, const struct alg *a,
+		    const uint8_t *key, size_t key_len)
 {
 	static const uint8_t empty_key[1];
-	EVP_MAC *mac = NULL;
 	OSSL_PARAM params[2];
 
-	*out = NULL;
+	*m = (struct crypto_mac){ .a = a };
 	if (!a || (a->type != ALG_PRF && a->type != ALG_INTEG) || !a->ossl)
 		return -RTX_EINVAL;
-	struct crypto_mac *m = calloc(1, sizeof(*m));
-	if (!m)
-		return -RTX_ENOMEM;
-	m->a = a;
 	EVP_MAC_CTX *tmpl = hmac_of(lib, a);
-	mac = tmpl ? NULL : get_hmac(lib);
+	EVP_MAC *mac = tmpl ? NULL : get_hmac(lib);
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
 						     (char *)a->ossl, 0);
 	params[1] = OSSL_PARAM_construct_end();
@@ -393,13 +390,27 @@ int crypto_mac_new(struct crypto_lib *lib, const struct alg *a, const uint8_t *k
 	EVP_MAC_free(mac);
 	/* A NULL key means "keep the previous key" to OpenSSL: an empty PSK
 	 * must still be a (zero-length) key. */
-	if (!m->ctx || !EVP_MAC_init(m->ctx, key ? key : empty_key, key_len,
-				     tmpl ? NULL : params)) {
-		crypto_mac_free(m);
-		return -RTX_ECRYPTO;
-	}
-	*out = m;
-	return 0;
+	if (m->ctx && EVP_MAC_init(m->ctx, key ? key : empty_key, key_len,
+				   tmpl ? NULL : params))
+		return 0;
+	EVP_MAC_CTX_free(m->ctx);
+	m->ctx = NULL;
+	return -RTX_ECRYPTO;
+}
+
+int crypto_mac_new(struct crypto_lib *lib, const struct alg *a, const uint8_t *key,
+		   size_t key_len, struct crypto_mac **out)
+{
+	struct crypto_mac *m = malloc(sizeof(*m));
+	*out = NULL;
+	if (!m)
+		return -RTX_ENOMEM;
+	int err = mac_init(m, lib, a, key, key_len);
+	if (err)
+		free(m);
+	else
+		*out = m;
+	return err;
 }
 
 int crypto_mac(struct crypto_mac *m, const struct crypto_chunk *in, size_t n, uint8_t *out)
@@ -429,11 +440,11 @@ int crypto_hmac(struct crypto_lib *lib, const struct alg *a,
 		const uint8_t *key, size_t key_len,
 		const struct crypto_chunk *in, size_t n, uint8_t *out)
 {
-	struct crypto_mac *m;
-	int rc = crypto_mac_new(lib, a, key, key_len, &m);
+	struct crypto_mac m;    /* one MAC: no allocation for the key's holder */
+	int rc = mac_init(&m, lib, a, key, key_len);
 	if (!rc)
-		rc = crypto_mac(m, in, n, out);
-	crypto_mac_free(m);
+		rc = crypto_mac(&m, in, n, out);
+	EVP_MAC_CTX_free(m.ctx);
 	return rc;
 }
 
