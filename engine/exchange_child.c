@@ -26,7 +26,6 @@
 #include "engine/rekey.h"
 
 #define NONCE_LEN 32
-#define NONCE_MAX 256   /* RFC 7296 3.9 */
 #define KE_RESTARTS_MAX 2
 
 struct child_xchg {
@@ -659,7 +658,7 @@ static struct ike_sa *ike_make_r(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	uint8_t gir[ALG_MAX_DH_PUB_LEN];
 	size_t glen = 0;
 	struct dh *dh = NULL;
-	if (!o || ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > NONCE_MAX)
+	if (!o || ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > IKE_NONCE_MAX)
 		return NULL;
 	struct ike_sa *nsa = ike_sa_new(sa->e, false, sa->gateway, &sa->local, &sa->remote);
 	if (!nsa)
@@ -725,7 +724,7 @@ static enum xchg_rc child_respond(struct ike_sa *sa, struct msg_rx *rx, struct m
 	/* An IKE SA that was replaced or is not up takes no new SAs. */
 	if (!g || !ike_sa_up(sa) || sa->succ)
 		return answer_error(resp, IKEV2_N_TEMPORARY_FAILURE, 0);
-	if (ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > 256)
+	if (ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > IKE_NONCE_MAX)
 		return answer_error(resp, IKEV2_N_INVALID_SYNTAX, 0);
 	if (sap->u.sa.proposals[0].protocol == IKEV2_PROTO_IKE)
 		return respond_ike(sa, rx, resp, g);

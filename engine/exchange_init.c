@@ -24,7 +24,6 @@
 #include "engine/natt.h"
 
 #define NONCE_LEN 32
-#define NONCE_MAX 256   /* RFC 7296 3.9 */
 #define COOKIE_MAX 64
 #define INIT_RESTARTS_MAX 4
 #define COOKIE_ROTATE_MS (5 * 60 * 1000)
@@ -560,7 +559,7 @@ static enum xchg_rc init_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
 {
 	const struct payload *ni = msg_find(&rx->m, IKEV2_PAYLOAD_NONCE, 0);
 	const struct payload_ke *ke = NULL;
-	if (!ni || ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > NONCE_MAX) {
+	if (!ni || ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > IKE_NONCE_MAX) {
 		init_error(resp, IKEV2_N_INVALID_SYNTAX, NULL, 0);
 		return XCHG_FAIL;
 	}

@@ -299,7 +299,7 @@ uint8_t *ike_sa_nonce(struct ike_sa *sa, bool responder, size_t len)
 {
 	uint8_t **n = responder ? &sa->nr : &sa->ni;
 	size_t *n_len = responder ? &sa->nr_len : &sa->ni_len;
-	if (!len || len > 256)
+	if (!len || len > IKE_NONCE_MAX)
 		return NULL;
 	uint8_t *p = malloc(len);
 	if (!p)
@@ -314,7 +314,7 @@ uint8_t *ike_sa_nonce(struct ike_sa *sa, bool responder, size_t len)
 
 int ike_sa_set_nonce(struct ike_sa *sa, bool responder, const uint8_t *data, size_t len)
 {
-	if (!len || len > 256)
+	if (!len || len > IKE_NONCE_MAX)
 		return -RTX_EINVAL;
 	uint8_t *p = ike_sa_nonce(sa, responder, len);
 	if (!p)

@@ -124,8 +124,11 @@ void ike_sa_set_spi_r(struct ike_sa *sa, uint64_t spi_r);
 /* The peer's SPI of a responder SA (an initiator's is its own, fixed). */
 void ike_sa_set_spi_i(struct ike_sa *sa, uint64_t spi_i);
 void ike_sa_set_gateway(struct ike_sa *sa, unsigned gateway);
+/* Nonces are 16..IKE_NONCE_MAX bytes (RFC 7296 3.9). */
+#define IKE_NONCE_MAX 256
+
 /* A buffer of len bytes for Ni (responder false) or Nr, replacing the
- * last one; NULL when out of memory or len is over RFC 7296's 256. */
+ * last one; NULL when out of memory or len is over IKE_NONCE_MAX. */
 uint8_t *ike_sa_nonce(struct ike_sa *sa, bool responder, size_t len);
 /* The same with the bytes copied in. 0 or -RTX_ENOMEM / -RTX_EINVAL. */
 int ike_sa_set_nonce(struct ike_sa *sa, bool responder, const uint8_t *data, size_t len);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "engine/alg.h"
+#include "engine/ike_sa.h"
 #include "engine/keys.h"
 #include "engine/msg.h"
 #include "engine/workers.h"
@@ -31,7 +32,7 @@ struct kex_job {
 	struct dh *dh;                        /* NULL: the job makes the key pair */
 	uint8_t peer[ALG_MAX_DH_PUB_LEN];     /* the peer's KE data */
 	size_t peer_len;                      /* 0: the key pair only */
-	uint8_t ni[256], nr[256];
+	uint8_t ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
 	size_t ni_len, nr_len;
 	const struct alg *prf, *encr, *integ;
 	uint64_t spi_i, spi_r;
