@@ -336,9 +336,7 @@ bool log_ike_wanted(const struct log *l, enum log_id id)
 
 void log_ikev(struct log *l, const char *sub, enum log_id id, va_list ap)
 {
-	if (id < 0 || id >= LOG_ID_COUNT)
-		return;
-	if (catalogue[id].level == LOG_DEBUG && !l->debug)
+	if (!log_ike_wanted(l, id))
 		return;
 	/* Check before formatting: a flood costs no allocation. */
 	if (catalogue[id].limited && !rl_pass(l, catalogue[id].level, &catalogue[id]))

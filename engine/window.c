@@ -3,11 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/log.h"
+#include "engine/crypto.h"
 
 static void retransmit(struct loop *l, struct loop_timer *t, void *arg);
 
@@ -309,10 +308,8 @@ void window_restart(struct window *w)
 static bool hash_request(const struct window *w, const uint8_t *buf, size_t len,
 			 uint8_t out[32])
 {
-	size_t n = 0;
-	if (buf && (w->ops->sha256 ? !w->ops->sha256(w->arg, buf, len, out)
-				   : EVP_Q_digest(NULL, "SHA256", NULL, buf, len, out, &n) &&
-					     n == 32))
+	if (buf && !(w->ops->sha256 ? w->ops->sha256(w->arg, buf, len, out)
+				     : crypto_sha256(NULL, buf, len, out)))
 		return true;
 	memset(out, 0, 32);
 	return false;
