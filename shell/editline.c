@@ -382,10 +382,13 @@ static const char *prompt_fn(EditLine *el)
 
 /* Entering unbuffered mode resets the line and prints the prompt;
  * leaving it puts the terminal back in cooked mode for the output. Keys
- * typed (or the rest of a paste) while a command runs must not be echoed
- * by the terminal in cooked mode, or they land on the screen before the
- * next prompt and the editor's own echo: echo stays off until libedit
- * takes the terminal again (el_end restores the user's settings). */
+ * typed (or the rest of a paste) while a command runs belong to the next
+ * line, so the terminal must leave them alone until libedit takes it
+ * again: no echo (it would land before the next prompt) and no line
+ * discipline (in canonical mode the kernel would eat Ctrl-V as its
+ * literal-next and apply Ctrl-U or Backspace to the keys typed ahead).
+ * ISIG stays, so Ctrl-C still reaches a running command; el_end
+ * restores the user's settings. */
 static void editing(struct editline *e, bool on)
 {
 	if (e->editing == on)
@@ -393,9 +396,12 @@ static void editing(struct editline *e, bool on)
 	e->editing = on;
 	el_wset(e->el, EL_UNBUFFERED, on ? 1 : 0);
 	struct termios t;
+	const tcflag_t off = ECHO | ICANON | IEXTEN;
 	if (!on && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &t) == 0 &&
-	    (t.c_lflag & ECHO)) {
-		t.c_lflag &= ~(tcflag_t)ECHO;
+	    (t.c_lflag & off)) {
+		t.c_lflag &= ~off;
+		t.c_cc[VMIN] = 1;
+		t.c_cc[VTIME] = 0;
 		tcsetattr(STDIN_FILENO, TCSANOW, &t);
 	}
 }
