@@ -260,12 +260,56 @@ static int start(struct ike_engine *e, const struct gateway_config *g)
 	return err;
 }
 
-/* Whether a mass start may send to g's peer now (see IKE_INIT_BURST). */
+/* Whether one more initiation may go to g's peer now (see IKE_INIT_BURST). */
 static bool may_start(struct ike_engine *e, const struct gateway_config *g)
 {
 	struct ip_addr a;
 	return e->starting < IKE_INIT_BURST &&
 	       (remote_addr(g, &a) || half_open_count(&e->starting_to, &a) < IKE_HALF_OPEN_PER_SOURCE);
+}
+
+static bool queue_push(struct ike_engine *e, unsigned id)
+{
+	if (e->queue_len == e->queue_cap && e->queue_head) {
+		e->queue_len -= e->queue_head;
+		memmove(e->queue, e->queue + e->queue_head, e->queue_len * sizeof(*e->queue));
+		e->queue_head = 0;
+	}
+	if (e->queue_len == e->queue_cap) {
+		size_t cap = e->queue_cap ? 2 * e->queue_cap : 64;
+		unsigned *q = realloc(e->queue, cap * sizeof(*q));
+		if (!q)
+			return false;
+		e->queue = q;
+		e->queue_cap = cap;
+	}
+	e->queue[e->queue_len++] = id;
+	return true;
+}
+
+static void queue_clear(struct ike_engine *e)
+{
+	for (size_t i = e->queue_head; i < e->queue_len; i++) {
+		struct gw_state *gs = ike_gw_find(e, e->queue[i]);
+		if (gs)
+			gs->queued = false;
+	}
+	e->queue_head = e->queue_len = 0;
+}
+
+/* The router's own initiations (a config applied, `ipsec refresh sa`, an
+ * always-on retry, a lost SA negotiated again) go now while the window
+ * allows and none wait before them, else in turn (start_settled). */
+static void start_or_queue(struct ike_engine *e, const struct gateway_config *g)
+{
+	struct gw_state *gs = ike_gw_state(&e->core, g->id);
+	if (gs && gs->queued)
+		return;
+	if (!gs || (e->queue_head == e->queue_len && may_start(e, g)) || !queue_push(e, g->id)) {
+		start(e, g);
+		return;
+	}
+	gs->queued = true;
 }
 
 /* Reference 1.4: the global `ipsec auto refresh` decides whether the
@@ -292,7 +336,7 @@ static void retry_fired(struct loop *l, struct loop_timer *t, void *arg)
 	struct gw_state *gs = arg;
 	const struct gateway_config *g = ike_core_gateway(&gs->e->core, gs->id);
 	if (g && !gs->paused && wants_auto(gs->e->core.d.config, g))
-		start(gs->e, g);
+		start_or_queue(gs->e, g);
 }
 
 /* When a gateway negotiates again after a loss or a failure: one retry
@@ -344,28 +388,15 @@ void ike_attempt_failed(struct ike_sa *sa)
 	}
 }
 
-/* The first IKE_SA_INIT of gateway j of the m paced ones: a random point
- * of the j-th of m equal slots over `span` ms. */
-static uint64_t paced_at(struct ike_engine *e, size_t j, size_t m, uint64_t span)
-{
-	uint32_t r = 0;
-	if (ike_core_random(&e->core, (uint8_t *)&r, sizeof(r)))
-		r = 0;
-	return ((uint64_t)j * span + r % span) / m;
-}
-
-/* Many tunnels starting at once (a config applied, `ipsec refresh sa`)
- * would send all their IKE_SA_INITs in one instant, and with them every
- * retransmission round: the first IKE_INIT_BURST go now (fewer when they
- * share a peer address), each of the rest when one of ours comes up
- * (started()) or in its slot of at most one retry interval, no slower than
- * one per IKE_INIT_SLOT_MAX_MS (doc/initiation.md). Small configs start as
- * before and draw no randomness. */
+/* Many tunnels starting at once would send all their IKE_SA_INITs in one
+ * instant, and with them every retransmission round, flooding a peer
+ * that serves many of them; so at most IKE_INIT_BURST are under way, in
+ * config order, each of the rest going when one of those settles. Small
+ * configs start as before (doc/initiation.md). */
 static void initiate_all(struct ike_engine *e)
 {
 	const struct ipsec_config *c = e->core.d.config;
-	const struct gateway_config **go = malloc((c->n_gateways + 1) * sizeof(*go));
-	size_t n = 0;
+	queue_clear(e);
 	for (size_t i = 0; i < c->n_gateways; i++) {
 		const struct gateway_config *g = c->gateways[i];
 		if (!wants_auto(c, g))
@@ -373,34 +404,15 @@ static void initiate_all(struct ike_engine *e)
 		const struct gw_state *gs = ike_gw_find(e, g->id);
 		if ((gs && gs->paused) || gateway_busy(e, g->id))
 			continue;
-		if (go && (n || !may_start(e, g)))
-			go[n++] = g;
-		else
-			start(e, g);
+		start_or_queue(e, g);
 	}
-	size_t m = go ? n : 0;
-	free(e->paced);
-	e->n_paced = e->paced_next = 0;
-	if ((e->paced = malloc((m + 1) * sizeof(*e->paced))))
-		for (size_t j = 0; j < m; j++)
-			e->paced[e->n_paced++] = go[j]->id;
-	uint64_t span = config_retry_ms(c);
-	if (span > (uint64_t)m * IKE_INIT_SLOT_MAX_MS)
-		span = (uint64_t)m * IKE_INIT_SLOT_MAX_MS;
-	for (size_t j = 0; j < m; j++) {
-		struct gw_state *gs = ike_gw_state(&e->core, go[j]->id);
-		if (!gs || loop_timer_arm(e->core.d.loop, &gs->retry,
-					  paced_at(e, j, m, span)))
-			start(e, go[j]);
-	}
-	free(go);
 }
 
-/* One of ours came up or went: the next paced gateways need not wait for
- * their slots while may_start() allows. Against a peer that answers, a
- * mass start so goes at the speed of its answers; against one that does
- * not, each slot still comes (doc/initiation.md). */
-static void started(struct ike_sa *sa)
+/* One of ours came up, went, or had to retransmit (a peer that is slow
+ * or silent holds its place no longer than one retry interval): the
+ * next in the queue may go. So a mass start runs at the speed of the
+ * answers and never has more than the window in flight. */
+static void start_settled(struct ike_sa *sa)
 {
 	struct ike_engine *e = ike_engine_of(sa->e);
 	if (!sa->starting)
@@ -408,18 +420,25 @@ static void started(struct ike_sa *sa)
 	sa->starting = false;
 	e->starting--;
 	half_open_remove(&e->starting_to, &sa->remote.addr);
+	if (e->stopping)
+		return;
 	/* in order: the next waits for its peer, the others for it */
-	while (e->paced_next < e->n_paced) {
-		struct gw_state *gs = ike_gw_find(e, e->paced[e->paced_next]);
-		const struct gateway_config *g = gs ? ike_core_gateway(&e->core, gs->id) : NULL;
-		if (g && loop_timer_armed(&gs->retry)) {
-			if (!may_start(e, g))
-				break;
-			loop_timer_disarm(e->core.d.loop, &gs->retry);
-			retry_fired(e->core.d.loop, &gs->retry, gs);
-		}
-		e->paced_next++;   /* started, gone, or its slot came already */
+	while (e->queue_head < e->queue_len) {
+		unsigned id = e->queue[e->queue_head];
+		struct gw_state *gs = ike_gw_find(e, id);
+		const struct gateway_config *g = gs ? ike_core_gateway(&e->core, id) : NULL;
+		bool wanted = g && gs->queued && !gs->paused && !gateway_busy(e, id) &&
+			      wants_auto(e->core.d.config, g);
+		if (wanted && !may_start(e, g))
+			break;
+		e->queue_head++;
+		if (gs)
+			gs->queued = false;
+		if (wanted)
+			start(e, g);
 	}
+	if (e->queue_head == e->queue_len)
+		e->queue_head = e->queue_len = 0;
 }
 
 /* ---- what the engine does for every IKE SA ---------------------------------- */
@@ -442,10 +461,10 @@ static void on_ike(struct ike_sa *sa, enum sa_event ev)
 	if (ev == SA_EV_CREATED)
 		loop_timer_init(&sa->expire, sa_expired, sa);
 	else if (ev == SA_EV_ESTABLISHED)
-		started(sa);
+		start_settled(sa);
 	else if (ev == SA_EV_DELETING) {
 		loop_timer_disarm(sa->e->d.loop, &sa->expire);
-		started(sa);
+		start_settled(sa);
 		ike_lost(sa);
 	}
 }
@@ -469,7 +488,9 @@ static const struct sa_listener *const listeners[] = {
 
 static int sa_resend(void *arg, const uint8_t *buf, size_t len)
 {
-	return msg_io_send_raw(arg, buf, len);
+	int err = msg_io_send_raw(arg, buf, len);
+	start_settled(arg);
+	return err;
 }
 
 /* The window gave up on our request: a liveness probe means a dead peer,
@@ -581,7 +602,7 @@ void ike_engine_free(struct ike_engine *e)
 	/* first: a dropped job lets its SA go, and the SAs go next */
 	workers_free(e->core.workers);
 	e->core.workers = NULL;
-	e->paced_next = e->n_paced;   /* nothing starts while the SAs go */
+	e->stopping = true;   /* nothing starts while the SAs go */
 	delete_all(e);
 	while (e->n_gws)
 		gw_state_drop(e, e->n_gws - 1);
@@ -589,7 +610,7 @@ void ike_engine_free(struct ike_engine *e)
 	kernel_set_event_handler(e->core.d.kernel, NULL, NULL);
 	free(e->gws);
 	free(e->gw_tunnels);
-	free(e->paced);
+	free(e->queue);
 	half_open_table_free(&e->starting_to);
 	exchange_auth_forget(e);
 	ike_core_free(&e->core);

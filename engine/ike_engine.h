@@ -25,6 +25,7 @@ struct gw_state {
 	uint16_t ke_group;       /* asked for by the peer's INVALID_KE_PAYLOAD */
 	bool contacted;          /* INITIAL_CONTACT already sent to this peer */
 	bool paused;             /* a failed attempt stopped initiation */
+	bool queued;             /* in the engine's queue of initiations */
 	struct loop_timer retry;
 	/* child_retry.c: a CHILD SA the kernel refused, negotiated again */
 	struct loop_timer child_timer;
@@ -53,10 +54,11 @@ struct ike_engine {
 	struct gw_tunnel *gw_tunnels;         /* sorted by gateway */
 	size_t n_gw_tunnels;
 	uint64_t config_gen;                  /* ike_config_changed calls so far */
-	/* A mass start (initiate_all): the gateways waiting for their slot, in
-	 * order, and our initiations still under way, in all and per peer. */
-	unsigned *paced;
-	size_t n_paced, paced_next;
+	/* Our own initiations under way, in all and per peer, and the
+	 * gateways waiting for their turn (ike.c, start_or_queue). */
+	unsigned *queue;
+	size_t queue_head, queue_len, queue_cap;
+	bool stopping;                        /* ike_engine_free: start nothing */
 	unsigned starting;
 	struct half_open_table starting_to;
 	struct name_index *names;             /* exchange_auth.c: gateways by remote name */
@@ -68,15 +70,12 @@ static inline struct ike_engine *ike_engine_of(struct ike_core *c)
 	return (struct ike_engine *)((char *)c - offsetof(struct ike_engine, core));
 }
 
-/* Tunnels starting together: this many send their IKE_SA_INIT at once (as
- * many half-open SAs as our own COOKIE threshold lets a responder hold
- * without cookies), at most IKE_HALF_OPEN_PER_SOURCE to one peer address
- * (what our responder and strongSwan's block_threshold let one sender
- * have); each of the rest goes when one of ours comes up while fewer are
- * under way, or in its slot of one retry interval at the latest, one per
- * IKE_INIT_SLOT_MAX_MS at the slowest. */
+/* The router's own initiations under way at once: as many half-open SAs
+ * as our own COOKIE threshold lets a responder hold without cookies, at
+ * most IKE_HALF_OPEN_PER_SOURCE to one peer address (what our responder
+ * and strongSwan's block_threshold let one sender have). One counts from
+ * its IKE_SA_INIT until it is up, gone, or retransmits. */
 #define IKE_INIT_BURST 16
-#define IKE_INIT_SLOT_MAX_MS 20
 
 /* The gateway's memory, made on first use; NULL for 0 or out of memory. */
 struct gw_state *ike_gw_state(struct ike_core *c, unsigned id);
