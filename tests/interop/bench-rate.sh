@@ -245,8 +245,8 @@ EOF
 # the initiators' address, as site-to-site configs do: with `remote
 # address any` every IKE_SA_INIT from A would count against one source's
 # half-open limit (5 once 16 are half-open, like charon's block_threshold,
-# which TUNE switches off for charon) and 200 starting at once from one
-# address are paced to a few dozen per second.
+# which TUNE switches off for charon), and rtxsh's initiator keeps at
+# most 5 under way to one peer address (doc/initiation.md).
 rtx_many() {
 	local role=$1 f=$2 i remote lname rname
 	[ "$BENCH_AUTH" = eap ] && { rtx_ra_server "$f"; return; }
