@@ -624,6 +624,7 @@ void ike_config_changed(struct ike_engine *e)
 	struct ike_sa *sa, *next;
 	e->config_gen++;
 	index_tunnels(e);
+	queue_clear(e);   /* initiate_all fills it again; SAs going start nothing */
 	for (sa = e->core.sas; sa; sa = next) {
 		next = sa->next;
 		const struct gateway_config *g = ike_sa_gateway(sa);
@@ -698,6 +699,7 @@ void ike_delete_all(struct ike_engine *e)
 
 void ike_refresh(struct ike_engine *e)
 {
+	queue_clear(e);   /* or each SA going would start a queued gateway */
 	delete_all(e);
 	while (e->n_gws)
 		gw_state_drop(e, e->n_gws - 1);

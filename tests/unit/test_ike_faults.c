@@ -148,7 +148,8 @@ enum { MASS = 300 };
  * after each failure). Runs `ms` in steps of 10 ms; at[g - 1]
  * is when gateway g's first IKE SA was made (0: none yet), *most the
  * largest number of A's initiations under way at the end of a step. */
-static void mass_start(uint64_t seed, uint64_t ms, uint64_t at[MASS], unsigned *most)
+static void mass_start(uint64_t seed, uint64_t ms, uint64_t at[MASS], unsigned *most,
+		       bool refresh)
 {
 	struct ike_pair p;
 	assert_int_equal(ike_pair_init(&p, seed), 0);
@@ -190,6 +191,14 @@ static void mass_start(uint64_t seed, uint64_t ms, uint64_t at[MASS], unsigned *
 				at[sa->gateway - 1] = sa->created_ms - t0 + 1;
 	}
 	assert_int_equal(ike_router_ike_up(&p.a), 1);   /* B's tunnel, in the first window */
+	if (refresh) {
+		/* `ipsec refresh sa` with gateways waiting: the SAs going start
+		 * none of them; the new mass start sends its first window. */
+		unsigned sent = p.a.init_sent;
+		ike_refresh(p.a.engine);
+		assert_int_equal(p.a.init_sent - sent, IKE_INIT_BURST);
+		assert_int_equal(p.a.engine->starting, IKE_INIT_BURST);
+	}
 	ike_pair_free(&p);
 }
 
@@ -217,7 +226,7 @@ static void test_mass_start_windowed(void **state)
 	uint64_t at[MASS], again[MASS];
 	unsigned most;
 	const uint64_t iv = 5000, span = 21 * iv;
-	mass_start(5, span, at, &most);
+	mass_start(5, span, at, &most, false);
 	assert_int_equal(most, IKE_INIT_BURST);
 	assert_int_equal(started_by(at, 0), IKE_INIT_BURST + 1);
 	assert_int_equal(started_by(at, iv - iv / 10 - 1), IKE_INIT_BURST + 1);
@@ -231,8 +240,16 @@ static void test_mass_start_windowed(void **state)
 	for (unsigned i = 1; i < MASS; i++)   /* config order */
 		assert_true(at[i - 1] <= at[i] || i == 1);
 	unsigned most_again;
-	mass_start(5, span, again, &most_again);
+	mass_start(5, span, again, &most_again, false);
 	assert_memory_equal(at, again, sizeof(at));
+}
+
+static void test_mass_refresh(void **state)
+{
+	(void)state;
+	uint64_t at[MASS];
+	unsigned most;
+	mass_start(9, 1000, at, &most, true);
 }
 
 /* MASS tunnels of A to B, which answers each (gateway i names itself
@@ -303,6 +320,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_replay, setup, ike_pair_teardown),
 		cmocka_unit_test(test_loss_and_duplication),
 		cmocka_unit_test(test_mass_start_windowed),
+		cmocka_unit_test(test_mass_refresh),
 		cmocka_unit_test(test_mass_start_self_clocked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
