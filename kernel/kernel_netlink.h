@@ -20,6 +20,9 @@
 struct log;
 
 #define KERNEL_NL_IFNAME_FMT "rtx-tun%u"
+/* The link group of those interfaces (rtxsh's 0x5254 mark, as in its
+ * if_ids and reqids), so that the flush deletes them in one request. */
+#define KERNEL_NL_IF_GROUP 0x52540000u
 
 /* log may be NULL. On failure returns NULL with *err a negative rtx_err
  * (-RTX_EKERNEL when the netlink sockets cannot be opened). */

@@ -104,16 +104,17 @@ netns_pair() {
 	done
 }
 
-# foreign_state NS: state another XFRM user owns, which rtxsh must leave
-# alone: an SA, a policy, an xfrm interface with a route, a LAN address.
+# foreign_state NS [GROUP]: state another XFRM user owns, which rtxsh must
+# leave alone: an SA, a policy, an xfrm interface (in link group GROUP,
+# default 0) with a route, a LAN address.
 foreign_state() {
-	local ns=$1
+	local ns=$1 group=${2:-0}
 	ip -n "$ns" xfrm state add src 192.0.2.9 dst 192.0.2.8 proto esp spi 0x99 reqid 7 \
 		mode tunnel if_id 7 aead 'rfc4106(gcm(aes))' \
 		0x00112233445566778899aabbccddeeff00112233 128 || fail "foreign SA in $ns"
 	ip -n "$ns" xfrm policy add src 192.0.2.0/24 dst 198.51.100.0/24 dir out if_id 7 \
 		tmpl src 192.0.2.9 dst 192.0.2.8 proto esp reqid 7 mode tunnel || fail "foreign policy in $ns"
-	ip -n "$ns" link add foreign0 type xfrm if_id 7 || fail "foreign xfrm interface in $ns"
+	ip -n "$ns" link add foreign0 group "$group" type xfrm if_id 7 || fail "foreign xfrm interface in $ns"
 	ip -n "$ns" link set foreign0 up
 	ip -n "$ns" route add 198.51.100.0/24 dev foreign0 || fail "foreign route in $ns"
 	ip -n "$ns" addr add 192.168.77.1/24 dev lan0 || fail "foreign address in $ns"

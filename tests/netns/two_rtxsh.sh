@@ -27,7 +27,9 @@ command -v iptables >/dev/null || { echo "SKIP: no iptables"; exit 77; }
 netns_esp_or_guest 400
 netns_pair "$A" "$B"
 foreign_state "$A"
-foreign_state "$B"
+# B's foreign interface is in rtxsh's own link group (0x52540000): rtxsh
+# must not delete its interfaces as a group there, A's go as one.
+foreign_state "$B" 1381236736
 # As on any host, each side already routes the other's LAN through the
 # clear link (where ICMP is dropped below): rtxsh's tunnel route must win
 # from its own table (221) without touching these.
