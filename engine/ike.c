@@ -324,6 +324,14 @@ static bool wants_auto(const struct ipsec_config *c, const struct gateway_config
 	       !remote_addr(g, &a);
 }
 
+/* Whether g should start now if the window allows: it wants to, it is
+ * not paused after a failure, and no SA of its own is under way. */
+static bool start_wanted(struct ike_engine *e, const struct gateway_config *g,
+			 const struct gw_state *gs)
+{
+	return wants_auto(e->core.d.config, g) && !(gs && gs->paused) && !gateway_busy(e, g->id);
+}
+
 bool ike_auto_refresh(const struct ike_core *c, const struct gateway_config *g)
 {
 	return wants_auto(c->d.config, g);
@@ -397,15 +405,9 @@ static void initiate_all(struct ike_engine *e)
 {
 	const struct ipsec_config *c = e->core.d.config;
 	queue_clear(e);
-	for (size_t i = 0; i < c->n_gateways; i++) {
-		const struct gateway_config *g = c->gateways[i];
-		if (!wants_auto(c, g))
-			continue;
-		const struct gw_state *gs = ike_gw_find(e, g->id);
-		if ((gs && gs->paused) || gateway_busy(e, g->id))
-			continue;
-		start_or_queue(e, g);
-	}
+	for (size_t i = 0; i < c->n_gateways; i++)
+		if (start_wanted(e, c->gateways[i], ike_gw_find(e, c->gateways[i]->id)))
+			start_or_queue(e, c->gateways[i]);
 }
 
 /* One of ours came up, went, or had to retransmit (a peer that is slow
@@ -427,8 +429,7 @@ static void start_settled(struct ike_sa *sa)
 		unsigned id = e->queue[e->queue_head];
 		struct gw_state *gs = ike_gw_find(e, id);
 		const struct gateway_config *g = gs ? ike_core_gateway(&e->core, id) : NULL;
-		bool wanted = g && gs->queued && !gs->paused && !gateway_busy(e, id) &&
-			      wants_auto(e->core.d.config, g);
+		bool wanted = g && gs->queued && start_wanted(e, g, gs);
 		if (wanted && !may_start(e, g))
 			break;
 		e->queue_head++;

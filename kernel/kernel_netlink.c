@@ -661,8 +661,6 @@ static int nl_del_route(struct kernel *k, const struct kernel_route *r)
 
 /* ---- flush, events, life cycle ---------------------------------------- */
 
-/* Routes first (they hang on interfaces), then policies so no traffic
- * triggers acquires for SAs about to go, then SAs, then interfaces. */
 /* Whether every link of our group is an interface this backend made and
  * still tracks (false too when the links cannot be listed): only then may
  * one request delete the group. */
@@ -688,32 +686,33 @@ static bool group_is_ours(struct kernel_nl *n)
 /* All our interfaces in one RTM_DELLINK of their link group: the kernel
  * unregisters a link deleted alone after its own RCU grace period, under
  * the one RTNL lock of the host (20 ms each in the QEMU guest, 20 s for
- * 1,000), a group at once (0.6 s). 0 when they are gone; otherwise the
- * caller deletes them one by one. */
-static int del_if_group(struct kernel_nl *n)
+ * 1,000), a group at once (0.6 s). When this cannot be done, the flush
+ * deletes them one by one as before. */
+static void del_if_group(struct kernel_nl *n)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	if (!n->ifs.n || !group_is_ours(n))
-		return -RTX_EEXIST;
+		return;
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_DELLINK, 0);
 	if (!msg)
-		return -RTX_ENOMEM;
+		return;
 	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
 	    nla_put_u32(msg, IFLA_GROUP, KERNEL_NL_IF_GROUP) < 0) {
 		nlmsg_free(msg);
-		return -RTX_ENOMEM;
+		return;
 	}
 	if (nl_send_sync(n->route, msg) < 0)   /* frees msg */
-		return -RTX_EKERNEL;
+		return;
 	while (n->ifs.n) {
 		unsigned t = *(unsigned *)kernel_nl_vec_at(&n->ifs, n->ifs.n - 1);
 		kernel_nl_vec_remove(&n->ifs, n->ifs.n - 1);
 		if (n->routes.n)
 			untrack_routes_via(n, t);   /* the kernel dropped them */
 	}
-	return 0;
 }
 
+/* Routes first (they hang on interfaces), then policies so no traffic
+ * triggers acquires for SAs about to go, then SAs, then interfaces. */
 static int nl_flush(struct kernel *k)
 {
 	struct kernel_nl *n = knl(k);

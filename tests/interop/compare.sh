@@ -42,17 +42,17 @@ rtx_sa_spis() {
 
 # same_sas RTX CHARON: both list the same IKE SAs (SPI pairs) and the same
 # CHILD SAs (rtxsh's send SPI is charon's inbound, and the other way
-# round), and nothing more. A rekey can fall between the two listings, so
-# a mismatch is looked at again twice, a second apart.
+# round), and nothing more. charon is listed before and after rtxsh, and
+# a look across one of its rekeys does not count; a mismatch is looked at
+# again twice, a second apart (rtxsh may still finish a rekey).
 same_sas() {
 	local try=0 moved=0 rc
 	while [ $try -lt 3 ]; do
 		same_sas_once "$@"
 		rc=$?
 		[ $rc = 0 ] && return 0
-		# charon rekeyed between our two looks at it: no snapshot to
-		# compare (a peer rekeying every 12 s in a slow guest can do
-		# that again and again), so look again without counting it.
+		# a peer rekeying every 12 s in a slow guest can do that again
+		# and again
 		if [ $rc = 2 ] && [ $moved -lt 10 ]; then
 			moved=$((moved + 1))
 			say "(charon's SAs changed while rtxsh's were listed; again)"
