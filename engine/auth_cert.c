@@ -20,6 +20,7 @@
 #include "engine/msg.h"
 #include "engine/pki.h"
 #include "engine/pki_store.h"
+#include "engine/sig_job.h"
 #include "base/clock.h"
 
 /* One refusal line: "[IKE2] GW:1/SA:2/AUTH certificate has expired ...".
@@ -49,6 +50,8 @@ const struct pki_cred *auth_cert_own(struct ike_sa *sa, const struct gateway_con
 	const struct pki_cred *c = g->pki_cert ? pki_store_cert(sa->e->d.pki, g->pki_cert) : NULL;
 	char gs[16];
 	gw_sub(g, gs, sizeof(gs));
+	if (!sub)
+		return c && pki_cred_key(c) ? c : NULL;
 	if (!g->pki_cert) {
 		log_ike(sa->e->d.log, gs, LOG_NOT_CONFIGURED, "ipsec ike pki file");
 		return NULL;
@@ -146,31 +149,34 @@ static void dump_sig(struct ike_sa *sa, const char *sub, enum auth_sig_scheme s,
 	ike_sa_dump_key(sa, sub, title, ki.hash, ki.hash_len);
 }
 
-int auth_cert_add_auth(struct ike_sa *sa, struct msg *m, const struct pki_cred *cred,
-		       struct chunk id_body, const char *sub)
+void auth_cert_sign_begin(struct ike_sa *sa, const struct pki_cred *cred, struct chunk id_body,
+			  struct sig_job *j)
 {
 	EVP_PKEY *key = pki_cred_key(cred);
-	enum auth_sig_scheme scheme;
-	uint8_t *octets = NULL, *auth = NULL;
-	size_t len = 0, auth_len = 0;
-	int err = auth_sig_choose(key, sa->peer_hashes, &scheme);
+	int err = auth_sig_choose(key, sa->peer_hashes, &j->scheme);
 	if (!err)
-		err = auth_signed_octets(sa, sa->initiator, id_body, &octets, &len);
+		err = auth_signed_octets(sa, sa->initiator, id_body, &j->octets, &j->octets_len);
+	if (!err && !EVP_PKEY_up_ref(key))
+		err = -RTX_ENOMEM;
 	if (!err)
-		err = auth_sig_sign(sa->e->d.crypto, key, scheme, octets, len, &auth, &auth_len);
-	if (!err)
-		dump_sig(sa, sub, scheme, octets, len, "calculate");
-	free(octets);
-	if (err) {
-		refuse(sa, sub, "cannot sign with the certificate's key (%s)", rtx_strerror(err));
-		return err;
+		j->key = key;
+	j->sign_err = err;
+}
+
+int auth_cert_sign_end(struct ike_sa *sa, struct msg *m, const struct sig_job *j,
+		       const char *sub)
+{
+	if (j->sign_err) {
+		refuse(sa, sub, "cannot sign with the certificate's key (%s)",
+		       rtx_strerror(j->sign_err));
+		return j->sign_err;
 	}
-	const uint8_t *copy = exchange_copy(m, auth, auth_len);
-	free(auth);
+	dump_sig(sa, sub, j->scheme, j->octets, j->octets_len, "calculate");
+	const uint8_t *copy = exchange_copy(m, j->auth, j->auth_len);
 	struct payload *p = copy ? msg_add(m, IKEV2_PAYLOAD_AUTH, true) : NULL;
 	if (!p)
 		return -RTX_ENOMEM;
-	p->u.auth = (struct payload_auth){ auth_sig_method(scheme), { copy, auth_len } };
+	p->u.auth = (struct payload_auth){ auth_sig_method(j->scheme), { copy, j->auth_len } };
 	return 0;
 }
 
@@ -199,37 +205,42 @@ static bool sig_method(uint8_t method)
 	       method == IKEV2_AUTH_DIGITAL_SIGNATURE;
 }
 
-static int check_chain(struct ike_sa *sa, const struct gateway_config *g,
-		       const struct pki_chain *chain, const char *sub)
+/* g's trust anchors and CRL into j; -RTX_EAUTH (logged) without them. */
+static int trust_of(struct ike_sa *sa, const struct gateway_config *g, struct sig_job *j,
+		    const char *sub)
 {
 	const struct pki_store *st = sa->e->d.pki;
-	struct pki_trust *trust;
-	struct pki_verify_result res;
 	const struct pki_crl *crl = NULL;
-	if (!st || pki_store_trust(st, g->pki_cert, &trust)) {
+	if (!st || pki_store_trust(st, g->pki_cert, &j->trust)) {
 		refuse(sa, sub, "no trusted CA certificate (ipsec ike pki file, pki certificate file)");
 		return -RTX_EAUTH;
 	}
 	if (g->pki_crl && !(crl = pki_store_crl(st, g->pki_crl))) {
-		pki_trust_free(trust);
 		refuse(sa, sub, "CRL file %u is not loaded (show pki crl)", g->pki_crl);
 		return -RTX_EAUTH;
 	}
+	if (crl && pki_crl_ref(crl, &j->crl))
+		return -RTX_ENOMEM;
 	struct clock *clk = loop_clock(sa->e->d.loop);
-	int err = pki_verify(sa->e->d.crypto, trust, chain, crl, clk->wall(clk), &res);
-	pki_trust_free(trust);
-	if (err == -RTX_EAUTH) {
-		struct pki_cert_info info;
-		X509 *bad = res.depth >= 0 && (size_t)res.depth < pki_chain_count(chain)
-			    ? pki_chain_cert(chain, (size_t)res.depth) : pki_chain_cert(chain, 0);
-		if (bad && !pki_cert_info(bad, &info))
-			refuse(sa, sub, "%s: %s", pki_verify_reason_text(res.reason), info.subject);
-		else
-			refuse(sa, sub, "%s", pki_verify_reason_text(res.reason));
-	} else if (err) {
-		refuse(sa, sub, "certificate verification failed (%s)", rtx_strerror(err));
+	j->now = clk->wall(clk);
+	return 0;
+}
+
+static void chain_refused(struct ike_sa *sa, const struct sig_job *j, const char *sub)
+{
+	const struct pki_chain *chain = j->chain;
+	if (j->chain_err != -RTX_EAUTH) {
+		refuse(sa, sub, "certificate verification failed (%s)", rtx_strerror(j->chain_err));
+		return;
 	}
-	return err;
+	struct pki_cert_info info;
+	const struct pki_verify_result *res = &j->res;
+	X509 *bad = res->depth >= 0 && (size_t)res->depth < pki_chain_count(chain)
+		    ? pki_chain_cert(chain, (size_t)res->depth) : pki_chain_cert(chain, 0);
+	if (bad && !pki_cert_info(bad, &info))
+		refuse(sa, sub, "%s: %s", pki_verify_reason_text(res->reason), info.subject);
+	else
+		refuse(sa, sub, "%s", pki_verify_reason_text(res->reason));
 }
 
 static void id_text(const struct payload_id *id, char *buf, size_t cap)
@@ -245,64 +256,85 @@ static void id_text(const struct payload_id *id, char *buf, size_t cap)
 	buf[w] = '\0';
 }
 
-int auth_cert_verify(struct ike_sa *sa, const struct gateway_config *g, const struct msg *m,
-		     const struct payload *id, const struct payload_id *remote_name,
-		     const char *sub)
+static void copy_id(struct sig_job_id *to, uint8_t type, struct chunk data)
+{
+	to->type = type;
+	to->len = data.len < sizeof(to->data) ? data.len : sizeof(to->data);
+	memcpy(to->data, data.ptr, to->len);
+}
+
+static void *dup_bytes(const uint8_t *p, size_t len)
+{
+	uint8_t *c = malloc(len ? len : 1);
+	if (c && len)
+		memcpy(c, p, len);
+	return c;
+}
+
+int auth_cert_check_begin(struct ike_sa *sa, const struct gateway_config *g,
+			  const struct msg *m, const struct payload *id,
+			  const struct payload_id *remote_name, struct sig_job *j, const char *sub)
 {
 	const struct payload *auth = msg_find(m, IKEV2_PAYLOAD_AUTH, 0);
-	struct pki_chain *chain = NULL;
-	uint8_t *octets = NULL;
-	size_t len = 0;
-	char idt[160];
 	int err;
 	if (!auth || !sig_method(auth->u.auth.method)) {
 		log_ike(sa->e->d.log, sub, LOG_UNMATCHED_AUTH_METHOD);
 		return -RTX_EAUTH;
 	}
-	if ((err = peer_chain(m, &chain))) {
+	if (peer_chain(m, &j->chain)) {
 		refuse(sa, sub, "malformed certificate received");
 		return -RTX_EAUTH;
 	}
-	if (pki_chain_count(chain) == 0) {
+	if (pki_chain_count(j->chain) == 0) {
 		refuse(sa, sub, "%s", pki_verify_reason_text(PKI_VERIFY_NO_CERT));
-		err = -RTX_EAUTH;
-		goto out;
+		return -RTX_EAUTH;
 	}
-	if ((err = check_chain(sa, g, chain, sub)))
-		goto out;
-	X509 *leaf = pki_chain_cert(chain, 0);
-	id_text(&id->u.id, idt, sizeof(idt));
-	if (pki_id_match(leaf, id->u.id.id_type, id->u.id.data.ptr, id->u.id.data.len) !=
-	    PKI_ID_MATCH) {
+	if ((err = trust_of(sa, g, j, sub)))
+		return err;
+	copy_id(&j->id, id->u.id.id_type, id->u.id.data);
+	if ((j->has_name = remote_name))
+		copy_id(&j->name, remote_name->id_type, remote_name->data);
+	j->method = auth->u.auth.method;
+	j->peer_auth_len = auth->u.auth.data.len;
+	if (!(j->peer_auth = dup_bytes(auth->u.auth.data.ptr, j->peer_auth_len)))
+		return -RTX_ENOMEM;
+	return auth_signed_octets(sa, !sa->initiator, id->body, &j->peer_octets,
+				  &j->peer_octets_len);
+}
+
+int auth_cert_check_end(struct ike_sa *sa, const struct sig_job *j, const char *sub)
+{
+	char idt[160];
+	struct payload_id id = { .id_type = j->id.type, .data = { j->id.data, j->id.len } };
+	switch (j->fail) {
+	case SIG_JOB_OK:
+		dump_sig(sa, sub, j->chk.scheme, j->peer_octets, j->peer_octets_len, "verified");
+		return 0;
+	case SIG_JOB_CHAIN:
+		chain_refused(sa, j, sub);
+		return j->chain_err;
+	case SIG_JOB_ID:
+		id_text(&id, idt, sizeof(idt));
 		refuse(sa, sub, "ID %s is not in the peer's certificate", idt);
-		err = -RTX_EAUTH;
-		goto out;
-	}
-	if (remote_name && pki_id_match(leaf, remote_name->id_type, remote_name->data.ptr,
-					remote_name->data.len) != PKI_ID_MATCH) {
-		id_text(remote_name, idt, sizeof(idt));
+		return -RTX_EAUTH;
+	case SIG_JOB_NAME:
+		id = (struct payload_id){ .id_type = j->name.type,
+					  .data = { j->name.data, j->name.len } };
+		id_text(&id, idt, sizeof(idt));
 		refuse(sa, sub, "ipsec ike remote name %s is not in the peer's certificate", idt);
-		err = -RTX_EAUTH;
-		goto out;
+		return -RTX_EAUTH;
+	case SIG_JOB_SIGNATURE:
+		break;
 	}
-	if ((err = auth_signed_octets(sa, !sa->initiator, id->body, &octets, &len)))
-		goto out;
-	struct auth_sig_check chk = { 0 };
-	err = auth_sig_verify(sa->e->d.crypto, pki_chain_pubkey(chain), auth->u.auth.method,
-			      auth->u.auth.data.ptr, auth->u.auth.data.len, octets, len, &chk);
-	if (!err)
-		dump_sig(sa, sub, chk.scheme, octets, len, "verified");
-	else if (chk.fail == AUTH_SIG_BAD_SIGNATURE)
+	const struct auth_sig_check *chk = &j->chk;
+	if (chk->fail == AUTH_SIG_BAD_SIGNATURE)
 		log_ike(sa->e->d.log, sub, LOG_UNMATCHED_AUTH_DATA);
-	else if (chk.fail == AUTH_SIG_UNKNOWN_METHOD || chk.fail == AUTH_SIG_KEY_MISMATCH)
+	else if (chk->fail == AUTH_SIG_UNKNOWN_METHOD || chk->fail == AUTH_SIG_KEY_MISMATCH)
 		log_ike(sa->e->d.log, sub, LOG_UNMATCHED_AUTH_METHOD);
 	else
-		refuse(sa, sub, "%s%s%s", auth_sig_fail_text(chk.fail), chk.alg_name ? ": " : "",
-		       chk.alg_name ? chk.alg_name : "");
-out:
-	free(octets);
-	pki_chain_free(chain);
-	return err;
+		refuse(sa, sub, "%s%s%s", auth_sig_fail_text(chk->fail), chk->alg_name ? ": " : "",
+		       chk->alg_name ? chk->alg_name : "");
+	return j->sig_err;
 }
 
 int auth_cert_add_hashes(struct msg *m)

@@ -75,6 +75,10 @@ void exchange_resume_r(struct ike_sa *sa, const struct exchange_ops *ops, struct
  * pair (on a worker when the engine has them), then the request goes out
  * (exchange_init.c). An error after the key pair deletes sa. */
 int exchange_init_begin(struct ike_sa *sa, uint16_t group);
+/* The initiator's IKE_AUTH after IKE_SA_INIT: with a certificate its
+ * signature is made first (on a worker when the engine has them) and the
+ * request goes out when it is ready (exchange_auth.c). */
+int exchange_auth_start(struct ike_sa *sa);
 /* key-info of a freshly keyed IKE SA (g^ir, nonces, SKEYSEED, SPIs, SK_*)
  * under sub-prefix sub, with `ipsec ike log ... key-info` (exchange_init.c;
  * also for an IKE SA made by CREATE_CHILD_SA). */

@@ -25,6 +25,7 @@
 #include "engine/diagnosis.h"
 #include "engine/pki.h"
 #include "engine/rekey.h"
+#include "engine/sig_job.h"
 
 /* ---- identities ------------------------------------------------------------ */
 
@@ -78,11 +79,11 @@ static void ident_from_addr(const struct ip_addr *a, struct ident *id)
 	memcpy(id->data, a->bytes, id->len);
 }
 
-/* Our ID for gateway g; logs "invalid ipsec ike local name" when needed.
- * With a certificate (cred) and no local name it is the certificate's
- * subject, which every peer can bind to it (RFC 4945 3.1.5). */
-static int local_ident(struct ike_sa *sa, const struct gateway_config *g,
-		       const struct pki_cred *cred, struct ident *id)
+/* Our ID for gateway g. With a certificate (cred) and no local name it
+ * is the certificate's subject, which every peer can bind to it (RFC
+ * 4945 3.1.5). */
+static int local_ident_of(struct ike_sa *sa, const struct gateway_config *g,
+			  const struct pki_cred *cred, struct ident *id)
 {
 	if (!g->local_name && cred) {
 		id->type = IKEV2_ID_DER_ASN1_DN;
@@ -92,8 +93,15 @@ static int local_ident(struct ike_sa *sa, const struct gateway_config *g,
 		ident_from_addr(&sa->local.addr, id);
 		return 0;
 	}
-	int err = ident_from_name(g->local_name, g->local_name_type, id);
-	if (err) {
+	return ident_from_name(g->local_name, g->local_name_type, id);
+}
+
+/* The same, logging "invalid ipsec ike local name" when needed. */
+static int local_ident(struct ike_sa *sa, const struct gateway_config *g,
+		       const struct pki_cred *cred, struct ident *id)
+{
+	int err = local_ident_of(sa, g, cred, id);
+	if (err && g->local_name) {
 		char sub[16];
 		snprintf(sub, sizeof(sub), "GW:%u", g->id);
 		log_ike(sa->e->d.log, sub, LOG_INVALID_NAME, "ipsec ike local name");
@@ -135,12 +143,10 @@ static struct payload *add_ident(struct msg *m, uint8_t ptype, const struct iden
 	return p;
 }
 
-/* Our AUTH payload: a signature with cred, else the PSK's MAC. */
-static int add_auth(struct ike_sa *sa, struct msg *m, const struct gateway_config *g,
-		    const struct pki_cred *cred, struct chunk id_body, const char *sub)
+/* Our AUTH payload with the PSK's MAC. */
+static int add_psk_auth(struct ike_sa *sa, struct msg *m, const struct gateway_config *g,
+			struct chunk id_body, const char *sub)
 {
-	if (cred)
-		return auth_cert_add_auth(sa, m, cred, id_body, sub);
 	uint8_t auth[ALG_MAX_PRF_LEN];
 	size_t len;
 	int err = auth_psk_compute(sa, sa->initiator, g->psk, g->psk_len, id_body, auth, &len,
@@ -151,6 +157,34 @@ static int add_auth(struct ike_sa *sa, struct msg *m, const struct gateway_confi
 		return err ? err : -RTX_ENOMEM;
 	p->u.auth = (struct payload_auth){ IKEV2_AUTH_SHARED_KEY_MIC, { copy, len } };
 	return 0;
+}
+
+/* The initiator's signature AUTH: the one made ahead of the request
+ * (exchange_auth_start) when it signed what this request carries, else
+ * made here, on the loop's thread. */
+static int add_sig_auth_i(struct ike_sa *sa, struct msg *m, const struct pki_cred *cred,
+			  struct chunk id_body, const char *sub)
+{
+	struct sig_job *j = sig_job_new(sa, NULL), *ahead = sa->own_sig;
+	sa->own_sig = NULL;
+	if (!j) {
+		sig_job_free(ahead);
+		return -RTX_ENOMEM;
+	}
+	auth_cert_sign_begin(sa, cred, id_body, j);
+	if (ahead && !j->sign_err && !ahead->sign_err && ahead->key == j->key &&
+	    ahead->scheme == j->scheme && ahead->octets_len == j->octets_len &&
+	    !memcmp(ahead->octets, j->octets, j->octets_len)) {
+		sig_job_free(j);
+		j = ahead;
+	} else {
+		sig_job_free(ahead);
+		if (!j->sign_err)
+			sig_job_run_here(j);
+	}
+	int err = auth_cert_sign_end(sa, m, j, sub);
+	sig_job_free(j);
+	return err;
 }
 
 /* ---- CHILD SA payloads --------------------------------------------------- */
@@ -217,7 +251,7 @@ static int auth_build_i(struct ike_sa *sa, struct msg *m)
 		return -RTX_ENOMEM;
 	/* RFC 7296 2.16: an EAP client leaves AUTH out until EAP succeeds */
 	if ((err = auth_eap_client(g) ? auth_eap_begin_i(sa, body)
-				      : add_auth(sa, m, g, cred, body, sub)))
+		   : cred ? add_sig_auth_i(sa, m, cred, body, sub) : add_psk_auth(sa, m, g, body, sub)))
 		return err;
 	if (!sa->first_child && !(sa->first_child = child_sa_new(sa, tn, p->id, &err)))
 		return err;
@@ -292,18 +326,23 @@ static int established(struct ike_sa *sa)
 	return 0;
 }
 
-/* The peer's AUTH by g's method: 0 or -RTX_EAUTH (logged). */
-static int verify_peer(struct ike_sa *sa, const struct gateway_config *g, const struct msg *m,
-		       const struct payload *id, const char *sub)
+/* Whether the peer proves itself with a certificate (else the PSK):
+ * always with a certificate gateway, and an EAP client's server too. */
+static bool peer_signs(const struct ike_sa *sa, const struct gateway_config *g)
 {
-	const struct payload *auth = msg_find(m, IKEV2_PAYLOAD_AUTH, 0);
+	return auth_cert_gateway(g) || (sa->initiator && auth_eap_client(g));
+}
+
+/* The certificate checks of the peer's side into j (sig_job.h), with
+ * `ipsec ike remote name` to bind: 0 or -RTX_EAUTH (logged). */
+static int check_begin(struct ike_sa *sa, const struct gateway_config *g, const struct msg *m,
+		       const struct payload *id, struct sig_job *j, const char *sub)
+{
 	struct ident rn;
-	if (!auth_cert_gateway(g) && !(sa->initiator && auth_eap_client(g)))
-		return auth_psk_verify(sa, g->psk, g->psk_len, id->body, &auth->u.auth, sub);
-	bool named = g->remote_name &&
-		     !ident_from_name(g->remote_name, g->remote_name_type, &rn);
+	if (!g->remote_name || ident_from_name(g->remote_name, g->remote_name_type, &rn))
+		return auth_cert_check_begin(sa, g, m, id, NULL, j, sub);
 	struct payload_id want = { .id_type = rn.type, .data = { rn.data, rn.len } };
-	return auth_cert_verify(sa, g, m, id, named ? &want : NULL, sub);
+	return auth_cert_check_begin(sa, g, m, id, &want, j, sub);
 }
 
 /* Authenticated both ways: the SA is up, and the CHILD SA half. */
@@ -323,6 +362,40 @@ static enum xchg_rc auth_up_i(struct ike_sa *sa, struct msg_rx *rx)
 	free(sa->offer);
 	sa->offer = NULL;
 	return XCHG_DONE;
+}
+
+/* RFC 7296 2.21.2: the responder believes the SA is up; tell it. */
+static enum xchg_rc peer_refused_i(struct ike_sa *sa)
+{
+	exchange_info_send_error(sa, IKEV2_N_AUTHENTICATION_FAILED);
+	return XCHG_FAIL;
+}
+
+/* The responder is authenticated: EAP goes on, or the SA is up. */
+static enum xchg_rc authed_i(struct ike_sa *sa, struct msg_rx *rx)
+{
+	const struct payload *idr = msg_find(&rx->m, IKEV2_PAYLOAD_IDR, 0);
+	ident_text(idr->u.id.id_type, idr->u.id.data.ptr, idr->u.id.data.len, sa->remote_id,
+		   sizeof(sa->remote_id));
+	if (auth_eap_running(sa))
+		return auth_eap_first_i(sa, idr->body, rx);
+	return auth_up_i(sa, rx);
+}
+
+static enum xchg_rc checked_i(struct sig_job *j, struct msg_rx *rx)
+{
+	struct ike_sa *sa = j->sa;
+	return auth_cert_check_end(sa, j, rx->sub) ? peer_refused_i(sa) : authed_i(sa, rx);
+}
+
+static void checked_i_async(struct sig_job *j)
+{
+	struct ike_sa *sa = j->sa;
+	ike_sa_hold(sa);
+	sa->job_busy = false;
+	exchange_resume_i(sa, &exchange_auth_ops, checked_i(j, &j->req), &j->req.m);
+	sig_job_free(j);
+	ike_sa_put(sa);
 }
 
 static enum xchg_rc auth_process_i(struct ike_sa *sa, struct msg_rx *rx)
@@ -347,16 +420,67 @@ static enum xchg_rc auth_process_i(struct ike_sa *sa, struct msg_rx *rx)
 			diag_auth_refused_by_peer(sa, rx->sub);
 		return XCHG_FAIL;
 	}
-	if (verify_peer(sa, g, m, idr, rx->sub)) {
-		/* RFC 7296 2.21.2: the responder believes the SA is up; tell it. */
-		exchange_info_send_error(sa, IKEV2_N_AUTHENTICATION_FAILED);
-		return XCHG_FAIL;
+	if (!peer_signs(sa, g))
+		return auth_psk_verify(sa, g->psk, g->psk_len, idr->body, &auth->u.auth, rx->sub)
+		       ? peer_refused_i(sa) : authed_i(sa, rx);
+	struct sig_job *j = sig_job_new(sa, checked_i_async);
+	if (!j || check_begin(sa, g, m, idr, j, rx->sub)) {
+		sig_job_free(j);
+		return peer_refused_i(sa);
 	}
-	ident_text(idr->u.id.id_type, idr->u.id.data.ptr, idr->u.id.data.len, sa->remote_id,
-		   sizeof(sa->remote_id));
-	if (auth_eap_running(sa))
-		return auth_eap_first_i(sa, idr->body, rx);
-	return auth_up_i(sa, rx);
+	if (!sig_job_submit(j)) {
+		enum xchg_rc rc = checked_i(j, rx);
+		sig_job_free(j);
+		return rc;
+	}
+	msg_rx_keep(rx, &j->req);
+	sa->job_busy = true;
+	return XCHG_PENDING;
+}
+
+/* The initiator's signature, made before its IKE_AUTH request goes out;
+ * add_sig_auth_i() takes it. */
+static int presigned(struct sig_job *j)
+{
+	struct ike_sa *sa = j->sa;
+	sig_job_release_sa(j);
+	sig_job_free(sa->own_sig);
+	sa->own_sig = j;
+	return exchange_start(sa, &exchange_auth_ops);
+}
+
+static void presigned_async(struct sig_job *j)
+{
+	struct ike_sa *sa = j->sa;
+	ike_sa_hold(sa);
+	sa->job_busy = false;
+	if (presigned(j))
+		ike_attempt_failed(sa);
+	ike_sa_put(sa);
+}
+
+int exchange_auth_start(struct ike_sa *sa)
+{
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	const struct pki_cred *cred;
+	struct ident id;
+	/* anything amiss is said by the request's own building */
+	if (!g || !auth_cert_gateway(g) || auth_eap_client(g) ||
+	    !(cred = auth_cert_own(sa, g, NULL)) || local_ident_of(sa, g, cred, &id))
+		return exchange_start(sa, &exchange_auth_ops);
+	struct sig_job *j = sig_job_new(sa, presigned_async);
+	uint8_t body[4 + sizeof(id.data)] = { id.type };
+	memcpy(body + 4, id.data, id.len);
+	if (j)
+		auth_cert_sign_begin(sa, cred, (struct chunk){ body, 4 + id.len }, j);
+	if (!j || j->sign_err) {
+		sig_job_free(j);
+		return exchange_start(sa, &exchange_auth_ops);
+	}
+	if (!sig_job_submit(j))
+		return presigned(j);
+	sa->job_busy = true;
+	return 0;
 }
 
 /* ---- responder --------------------------------------------------------------- */
@@ -646,26 +770,100 @@ static const struct gateway_config *auth_gateway(struct ike_sa *sa, struct msg_r
 	return g;
 }
 
-/* RFC 7296 2.16, first request without AUTH: our certificate, AUTH and
- * the EAP Request/Identity; the CHILD SA waits for EAP to succeed. */
-static enum xchg_rc auth_eap_first_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
-				     const struct gateway_config *g, const struct payload *idi)
+/* RFC 7296 2.16, first request without AUTH, our AUTH made: the EAP
+ * Request/Identity; the CHILD SA waits for EAP to succeed. */
+static enum xchg_rc eap_signed_r(struct sig_job *j, struct msg_rx *rx, struct msg *resp)
 {
-	const struct pki_cred *cred = auth_cert_own(sa, g, rx->sub);
-	struct ident id;
-	struct chunk body;
+	struct ike_sa *sa = j->sa;
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	const struct payload *idi = msg_find(&rx->m, IKEV2_PAYLOAD_IDI, 0);
 	struct child_pick k;
-	if (!cred || local_ident(sa, g, cred, &id))
+	if (!g || auth_cert_sign_end(sa, resp, j, rx->sub))
 		return auth_refuse(resp);
-	ident_text(id.type, id.data, id.len, sa->local_id, sizeof(sa->local_id));
 	child_pick_r(sa, rx, g, &k);
-	if (!add_ident(resp, IKEV2_PAYLOAD_IDR, &id, &body) ||
-	    auth_cert_add_certs(sa, resp, cred) || add_auth(sa, resp, g, cred, body, rx->sub) ||
-	    auth_eap_begin_r(sa, idi->body, body, &k, sizeof(k), resp, rx->sub))
+	if (auth_eap_begin_r(sa, idi->body, j->own_id, &k, sizeof(k), resp, rx->sub))
 		return auth_refuse(resp);
 	if (msg_find_notify(&rx->m, IKEV2_N_INITIAL_CONTACT))
 		sa->flags |= IKE_SAF_EAP_CONTACT;
 	return XCHG_DONE;
+}
+
+/* The peer authenticated (checked_r) and our AUTH made: the SA is up,
+ * and the first CHILD SA. */
+static enum xchg_rc answer_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
+			     const struct gateway_config *g)
+{
+	const struct payload *idi = msg_find(&rx->m, IKEV2_PAYLOAD_IDI, 0);
+	ident_text(idi->u.id.id_type, idi->u.id.data.ptr, idi->u.id.data.len, sa->remote_id,
+		   sizeof(sa->remote_id));
+	if (msg_find_notify(&rx->m, IKEV2_N_INITIAL_CONTACT))
+		initial_contact(sa);
+	if (established(sa))
+		return auth_refuse(resp);
+	struct child_pick k;
+	child_pick_r(sa, rx, g, &k);
+	uint16_t n = auth_child_r(sa, &k, resp);
+	if (n)
+		exchange_add_notify(resp, n, true, NULL, 0);
+	ike_sa_setup_done(sa);
+	free(sa->offer);
+	sa->offer = NULL;
+	return XCHG_DONE;
+}
+
+/* The certificate checks of the peer and our signature are done. */
+static enum xchg_rc signed_r(struct sig_job *j, struct msg_rx *rx, struct msg *resp)
+{
+	struct ike_sa *sa = j->sa;
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	if (!j->chain)   /* nothing checked: an EAP client proves itself later */
+		return eap_signed_r(j, rx, resp);
+	if (!g || auth_cert_check_end(sa, j, rx->sub) || auth_cert_sign_end(sa, resp, j, rx->sub))
+		return auth_refuse(resp);
+	return answer_r(sa, rx, resp, g);
+}
+
+static void signed_r_async(struct sig_job *j)
+{
+	struct ike_sa *sa = j->sa;
+	struct msg resp = j->resp;
+	j->resp = (struct msg){ 0 };
+	j->has_resp = false;
+	ike_sa_hold(sa);
+	sa->job_busy = false;
+	exchange_resume_r(sa, &exchange_auth_ops, &resp, signed_r(j, &j->req, &resp), &j->req.m);
+	sig_job_free(j);
+	ike_sa_put(sa);
+}
+
+/* A certificate gateway's answer: our IDr and CERTs now, the checks of
+ * the peer's certificate (when it sent AUTH: not so the first request of
+ * an EAP client) and our signature in a job, the rest in signed_r. */
+static enum xchg_rc sign_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
+			   const struct gateway_config *g, const struct payload *idi, bool check)
+{
+	const struct pki_cred *cred = auth_cert_own(sa, g, rx->sub);
+	struct sig_job *j = cred ? sig_job_new(sa, signed_r_async) : NULL;
+	struct ident id;
+	if (!j || (check && check_begin(sa, g, &rx->m, idi, j, rx->sub)) ||
+	    local_ident(sa, g, cred, &id) || !add_ident(resp, IKEV2_PAYLOAD_IDR, &id, &j->own_id) ||
+	    auth_cert_add_certs(sa, resp, cred)) {
+		sig_job_free(j);
+		return auth_refuse(resp);
+	}
+	ident_text(id.type, id.data, id.len, sa->local_id, sizeof(sa->local_id));
+	auth_cert_sign_begin(sa, cred, j->own_id, j);
+	if (!sig_job_submit(j)) {
+		enum xchg_rc rc = signed_r(j, rx, resp);
+		sig_job_free(j);
+		return rc;
+	}
+	/* the worker reads none of what the loop's thread moves here */
+	j->resp = *resp;
+	j->has_resp = true;
+	msg_rx_keep(rx, &j->req);
+	sa->job_busy = true;
+	return XCHG_PENDING;
 }
 
 /* A later request of an EAP login: the next EAP round, or the final AUTH. */
@@ -708,36 +906,21 @@ static enum xchg_rc auth_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	if (!(g = auth_gateway(sa, rx, idi)))
 		return auth_refuse(resp);
 	if (!auth && auth_eap_server(g))
-		return auth_eap_first_r(sa, rx, resp, g, idi);
+		return sign_r(sa, rx, resp, g, idi, false);
 	if (!auth) {
 		log_ike(sa->e->d.log, rx->sub, LOG_PAYLOAD_NOT_CONTAINED, "AUTH");
 		return auth_refuse(resp);
 	}
-	const struct pki_cred *cred = NULL;
-	if (auth_cert_gateway(g) && !(cred = auth_cert_own(sa, g, rx->sub)))
+	if (peer_signs(sa, g))
+		return sign_r(sa, rx, resp, g, idi, true);
+	if (auth_psk_verify(sa, g->psk, g->psk_len, idi->body, &auth->u.auth, rx->sub) ||
+	    local_ident(sa, g, NULL, &id))
 		return auth_refuse(resp);
-	if (verify_peer(sa, g, m, idi, rx->sub) || local_ident(sa, g, cred, &id))
-		return auth_refuse(resp);
-	ident_text(idi->u.id.id_type, idi->u.id.data.ptr, idi->u.id.data.len, sa->remote_id,
-		   sizeof(sa->remote_id));
 	ident_text(id.type, id.data, id.len, sa->local_id, sizeof(sa->local_id));
 	if (!add_ident(resp, IKEV2_PAYLOAD_IDR, &id, &body) ||
-	    (cred && auth_cert_add_certs(sa, resp, cred)) ||
-	    add_auth(sa, resp, g, cred, body, rx->sub))
+	    add_psk_auth(sa, resp, g, body, rx->sub))
 		return auth_refuse(resp);
-	if (msg_find_notify(m, IKEV2_N_INITIAL_CONTACT))
-		initial_contact(sa);
-	if (established(sa))
-		return auth_refuse(resp);
-	struct child_pick k;
-	child_pick_r(sa, rx, g, &k);
-	uint16_t n = auth_child_r(sa, &k, resp);
-	if (n)
-		exchange_add_notify(resp, n, true, NULL, 0);
-	ike_sa_setup_done(sa);
-	free(sa->offer);
-	sa->offer = NULL;
-	return XCHG_DONE;
+	return answer_r(sa, rx, resp, g);
 }
 
 const struct exchange_ops exchange_auth_ops = {

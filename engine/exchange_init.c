@@ -190,7 +190,7 @@ static void keypair_ready(struct kex_job *j)
 {
 	struct ike_sa *sa = j->sa;
 	ike_sa_hold(sa);
-	sa->kex_busy = false;
+	sa->job_busy = false;
 	if (send_first(j))
 		ike_sa_delete(sa);
 	ike_sa_put(sa);
@@ -207,7 +207,7 @@ int exchange_init_begin(struct ike_sa *sa, uint16_t group)
 		return -RTX_ENOMEM;
 	if (!kex_job_submit(j))
 		return send_first(j);
-	sa->kex_busy = true;
+	sa->job_busy = true;
 	return 0;
 }
 
@@ -299,7 +299,7 @@ static void keyed_i_async(struct kex_job *j)
 {
 	struct ike_sa *sa = j->sa;
 	ike_sa_hold(sa);
-	sa->kex_busy = false;
+	sa->job_busy = false;
 	exchange_resume_i(sa, &exchange_init_ops, keyed_i(j), NULL);
 	ike_sa_put(sa);
 }
@@ -360,13 +360,13 @@ static enum xchg_rc init_process_i(struct ike_sa *sa, struct msg_rx *rx)
 	kex_job_set_peer(j, &ke->u.ke);
 	if (!kex_job_submit(j))
 		return keyed_i(j);
-	sa->kex_busy = true;
+	sa->job_busy = true;
 	return XCHG_PENDING;
 }
 
 static void init_done_i(struct ike_sa *sa)
 {
-	if (exchange_start(sa, &exchange_auth_ops))
+	if (exchange_auth_start(sa))
 		ike_attempt_failed(sa);
 }
 
@@ -550,7 +550,7 @@ static void keyed_r_async(struct kex_job *j)
 	struct msg resp = j->resp;
 	j->resp = (struct msg){ 0 };
 	ike_sa_hold(sa);
-	sa->kex_busy = false;
+	sa->job_busy = false;
 	exchange_resume_r(sa, &exchange_init_ops, &resp, keyed_r(j, &resp), NULL);
 	ike_sa_put(sa);
 }
@@ -600,7 +600,7 @@ static enum xchg_rc init_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
 		return keyed_r(j, resp);
 	/* the worker reads none of what the loop's thread writes here */
 	j->resp = *resp;
-	sa->kex_busy = true;
+	sa->job_busy = true;
 	return XCHG_PENDING;
 }
 

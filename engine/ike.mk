@@ -35,7 +35,7 @@ TESTS += tests/unit/test_ike_threads tests/unit/test_ike_index
 tests_unit_test_ike_index_SOURCES = tests/unit/test_ike_index.c $(IKE_PAIR)
 tests_unit_test_ike_index_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_index_LDADD = $(TEST_LDADD)
-tests_unit_test_ike_threads_SOURCES = tests/unit/test_ike_threads.c $(IKE_PAIR)
+tests_unit_test_ike_threads_SOURCES = tests/unit/test_ike_threads.c $(IKE_PAIR) $(PKI_FIXTURE)
 tests_unit_test_ike_threads_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ike_threads_LDADD = $(TEST_LDADD)
 tests_unit_test_ike_faults_SOURCES = tests/unit/test_ike_faults.c $(IKE_PAIR)
@@ -86,7 +86,7 @@ noinst_PROGRAMS += tests/bench/bench_ike tests/bench/bench_flood
 tests_bench_bench_flood_SOURCES = tests/bench/bench_flood.c $(IKE_PAIR) $(IKE_FLOOD)
 tests_bench_bench_flood_CFLAGS = $(TEST_CFLAGS)
 tests_bench_bench_flood_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
-tests_bench_bench_ike_SOURCES = tests/bench/bench_ike.c $(IKE_PAIR)
+tests_bench_bench_ike_SOURCES = tests/bench/bench_ike.c $(IKE_PAIR) $(PKI_FIXTURE)
 tests_bench_bench_ike_CFLAGS = $(TEST_CFLAGS)
 tests_bench_bench_ike_LDADD = $(RTX_LIBS) $(RTX_EXTERNAL_LIBS)
 

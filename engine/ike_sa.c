@@ -1,6 +1,7 @@
 #include "engine/ike_sa.h"
 #include "engine/payload_sk.h"
 #include "engine/auth_eap.h"
+#include "engine/sig_job.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -365,6 +366,8 @@ static void drop_setup(struct ike_sa *sa)
 	free(sa->init_r);
 	sa->init_i = sa->init_r = NULL;
 	sa->init_i_len = sa->init_r_len = 0;
+	sig_job_free(sa->own_sig);
+	sa->own_sig = NULL;
 }
 
 void ike_sa_nonce_min(const struct ike_sa *sa, uint8_t *out, uint8_t *out_len)

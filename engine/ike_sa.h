@@ -49,6 +49,7 @@ enum ike_sa_flag {
 };
 
 struct auth_eap;
+struct sig_job;
 
 struct ike_sa {
 	struct ike_core *e;
@@ -77,6 +78,7 @@ struct ike_sa {
 	uint8_t nonce_min_len;
 	struct ike_keys keys;
 	uint8_t *init_i, *init_r;             /* IKE_SA_INIT messages, for AUTH */
+	struct sig_job *own_sig;              /* exchange_auth.c: the initiator's AUTH, made ahead */
 	size_t init_i_len, init_r_len;
 	uint8_t *cookie;
 	size_t cookie_len;
@@ -102,7 +104,7 @@ struct ike_sa {
 
 	/* Kept here for the modules above; the core never reads them. */
 	struct loop_timer expire;             /* ike.c: half-open timeout, then hard life */
-	bool kex_busy;                        /* exchange_init.c: a kex_job runs */
+	bool job_busy;                        /* a kex_job or sig_job of an exchange runs */
 	bool starting;                        /* ike.c: counted in engine->starting */
 	struct exchange_info_state *info;     /* exchange_info.c, liveness.c */
 	struct loop_timer natt_keepalive;     /* natt.c */

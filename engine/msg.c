@@ -24,6 +24,18 @@ void msg_free(struct msg *m)
 	m->npl = m->cap = 0;
 }
 
+void msg_move_inner(struct msg *from, struct msg *to)
+{
+	size_t n = 0;
+	*to = *from;
+	*from = (struct msg){ 0 };
+	for (size_t i = 0; i < to->npl; i++)
+		if (to->pl[i].encrypted)
+			to->pl[n++] = to->pl[i];
+	to->npl = n;
+	to->raw = (struct chunk){ 0 };
+}
+
 struct payload *msg_add(struct msg *m, uint8_t type, bool encrypted)
 {
 	struct payload *n = arena_grow(&m->arena, m->pl, m->npl, &m->cap, sizeof(*n));

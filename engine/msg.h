@@ -44,6 +44,10 @@ struct msg {
 /* An empty message to fill for sending; version and flags are set. */
 void msg_init(struct msg *m, uint8_t exchange, uint32_t msgid, uint8_t flags);
 void msg_free(struct msg *m);
+/* Moves a decoded message's decrypted payloads (and its header) to `to`,
+ * leaving `from` empty: what outlives the datagram, whose bytes the outer
+ * payloads point into. */
+void msg_move_inner(struct msg *from, struct msg *to);
 /* A zeroed payload appended to m; the pointer stays valid until the next
  * msg_add. NULL when out of memory. */
 struct payload *msg_add(struct msg *m, uint8_t type, bool encrypted);

@@ -391,9 +391,10 @@ static void dispatch(struct ike_sa *sa, struct msg_rx *rx)
 	if (!response && skf && skf->u.skf.frag_num != 1 &&
 	    window_answered(&sa->win, h->msgid))
 		return;
-	/* The peer's retransmission while a worker computes our answer: the
-	 * answer goes out when ready, and answers the next one. */
-	if (!response && sa->kex_busy)
+	/* A request while a worker computes for this SA (the peer's
+	 * retransmission of what it answers): the answer goes out when
+	 * ready, and answers the next one. */
+	if (!response && sa->job_busy)
 		return;
 	if (!response && window_check_request(&sa->win, h->msgid, rx->sub, rx->buf, rx->len,
 					      &rx->remote, &sa->remote) != WINDOW_NEW)
@@ -441,6 +442,13 @@ static bool peek_header(struct log *log, const uint8_t *buf, size_t len, struct 
 	bool ok = ike_hdr_decode(&c, &rd, h) == 0;
 	arena_free(&a);
 	return ok;
+}
+
+void msg_rx_keep(struct msg_rx *from, struct msg_rx *to)
+{
+	*to = (struct msg_rx){ .local = from->local, .remote = from->remote };
+	memcpy(to->sub, from->sub, sizeof(to->sub));
+	msg_move_inner(&from->m, &to->m);
 }
 
 void msg_io_recv(void *arg, const struct endpoint *local, const struct endpoint *remote,

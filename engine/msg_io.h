@@ -24,6 +24,11 @@ struct msg_rx {
 	char sub[40];             /* log sub-prefix for this message */
 };
 
+/* Keeps a message for an exchange that goes on after the datagram is
+ * gone (a job ran on a worker): its decrypted payloads, addresses and
+ * sub-prefix move to `to`; to->buf is NULL. */
+void msg_rx_keep(struct msg_rx *from, struct msg_rx *to);
+
 /* Encodes m (inside SK unless it is IKE_SA_INIT), sends it, and hands it
  * to the window: a request is kept for retransmission, a response cached
  * for a duplicate request. The raw IKE_SA_INIT messages are kept on sa for

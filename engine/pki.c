@@ -581,6 +581,11 @@ int pki_crl_from(X509_CRL *crl, struct pki_crl **out)
 	return 0;
 }
 
+int pki_crl_ref(const struct pki_crl *crl, struct pki_crl **out)
+{
+	return pki_crl_from(crl->crl, out);
+}
+
 void pki_crl_free(struct pki_crl *crl)
 {
 	if (!crl)

@@ -116,6 +116,8 @@ int pki_crl_load(const char *path, struct pki_crl **out, struct pki_load_error *
 /* Takes a reference to crl. */
 int pki_crl_from(X509_CRL *crl, struct pki_crl **out);
 void pki_crl_free(struct pki_crl *crl);
+/* Another handle on the same CRL (a reference, not a copy). */
+int pki_crl_ref(const struct pki_crl *crl, struct pki_crl **out);
 
 /* ---- summaries for `show pki certificate summary` / `show pki crl` ---- */
 

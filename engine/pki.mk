@@ -3,7 +3,8 @@
 libengine_a_SOURCES += \
 	engine/pki.h engine/pki_priv.h engine/pki.c engine/pki_info.c \
 	engine/pki_verify.c engine/pki_id.c engine/pki_store.h engine/pki_store.c \
-	engine/auth_sig.h engine/auth_sig.c engine/auth_cert.h engine/auth_cert.c
+	engine/auth_sig.h engine/auth_sig.c engine/auth_cert.h engine/auth_cert.c \
+	engine/sig_job.h engine/sig_job.c
 
 PKI_TESTS = tests/unit/test_pki tests/unit/test_auth_sig
 check_PROGRAMS += $(PKI_TESTS)

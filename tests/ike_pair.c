@@ -129,7 +129,7 @@ static int router_init(struct ike_pair *p, struct ike_router *r, const char *nam
 static int pair_init(struct ike_pair *p, uint64_t seed, bool v6)
 {
 	memset(p, 0, sizeof(*p));
-	clock_virtual_init(&p->clock, 1700000000);
+	clock_virtual_init(&p->clock, IKE_PAIR_EPOCH);
 	if (!(p->loop = loop_new(&p->clock.base)) || !(p->net = memnet_new(p->loop, seed)))
 		return -RTX_ENOMEM;
 	int err = crypto_lib_new(&p->crypto);

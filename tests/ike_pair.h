@@ -22,6 +22,9 @@
 #include "engine/memnet.h"
 #include "engine/pki_store.h"
 
+/* Where the virtual clock starts (wall time, s): a test PKI is made for it. */
+#define IKE_PAIR_EPOCH 1700000000
+
 struct ike_router {
 	const char *name;
 	struct ip_addr addr;

@@ -12,6 +12,8 @@
 #include <openssl/pkcs12.h>
 #include <openssl/x509v3.h>
 
+#include "engine/pki.h"
+
 enum cert_kind { ROOT, INTER, SUBCA, LEAF, LEAF_NO_DIGSIG };
 
 struct cert_spec {
@@ -228,6 +230,41 @@ static X509 *make_cert(struct pki_fixture *fx, enum pki_fx_cert c)
 fail:
 	X509_free(x);
 	return NULL;
+}
+
+X509 *pki_fixture_leaf(const struct pki_fixture *fx, enum pki_fx_cert like, const char *fqdn,
+			long serial)
+{
+	const struct cert_spec *s = &specs[like];
+	X509 *x = X509_new(), *issuer = s->issuer < 0 ? NULL : fx->cert[s->issuer];
+	EVP_PKEY *ikey = issuer ? fx->key[specs[s->issuer].key] : NULL;
+	char san[80];
+	snprintf(san, sizeof(san), "DNS:%s", fqdn);
+	if (!x || !issuer || s->kind != LEAF || !X509_set_version(x, X509_VERSION_3) ||
+	    !ASN1_INTEGER_set(X509_get_serialNumber(x), serial) ||
+	    !ASN1_TIME_set(X509_getm_notBefore(x), fx->now + s->not_before) ||
+	    !ASN1_TIME_set(X509_getm_notAfter(x), fx->now + s->not_after) ||
+	    !X509_set_pubkey(x, fx->key[s->key]) || set_name(X509_get_subject_name(x), fqdn) ||
+	    !X509_set_issuer_name(x, X509_get_subject_name(issuer)) ||
+	    add_ext(x, issuer, NID_subject_key_identifier, "hash") ||
+	    add_ext(x, issuer, NID_authority_key_identifier, "keyid:always") ||
+	    add_ext(x, issuer, NID_basic_constraints, "critical,CA:FALSE") ||
+	    add_ext(x, issuer, NID_key_usage, "critical,digitalSignature") ||
+	    add_ext(x, issuer, NID_subject_alt_name, san) || !X509_sign(x, ikey, EVP_sha256())) {
+		X509_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+struct pki_cred *pki_fixture_cred(const struct pki_fixture *fx, enum pki_fx_cert c,
+				  X509 *instead)
+{
+	X509 *certs[8] = { instead ? instead : fx->cert[c] };
+	size_t n = 1 + pki_fixture_chain(fx, c, certs + 1, 7);
+	struct pki_cred *cred;
+	struct pki_load_error err;
+	return pki_cred_from(pki_fixture_key(fx, c), certs, n, &cred, &err) ? NULL : cred;
 }
 
 static X509_CRL *make_crl(struct pki_fixture *fx, enum pki_fx_cert issuer, EVP_PKEY *key,

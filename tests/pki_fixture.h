@@ -93,6 +93,18 @@ EVP_PKEY *pki_fixture_key(const struct pki_fixture *fx, enum pki_fx_cert c);
 size_t pki_fixture_chain(const struct pki_fixture *fx, enum pki_fx_cert c, X509 **out,
 			 size_t max);
 
+/* Another leaf like `like` (its key and issuer, validity and usage) for
+ * the name fqdn alone (subject CN and one DNS SAN); NULL on failure. */
+X509 *pki_fixture_leaf(const struct pki_fixture *fx, enum pki_fx_cert like, const char *fqdn,
+		       long serial);
+
+/* Leaf c as `pki certificate file N F pkcs12 P` gives it: its key, the
+ * leaf (or `instead`, one pki_fixture_leaf() made like it) and its issuers
+ * up to the root. NULL on failure. */
+struct pki_cred;
+struct pki_cred *pki_fixture_cred(const struct pki_fixture *fx, enum pki_fx_cert c,
+				  X509 *instead);
+
 /* Names of c: tag "p256"; FQDN "p256.example.com"; email
  * "ike@p256.example.com"; 192.0.2.N and 2001:db8::N with N per leaf.
  * FX_LEAF_WRONG_SAN carries none of these in its SANs. */

@@ -22,9 +22,10 @@
 #include "engine/pki.h"
 #include "engine/pki_store.h"
 #include "tests/ike_pair.h"
+#include "engine/sig_job.h"
 #include "tests/pki_fixture.h"
 
-#define EPOCH 1700000000
+#define EPOCH IKE_PAIR_EPOCH
 
 static struct pki_fixture *fx;
 
@@ -50,11 +51,8 @@ static int setup(void **state)
  * the leaf's issuers up to the root. */
 static struct pki_cred *bundle(enum pki_fx_cert leaf)
 {
-	X509 *certs[8] = { fx->cert[leaf] };
-	size_t n = 1 + pki_fixture_chain(fx, leaf, certs + 1, 7);
-	struct pki_cred *c;
-	struct pki_load_error err;
-	assert_int_equal(pki_cred_from(pki_fixture_key(fx, leaf), certs, n, &c, &err), 0);
+	struct pki_cred *c = pki_fixture_cred(fx, leaf, NULL);
+	assert_non_null(c);
 	return c;
 }
 
@@ -355,8 +353,11 @@ static void test_no_certificate_received(void **state)
 	assert_non_null(auth);
 	auth->u.auth = (struct payload_auth){ IKEV2_AUTH_ECDSA_SHA256_P256, { sig, sizeof(sig) } };
 	const struct payload *idp = msg_find(&m, IKEV2_PAYLOAD_IDI, 0);
-	assert_int_equal(auth_cert_verify(sa, p->b.config->gateways[0], &m, idp, NULL,
-					  "GW:1/SA:9/AUTH"), -RTX_EAUTH);
+	struct sig_job *j = sig_job_new(sa, NULL);
+	assert_non_null(j);
+	assert_int_equal(auth_cert_check_begin(sa, p->b.config->gateways[0], &m, idp, NULL, j,
+					       "GW:1/SA:9/AUTH"), -RTX_EAUTH);
+	sig_job_free(j);
 	assert_int_equal(ike_router_log_count(&p->b, "[IKE2] GW:1/SA:9/AUTH no certificate received"), 1);
 	msg_free(&m);
 }

@@ -27,7 +27,7 @@
 #include "tests/ike_pair.h"
 #include "tests/pki_fixture.h"
 
-#define EPOCH 1700000000
+#define EPOCH IKE_PAIR_EPOCH
 
 static struct pki_fixture *fx;
 
@@ -54,11 +54,8 @@ static int setup(void **state)
  * as the CA that vouches for the server. */
 static void use_cert(struct ike_router *r, enum pki_fx_cert leaf)
 {
-	X509 *certs[8] = { fx->cert[leaf] };
-	size_t n = 1 + pki_fixture_chain(fx, leaf, certs + 1, 7);
-	struct pki_cred *c;
-	struct pki_load_error err;
-	assert_int_equal(pki_cred_from(pki_fixture_key(fx, leaf), certs, n, &c, &err), 0);
+	struct pki_cred *c = pki_fixture_cred(fx, leaf, NULL);
+	assert_non_null(c);
 	struct gateway_config *g = r->config->gateways[0];
 	g->psk_len = 0;
 	g->pki_cert = 1;

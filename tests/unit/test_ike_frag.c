@@ -23,7 +23,7 @@
 #include "engine/pki_store.h"
 #include "tests/ike_pair.h"
 
-#define EPOCH 1700000000
+#define EPOCH IKE_PAIR_EPOCH
 
 static EVP_PKEY *key[3];     /* root, intermediate, leaf */
 static X509 *cert[3];

@@ -1,8 +1,10 @@
-/* Two routers whose key exchanges run on worker threads (engine/workers.h):
- * the same handshake as inline, a retransmission while the answer is being
- * computed, an SA that goes while its job runs, and engines freed with
- * jobs in flight (ASan and valgrind judge the last two). Virtual time
- * stands still while the loop waits, in real time, for the workers. */
+/* Two routers whose key exchanges and certificate work (the peer's chain
+ * and signature checked, ours made) run on worker threads
+ * (engine/workers.h): the same handshake as inline, a retransmission
+ * while the answer is being computed, an SA that goes while its job runs,
+ * and engines freed with jobs in flight (ASan and valgrind judge the last
+ * two). Virtual time stands still while the loop waits, in real time, for
+ * the workers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,8 +16,26 @@
 
 #include "engine/ike_engine.h"
 #include "engine/ike_sa.h"
+#include "engine/pki.h"
+#include "engine/pki_store.h"
 #include "engine/workers.h"
 #include "tests/ike_pair.h"
+#include "tests/pki_fixture.h"
+
+static struct pki_fixture *fx;
+
+static int group_setup(void **state)
+{
+	(void)state;
+	return pki_fixture_new(IKE_PAIR_EPOCH, &fx) ? -1 : 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	pki_fixture_free(fx);
+	return 0;
+}
 
 static int setup(void **state)
 {
@@ -24,6 +44,39 @@ static int setup(void **state)
 	struct ike_pair *p = *state;
 	p->threads = 2;
 	return ike_pair_start(p);
+}
+
+/* Router r authenticates with leaf's bundle (key, leaf, issuers), as
+ * `pki certificate file 1 F pkcs12 P` gives it. */
+static void use_cert(struct ike_router *r, enum pki_fx_cert leaf)
+{
+	struct pki_cred *c = pki_fixture_cred(fx, leaf, NULL);
+	assert_non_null(c);
+	struct gateway_config *g = r->config->gateways[0];
+	g->psk_len = 0;
+	g->pki_cert = 1;
+	pki_store_put_cert(r->pki, 1, c);
+}
+
+static int setup_cert(void **state, enum pki_fx_cert a, enum pki_fx_cert b)
+{
+	if (ike_pair_setup(state, 5))
+		return -1;
+	struct ike_pair *p = *state;
+	p->threads = 2;
+	use_cert(&p->a, a);
+	use_cert(&p->b, b);
+	return ike_pair_start(p);
+}
+
+static int setup_rsa(void **state)
+{
+	return setup_cert(state, FX_LEAF_RSA2048, FX_LEAF_RSA2048);
+}
+
+static int setup_p256(void **state)
+{
+	return setup_cert(state, FX_LEAF_P256, FX_LEAF_P256);
 }
 
 static unsigned busy(struct ike_router *r)
@@ -54,7 +107,30 @@ static bool both_up(struct ike_pair *p)
 static bool b_computing(struct ike_pair *p)
 {
 	struct ike_sa *sa = p->b.engine->core.sas;
-	return sa && sa->kex_busy;
+	return sa && sa->job_busy;
+}
+
+/* r's SA has its IKE keys and a job runs: a sig_job (the kex_job is
+ * done before the keys are in place). state: the SA's state meanwhile. */
+static bool signing(struct ike_router *r, enum ike_state state)
+{
+	struct ike_sa *sa = r->engine->core.sas;
+	return sa && sa->job_busy && (sa->flags & IKE_SAF_KEYED) && sa->state == state;
+}
+
+static bool a_signing(struct ike_pair *p)
+{
+	return signing(&p->a, IKE_STATE_INIT_SENT);
+}
+
+static bool b_signing(struct ike_pair *p)
+{
+	return signing(&p->b, IKE_STATE_INIT_SENT);
+}
+
+static bool a_checking(struct ike_pair *p)
+{
+	return signing(&p->a, IKE_STATE_AUTH_SENT);
 }
 
 static bool idle(struct ike_pair *p)
@@ -139,6 +215,80 @@ static void test_freed_with_jobs_in_flight(void **state)
 	assert_int_equal(busy(&p->b), 1);
 }
 
+/* Each side's certificate work is a job: A signs before its IKE_AUTH
+ * request exists, B checks A and signs before it answers, A checks B
+ * before the SA is up; the keys are the same as inline. */
+static void test_cert_handshake_on_workers(void **state)
+{
+	struct ike_pair *p = *state;
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	assert_true(run_until(p, a_signing));
+	assert_int_equal(p->a.msgs_sent, 1);   /* IKE_SA_INIT only */
+	assert_int_equal(busy(&p->a), 1);
+	assert_true(run_until(p, b_signing));
+	assert_true(p->a.msgs_sent > 1);      /* the request (fragments), once signed */
+	assert_int_equal(busy(&p->b), 1);
+	assert_true(run_until(p, a_checking));
+	assert_int_equal(ike_router_ike_up(&p->a), 0);
+	assert_true(run_until(p, both_up));
+	assert_int_equal(ike_router_ike_up(&p->a), 1);
+	assert_int_equal(ike_router_ike_up(&p->b), 1);
+	assert_same_keys(p);
+	assert_int_equal(ike_router_log_count(&p->a, "unmatched"), 0);
+	assert_int_equal(busy(&p->a) + busy(&p->b), 0);
+}
+
+/* A retransmits its IKE_AUTH request while B signs the answer: no second
+ * job, no answer until the first is ready, then the SA is up once. */
+static void test_cert_retransmission_while_signing(void **state)
+{
+	struct ike_pair *p = *state;
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	assert_true(run_until(p, b_signing));
+	unsigned sent = p->b.msgs_sent;
+	ike_pair_replay(p, &p->a);
+	assert_int_equal(busy(&p->b), 1);
+	assert_int_equal(p->b.msgs_sent, sent);
+	assert_true(run_until(p, both_up));
+	assert_int_equal(p->b.engine->core.n_sas, 1);
+	assert_int_equal(ike_router_ike_up(&p->b), 1);
+	assert_same_keys(p);
+}
+
+/* B's SA deleted while its certificate job runs: nothing is sent for it. */
+static void test_cert_sa_gone_while_signing(void **state)
+{
+	struct ike_pair *p = *state;
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	assert_true(run_until(p, b_signing));
+	unsigned sent = p->b.msgs_sent;
+	ike_sa_delete(p->b.engine->core.sas);
+	assert_true(run_until(p, idle));
+	assert_int_equal(p->b.msgs_sent, sent);
+	assert_int_equal(ike_router_ike_up(&p->b), 0);
+}
+
+/* The same with A's signature made ahead of its request. */
+static void test_cert_initiator_gone_while_signing(void **state)
+{
+	struct ike_pair *p = *state;
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	assert_true(run_until(p, a_signing));
+	unsigned sent = p->a.msgs_sent;
+	ike_sa_delete(p->a.engine->core.sas);
+	assert_true(run_until(p, idle));
+	assert_int_equal(p->a.msgs_sent, sent);
+}
+
+/* Engines freed with certificate jobs in flight (teardown frees them). */
+static void test_cert_freed_while_signing(void **state)
+{
+	struct ike_pair *p = *state;
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	assert_true(run_until(p, b_signing));
+	assert_int_equal(busy(&p->b), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +297,16 @@ int main(void)
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_sa_gone_while_computing, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_freed_with_jobs_in_flight, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_cert_handshake_on_workers, setup_rsa,
+						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_cert_retransmission_while_signing, setup_p256,
+						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_cert_sa_gone_while_signing, setup_p256,
+						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_cert_initiator_gone_while_signing, setup_p256,
+						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_cert_freed_while_signing, setup_rsa,
+						ike_pair_teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -445,11 +445,8 @@ static void methods(void)
 	struct ike_pair p;
 	assert_int_equal(pki_fixture_new(1700000000, &fx), 0);
 	pair_new(&p, 29);
-	X509 *certs[8] = { fx->cert[FX_LEAF_P256] };
-	size_t n = 1 + pki_fixture_chain(fx, FX_LEAF_P256, certs + 1, 7);
-	struct pki_cred *c;
-	struct pki_load_error err;
-	assert_int_equal(pki_cred_from(pki_fixture_key(fx, FX_LEAF_P256), certs, n, &c, &err), 0);
+	struct pki_cred *c = pki_fixture_cred(fx, FX_LEAF_P256, NULL);
+	assert_non_null(c);
 	struct gateway_config *g = p.a.config->gateways[0];
 	g->psk_len = 0;
 	g->pki_cert = 1;
