@@ -5,11 +5,14 @@
  * number of tunnels started at once, with the key exchanges on the loop's
  * thread and on worker threads (engine/workers.h: one per CPU in all, as a
  * process has, and one per CPU per engine);
- * then the memory an established IKE SA with one CHILD SA costs at 10,000
- * SAs.
+ * then certificate logins (RSA-2048 and P-256, each side checking the
+ * other's chain and signature and signing its own) eight tunnels at a
+ * time, inline and on workers; then the memory an established IKE SA with
+ * one CHILD SA costs at 10,000 SAs.
  *
- * usage: bench_ike [handshakes-per-group] [sas-for-memory] [group]  (200, 10000, all of
- * 14, 19, 31) */
+ * usage: bench_ike [handshakes-per-group] [sas-for-memory] [group|cert]  (200, 10000,
+ * all of 14, 19, 31 and the certificate round; "cert": that round alone,
+ * n/8 times eight handshakes) */
 #include <malloc.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -21,7 +24,10 @@
 #include "engine/crypto.h"
 #include "engine/dh.h"
 #include "engine/keys.h"
+#include "engine/pki.h"
+#include "engine/pki_store.h"
 #include "tests/ike_pair.h"
+#include "tests/pki_fixture.h"
 
 static double now_s(void)
 {
@@ -304,18 +310,118 @@ static int bench_concurrent(uint16_t group, unsigned k)
 	return 0;
 }
 
+/* ---- certificates ------------------------------------------------------ */
+
+/* One certificate file per tunnel of A: `pki certificate file` has 8. */
+#define CERT_TUNNELS CONFIG_PKI_MAX
+
+/* A's tunnel i authenticates as peer-i with a leaf of its own made like
+ * `like` (same key and CA); B answers every tunnel with like's own bundle,
+ * whose CA it trusts. add_tunnels() made the names. 0 or -1. */
+static int use_certs(struct ike_pair *p, struct pki_fixture *fx, enum pki_fx_cert like)
+{
+	struct pki_cred *c = pki_fixture_cred(fx, like, NULL);
+	if (!c)
+		return -1;
+	pki_store_put_cert(p->b.pki, 1, c);
+	for (unsigned i = 1; i <= CERT_TUNNELS; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "peer-%u", i);
+		X509 *leaf = pki_fixture_leaf(fx, like, name, 0x2000 + i);
+		c = leaf ? pki_fixture_cred(fx, like, leaf) : NULL;
+		X509_free(leaf);
+		if (!c)
+			return -1;
+		pki_store_put_cert(p->a.pki, i, c);
+		p->a.config->gateways[i - 1]->psk_len = 0;
+		p->a.config->gateways[i - 1]->pki_cert = i;
+		p->b.config->gateways[i - 1]->psk_len = 0;
+		p->b.config->gateways[i - 1]->pki_cert = 1;
+	}
+	return 0;
+}
+
+/* `rounds` times: A's eight tunnels started together, all up, then both
+ * sides refresh. Handshakes/s, or a negative figure on failure. */
+static double concurrent_cert(struct pki_fixture *fx, enum pki_fx_cert like, unsigned rounds,
+			      unsigned threads)
+{
+	struct ike_pair p;
+	double rate = -1;
+	const unsigned k = CERT_TUNNELS;
+	if (ike_pair_init(&p, IKEV2_DH_CURVE25519) ||
+	    add_tunnels(&p, k, IKEV2_DH_CURVE25519) || use_certs(&p, fx, like))
+		return -1;
+	modern(&p);
+	p.threads = threads;
+	if (ike_pair_start(&p))
+		return -1;
+	log_set_debug(p.a.log, false);
+	log_set_debug(p.b.log, false);
+	double t0 = now_s();
+	for (unsigned r = 0; r < rounds; r++) {
+		for (unsigned i = 1; i <= k; i++)
+			if (ike_initiate(p.a.engine, i))
+				goto out;
+		while (ike_router_child_up(&p.a) < k || ike_router_child_up(&p.b) < k) {
+			ike_pair_run(&p, 0);
+			loop_run_once(p.loop, 1);
+			if (now_s() - t0 > 60) {
+				fprintf(stderr, "round %u after 60 s: A %zu CHILD, B %zu CHILD of %u\n",
+					r, ike_router_child_up(&p.a), ike_router_child_up(&p.b), k);
+				goto out;
+			}
+		}
+		ike_refresh(p.a.engine);
+		ike_refresh(p.b.engine);
+	}
+	rate = k * rounds / (now_s() - t0);
+out:
+	ike_pair_free(&p);
+	return rate;
+}
+
+static int bench_cert(unsigned rounds)
+{
+	static const enum pki_fx_cert leaves[] = { FX_LEAF_RSA2048, FX_LEAF_P256 };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned t = cpus < 1 ? 1 : (unsigned)cpus, half = t > 1 ? t / 2 : 1;
+	struct pki_fixture *fx;
+	if (pki_fixture_new(IKE_PAIR_EPOCH, &fx))
+		return -1;
+	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+		double one = concurrent_cert(fx, leaves[i], rounds, 0),
+		       split = concurrent_cert(fx, leaves[i], rounds, half),
+		       each = concurrent_cert(fx, leaves[i], rounds, t);
+		if (one < 0 || split < 0 || each < 0) {
+			fprintf(stderr, "certificate handshakes failed (%s)\n",
+				pki_fixture_tag(leaves[i]));
+			pki_fixture_free(fx);
+			return -1;
+		}
+		printf("cert %-7s %u at a time: %8.0f handshakes/s inline, %8.0f with %u+%u "
+		       "workers: %.2fx, %8.0f with %u+%u: %.2fx\n", pki_fixture_tag(leaves[i]),
+		       CERT_TUNNELS, one, split, half, half, split / one, each, t, t, each / one);
+	}
+	pki_fixture_free(fx);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 200;
 	unsigned sas = argc > 2 ? (unsigned)atoi(argv[2]) : 10000;
 	static const uint16_t groups[] = { IKEV2_DH_MODP_2048, IKEV2_DH_ECP_256,
 					   IKEV2_DH_CURVE25519 };
-	unsigned only = argc > 3 ? (unsigned)atoi(argv[3]) : 0;
+	bool cert = argc > 3 && !strcmp(argv[3], "cert");
+	unsigned only = argc > 3 ? (cert ? 1 : (unsigned)atoi(argv[3])) : 0;
 	for (size_t i = 0; i < 3; i++)
 		if ((!only || groups[i] == only) && bench_group(groups[i], n ? n : 1))
 			return 1;
 	for (size_t i = 0; i < 3; i++)
 		if ((!only || groups[i] == only) && bench_concurrent(groups[i], n ? n : 1))
 			return 1;
+	if ((!only || cert) && bench_cert(n / CERT_TUNNELS ? n / CERT_TUNNELS : 1))
+		return 1;
 	return bench_memory(sas) ? 1 : 0;
 }
