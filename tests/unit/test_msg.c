@@ -487,6 +487,43 @@ static void sk_roundtrip(bool aead)
 static void test_sk_cbc_hmac(void **state) { (void)state; sk_roundtrip(false); }
 static void test_sk_gcm(void **state) { (void)state; sk_roundtrip(true); }
 
+/* A decrypted message outlives its datagram: the inner payloads move,
+ * in order and intact, the SK payload (which points into the datagram)
+ * stays behind, and the datagram can go. */
+static void test_move_inner(void **state)
+{
+	(void)state;
+	struct crypto_lib *lib;
+	struct sk_keys k = keys(false);
+	struct msg m, d, kept;
+	struct wr inner, w;
+	uint8_t ctr = 0;
+	assert_int_equal(crypto_lib_new(&lib), 0);
+	auth_msg(&m, &inner);
+	wr_init(&w);
+	assert_int_equal(msg_encrypt(&m, lib, &k, counter_rng, &ctr, &w), 0);
+	assert_int_equal(msg_decode(&d, w.buf, w.len, NULL, NULL), 0);
+	assert_int_equal(msg_decrypt(&d, lib, &k, NULL, NULL, NULL), 0);
+	msg_move_inner(&d, &kept);
+	assert_int_equal(d.npl, 0);
+	assert_null(d.pl);
+	memset(w.buf, 0xee, w.len);   /* the datagram is gone */
+	wr_free(&w);
+	assert_int_equal(kept.npl, 5);
+	assert_null(kept.raw.ptr);
+	assert_int_equal(kept.hdr.exchange, IKEV2_EXCH_IKE_AUTH);
+	for (size_t i = 0; i < 5; i++) {
+		assert_true(kept.pl[i].encrypted);
+		assert_true(payload_equal(&m.pl[i], &kept.pl[i]));
+	}
+	assert_non_null(msg_find(&kept, IKEV2_PAYLOAD_IDI, 0));
+	msg_free(&d);
+	msg_free(&kept);
+	wr_free(&inner);
+	msg_free(&m);
+	crypto_lib_free(lib);
+}
+
 static void test_skf_encrypt_reassemble(void **state)
 {
 	(void)state;
@@ -624,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_sk_inner_with_sk),
 		cmocka_unit_test(test_sk_cbc_hmac),
 		cmocka_unit_test(test_sk_gcm),
+		cmocka_unit_test(test_move_inner),
 		cmocka_unit_test(test_skf_encrypt_reassemble),
 		cmocka_unit_test(test_payload_info),
 		cmocka_unit_test(test_payload_info_ts_id),
