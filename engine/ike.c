@@ -422,7 +422,7 @@ static void start_settled(struct ike_sa *sa)
 	sa->starting = false;
 	e->starting--;
 	half_open_remove(&e->starting_to, &sa->remote.addr);
-	if (e->stopping)
+	if (e->core.closing)
 		return;
 	/* in order: the next waits for its peer, the others for it */
 	while (e->queue_head < e->queue_len) {
@@ -603,7 +603,7 @@ void ike_engine_free(struct ike_engine *e)
 	/* first: a dropped job lets its SA go, and the SAs go next */
 	workers_free(e->core.workers);
 	e->core.workers = NULL;
-	e->stopping = true;   /* nothing starts while the SAs go */
+	e->core.closing = true;   /* nothing starts while the SAs go */
 	delete_all(e);
 	while (e->n_gws)
 		gw_state_drop(e, e->n_gws - 1);

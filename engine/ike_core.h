@@ -104,6 +104,10 @@ struct ike_core {
 	 * kernel, in words ("adding the route 10.1.0.0/24 to tunnel 1");
 	 * written by child_sa.c and tunnel.c, read while the CHILD SA goes. */
 	char install_why[128];
+	/* The engine is being freed: nothing starts, and the interfaces of
+	 * the tunnels that go are left to the kernel backend's flush, which
+	 * deletes them as one (tunnel.c). */
+	bool closing;
 };
 
 void ike_core_init(struct ike_core *c, const struct ike_deps *d,

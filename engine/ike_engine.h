@@ -58,7 +58,6 @@ struct ike_engine {
 	 * gateways waiting for their turn (ike.c, start_or_queue). */
 	unsigned *queue;
 	size_t queue_head, queue_len, queue_cap;
-	bool stopping;                        /* ike_engine_free: start nothing */
 	unsigned starting;
 	struct half_open_table starting_to;
 	struct name_index *names;             /* exchange_auth.c: gateways by remote name */

@@ -573,6 +573,7 @@ int kernel_sim_out_spi(const struct kernel *k, uint32_t if_id, uint32_t *spi)
 size_t kernel_sim_sa_count(const struct kernel *k) { return csim(k)->sas.n; }
 size_t kernel_sim_policy_count(const struct kernel *k) { return csim(k)->pols.n; }
 size_t kernel_sim_route_count(const struct kernel *k) { return csim(k)->routes.n; }
+size_t kernel_sim_if_count(const struct kernel *k) { return csim(k)->ifs.n; }
 
 const struct kernel_sa *kernel_sim_sa_find(const struct kernel *k,
 					   const struct kernel_sa_id *id)

@@ -432,6 +432,30 @@ static void test_delete_and_refresh(void **state)
 	assert_int_equal(ike_router_log_count(&p->a, "[IKE2] SA:4/IKE established"), 1);
 }
 
+/* A tunnel that goes takes its interface with it, except when the engine
+ * itself goes: then the kernel's flush deletes every interface at once
+ * (one link group; alone each costs an RCU grace period under RTNL). The
+ * SAs, policies and routes still go with their tunnel. */
+static void test_exit_leaves_interfaces_to_flush(void **state)
+{
+	struct ike_pair *p = *state;
+	assert_int_equal(ike_pair_start(p), 0);
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	assert_true(ike_pair_run_until_up(p, 2000));
+	assert_int_equal(kernel_sim_if_count(p->a.kernel), 1);
+	assert_int_equal(kernel_sim_if_count(p->b.kernel), 1);
+	ike_delete_all(p->b.engine);
+	assert_int_equal(kernel_sim_if_count(p->b.kernel), 0);
+	ike_engine_free(p->a.engine);
+	p->a.engine = NULL;
+	assert_int_equal(kernel_sim_sa_count(p->a.kernel), 0);
+	assert_int_equal(kernel_sim_policy_count(p->a.kernel), 0);
+	assert_int_equal(kernel_sim_route_count(p->a.kernel), 0);
+	assert_int_equal(kernel_sim_if_count(p->a.kernel), 1);
+	assert_int_equal(p->a.kernel->ops->flush(p->a.kernel), 0);
+	assert_int_equal(kernel_sim_if_count(p->a.kernel), 0);
+}
+
 /* `ipsec ike negotiation receive 1 off` on B: A's IKE_SA_INIT is dropped
  * (a debug line, no answer, no SA); B initiating still works. */
 static void test_negotiation_receive_off(void **state)
@@ -467,6 +491,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cookie, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_initial_contact, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_delete_and_refresh, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_exit_leaves_interfaces_to_flush, setup,
+						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_negotiation_receive_off, setup, ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
