@@ -609,13 +609,8 @@ static const struct gateway_config *find_gateway(struct ike_core *e, const struc
 		    ident_equal(&want, idi))
 			return g;
 	}
-	for (size_t i = 0; !any_name && i < c->n_gateways; i++) {
-		const struct gateway_config *g = c->gateways[i];
-		struct ip_addr a;
-		if (g->version == 2 && g->remote_address &&
-		    !ip_addr_parse(g->remote_address, &a) && ip_addr_equal(&a, &remote->addr))
-			return g;
-	}
+	if (!any_name && (hit = ike_gateway_by_addr(e, &remote->addr)))
+		return hit;
 	/* `ipsec ike remote address GW any` without a remote name: the
 	 * gateway of road-warriors, which any peer may reach */
 	for (size_t i = 0; i < c->n_gateways; i++) {

@@ -377,16 +377,7 @@ static void init_done_i(struct ike_sa *sa)
 static const struct gateway_config *guess_gateway(struct ike_core *e,
 						  const struct endpoint *remote)
 {
-	const struct ipsec_config *c = e->d.config;
-	for (size_t i = 0; i < c->n_gateways; i++) {
-		const struct gateway_config *g = c->gateways[i];
-		struct ip_addr a;
-		if (g->version == 2 && g->remote_address &&
-		    !ip_addr_parse(g->remote_address, &a) &&
-		    ip_addr_equal(&a, &remote->addr))
-			return g;
-	}
-	return NULL;
+	return ike_gateway_by_addr(e, &remote->addr);
 }
 
 /* Cookie (RFC 7296 2.6): version byte | HMAC-SHA256(secret, Ni | IPi |
@@ -492,11 +483,7 @@ static const struct gateway_config *guess_cert_gateway(struct ike_core *e,
 						       const struct endpoint *remote, bool *any)
 {
 	const struct gateway_config *g = guess_gateway(e, remote);
-	const struct ipsec_config *c = e->d.config;
-	*any = false;
-	for (size_t i = 0; i < c->n_gateways; i++)
-		if (c->gateways[i]->version == 2 && auth_cert_gateway(c->gateways[i]))
-			*any = true;
+	*any = ike_any_cert_gateway(e);
 	return g && auth_cert_gateway(g) ? g : NULL;
 }
 

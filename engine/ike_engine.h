@@ -40,6 +40,13 @@ struct gw_tunnel {
 	unsigned gw, tunnel;
 };
 
+/* A gateway's `ipsec ike remote address`, parsed, and where the gateway
+ * is in the configuration's array. */
+struct gw_addr {
+	struct ip_addr addr;
+	size_t pos;
+};
+
 struct ike_engine {
 	struct ike_core core;                 /* the SAs and the dependencies */
 	struct gw_state **gws;                /* sorted by gateway id */
@@ -53,6 +60,9 @@ struct ike_engine {
 	struct illegal_spi illegal_spi;       /* `ipsec log illegal-spi` lines */
 	struct gw_tunnel *gw_tunnels;         /* sorted by gateway */
 	size_t n_gw_tunnels;
+	struct gw_addr *gw_addrs;             /* IKEv2 gateways, by remote address */
+	size_t n_gw_addrs;
+	bool any_cert_gw;                     /* some IKEv2 gateway uses certificates */
 	uint64_t config_gen;                  /* ike_config_changed calls so far */
 	/* Our own initiations under way, in all and per peer, and the
 	 * gateways waiting for their turn (ike.c, start_or_queue). */
@@ -86,6 +96,13 @@ struct gw_state *ike_gw_find(struct ike_engine *e, unsigned id);
  * configuration changes, and checks the one it finds at each use (the
  * shell edits the configuration a moment before it tells the engine). */
 unsigned ike_gateway_tunnel(struct ike_core *c, unsigned gw);
+/* The first IKEv2 gateway in configuration order whose `ipsec ike remote
+ * address` is a, or NULL: indexed like ike_gateway_tunnel, the hit
+ * checked against the configuration, a miss walked. */
+const struct gateway_config *ike_gateway_by_addr(struct ike_core *c, const struct ip_addr *a);
+/* Whether some IKEv2 gateway authenticates with certificates (as of the
+ * last configuration change). */
+bool ike_any_cert_gateway(struct ike_core *c);
 /* Frees exchange_auth.c's index of gateways by remote name. */
 void exchange_auth_forget(struct ike_engine *e);
 /* Whether the router starts key exchanges for g by itself (reference 1.4:

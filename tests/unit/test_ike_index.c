@@ -1,7 +1,7 @@
 /* The engine's indexes over the configuration: the responder's gateway by
- * the name in IDi among many, and the tunnel of a gateway; both give what
- * a walk of the configuration gives, also when the configuration changed
- * and the engine was not told yet. */
+ * the name in IDi among many, by the peer's address, and the tunnel of a
+ * gateway; all give what a walk of the configuration gives, also when the
+ * configuration changed and the engine was not told yet. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -128,11 +128,66 @@ static void test_tunnel_of_gateway(void **state)
 	assert_null(ike_tunnel_down_why(p->b.engine, 40));
 }
 
+/* What a walk gives: the first IKEv2 gateway in order with that address. */
+static const struct gateway_config *walk_addr(const struct ipsec_config *c, const char *text)
+{
+	struct ip_addr a, r;
+	assert_int_equal(ip_addr_parse(text, &a), 0);
+	for (size_t i = 0; i < c->n_gateways; i++) {
+		const struct gateway_config *g = c->gateways[i];
+		if (g->version == 2 && g->remote_address && !ip_addr_parse(g->remote_address, &r) &&
+		    ip_addr_equal(&r, &a))
+			return g;
+	}
+	return NULL;
+}
+
+static const struct gateway_config *by_addr(struct ike_pair *p, const char *text)
+{
+	struct ip_addr a;
+	assert_int_equal(ip_addr_parse(text, &a), 0);
+	return ike_gateway_by_addr(&p->b.engine->core, &a);
+}
+
+static void test_gateway_by_address(void **state)
+{
+	struct ike_pair *p = *state;
+	struct ipsec_config *c = p->b.config;
+	static const char *const addrs[] = { "10.0.0.1", "10.0.0.2", "2001:db8::1", "10.0.0.2",
+					     "any", "10.0.0.9", "192.0.2.77" };
+	for (unsigned i = 0; i < 7; i++)
+		set_name(&c->gateways[10 + i]->remote_address, addrs[i]);
+	c->gateways[15]->version = 1;        /* 10.0.0.9: IKEv1 gateways do not count */
+	ike_config_changed(p->b.engine);
+	static const char *const ask[] = { "10.0.0.1", "10.0.0.2", "2001:db8::1", "10.0.0.9",
+					   "192.0.2.77", "192.0.2.1", "10.0.0.3", "2001:db8::2" };
+	for (size_t i = 0; i < 8; i++)
+		assert_ptr_equal(by_addr(p, ask[i]), walk_addr(c, ask[i]));
+	assert_int_equal(by_addr(p, "10.0.0.2")->id, 12);   /* the first of two */
+	assert_null(by_addr(p, "10.0.0.9"));
+	/* moved, and the engine not told yet: the index's hit is checked, a
+	 * miss walked */
+	set_name(&c->gateways[11]->remote_address, "10.0.0.5");
+	set_name(&c->gateways[12]->remote_address, "10.0.0.1");
+	assert_int_equal(by_addr(p, "10.0.0.2")->id, 14);
+	assert_int_equal(by_addr(p, "10.0.0.5")->id, 12);
+	assert_int_equal(by_addr(p, "10.0.0.1")->id, 11);
+	ike_config_changed(p->b.engine);
+	for (size_t i = 0; i < 8; i++)
+		assert_ptr_equal(by_addr(p, ask[i]), walk_addr(c, ask[i]));
+	assert_false(ike_any_cert_gateway(&p->b.engine->core));
+	c->gateways[3]->psk_len = 0;
+	c->gateways[3]->pki_cert = 1;
+	ike_config_changed(p->b.engine);
+	assert_true(ike_any_cert_gateway(&p->b.engine->core));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_gateway_by_name, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_tunnel_of_gateway, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_gateway_by_address, setup, ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
