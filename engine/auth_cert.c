@@ -256,19 +256,19 @@ static void id_text(const struct payload_id *id, char *buf, size_t cap)
 	buf[w] = '\0';
 }
 
-static void copy_id(struct sig_job_id *to, uint8_t type, struct chunk data)
-{
-	to->type = type;
-	to->len = data.len < sizeof(to->data) ? data.len : sizeof(to->data);
-	memcpy(to->data, data.ptr, to->len);
-}
-
 static void *dup_bytes(const uint8_t *p, size_t len)
 {
 	uint8_t *c = malloc(len ? len : 1);
 	if (c && len)
 		memcpy(c, p, len);
 	return c;
+}
+
+static int copy_id(struct sig_job_id *to, uint8_t type, struct chunk data)
+{
+	to->type = type;
+	to->len = data.len;
+	return (to->data = dup_bytes(data.ptr, data.len)) ? 0 : -RTX_ENOMEM;
 }
 
 int auth_cert_check_begin(struct ike_sa *sa, const struct gateway_config *g,
@@ -291,9 +291,10 @@ int auth_cert_check_begin(struct ike_sa *sa, const struct gateway_config *g,
 	}
 	if ((err = trust_of(sa, g, j, sub)))
 		return err;
-	copy_id(&j->id, id->u.id.id_type, id->u.id.data);
-	if ((j->has_name = remote_name))
-		copy_id(&j->name, remote_name->id_type, remote_name->data);
+	if (copy_id(&j->id, id->u.id.id_type, id->u.id.data) ||
+	    ((j->has_name = remote_name) &&
+	     copy_id(&j->name, remote_name->id_type, remote_name->data)))
+		return -RTX_ENOMEM;
 	j->method = auth->u.auth.method;
 	j->peer_auth_len = auth->u.auth.data.len;
 	if (!(j->peer_auth = dup_bytes(auth->u.auth.data.ptr, j->peer_auth_len)))

@@ -95,6 +95,8 @@ void sig_job_free(struct sig_job *j)
 {
 	if (!j)
 		return;
+	free(j->id.data);
+	free(j->name.data);
 	pki_chain_free(j->chain);
 	pki_trust_free(j->trust);
 	pki_crl_free(j->crl);

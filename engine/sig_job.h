@@ -34,10 +34,11 @@ enum sig_job_fail {
 	SIG_JOB_SIGNATURE,    /* auth_sig_verify(): sig_err, chk */
 };
 
-/* An ID as the peer sent it (or as configured), copied. */
+/* An ID as the peer sent it (or as configured), copied (malloc'ed):
+ * jobs are in flight by the thousand in a mass start. */
 struct sig_job_id {
 	uint8_t type;
-	uint8_t data[1024];
+	uint8_t *data;
 	size_t len;
 };
 
