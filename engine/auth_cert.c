@@ -256,19 +256,11 @@ static void id_text(const struct payload_id *id, char *buf, size_t cap)
 	buf[w] = '\0';
 }
 
-static void *dup_bytes(const uint8_t *p, size_t len)
-{
-	uint8_t *c = malloc(len ? len : 1);
-	if (c && len)
-		memcpy(c, p, len);
-	return c;
-}
-
 static int copy_id(struct sig_job_id *to, uint8_t type, struct chunk data)
 {
 	to->type = type;
 	to->len = data.len;
-	return (to->data = dup_bytes(data.ptr, data.len)) ? 0 : -RTX_ENOMEM;
+	return (to->data = bytes_dup(data.ptr, data.len)) ? 0 : -RTX_ENOMEM;
 }
 
 int auth_cert_check_begin(struct ike_sa *sa, const struct gateway_config *g,
@@ -297,7 +289,7 @@ int auth_cert_check_begin(struct ike_sa *sa, const struct gateway_config *g,
 		return -RTX_ENOMEM;
 	j->method = auth->u.auth.method;
 	j->peer_auth_len = auth->u.auth.data.len;
-	if (!(j->peer_auth = dup_bytes(auth->u.auth.data.ptr, j->peer_auth_len)))
+	if (!(j->peer_auth = bytes_dup(auth->u.auth.data.ptr, j->peer_auth_len)))
 		return -RTX_ENOMEM;
 	return auth_signed_octets(sa, !sa->initiator, id->body, &j->peer_octets,
 				  &j->peer_octets_len);

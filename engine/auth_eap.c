@@ -54,10 +54,9 @@ bool auth_eap_running(const struct ike_sa *sa)
 
 static int dup_chunk(struct chunk *dst, struct chunk src)
 {
-	uint8_t *p = malloc(src.len ? src.len : 1);
+	uint8_t *p = bytes_dup(src.ptr, src.len);
 	if (!p)
 		return -RTX_ENOMEM;
-	memcpy(p, src.ptr, src.len);
 	*dst = (struct chunk){ p, src.len };
 	return 0;
 }

@@ -343,10 +343,9 @@ static enum xchg_rc init_process_i(struct ike_sa *sa, struct msg_rx *rx)
 		sa->frag_size = g->frag_size;
 	}
 	ike_sa_set_spi_r(sa, m->hdr.spi_r);
-	uint8_t *copy = malloc(rx->len);
+	uint8_t *copy = bytes_dup(rx->buf, rx->len);
 	if (!copy)
 		return XCHG_FAIL;
-	memcpy(copy, rx->buf, rx->len);
 	free(sa->init_r);
 	sa->init_r = copy;
 	sa->init_r_len = rx->len;
@@ -665,9 +664,8 @@ void exchange_init_new(struct ike_core *e, struct msg_rx *rx)
 		return;
 	}
 	ike_sa_set_spi_i(sa, rx->m.hdr.spi_i);
-	uint8_t *copy = malloc(rx->len);
+	uint8_t *copy = bytes_dup(rx->buf, rx->len);
 	if (copy) {
-		memcpy(copy, rx->buf, rx->len);
 		sa->init_i = copy;
 		sa->init_i_len = rx->len;
 	}

@@ -206,10 +206,9 @@ static int encode(struct ike_sa *sa, struct msg *m, const char *sub, struct wr *
 
 static int keep(uint8_t **dst, size_t *dst_len, const uint8_t *buf, size_t len)
 {
-	uint8_t *copy = malloc(len ? len : 1);
+	uint8_t *copy = bytes_dup(buf, len);
 	if (!copy)
 		return -RTX_ENOMEM;
-	memcpy(copy, buf, len);
 	free(*dst);
 	*dst = copy;
 	*dst_len = len;

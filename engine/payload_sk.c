@@ -90,11 +90,9 @@ int skf_reasm_add(struct skf_reasm *r, struct pctx *c, const struct payload_skf 
 		skf_reasm_reset(r);
 		return -RTX_ERANGE;
 	}
-	uint8_t *copy = malloc(len ? len : 1);
+	uint8_t *copy = bytes_dup(plain, len);
 	if (!copy)
 		return -RTX_ENOMEM;
-	if (len)
-		memcpy(copy, plain, len);
 	*slot = (struct chunk_buf){ copy, len, true };
 	r->total = f->frag_total;
 	r->received++;

@@ -7,6 +7,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "engine/crypto.h"
+#include "engine/wire.h"
 
 static void retransmit(struct loop *l, struct loop_timer *t, void *arg);
 
@@ -193,10 +194,9 @@ int window_sent_request(struct window *w, uint32_t msgid, const uint8_t *buf,
 			r = req_at(w, i);
 	if (!r)
 		return -RTX_EEXIST;
-	uint8_t *copy = malloc(len ? len : 1);
+	uint8_t *copy = bytes_dup(buf, len);
 	if (!copy)
 		return -RTX_ENOMEM;
-	memcpy(copy, buf, len);
 	free(r->buf);
 	r->buf = copy;
 	r->len = len;
@@ -386,10 +386,9 @@ static struct window_resp *resp_slot(struct window *w)
 int window_sent_response(struct window *w, uint32_t msgid, const uint8_t *buf, size_t len)
 {
 	struct window_resp *c = find_resp(w, msgid);
-	uint8_t *copy = malloc(len ? len : 1);
+	uint8_t *copy = bytes_dup(buf, len);
 	if (!copy)
 		return -RTX_ENOMEM;
-	memcpy(copy, buf, len);
 	if (!c)
 		c = resp_slot(w);
 	free(c->buf);

@@ -172,6 +172,14 @@ struct arena_blk {
 	max_align_t data[];
 };
 
+uint8_t *bytes_dup(const void *p, size_t n)
+{
+	uint8_t *copy = malloc(n ? n : 1);
+	if (copy && n)
+		memcpy(copy, p, n);
+	return copy;
+}
+
 void *arena_alloc(struct arena *a, size_t n)
 {
 	/* The cap keeps a hostile message from making us allocate without

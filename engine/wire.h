@@ -82,6 +82,9 @@ struct arena {
 #define ARENA_MAX ((size_t)4 << 20)
 
 void *arena_alloc(struct arena *a, size_t n);  /* zeroed, NULL on failure */
+/* An owned copy of n bytes at p (malloc'ed; one byte when n is 0, so an
+ * empty copy is not mistaken for a failure); NULL when out of memory. */
+uint8_t *bytes_dup(const void *p, size_t n);
 void arena_free(struct arena *a);
 /* Makes room for one more element of an arena array holding n of *cap:
  * returns the (possibly moved) array or NULL. */

@@ -356,6 +356,20 @@ static void test_cursor_bounds(void **state)
 	assert_int_equal(rd_left(&rd), 0);
 }
 
+/* An owned copy, and an empty one that is still not NULL. */
+static void test_bytes_dup(void **state)
+{
+	(void)state;
+	static const uint8_t b[] = { 1, 2, 3 };
+	uint8_t *c = bytes_dup(b, sizeof(b)), *e = bytes_dup(NULL, 0);
+	assert_non_null(c);
+	assert_ptr_not_equal(c, b);
+	assert_memory_equal(c, b, sizeof(b));
+	assert_non_null(e);
+	free(c);
+	free(e);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -391,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_noncritical_skipped),
 		cmocka_unit_test(test_encode_refuses_bad_structs),
 		cmocka_unit_test(test_cursor_bounds),
+		cmocka_unit_test(test_bytes_dup),
 		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
