@@ -48,10 +48,10 @@ const struct pki_cred *auth_cert_own(struct ike_sa *sa, const struct gateway_con
 				     const char *sub)
 {
 	const struct pki_cred *c = g->pki_cert ? pki_store_cert(sa->e->d.pki, g->pki_cert) : NULL;
-	char gs[16];
-	gw_sub(g, gs, sizeof(gs));
 	if (!sub)
 		return c && pki_cred_key(c) ? c : NULL;
+	char gs[16];
+	gw_sub(g, gs, sizeof(gs));
 	if (!g->pki_cert) {
 		log_ike(sa->e->d.log, gs, LOG_NOT_CONFIGURED, "ipsec ike pki file");
 		return NULL;
@@ -284,8 +284,7 @@ int auth_cert_check_begin(struct ike_sa *sa, const struct gateway_config *g,
 	if ((err = trust_of(sa, g, j, sub)))
 		return err;
 	if (copy_id(&j->id, id->u.id.id_type, id->u.id.data) ||
-	    ((j->has_name = remote_name) &&
-	     copy_id(&j->name, remote_name->id_type, remote_name->data)))
+	    (remote_name && copy_id(&j->name, remote_name->id_type, remote_name->data)))
 		return -RTX_ENOMEM;
 	j->method = auth->u.auth.method;
 	j->peer_auth_len = auth->u.auth.data.len;

@@ -823,7 +823,6 @@ static void signed_r_async(struct sig_job *j)
 	struct ike_sa *sa = j->sa;
 	struct msg resp = j->resp;
 	j->resp = (struct msg){ 0 };
-	j->has_resp = false;
 	ike_sa_hold(sa);
 	sa->job_busy = false;
 	exchange_resume_r(sa, &exchange_auth_ops, &resp, signed_r(j, &j->req, &resp), &j->req.m);
@@ -855,7 +854,6 @@ static enum xchg_rc sign_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *res
 	}
 	/* the worker reads none of what the loop's thread moves here */
 	j->resp = *resp;
-	j->has_resp = true;
 	msg_rx_keep(rx, &j->req);
 	sa->job_busy = true;
 	return XCHG_PENDING;

@@ -27,7 +27,7 @@ static void run(struct work *w)
 			j->fail = SIG_JOB_ID;
 			return;
 		}
-		if (j->has_name && !id_in_leaf(j->chain, &j->name)) {
+		if (j->name.data && !id_in_leaf(j->chain, &j->name)) {
 			j->fail = SIG_JOB_NAME;
 			return;
 		}
@@ -106,8 +106,7 @@ void sig_job_free(struct sig_job *j)
 	free(j->octets);
 	free(j->auth);
 	msg_free(&j->req.m);
-	if (j->has_resp)
-		msg_free(&j->resp);
+	msg_free(&j->resp);
 	sig_job_release_sa(j);
 	free(j);
 }

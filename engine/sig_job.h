@@ -54,8 +54,7 @@ struct sig_job {
 	struct pki_crl *crl;                  /* NULL: no CRL for this gateway */
 	time_t now;
 	struct sig_job_id id;
-	struct sig_job_id name;               /* `ipsec ike remote name`, if has_name */
-	bool has_name;
+	struct sig_job_id name;               /* `ipsec ike remote name`; data NULL: none */
 	uint8_t method;
 	uint8_t *peer_auth, *peer_octets;
 	size_t peer_auth_len, peer_octets_len;
@@ -78,7 +77,6 @@ struct sig_job {
 	 * request (its decrypted payloads, msg_rx_keep()) and the answer. */
 	struct msg_rx req;
 	struct msg resp;
-	bool has_resp;
 	struct chunk own_id;                  /* our ID payload's body in resp */
 };
 
