@@ -127,19 +127,29 @@ static void ident_text(uint8_t type, const uint8_t *data, size_t len, char *buf,
 	buf[w] = '\0';
 }
 
-/* The ID payload and a view of its body (type, reserved, data), which AUTH
- * covers. */
+/* The body of id's payload (type, reserved, data), which AUTH covers,
+ * written into buf (IDENT_BODY_MAX bytes). */
+#define IDENT_BODY_MAX (4 + sizeof(((struct ident *)0)->data))
+static struct chunk ident_body(const struct ident *id, uint8_t *buf)
+{
+	memset(buf, 0, 4);
+	buf[0] = id->type;
+	memcpy(buf + 4, id->data, id->len);
+	return (struct chunk){ buf, 4 + id->len };
+}
+
+/* The ID payload and a view of its body in m. */
 static struct payload *add_ident(struct msg *m, uint8_t ptype, const struct ident *id,
 				 struct chunk *body)
 {
-	uint8_t buf[4 + sizeof(id->data)] = { id->type };
-	memcpy(buf + 4, id->data, id->len);
-	const uint8_t *copy = exchange_copy(m, buf, 4 + id->len);
+	uint8_t buf[IDENT_BODY_MAX];
+	struct chunk b = ident_body(id, buf);
+	const uint8_t *copy = exchange_copy(m, b.ptr, b.len);
 	struct payload *p = copy ? msg_add(m, ptype, true) : NULL;
 	if (!p)
 		return NULL;
 	p->u.id = (struct payload_id){ .id_type = id->type, .data = { copy + 4, id->len } };
-	*body = (struct chunk){ copy, 4 + id->len };
+	*body = (struct chunk){ copy, b.len };
 	return p;
 }
 
@@ -469,10 +479,9 @@ int exchange_auth_start(struct ike_sa *sa)
 	    !(cred = auth_cert_own(sa, g, NULL)) || local_ident_of(sa, g, cred, &id))
 		return exchange_start(sa, &exchange_auth_ops);
 	struct sig_job *j = sig_job_new(sa, presigned_async);
-	uint8_t body[4 + sizeof(id.data)] = { id.type };
-	memcpy(body + 4, id.data, id.len);
+	uint8_t buf[IDENT_BODY_MAX];
 	if (j)
-		auth_cert_sign_begin(sa, cred, (struct chunk){ body, 4 + id.len }, j);
+		auth_cert_sign_begin(sa, cred, ident_body(&id, buf), j);
 	if (!j || j->sign_err) {
 		sig_job_free(j);
 		return exchange_start(sa, &exchange_auth_ops);
