@@ -150,7 +150,8 @@ static int set_name(X509_NAME *name, const char *cn)
 					  (const unsigned char *)cn, -1, -1, 0) ? 0 : -1;
 }
 
-static int add_extensions(X509 *x, X509 *issuer, enum pki_fx_cert c)
+/* san: the leaf's subjectAltName, NULL for the one of its spec. */
+static int add_extensions(X509 *x, X509 *issuer, enum pki_fx_cert c, const char *san_of)
 {
 	const struct cert_spec *s = &specs[c];
 	char san[256], fqdn[64], email[80];
@@ -182,7 +183,7 @@ static int add_extensions(X509 *x, X509 *issuer, enum pki_fx_cert c)
 	pki_fixture_email(c, email, sizeof(email));
 	snprintf(san, sizeof(san), "DNS:%s,IP:192.0.2.%u,IP:2001:db8::%x,email:%s", fqdn,
 		 s->host, s->host, email);
-	return add_ext(x, issuer, NID_subject_alt_name, s->san ? s->san : san);
+	return add_ext(x, issuer, NID_subject_alt_name, san_of ? san_of : s->san ? s->san : san);
 }
 
 /* Flips the last bit of the signature by a DER round trip. */
@@ -203,28 +204,35 @@ static X509 *spoil_signature(X509 *x)
 	return bad;
 }
 
-static X509 *make_cert(struct pki_fixture *fx, enum pki_fx_cert c)
+/* Certificate c as its spec says; a leaf may take another name (subject
+ * CN and its only SAN, a DNS name) and serial (pki_fixture_leaf). */
+static X509 *issue(const struct pki_fixture *fx, enum pki_fx_cert c, const char *fqdn,
+		   long serial)
 {
 	const struct cert_spec *s = &specs[c];
 	X509 *x = X509_new();
 	X509 *issuer = s->issuer < 0 ? x : fx->cert[s->issuer];
 	EVP_PKEY *ikey = fx->key[s->issuer < 0 ? s->key : specs[s->issuer].key];
-	char cn[64];
+	char cn[64], san[80];
 	/* A CA with an ECDSA P-384 key signs with SHA-384, the others SHA-256. */
 	const EVP_MD *md = EVP_PKEY_get_bits(ikey) == 384 ? EVP_sha384() : EVP_sha256();
 
 	if (!x || !issuer)
 		goto fail;
-	pki_fixture_fqdn(c, cn, sizeof(cn));
+	if (fqdn)
+		snprintf(cn, sizeof(cn), "%s", fqdn);
+	else
+		pki_fixture_fqdn(c, cn, sizeof(cn));
+	snprintf(san, sizeof(san), "DNS:%s", cn);
 	if (!X509_set_version(x, X509_VERSION_3) ||
-	    !ASN1_INTEGER_set(X509_get_serialNumber(x), 0x1000 + c) ||
+	    !ASN1_INTEGER_set(X509_get_serialNumber(x), serial) ||
 	    !ASN1_TIME_set(X509_getm_notBefore(x), fx->now + s->not_before) ||
 	    !ASN1_TIME_set(X509_getm_notAfter(x), fx->now + s->not_after) ||
 	    !X509_set_pubkey(x, fx->key[s->key]) ||
 	    set_name(X509_get_subject_name(x), s->kind == LEAF || s->kind == LEAF_NO_DIGSIG
 		     ? cn : s->tag) ||
 	    !X509_set_issuer_name(x, X509_get_subject_name(issuer)) ||
-	    add_extensions(x, issuer, c) || !X509_sign(x, ikey, md))
+	    add_extensions(x, issuer, c, fqdn ? san : NULL) || !X509_sign(x, ikey, md))
 		goto fail;
 	return c == FX_LEAF_BAD_SIG ? spoil_signature(x) : x;
 fail:
@@ -235,26 +243,7 @@ fail:
 X509 *pki_fixture_leaf(const struct pki_fixture *fx, enum pki_fx_cert like, const char *fqdn,
 			long serial)
 {
-	const struct cert_spec *s = &specs[like];
-	X509 *x = X509_new(), *issuer = s->issuer < 0 ? NULL : fx->cert[s->issuer];
-	EVP_PKEY *ikey = issuer ? fx->key[specs[s->issuer].key] : NULL;
-	char san[80];
-	snprintf(san, sizeof(san), "DNS:%s", fqdn);
-	if (!x || !issuer || s->kind != LEAF || !X509_set_version(x, X509_VERSION_3) ||
-	    !ASN1_INTEGER_set(X509_get_serialNumber(x), serial) ||
-	    !ASN1_TIME_set(X509_getm_notBefore(x), fx->now + s->not_before) ||
-	    !ASN1_TIME_set(X509_getm_notAfter(x), fx->now + s->not_after) ||
-	    !X509_set_pubkey(x, fx->key[s->key]) || set_name(X509_get_subject_name(x), fqdn) ||
-	    !X509_set_issuer_name(x, X509_get_subject_name(issuer)) ||
-	    add_ext(x, issuer, NID_subject_key_identifier, "hash") ||
-	    add_ext(x, issuer, NID_authority_key_identifier, "keyid:always") ||
-	    add_ext(x, issuer, NID_basic_constraints, "critical,CA:FALSE") ||
-	    add_ext(x, issuer, NID_key_usage, "critical,digitalSignature") ||
-	    add_ext(x, issuer, NID_subject_alt_name, san) || !X509_sign(x, ikey, EVP_sha256())) {
-		X509_free(x);
-		return NULL;
-	}
-	return x;
+	return specs[like].kind == LEAF ? issue(fx, like, fqdn, serial) : NULL;
 }
 
 struct pki_cred *pki_fixture_cred(const struct pki_fixture *fx, enum pki_fx_cert c,
@@ -307,7 +296,7 @@ int pki_fixture_new(time_t now, struct pki_fixture **out)
 		if (!(fx->key[k] = make_key((enum pki_fx_key)k)))
 			goto fail;
 	for (int c = 0; c < FX_CERT_COUNT; c++)
-		if (!(fx->cert[c] = make_cert(fx, (enum pki_fx_cert)c)))
+		if (!(fx->cert[c] = issue(fx, (enum pki_fx_cert)c, NULL, 0x1000 + c)))
 			goto fail;
 	fx->crl[FX_CRL_GOOD] = make_crl(fx, FX_INTER, fx->key[FX_KEY_INTER], -PKI_FX_DAY,
 					30 * PKI_FX_DAY, fx->cert[FX_LEAF_REVOKED]);
