@@ -12,7 +12,9 @@
 #include <openssl/pkcs12.h>
 #include <openssl/x509v3.h>
 
+#include "engine/config.h"
 #include "engine/pki.h"
+#include "engine/pki_store.h"
 
 enum cert_kind { ROOT, INTER, SUBCA, LEAF, LEAF_NO_DIGSIG };
 
@@ -254,6 +256,17 @@ struct pki_cred *pki_fixture_cred(const struct pki_fixture *fx, enum pki_fx_cert
 	struct pki_cred *cred;
 	struct pki_load_error err;
 	return pki_cred_from(pki_fixture_key(fx, c), certs, n, &cred, &err) ? NULL : cred;
+}
+
+int pki_fixture_use(struct pki_store *st, unsigned n, struct pki_cred *cred,
+		    struct gateway_config *g)
+{
+	if (!cred)
+		return -1;
+	g->psk_len = 0;                     /* auth method auto: the certificate */
+	g->pki_cert = n;
+	pki_store_put_cert(st, n, cred);
+	return 0;
 }
 
 static X509_CRL *make_crl(struct pki_fixture *fx, enum pki_fx_cert issuer, EVP_PKEY *key,

@@ -105,6 +105,14 @@ struct pki_cred;
 struct pki_cred *pki_fixture_cred(const struct pki_fixture *fx, enum pki_fx_cert c,
 				  X509 *instead);
 
+/* Gateway g authenticates with cred (taken) as `pki certificate file n`
+ * of st: no pre-shared key, `ipsec ike pki file g certificate=n`.
+ * 0, or -1 (nothing done) when cred is NULL. */
+struct gateway_config;
+struct pki_store;
+int pki_fixture_use(struct pki_store *st, unsigned n, struct pki_cred *cred,
+		    struct gateway_config *g);
+
 /* Names of c: tag "p256"; FQDN "p256.example.com"; email
  * "ike@p256.example.com"; 192.0.2.N and 2001:db8::N with N per leaf.
  * FX_LEAF_WRONG_SAN carries none of these in its SANs. */

@@ -320,22 +320,17 @@ static int bench_concurrent(uint16_t group, unsigned k)
  * whose CA it trusts. add_tunnels() made the names. 0 or -1. */
 static int use_certs(struct ike_pair *p, struct pki_fixture *fx, enum pki_fx_cert like)
 {
-	struct pki_cred *c = pki_fixture_cred(fx, like, NULL);
-	if (!c)
+	if (pki_fixture_use(p->b.pki, 1, pki_fixture_cred(fx, like, NULL), p->b.config->gateways[0]))
 		return -1;
-	pki_store_put_cert(p->b.pki, 1, c);
 	for (unsigned i = 1; i <= CERT_TUNNELS; i++) {
 		char name[32];
 		snprintf(name, sizeof(name), "peer-%u", i);
 		X509 *leaf = pki_fixture_leaf(fx, like, name, 0x2000 + i);
-		c = leaf ? pki_fixture_cred(fx, like, leaf) : NULL;
+		struct pki_cred *c = leaf ? pki_fixture_cred(fx, like, leaf) : NULL;
 		X509_free(leaf);
-		if (!c)
+		if (pki_fixture_use(p->a.pki, i, c, p->a.config->gateways[i - 1]))
 			return -1;
-		pki_store_put_cert(p->a.pki, i, c);
-		p->a.config->gateways[i - 1]->psk_len = 0;
-		p->a.config->gateways[i - 1]->pki_cert = i;
-		p->b.config->gateways[i - 1]->psk_len = 0;
+		p->b.config->gateways[i - 1]->psk_len = 0;   /* B's certificate file 1, as gateway 1 */
 		p->b.config->gateways[i - 1]->pki_cert = 1;
 	}
 	return 0;

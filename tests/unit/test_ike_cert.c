@@ -47,22 +47,11 @@ static int setup(void **state)
 	return ike_pair_setup(state, 7);
 }
 
-/* A bundle as `pki certificate file N F pkcs12 P` gives it: key, leaf and
- * the leaf's issuers up to the root. */
-static struct pki_cred *bundle(enum pki_fx_cert leaf)
-{
-	struct pki_cred *c = pki_fixture_cred(fx, leaf, NULL);
-	assert_non_null(c);
-	return c;
-}
-
 /* Router r authenticates with leaf (gateway 1, certificate=1). */
 static void use_cert(struct ike_router *r, enum pki_fx_cert leaf)
 {
-	struct gateway_config *g = r->config->gateways[0];
-	g->psk_len = 0;                     /* auth method auto: the certificate */
-	g->pki_cert = 1;
-	pki_store_put_cert(r->pki, 1, bundle(leaf));
+	assert_int_equal(pki_fixture_use(r->pki, 1, pki_fixture_cred(fx, leaf, NULL),
+					 r->config->gateways[0]), 0);
 }
 
 static void set_name(char **field, enum id_type *type, const char *name, enum id_type t)

@@ -54,12 +54,8 @@ static int setup(void **state)
  * as the CA that vouches for the server. */
 static void use_cert(struct ike_router *r, enum pki_fx_cert leaf)
 {
-	struct pki_cred *c = pki_fixture_cred(fx, leaf, NULL);
-	assert_non_null(c);
-	struct gateway_config *g = r->config->gateways[0];
-	g->psk_len = 0;
-	g->pki_cert = 1;
-	pki_store_put_cert(r->pki, 1, c);
+	assert_int_equal(pki_fixture_use(r->pki, 1, pki_fixture_cred(fx, leaf, NULL),
+					 r->config->gateways[0]), 0);
 }
 
 /* A: client "alice"/password; B: server with alice (eap-md5=on,

@@ -443,14 +443,10 @@ static void methods(void)
 {
 	struct pki_fixture *fx;
 	struct ike_pair p;
-	assert_int_equal(pki_fixture_new(1700000000, &fx), 0);
+	assert_int_equal(pki_fixture_new(IKE_PAIR_EPOCH, &fx), 0);
 	pair_new(&p, 29);
-	struct pki_cred *c = pki_fixture_cred(fx, FX_LEAF_P256, NULL);
-	assert_non_null(c);
 	struct gateway_config *g = p.a.config->gateways[0];
-	g->psk_len = 0;
-	g->pki_cert = 1;
-	pki_store_put_cert(p.a.pki, 1, c);
+	assert_int_equal(pki_fixture_use(p.a.pki, 1, pki_fixture_cred(fx, FX_LEAF_P256, NULL), g), 0);
 	assert_int_equal(ike_pair_start(&p), 0);
 	assert_int_equal(ike_initiate(p.a.engine, 1), 0);
 	ike_pair_run(&p, 2000);
