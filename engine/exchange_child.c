@@ -202,8 +202,10 @@ static void cx_free(struct child_xchg *cx)
 	if (!cx)
 		return;
 	child_sa_discard(cx->c);
-	if (cx->nsa)
+	if (cx->nsa) {
 		ike_sa_delete(cx->nsa);
+		ike_sa_put(cx->nsa);
+	}
 	dh_free(cx->dh);
 	OPENSSL_cleanse(cx->ni, sizeof(cx->ni));
 	free(cx);
@@ -253,6 +255,9 @@ static int prepare_ike(struct ike_sa *sa, const struct gateway_config *g, struct
 	uint16_t group = sa->prop.dh ? sa->prop.dh->id : g->group[0];
 	if (!(cx->nsa = ike_sa_new(e, true, sa->gateway, &sa->local, &sa->remote)))
 		return -RTX_ENOMEM;
+	/* held: an engine that closes may delete it before sa, whose cx_free
+	 * then deletes it again */
+	ike_sa_hold(cx->nsa);
 	/* RFC 7383 2.3: what IKE_SA_INIT negotiated carries over to the rekeyed SA */
 	cx->nsa->frag = sa->frag;
 	cx->nsa->frag_size = sa->frag_size;
@@ -439,6 +444,7 @@ static int finish_ike_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_rx 
 	if (err)
 		return err;
 	cx->nsa = NULL;
+	ike_sa_put(nsa);
 	rekey_ike_done(sa, nsa);
 	return 0;
 }

@@ -298,6 +298,17 @@ static void test_ike_rekey_by_b(void **state)
 	ike_rekey_by(*state, &((struct ike_pair *)*state)->b, false);
 }
 
+/* The engines go (rtxsh exits) while A's IKE SA rekey is unanswered: the
+ * new IKE SA it made may go before the old one, which lets it go again
+ * (ASan and valgrind judge). */
+static void test_freed_with_ike_rekey_pending(void **state)
+{
+	struct ike_pair *p = *state;
+	up(p, &p->a);
+	assert_int_equal(rekey_sa_number(p->a.engine, the_ike(&p->a)->number), 0);
+	assert_int_equal(p->a.engine->core.n_sas, 2);
+}
+
 static void test_ike_rekey_simultaneous(void **state)
 {
 	struct ike_pair *p = *state;
@@ -819,6 +830,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_child_rekey_pfs, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_ike_rekey_by_a, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_ike_rekey_by_b, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_freed_with_ike_rekey_pending, setup,
+						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_disable_during_ike_rekey, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_ike_rekey_simultaneous, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_ike_and_child_rekey_collide, setup, ike_pair_teardown),
