@@ -18,8 +18,10 @@
 #include "engine/dh.h"
 #include "base/err.h"
 #include "engine/diagnosis.h"
+#include "engine/exchange_info.h"
 #include "engine/ike_engine.h"
 #include "engine/ike_sa.h"
+#include "engine/kex_job.h"
 #include "engine/keys.h"
 #include "base/log.h"
 #include "engine/names.h"
@@ -35,7 +37,8 @@ struct child_xchg {
 	struct ike_sa *nsa;          /* CX_REKEY_IKE: the new IKE SA */
 	unsigned tunnel;
 	struct proposal_offer offer;
-	struct dh *dh;               /* NULL: no KE payload (no PFS) */
+	struct dh *dh;               /* ours; a worker's while it derives */
+	uint16_t ke_group;           /* of our KE payload; 0: none (no PFS) */
 	uint8_t ni[NONCE_LEN];
 	uint8_t restarts;
 };
@@ -93,26 +96,29 @@ static int add_nonce(struct msg *m, const uint8_t *nonce, size_t len)
 	return 0;
 }
 
-static int add_ke(struct msg *m, const struct dh *dh)
+static int add_ke(struct msg *m, uint16_t group, const uint8_t *pub, size_t len)
 {
-	uint8_t pub[ALG_MAX_DH_PUB_LEN];
-	size_t len = dh_public_len(dh);
-	int err = dh_public(dh, pub, sizeof(pub));
-	const uint8_t *copy = err ? NULL : exchange_copy(m, pub, len);
+	const uint8_t *copy = exchange_copy(m, pub, len);
 	struct payload *p = copy ? msg_add(m, IKEV2_PAYLOAD_KE, true) : NULL;
 	if (!p)
-		return err ? err : -RTX_ENOMEM;
-	p->u.ke = (struct payload_ke){ dh_alg(dh)->id, { copy, len } };
+		return -RTX_ENOMEM;
+	p->u.ke = (struct payload_ke){ group, { copy, len } };
 	return 0;
 }
 
-/* g^ir of a KE payload into gir (sized ALG_MAX_DH_PUB_LEN); *len set. */
-static int shared_secret(struct dh *dh, const struct payload *ke, uint8_t *gir, size_t *len)
+/* The key exchanges of this exchange run on the engine's workers
+ * (kex_job.h): the responder's key pair and g^ir before it answers, the
+ * initiator's g^ir when the answer is in. The request or answer waits in
+ * the job; when the job is back, the exchange is processed from the start
+ * with its result, so what changed meanwhile (an SA deleted, the
+ * configuration) is seen as if the message had just arrived. Our key
+ * pair for the request is still made on the loop's thread. */
+
+/* 0 when j holds g^ir for a KE of `group` (not so when the configuration
+ * changed while it ran, or the peer's value was refused). */
+static int job_result(const struct kex_job *j, uint16_t group)
 {
-	if (!ke || ke->u.ke.group != dh_alg(dh)->id)
-		return -RTX_EINVAL;
-	*len = dh_secret_len(dh);
-	return dh_derive(dh, ke->u.ke.data.ptr, ke->u.ke.data.len, gir, *len);
+	return !j || j->group != group || j->err || j->bad_ke || !j->gir_len ? -RTX_ECRYPTO : 0;
 }
 
 /* KEYMAT's first half protects what the exchange's initiator sends (RFC
@@ -192,6 +198,7 @@ static int new_dh(struct ike_sa *sa, struct child_xchg *cx, uint16_t group)
 {
 	dh_free(cx->dh);
 	cx->dh = NULL;
+	cx->ke_group = group;
 	return group ? dh_new(sa->e->d.crypto, group, &cx->dh) : 0;
 }
 
@@ -314,8 +321,12 @@ static int child_build_i(struct ike_sa *sa, struct msg *m)
 	int err = exchange_add_sa(m, &cx->offer, true);
 	if (!err)
 		err = add_nonce(m, cx->ni, sizeof(cx->ni));
-	if (!err && cx->dh)
-		err = add_ke(m, cx->dh);
+	if (!err && cx->ke_group) {
+		uint8_t pub[ALG_MAX_DH_PUB_LEN];
+		err = cx->dh ? dh_public(cx->dh, pub, sizeof(pub)) : -RTX_EINVAL;
+		if (!err)
+			err = add_ke(m, cx->ke_group, pub, dh_public_len(cx->dh));
+	}
 	if (err || cx->kind == CX_REKEY_IKE)
 		return err;
 	struct ip_addr all = { .family = sa->remote.addr.family };
@@ -331,8 +342,8 @@ static enum xchg_rc retry_group(struct ike_sa *sa, struct child_xchg *cx, const 
 	const struct chunk *d = &n->u.notify.data;
 	uint16_t group = d->len == 2 ? (uint16_t)(d->ptr[0] << 8 | d->ptr[1]) : 0;
 	const struct alg *a = alg_find(ALG_DH, group, 0);
-	if (!cx->dh || !a || !crypto_lib_supports(sa->e->d.crypto, a) ||
-	    group == dh_alg(cx->dh)->id || cx->restarts++ >= KE_RESTARTS_MAX)
+	if (!cx->ke_group || !a || !crypto_lib_supports(sa->e->d.crypto, a) ||
+	    group == cx->ke_group || cx->restarts++ >= KE_RESTARTS_MAX)
 		return XCHG_FAIL;
 	const struct gateway_config *g = ike_sa_gateway(sa);
 	int err = cx->kind == CX_REKEY_IKE ? (g ? ike_offer(sa, g, group, cx) : -RTX_ENOENT)
@@ -342,7 +353,9 @@ static enum xchg_rc retry_group(struct ike_sa *sa, struct child_xchg *cx, const 
 	return XCHG_MORE;
 }
 
-static int finish_child_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_rx *rx)
+/* j: the job that derived g^ir from the answer's KE (PFS). */
+static int finish_child_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_rx *rx,
+			  const struct kex_job *j)
 {
 	const struct msg *m = &rx->m;
 	const struct payload *sap = msg_find(m, IKEV2_PAYLOAD_SA, 0);
@@ -351,12 +364,10 @@ static int finish_child_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_r
 	const struct payload *tsi = msg_find(m, IKEV2_PAYLOAD_TSI, 0);
 	const struct payload *tsr = msg_find(m, IKEV2_PAYLOAD_TSR, 0);
 	struct child_sa *c = cx->c;
-	uint8_t gir[ALG_MAX_DH_PUB_LEN];
-	size_t glen = 0;
 	uint8_t fam = sa->remote.addr.family;
 	if (!sap || !nr || !tsi || !tsr ||
 	    proposal_accept(&sap->u.sa, &cx->offer, sa->e->d.crypto, &c->prop) ||
-	    c->prop.spi_size != 4 || (cx->dh && !c->prop.dh) || (!cx->dh && ke)) {
+	    c->prop.spi_size != 4 || (cx->ke_group && !c->prop.dh) || (!cx->ke_group && ke)) {
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
 		return -RTX_ENOPROP;
 	}
@@ -365,16 +376,16 @@ static int finish_child_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_r
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "TSi");
 		return -RTX_ENOPROP;
 	}
-	if (cx->dh && shared_secret(cx->dh, ke, gir, &glen)) {
+	if (cx->ke_group && job_result(j, cx->ke_group)) {
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_PROCESS, "KE");
 		return -RTX_ECRYPTO;
 	}
 	c->spi_out = get_be32(c->prop.spi);
 	/* The peer installed both its SAs before answering: ours both go in
 	 * now, and traffic moves to the new outbound SA at once. */
-	int err = child_keys_install(sa, c, true, false, cx->dh ? gir : NULL, glen, cx->ni,
-				     sizeof(cx->ni), nr->u.nonce.data.ptr, nr->u.nonce.data.len);
-	OPENSSL_cleanse(gir, sizeof(gir));
+	int err = child_keys_install(sa, c, true, false, cx->ke_group ? j->gir : NULL,
+				     cx->ke_group ? j->gir_len : 0, cx->ni, sizeof(cx->ni),
+				     nr->u.nonce.data.ptr, nr->u.nonce.data.len);
 	if (err)
 		return err;
 	cx->c = NULL;
@@ -416,15 +427,14 @@ static int ike_rekey_keys(struct ike_sa *old, struct ike_sa *nsa, const uint8_t 
 	return ike_sa_set_state(nsa, IKE_STATE_ESTABLISHED);
 }
 
-static int finish_ike_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_rx *rx)
+static int finish_ike_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_rx *rx,
+			const struct kex_job *j)
 {
 	const struct msg *m = &rx->m;
 	const struct payload *sap = msg_find(m, IKEV2_PAYLOAD_SA, 0);
 	const struct payload *nr = msg_find(m, IKEV2_PAYLOAD_NONCE, 0);
 	const struct payload *ke = msg_find(m, IKEV2_PAYLOAD_KE, 0);
 	struct ike_sa *nsa = cx->nsa;
-	uint8_t gir[ALG_MAX_DH_PUB_LEN];
-	size_t glen = 0;
 	if (!sap || !nr || proposal_accept(&sap->u.sa, &cx->offer, sa->e->d.crypto,
 					   &nsa->prop) || nsa->prop.spi_size != 8 ||
 	    !get_be64(nsa->prop.spi) || nr->u.nonce.data.len < 16 ||
@@ -432,15 +442,14 @@ static int finish_ike_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_rx 
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_ACCEPT, "SA");
 		return -RTX_ENOPROP;
 	}
-	if (shared_secret(cx->dh, ke, gir, &glen)) {
+	if (!ke || job_result(j, cx->ke_group)) {
 		log_ike(sa->e->d.log, rx->sub, LOG_CANNOT_PROCESS, "KE");
 		return -RTX_ECRYPTO;
 	}
 	ike_sa_set_spi_r(nsa, get_be64(nsa->prop.spi));
 	int err = ike_sa_set_nonce(nsa, false, cx->ni, sizeof(cx->ni));
 	if (!err)
-		err = ike_rekey_keys(sa, nsa, gir, glen);
-	OPENSSL_cleanse(gir, sizeof(gir));
+		err = ike_rekey_keys(sa, nsa, j->gir, j->gir_len);
 	if (err)
 		return err;
 	cx->nsa = NULL;
@@ -449,24 +458,67 @@ static int finish_ike_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_rx 
 	return 0;
 }
 
+static enum xchg_rc process_i(struct ike_sa *sa, struct msg_rx *rx, struct kex_job *j);
+
+static void derived_i_async(struct kex_job *j)
+{
+	struct ike_sa *sa = j->sa;
+	exchange_resume_i(sa, &exchange_child_ops, process_i(sa, &j->req, j), &j->req.m);
+	kex_job_free(j);
+}
+
+/* g^ir of the answer's KE on a worker, our private key moved to the job;
+ * sa->cx stays, and nothing else goes out on sa until the job is back
+ * (exchange_info's may_talk): an IKE SA rekey still goes alone. */
+static enum xchg_rc derive_i(struct ike_sa *sa, struct child_xchg *cx, struct msg_rx *rx,
+			     const struct payload *ke)
+{
+	struct kex_job *j = kex_job_new(sa, cx->ke_group, derived_i_async, rx->sub);
+	if (!j) {
+		dh_free(cx->dh);     /* fails as a KE that cannot be processed */
+		cx->dh = NULL;
+		return process_i(sa, rx, NULL);
+	}
+	j->dh = cx->dh;
+	cx->dh = NULL;
+	kex_job_set_ke(j, &ke->u.ke);
+	if (!kex_job_submit(j)) {
+		enum xchg_rc rc = process_i(sa, rx, j);
+		kex_job_free(j);
+		return rc;
+	}
+	msg_rx_keep(rx, &j->req);
+	sa->job_busy = true;
+	return XCHG_PENDING;
+}
+
 static enum xchg_rc child_process_i(struct ike_sa *sa, struct msg_rx *rx)
+{
+	return process_i(sa, rx, NULL);
+}
+
+/* j: NULL, or the job back with g^ir of the answer's KE. */
+static enum xchg_rc process_i(struct ike_sa *sa, struct msg_rx *rx, struct kex_job *j)
 {
 	struct child_xchg *cx = sa->cx;
 	const struct payload *n;
 	if (!cx)
 		return XCHG_DONE;
-	if ((n = msg_find_notify(&rx->m, IKEV2_N_INVALID_KE_PAYLOAD)) &&
+	if (!j && (n = msg_find_notify(&rx->m, IKEV2_N_INVALID_KE_PAYLOAD)) &&
 	    retry_group(sa, cx, n) == XCHG_MORE)
 		return XCHG_MORE;
-	sa->cx = NULL;
 	uint16_t type = exchange_error_notify(&rx->m);
+	const struct payload *ke = msg_find(&rx->m, IKEV2_PAYLOAD_KE, 0);
+	if (!j && !type && cx->dh && ke && ke->u.ke.group == cx->ke_group)
+		return derive_i(sa, cx, rx, ke);
+	sa->cx = NULL;
 	int err = type ? -RTX_EAUTH : 0;
 	if (type)
 		log_notify(sa, rx->sub, type);
 	else if (cx->kind == CX_REKEY_IKE)
-		err = finish_ike_i(sa, cx, rx);
+		err = finish_ike_i(sa, cx, rx, j);
 	else
-		err = finish_child_i(sa, cx, rx);
+		err = finish_child_i(sa, cx, rx, j);
 	if (err && type == IKEV2_N_CHILD_SA_NOT_FOUND && cx->old)
 		child_sa_delete(cx->old);         /* the peer has no such SA any more */
 	else if (err && cx->kind == CX_REKEY_IKE)
@@ -569,51 +621,83 @@ static uint16_t child_request(struct ike_sa *sa, struct msg_rx *rx, const struct
 	return 0;
 }
 
-/* Our half: nonce, KE, keys, install, and the answer's payloads. */
+/* Our half: nonce, keys, install, and the answer's payloads; with PFS j
+ * holds our KE and g^ir. */
 static uint16_t child_make_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
-			     struct child_req *q)
+			     struct child_req *q, const struct kex_job *j)
 {
 	const struct payload *ni = msg_find(&rx->m, IKEV2_PAYLOAD_NONCE, 0);
-	const struct payload *ke = msg_find(&rx->m, IKEV2_PAYLOAD_KE, 0);
-	uint8_t nr[NONCE_LEN], gir[ALG_MAX_DH_PUB_LEN];
-	size_t glen = 0;
-	struct dh *dh = NULL;
+	const struct alg *pfs = q->choice.dh;
+	uint8_t nr[NONCE_LEN];
 	int err;
 	struct child_sa *c = child_sa_new(sa, q->tunnel, q->p->id, &err);
 	struct proposal_offer *o = arena_alloc(&resp->arena, sizeof(*o));
-	if (!c || !o || ike_core_random(sa->e, nr, sizeof(nr)) ||
-	    (q->choice.dh && (dh_new(sa->e->d.crypto, q->choice.dh->id, &dh) ||
-			      shared_secret(dh, ke, gir, &glen))))
-		goto fail;
+	if (!c || !o || ike_core_random(sa->e, nr, sizeof(nr)) || (pfs && job_result(j, pfs->id))) {
+		child_sa_discard(c);
+		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+	}
 	c->prop = q->choice;
 	c->spi_out = get_be32(q->choice.spi);
 	c->ts_l = q->ts_r, c->ts_l_len = q->lr, c->ts_r = q->ts_i, c->ts_r_len = q->li;
-	if (child_keys_install(sa, c, false, q->old != NULL, dh ? gir : NULL, glen,
-			       ni->u.nonce.data.ptr, ni->u.nonce.data.len, nr, sizeof(nr)))
-		goto fail;
-	OPENSSL_cleanse(gir, sizeof(gir));
+	if (child_keys_install(sa, c, false, q->old != NULL, pfs ? j->gir : NULL,
+			       pfs ? j->gir_len : 0, ni->u.nonce.data.ptr, ni->u.nonce.data.len,
+			       nr, sizeof(nr))) {
+		child_sa_discard(c);
+		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+	}
 	struct proposal_choice mine = q->choice;
 	put_spi32(&mine, c->spi_in);
 	proposal_from_choice(&mine, o);
-	if (exchange_add_sa(resp, o, true) || add_nonce(resp, nr, sizeof(nr)) || (dh && add_ke(resp, dh)) ||
+	if (exchange_add_sa(resp, o, true) || add_nonce(resp, nr, sizeof(nr)) ||
+	    (pfs && add_ke(resp, j->group, j->pub, j->pub_len)) ||
 	    exchange_add_ts(resp, IKEV2_PAYLOAD_TSI, &q->ts_i, q->li) ||
 	    exchange_add_ts(resp, IKEV2_PAYLOAD_TSR, &q->ts_r, q->lr)) {
-		dh_free(dh);
 		child_sa_delete(c);
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
 	}
-	dh_free(dh);
 	rekey_child_done(q->old, c);
 	return 0;
-fail:
-	OPENSSL_cleanse(gir, sizeof(gir));
-	dh_free(dh);
-	child_sa_discard(c);
-	return IKEV2_N_NO_PROPOSAL_CHOSEN;
+}
+
+static enum xchg_rc respond(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
+			    struct kex_job *j);
+
+static void keyed_r_async(struct kex_job *j)
+{
+	struct ike_sa *sa = j->sa;
+	struct msg resp = j->resp;
+	j->resp = (struct msg){ 0 };
+	exchange_resume_r(sa, &exchange_child_ops, &resp, respond(sa, &j->req, &resp, j),
+			  &j->req.m);
+	kex_job_free(j);
+	if (sa->state != IKE_STATE_CLOSED)
+		exchange_info_kick(sa);      /* Deletes held back while it ran */
+}
+
+/* Our key pair and g^ir of the request's KE on a worker: the answer
+ * follows from keyed_r_async (XCHG_PENDING), or at once when it ran
+ * inline. */
+static enum xchg_rc key_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
+			  const struct payload *ke)
+{
+	struct kex_job *j = kex_job_new(sa, ke->u.ke.group, keyed_r_async, rx->sub);
+	if (!j)
+		return answer_error(resp, IKEV2_N_NO_PROPOSAL_CHOSEN, 0);
+	kex_job_set_ke(j, &ke->u.ke);
+	if (!kex_job_submit(j)) {
+		enum xchg_rc rc = respond(sa, rx, resp, j);
+		kex_job_free(j);
+		return rc;
+	}
+	/* the worker reads none of what the loop's thread moves here */
+	j->resp = *resp;
+	msg_rx_keep(rx, &j->req);
+	sa->job_busy = true;
+	return XCHG_PENDING;
 }
 
 static enum xchg_rc respond_child(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
-				  const struct gateway_config *g)
+				  const struct gateway_config *g, struct kex_job *j)
 {
 	struct child_req q = { 0 };
 	uint16_t want = 0;
@@ -621,8 +705,10 @@ static enum xchg_rc respond_child(struct ike_sa *sa, struct msg_rx *rx, struct m
 	if (sa->cx && sa->cx->kind == CX_REKEY_IKE)
 		return answer_error(resp, IKEV2_N_TEMPORARY_FAILURE, 0);
 	uint16_t n = child_request(sa, rx, g, &q, &want);
+	if (!n && q.choice.dh && !j)
+		return key_r(sa, rx, resp, msg_find(&rx->m, IKEV2_PAYLOAD_KE, 0));
 	if (!n)
-		n = child_make_r(sa, rx, resp, &q);
+		n = child_make_r(sa, rx, resp, &q, j);
 	return n ? answer_error(resp, n, want) : XCHG_DONE;
 }
 
@@ -654,17 +740,14 @@ static uint16_t ike_choose(struct ike_sa *sa, struct msg_rx *rx, const struct ga
 	return 0;
 }
 
-/* The new IKE SA with our SPI, nonce and KE, keyed; NULL on failure. */
+/* The new IKE SA with our SPI, nonce and KE (j's), keyed; NULL on failure. */
 static struct ike_sa *ike_make_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
-				 const struct proposal_choice *c)
+				 const struct proposal_choice *c, const struct kex_job *j)
 {
 	const struct payload *ni = msg_find(&rx->m, IKEV2_PAYLOAD_NONCE, 0);
-	const struct payload *ke = msg_find(&rx->m, IKEV2_PAYLOAD_KE, 0);
 	struct proposal_offer *o = arena_alloc(&resp->arena, sizeof(*o));
-	uint8_t gir[ALG_MAX_DH_PUB_LEN];
-	size_t glen = 0;
-	struct dh *dh = NULL;
-	if (!o || ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > IKE_NONCE_MAX)
+	if (!o || job_result(j, c->dh->id) || ni->u.nonce.data.len < 16 ||
+	    ni->u.nonce.data.len > IKE_NONCE_MAX)
 		return NULL;
 	struct ike_sa *nsa = ike_sa_new(sa->e, false, sa->gateway, &sa->local, &sa->remote);
 	if (!nsa)
@@ -677,10 +760,6 @@ static struct ike_sa *ike_make_r(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	int err = ike_sa_set_nonce(nsa, false, ni->u.nonce.data.ptr, ni->u.nonce.data.len);
 	if (!err)
 		err = nr ? ike_core_random(sa->e, nr, NONCE_LEN) : -RTX_ENOMEM;
-	if (!err)
-		err = dh_new(sa->e->d.crypto, c->dh->id, &dh);
-	if (!err)
-		err = shared_secret(dh, ke, gir, &glen);
 	struct proposal_choice mine = *c;
 	put_be64(mine.spi, nsa->spi_r);
 	proposal_from_choice(&mine, o);
@@ -689,11 +768,9 @@ static struct ike_sa *ike_make_r(struct ike_sa *sa, struct msg_rx *rx, struct ms
 	if (!err)
 		err = add_nonce(resp, nr, NONCE_LEN);
 	if (!err)
-		err = add_ke(resp, dh);
+		err = add_ke(resp, j->group, j->pub, j->pub_len);
 	if (!err)
-		err = ike_rekey_keys(sa, nsa, gir, glen);
-	OPENSSL_cleanse(gir, sizeof(gir));
-	dh_free(dh);
+		err = ike_rekey_keys(sa, nsa, j->gir, j->gir_len);
 	if (err) {
 		ike_sa_delete(nsa);
 		return NULL;
@@ -702,7 +779,7 @@ static struct ike_sa *ike_make_r(struct ike_sa *sa, struct msg_rx *rx, struct ms
 }
 
 static enum xchg_rc respond_ike(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
-				const struct gateway_config *g)
+				const struct gateway_config *g, struct kex_job *j)
 {
 	struct proposal_choice c;
 	uint16_t want = 0;
@@ -713,7 +790,9 @@ static enum xchg_rc respond_ike(struct ike_sa *sa, struct msg_rx *rx, struct msg
 	uint16_t n = ike_choose(sa, rx, g, &c, &want);
 	if (n)
 		return answer_error(resp, n, want);
-	struct ike_sa *nsa = ike_make_r(sa, rx, resp, &c);
+	if (!j)
+		return key_r(sa, rx, resp, msg_find(&rx->m, IKEV2_PAYLOAD_KE, 0));
+	struct ike_sa *nsa = ike_make_r(sa, rx, resp, &c, j);
 	if (!nsa)
 		return answer_error(resp, IKEV2_N_NO_PROPOSAL_CHOSEN, 0);
 	rekey_ike_done(sa, nsa);
@@ -721,6 +800,13 @@ static enum xchg_rc respond_ike(struct ike_sa *sa, struct msg_rx *rx, struct msg
 }
 
 static enum xchg_rc child_respond(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp)
+{
+	return respond(sa, rx, resp, NULL);
+}
+
+/* j: NULL, or the job back with our KE and g^ir (key_r). */
+static enum xchg_rc respond(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp,
+			    struct kex_job *j)
 {
 	const struct gateway_config *g = ike_sa_gateway(sa);
 	const struct payload *sap = msg_find(&rx->m, IKEV2_PAYLOAD_SA, 0);
@@ -733,8 +819,8 @@ static enum xchg_rc child_respond(struct ike_sa *sa, struct msg_rx *rx, struct m
 	if (ni->u.nonce.data.len < 16 || ni->u.nonce.data.len > IKE_NONCE_MAX)
 		return answer_error(resp, IKEV2_N_INVALID_SYNTAX, 0);
 	if (sap->u.sa.proposals[0].protocol == IKEV2_PROTO_IKE)
-		return respond_ike(sa, rx, resp, g);
-	return respond_child(sa, rx, resp, g);
+		return respond_ike(sa, rx, resp, g, j);
+	return respond_child(sa, rx, resp, g, j);
 }
 
 /* A failed CREATE_CHILD_SA leaves the IKE SA as it was. */

@@ -111,9 +111,11 @@ static void asked_done(struct ike_sa *sa, uint32_t spi)
 		child_sa_delete(c);
 }
 
+/* Not while a job of one of sa's exchanges runs: an IKE SA rekey whose
+ * answer is being keyed still goes alone (exchange_child.c). */
 static bool may_talk(const struct ike_sa *sa)
 {
-	return (sa->flags & IKE_SAF_KEYED) && ike_sa_up(sa);
+	return (sa->flags & IKE_SAF_KEYED) && ike_sa_up(sa) && !sa->job_busy;
 }
 
 /* ---- initiator ----------------------------------------------------------------- */

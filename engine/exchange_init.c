@@ -189,11 +189,8 @@ static int send_first(struct kex_job *j)
 static void keypair_ready(struct kex_job *j)
 {
 	struct ike_sa *sa = j->sa;
-	ike_sa_hold(sa);
-	sa->job_busy = false;
 	if (send_first(j))
 		ike_sa_delete(sa);
-	ike_sa_put(sa);
 }
 
 int exchange_init_begin(struct ike_sa *sa, uint16_t group)
@@ -298,10 +295,7 @@ static enum xchg_rc keyed_i(struct kex_job *j)
 static void keyed_i_async(struct kex_job *j)
 {
 	struct ike_sa *sa = j->sa;
-	ike_sa_hold(sa);
-	sa->job_busy = false;
 	exchange_resume_i(sa, &exchange_init_ops, keyed_i(j), NULL);
-	ike_sa_put(sa);
 }
 
 static enum xchg_rc init_process_i(struct ike_sa *sa, struct msg_rx *rx)
@@ -535,10 +529,7 @@ static void keyed_r_async(struct kex_job *j)
 	struct ike_sa *sa = j->sa;
 	struct msg resp = j->resp;
 	j->resp = (struct msg){ 0 };
-	ike_sa_hold(sa);
-	sa->job_busy = false;
 	exchange_resume_r(sa, &exchange_init_ops, &resp, keyed_r(j, &resp), NULL);
-	ike_sa_put(sa);
 }
 
 static enum xchg_rc init_respond(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp)

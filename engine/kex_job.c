@@ -30,20 +30,28 @@ static void run(struct work *w)
 		j->prf, j->encr, j->integ, { j->ni, j->ni_len }, { j->nr, j->nr_len },
 		{ j->gir, j->gir_len }, j->spi_i, j->spi_r,
 	};
-	j->err = keys_ike_sa_init(j->lib, &in, &j->keys, &j->akeys);
+	if (j->prf)
+		j->err = keys_ike_sa_init(j->lib, &in, &j->keys, &j->akeys);
 	/* the private key has done its work */
 	dh_free(j->dh);
 	j->dh = NULL;
 }
 
-/* On the loop's thread: an SA deleted while its job ran wants nothing. */
+/* On the loop's thread: an SA deleted while its job ran wants nothing.
+ * cont runs with the SA no longer busy and held, as cont may free j and
+ * the job's hold with it. */
 static void done(struct work *w)
 {
 	struct kex_job *j = (struct kex_job *)w;
-	if (j->sa->state == IKE_STATE_CLOSED)
+	struct ike_sa *sa = j->sa;
+	if (sa->state == IKE_STATE_CLOSED) {
 		kex_job_free(j);
-	else
-		j->cont(j);
+		return;
+	}
+	ike_sa_hold(sa);
+	sa->job_busy = false;
+	j->cont(j);
+	ike_sa_put(sa);
 }
 
 static void drop(struct work *w)
@@ -69,9 +77,8 @@ struct kex_job *kex_job_new(struct ike_sa *sa, uint16_t group,
 	return j;
 }
 
-void kex_job_set_peer(struct kex_job *j, const struct payload_ke *ke)
+void kex_job_set_ke(struct kex_job *j, const struct payload_ke *ke)
 {
-	const struct ike_sa *sa = j->sa;
 	if (ke->data.len > sizeof(j->peer) || !ke->data.len) {
 		j->err = -RTX_EPARSE;
 		j->bad_ke = true;
@@ -79,6 +86,12 @@ void kex_job_set_peer(struct kex_job *j, const struct payload_ke *ke)
 		j->peer_len = ke->data.len;
 		memcpy(j->peer, ke->data.ptr, j->peer_len);
 	}
+}
+
+void kex_job_set_peer(struct kex_job *j, const struct payload_ke *ke)
+{
+	const struct ike_sa *sa = j->sa;
+	kex_job_set_ke(j, ke);
 	memcpy(j->ni, sa->ni, sa->ni_len);
 	j->ni_len = sa->ni_len;
 	memcpy(j->nr, sa->nr, sa->nr_len);
@@ -101,6 +114,7 @@ void kex_job_free(struct kex_job *j)
 		return;
 	dh_free(j->dh);
 	msg_free(&j->resp);
+	msg_free(&j->req.m);
 	ike_sa_put(j->sa);
 	OPENSSL_cleanse(j, sizeof(*j));
 	free(j);

@@ -1,8 +1,10 @@
-/* The key exchange of IKE_SA_INIT as a job for the worker pool
- * (workers.h): our key pair, g^ir from the peer's KE, SKEYSEED and SK_*.
- * exchange_init.c fills it from an SA on the loop's thread, the job runs
- * on a worker (or inline without a pool), and exchange_init.c takes the
- * result back to the SA in `cont`, which only runs while the SA lives. */
+/* A key exchange as a job for the worker pool (workers.h): our key pair,
+ * g^ir from the peer's KE and, for IKE_SA_INIT, SKEYSEED and SK_*; for a
+ * CREATE_CHILD_SA (PFS or an IKE SA rekey) only the first two, the keys
+ * following on the loop from the old SA's. The exchange fills it from an
+ * SA on the loop's thread, the job runs on a worker (or inline without a
+ * pool), and the exchange takes the result back to the SA in `cont`,
+ * which only runs while the SA lives. */
 #ifndef RTX_KEX_JOB_H
 #define RTX_KEX_JOB_H
 
@@ -14,6 +16,7 @@
 #include "engine/ike_sa.h"
 #include "engine/keys.h"
 #include "engine/msg.h"
+#include "engine/msg_io.h"
 #include "engine/workers.h"
 
 struct dh;
@@ -23,7 +26,7 @@ struct payload_ke;
 struct kex_job {
 	struct work w;
 	struct ike_sa *sa;                    /* held while the job exists */
-	void (*cont)(struct kex_job *j);      /* after an asynchronous run */
+	void (*cont)(struct kex_job *j);      /* after an asynchronous run; sa->job_busy cleared */
 	char sub[40];                         /* log sub-prefix for cont */
 
 	/* input, copied from the SA: the job reads nothing else of it */
@@ -34,7 +37,7 @@ struct kex_job {
 	size_t peer_len;                      /* 0: the key pair only */
 	uint8_t ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
 	size_t ni_len, nr_len;
-	const struct alg *prf, *encr, *integ;
+	const struct alg *prf, *encr, *integ; /* prf NULL: no SK_* (kex_job_set_ke) */
 	uint64_t spi_i, spi_r;
 
 	/* output */
@@ -50,13 +53,17 @@ struct kex_job {
 	/* the responder's answer, finished in cont */
 	struct msg resp;
 	size_t ke_index;                      /* its KE payload, data to fill */
+	/* the message the exchange goes on with in cont (msg_rx_keep) */
+	struct msg_rx req;
 };
 
 /* A job for sa's KE group `group` (sa held); NULL when out of memory. */
 struct kex_job *kex_job_new(struct ike_sa *sa, uint16_t group,
 			    void (*cont)(struct kex_job *j), const char *sub);
-/* Also derive: the peer's KE data, with the nonces, SPIs and transforms
- * sa holds now. */
+/* Also derive g^ir from the peer's KE data (refused: bad_ke). */
+void kex_job_set_ke(struct kex_job *j, const struct payload_ke *ke);
+/* The same, and SKEYSEED and SK_* of IKE_SA_INIT from the nonces, SPIs
+ * and transforms sa holds now. */
 void kex_job_set_peer(struct kex_job *j, const struct payload_ke *ke);
 /* Runs it: false when it ran inline (the result is there), true when a
  * worker has it (cont follows, unless the SA goes first). */

@@ -1,10 +1,10 @@
-/* Two routers whose key exchanges and certificate work (the peer's chain
- * and signature checked, ours made) run on worker threads
- * (engine/workers.h): the same handshake as inline, a retransmission
- * while the answer is being computed, an SA that goes while its job runs,
- * and engines freed with jobs in flight (ASan and valgrind judge the last
- * two). Virtual time stands still while the loop waits, in real time, for
- * the workers. */
+/* Two routers whose key exchanges (IKE_SA_INIT and the DH of rekeys) and
+ * certificate work (the peer's chain and signature checked, ours made)
+ * run on worker threads (engine/workers.h): the same handshake and rekeys
+ * as inline, a retransmission while the answer is being computed, an SA
+ * that goes while its job runs, and engines freed with jobs in flight
+ * (ASan and valgrind judge the last two). Virtual time stands still while
+ * the loop waits, in real time, for the workers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,7 +15,11 @@
 #include <cmocka.h>
 
 #include "engine/ike_engine.h"
+#include "base/err.h"
+#include "engine/child_sa.h"
+#include "engine/exchange_info.h"
 #include "engine/ike_sa.h"
+#include "engine/rekey.h"
 #include "engine/pki.h"
 #include "engine/pki_store.h"
 #include "engine/workers.h"
@@ -285,6 +289,145 @@ static void test_cert_freed_while_signing(void **state)
 	assert_int_equal(busy(&p->b), 1);
 }
 
+/* ---- the DH of rekeys ------------------------------------------------------------ */
+
+static int setup_pfs(void **state)
+{
+	if (ike_pair_setup(state, 5))
+		return -1;
+	struct ike_pair *p = *state;
+	p->threads = 2;
+	p->a.config->gateways[0]->pfs = true;
+	return ike_pair_start(p);
+}
+
+/* The established SA of r whose job runs, or NULL. */
+static struct ike_sa *rekey_job(struct ike_router *r)
+{
+	for (struct ike_sa *sa = r->engine->core.sas; sa; sa = sa->next)
+		if (sa->job_busy && ike_sa_up(sa))
+			return sa;
+	return NULL;
+}
+
+static bool a_rekey_job(struct ike_pair *p)
+{
+	return rekey_job(&p->a) != NULL;
+}
+
+static bool b_rekey_job(struct ike_pair *p)
+{
+	return rekey_job(&p->b) != NULL;
+}
+
+static struct ike_sa *up_sa(struct ike_router *r)
+{
+	for (struct ike_sa *sa = r->engine->core.sas; sa; sa = sa->next)
+		if (ike_sa_up(sa))
+			return sa;
+	return NULL;
+}
+
+static size_t children(struct ike_router *r)
+{
+	size_t n = 0;
+	for (struct ike_sa *sa = r->engine->core.sas; sa; sa = sa->next)
+		for (struct child_sa *c = sa->children; c; c = c->next)
+			n++;
+	return n;
+}
+
+/* Both sides have installed the new CHILD SA pair beside the old one. */
+static bool both_rekeyed(struct ike_pair *p)
+{
+	return idle(p) && children(&p->a) == 2 && children(&p->b) == 2;
+}
+
+/* Both sides are left with the rekey's SAs alone. */
+static bool settled(struct ike_pair *p)
+{
+	return idle(p) && children(&p->a) == 1 && children(&p->b) == 1 &&
+	       p->a.engine->core.n_sas == 1 && p->b.engine->core.n_sas == 1;
+}
+
+static void handshake(struct ike_pair *p)
+{
+	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
+	assert_true(run_until(p, both_up));
+	assert_true(run_until(p, idle));
+}
+
+/* A CHILD SA rekey with PFS: B makes its key pair and g^ir before it
+ * answers, A derives g^ir from the answer before it installs; both end
+ * with the same new keys. */
+static void test_child_rekey_pfs_on_workers(void **state)
+{
+	struct ike_pair *p = *state;
+	handshake(p);
+	uint32_t old_spi = up_sa(&p->a)->children->spi_out;
+	unsigned b_sent = p->b.msgs_sent;
+	assert_int_equal(rekey_sa_number(p->a.engine, up_sa(&p->a)->children->num_send), 0);
+	assert_true(run_until(p, b_rekey_job));
+	assert_int_equal(p->b.msgs_sent, b_sent);       /* no answer before the job is back */
+	assert_true(run_until(p, a_rekey_job));
+	assert_int_equal(p->b.msgs_sent, b_sent + 1);
+	assert_int_equal(children(&p->a), 1);           /* the new pair is not in yet */
+	assert_true(run_until(p, both_rekeyed));
+	ike_pair_run(p, 32000);                         /* the old pair goes */
+	assert_true(settled(p));
+	assert_int_not_equal(up_sa(&p->a)->children->spi_out, old_spi);
+	assert_non_null(up_sa(&p->b)->children->prop.dh);
+	assert_same_keys(p);
+}
+
+/* An IKE SA rekey: the same two jobs, and nothing else goes out on A's
+ * old SA while A derives (an IKE SA rekey goes alone). */
+static void test_ike_rekey_on_workers(void **state)
+{
+	struct ike_pair *p = *state;
+	handshake(p);
+	struct ike_sa *old = up_sa(&p->a);
+	uint64_t old_spi = old->spi_i;
+	assert_int_equal(rekey_sa_number(p->a.engine, old->number), 0);
+	assert_true(run_until(p, b_rekey_job));
+	assert_true(run_until(p, a_rekey_job));
+	assert_int_equal(exchange_info_send_probe(rekey_job(&p->a)), -RTX_EEXIST);
+	assert_true(run_until(p, settled));
+	struct ike_sa *na = up_sa(&p->a), *nb = up_sa(&p->b);
+	assert_int_not_equal(na->spi_i, old_spi);
+	assert_int_equal(na->spi_i, nb->spi_i);
+	assert_int_equal(na->spi_r, nb->spi_r);
+	assert_memory_equal(na->keys.sk_d, nb->keys.sk_d, na->keys.d_len);
+	assert_ptr_equal(na->children->ike, na);
+	assert_same_keys(p);
+}
+
+/* A's IKE SA deleted while A derives the rekey's g^ir, B's while B keys
+ * its answer: the results are thrown away, nothing is installed. */
+static void test_rekey_sa_gone_while_computing(void **state)
+{
+	struct ike_pair *p = *state;
+	handshake(p);
+	assert_int_equal(rekey_sa_number(p->a.engine, up_sa(&p->a)->children->num_send), 0);
+	assert_true(run_until(p, a_rekey_job));
+	ike_sa_delete(rekey_job(&p->a));
+	assert_true(run_until(p, idle));
+	assert_int_equal(children(&p->a), 0);
+}
+
+static void test_rekey_responder_gone_while_computing(void **state)
+{
+	struct ike_pair *p = *state;
+	handshake(p);
+	assert_int_equal(rekey_sa_number(p->a.engine, up_sa(&p->a)->number), 0);
+	assert_true(run_until(p, b_rekey_job));
+	unsigned sent = p->b.msgs_sent;
+	ike_sa_delete(rekey_job(&p->b));
+	assert_true(run_until(p, idle));
+	assert_int_equal(p->b.msgs_sent, sent);         /* no answer to the rekey */
+	assert_int_equal(ike_router_ike_up(&p->b), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +445,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cert_initiator_gone_while_signing, setup_p256,
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_cert_freed_while_signing, setup_rsa,
+						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_child_rekey_pfs_on_workers, setup_pfs,
+						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_ike_rekey_on_workers, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_rekey_sa_gone_while_computing, setup_pfs,
+						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_rekey_responder_gone_while_computing, setup,
 						ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
