@@ -4,7 +4,9 @@
  * two KDFs: what bench_kex times for one side, twice); then the same
  * number of tunnels started at once, with the key exchanges on the loop's
  * thread and on worker threads (engine/workers.h: one per CPU in all, as a
- * process has, and one per CPU per engine);
+ * process has, and one per CPU per engine), and once they are up all
+ * their IKE SAs rekeyed at once (a key exchange each side, on the loop or
+ * on the workers like IKE_SA_INIT's);
  * then certificate logins (RSA-2048 and P-256, each side checking the
  * other's chain and signature and signing its own) eight tunnels at a
  * time, inline and on workers; then the memory an established IKE SA with
@@ -26,6 +28,7 @@
 #include "engine/keys.h"
 #include "engine/pki.h"
 #include "engine/pki_store.h"
+#include "engine/rekey.h"
 #include "tests/ike_pair.h"
 #include "tests/pki_fixture.h"
 
@@ -246,13 +249,54 @@ static int add_tunnels(struct ike_pair *p, unsigned k, uint16_t group)
 	return add_peers(p->b.config, k);
 }
 
+/* Runs the loop until cond holds (checked every 2 ms: counting walks
+ * every SA); false after 20 s. */
+static bool run_until(struct ike_pair *p, bool (*cond)(struct ike_pair *p, unsigned k),
+		      unsigned k)
+{
+	for (double t0 = now_s(), checked = t0;;) {
+		ike_pair_run(p, 0);
+		loop_run_once(p->loop, 1);
+		if (now_s() - checked < 0.002)
+			continue;
+		checked = now_s();
+		if (cond(p, k))
+			return true;
+		if (checked - t0 > 20) {
+			fprintf(stderr, "after 20 s: A %zu IKE %zu CHILD, B %zu IKE %zu CHILD of %u\n",
+				ike_router_ike_up(&p->a), ike_router_child_up(&p->a),
+				ike_router_ike_up(&p->b), ike_router_child_up(&p->b), k);
+			return false;
+		}
+	}
+}
+
+static bool all_up(struct ike_pair *p, unsigned k)
+{
+	return ike_router_child_up(&p->a) >= k && ike_router_child_up(&p->b) >= k;
+}
+
+/* Every IKE SA of A replaced by a rekey, the old ones gone on both sides. */
+static bool all_rekeyed(struct ike_pair *p, unsigned k)
+{
+	if (p->a.engine->core.n_sas != k || p->b.engine->core.n_sas != k)
+		return false;
+	for (const struct ike_sa *sa = p->a.engine->core.sas; sa; sa = sa->next)
+		if (!ike_sa_up(sa) || sa->rekeys != 1)
+			return false;
+	return ike_router_child_up(&p->a) >= k && ike_router_child_up(&p->b) >= k;
+}
+
 /* k tunnels started together; handshakes/s to the last CHILD SA, or a
- * negative figure on failure. Virtual time stands still: the loop waits
- * in real time for the workers, and no retransmission falls due. */
-static double concurrent(uint16_t group, unsigned k, unsigned threads)
+ * negative figure on failure; then *rekeys: IKE SA rekeys/s, all k started
+ * together. Virtual time stands still: the loop waits in real time for
+ * the workers, and no retransmission falls due. */
+static double concurrent(uint16_t group, unsigned k, unsigned threads, double *rekeys)
 {
 	struct ike_pair p;
 	double rate = -1;
+	unsigned *nums = calloc(k, sizeof(*nums));
+	*rekeys = -1;
 	if (ike_pair_init(&p, group) || add_tunnels(&p, k, group))
 		return -1;
 	modern(&p);
@@ -268,24 +312,21 @@ static double concurrent(uint16_t group, unsigned k, unsigned threads)
 	for (unsigned i = 1; i <= k; i++)
 		if (ike_initiate(p.a.engine, i))
 			goto out;
-	/* counting walks every SA: only every few milliseconds */
-	for (double checked = t0;;) {
-		ike_pair_run(&p, 0);
-		loop_run_once(p.loop, 1);
-		if (now_s() - checked < 0.002)
-			continue;
-		checked = now_s();
-		if (ike_router_child_up(&p.a) >= k && ike_router_child_up(&p.b) >= k)
-			break;
-		if (checked - t0 > 20) {
-			fprintf(stderr, "after 20 s: A %zu IKE %zu CHILD, B %zu IKE %zu CHILD of %u\n",
-				ike_router_ike_up(&p.a), ike_router_child_up(&p.a),
-				ike_router_ike_up(&p.b), ike_router_child_up(&p.b), k);
-			goto out;
-		}
-	}
+	if (!nums || !run_until(&p, all_up, k))
+		goto out;
 	rate = k / (now_s() - t0);
+	/* the list changes as the rekeys go: their numbers first */
+	unsigned n = 0;
+	for (const struct ike_sa *sa = p.a.engine->core.sas; sa && n < k; sa = sa->next)
+		nums[n++] = sa->number;
+	t0 = now_s();
+	for (unsigned i = 0; i < n; i++)
+		if (rekey_sa_number(p.a.engine, nums[i]))
+			goto out;
+	if (run_until(&p, all_rekeyed, k))
+		*rekeys = k / (now_s() - t0);
 out:
+	free(nums);
 	ike_pair_free(&p);
 	return rate;
 }
@@ -298,15 +339,19 @@ static int bench_concurrent(uint16_t group, unsigned k)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned t = cpus < 1 ? 1 : (unsigned)cpus, half = t > 1 ? t / 2 : 1;
-	double one = concurrent(group, k, 0), split = concurrent(group, k, half),
-	       each = concurrent(group, k, t);
-	if (one < 0 || split < 0 || each < 0) {
-		fprintf(stderr, "concurrent handshakes failed for group %u\n", group);
+	double r_one, r_split, r_each;
+	double one = concurrent(group, k, 0, &r_one), split = concurrent(group, k, half, &r_split),
+	       each = concurrent(group, k, t, &r_each);
+	if (one < 0 || split < 0 || each < 0 || r_one < 0 || r_split < 0 || r_each < 0) {
+		fprintf(stderr, "concurrent handshakes or rekeys failed for group %u\n", group);
 		return -1;
 	}
 	printf("group %-3u %u at once: %8.0f handshakes/s inline, %8.0f with %u+%u workers: "
 	       "%.2fx, %8.0f with %u+%u: %.2fx\n", group, k, one, split, half, half, split / one,
 	       each, t, t, each / one);
+	printf("group %-3u %u at once: %8.0f IKE SA rekeys/s inline, %8.0f with %u+%u workers: "
+	       "%.2fx, %8.0f with %u+%u: %.2fx\n", group, k, r_one, r_split, half, half,
+	       r_split / r_one, r_each, t, t, r_each / r_one);
 	return 0;
 }
 
