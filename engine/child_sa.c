@@ -92,8 +92,8 @@ struct child_sa *child_sa_new(struct ike_sa *ike, unsigned tunnel, uint32_t poli
 	c->reqid = kernel_tunnel_reqid(tunnel);
 	c->if_id = kernel_tunnel_if_id(tunnel);
 	c->made_by_us = ike->initiator;   /* IKE_AUTH's; CREATE_CHILD_SA sets its own */
-	if (!(c->num_send = ike_core_number_alloc(e)) ||
-	    !(c->num_recv = ike_core_number_alloc(e))) {
+	if (!(c->num_send = ike_core_number_alloc(e, SA_KIND_CHILD, c)) ||
+	    !(c->num_recv = ike_core_number_alloc(e, SA_KIND_CHILD, c))) {
 		ike_core_number_free(e, c->num_send);
 		free(c);
 		return NULL;

@@ -28,7 +28,7 @@ void ike_core_free(struct ike_core *c)
 	tunnel_forget_all(c);
 	free(c->numbers);
 	c->numbers = NULL;
-	c->numbers_words = 0;
+	c->numbers_cap = c->numbers_used = 0;
 }
 
 /* ---- state machines -------------------------------------------------------- */
@@ -99,40 +99,65 @@ const struct gateway_config *ike_core_gateway(const struct ike_core *c, unsigned
  * holds it. */
 #define NUMBER_MAX 0x7fffffffu
 
-static bool number_used(const struct ike_core *c, unsigned n)
+static size_t home(unsigned n, size_t cap)
 {
-	size_t w = n / 32;
-	return w < c->numbers_words && (c->numbers[w] >> (n % 32)) & 1u;
+	return (size_t)(n * 2654435761u) & (cap - 1);
 }
 
-static int number_mark(struct ike_core *c, unsigned n)
+/* The slot holding n, or the free slot where n would go (cap > used). */
+static size_t number_slot(const struct ike_core *c, unsigned n)
 {
-	size_t w = n / 32;
-	if (w >= c->numbers_words) {
-		size_t nw = c->numbers_words ? c->numbers_words * 2 : 64;
-		while (nw <= w)
-			nw *= 2;
-		uint32_t *grown = realloc(c->numbers, nw * sizeof(*grown));
-		if (!grown)
-			return -RTX_ENOMEM;
-		memset(grown + c->numbers_words, 0, (nw - c->numbers_words) * sizeof(*grown));
-		c->numbers = grown;
-		c->numbers_words = nw;
-	}
-	c->numbers[w] |= 1u << (n % 32);
+	size_t i = home(n, c->numbers_cap);
+	while (c->numbers[i].n && c->numbers[i].n != n)
+		i = (i + 1) & (c->numbers_cap - 1);
+	return i;
+}
+
+static bool number_used(const struct ike_core *c, unsigned n)
+{
+	return c->numbers_cap && c->numbers[number_slot(c, n)].n == n;
+}
+
+/* Kept at most half full. */
+static int number_grow(struct ike_core *c)
+{
+	size_t cap = c->numbers_cap ? c->numbers_cap * 2 : 64;
+	struct sa_number *t = calloc(cap, sizeof(*t)), *old = c->numbers;
+	size_t old_cap = c->numbers_cap;
+	if (!t)
+		return -RTX_ENOMEM;
+	c->numbers = t;
+	c->numbers_cap = cap;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].n)
+			t[number_slot(c, old[i].n)] = old[i];
+	free(old);
 	return 0;
 }
 
-unsigned ike_core_number_alloc(struct ike_core *c)
+unsigned ike_core_number_alloc(struct ike_core *c, enum sa_kind kind, void *sa)
 {
+	if ((c->numbers_used + 1) * 2 > c->numbers_cap && number_grow(c))
+		return 0;
 	for (unsigned tries = 0; tries < NUMBER_MAX; tries++) {
 		unsigned n = c->number_next;
 		c->number_next = n >= NUMBER_MAX ? 1 : n + 1;
-		if (n == 0 || number_used(c, n))
+		size_t i = n ? number_slot(c, n) : 0;
+		if (n == 0 || c->numbers[i].n == n)
 			continue;
-		return number_mark(c, n) ? 0 : n;
+		c->numbers[i] = (struct sa_number){ n, kind, sa };
+		c->numbers_used++;
+		return n;
 	}
 	return 0;
+}
+
+void *ike_core_number_sa(const struct ike_core *c, unsigned n, enum sa_kind kind)
+{
+	if (!n || !c->numbers_cap)
+		return NULL;
+	const struct sa_number *s = &c->numbers[number_slot(c, n)];
+	return s->n == n && s->kind == kind ? s->sa : NULL;
 }
 
 unsigned ike_core_number_peek(const struct ike_core *c)
@@ -146,8 +171,21 @@ unsigned ike_core_number_peek(const struct ike_core *c)
 	return 0;
 }
 
+/* Deletion without tombstones: the entries after the freed slot that
+ * may not sit between their home and it move back into it. */
 void ike_core_number_free(struct ike_core *c, unsigned n)
 {
-	if (number_used(c, n))
-		c->numbers[n / 32] &= ~(1u << (n % 32));
+	if (!n || !number_used(c, n))
+		return;
+	size_t mask = c->numbers_cap - 1, i = number_slot(c, n);
+	for (size_t j = (i + 1) & mask; c->numbers[j].n; j = (j + 1) & mask) {
+		size_t h = home(c->numbers[j].n, c->numbers_cap);
+		/* j's entry stays when its home lies cyclically in (i, j] */
+		if (i < j ? (h > i && h <= j) : (h > i || h <= j))
+			continue;
+		c->numbers[i] = c->numbers[j];
+		i = j;
+	}
+	c->numbers[i] = (struct sa_number){ 0 };
+	c->numbers_used--;
 }

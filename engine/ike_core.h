@@ -95,8 +95,10 @@ struct ike_core {
 	size_t n_sas;
 	unsigned half_open;                    /* responder SAs not yet established */
 	struct half_open_table half_open_src;  /* the same, per source address */
-	uint32_t *numbers;                     /* bitmap of SA numbers in use */
-	size_t numbers_words;
+	/* SA numbers in use and what each names: open addressing with
+	 * linear probing (rekey.c follows successors by number) */
+	struct sa_number *numbers;
+	size_t numbers_cap, numbers_used;
 	unsigned number_next;
 	struct tunnel_state *tunnels;          /* tunnel.c */
 	size_t n_tunnels;
@@ -128,8 +130,18 @@ int ike_core_random(struct ike_core *c, uint8_t *buf, size_t len);
 const struct gateway_config *ike_core_gateway(const struct ike_core *c, unsigned id);
 
 /* The router shows small SA numbers that keep counting up, one counter
- * for IKE and CHILD SAs, skipping numbers still in use. 0: none left. */
-unsigned ike_core_number_alloc(struct ike_core *c);
+ * for IKE and CHILD SAs, skipping numbers still in use; each names its
+ * SA (an IKE SA, or one direction of a CHILD SA) until freed. 0: none
+ * left, or out of memory. */
+enum sa_kind { SA_KIND_IKE = 1, SA_KIND_CHILD };
+struct sa_number {
+	unsigned n;             /* 0: a free slot */
+	enum sa_kind kind;
+	void *sa;
+};
+unsigned ike_core_number_alloc(struct ike_core *c, enum sa_kind kind, void *sa);
+/* The SA of that kind number n names, or NULL. */
+void *ike_core_number_sa(const struct ike_core *c, unsigned n, enum sa_kind kind);
 /* The number the next ike_core_number_alloc() returns (0: none free). */
 unsigned ike_core_number_peek(const struct ike_core *c);
 void ike_core_number_free(struct ike_core *c, unsigned n);

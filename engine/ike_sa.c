@@ -247,7 +247,7 @@ struct ike_sa *ike_sa_new(struct ike_core *e, bool initiator, unsigned gateway,
 	sa->local = *local;
 	sa->remote = *remote;
 	sa->created_ms = ike_core_now_ms(e);
-	if (!(sa->number = ike_core_number_alloc(e))) {
+	if (!(sa->number = ike_core_number_alloc(e, SA_KIND_IKE, sa))) {
 		free(sa);
 		return NULL;
 	}
@@ -263,6 +263,8 @@ struct ike_sa *ike_sa_new(struct ike_core *e, bool initiator, unsigned gateway,
 	window_init(&sa->win, e->d.loop, e->d.log, initiator, e->window_ops, sa);
 	window_set_retry(&sa->win, e->d.config->retry_count, e->d.config->retry_interval);
 	sa->next = e->sas;
+	if (e->sas)
+		e->sas->prev = sa;
 	e->sas = sa;
 	e->n_sas++;
 	index_add(sa);
@@ -417,7 +419,11 @@ void ike_sa_delete(struct ike_sa *sa)
 	window_free(&sa->win);
 	ike_sa_log(sa, LOG_SA_DELETED);
 	unlink_from(&e->bucket[bucket_of(our_spi(sa))], sa, offsetof(struct ike_sa, hnext));
-	unlink_from(&e->sas, sa, offsetof(struct ike_sa, next));
+	/* thousands of SAs: no walk to find the one before */
+	*(sa->prev ? &sa->prev->next : &e->sas) = sa->next;
+	if (sa->next)
+		sa->next->prev = sa->prev;
+	sa->next = sa->prev = NULL;
 	gateway_unlink(sa);
 	unlink_from(&e->peer_bucket[side_bucket(sa->spi_i)], sa, offsetof(struct ike_sa, pnext));
 	e->n_sas--;

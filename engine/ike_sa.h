@@ -53,7 +53,7 @@ struct sig_job;
 
 struct ike_sa {
 	struct ike_core *e;
-	struct ike_sa *next, *hnext;          /* core list, hash bucket */
+	struct ike_sa *next, *prev, *hnext;   /* core list (prev: O(1) unlink), hash bucket */
 	struct ike_sa *gnext, *pnext;         /* by gateway, by the peer's SPI */
 	unsigned number;
 	unsigned gateway;                     /* 0 while unknown (responder) */

@@ -56,19 +56,15 @@ static unsigned pct_of(const struct sa_duration *d)
 
 static struct ike_sa *ike_by_number(struct ike_core *e, unsigned n)
 {
-	for (struct ike_sa *sa = e->sas; n && sa; sa = sa->next)
-		if (sa->number == n && sa->state != IKE_STATE_CLOSED)
-			return sa;
-	return NULL;
+	struct ike_sa *sa = ike_core_number_sa(e, n, SA_KIND_IKE);
+	return sa && sa->state != IKE_STATE_CLOSED ? sa : NULL;
 }
 
+/* Installed CHILD SAs only: those an IKE SA lists. */
 static struct child_sa *child_by_number(struct ike_core *e, unsigned n)
 {
-	for (struct ike_sa *sa = e->sas; n && sa; sa = sa->next)
-		for (struct child_sa *c = sa->children; c; c = c->next)
-			if (c->num_send == n || c->num_recv == n)
-				return c;
-	return NULL;
+	struct child_sa *c = ike_core_number_sa(e, n, SA_KIND_CHILD);
+	return c && child_sa_up(c) ? c : NULL;
 }
 
 static void child_log(struct child_sa *c, enum log_id id)

@@ -509,14 +509,16 @@ static void test_doc(void **state)
 	free(have);
 }
 
-/* The by-gateway and by-peer-SPI indexes say what a walk of every SA
- * says, through random creations, gateway changes, peer SPIs and deletes. */
+/* The by-gateway, by-peer-SPI and by-number indexes say what a walk of
+ * every SA says, through random creations, gateway changes, peer SPIs and
+ * deletes; the list links both ways. */
 static void test_indexes_match_a_walk(void **state)
 {
 	struct fx *f = *state;
 	uint64_t r = 12345;
 	struct endpoint b = { .port = IKE_PORT };
 	assert_int_equal(ip_addr_parse("192.0.2.2", &b.addr), 0);
+	unsigned gone = 0;
 	for (int step = 0; step < 4000; step++) {
 		r = r * 6364136223846793005ull + 1442695040888963407ull;
 		unsigned op = (unsigned)(r >> 33) % 4, gw = (unsigned)(r >> 40) % 8;
@@ -531,6 +533,7 @@ static void test_indexes_match_a_walk(void **state)
 		} else if (op == 1) {
 			ike_sa_set_gateway(sa, gw);
 		} else if (op == 2) {
+			gone = sa->number;
 			ike_sa_delete(sa);
 		} else if (!sa->initiator) {
 			ike_sa_set_spi_i(sa, spi);
@@ -557,7 +560,85 @@ static void test_indexes_match_a_walk(void **state)
 				assert_int_equal(found->spi_i, s);
 			}
 		}
+		size_t n = 0;
+		for (struct ike_sa *o = f->core.sas, *before = NULL; o; before = o, o = o->next) {
+			assert_ptr_equal(o->prev, before);
+			assert_ptr_equal(ike_core_number_sa(&f->core, o->number, SA_KIND_IKE), o);
+			assert_null(ike_core_number_sa(&f->core, o->number, SA_KIND_CHILD));
+			n++;
+		}
+		assert_int_equal(n, f->core.n_sas);
+		assert_null(ike_core_number_sa(&f->core, gone, SA_KIND_IKE));
 	}
+}
+
+/* Numbers 64 apart share their slot in the smallest table: one cluster,
+ * whose members stay findable whichever of them is freed first. */
+static void numbers_in_one_cluster(struct fx *f)
+{
+	enum { K = 30 };
+	static char objs[K];
+	unsigned num[K];
+	for (unsigned first = 0; first < K; first += 7) {
+		for (unsigned i = 0; i < K; i++) {
+			f->core.number_next = 1 + 64 * i;
+			num[i] = ike_core_number_alloc(&f->core, SA_KIND_IKE, &objs[i]);
+			assert_int_equal(num[i], 1 + 64 * i);
+		}
+		assert_int_equal(f->core.numbers_cap, 64);
+		for (unsigned k = 0; k < K; k++) {
+			unsigned i = (first + k * 11) % K;
+			ike_core_number_free(&f->core, num[i]);
+			num[i] = 0;
+			for (unsigned m = 0; m < K; m++)
+				assert_ptr_equal(ike_core_number_sa(&f->core, 1 + 64 * m, SA_KIND_IKE),
+						 num[m] ? &objs[m] : NULL);
+		}
+		assert_int_equal(f->core.numbers_used, 0);
+	}
+}
+
+/* SA numbers: thousands in use name their SAs through frees in every
+ * order (the table's deletion moves entries back); a number in use is
+ * skipped when the counter comes round to it again. */
+static void test_numbers_name_their_sas(void **state)
+{
+	struct fx *f = *state;
+	enum { N = 5000 };
+	static char objs[N];
+	static unsigned num[N];
+	numbers_in_one_cluster(f);
+	f->core.number_next = 1;
+	for (unsigned i = 0; i < N; i++) {
+		num[i] = ike_core_number_alloc(&f->core, i % 3 ? SA_KIND_CHILD : SA_KIND_IKE, &objs[i]);
+		assert_int_equal(num[i], i + 1);
+	}
+	uint64_t r = 99;
+	for (unsigned i = 0; i < N; i++) {
+		r = r * 6364136223846793005ull + 1442695040888963407ull;
+		if ((r >> 40) % 3) {
+			ike_core_number_free(&f->core, num[i]);
+			num[i] = 0;
+		}
+	}
+	for (unsigned i = 0; i < N; i++) {
+		enum sa_kind k = i % 3 ? SA_KIND_CHILD : SA_KIND_IKE;
+		enum sa_kind other = k == SA_KIND_IKE ? SA_KIND_CHILD : SA_KIND_IKE;
+		assert_ptr_equal(ike_core_number_sa(&f->core, i + 1, k), num[i] ? &objs[i] : NULL);
+		assert_null(ike_core_number_sa(&f->core, i + 1, other));
+	}
+	f->core.number_next = 1;
+	unsigned n = ike_core_number_alloc(&f->core, SA_KIND_IKE, &objs[0]);
+	assert_int_not_equal(n, 0);
+	assert_int_equal(num[n - 1], 0);
+	for (unsigned i = 0; i + 1 < n; i++)
+		assert_int_not_equal(num[i], 0);
+	assert_ptr_equal(ike_core_number_sa(&f->core, n, SA_KIND_IKE), &objs[0]);
+	assert_null(ike_core_number_sa(&f->core, 0, SA_KIND_IKE));
+	for (unsigned i = 0; i < N; i++)
+		ike_core_number_free(&f->core, num[i]);
+	ike_core_number_free(&f->core, n);
+	assert_int_equal(f->core.numbers_used, 0);
 }
 
 int main(int argc, char **argv)
@@ -572,6 +653,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_ike_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_half_open_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_indexes_match_a_walk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_numbers_name_their_sas, setup, teardown),
 		cmocka_unit_test(test_doc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
