@@ -383,10 +383,14 @@ int rekey_child_wanted(struct ike_sa *sa, unsigned tunnel)
 
 /* ---- IKE SAs --------------------------------------------------------------------- */
 
-/* A fresh IKE SA started to replace sa that is still negotiating. */
-static bool fresh_pending(const struct ike_sa *sa)
+/* A fresh IKE SA started to replace sa that is still negotiating (it is
+ * one of sa's gateway: every IKE SA rekey asks, so no walk of them all). */
+static bool fresh_pending(struct ike_sa *sa)
 {
-	for (const struct ike_sa *o = sa->e->sas; o; o = o->next)
+	if (!sa->gateway)
+		return false;     /* fresh SAs are made for a gateway */
+	for (const struct ike_sa *o = ike_sa_of_gateway(sa->e, sa->gateway, NULL); o;
+	     o = ike_sa_of_gateway(sa->e, sa->gateway, (struct ike_sa *)o))
 		if (o->state != IKE_STATE_CLOSED && o->pred == sa->number)
 			return true;
 	return false;
