@@ -92,12 +92,11 @@ struct child_sa *child_sa_new(struct ike_sa *ike, unsigned tunnel, uint32_t poli
 	c->reqid = kernel_tunnel_reqid(tunnel);
 	c->if_id = kernel_tunnel_if_id(tunnel);
 	c->made_by_us = ike->initiator;   /* IKE_AUTH's; CREATE_CHILD_SA sets its own */
-	if (!(c->num_send = ike_core_number_alloc(e, SA_KIND_CHILD, c)) ||
-	    !(c->num_recv = ike_core_number_alloc(e, SA_KIND_CHILD, c))) {
-		ike_core_number_free(e, c->num_send);
+	if (!(c->num_send = ike_core_number_alloc(e, SA_KIND_CHILD, c))) {
 		free(c);
 		return NULL;
 	}
+	c->num_recv = c->num_send + 1;
 	for (int send = 1; send >= 0; send--) {
 		child_log(c, send, LOG_SA_TEMP_ASSIGNED);
 		child_log(c, send, LOG_BOUND_ON_SA, ike->number);
@@ -328,7 +327,6 @@ static void child_close(struct child_sa *c)
 	child_log(c, true, LOG_SA_DELETED);
 	child_log(c, false, LOG_SA_DELETED);
 	ike_core_number_free(e, c->num_send);
-	ike_core_number_free(e, c->num_recv);
 	free(c);
 }
 

@@ -96,7 +96,9 @@ const struct gateway_config *ike_core_gateway(const struct ike_core *c, unsigned
 /* ---- SA numbers ------------------------------------------------------------ */
 
 /* A number comes back only after wrapping, and never while an SA still
- * holds it. */
+ * holds it. A CHILD SA holds two, n and n + 1, and only n is in the
+ * table: one entry fewer per CHILD SA (the table is most of what the
+ * numbers cost per SA). */
 #define NUMBER_MAX 0x7fffffffu
 
 static size_t home(unsigned n, size_t cap)
@@ -113,12 +115,27 @@ static size_t number_slot(const struct ike_core *c, unsigned n)
 	return i;
 }
 
-static bool number_used(const struct ike_core *c, unsigned n)
+static const struct sa_number *number_entry(const struct ike_core *c, unsigned n)
 {
-	return c->numbers_cap && c->numbers[number_slot(c, n)].n == n;
+	const struct sa_number *s = n && c->numbers_cap ? &c->numbers[number_slot(c, n)] : NULL;
+	return s && s->n == n ? s : NULL;
 }
 
-/* Kept at most half full. */
+/* n itself, or the second number of the CHILD SA holding n - 1. */
+static const struct sa_number *number_holder(const struct ike_core *c, unsigned n)
+{
+	const struct sa_number *s = number_entry(c, n);
+	if (!s && n > 1 && (s = number_entry(c, n - 1)) && s->kind != SA_KIND_CHILD)
+		s = NULL;
+	return s;
+}
+
+static bool number_used(const struct ike_core *c, unsigned n)
+{
+	return number_holder(c, n) != NULL;
+}
+
+/* Kept at most three quarters full. */
 static int number_grow(struct ike_core *c)
 {
 	size_t cap = c->numbers_cap ? c->numbers_cap * 2 : 64;
@@ -137,15 +154,16 @@ static int number_grow(struct ike_core *c)
 
 unsigned ike_core_number_alloc(struct ike_core *c, enum sa_kind kind, void *sa)
 {
-	if ((c->numbers_used + 1) * 2 > c->numbers_cap && number_grow(c))
+	unsigned span = kind == SA_KIND_CHILD ? 2 : 1;
+	if ((c->numbers_used + 1) * 4 > c->numbers_cap * 3 && number_grow(c))
 		return 0;
 	for (unsigned tries = 0; tries < NUMBER_MAX; tries++) {
 		unsigned n = c->number_next;
-		c->number_next = n >= NUMBER_MAX ? 1 : n + 1;
-		size_t i = n ? number_slot(c, n) : 0;
-		if (n == 0 || c->numbers[i].n == n)
+		c->number_next = n > NUMBER_MAX - span ? 1 : n + span;
+		if (n == 0 || n > NUMBER_MAX - (span - 1) || number_used(c, n) ||
+		    (span == 2 && number_used(c, n + 1)))
 			continue;
-		c->numbers[i] = (struct sa_number){ n, kind, sa };
+		c->numbers[number_slot(c, n)] = (struct sa_number){ n, kind, sa };
 		c->numbers_used++;
 		return n;
 	}
@@ -154,10 +172,8 @@ unsigned ike_core_number_alloc(struct ike_core *c, enum sa_kind kind, void *sa)
 
 void *ike_core_number_sa(const struct ike_core *c, unsigned n, enum sa_kind kind)
 {
-	if (!n || !c->numbers_cap)
-		return NULL;
-	const struct sa_number *s = &c->numbers[number_slot(c, n)];
-	return s->n == n && s->kind == kind ? s->sa : NULL;
+	const struct sa_number *s = number_holder(c, n);
+	return s && s->kind == kind ? s->sa : NULL;
 }
 
 unsigned ike_core_number_peek(const struct ike_core *c)
@@ -175,8 +191,8 @@ unsigned ike_core_number_peek(const struct ike_core *c)
  * may not sit between their home and it move back into it. */
 void ike_core_number_free(struct ike_core *c, unsigned n)
 {
-	if (!n || !number_used(c, n))
-		return;
+	if (!number_entry(c, n))
+		return;          /* also a CHILD SA's second number: it goes with n - 1 */
 	size_t mask = c->numbers_cap - 1, i = number_slot(c, n);
 	for (size_t j = (i + 1) & mask; c->numbers[j].n; j = (j + 1) & mask) {
 		size_t h = home(c->numbers[j].n, c->numbers_cap);

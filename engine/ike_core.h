@@ -131,8 +131,9 @@ const struct gateway_config *ike_core_gateway(const struct ike_core *c, unsigned
 
 /* The router shows small SA numbers that keep counting up, one counter
  * for IKE and CHILD SAs, skipping numbers still in use; each names its
- * SA (an IKE SA, or one direction of a CHILD SA) until freed. 0: none
- * left, or out of memory. */
+ * SA until freed. A CHILD SA gets two, the one returned for its send
+ * direction and the next for its receive direction, both freed with the
+ * first. 0: none left, or out of memory. */
 enum sa_kind { SA_KIND_IKE = 1, SA_KIND_CHILD };
 struct sa_number {
 	unsigned n;             /* 0: a free slot */
