@@ -113,6 +113,41 @@ struct child_sa *child_sa_new(struct ike_sa *ike, unsigned tunnel, uint32_t poli
 	return c;
 }
 
+/* ---- by SPI: the kernel's events name an SA by SPI and destination ------- */
+
+static size_t spi_bucket(uint32_t spi)
+{
+	return (size_t)((spi ^ (spi >> 10) ^ (spi >> 20)) % IKE_SA_SIDE_BUCKETS);
+}
+
+static void spi_link(struct child_sa *c)
+{
+	struct ike_core *e = c->ike->e;
+	struct child_sa **in = &e->spi_in_bucket[spi_bucket(c->spi_in)];
+	struct child_sa **out = &e->spi_out_bucket[spi_bucket(c->spi_out)];
+	c->in_next = *in;
+	*in = c;
+	c->out_next = *out;
+	*out = c;
+}
+
+static void spi_unlink(struct child_sa *c)
+{
+	struct ike_core *e = c->ike->e;
+	struct child_sa **p;
+	for (p = &e->spi_in_bucket[spi_bucket(c->spi_in)]; *p; p = &(*p)->in_next)
+		if (*p == c) {
+			*p = c->in_next;
+			break;
+		}
+	for (p = &e->spi_out_bucket[spi_bucket(c->spi_out)]; *p; p = &(*p)->out_next)
+		if (*p == c) {
+			*p = c->out_next;
+			break;
+		}
+	c->in_next = c->out_next = NULL;
+}
+
 /* ---- SAs ------------------------------------------------------------------ */
 
 static void fill_sa(struct child_sa *c, bool out, const struct child_keys *k,
@@ -242,6 +277,7 @@ static int install(struct child_sa *c, const struct child_keys *keys, bool hold_
 	c->established_ms = ike_core_now_ms(e);
 	c->next = c->ike->children;
 	c->ike->children = c;
+	spi_link(c);
 	child_log(c, true, LOG_SA_ESTABLISHED);
 	child_log(c, false, LOG_SA_ESTABLISHED);
 	return child_sa_set_state(c, CHILD_STATE_ESTABLISHED);
@@ -333,7 +369,20 @@ static void child_close(struct child_sa *c)
 void child_sa_delete(struct child_sa *c)
 {
 	unlink_child(c);
+	spi_unlink(c);
 	child_close(c);
+}
+
+struct child_sa *child_sa_by_kernel_id(struct ike_core *e, const struct kernel_sa_id *id)
+{
+	struct child_sa *c;
+	for (c = e->spi_in_bucket[spi_bucket(id->spi)]; c; c = c->in_next)
+		if (c->spi_in == id->spi && ip_addr_equal(&id->dst, &c->ike->local.addr))
+			return c;
+	for (c = e->spi_out_bucket[spi_bucket(id->spi)]; c; c = c->out_next)
+		if (c->spi_out == id->spi && ip_addr_equal(&id->dst, &c->ike->remote.addr))
+			return c;
+	return NULL;
 }
 
 void child_sa_discard(struct child_sa *c)

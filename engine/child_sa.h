@@ -39,6 +39,7 @@ enum child_sa_flag {
 
 struct child_sa {
 	struct child_sa *next;
+	struct child_sa *in_next, *out_next;  /* the core's SPI buckets, while listed */
 	struct ike_sa *ike;
 	enum child_state state;          /* child_sa_set_state() alone writes it */
 	unsigned flags;                  /* CHILD_SAF_* */
@@ -101,6 +102,9 @@ void child_sa_delete(struct child_sa *c);
 void child_sa_discard(struct child_sa *c);
 /* Moves c to IKE SA `to` (an IKE SA rekey): "bound on SA:n/IKE (changed)". */
 void child_sa_rebind(struct child_sa *c, struct ike_sa *to);
+/* The installed CHILD SA one of whose kernel SAs id names (the kernel's
+ * expire events), without a walk of every SA; NULL when none. */
+struct child_sa *child_sa_by_kernel_id(struct ike_core *e, const struct kernel_sa_id *id);
 
 /* The one writer of c->state; 0 or -RTX_EINVAL (see ike_sa_set_state). */
 int child_sa_set_state(struct child_sa *c, enum child_state to);

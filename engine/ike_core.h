@@ -92,6 +92,9 @@ struct ike_core {
 	 * retransmitted IKE_SA_INIT). */
 	struct ike_sa *gw_bucket[IKE_SA_SIDE_BUCKETS];
 	struct ike_sa *peer_bucket[IKE_SA_SIDE_BUCKETS];
+	/* installed CHILD SAs by inbound and outbound SPI (child_sa.c) */
+	struct child_sa *spi_in_bucket[IKE_SA_SIDE_BUCKETS];
+	struct child_sa *spi_out_bucket[IKE_SA_SIDE_BUCKETS];
 	size_t n_sas;
 	unsigned half_open;                    /* responder SAs not yet established */
 	struct half_open_table half_open_src;  /* the same, per source address */

@@ -609,19 +609,9 @@ const struct sa_listener rekey_listener = { .ike = on_ike, .child = on_child };
 
 /* ---- events and operator ------------------------------------------------------------ */
 
-static struct child_sa *child_by_spi(struct ike_core *e, const struct kernel_sa_id *id)
-{
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
-		for (struct child_sa *c = sa->children; c; c = c->next)
-			if ((c->spi_in == id->spi && ip_addr_equal(&id->dst, &sa->local.addr)) ||
-			    (c->spi_out == id->spi && ip_addr_equal(&id->dst, &sa->remote.addr)))
-				return c;
-	return NULL;
-}
-
 static void on_soft(struct ike_core *e, const struct kernel_event *ev)
 {
-	struct child_sa *c = child_by_spi(e, &ev->sa);
+	struct child_sa *c = child_sa_by_kernel_id(e, &ev->sa);
 	if (!c)
 		return;
 	if (child_by_number(e, c->succ))
@@ -632,7 +622,7 @@ static void on_soft(struct ike_core *e, const struct kernel_event *ev)
 
 static void on_hard(struct ike_core *e, const struct kernel_event *ev)
 {
-	struct child_sa *c = child_by_spi(e, &ev->sa);
+	struct child_sa *c = child_sa_by_kernel_id(e, &ev->sa);
 	if (!c)
 		return;
 	struct ike_sa *sa = c->ike;

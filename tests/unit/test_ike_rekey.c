@@ -65,10 +65,30 @@ static struct kernel_sa_id out_id(const struct ike_router *x, const struct ike_r
 	return (struct kernel_sa_id){ x->addr, y->addr, spi, KERNEL_PROTO_ESP };
 }
 
+/* The kernel's ids of r's installed CHILD SAs lead back to them (the
+ * expire events' lookup), and nothing else does. */
+static void assert_found_by_kernel_id(struct ike_router *r)
+{
+	struct ike_core *e = &r->engine->core;
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
+		for (struct child_sa *c = sa->children; c; c = c->next) {
+			struct kernel_sa_id in = { sa->remote.addr, sa->local.addr, c->spi_in,
+						   KERNEL_PROTO_ESP };
+			struct kernel_sa_id out = { sa->local.addr, sa->remote.addr, c->spi_out,
+						    KERNEL_PROTO_ESP };
+			assert_ptr_equal(child_sa_by_kernel_id(e, &in), c);
+			assert_ptr_equal(child_sa_by_kernel_id(e, &out), c);
+			in.spi = ~c->spi_in;
+			assert_null(child_sa_by_kernel_id(e, &in));
+		}
+}
+
 /* x's only CHILD SA pairs with y's: each outbound SA is the other's
  * inbound one with the same keys, and the kernels hold nothing else. */
 static void assert_one_pair(struct ike_router *x, struct ike_router *y)
 {
+	assert_found_by_kernel_id(x);
+	assert_found_by_kernel_id(y);
 	struct child_sa *cx = the_child(x), *cy = the_child(y);
 	assert_int_equal(cx->spi_out, cy->spi_in);
 	assert_int_equal(cx->spi_in, cy->spi_out);
@@ -98,6 +118,8 @@ static void assert_gone(struct ike_router *x, struct ike_router *y, uint32_t spi
 	struct kernel_sa_id id = out_id(x, y, spi);
 	assert_null(kernel_sim_sa_find(x->kernel, &id));
 	assert_null(kernel_sim_sa_find(y->kernel, &id));
+	assert_null(child_sa_by_kernel_id(&x->engine->core, &id));
+	assert_null(child_sa_by_kernel_id(&y->engine->core, &id));
 }
 
 /* Traffic counted on the new outbound SA shows on its `show ipsec sa` row. */
