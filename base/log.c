@@ -363,32 +363,33 @@ void log_ike(struct log *l, const char *sub, enum log_id id, ...)
 	va_end(ap);
 }
 
+__attribute__((format(printf, 3, 0)))
+static void push_textv(struct log *l, enum log_level lvl, const char *fmt, va_list ap)
+{
+	char *line = NULL;
+	if (vasprintf(&line, fmt, ap) < 0)
+		line = NULL;
+	log_push(l, lvl, line);
+}
+
 void log_text(struct log *l, enum log_level lvl, const char *fmt, ...)
 {
 	if (lvl == LOG_DEBUG && !l->debug)
 		return;
-	char *line = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) < 0)
-		line = NULL;
+	push_textv(l, lvl, fmt, ap);
 	va_end(ap);
-	log_push(l, lvl, line);
 }
 
 void log_text_limited(struct log *l, enum log_level lvl, const char *fmt, ...)
 {
-	if (lvl == LOG_DEBUG && !l->debug)
+	if ((lvl == LOG_DEBUG && !l->debug) || !rl_pass(l, lvl, fmt))
 		return;
-	if (!rl_pass(l, lvl, fmt))
-		return;
-	char *line = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) < 0)
-		line = NULL;
+	push_textv(l, lvl, fmt, ap);
 	va_end(ap);
-	log_push(l, lvl, line);
 }
 
 void log_dump(struct log *l, const char *sub, const char *title,
