@@ -112,7 +112,8 @@ static int add_ke(struct msg *m, uint16_t group, const uint8_t *pub, size_t len)
  * the job; when the job is back, the exchange is processed from the start
  * with its result, so what changed meanwhile (an SA deleted, the
  * configuration) is seen as if the message had just arrived. Our key
- * pair for the request is still made on the loop's thread. */
+ * pair for a rekey's request is made ahead, before the exchange starts
+ * (exchange_child_key_ahead), when rekey.c's timers ask for it. */
 
 /* 0 when j holds g^ir for a KE of `group` (not so when the configuration
  * changed while it ran, or the peer's value was refused). */
@@ -194,12 +195,67 @@ static int ike_offer(struct ike_sa *sa, const struct gateway_config *g, uint16_t
 	return 0;
 }
 
+/* The KE group of our next CREATE_CHILD_SA of `kind` on sa; 0: none. */
+static uint16_t request_group(const struct ike_sa *sa, enum child_xchg_kind kind)
+{
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	if (!g)
+		return 0;
+	if (kind == CX_REKEY_IKE)
+		return sa->prop.dh ? sa->prop.dh->id : g->group[0];
+	return g->pfs ? g->group[0] : 0;
+}
+
+/* Our key pair for the request: the one made ahead when it is of the
+ * group (exchange_child_key_ahead), else made here. */
 static int new_dh(struct ike_sa *sa, struct child_xchg *cx, uint16_t group)
 {
 	dh_free(cx->dh);
 	cx->dh = NULL;
 	cx->ke_group = group;
+	if (group && sa->spare_dh && dh_alg(sa->spare_dh)->id == group) {
+		cx->dh = sa->spare_dh;
+		sa->spare_dh = NULL;
+		return 0;
+	}
 	return group ? dh_new(sa->e->d.crypto, group, &cx->dh) : 0;
+}
+
+static void made_ahead(struct kex_job *j)
+{
+	struct ike_sa *sa = j->sa;
+	void (*then)(struct ike_sa *sa, unsigned n) = j->then;
+	unsigned n = j->then_n;
+	if (!j->err) {
+		dh_free(sa->spare_dh);
+		sa->spare_dh = j->dh;
+		j->dh = NULL;
+	}
+	kex_job_free(j);
+	then(sa, n);     /* made or not, the rekey goes on */
+}
+
+bool exchange_child_key_ahead(struct ike_sa *sa, enum child_xchg_kind kind,
+			      void (*then)(struct ike_sa *sa, unsigned n), unsigned n)
+{
+	uint16_t group = request_group(sa, kind);
+	if (!group || !sa->e->workers || (sa->spare_dh && dh_alg(sa->spare_dh)->id == group))
+		return false;
+	struct kex_job *j = kex_job_new(sa, group, made_ahead, "");
+	if (!j)
+		return false;
+	j->then = then;
+	j->then_n = n;
+	if (kex_job_submit_aside(j))
+		return true;
+	kex_job_free(j);     /* not reached: the engine has workers */
+	return false;
+}
+
+void exchange_child_key_drop(struct ike_sa *sa)
+{
+	dh_free(sa->spare_dh);
+	sa->spare_dh = NULL;
 }
 
 /* ---- initiator ----------------------------------------------------------------- */
@@ -259,7 +315,7 @@ static int prepare_child(struct ike_sa *sa, const struct gateway_config *g,
 static int prepare_ike(struct ike_sa *sa, const struct gateway_config *g, struct child_xchg *cx)
 {
 	struct ike_core *e = sa->e;
-	uint16_t group = sa->prop.dh ? sa->prop.dh->id : g->group[0];
+	uint16_t group = request_group(sa, CX_REKEY_IKE);
 	if (!(cx->nsa = ike_sa_new(e, true, sa->gateway, &sa->local, &sa->remote)))
 		return -RTX_ENOMEM;
 	/* held: an engine that closes may delete it before sa, whose cx_free
@@ -488,7 +544,6 @@ static enum xchg_rc derive_i(struct ike_sa *sa, struct child_xchg *cx, struct ms
 		return rc;
 	}
 	msg_rx_keep(rx, &j->req);
-	sa->job_busy = true;
 	return XCHG_PENDING;
 }
 
@@ -692,7 +747,6 @@ static enum xchg_rc key_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *resp
 	/* the worker reads none of what the loop's thread moves here */
 	j->resp = *resp;
 	msg_rx_keep(rx, &j->req);
-	sa->job_busy = true;
 	return XCHG_PENDING;
 }
 

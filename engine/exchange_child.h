@@ -24,6 +24,17 @@ extern const struct exchange_ops exchange_child_ops;
  * -RTX_EEXIST while another exchange of ours is pending. */
 int exchange_child_start(struct ike_sa *sa, enum child_xchg_kind kind,
 			 struct child_sa *old, unsigned tunnel);
+/* With the engine's workers, our key pair for the next CREATE_CHILD_SA of
+ * `kind` on sa is made on one before the exchange starts, and kept on sa
+ * for exchange_child_start to take; then(sa, n) follows when it is back
+ * (made or not), unless sa closed meanwhile. true: a worker has it. false:
+ * nothing to make ahead (no KE, no workers, one is kept already): start
+ * now. Nothing about sa changes meanwhile, so the rekey rules see the
+ * exchange start as if the timer had fired a moment later. */
+bool exchange_child_key_ahead(struct ike_sa *sa, enum child_xchg_kind kind,
+			      void (*then)(struct ike_sa *sa, unsigned n), unsigned n);
+/* Frees a key pair kept for a rekey that will not start. */
+void exchange_child_key_drop(struct ike_sa *sa);
 /* Drops a closing IKE SA's pending CREATE_CHILD_SA, and forgets a CHILD
  * SA that goes while its rekey is pending. */
 extern const struct sa_listener exchange_child_listener;

@@ -204,7 +204,6 @@ int exchange_init_begin(struct ike_sa *sa, uint16_t group)
 		return -RTX_ENOMEM;
 	if (!kex_job_submit(j))
 		return send_first(j);
-	sa->job_busy = true;
 	return 0;
 }
 
@@ -353,7 +352,6 @@ static enum xchg_rc init_process_i(struct ike_sa *sa, struct msg_rx *rx)
 	kex_job_set_peer(j, &ke->u.ke);
 	if (!kex_job_submit(j))
 		return keyed_i(j);
-	sa->job_busy = true;
 	return XCHG_PENDING;
 }
 
@@ -577,7 +575,6 @@ static enum xchg_rc init_respond(struct ike_sa *sa, struct msg_rx *rx, struct ms
 		return keyed_r(j, resp);
 	/* the worker reads none of what the loop's thread writes here */
 	j->resp = *resp;
-	sa->job_busy = true;
 	return XCHG_PENDING;
 }
 

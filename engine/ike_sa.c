@@ -394,6 +394,7 @@ static void release(struct ike_sa *sa)
 {
 	drop_setup(sa);
 	dh_free(sa->dh);
+	dh_free(sa->spare_dh);
 	auth_eap_free(sa);
 	free(sa->eap_user);
 	free(sa->offer);

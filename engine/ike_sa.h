@@ -68,6 +68,7 @@ struct ike_sa {
 	struct proposal_offer *offer;         /* what we proposed, until agreed */
 	struct proposal_choice prop;          /* what was agreed */
 	struct dh *dh;
+	struct dh *spare_dh;                  /* exchange_child.c: made ahead of a rekey */
 	/* Needed only while the SA is set up: the nonces (sized as sent or
 	 * received), SKEYSEED and SK_pi/SK_pr; ike_sa_setup_done() lets them
 	 * go, keeping the lower nonce for a simultaneous rekey (2.8.1). */

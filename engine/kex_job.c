@@ -38,8 +38,8 @@ static void run(struct work *w)
 }
 
 /* On the loop's thread: an SA deleted while its job ran wants nothing.
- * cont runs with the SA no longer busy and held, as cont may free j and
- * the job's hold with it. */
+ * cont runs with the SA held, as cont may free j and the job's hold with
+ * it. */
 static void done(struct work *w)
 {
 	struct kex_job *j = (struct kex_job *)w;
@@ -49,7 +49,8 @@ static void done(struct work *w)
 		return;
 	}
 	ike_sa_hold(sa);
-	sa->job_busy = false;
+	if (j->busy)
+		sa->job_busy = false;
 	j->cont(j);
 	ike_sa_put(sa);
 }
@@ -104,6 +105,15 @@ void kex_job_set_peer(struct kex_job *j, const struct payload_ke *ke)
 }
 
 bool kex_job_submit(struct kex_job *j)
+{
+	j->busy = true;               /* before a worker has the job */
+	if (!workers_submit(j->sa->e->workers, &j->w))
+		return j->busy = false;
+	j->sa->job_busy = true;
+	return true;
+}
+
+bool kex_job_submit_aside(struct kex_job *j)
 {
 	return workers_submit(j->sa->e->workers, &j->w);
 }

@@ -26,8 +26,12 @@ struct payload_ke;
 struct kex_job {
 	struct work w;
 	struct ike_sa *sa;                    /* held while the job exists */
-	void (*cont)(struct kex_job *j);      /* after an asynchronous run; sa->job_busy cleared */
+	void (*cont)(struct kex_job *j);      /* after an asynchronous run */
 	char sub[40];                         /* log sub-prefix for cont */
+	bool busy;                            /* holds sa->job_busy (kex_job_submit) */
+	/* what cont hands back to whoever asked for a key pair ahead */
+	void (*then)(struct ike_sa *sa, unsigned n);
+	unsigned then_n;
 
 	/* input, copied from the SA: the job reads nothing else of it */
 	struct crypto_lib *lib;
@@ -66,8 +70,13 @@ void kex_job_set_ke(struct kex_job *j, const struct payload_ke *ke);
  * and transforms sa holds now. */
 void kex_job_set_peer(struct kex_job *j, const struct payload_ke *ke);
 /* Runs it: false when it ran inline (the result is there), true when a
- * worker has it (cont follows, unless the SA goes first). */
+ * worker has it (cont follows, unless the SA goes first); then the SA is
+ * job_busy (no requests, no INFORMATIONAL) until cont, which runs with
+ * it cleared. */
 bool kex_job_submit(struct kex_job *j);
+/* The same for a job the SA's exchanges do not wait for (a key pair made
+ * ahead): the SA is not made busy. */
+bool kex_job_submit_aside(struct kex_job *j);
 /* Wipes the secrets, frees what the job still owns and lets the SA go. */
 void kex_job_free(struct kex_job *j);
 

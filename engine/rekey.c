@@ -162,6 +162,45 @@ static void child_rekey_now(struct child_sa *c)
 		       : err ? later_ms(e) : config_retry_span_ms(e->d.config));
 }
 
+/* ---- key pairs made ahead --------------------------------------------------------- */
+
+/* A rekey whose request carries a KE (PFS, an IKE SA rekey) first has our
+ * key pair made on a worker (exchange_child_key_ahead), in RK_KEYING and
+ * with no timer armed; it starts when the key is back, unless something
+ * moved the SA on meanwhile (the peer's rekey, its going), which leaves
+ * another phase. Until then nothing about the SA has changed: the peer's
+ * own rekey of it is answered as if our timer had not fired yet. */
+
+/* The IKE SA rekey is a fresh IKE_SA_INIT (reference 1.22), no
+ * CREATE_CHILD_SA. */
+static bool ike_rekey_fresh(const struct ike_sa *sa, const struct gateway_config *g)
+{
+	return g->child_exchange_type != 2 && sa->rekeys >= sa->e->d.config->retry_count;
+}
+
+static void child_key_back(struct ike_sa *sa, unsigned n)
+{
+	struct child_sa *c = child_by_number(sa->e, n);
+	if (c && c->rk_phase == RK_KEYING)
+		child_rekey_now(c);
+	else
+		exchange_child_key_drop(sa);
+}
+
+static void child_rekey_soon(struct child_sa *c)
+{
+	struct ike_sa *sa = c->ike;
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	enum child_xchg_kind kind = sa->rekey_due ? CX_REKEY_IKE : CX_REKEY_CHILD;
+	if (g && !child_by_number(sa->e, c->succ) && !(sa->rekey_due && ike_rekey_fresh(sa, g)) &&
+	    exchange_child_key_ahead(sa, kind, child_key_back, c->num_send)) {
+		loop_timer_disarm(sa->e->d.loop, &c->rekey);
+		c->rk_phase = RK_KEYING;
+		return;
+	}
+	child_rekey_now(c);
+}
+
 static void child_going(struct child_sa *c);
 
 /* The replaced SA goes: with a Delete to the peer from the side whose
@@ -186,7 +225,7 @@ static void child_fired(struct loop *l, struct loop_timer *t, void *arg)
 	switch (c->rk_phase) {
 	case RK_WAIT:
 	case RK_RETRY:
-		child_rekey_now(c);
+		child_rekey_soon(c);
 		break;
 	case RK_HARD:
 		child_sa_delete(c);
@@ -415,6 +454,27 @@ static void ike_retire(struct ike_sa *old)
 	ike_arm(old, RK_RETIRED, config_retry_span_ms(old->e->d.config));
 }
 
+static void ike_key_back(struct ike_sa *sa, unsigned n)
+{
+	(void)n;
+	if (sa->rk_phase == RK_KEYING)
+		ike_rekey_now(sa);
+	else
+		exchange_child_key_drop(sa);
+}
+
+static void ike_rekey_soon(struct ike_sa *sa)
+{
+	const struct gateway_config *g = ike_sa_gateway(sa);
+	if (g && !ike_by_number(sa->e, sa->succ) && !ike_rekey_fresh(sa, g) &&
+	    exchange_child_key_ahead(sa, CX_REKEY_IKE, ike_key_back, sa->number)) {
+		loop_timer_disarm(sa->e->d.loop, &sa->rekey);
+		sa->rk_phase = RK_KEYING;
+		return;
+	}
+	ike_rekey_now(sa);
+}
+
 static void ike_fired(struct loop *l, struct loop_timer *t, void *arg)
 {
 	(void)l;
@@ -428,10 +488,10 @@ static void ike_fired(struct loop *l, struct loop_timer *t, void *arg)
 			sa->rk_phase = RK_IDLE;
 			break;
 		}
-		ike_rekey_now(sa);
+		ike_rekey_soon(sa);
 		break;
 	case RK_RETRY:
-		ike_rekey_now(sa);
+		ike_rekey_soon(sa);
 		break;
 	case RK_RETIRED:
 		exchange_info_delete_ike(sa);
@@ -461,7 +521,7 @@ int rekey_ike_start(struct ike_sa *sa)
 	int err = 0;
 	if (!g)
 		return -RTX_ENOENT;
-	if (g->child_exchange_type != 2 && sa->rekeys >= sa->e->d.config->retry_count) {
+	if (ike_rekey_fresh(sa, g)) {
 		if (fresh_pending(sa))
 			return -RTX_EEXIST;
 		struct ike_sa *nsa = ike_initiate_fresh(sa->e, sa->gateway, &err);
@@ -617,7 +677,7 @@ static void on_soft(struct ike_core *e, const struct kernel_event *ev)
 	if (child_by_number(e, c->succ))
 		child_log(c, LOG_INHIBITED_REKEY);
 	else if (c->rk_phase == RK_WAIT)
-		child_rekey_now(c);
+		child_rekey_soon(c);
 }
 
 static void on_hard(struct ike_core *e, const struct kernel_event *ev)

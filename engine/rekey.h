@@ -28,6 +28,7 @@ enum rekey_phase {
 	RK_RETRY,     /* a rekey was started or refused: check again */
 	RK_HARD,      /* CHILD SA: the rekey did not happen, fires at hard expiry */
 	RK_RETIRED,   /* replaced: fires when the grace is over and it goes */
+	RK_KEYING,    /* no timer: our key pair for the rekey is being made ahead */
 };
 
 /* Seconds a replaced CHILD SA lives on when `forced-reduction` is unset. */

@@ -350,6 +350,20 @@ static bool settled(struct ike_pair *p)
 	       p->a.engine->core.n_sas == 1 && p->b.engine->core.n_sas == 1;
 }
 
+/* A's CHILD SA waits for the key pair of its rekey. */
+static bool a_keying(struct ike_pair *p)
+{
+	struct ike_sa *sa = up_sa(&p->a);
+	return sa && sa->children && sa->children->rk_phase == RK_KEYING && busy(&p->a) == 1;
+}
+
+/* ... and the rekey has begun: the key came back and A's request is out. */
+static bool a_key_kept(struct ike_pair *p)
+{
+	struct ike_sa *sa = up_sa(&p->a);
+	return sa && sa->children && sa->children->rk_phase != RK_KEYING;
+}
+
 static void handshake(struct ike_pair *p)
 {
 	assert_int_equal(ike_initiate(p->a.engine, 1), 0);
@@ -428,6 +442,46 @@ static void test_rekey_responder_gone_while_computing(void **state)
 	assert_int_equal(ike_router_ike_up(&p->b), 0);
 }
 
+/* A's kernel says the CHILD SA is at its soft limit: with PFS A first
+ * makes its key pair on a worker, sending nothing and holding nothing
+ * back meanwhile; then the rekey goes as before, with that key. */
+static void test_key_made_ahead_of_a_rekey(void **state)
+{
+	struct ike_pair *p = *state;
+	handshake(p);
+	struct ike_sa *sa = up_sa(&p->a);
+	uint32_t old_spi = sa->children->spi_out;
+	unsigned a_sent = p->a.msgs_sent;
+	kernel_sim_tick(p->a.kernel, 21600);           /* 75 % of 28800 s */
+	assert_true(run_until(p, a_keying));
+	assert_int_equal(p->a.msgs_sent, a_sent);
+	assert_false(sa->job_busy);                    /* requests and INFORMATIONAL go on */
+	assert_true(run_until(p, a_key_kept));
+	assert_true(run_until(p, both_rekeyed));
+	assert_null(up_sa(&p->a)->spare_dh);           /* the request took it */
+	ike_pair_run(p, 32000);
+	assert_true(settled(p));
+	assert_int_not_equal(up_sa(&p->a)->children->spi_out, old_spi);
+	assert_same_keys(p);
+}
+
+/* The CHILD SA goes while its key pair is made: no rekey, and the key
+ * pair is not kept (valgrind and ASan see it freed). */
+static void test_key_ahead_child_gone(void **state)
+{
+	struct ike_pair *p = *state;
+	handshake(p);
+	struct ike_sa *sa = up_sa(&p->a);
+	unsigned a_sent = p->a.msgs_sent;
+	kernel_sim_tick(p->a.kernel, 21600);
+	assert_true(run_until(p, a_keying));
+	child_sa_delete(sa->children);
+	assert_true(run_until(p, idle));
+	assert_null(sa->spare_dh);
+	assert_int_equal(p->a.msgs_sent, a_sent);
+	assert_int_equal(ike_router_log_count(&p->a, "CHLD exchange started"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +506,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rekey_sa_gone_while_computing, setup_pfs,
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_rekey_responder_gone_while_computing, setup,
+						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_key_made_ahead_of_a_rekey, setup_pfs,
+						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_key_ahead_child_gone, setup_pfs,
 						ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
