@@ -226,7 +226,7 @@ static void made_ahead(struct kex_job *j)
 	struct ike_sa *sa = j->sa;
 	void (*then)(struct ike_sa *sa, unsigned n) = j->then;
 	unsigned n = j->then_n;
-	if (!j->err) {
+	if (!j->err && sa->state != IKE_STATE_CLOSED) {
 		dh_free(sa->spare_dh);
 		sa->spare_dh = j->dh;
 		j->dh = NULL;

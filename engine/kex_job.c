@@ -37,14 +37,15 @@ static void run(struct work *w)
 	j->dh = NULL;
 }
 
-/* On the loop's thread: an SA deleted while its job ran wants nothing.
- * cont runs with the SA held, as cont may free j and the job's hold with
- * it. */
+/* On the loop's thread: an SA deleted while its job ran wants nothing,
+ * unless the job has someone to tell (then: a rekey waits for it, maybe
+ * of a CHILD SA that moved to another IKE SA). cont runs with the SA
+ * held, as cont may free j and the job's hold with it. */
 static void done(struct work *w)
 {
 	struct kex_job *j = (struct kex_job *)w;
 	struct ike_sa *sa = j->sa;
-	if (sa->state == IKE_STATE_CLOSED) {
+	if (sa->state == IKE_STATE_CLOSED && !j->then) {
 		kex_job_free(j);
 		return;
 	}

@@ -482,6 +482,22 @@ static void test_key_ahead_child_gone(void **state)
 	assert_int_equal(ike_router_log_count(&p->a, "CHLD exchange started"), 0);
 }
 
+/* The same with A's IKE SA gone: the job still reports back (a CHILD SA
+ * that moved to another IKE SA would still want its rekey), keeps
+ * nothing and starts nothing. */
+static void test_key_ahead_sa_gone(void **state)
+{
+	struct ike_pair *p = *state;
+	handshake(p);
+	unsigned a_sent = p->a.msgs_sent;
+	kernel_sim_tick(p->a.kernel, 21600);
+	assert_true(run_until(p, a_keying));
+	ike_sa_delete(up_sa(&p->a));
+	assert_true(run_until(p, idle));
+	assert_int_equal(p->a.msgs_sent, a_sent);
+	assert_int_equal(ike_router_log_count(&p->a, "CHLD exchange started"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -511,6 +527,7 @@ int main(void)
 						ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_key_ahead_child_gone, setup_pfs,
 						ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_key_ahead_sa_gone, setup_pfs, ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
