@@ -6,7 +6,9 @@
  * thread and on worker threads (engine/workers.h: one per CPU in all, as a
  * process has, and one per CPU per engine), and once they are up all
  * their IKE SAs rekeyed at once (a key exchange each side, on the loop or
- * on the workers like IKE_SA_INIT's);
+ * on the workers like IKE_SA_INIT's), then all their CHILD SAs with PFS,
+ * started by the kernel's soft limit as in a router (A's key pairs made
+ * ahead on the workers);
  * then certificate logins (RSA-2048 and P-256, each side checking the
  * other's chain and signature and signing its own) eight tunnels at a
  * time, inline and on workers; then the memory an established IKE SA with
@@ -287,22 +289,48 @@ static bool all_rekeyed(struct ike_pair *p, unsigned k)
 	return ike_router_child_up(&p->a) >= k && ike_router_child_up(&p->b) >= k;
 }
 
-/* k tunnels started together; handshakes/s to the last CHILD SA, or a
- * negative figure on failure; then *rekeys: IKE SA rekeys/s, all k started
- * together. Virtual time stands still: the loop waits in real time for
- * the workers, and no retransmission falls due. */
-static double concurrent(uint16_t group, unsigned k, unsigned threads, double *rekeys)
+static size_t made_by_rekey(const struct ike_router *r)
+{
+	size_t n = 0;
+	for (const struct ike_sa *sa = r->engine->core.sas; sa; sa = sa->next)
+		for (const struct child_sa *c = sa->children; c; c = c->next)
+			n += c->by_create_child;
+	return n;
+}
+
+/* Every CHILD SA has a successor made by CREATE_CHILD_SA on both sides. */
+static bool children_rekeyed(struct ike_pair *p, unsigned k)
+{
+	return made_by_rekey(&p->a) >= k && made_by_rekey(&p->b) >= k;
+}
+
+/* handshakes, IKE SA rekeys, PFS CHILD SA rekeys per second; negative:
+ * failed */
+enum { R_UP, R_IKE, R_CHILD, R_N };
+struct rates {
+	double v[R_N];
+};
+
+/* k tunnels started together: handshakes/s to the last CHILD SA; then
+ * IKE SA rekeys/s, all k started together; then CHILD SA rekeys/s with
+ * PFS, all k at A's kernel's soft limit. Virtual time stands still: the
+ * loop waits in real time for the workers, and no retransmission falls
+ * due. */
+static struct rates concurrent(uint16_t group, unsigned k, unsigned threads)
 {
 	struct ike_pair p;
-	double rate = -1;
+	struct rates r = { { -1, -1, -1 } };
 	unsigned *nums = calloc(k, sizeof(*nums));
-	*rekeys = -1;
-	if (ike_pair_init(&p, group) || add_tunnels(&p, k, group))
-		return -1;
+	if (!nums || ike_pair_init(&p, group) || add_tunnels(&p, k, group)) {
+		free(nums);
+		return r;
+	}
 	modern(&p);
+	for (size_t i = 0; i < p.a.config->n_gateways; i++)
+		p.a.config->gateways[i]->pfs = true;
 	p.threads = threads;
 	if (ike_pair_start(&p))
-		return -1;
+		goto out;
 	/* a throughput figure: no COOKIE round, no half-open limits (what
 	 * bench-rate.sh asks of charon too) */
 	ike_set_half_open_limits(p.b.engine, k + 1, 0, 0);
@@ -312,9 +340,9 @@ static double concurrent(uint16_t group, unsigned k, unsigned threads, double *r
 	for (unsigned i = 1; i <= k; i++)
 		if (ike_initiate(p.a.engine, i))
 			goto out;
-	if (!nums || !run_until(&p, all_up, k))
+	if (!run_until(&p, all_up, k))
 		goto out;
-	rate = k / (now_s() - t0);
+	r.v[R_UP] = k / (now_s() - t0);
 	/* the list changes as the rekeys go: their numbers first */
 	unsigned n = 0;
 	for (const struct ike_sa *sa = p.a.engine->core.sas; sa && n < k; sa = sa->next)
@@ -323,12 +351,17 @@ static double concurrent(uint16_t group, unsigned k, unsigned threads, double *r
 	for (unsigned i = 0; i < n; i++)
 		if (rekey_sa_number(p.a.engine, nums[i]))
 			goto out;
-	if (run_until(&p, all_rekeyed, k))
-		*rekeys = k / (now_s() - t0);
+	if (!run_until(&p, all_rekeyed, k))
+		goto out;
+	r.v[R_IKE] = k / (now_s() - t0);
+	t0 = now_s();
+	kernel_sim_tick(p.a.kernel, 21600);      /* 75 % of 28800 s */
+	if (run_until(&p, children_rekeyed, k))
+		r.v[R_CHILD] = k / (now_s() - t0);
 out:
 	free(nums);
 	ike_pair_free(&p);
-	return rate;
+	return r;
 }
 
 /* Inline, then with workers two ways: as many in all as a process has by
@@ -339,19 +372,19 @@ static int bench_concurrent(uint16_t group, unsigned k)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned t = cpus < 1 ? 1 : (unsigned)cpus, half = t > 1 ? t / 2 : 1;
-	double r_one, r_split, r_each;
-	double one = concurrent(group, k, 0, &r_one), split = concurrent(group, k, half, &r_split),
-	       each = concurrent(group, k, t, &r_each);
-	if (one < 0 || split < 0 || each < 0 || r_one < 0 || r_split < 0 || r_each < 0) {
-		fprintf(stderr, "concurrent handshakes or rekeys failed for group %u\n", group);
-		return -1;
+	struct rates one = concurrent(group, k, 0), split = concurrent(group, k, half),
+		     each = concurrent(group, k, t);
+	const double *a = one.v, *b = split.v, *c = each.v;
+	const char *what[R_N] = { "handshakes/s", "IKE SA rekeys/s", "PFS CHILD SA rekeys/s" };
+	for (int i = 0; i < R_N; i++) {
+		if (a[i] < 0 || b[i] < 0 || c[i] < 0) {
+			fprintf(stderr, "group %u: %s failed\n", group, what[i]);
+			return -1;
+		}
+		printf("group %-3u %u at once: %8.0f %s inline, %8.0f with %u+%u workers: %.2fx, "
+		       "%8.0f with %u+%u: %.2fx\n", group, k, a[i], what[i], b[i], half, half,
+		       b[i] / a[i], c[i], t, t, c[i] / a[i]);
 	}
-	printf("group %-3u %u at once: %8.0f handshakes/s inline, %8.0f with %u+%u workers: "
-	       "%.2fx, %8.0f with %u+%u: %.2fx\n", group, k, one, split, half, half, split / one,
-	       each, t, t, each / one);
-	printf("group %-3u %u at once: %8.0f IKE SA rekeys/s inline, %8.0f with %u+%u workers: "
-	       "%.2fx, %8.0f with %u+%u: %.2fx\n", group, k, r_one, r_split, half, half,
-	       r_split / r_one, r_each, t, t, r_each / r_one);
 	return 0;
 }
 
