@@ -401,11 +401,8 @@ static enum xchg_rc checked_i(struct sig_job *j, struct msg_rx *rx)
 static void checked_i_async(struct sig_job *j)
 {
 	struct ike_sa *sa = j->sa;
-	ike_sa_hold(sa);
-	sa->job_busy = false;
 	exchange_resume_i(sa, &exchange_auth_ops, checked_i(j, &j->req), &j->req.m);
 	sig_job_free(j);
-	ike_sa_put(sa);
 }
 
 static enum xchg_rc auth_process_i(struct ike_sa *sa, struct msg_rx *rx)
@@ -444,7 +441,6 @@ static enum xchg_rc auth_process_i(struct ike_sa *sa, struct msg_rx *rx)
 		return rc;
 	}
 	msg_rx_keep(rx, &j->req);
-	sa->job_busy = true;
 	return XCHG_PENDING;
 }
 
@@ -462,11 +458,8 @@ static int presigned(struct sig_job *j)
 static void presigned_async(struct sig_job *j)
 {
 	struct ike_sa *sa = j->sa;
-	ike_sa_hold(sa);
-	sa->job_busy = false;
 	if (presigned(j))
 		ike_attempt_failed(sa);
-	ike_sa_put(sa);
 }
 
 int exchange_auth_start(struct ike_sa *sa)
@@ -488,7 +481,6 @@ int exchange_auth_start(struct ike_sa *sa)
 	}
 	if (!sig_job_submit(j))
 		return presigned(j);
-	sa->job_busy = true;
 	return 0;
 }
 
@@ -832,11 +824,8 @@ static void signed_r_async(struct sig_job *j)
 	struct ike_sa *sa = j->sa;
 	struct msg resp = j->resp;
 	j->resp = (struct msg){ 0 };
-	ike_sa_hold(sa);
-	sa->job_busy = false;
 	exchange_resume_r(sa, &exchange_auth_ops, &resp, signed_r(j, &j->req, &resp), &j->req.m);
 	sig_job_free(j);
-	ike_sa_put(sa);
 }
 
 /* A certificate gateway's answer: our IDr and CERTs now, the checks of
@@ -864,7 +853,6 @@ static enum xchg_rc sign_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *res
 	/* the worker reads none of what the loop's thread moves here */
 	j->resp = *resp;
 	msg_rx_keep(rx, &j->req);
-	sa->job_busy = true;
 	return XCHG_PENDING;
 }
 

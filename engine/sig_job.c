@@ -44,14 +44,21 @@ static void run(struct work *w)
 					    &j->auth, &j->auth_len);
 }
 
-/* On the loop's thread: an SA deleted while its job ran wants nothing. */
+/* On the loop's thread: an SA deleted while its job ran wants nothing.
+ * cont runs with the SA no longer busy and held, as cont may free j (or
+ * let the SA go) and the job's hold with it. */
 static void done(struct work *w)
 {
 	struct sig_job *j = (struct sig_job *)w;
-	if (j->sa->state == IKE_STATE_CLOSED)
+	struct ike_sa *sa = j->sa;
+	if (sa->state == IKE_STATE_CLOSED) {
 		sig_job_free(j);
-	else
-		j->cont(j);
+		return;
+	}
+	ike_sa_hold(sa);
+	sa->job_busy = false;
+	j->cont(j);
+	ike_sa_put(sa);
 }
 
 static void drop(struct work *w)
@@ -76,7 +83,11 @@ struct sig_job *sig_job_new(struct ike_sa *sa, void (*cont)(struct sig_job *j))
 
 bool sig_job_submit(struct sig_job *j)
 {
-	return workers_submit(j->sa->e->workers, &j->w);
+	struct ike_sa *sa = j->sa;
+	if (!workers_submit(sa->e->workers, &j->w))
+		return false;
+	sa->job_busy = true;
+	return true;
 }
 
 void sig_job_run_here(struct sig_job *j)

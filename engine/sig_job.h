@@ -83,7 +83,8 @@ struct sig_job {
 /* A job for sa (held); NULL when out of memory. */
 struct sig_job *sig_job_new(struct ike_sa *sa, void (*cont)(struct sig_job *j));
 /* false: it ran inline and the result is there; true: a worker has it,
- * and cont follows unless the SA goes first. */
+ * and cont follows unless the SA goes first; then the SA is job_busy (no
+ * requests, no INFORMATIONAL) until cont, which runs with it cleared. */
 bool sig_job_submit(struct sig_job *j);
 /* Runs it here and now, whatever the engine's pool. */
 void sig_job_run_here(struct sig_job *j);
