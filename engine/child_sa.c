@@ -1,6 +1,7 @@
 #include "engine/child_sa.h"
 
 #include <assert.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,21 +132,27 @@ static void spi_link(struct child_sa *c)
 	*out = c;
 }
 
+/* Takes c out of the list at *head that links through the pointer at
+ * offset `link` of each CHILD SA. */
+static void unlink_from(struct child_sa **head, struct child_sa *c, size_t link)
+{
+#define LINK(x) (*(struct child_sa **)((char *)(x) + link))
+	for (struct child_sa **p = head; *p; p = &LINK(*p))
+		if (*p == c) {
+			*p = LINK(c);
+			LINK(c) = NULL;
+			return;
+		}
+#undef LINK
+}
+
 static void spi_unlink(struct child_sa *c)
 {
 	struct ike_core *e = c->ike->e;
-	struct child_sa **p;
-	for (p = &e->spi_in_bucket[spi_bucket(c->spi_in)]; *p; p = &(*p)->in_next)
-		if (*p == c) {
-			*p = c->in_next;
-			break;
-		}
-	for (p = &e->spi_out_bucket[spi_bucket(c->spi_out)]; *p; p = &(*p)->out_next)
-		if (*p == c) {
-			*p = c->out_next;
-			break;
-		}
-	c->in_next = c->out_next = NULL;
+	unlink_from(&e->spi_in_bucket[spi_bucket(c->spi_in)], c,
+		    offsetof(struct child_sa, in_next));
+	unlink_from(&e->spi_out_bucket[spi_bucket(c->spi_out)], c,
+		    offsetof(struct child_sa, out_next));
 }
 
 /* ---- SAs ------------------------------------------------------------------ */
@@ -342,11 +349,7 @@ static void uninstall(struct child_sa *c)
 
 static void unlink_child(struct child_sa *c)
 {
-	for (struct child_sa **p = &c->ike->children; *p; p = &(*p)->next)
-		if (*p == c) {
-			*p = c->next;
-			break;
-		}
+	unlink_from(&c->ike->children, c, offsetof(struct child_sa, next));
 }
 
 /* DELETING, out of the kernel, CLOSED (the listeners let go), freed. */
