@@ -206,14 +206,20 @@ static uint16_t request_group(const struct ike_sa *sa, enum child_xchg_kind kind
 	return g->pfs ? g->group[0] : 0;
 }
 
+/* A key pair made ahead (exchange_child_key_ahead) is kept on sa for group. */
+static bool spare_for(const struct ike_sa *sa, uint16_t group)
+{
+	return group && sa->spare_dh && dh_alg(sa->spare_dh)->id == group;
+}
+
 /* Our key pair for the request: the one made ahead when it is of the
- * group (exchange_child_key_ahead), else made here. */
+ * group, else made here. */
 static int new_dh(struct ike_sa *sa, struct child_xchg *cx, uint16_t group)
 {
 	dh_free(cx->dh);
 	cx->dh = NULL;
 	cx->ke_group = group;
-	if (group && sa->spare_dh && dh_alg(sa->spare_dh)->id == group) {
+	if (spare_for(sa, group)) {
 		cx->dh = sa->spare_dh;
 		sa->spare_dh = NULL;
 		return 0;
@@ -239,7 +245,7 @@ bool exchange_child_key_ahead(struct ike_sa *sa, enum child_xchg_kind kind,
 			      void (*then)(struct ike_sa *sa, unsigned n), unsigned n)
 {
 	uint16_t group = request_group(sa, kind);
-	if (!group || !sa->e->workers || (sa->spare_dh && dh_alg(sa->spare_dh)->id == group))
+	if (!group || !sa->e->workers || spare_for(sa, group))
 		return false;
 	struct kex_job *j = kex_job_new(sa, group, made_ahead, "");
 	if (!j)
