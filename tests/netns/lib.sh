@@ -55,17 +55,9 @@ netns_esp_or_guest() {
 	100) echo "SKIP: cannot create a network namespace"; exit 77 ;;
 	*)
 		[ -z "${RTX_IN_GUEST:-}" ] || { echo "FAIL: the guest kernel lacks ESP or xfrm interfaces"; exit 1; }
-		# A guest boot per test is most of the suite's time; a sanitizer
-		# build runs the netlink backend with ESP in one of them
-		# (two_rtxsh.sh), the plain build in all (RTX_SAN_GUEST=all here).
-		if [ -n "${RTX_SAN_CFLAGS:-}" ] && [ "$name" != two_rtxsh ] &&
-		   [ "${RTX_SAN_GUEST:-}" != all ]; then
-			echo "SKIP: $name needs the guest, which a sanitizer build uses for two_rtxsh.sh only" \
-				"(the plain build runs it; RTX_SAN_GUEST=all runs it here)"
-			exit 77
-		fi
+		# (a sanitizer build boots the guest for two_rtxsh only: --check)
+		"$here/../vm/run-in-guest" --check "$name" || exit 77
 		echo "$name: host kernel $(uname -r) lacks ESP/xfrm interfaces: running in a guest"
-		"$here/../vm/run-in-guest" --check || exit 77
 		RTX_VM_TIMEOUT=${RTX_VM_TIMEOUT:-$1} exec "$here/../vm/run-in-guest" \
 			env RTX_IN_GUEST=1 RTXSH="$RTXSH" KEEP="${KEEP:-}" "$here/$name.sh"
 		;;
