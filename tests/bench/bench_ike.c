@@ -14,9 +14,14 @@
  * time, inline and on workers; then the memory an established IKE SA with
  * one CHILD SA costs at 10,000 SAs.
  *
- * usage: bench_ike [handshakes-per-group] [sas-for-memory] [group|cert]  (200, 10000,
- * all of 14, 19, 31 and the certificate round; "cert": that round alone,
- * n/8 times eight handshakes) */
+ * usage: bench_ike [handshakes-per-group] [sas-for-memory] [group|cert] [rounds]
+ * (200, 10000, all of 14, 19, 31 and the certificate round; "cert": that
+ * round alone, n/8 times eight handshakes; 1). With several rounds each
+ * group's figures are taken that many times, one at a time and at once
+ * side by side in each round, and the median of the rounds' ratios is
+ * printed: on a shared machine a burst of load in one measurement moves a
+ * ratio more than any change of ours, and pairs measured minutes apart
+ * do not share it. */
 #include <malloc.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -95,7 +100,8 @@ static int handshake(struct ike_pair *p)
 	return 0;
 }
 
-static int bench_group(uint16_t group, unsigned n)
+/* Handshakes/s one after another, or a negative figure on failure. */
+static double bench_group(uint16_t group, unsigned n)
 {
 	struct ike_pair p;
 	struct crypto_lib *lib;
@@ -123,7 +129,7 @@ static int bench_group(uint16_t group, unsigned n)
 	       group, 1e6 / hs, hs, cr, hs / cr);
 	crypto_lib_free(lib);
 	ike_pair_free(&p);
-	return 0;
+	return 1e6 / hs;
 }
 
 static long rss_kb(void)
@@ -364,18 +370,27 @@ out:
 	return r;
 }
 
+static const char *const what[R_N] = { "handshakes/s", "IKE SA rekeys/s",
+				       "PFS CHILD SA rekeys/s" };
+
+/* A round's ratios: with 1+1 workers to one at a time (handshakes), and
+ * with 1+1 and 2+2 workers to inline (each figure). */
+struct ratios {
+	double split_one, split[R_N], each[R_N];
+};
+
 /* Inline, then with workers two ways: as many in all as a process has by
  * default (one per CPU, split between the two engines), and one per CPU
  * for each engine. Both engines share the one loop thread, so the second
- * has twice a process's workers competing with that thread for the CPUs. */
-static int bench_concurrent(uint16_t group, unsigned k)
+ * has twice a process's workers competing with that thread for the CPUs.
+ * one: this round's handshakes/s one at a time. */
+static int bench_concurrent(uint16_t group, unsigned k, double one, struct ratios *out)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned t = cpus < 1 ? 1 : (unsigned)cpus, half = t > 1 ? t / 2 : 1;
-	struct rates one = concurrent(group, k, 0), split = concurrent(group, k, half),
+	struct rates inl = concurrent(group, k, 0), split = concurrent(group, k, half),
 		     each = concurrent(group, k, t);
-	const double *a = one.v, *b = split.v, *c = each.v;
-	const char *what[R_N] = { "handshakes/s", "IKE SA rekeys/s", "PFS CHILD SA rekeys/s" };
+	const double *a = inl.v, *b = split.v, *c = each.v;
 	for (int i = 0; i < R_N; i++) {
 		if (a[i] < 0 || b[i] < 0 || c[i] < 0) {
 			fprintf(stderr, "group %u: %s failed\n", group, what[i]);
@@ -384,7 +399,51 @@ static int bench_concurrent(uint16_t group, unsigned k)
 		printf("group %-3u %u at once: %8.0f %s inline, %8.0f with %u+%u workers: %.2fx, "
 		       "%8.0f with %u+%u: %.2fx\n", group, k, a[i], what[i], b[i], half, half,
 		       b[i] / a[i], c[i], t, t, c[i] / a[i]);
+		out->split[i] = b[i] / a[i];
+		out->each[i] = c[i] / a[i];
 	}
+	out->split_one = b[R_UP] / one;
+	return 0;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+#define ROUNDS_MAX 64
+
+/* The median of n figures, sorted in place. */
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(v[0]), by_value);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* `rounds` rounds of one group: one at a time, then k at once. */
+static int bench_rounds(uint16_t group, unsigned k, unsigned rounds)
+{
+	double one[ROUNDS_MAX], split[R_N][ROUNDS_MAX], each[R_N][ROUNDS_MAX];
+	for (unsigned i = 0; i < rounds; i++) {
+		struct ratios r;
+		double rate = bench_group(group, k);
+		if (rate < 0 || bench_concurrent(group, k, rate, &r))
+			return -1;
+		one[i] = r.split_one;
+		for (int f = 0; f < R_N; f++) {
+			split[f][i] = r.split[f];
+			each[f][i] = r.each[f];
+		}
+	}
+	if (rounds < 2)
+		return 0;
+	printf("group %-3u median of %u rounds: handshakes with 1+1 workers / one at a time "
+	       "%.2fx\n", group, rounds, median(one, rounds));
+	for (int f = 0; f < R_N; f++)
+		printf("group %-3u median of %u rounds: %s with 1+1 workers / inline %.2fx, "
+		       "2+2 / inline %.2fx\n", group, rounds, what[f], median(split[f], rounds),
+		       median(each[f], rounds));
 	return 0;
 }
 
@@ -488,11 +547,13 @@ int main(int argc, char **argv)
 					   IKEV2_DH_CURVE25519 };
 	bool cert = argc > 3 && !strcmp(argv[3], "cert");
 	unsigned only = argc > 3 ? (cert ? 1 : (unsigned)atoi(argv[3])) : 0;
+	unsigned rounds = argc > 4 ? (unsigned)atoi(argv[4]) : 1;
+	if (rounds < 1 || rounds > ROUNDS_MAX) {
+		fprintf(stderr, "bench_ike: rounds is 1 to %d\n", ROUNDS_MAX);
+		return 2;
+	}
 	for (size_t i = 0; i < 3; i++)
-		if ((!only || groups[i] == only) && bench_group(groups[i], n ? n : 1))
-			return 1;
-	for (size_t i = 0; i < 3; i++)
-		if ((!only || groups[i] == only) && bench_concurrent(groups[i], n ? n : 1))
+		if ((!only || groups[i] == only) && bench_rounds(groups[i], n ? n : 1, rounds))
 			return 1;
 	if ((!only || cert) && bench_cert(n / CERT_TUNNELS ? n / CERT_TUNNELS : 1))
 		return 1;
