@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "engine/alg.h"
@@ -130,6 +131,15 @@ static double bench_group(uint16_t group, unsigned n)
 	crypto_lib_free(lib);
 	ike_pair_free(&p);
 	return 1e6 / hs;
+}
+
+/* CPU seconds of the whole process (every thread) so far. */
+static double cpu_s(void)
+{
+	struct rusage u;
+	getrusage(RUSAGE_SELF, &u);
+	return u.ru_utime.tv_sec + u.ru_stime.tv_sec +
+	       (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 static long rss_kb(void)
@@ -315,17 +325,19 @@ static bool children_rekeyed(struct ike_pair *p, unsigned k)
 enum { R_UP, R_IKE, R_CHILD, R_N };
 struct rates {
 	double v[R_N];
+	double cpu_us, cpus;   /* handshakes: CPU time per handshake, CPUs busy */
 };
 
 /* k tunnels started together: handshakes/s to the last CHILD SA; then
  * IKE SA rekeys/s, all k started together; then CHILD SA rekeys/s with
- * PFS, all k at A's kernel's soft limit. Virtual time stands still: the
- * loop waits in real time for the workers, and no retransmission falls
- * due. */
+ * PFS, all k at A's kernel's soft limit; and for the handshakes the
+ * process's CPU time per handshake and the CPUs it kept busy. Virtual
+ * time stands still: the loop waits in real time for the workers, and no
+ * retransmission falls due. */
 static struct rates concurrent(uint16_t group, unsigned k, unsigned threads)
 {
 	struct ike_pair p;
-	struct rates r = { { -1, -1, -1 } };
+	struct rates r = { { -1, -1, -1 }, 0, 0 };
 	unsigned *nums = calloc(k, sizeof(*nums));
 	if (!nums || ike_pair_init(&p, group) || add_tunnels(&p, k, group)) {
 		free(nums);
@@ -342,13 +354,16 @@ static struct rates concurrent(uint16_t group, unsigned k, unsigned threads)
 	ike_set_half_open_limits(p.b.engine, k + 1, 0, 0);
 	log_set_debug(p.a.log, false);
 	log_set_debug(p.b.log, false);
-	double t0 = now_s();
+	double t0 = now_s(), c0 = cpu_s();
 	for (unsigned i = 1; i <= k; i++)
 		if (ike_initiate(p.a.engine, i))
 			goto out;
 	if (!run_until(&p, all_up, k))
 		goto out;
-	r.v[R_UP] = k / (now_s() - t0);
+	double wall = now_s() - t0, cpu = cpu_s() - c0;
+	r.v[R_UP] = k / wall;
+	r.cpu_us = cpu / k * 1e6;
+	r.cpus = cpu / wall;
 	/* the list changes as the rekeys go: their numbers first */
 	unsigned n = 0;
 	for (const struct ike_sa *sa = p.a.engine->core.sas; sa && n < k; sa = sa->next)
@@ -402,6 +417,12 @@ static int bench_concurrent(uint16_t group, unsigned k, double one, struct ratio
 		out->split[i] = b[i] / a[i];
 		out->each[i] = c[i] / a[i];
 	}
+	/* what a ratio to one at a time is made of: the CPUs kept busy, and
+	 * the CPU time a handshake costs at once and across threads */
+	printf("group %-3u %u at once: CPU per handshake %6.1f us inline (%.2f CPUs busy), "
+	       "%6.1f us with %u+%u workers (%.2f), %6.1f us with %u+%u (%.2f); one at a time "
+	       "%6.1f us\n", group, k, inl.cpu_us, inl.cpus, split.cpu_us, half, half, split.cpus,
+	       each.cpu_us, t, t, each.cpus, 1e6 / one);
 	out->split_one = b[R_UP] / one;
 	return 0;
 }
