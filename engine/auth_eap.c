@@ -277,7 +277,9 @@ enum xchg_rc auth_eap_respond(struct ike_sa *sa, struct msg_rx *rx, struct msg *
 		log_text(sa->e->d.log, LOG_INFO, "[IKE2] %s EAP-MD5 user %s authenticated",
 			 rx->sub, who);
 		x->step = STEP_FINAL;
-		printable(x->srv.identity, sa->remote_id, sizeof(sa->remote_id));
+		char id[sizeof(sa->remote_id)];
+		printable(x->srv.identity, id, sizeof(id));
+		ike_sa_set_remote_id(sa, id);
 		return add_eap(resp, &out) ? XCHG_FAIL : XCHG_MORE;
 	case EAP_RC_FAILURE:
 		log_text(sa->e->d.log, LOG_INFO,

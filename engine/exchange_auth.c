@@ -127,6 +127,13 @@ static void ident_text(uint8_t type, const uint8_t *data, size_t len, char *buf,
 	buf[w] = '\0';
 }
 
+static void set_remote_id(struct ike_sa *sa, const struct payload *id)
+{
+	char text[sizeof(sa->remote_id)];
+	ident_text(id->u.id.id_type, id->u.id.data.ptr, id->u.id.data.len, text, sizeof(text));
+	ike_sa_set_remote_id(sa, text);
+}
+
 /* The body of id's payload (type, reserved, data), which AUTH covers,
  * written into buf (IDENT_BODY_MAX bytes). */
 #define IDENT_BODY_MAX (4 + sizeof(((struct ident *)0)->data))
@@ -385,8 +392,7 @@ static enum xchg_rc peer_refused_i(struct ike_sa *sa)
 static enum xchg_rc authed_i(struct ike_sa *sa, struct msg_rx *rx)
 {
 	const struct payload *idr = msg_find(&rx->m, IKEV2_PAYLOAD_IDR, 0);
-	ident_text(idr->u.id.id_type, idr->u.id.data.ptr, idr->u.id.data.len, sa->remote_id,
-		   sizeof(sa->remote_id));
+	set_remote_id(sa, idr);
 	if (auth_eap_running(sa))
 		return auth_eap_first_i(sa, idr->body, rx);
 	return auth_up_i(sa, rx);
@@ -636,10 +642,10 @@ static enum xchg_rc auth_refuse(struct msg *resp)
  * and one's reboot must not end another's SAs. */
 static void initial_contact(struct ike_sa *sa)
 {
-	struct ike_sa *o = ike_sa_of_gateway(sa->e, sa->gateway, NULL), *next;
+	struct ike_sa *o = ike_sa_of_identity(sa->e, sa->gateway, sa->remote_id, NULL), *next;
 	for (; o; o = next) {
-		next = ike_sa_of_gateway(sa->e, sa->gateway, o);
-		if (o != sa && o->state != IKE_STATE_CLOSED && !strcmp(o->remote_id, sa->remote_id))
+		next = ike_sa_of_identity(sa->e, sa->gateway, sa->remote_id, o);
+		if (o != sa && o->state != IKE_STATE_CLOSED)
 			ike_sa_delete(o);
 	}
 }
@@ -790,8 +796,7 @@ static enum xchg_rc answer_r(struct ike_sa *sa, struct msg_rx *rx, struct msg *r
 			     const struct gateway_config *g)
 {
 	const struct payload *idi = msg_find(&rx->m, IKEV2_PAYLOAD_IDI, 0);
-	ident_text(idi->u.id.id_type, idi->u.id.data.ptr, idi->u.id.data.len, sa->remote_id,
-		   sizeof(sa->remote_id));
+	set_remote_id(sa, idi);
 	if (msg_find_notify(&rx->m, IKEV2_N_INITIAL_CONTACT))
 		initial_contact(sa);
 	if (established(sa))

@@ -475,7 +475,7 @@ static int ike_rekey_keys(struct ike_sa *old, struct ike_sa *nsa, const uint8_t 
 	keys_ike_auth_wipe(&ak);
 	nsa->flags |= IKE_SAF_KEYED | IKE_SAF_AUTHED;
 	memcpy(nsa->local_id, old->local_id, sizeof(nsa->local_id));
-	memcpy(nsa->remote_id, old->remote_id, sizeof(nsa->remote_id));
+	ike_sa_set_remote_id(nsa, old->remote_id);
 	nsa->nat_local = old->nat_local;
 	nsa->nat_remote = old->nat_remote;
 	/* A road-warrior's lease and login move to the new IKE SA: the old

@@ -92,6 +92,9 @@ struct ike_core {
 	 * retransmitted IKE_SA_INIT). */
 	struct ike_sa *gw_bucket[IKE_SA_SIDE_BUCKETS];
 	struct ike_sa *peer_bucket[IKE_SA_SIDE_BUCKETS];
+	/* and by gateway and the peer's identity: a road-warrior's earlier SAs
+	 * at its login, among all the gateway's */
+	struct ike_sa *id_bucket[IKE_SA_SIDE_BUCKETS];
 	/* installed CHILD SAs by inbound and outbound SPI (child_sa.c) */
 	struct child_sa *spi_in_bucket[IKE_SA_SIDE_BUCKETS];
 	struct child_sa *spi_out_bucket[IKE_SA_SIDE_BUCKETS];

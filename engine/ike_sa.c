@@ -197,6 +197,47 @@ struct ike_sa *ike_sa_of_gateway(struct ike_core *e, unsigned gw, struct ike_sa 
 	return sa;
 }
 
+static size_t identity_bucket(unsigned gw, const char *id)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ gw;     /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ull;
+	return side_bucket(h);
+}
+
+/* Like gateway_link: only SAs with a gateway and an identity are asked for. */
+static void identity_link(struct ike_sa *sa)
+{
+	if (sa->gateway && sa->remote_id[0]) {
+		struct ike_sa **b = &sa->e->id_bucket[identity_bucket(sa->gateway, sa->remote_id)];
+		sa->inext = *b;
+		*b = sa;
+	}
+}
+
+static void identity_unlink(struct ike_sa *sa)
+{
+	if (sa->gateway && sa->remote_id[0])
+		unlink_from(&sa->e->id_bucket[identity_bucket(sa->gateway, sa->remote_id)], sa,
+			    offsetof(struct ike_sa, inext));
+}
+
+struct ike_sa *ike_sa_of_identity(struct ike_core *e, unsigned gw, const char *id,
+				  struct ike_sa *after)
+{
+	struct ike_sa *sa = after ? after->inext : e->id_bucket[identity_bucket(gw, id)];
+	while (sa && (sa->gateway != gw || strcmp(sa->remote_id, id)))
+		sa = sa->inext;
+	return sa;
+}
+
+void ike_sa_set_remote_id(struct ike_sa *sa, const char *id)
+{
+	identity_unlink(sa);
+	snprintf(sa->remote_id, sizeof(sa->remote_id), "%s", id);
+	identity_link(sa);
+}
+
 void ike_sa_set_spi_i(struct ike_sa *sa, uint64_t spi_i)
 {
 	struct ike_sa **b = &sa->e->peer_bucket[side_bucket(sa->spi_i)];
@@ -293,8 +334,10 @@ void ike_sa_set_gateway(struct ike_sa *sa, unsigned gateway)
 	if (sa->gateway == gateway)
 		return;
 	gateway_unlink(sa);
+	identity_unlink(sa);
 	sa->gateway = gateway;
 	gateway_link(sa);
+	identity_link(sa);
 	ike_sa_log(sa, LOG_ASSIGNED_GATEWAY, gateway);
 }
 
@@ -426,6 +469,7 @@ void ike_sa_delete(struct ike_sa *sa)
 		sa->next->prev = sa->prev;
 	sa->next = sa->prev = NULL;
 	gateway_unlink(sa);
+	identity_unlink(sa);
 	unlink_from(&e->peer_bucket[side_bucket(sa->spi_i)], sa, offsetof(struct ike_sa, pnext));
 	e->n_sas--;
 	ike_core_number_free(e, sa->number);

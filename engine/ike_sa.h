@@ -55,6 +55,7 @@ struct ike_sa {
 	struct ike_core *e;
 	struct ike_sa *next, *prev, *hnext;   /* core list (prev: O(1) unlink), hash bucket */
 	struct ike_sa *gnext, *pnext;         /* by gateway, by the peer's SPI */
+	struct ike_sa *inext;                 /* by gateway and remote_id */
 	unsigned number;
 	unsigned gateway;                     /* 0 while unknown (responder) */
 	bool initiator;                       /* original initiator */
@@ -157,6 +158,14 @@ struct ike_sa *ike_sa_find_half_open(struct ike_core *e, uint64_t spi_i,
 /* The SAs of gateway gw (not 0) in no particular order: the first after `after`
  * (NULL: from the start). A walk that deletes takes the next SA first. */
 struct ike_sa *ike_sa_of_gateway(struct ike_core *e, unsigned gw, struct ike_sa *after);
+/* The same for the SAs of gateway gw whose peer authenticated as id (not
+ * ""): one road-warrior's among the thousands a `remote address any`
+ * gateway holds. */
+struct ike_sa *ike_sa_of_identity(struct ike_core *e, unsigned gw, const char *id,
+				  struct ike_sa *after);
+/* The one writer of sa->remote_id (cut to its size), which the index of
+ * ike_sa_of_identity follows. */
+void ike_sa_set_remote_id(struct ike_sa *sa, const char *id);
 
 /* The one writer of sa->state: 0, or -RTX_EINVAL for a move the table
  * does not have or a state whose prerequisites are missing. */

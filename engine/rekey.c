@@ -279,10 +279,9 @@ static void fresh_replaces(struct ike_sa *old, struct ike_sa *nsa, struct child_
 
 struct child_sa *rekey_child_replaced(struct ike_sa *nsa, unsigned tunnel)
 {
-	for (struct ike_sa *o = ike_sa_of_gateway(nsa->e, nsa->gateway, NULL); o;
-	     o = ike_sa_of_gateway(nsa->e, nsa->gateway, o)) {
-		if (o == nsa || !ike_sa_up(o) || o->succ ||
-		    strcmp(o->remote_id, nsa->remote_id))
+	for (struct ike_sa *o = ike_sa_of_identity(nsa->e, nsa->gateway, nsa->remote_id, NULL); o;
+	     o = ike_sa_of_identity(nsa->e, nsa->gateway, nsa->remote_id, o)) {
+		if (o == nsa || !ike_sa_up(o) || o->succ)
 			continue;
 		for (struct child_sa *oc = o->children; oc; oc = oc->next)
 			if (oc->tunnel == tunnel && child_sa_up(oc) &&

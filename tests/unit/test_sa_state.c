@@ -509,9 +509,10 @@ static void test_doc(void **state)
 	free(have);
 }
 
-/* The by-gateway, by-peer-SPI and by-number indexes say what a walk of
- * every SA says, through random creations, gateway changes, peer SPIs and
- * deletes; the list links both ways. */
+/* The by-gateway, by-identity, by-peer-SPI and by-number indexes say what
+ * a walk of every SA says, through random creations, gateway changes,
+ * peer identities (the empty one among them: never indexed), peer SPIs
+ * and deletes; the list links both ways. */
 static void test_indexes_match_a_walk(void **state)
 {
 	struct fx *f = *state;
@@ -519,9 +520,10 @@ static void test_indexes_match_a_walk(void **state)
 	struct endpoint b = { .port = IKE_PORT };
 	assert_int_equal(ip_addr_parse("192.0.2.2", &b.addr), 0);
 	unsigned gone = 0;
+	static const char *const ids[] = { "", "user-1", "user-2", "peer.example" };
 	for (int step = 0; step < 4000; step++) {
 		r = r * 6364136223846793005ull + 1442695040888963407ull;
-		unsigned op = (unsigned)(r >> 33) % 4, gw = (unsigned)(r >> 40) % 8;
+		unsigned op = (unsigned)(r >> 33) % 5, gw = (unsigned)(r >> 40) % 8;
 		uint64_t spi = (r >> 8) % 40 + 1;
 		struct ike_sa *sa = f->core.sas;
 		for (size_t k = f->core.n_sas ? (r >> 45) % f->core.n_sas : 0; sa && k; k--)
@@ -535,6 +537,8 @@ static void test_indexes_match_a_walk(void **state)
 		} else if (op == 2) {
 			gone = sa->number;
 			ike_sa_delete(sa);
+		} else if (op == 3) {
+			ike_sa_set_remote_id(sa, ids[(r >> 50) % 4]);
 		} else if (!sa->initiator) {
 			ike_sa_set_spi_i(sa, spi);
 		}
@@ -548,6 +552,18 @@ static void test_indexes_match_a_walk(void **state)
 				indexed++;
 			}
 			assert_int_equal(indexed, walked);
+			for (size_t i = 1; i < 4; i++) {
+				walked = indexed = 0;
+				for (struct ike_sa *o = f->core.sas; o; o = o->next)
+					walked += o->gateway == g && !strcmp(o->remote_id, ids[i]);
+				for (struct ike_sa *o = ike_sa_of_identity(&f->core, g, ids[i], NULL); o;
+				     o = ike_sa_of_identity(&f->core, g, ids[i], o)) {
+					assert_int_equal(o->gateway, g);
+					assert_string_equal(o->remote_id, ids[i]);
+					indexed++;
+				}
+				assert_int_equal(indexed, walked);
+			}
 		}
 		for (uint64_t s = 1; s <= 40; s++) {
 			bool any = false;
