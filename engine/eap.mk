@@ -1,6 +1,6 @@
 # EAP-MD5 (RFC 3748, RFC 1994) and its use in IKE_AUTH (RFC 7296 2.16).
 libengine_a_SOURCES += engine/eap_md5.h engine/eap_md5.c engine/user.h engine/user.c \
-	engine/auth_eap.h engine/auth_eap.c engine/pool.h engine/pool.c \
+	engine/auth_eap.h engine/auth_eap.c engine/pool.h engine/pool.c engine/lease.h engine/lease.c \
 	engine/modecfg.h engine/modecfg.c
 
 check_PROGRAMS += tests/unit/test_eap_md5
@@ -8,6 +8,12 @@ TESTS += tests/unit/test_eap_md5
 tests_unit_test_eap_md5_SOURCES = tests/unit/test_eap_md5.c
 tests_unit_test_eap_md5_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_eap_md5_LDADD = $(TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test_lease
+TESTS += tests/unit/test_lease
+tests_unit_test_lease_SOURCES = tests/unit/test_lease.c
+tests_unit_test_lease_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_lease_LDADD = $(TEST_LDADD)
 
 # Two routers logging in with EAP-MD5 (tests/ike_pair.c, a test PKI).
 check_PROGRAMS += tests/unit/test_ike_eap

@@ -480,7 +480,8 @@ static int ike_rekey_keys(struct ike_sa *old, struct ike_sa *nsa, const uint8_t 
 	nsa->nat_remote = old->nat_remote;
 	/* A road-warrior's lease and login move to the new IKE SA: the old
 	 * one's Delete must not free the address its client keeps using. */
-	nsa->cp_addr = old->cp_addr;
+	if (ike_sa_set_cp_addr(nsa, &old->cp_addr))
+		return -RTX_ENOMEM;
 	nsa->cp_dns = old->cp_dns;
 	if (old->eap_user && !nsa->eap_user && !(nsa->eap_user = strdup(old->eap_user)))
 		return -RTX_ENOMEM;

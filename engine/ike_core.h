@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "engine/half_open.h"
+#include "engine/lease.h"
 #include "engine/ike_deps.h"
 
 struct child_sa;
@@ -101,6 +102,7 @@ struct ike_core {
 	size_t n_sas;
 	unsigned half_open;                    /* responder SAs not yet established */
 	struct half_open_table half_open_src;  /* the same, per source address */
+	struct lease_table leases;             /* the live IKE SAs' cp_addr */
 	/* SA numbers in use and what each names: open addressing with
 	 * linear probing (rekey.c follows successors by number) */
 	struct sa_number *numbers;

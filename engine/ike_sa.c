@@ -231,6 +231,24 @@ struct ike_sa *ike_sa_of_identity(struct ike_core *e, unsigned gw, const char *i
 	return sa;
 }
 
+int ike_sa_set_cp_addr(struct ike_sa *sa, const struct ip_addr *a)
+{
+	if (sa->cp_held)
+		lease_release(&sa->e->leases, &sa->cp_addr);
+	sa->cp_held = false;
+	sa->cp_addr = (struct ip_addr){ 0 };
+	if (!a || !a->family)
+		return 0;
+	if (sa->state != IKE_STATE_CLOSED) {
+		int err = lease_hold(&sa->e->leases, a);
+		if (err)
+			return err;
+		sa->cp_held = true;
+	}
+	sa->cp_addr = *a;
+	return 0;
+}
+
 void ike_sa_set_remote_id(struct ike_sa *sa, const char *id)
 {
 	identity_unlink(sa);
@@ -470,6 +488,9 @@ void ike_sa_delete(struct ike_sa *sa)
 	sa->next = sa->prev = NULL;
 	gateway_unlink(sa);
 	identity_unlink(sa);
+	if (sa->cp_held)          /* the address is free again; cp_addr stays for the log */
+		lease_release(&e->leases, &sa->cp_addr);
+	sa->cp_held = false;
 	unlink_from(&e->peer_bucket[side_bucket(sa->spi_i)], sa, offsetof(struct ike_sa, pnext));
 	e->n_sas--;
 	ike_core_number_free(e, sa->number);

@@ -90,7 +90,9 @@ struct ike_sa {
 	struct child_sa *first_child;         /* negotiated in IKE_AUTH */
 	char local_id[64], remote_id[64];
 	struct ip_addr cp_addr;               /* mode-cfg address (family 0: none): the
-						 server's lease while sa lives, or ours */
+						 server's lease while sa lives, or ours;
+						 ike_sa_set_cp_addr() writes it */
+	bool cp_held;                         /* cp_addr counted in e->leases */
 	struct ip_addr cp_dns;                /* client: the DNS server the reply named */
 	struct auth_eap *eap;                 /* auth_eap.c: an EAP login under way */
 	char *eap_user;                       /* auth_eap.c, server: who logged in */
@@ -166,6 +168,10 @@ struct ike_sa *ike_sa_of_identity(struct ike_core *e, unsigned gw, const char *i
 /* The one writer of sa->remote_id (cut to its size), which the index of
  * ike_sa_of_identity follows. */
 void ike_sa_set_remote_id(struct ike_sa *sa, const char *id);
+/* The one writer of sa->cp_addr (NULL or family 0: none), which the
+ * engine's lease table (lease.h) counts until the SA closes. 0, or
+ * -RTX_ENOMEM with sa holding no address. */
+int ike_sa_set_cp_addr(struct ike_sa *sa, const struct ip_addr *a);
 
 /* The one writer of sa->state: 0, or -RTX_EINVAL for a move the table
  * does not have or a state whose prerequisites are missing. */

@@ -64,7 +64,8 @@ void modecfg_read_reply(struct ike_sa *sa, const struct msg *m, const char *sub)
 		/* only the family of the tunnel's traffic (child_sa_ts_pick) */
 		if (a->type != addr_attr(f) || f != sa->remote.addr.family || !read_addr(a, f, &v))
 			continue;
-		sa->cp_addr = v;
+		if (ike_sa_set_cp_addr(sa, &v))
+			continue;
 		log_text(sa->e->d.log, LOG_INFO, "[IKE2] %s mode-cfg: assigned address %s", sub,
 			 ip_addr_str(&v, t, sizeof(t)));
 	}
@@ -93,54 +94,6 @@ bool modecfg_requested(const struct msg *m, uint8_t family)
 		if (p->u.cp.attrs[i].type == addr_attr(family))
 			return true;
 	return false;
-}
-
-struct use_ctx {
-	const struct ike_sa *self;
-	const struct ike_sa *sas;
-};
-
-/* Taken: some other live IKE SA of this engine holds it. */
-static bool in_use(void *ctx, const struct ip_addr *addr)
-{
-	const struct use_ctx *u = ctx;
-	for (const struct ike_sa *o = u->sas; o; o = o->next)
-		if (o != u->self && ip_addr_equal(&o->cp_addr, addr) &&
-		    o->state != IKE_STATE_CLOSED)
-			return true;
-	return false;
-}
-
-static int cmp_addr(const void *a, const void *b)
-{
-	pool_addr x = *(const pool_addr *)a, y = *(const pool_addr *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* The lowest address of p no other live IKE SA holds: their addresses in
- * p, gathered in one pass and sorted. Asking in_use about each address in
- * turn made a lease cost a pass over all SAs per address taken, which
- * with thousands of clients took most of a login's time (bench_ra). */
-static int pick_from_pool(const struct ike_sa *sa, const struct pool_config *p,
-			  struct ip_addr *out)
-{
-	size_t cap = sa->e->n_sas ? sa->e->n_sas : 1, n = 0;
-	pool_addr *taken = malloc(cap * sizeof(*taken)), a;
-	if (!taken)
-		return -RTX_ENOMEM;
-	for (const struct ike_sa *o = sa->e->sas; o && n < cap; o = o->next) {
-		if (o == sa || o->state == IKE_STATE_CLOSED || o->cp_addr.family != p->family)
-			continue;
-		a = pool_addr_of(&o->cp_addr);
-		if (a >= p->first && a <= p->last)
-			taken[n++] = a;
-	}
-	qsort(taken, n, sizeof(*taken), cmp_addr);
-	int err = pool_pick_sorted(p, taken, n, &a);
-	free(taken);
-	if (!err)
-		*out = pool_ip(p->family, a);
-	return err;
 }
 
 /* The `auth user` EAP logged in on sa (server side), or NULL. */
@@ -195,20 +148,22 @@ uint16_t modecfg_lease(struct ike_sa *sa, const struct gateway_config *g, bool r
 		log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: the peer asked for no address", sub);
 		return IKEV2_N_FAILED_CP_REQUIRED;
 	}
-	struct use_ctx u_ctx = { sa, sa->e->sas };
 	char t[INET6_ADDRSTRLEN], whose[300];
+	struct ip_addr got;
+	ike_sa_set_cp_addr(sa, NULL);      /* what sa held is not taken from it */
 	if (src.fixed) {
 		ip_addr_str(src.fixed, t, sizeof(t));
 		if (src.fixed == &src.user->address)
 			snprintf(whose, sizeof(whose), "user %s", src.user->name);
 		else
 			snprintf(whose, sizeof(whose), "group %u", src.group->id);
-		if (in_use(&u_ctx, src.fixed)) {
+		if (lease_held(&sa->e->leases, src.fixed)) {
 			log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: address %s of %s in use", sub, t,
 				 whose);
 			return IKEV2_N_INTERNAL_ADDRESS_FAILURE;
 		}
-		sa->cp_addr = *src.fixed;
+		if (ike_sa_set_cp_addr(sa, src.fixed))
+			return IKEV2_N_INTERNAL_ADDRESS_FAILURE;
 		log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: leased address %s of %s", sub, t, whose);
 		return 0;
 	}
@@ -220,7 +175,9 @@ uint16_t modecfg_lease(struct ike_sa *sa, const struct gateway_config *g, bool r
 				 sa->remote.addr.family == AF_INET6 ? "IPv6" : "IPv4");
 		return IKEV2_N_INTERNAL_ADDRESS_FAILURE;
 	}
-	int err = pick_from_pool(sa, src.pool, &sa->cp_addr);
+	int err = lease_pick(&sa->e->leases, src.pool, &got);
+	if (!err)
+		err = ike_sa_set_cp_addr(sa, &got);
 	if (err) {
 		if (err == -RTX_ENOENT)
 			log_text(l, LOG_INFO, "[IKE2] %s mode-cfg: address pool %u exhausted", sub,

@@ -119,20 +119,3 @@ void pool_table_free(struct pool_table *t)
 		free(t->pools);
 	free(t);
 }
-
-int pool_pick_sorted(const struct pool_config *p, const pool_addr *taken, size_t n,
-		     pool_addr *out)
-{
-	pool_addr a = p->first;
-	for (size_t i = 0; i < n; i++) {
-		if (taken[i] < a)
-			continue;      /* below the pool, or a duplicate */
-		if (taken[i] > a)
-			break;         /* a is free */
-		if (a == p->last)
-			return -RTX_ENOENT;
-		a++;
-	}
-	*out = a;
-	return 0;
-}

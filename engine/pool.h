@@ -1,8 +1,8 @@
 /* `ipsec ike mode-cfg address pool PID RANGE` (reference 2.5): IPv4 or
  * IPv6 address pools for remote-access clients. Which addresses are in
  * use is not stored here: an address is taken while a live IKE SA holds
- * it (sa->cp_addr4, sa->cp_addr6), so it returns to the pool the moment
- * that SA goes, whatever way it goes. */
+ * it (sa->cp_addr, counted in the engine's lease table, lease.h), so it
+ * returns to the pool the moment that SA goes, whatever way it goes. */
 #ifndef RTX_POOL_H
 #define RTX_POOL_H
 
@@ -39,12 +39,5 @@ void pool_table_free(struct pool_table *t);
 
 pool_addr pool_addr_of(const struct ip_addr *a);
 struct ip_addr pool_ip(uint8_t family, pool_addr a);
-
-/* The lowest address of p not in taken (ascending, duplicates allowed,
- * addresses outside p ignored): 0 and *out, or -RTX_ENOENT when the pool
- * is exhausted. The caller gathers and sorts the holders once per lease
- * (asking about each address in turn walked all holders per address). */
-int pool_pick_sorted(const struct pool_config *p, const pool_addr *taken, size_t n,
-		     pool_addr *out);
 
 #endif
