@@ -205,10 +205,11 @@ static size_t identity_bucket(unsigned gw, const char *id)
 	return side_bucket(h);
 }
 
-/* Like gateway_link: only SAs with a gateway and an identity are asked for. */
+/* Like gateway_link: only SAs with a gateway and an identity are asked
+ * for; and not one that has closed (its unlink is done). */
 static void identity_link(struct ike_sa *sa)
 {
-	if (sa->gateway && sa->remote_id[0]) {
+	if (sa->gateway && sa->remote_id[0] && sa->state != IKE_STATE_CLOSED) {
 		struct ike_sa **b = &sa->e->id_bucket[identity_bucket(sa->gateway, sa->remote_id)];
 		sa->inext = *b;
 		*b = sa;
