@@ -9,7 +9,7 @@
 # with PSK or (BENCH_AUTH=rsa|ecdsa) RSA-2048 / ECDSA P-256 certificates
 # of one CA made at run time (every initiator's name is in one certificate,
 # the responder's in another; rtxsh holds them as PKCS#12 bundles).
-# BENCH_AUTH=eap is remote access (doc/remote-access.md): N road-warriors
+# BENCH_AUTH=eap is remote access (doc/remote-access.md): N (up to 245) road-warriors
 # user-1..user-N, each from an address of its own, log in with EAP-MD5 to
 # one gateway (`remote address any`) that authenticates with a P-256
 # certificate and leases each an address of a pool; only the two
@@ -30,6 +30,9 @@
 . "$IT_HERE/cells.sh"
 
 N=${N:-200}
+# each road-warrior from an address of its own in A's /24 (eap_sources)
+[ "$BENCH_AUTH" != eap ] || [ "$N" -le 245 ] ||
+	{ echo "bench-rate: BENCH_AUTH=eap takes N up to 245 (one address each in a /24)" >&2; exit 2; }
 BENCH_AUTH=${BENCH_AUTH:-psk}
 BENCH_PROPOSALS=${BENCH_PROPOSALS:-"aes256-sha256-modp2048 aes256-sha256-x25519"}
 # max_packet: with certificates the initiators' one certificate names all N
