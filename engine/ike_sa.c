@@ -232,11 +232,17 @@ struct ike_sa *ike_sa_of_identity(struct ike_core *e, unsigned gw, const char *i
 	return sa;
 }
 
-int ike_sa_set_cp_addr(struct ike_sa *sa, const struct ip_addr *a)
+/* The address sa held is free again (cp_addr itself stays). */
+static void cp_release(struct ike_sa *sa)
 {
 	if (sa->cp_held)
 		lease_release(&sa->e->leases, &sa->cp_addr);
 	sa->cp_held = false;
+}
+
+int ike_sa_set_cp_addr(struct ike_sa *sa, const struct ip_addr *a)
+{
+	cp_release(sa);
 	sa->cp_addr = (struct ip_addr){ 0 };
 	if (!a || !a->family)
 		return 0;
@@ -489,9 +495,7 @@ void ike_sa_delete(struct ike_sa *sa)
 	sa->next = sa->prev = NULL;
 	gateway_unlink(sa);
 	identity_unlink(sa);
-	if (sa->cp_held)          /* the address is free again; cp_addr stays for the log */
-		lease_release(&e->leases, &sa->cp_addr);
-	sa->cp_held = false;
+	cp_release(sa);           /* cp_addr stays for the log */
 	unlink_from(&e->peer_bucket[side_bucket(sa->spi_i)], sa, offsetof(struct ike_sa, pnext));
 	e->n_sas--;
 	ike_core_number_free(e, sa->number);
