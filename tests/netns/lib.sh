@@ -58,6 +58,9 @@ netns_esp_or_guest() {
 		# (a sanitizer build boots the guest for two_rtxsh only: --check)
 		"$here/../vm/run-in-guest" --check "$name" || exit 77
 		echo "$name: host kernel $(uname -r) lacks ESP/xfrm interfaces: running in a guest"
+		# exec skips the EXIT trap: clean up now, the guest makes its own T
+		netns_cleanup
+		trap - EXIT
 		RTX_VM_TIMEOUT=${RTX_VM_TIMEOUT:-$1} exec "$here/../vm/run-in-guest" \
 			env RTX_IN_GUEST=1 RTXSH="$RTXSH" KEEP="${KEEP:-}" "$here/$name.sh"
 		;;
