@@ -596,7 +596,7 @@ static bool over_limits(struct ike_engine *eng, struct msg_rx *rx)
 {
 	struct ike_core *e = &eng->core;
 	char from[48];
-	unsigned n = half_open_count(&e->half_open_src, &rx->remote.addr);
+	unsigned n = addr_count_of(&e->half_open_src, &rx->remote.addr);
 	if (eng->half_open_per_source && n >= eng->half_open_per_source &&
 	    !guess_gateway(e, &rx->remote)) {
 		eng->dropped_per_source++;

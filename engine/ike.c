@@ -327,7 +327,7 @@ static int start(struct ike_engine *e, const struct gateway_config *g)
 	if (gateway_busy(e, g->id))
 		return -RTX_EEXIST;
 	struct ike_sa *sa = ike_initiate_fresh(&e->core, g->id, &err);
-	if (sa && !half_open_add(&e->starting_to, &sa->remote.addr)) {
+	if (sa && !addr_count_add(&e->starting_to, &sa->remote.addr)) {
 		sa->starting = true;
 		e->starting++;
 	}
@@ -339,7 +339,7 @@ static bool may_start(struct ike_engine *e, const struct gateway_config *g)
 {
 	struct ip_addr a;
 	return e->starting < IKE_INIT_BURST &&
-	       (remote_addr(g, &a) || half_open_count(&e->starting_to, &a) < IKE_HALF_OPEN_PER_SOURCE);
+	       (remote_addr(g, &a) || addr_count_of(&e->starting_to, &a) < IKE_HALF_OPEN_PER_SOURCE);
 }
 
 static bool queue_push(struct ike_engine *e, unsigned id)
@@ -495,7 +495,7 @@ static void start_settled(struct ike_sa *sa)
 		return;
 	sa->starting = false;
 	e->starting--;
-	half_open_remove(&e->starting_to, &sa->remote.addr);
+	addr_count_remove(&e->starting_to, &sa->remote.addr);
 	if (e->core.closing)
 		return;
 	/* in order: the next waits for its peer, the others for it */
@@ -650,7 +650,7 @@ struct ike_engine *ike_engine_new(const struct ike_deps *deps, int *err)
 void ike_half_open_status(struct ike_engine *e, struct ike_half_open_status *out)
 {
 	*out = (struct ike_half_open_status){
-		.half_open = e->core.half_open, .sources = (unsigned)e->core.half_open_src.n_src,
+		.half_open = e->core.half_open, .sources = (unsigned)e->core.half_open_src.n,
 		.cookie_threshold = e->cookie_threshold, .per_source = e->half_open_per_source,
 		.max = e->half_open_max, .cookies_sent = e->cookies_sent,
 		.dropped_per_source = e->dropped_per_source, .dropped_max = e->dropped_max,
@@ -688,7 +688,7 @@ void ike_engine_free(struct ike_engine *e)
 	free(e->gw_tunnels);
 	free(e->gw_addrs);
 	free(e->queue);
-	half_open_table_free(&e->starting_to);
+	addr_count_free(&e->starting_to);
 	exchange_auth_forget(e);
 	ike_core_free(&e->core);
 	explicit_bzero(e->cookie_secret, sizeof(e->cookie_secret));

@@ -6,7 +6,6 @@ libengine_a_SOURCES += \
 	engine/ike_sa.h engine/ike_sa.c \
 	engine/workers.h engine/workers.c \
 	engine/kex_job.h engine/kex_job.c \
-	engine/half_open.h engine/half_open.c \
 	engine/child_sa.h engine/child_sa.c \
 	engine/tunnel.h engine/tunnel.c \
 	engine/window.h engine/window.c \

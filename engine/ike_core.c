@@ -24,7 +24,7 @@ void ike_core_init(struct ike_core *c, const struct ike_deps *d,
 
 void ike_core_free(struct ike_core *c)
 {
-	half_open_table_free(&c->half_open_src);
+	addr_count_free(&c->half_open_src);
 	lease_table_free(&c->leases);
 	tunnel_forget_all(c);
 	free(c->numbers);

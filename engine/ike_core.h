@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/half_open.h"
+#include "base/addr_count.h"
 #include "engine/lease.h"
 #include "engine/ike_deps.h"
 
@@ -101,7 +101,7 @@ struct ike_core {
 	struct child_sa *spi_out_bucket[IKE_SA_SIDE_BUCKETS];
 	size_t n_sas;
 	unsigned half_open;                    /* responder SAs not yet established */
-	struct half_open_table half_open_src;  /* the same, per source address */
+	struct addr_count half_open_src;  /* the same, per source address */
 	struct lease_table leases;             /* the live IKE SAs' cp_addr */
 	/* SA numbers in use and what each names: open addressing with
 	 * linear probing (rekey.c follows successors by number) */

@@ -9,9 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/addr_count.h"
 #include "engine/ike.h"
 #include "engine/ike_core.h"
-#include "engine/half_open.h"
 #include "engine/illegal_spi.h"
 #include "engine/loop.h"
 
@@ -69,7 +69,7 @@ struct ike_engine {
 	unsigned *queue;
 	size_t queue_head, queue_len, queue_cap;
 	unsigned starting;
-	struct half_open_table starting_to;
+	struct addr_count starting_to;
 	struct name_index *names;             /* exchange_auth.c: gateways by remote name */
 	char why[96];                         /* child_retry.c: ike_tunnel_down_why's text */
 };

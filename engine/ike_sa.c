@@ -69,7 +69,7 @@ int ike_sa_set_state(struct ike_sa *sa, enum ike_state to)
 	if (was_half_open && !half_open(sa)) {
 		sa->e->half_open--;
 		if (sa->half_open_counted)
-			half_open_remove(&sa->e->half_open_src, &sa->half_open_from);
+			addr_count_remove(&sa->e->half_open_src, &sa->half_open_from);
 		sa->half_open_counted = false;
 	}
 	if (m->ev == SA_EV_ESTABLISHED) {
@@ -340,7 +340,7 @@ struct ike_sa *ike_sa_new(struct ike_core *e, bool initiator, unsigned gateway,
 		/* remote may move (NAT-T) before the SA is up: remember the
 		 * address that was counted */
 		sa->half_open_from = remote->addr;
-		sa->half_open_counted = half_open_add(&e->half_open_src, &remote->addr) == 0;
+		sa->half_open_counted = addr_count_add(&e->half_open_src, &remote->addr) == 0;
 	}
 	ike_sa_log(sa, LOG_SA_TEMP_ASSIGNED);
 	if (gateway)

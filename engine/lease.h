@@ -15,10 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "base/ip_addr.h"
+#include "base/addr_count.h"
 #include "engine/pool.h"
-
-struct lease_slot;
 
 /* How many pools keep their point; more are forgotten in turn (the point
  * only saves looks, it is never needed). */
@@ -32,8 +30,7 @@ struct lease_hint {
 };
 
 struct lease_table {
-	struct lease_slot *slots;   /* open addressing, linear probing */
-	size_t cap, n;
+	struct addr_count held;
 	struct lease_hint hints[LEASE_HINTS];
 	size_t n_hints, evict;
 };

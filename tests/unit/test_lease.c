@@ -129,7 +129,7 @@ static void test_against_a_model(void **state)
 	for (unsigned k = 0; k < SPAN; k++)
 		while (count[k]--)
 			release(&t, AF_INET, base + k);
-	assert_int_equal(t.n, 0);
+	assert_int_equal(t.held.n, 0);
 	lease_table_free(&t);
 }
 
@@ -146,7 +146,7 @@ static void test_many(void **state)
 		assert_true(a == p.first + i);
 		hold(&t, AF_INET6, a);
 	}
-	assert_int_equal(t.n, 60000);
+	assert_int_equal(t.held.n, 60000);
 	release(&t, AF_INET6, p.first + 777);
 	pool_addr a;
 	assert_int_equal(pick(&t, &p, &a), 0);
@@ -154,7 +154,7 @@ static void test_many(void **state)
 	for (unsigned i = 0; i < 60000; i++)
 		if (i != 777)
 			release(&t, AF_INET6, p.first + i);
-	assert_int_equal(t.n, 0);
+	assert_int_equal(t.held.n, 0);
 	lease_table_free(&t);
 }
 
