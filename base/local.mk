@@ -6,7 +6,8 @@ libbase_a_SOURCES = \
 	base/clock.h base/clock.c \
 	base/log.h base/log.c \
 	base/ip_addr.h base/ip_addr.c \
-	base/addr_count.h base/addr_count.c
+	base/addr_count.h base/addr_count.c \
+	base/pos_index.h base/pos_index.c
 
 check_PROGRAMS += tests/unit/test_log
 tests_unit_test_log_SOURCES = tests/unit/test_log.c
@@ -19,3 +20,9 @@ tests_unit_test_addr_count_SOURCES = tests/unit/test_addr_count.c
 tests_unit_test_addr_count_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_addr_count_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_addr_count
+
+check_PROGRAMS += tests/unit/test_pos_index
+tests_unit_test_pos_index_SOURCES = tests/unit/test_pos_index.c
+tests_unit_test_pos_index_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_pos_index_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_pos_index

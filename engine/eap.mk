@@ -9,6 +9,12 @@ tests_unit_test_eap_md5_SOURCES = tests/unit/test_eap_md5.c
 tests_unit_test_eap_md5_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_eap_md5_LDADD = $(TEST_LDADD)
 
+check_PROGRAMS += tests/unit/test_user
+TESTS += tests/unit/test_user
+tests_unit_test_user_SOURCES = tests/unit/test_user.c
+tests_unit_test_user_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_user_LDADD = $(TEST_LDADD)
+
 check_PROGRAMS += tests/unit/test_lease
 TESTS += tests/unit/test_lease
 tests_unit_test_lease_SOURCES = tests/unit/test_lease.c

@@ -1,6 +1,6 @@
-/* The user table of `auth user` (see user.h). Linear lookups: the
- * reference caps users at a few thousand and a lookup happens once per
- * EAP login. */
+/* The user table of `auth user` (see user.h). Users are found by id and
+ * name through indexes; groups and their members are walked (a login
+ * asks a few groups, of which the reference allows few). */
 #include "engine/user.h"
 
 #include <stdlib.h>
@@ -17,20 +17,37 @@ static void wipe_str(char *s)
 	free(s);
 }
 
+static uint32_t id_hash(unsigned id)
+{
+	return pos_hash(POS_HASH0, &id, sizeof(id));
+}
+
+static uint32_t name_hash(const char *name)
+{
+	return name ? pos_hash(POS_HASH0, name, strlen(name)) : 0;
+}
+
 struct user_config *user_get(struct user_table **tp, unsigned id)
 {
 	struct user_table *t = *tp;
 	if (!t && !(t = *tp = calloc(1, sizeof(*t))))
 		return NULL;
-	for (size_t i = 0; i < t->n_users; i++)
+	uint32_t h = id_hash(id);
+	for (size_t i = pos_index_first(&t->by_id, h); i != POS_NONE;
+	     i = pos_index_next(&t->by_id, i))
 		if (t->users[i].id == id)
 			return &t->users[i];
+	if (pos_index_reserve(&t->by_id, t->n_users + 1) ||
+	    pos_index_reserve(&t->by_name, t->n_users + 1))
+		return NULL;
 	struct user_config *u = realloc(t->users, (t->n_users + 1) * sizeof(*u));
 	if (!u)
 		return NULL;
 	t->users = u;
 	u += t->n_users++;
 	*u = (struct user_config){ .id = id };
+	pos_index_push(&t->by_id, h);
+	pos_index_push(&t->by_name, name_hash(NULL));
 	return u;
 }
 
@@ -46,6 +63,7 @@ int user_set(struct user_table **t, unsigned id, const char *name, const char *p
 	wipe_str(u->password);
 	u->name = n;
 	u->password = p;
+	pos_index_rehash(&(*t)->by_name, (size_t)(u - (*t)->users), name_hash(n));
 	return 0;
 }
 
@@ -93,14 +111,20 @@ static bool in_group(const struct user_table *t, unsigned gid, unsigned uid)
 	return false;
 }
 
+/* Of the users called name (nothing stops two), the one made first. */
 const struct user_config *user_find(const struct user_table *t, const char *name, unsigned gid)
 {
-	for (size_t i = 0; t && i < t->n_users; i++) {
+	size_t first = POS_NONE;
+	if (!t)
+		return NULL;
+	for (size_t i = pos_index_first(&t->by_name, name_hash(name)); i != POS_NONE;
+	     i = pos_index_next(&t->by_name, i)) {
 		const struct user_config *u = &t->users[i];
-		if (u->name && !strcmp(u->name, name) && (!gid || in_group(t, gid, u->id)))
-			return u;
+		if (i < first && u->name && !strcmp(u->name, name) &&
+		    (!gid || in_group(t, gid, u->id)))
+			first = i;
 	}
-	return NULL;
+	return first == POS_NONE ? NULL : &t->users[first];
 }
 
 bool user_eap_md5(const struct user_table *t, const struct user_config *u)
@@ -141,5 +165,7 @@ void user_table_free(struct user_table *t)
 		free(t->groups[i].ids);
 	free(t->users);
 	free(t->groups);
+	pos_index_free(&t->by_id);
+	pos_index_free(&t->by_name);
 	free(t);
 }

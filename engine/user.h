@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "base/ip_addr.h"
+#include "base/pos_index.h"
 
 struct user_config {
 	unsigned id;
@@ -32,6 +33,9 @@ struct user_group {
 struct user_table {
 	struct user_config *users;
 	size_t n_users;
+	/* users' positions by id and by name: a login looks its user up by
+	 * name, and loading a config each user by id */
+	struct pos_index by_id, by_name;
 	struct user_group *groups;
 	size_t n_groups;
 };
