@@ -45,12 +45,31 @@ static bool same_template(const struct tunnel_sel *a, const struct tunnel_sel *b
 	return ip_addr_equal(&a->local, &b->local) && ip_addr_equal(&a->remote, &b->remote);
 }
 
+static uint32_t sel_hash(const struct tunnel_sel *s)
+{
+	uint32_t h = pos_hash(POS_HASH0, &s->ts_l.family, 1);
+	h = pos_hash(h, s->ts_l.bytes, s->ts_l.family == AF_INET6 ? 16 : 4);
+	h = pos_hash(h, &s->ts_r.family, 1);
+	h = pos_hash(h, s->ts_r.bytes, s->ts_r.family == AF_INET6 ? 16 : 4);
+	h = pos_hash(h, &s->ts_l_len, 1);
+	return pos_hash(h, &s->ts_r_len, 1);
+}
+
 static struct tunnel_sel *sel_find(const struct tunnel_state *t, const struct tunnel_sel *want)
 {
-	for (size_t i = 0; i < t->n_sels; i++)
+	const struct pos_index *x = &t->sel_index;
+	for (size_t i = pos_index_first(x, sel_hash(want)); i != POS_NONE; i = pos_index_next(x, i))
 		if (same_selectors(&t->sels[i], want))
 			return &t->sels[i];
 	return NULL;
+}
+
+static void sels_free(struct tunnel_state *t)
+{
+	free(t->sels);
+	t->sels = NULL;
+	t->n_sels = 0;
+	pos_index_free(&t->sel_index);
 }
 
 static void policy_ids(const struct tunnel_state *t, const struct tunnel_sel *s,
@@ -167,12 +186,16 @@ fail:
 static int sels_set(struct tunnel_state *t, const struct tunnel_sel *s)
 {
 	struct tunnel_sel *one = malloc(sizeof(*one));
-	if (!one)
+	if (!one || pos_index_reserve(&t->sel_index, 1)) {
+		free(one);
 		return -RTX_ENOMEM;
+	}
 	*one = *s;
 	free(t->sels);
 	t->sels = one;
 	t->n_sels = 1;
+	pos_index_clear(&t->sel_index);
+	pos_index_push(&t->sel_index, sel_hash(s));
 	return 0;
 }
 
@@ -183,17 +206,20 @@ static int tunnel_add(struct ike_core *c, const struct tunnel_state *proto,
 {
 	struct tunnel_state fresh = *proto;
 	fresh.sels = NULL;
+	fresh.sel_index = (struct pos_index){ 0 };
 	int err = sels_set(&fresh, s);
-	if (err)
+	if (err) {
+		sels_free(&fresh);
 		return err;
+	}
 	struct tunnel_state *grown = realloc(c->tunnels, (c->n_tunnels + 1) * sizeof(*grown));
 	if (!grown) {
-		free(fresh.sels);
+		sels_free(&fresh);
 		return -RTX_ENOMEM;
 	}
 	c->tunnels = grown;
 	if ((err = tunnel_up(c, &fresh))) {
-		free(fresh.sels);
+		sels_free(&fresh);
 		return err;
 	}
 	bool found;
@@ -207,7 +233,7 @@ static int tunnel_add(struct ike_core *c, const struct tunnel_state *proto,
 static void tunnel_remove(struct ike_core *c, struct tunnel_state *t)
 {
 	size_t i = (size_t)(t - c->tunnels);
-	free(t->sels);
+	sels_free(t);
 	memmove(t, t + 1, (c->n_tunnels - i - 1) * sizeof(*t));
 	c->n_tunnels--;
 }
@@ -253,11 +279,14 @@ static int sel_add(struct ike_core *c, struct tunnel_state *t, const struct tunn
 	if (!grown)
 		return -RTX_ENOMEM;
 	t->sels = grown;
+	if (pos_index_reserve(&t->sel_index, t->n_sels + 1))
+		return -RTX_ENOMEM;
 	int err = sel_install(c, t, want);
 	if (err)
 		return err;
 	t->sels[t->n_sels] = *want;
 	t->sels[t->n_sels++].refs = 0;
+	pos_index_push(&t->sel_index, sel_hash(want));
 	return 0;
 }
 
@@ -311,6 +340,7 @@ void tunnel_release(struct ike_core *c, unsigned num, const struct tunnel_sel *s
 	}
 	if (s && !s->refs) {
 		sel_remove(c, t, s);
+		pos_index_swap_remove(&t->sel_index, (size_t)(s - t->sels));
 		*s = t->sels[--t->n_sels];
 	}
 }
@@ -399,7 +429,7 @@ bool tunnel_is_up(const struct ike_core *c, unsigned num)
 void tunnel_forget_all(struct ike_core *c)
 {
 	for (size_t i = 0; i < c->n_tunnels; i++)
-		free(c->tunnels[i].sels);
+		sels_free(&c->tunnels[i]);
 	free(c->tunnels);
 	c->tunnels = NULL;
 	c->n_tunnels = 0;

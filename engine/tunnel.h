@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "base/ip_addr.h"
+#include "base/pos_index.h"
 
 struct ike_core;
 
@@ -35,6 +36,7 @@ struct tunnel_state {
 	uint32_t if_id, reqid;
 	struct tunnel_sel *sels; /* distinct selectors, each its policies */
 	size_t n_sels;
+	struct pos_index sel_index; /* sels by selectors: one set per client */
 	struct ip_addr addr;     /* our mode-cfg address on the interface */
 	unsigned addr_refs;      /* CHILD SAs using it; 0: none there */
 };

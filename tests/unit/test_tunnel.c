@@ -1,8 +1,9 @@
 /* engine/tunnel.c against the sim kernel: one interface and the routes per
  * tunnel, one set of out/in/fwd policies per distinct traffic selectors,
  * counted by the CHILD SAs on them; a new template for known selectors,
- * a standing tunnel put up again as the first CHILD SA says, and our
- * mode-cfg address on the interface. */
+ * a standing tunnel put up again as the first CHILD SA says, our
+ * mode-cfg address on the interface, and a remote-access tunnel's
+ * hundreds of sets found through their index as clients come and go. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -109,6 +110,68 @@ static void test_sets_per_selectors(void **state)
 	assert_false(tunnel_is_up(&f->core, 1));
 }
 
+/* The tunnel's sets are the live clients', each counted as often as
+ * its client holds it. */
+static void check_sets(const struct fx *f, const struct tunnel_sel *s, const unsigned *refs,
+		       unsigned n, unsigned live)
+{
+	const struct tunnel_state *t = tunnel_state_of(&f->core, 1);
+	assert_int_equal(t->n_sels, live);
+	for (unsigned i = 0; i < n; i++) {
+		if (!refs[i])
+			continue;
+		size_t k = 0;
+		while (k < t->n_sels && memcmp(t->sels[k].ts_r.bytes, s[i].ts_r.bytes, 4))
+			k++;
+		assert_true(k < t->n_sels);
+		assert_int_equal(t->sels[k].refs, refs[i]);
+	}
+}
+
+/* A remote-access gateway: one set per client on one tunnel, some held
+ * twice (rekeyed), released in random order. Each release takes exactly
+ * its client's policies; a live client's rekey finds its set and adds
+ * none. */
+static void test_many_clients(void **state)
+{
+	enum { N = 300 };
+	struct fx *f = *state;
+	struct tunnel_sel s[N];
+	unsigned refs[N], live = N;
+	char lease[N][24], out[64];
+	for (unsigned i = 0; i < N; i++) {
+		snprintf(lease[i], sizeof(lease[i]), "10.8.%u.%u", i / 250, i % 250 + 1);
+		s[i] = sel(lease[i], "10.250.0.2");
+		refs[i] = i % 3 ? 1 : 2;
+		for (unsigned r = 0; r < refs[i]; r++)
+			assert_int_equal(hold(f, &s[i]), 0);
+	}
+	assert_int_equal(kernel_sim_policy_count(f->k), 3 * N);
+	assert_int_equal(tunnel_state_of(&f->core, 1)->n_sels, N);
+	srand(3);
+	for (unsigned step = 0; live > 1; step++) {
+		unsigned i = (unsigned)rand() % N, j = (unsigned)rand() % N;
+		if (!refs[i])
+			continue;
+		tunnel_release(&f->core, 1, &s[i]);
+		snprintf(out, sizeof(out), "-> %s/32 dir out", lease[i]);
+		if (!--refs[i]) {
+			live--;
+			assert_int_equal(count(f, out), 0);
+		} else {
+			assert_int_equal(count(f, out), 1);
+		}
+		assert_int_equal(kernel_sim_policy_count(f->k), 3 * live);
+		if (step % 7 == 0 && refs[j]) {
+			assert_int_equal(hold(f, &s[j]), 0);
+			assert_int_equal(kernel_sim_policy_count(f->k), 3 * live);
+			refs[j]++;
+		}
+		check_sets(f, s, refs, N, live);
+	}
+	assert_int_equal(tunnel_state_of(&f->core, 1)->n_sels, 1);
+}
+
 /* The same selectors from a new outer address (the peer moved while its
  * old SA lives out its grace): the policies follow the newest template,
  * and stay until the last CHILD SA on them goes. */
@@ -188,6 +251,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sets_per_selectors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_clients, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_template, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_policies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_standing, setup, teardown),
