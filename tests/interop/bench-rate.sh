@@ -30,10 +30,10 @@
 . "$IT_HERE/cells.sh"
 
 N=${N:-200}
+BENCH_AUTH=${BENCH_AUTH:-psk}
 # each road-warrior from an address of its own in A's /24 (eap_sources)
 [ "$BENCH_AUTH" != eap ] || [ "$N" -le 245 ] ||
 	{ echo "bench-rate: BENCH_AUTH=eap takes N up to 245 (one address each in a /24)" >&2; exit 2; }
-BENCH_AUTH=${BENCH_AUTH:-psk}
 BENCH_PROPOSALS=${BENCH_PROPOSALS:-"aes256-sha256-modp2048 aes256-sha256-x25519"}
 # max_packet: with certificates the initiators' one certificate names all N
 # of them (10.7 KB at N=1000), over charon's default of 10,000 bytes for a
