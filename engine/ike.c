@@ -901,11 +901,33 @@ static int cmp_row(const void *a, const void *b)
 	return x->number < y->number ? -1 : x->number > y->number;
 }
 
+static bool picked(const struct ike_sa *sa, const struct ike_sa_pick *pick)
+{
+	if (!pick || (!pick->gateway && !pick->tunnel && !pick->number))
+		return true;
+	if ((pick->gateway && sa->gateway == pick->gateway) ||
+	    (pick->number && sa->number == pick->number))
+		return true;
+	for (const struct child_sa *c = sa->children; c; c = c->next)
+		if ((pick->tunnel && c->tunnel == pick->tunnel) ||
+		    (pick->number && (c->num_send == pick->number || c->num_recv == pick->number)))
+			return true;
+	return false;
+}
+
 int ike_sa_rows(struct ike_engine *e, struct ike_sa_row **out, size_t *n)
+{
+	return ike_sa_rows_of(e, NULL, out, n);
+}
+
+int ike_sa_rows_of(struct ike_engine *e, const struct ike_sa_pick *pick,
+		   struct ike_sa_row **out, size_t *n)
 {
 	size_t cap = 0, k = 0;
 	uint64_t now = ike_core_now_ms(&e->core);
 	for (const struct ike_sa *sa = e->core.sas; sa; sa = sa->next) {
+		if (!picked(sa, pick))
+			continue;
 		cap++;
 		for (const struct child_sa *c = sa->children; c; c = c->next)
 			cap += 2;
@@ -916,8 +938,8 @@ int ike_sa_rows(struct ike_engine *e, struct ike_sa_row **out, size_t *n)
 	if (!rows)
 		return -RTX_ENOMEM;
 	for (const struct ike_sa *sa = e->core.sas; sa; sa = sa->next) {
-		if (sa->state >= IKE_STATE_DELETING)
-			continue;       /* only waits for the answer to its Delete */
+		if (sa->state >= IKE_STATE_DELETING || !picked(sa, pick))
+			continue;       /* (deleting: only waits for the answer to its Delete) */
 		ike_row(sa, now, &rows[k]);
 		struct ike_sa_row base = rows[k++];
 		for (const struct child_sa *c = sa->children; c; c = c->next)

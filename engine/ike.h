@@ -103,4 +103,14 @@ void ike_set_half_open_limits(struct ike_engine *e, unsigned cookie_threshold,
 /* A snapshot, sorted by number; *out is malloc'd, free it with free(). */
 int ike_sa_rows(struct ike_engine *e, struct ike_sa_row **out, size_t *n);
 
+/* Which IKE SAs a snapshot shows, each with all its rows: those of
+ * gateway, those with a CHILD SA of tunnel, those with number among their
+ * SA numbers (each 0: none by that field; all three 0: every SA). A show
+ * of one tunnel or SA among thousands then makes its own rows only. */
+struct ike_sa_pick {
+	unsigned gateway, tunnel, number;
+};
+int ike_sa_rows_of(struct ike_engine *e, const struct ike_sa_pick *pick,
+		   struct ike_sa_row **out, size_t *n);
+
 #endif

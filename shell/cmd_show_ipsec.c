@@ -22,14 +22,16 @@ struct rows {
 	size_t n;
 };
 
-/* Established SAs only: one still negotiating has no life to show. */
-static enum gerr rows_get(struct cli_session *s, struct rows *out)
+/* Established SAs only: one still negotiating has no life to show. Of
+ * those, the IKE SAs pick names with all their rows (NULL: all). */
+static enum gerr rows_get(struct cli_session *s, const struct ike_sa_pick *pick,
+			  struct rows *out)
 {
 	struct router *r = s->c->r;
 	*out = (struct rows){ 0 };
 	if (!r->engine)
 		return GE_OK;
-	if (cli_apply(s->c) < 0 || ike_sa_rows(r->engine, &out->v, &out->n) < 0)
+	if (cli_apply(s->c) < 0 || ike_sa_rows_of(r->engine, pick, &out->v, &out->n) < 0)
 		return GE_NOMEM;
 	size_t k = 0;
 	for (size_t i = 0; i < out->n; i++)
@@ -179,14 +181,15 @@ static void gateways(FILE *out, struct cli *c, const struct rows *rs, unsigned o
 
 enum gerr cmd_show_ipsec_sa(struct cli_session *s, const struct cmd_args *a)
 {
-	struct rows rs;
-	enum gerr e = rows_get(s, &rs);
-	if (e)
-		return e;
 	bool gw = a->n >= 4 && strcmp(a->w[3], "gateway") == 0;
 	bool detail = a->n >= 5 && strcmp(a->w[a->n - 1], "detail") == 0;
 	unsigned only = gw && a->n >= 5 && strcmp(a->w[4], "detail") != 0
 			? (unsigned)strtoul(a->w[4], NULL, 10) : 0;
+	unsigned number = !gw && a->n == 4 ? (unsigned)strtoul(a->w[3], NULL, 10) : 0;
+	struct rows rs;
+	enum gerr e = rows_get(s, &(struct ike_sa_pick){ .gateway = only, .number = number }, &rs);
+	if (e)
+		return e;
 	size_t shown = 0;
 	if (only && cli_apply(s->c) < 0) {
 		free(rs.v);
@@ -208,7 +211,7 @@ enum gerr cmd_show_ipsec_sa(struct cli_session *s, const struct cmd_args *a)
 	if (gw && !shown)
 		gateways(s->out, s->c, &rs, only);
 	else if (!gw)
-		summary(s->out, &rs, a->n == 4 ? (unsigned)strtoul(a->w[3], NULL, 10) : 0);
+		summary(s->out, &rs, number);
 	free(rs.v);
 	return GE_OK;
 }
@@ -316,12 +319,17 @@ static void remote_access(FILE *out, const struct rows *rs, unsigned gateway)
 enum gerr cmd_show_status_tunnel(struct cli_session *s, const struct cmd_args *a)
 {
 	unsigned num = (unsigned)strtoul(a->w[a->n - 1], NULL, 10);
-	struct rows rs;
-	enum gerr e = rows_get(s, &rs);
-	if (e)
-		return e;
+	/* the tunnel's gateway as applied: its clients are listed */
+	if (s->c->r->engine && cli_apply(s->c) < 0)
+		return GE_NOMEM;
 	const struct ipsec_config *cfg = s->c->r->ipsec;
 	const struct tunnel_config *t = config_tunnel_find(cfg, num);
+	const struct gateway_config *g = t ? config_tunnel_gateway(cfg, t) : NULL;
+	struct rows rs;
+	enum gerr e = rows_get(s, &(struct ike_sa_pick){ .gateway = g ? g->id : 0, .tunnel = num },
+			       &rs);
+	if (e)
+		return e;
 	const struct ike_sa_row *send = NULL, *recv = NULL;
 	for (size_t i = 0; i < rs.n; i++) {
 		const struct ike_sa_row *w = &rs.v[i];
@@ -342,7 +350,6 @@ enum gerr cmd_show_status_tunnel(struct cli_session *s, const struct cmd_args *a
 			  : ike_tunnel_down_why(s->c->r->engine, num);
 	if (why)   /* rtxsh: the kernel refused the CHILD SA */
 		fprintf(out, "  Down because %s.\n", why);
-	const struct gateway_config *g = t ? config_tunnel_gateway(cfg, t) : NULL;
 	if (g)
 		remote_access(out, &rs, g->id);
 	const char *mtu = tunnel_mtu(s->c, num);

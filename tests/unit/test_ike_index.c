@@ -1,7 +1,9 @@
 /* The engine's indexes over the configuration: the responder's gateway by
  * the name in IDi among many, by the peer's address, and the tunnel of a
  * gateway; all give what a walk of the configuration gives, also when the
- * configuration changed and the engine was not told yet. */
+ * configuration changed and the engine was not told yet. And the rows of
+ * the SAs a show picks (a gateway, a tunnel, an SA number): those of the
+ * full snapshot that the pick names. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -52,6 +54,38 @@ static int setup(void **state)
 	a->local_name_type = ID_TYPE_FQDN;
 	set_name(&a->local_name, "peer-37");
 	return ike_pair_start(p);
+}
+
+/* As setup, and A also logs in as peer-5 and peer-9 (its gateways and
+ * tunnels 2 and 3): B holds three IKE SAs of gateways 37, 5 and 9. */
+static int setup_three(void **state)
+{
+	if (setup(state))
+		return -1;
+	struct ike_pair *p = *state;
+	struct ipsec_config *c = p->a.config;
+	const struct gateway_config *one = c->gateways[0];
+	static const char *const names[] = { "peer-5", "peer-9" };
+	for (unsigned i = 2; i <= 3; i++) {
+		struct gateway_config *g = config_gateway_get(c, i);
+		struct policy_config *pol = config_policy_get(c, i);
+		struct tunnel_config *t = config_tunnel_get(c, i);
+		if (!g || !pol || !t)
+			return -1;
+		g->version = 2;
+		memcpy(g->psk, one->psk, one->psk_len);
+		g->psk_len = one->psk_len;
+		set_name(&g->remote_address, one->remote_address);
+		set_name(&g->local_address, one->local_address);
+		set_name(&g->local_name, names[i - 2]);
+		g->local_name_type = ID_TYPE_FQDN;
+		pol->gateway = i;
+		pol->integ = IKEV2_AUTH_HMAC_SHA1_96;
+		t->policy = i;
+		t->enabled = true;
+	}
+	ike_config_changed(p->a.engine);
+	return 0;
 }
 
 static unsigned b_gateway(struct ike_pair *p)
@@ -182,12 +216,80 @@ static void test_gateway_by_address(void **state)
 	assert_true(ike_any_cert_gateway(&p->b.engine->core));
 }
 
+/* Whether the IKE SA of row ike (all rows: the full snapshot) is one the
+ * pick names, by its gateway, its number or one of its CHILD SAs. */
+static bool names(const struct ike_sa_row *all, size_t n, const struct ike_sa_row *ike,
+		  const struct ike_sa_pick *pick)
+{
+	if (!pick->gateway && !pick->tunnel && !pick->number)
+		return true;
+	if ((pick->gateway && ike->gateway == pick->gateway) || ike->number == pick->number)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (all[i].kind != IKE_SA_ROW_IKE && all[i].ike_number == ike->number &&
+		    ((pick->tunnel && all[i].tunnel == pick->tunnel) ||
+		     (pick->number && all[i].number == pick->number)))
+			return true;
+	return false;
+}
+
+static void check_pick(struct ike_engine *e, const struct ike_sa_pick *pick, size_t want_ike)
+{
+	struct ike_sa_row *all, *got;
+	size_t n, m, k = 0, ike = 0;
+	assert_int_equal(ike_sa_rows(e, &all, &n), 0);
+	assert_int_equal(ike_sa_rows_of(e, pick, &got, &m), 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct ike_sa_row *w = &all[i], *owner = w;
+		for (size_t j = 0; w->kind != IKE_SA_ROW_IKE && j < n; j++)
+			if (all[j].kind == IKE_SA_ROW_IKE && all[j].number == w->ike_number)
+				owner = &all[j];
+		if (!names(all, n, owner, pick))
+			continue;
+		assert_true(k < m);
+		assert_int_equal(got[k].number, w->number);
+		assert_int_equal(got[k].kind, w->kind);
+		assert_memory_equal(got[k].algorithm, w->algorithm, sizeof(w->algorithm));
+		ike += w->kind == IKE_SA_ROW_IKE;
+		k++;
+	}
+	assert_int_equal(k, m);
+	assert_int_equal(ike, want_ike);
+	free(all);
+	free(got);
+}
+
+static void test_rows_picked(void **state)
+{
+	struct ike_pair *p = *state;
+	for (unsigned gw = 1; gw <= 3; gw++)
+		assert_int_equal(ike_initiate(p->a.engine, gw), 0);
+	ike_pair_run(p, 5000);
+	struct ike_engine *b = p->b.engine;
+	assert_int_equal(ike_router_ike_up(&p->b), 3);
+	check_pick(b, &(struct ike_sa_pick){ 0 }, 3);
+	check_pick(b, &(struct ike_sa_pick){ .gateway = 5 }, 1);
+	check_pick(b, &(struct ike_sa_pick){ .tunnel = 9 }, 1);
+	check_pick(b, &(struct ike_sa_pick){ .gateway = 37, .tunnel = 9 }, 2);
+	check_pick(b, &(struct ike_sa_pick){ .gateway = 6, .tunnel = 6 }, 0);
+	/* by number: an IKE SA's, and either direction of a CHILD SA's */
+	struct ike_sa_row *all;
+	size_t n;
+	assert_int_equal(ike_sa_rows(b, &all, &n), 0);
+	assert_int_equal(n, 9);
+	for (size_t i = 0; i < n; i++)
+		check_pick(b, &(struct ike_sa_pick){ .number = all[i].number }, 1);
+	check_pick(b, &(struct ike_sa_pick){ .number = 9999 }, 0);
+	free(all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_gateway_by_name, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_tunnel_of_gateway, setup, ike_pair_teardown),
 		cmocka_unit_test_setup_teardown(test_gateway_by_address, setup, ike_pair_teardown),
+		cmocka_unit_test_setup_teardown(test_rows_picked, setup_three, ike_pair_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
