@@ -1,6 +1,7 @@
 #include "base/pos_index.h"
 
 #include <stdlib.h>
+#include <sys/socket.h>
 
 #include "base/err.h"
 
@@ -12,6 +13,12 @@ uint32_t pos_hash(uint32_t h, const void *p, size_t len)
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ b[i]) * 16777619u;
 	return h;
+}
+
+uint32_t pos_hash_addr(uint32_t h, const struct ip_addr *a)
+{
+	h = pos_hash(h, &a->family, 1);
+	return pos_hash(h, a->bytes, a->family == AF_INET6 ? 16 : 4);
 }
 
 /* The hash's high bits mixed in: FNV-1a's low bits alone follow the

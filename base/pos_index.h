@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/ip_addr.h"
+
 #define POS_NONE SIZE_MAX
 
 struct pos_index {
@@ -23,6 +25,9 @@ struct pos_index {
 /* FNV-1a of len bytes at p, continuing from h (start with POS_HASH0). */
 #define POS_HASH0 2166136261u
 uint32_t pos_hash(uint32_t h, const void *p, size_t len);
+/* The same over an address: its family and the bytes the family uses
+ * (what ip_addr_equal compares, so equal addresses hash alike). */
+uint32_t pos_hash_addr(uint32_t h, const struct ip_addr *a);
 
 /* Room for n positions, so that pos_index_push cannot fail: 0 or
  * -RTX_ENOMEM (the index is unchanged). */

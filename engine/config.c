@@ -173,7 +173,7 @@ void config_free(struct ipsec_config *c)
 	free(c->policies);
 	free(c->tunnels);
 	free(c->routes);
-	free(c->route_slots);
+	pos_index_free(&c->route_index);
 	free(c->route_by_tunnel);
 	for (unsigned i = 0; i <= CONFIG_PKI_MAX; i++) {
 		config_pki_file_clear(&c->pki_cert[i]);
@@ -285,53 +285,18 @@ void config_tunnel_del(struct ipsec_config *c, unsigned num)
 
 /* Routes are found through a hash index of their networks: a 6000-tunnel
  * config adds 6000 routes, each checked against the ones before it. */
-static size_t route_hash(const struct ip_addr *net, uint8_t len)
+static uint32_t route_hash(const struct ip_addr *net, uint8_t len)
 {
-	uint32_t h = 2166136261u ^ len ^ ((uint32_t)net->family << 8);
-	size_t n = net->family == AF_INET6 ? 16 : 4;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ net->bytes[i]) * 16777619u;
-	return h;
-}
-
-static void slot_put(struct ipsec_config *c, size_t i)
-{
-	size_t mask = c->n_route_slots - 1;
-	size_t k = route_hash(&c->routes[i].net, c->routes[i].len) & mask;
-	while (c->route_slots[k])
-		k = (k + 1) & mask;
-	c->route_slots[k] = (uint32_t)i + 1;
-}
-
-/* (Re)builds the index for at least `want` routes; -RTX_ENOMEM. */
-static int slots_build(struct ipsec_config *c, size_t want)
-{
-	size_t n = 16;
-	while (n < 2 * want)
-		n *= 2;
-	uint32_t *s = calloc(n, sizeof(*s));
-	if (!s)
-		return -RTX_ENOMEM;
-	free(c->route_slots);
-	c->route_slots = s;
-	c->n_route_slots = n;
-	for (size_t i = 0; i < c->n_routes; i++)
-		slot_put(c, i);
-	return 0;
+	return pos_hash_addr(pos_hash(POS_HASH0, &len, 1), net);
 }
 
 static struct route_config *route_find(const struct ipsec_config *c,
 				       const struct ip_addr *net, uint8_t len)
 {
-	if (!c->n_route_slots) {     /* no index (out of memory at a delete) */
-		for (size_t i = 0; i < c->n_routes; i++)
-			if (c->routes[i].len == len && ip_addr_equal(&c->routes[i].net, net))
-				return &c->routes[i];
-		return NULL;
-	}
-	size_t mask = c->n_route_slots - 1;
-	for (size_t k = route_hash(net, len) & mask; c->route_slots[k]; k = (k + 1) & mask) {
-		struct route_config *r = &c->routes[c->route_slots[k] - 1];
+	const struct pos_index *x = &c->route_index;
+	for (size_t i = pos_index_first(x, route_hash(net, len)); i != POS_NONE;
+	     i = pos_index_next(x, i)) {
+		struct route_config *r = &c->routes[i];
 		if (r->len == len && ip_addr_equal(&r->net, net))
 			return r;
 	}
@@ -410,10 +375,10 @@ int config_route_add(struct ipsec_config *c, const struct route_config *r)
 		c->route_by_tunnel = order;
 		c->cap_routes = cap;
 	}
-	if (2 * (c->n_routes + 1) > c->n_route_slots && slots_build(c, c->n_routes + 1))
+	if (pos_index_reserve(&c->route_index, c->n_routes + 1))
 		return -RTX_ENOMEM;
 	c->routes[c->n_routes++] = *r;
-	slot_put(c, c->n_routes - 1);
+	pos_index_push(&c->route_index, route_hash(&r->net, r->len));
 	by_tunnel_insert(c, c->n_routes - 1, c->n_routes);
 	return 0;
 }
@@ -430,12 +395,10 @@ void config_route_del(struct ipsec_config *c, const struct ip_addr *net, uint8_t
 	for (size_t k = 0; k < c->n_routes; k++)
 		if (c->route_by_tunnel[k] > i)
 			c->route_by_tunnel[k]--;
-	/* the indices behind it moved: rebuild (deletes are rare) */
-	if (slots_build(c, c->n_routes)) {
-		free(c->route_slots);
-		c->route_slots = NULL;
-		c->n_route_slots = 0;
-	}
+	/* the positions behind it moved: index them again (deletes are rare) */
+	pos_index_clear(&c->route_index);
+	for (size_t k = 0; k < c->n_routes; k++)
+		pos_index_push(&c->route_index, route_hash(&c->routes[k].net, c->routes[k].len));
 }
 
 struct gateway_config *config_tunnel_gateway(const struct ipsec_config *c,

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/pos_index.h"
 #include "kernel/kernel.h"
 
 enum id_type {               /* ipsec ike local/remote name TYPE */
@@ -165,9 +166,7 @@ struct ipsec_config {
 	size_t n_tunnels;
 	struct route_config *routes;
 	size_t n_routes, cap_routes;
-	uint32_t *route_slots;           /* config.c: open-addressing index of
-					    routes by network (index + 1) */
-	size_t n_route_slots;
+	struct pos_index route_index;    /* config.c: routes by network */
 	uint32_t *route_by_tunnel;       /* config.c: indexes of routes sorted
 					    by (tunnel, index) */
 	struct lan_config lan[CONFIG_LAN_MAX + 1];   /* by N; [0] unused */

@@ -47,10 +47,7 @@ static bool same_template(const struct tunnel_sel *a, const struct tunnel_sel *b
 
 static uint32_t sel_hash(const struct tunnel_sel *s)
 {
-	uint32_t h = pos_hash(POS_HASH0, &s->ts_l.family, 1);
-	h = pos_hash(h, s->ts_l.bytes, s->ts_l.family == AF_INET6 ? 16 : 4);
-	h = pos_hash(h, &s->ts_r.family, 1);
-	h = pos_hash(h, s->ts_r.bytes, s->ts_r.family == AF_INET6 ? 16 : 4);
+	uint32_t h = pos_hash_addr(pos_hash_addr(POS_HASH0, &s->ts_l), &s->ts_r);
 	h = pos_hash(h, &s->ts_l_len, 1);
 	return pos_hash(h, &s->ts_r_len, 1);
 }

@@ -11,6 +11,7 @@
 #include <net/if.h>
 #include <sys/types.h>
 
+#include "base/pos_index.h"
 #include "kernel/kernel.h"
 
 struct nl_msg;
@@ -91,8 +92,7 @@ struct vec {
 	size_t n, cap, size;
 	uint32_t (*hash)(const void *key);       /* NULL: no index, finds scan */
 	bool (*eq)(const void *item, const void *key);
-	uint32_t *slots;      /* item position + 1; 0: empty */
-	size_t n_slots;       /* a power of two, twice cap */
+	struct pos_index index;                  /* the items' positions by hash */
 };
 
 #define KERNEL_NL_RXBUF 65536   /* larger than any XFRM dump datagram */
@@ -174,12 +174,8 @@ void kernel_nl_vec_remove(struct vec *v, size_t i);
 /* The instance's arrays, each indexed by its object's id. */
 void kernel_nl_track_init(struct kernel_nl *n);
 void kernel_nl_track_free(struct kernel_nl *n);
-/* FNV-1a over n bytes, continuing from h (start with 2166136261). */
-uint32_t kernel_nl_hash(uint32_t h, const void *p, size_t n);
-#define KERNEL_NL_HASH_SEED 2166136261u
-/* The pieces both backends' tables key on: an address (family and bytes),
- * a policy id, an unsigned number (if_id, tunnel). */
-uint32_t kernel_nl_hash_addr(uint32_t h, const struct ip_addr *a);
+/* The pieces both backends' tables key on (hashed with base/pos_index.h's
+ * pos_hash): a policy id, an unsigned number (if_id, tunnel). */
 uint32_t kernel_nl_policy_id_hash(const void *key);
 bool kernel_nl_policy_id_eq(const void *item, const void *key);
 uint32_t kernel_nl_unsigned_hash(const void *key);

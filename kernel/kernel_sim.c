@@ -86,9 +86,9 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
 static uint32_t sa_id_hash(const void *key)
 {
 	const struct kernel_sa_id *id = key;
-	uint32_t h = kernel_nl_hash(KERNEL_NL_HASH_SEED, &id->spi, sizeof(id->spi));
-	h = kernel_nl_hash(h, &id->proto, 1);
-	return kernel_nl_hash_addr(h, &id->dst);
+	uint32_t h = pos_hash(POS_HASH0, &id->spi, sizeof(id->spi));
+	h = pos_hash(h, &id->proto, 1);
+	return pos_hash_addr(h, &id->dst);
 }
 
 static bool sa_id_eq(const void *item, const void *key)
@@ -101,7 +101,7 @@ static bool sa_id_eq(const void *item, const void *key)
 static uint32_t route_hash(const void *key)
 {
 	const struct kernel_route *r = key;
-	return kernel_nl_hash_addr(kernel_nl_hash(KERNEL_NL_HASH_SEED, &r->dst_len, 1), &r->dst);
+	return pos_hash_addr(pos_hash(POS_HASH0, &r->dst_len, 1), &r->dst);
 }
 
 static bool route_eq(const void *item, const void *key)

@@ -86,6 +86,22 @@ static void test_many_keys(void **state)
 	run(20000, 12000, 1500, 2);
 }
 
+/* FNV-1a's published value for "a", so the hash is the one named; an
+ * address hashes only the bytes its family uses. */
+static void test_hash(void **state)
+{
+	(void)state;
+	assert_int_equal(pos_hash(POS_HASH0, "a", 1), 0xe40c292cu);
+	assert_int_equal(pos_hash(POS_HASH0, "", 0), POS_HASH0);
+	struct ip_addr a, b;
+	assert_int_equal(ip_addr_parse("192.0.2.1", &a), 0);
+	b = a;
+	b.bytes[9] = 0x55;
+	assert_int_equal(pos_hash_addr(POS_HASH0, &a), pos_hash_addr(POS_HASH0, &b));
+	assert_int_equal(ip_addr_parse("2001:db8::1", &b), 0);
+	assert_int_not_equal(pos_hash_addr(POS_HASH0, &a), pos_hash_addr(POS_HASH0, &b));
+}
+
 static void test_empty(void **state)
 {
 	(void)state;
@@ -100,6 +116,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_few_keys),
 		cmocka_unit_test(test_many_keys),
+		cmocka_unit_test(test_hash),
 		cmocka_unit_test(test_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
