@@ -9,12 +9,14 @@
 #include <stddef.h>
 
 #include "base/ip_addr.h"
+#include "base/pos_index.h"
 
-struct addr_count_slot;
+struct addr_count_entry;
 
 struct addr_count {
-	struct addr_count_slot *slots;   /* open addressing, linear probing */
-	size_t cap, n;                   /* n: addresses counted */
+	struct addr_count_entry *v;      /* dense, in no order */
+	size_t n, cap;                   /* n: addresses counted */
+	struct pos_index index;          /* v's positions by address */
 };
 
 unsigned addr_count_of(const struct addr_count *t, const struct ip_addr *a);

@@ -1,7 +1,7 @@
 /* Addresses counted by holder (base/addr_count.c), against a brute-force
  * model: random adds and removes over few addresses (high counts, both
  * families, an IPv4 and an IPv6 address with the same first bytes) and
- * over many (growth, and deletion moving entries back). */
+ * over many (growth, and the last entry moved into a freed place). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -98,7 +98,7 @@ static void test_ipv4_tail_ignored(void **state)
 }
 
 /* Every address of a run added, then removed from the middle outwards:
- * each removal moves entries of the run's clusters back. */
+ * each removal moves another entry into the freed place. */
 static void test_run_drained(void **state)
 {
 	(void)state;
