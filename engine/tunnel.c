@@ -52,9 +52,19 @@ static uint32_t sel_hash(const struct tunnel_sel *s)
 	return pos_hash(h, &s->ts_r_len, 1);
 }
 
+/* A tunnel's sets are indexed once it has a second one (a remote-access
+ * tunnel: one per client); every site-to-site tunnel has one set, and
+ * an index of its own would cost each of thousands of tunnels memory.
+ * The index holds all sets or none. */
 static struct tunnel_sel *sel_find(const struct tunnel_state *t, const struct tunnel_sel *want)
 {
 	const struct pos_index *x = &t->sel_index;
+	if (!x->n) {
+		for (size_t i = 0; i < t->n_sels; i++)
+			if (same_selectors(&t->sels[i], want))
+				return &t->sels[i];
+		return NULL;
+	}
 	for (size_t i = pos_index_first(x, sel_hash(want)); i != POS_NONE; i = pos_index_next(x, i))
 		if (same_selectors(&t->sels[i], want))
 			return &t->sels[i];
@@ -183,16 +193,13 @@ fail:
 static int sels_set(struct tunnel_state *t, const struct tunnel_sel *s)
 {
 	struct tunnel_sel *one = malloc(sizeof(*one));
-	if (!one || pos_index_reserve(&t->sel_index, 1)) {
-		free(one);
+	if (!one)
 		return -RTX_ENOMEM;
-	}
 	*one = *s;
 	free(t->sels);
 	t->sels = one;
 	t->n_sels = 1;
-	pos_index_clear(&t->sel_index);
-	pos_index_push(&t->sel_index, sel_hash(s));
+	pos_index_free(&t->sel_index);
 	return 0;
 }
 
@@ -276,14 +283,16 @@ static int sel_add(struct ike_core *c, struct tunnel_state *t, const struct tunn
 	if (!grown)
 		return -RTX_ENOMEM;
 	t->sels = grown;
-	if (pos_index_reserve(&t->sel_index, t->n_sels + 1))
+	struct pos_index *x = &t->sel_index;
+	if (t->n_sels && pos_index_reserve(x, t->n_sels + 1))
 		return -RTX_ENOMEM;
 	int err = sel_install(c, t, want);
 	if (err)
 		return err;
 	t->sels[t->n_sels] = *want;
 	t->sels[t->n_sels++].refs = 0;
-	pos_index_push(&t->sel_index, sel_hash(want));
+	for (size_t i = x->n; t->n_sels > 1 && i < t->n_sels; i++)
+		pos_index_push(x, sel_hash(&t->sels[i]));
 	return 0;
 }
 
@@ -337,7 +346,8 @@ void tunnel_release(struct ike_core *c, unsigned num, const struct tunnel_sel *s
 	}
 	if (s && !s->refs) {
 		sel_remove(c, t, s);
-		pos_index_swap_remove(&t->sel_index, (size_t)(s - t->sels));
+		if (t->sel_index.n)
+			pos_index_swap_remove(&t->sel_index, (size_t)(s - t->sels));
 		*s = t->sels[--t->n_sels];
 	}
 }
