@@ -75,7 +75,8 @@ fail() {
 	echo "FAIL: $*"
 	for r in a b; do
 		[ -f "$T/$r.log" ] || continue
-		echo "--- rtxsh $r log (last 60 lines):"; tail -n 60 "$T/$r.log"
+		# a rekey test's lost window lies minutes before its end
+		echo "--- rtxsh $r log (last 400 lines):"; tail -n 400 "$T/$r.log"
 		echo "--- rtxsh $r stderr:"; cat "$T/$r.err"
 	done
 	exit 1
