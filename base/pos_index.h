@@ -1,6 +1,7 @@
 /* The positions of an array chained by a hash of each element's key, so
  * that a table kept as an array (the `auth user` table, a tunnel's sets
- * of selectors) finds an element without a walk. The caller hashes its
+ * of selectors, the config's routes, addr_count, the kernel backends'
+ * vectors) finds an element without a walk. The caller hashes its
  * keys (pos_hash) and tells the index what it does to the array: an
  * element appended, an element's key changed, the last element moved
  * into a freed position. A lookup yields every position whose hash is
